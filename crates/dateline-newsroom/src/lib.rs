@@ -1,0 +1,33 @@
+//! The newsroom's domain: what a newspaper is made of and the rules it follows.
+//!
+//! This crate owns the content model (sections, authors, articles with their bylines and
+//! revisions, media, static pages, editorial settings) and the `Store` traits through which
+//! the rest of the program reads and writes it. It knows nothing of HTTP, SQL or templates:
+//! the storage crate implements the traits, the web crate calls them. Domain code never
+//! reads the clock; callers pass `now`.
+
+pub mod article;
+pub mod author;
+pub mod ids;
+pub mod media;
+pub mod page;
+pub mod section;
+pub mod settings;
+pub mod store;
+pub mod topic;
+
+pub use article::{
+    Article, ArticleContent, ArticleStatus, ArticleSummary, Label, NewArticle, Revision,
+    RevisionAuthor, RevisionKind,
+};
+pub use author::{Author, AuthorKind, NewAuthor};
+pub use ids::{ArticleId, AuthorId, MediaId, PageId, SectionId, Slug, SlugError, TopicId, UserId};
+pub use media::{Media, NewMedia};
+pub use page::{NewPage, StaticPage};
+pub use section::{NewSection, Section, SectionError, SectionTree, RESERVED_SECTION_SLUGS};
+pub use settings::{EditorialSettings, Masthead, OutboundLinks, SettingsError};
+pub use store::{
+    ArticleStore, AuthorStore, MediaStore, PageStore, SectionStore, SettingsStore, Store, StoreError,
+    StoreResult, TopicStore, Window,
+};
+pub use topic::{NewTopic, Topic};

@@ -1,0 +1,83 @@
+//! Media: an image file with what a newspaper keeps beside it (caption, credit, alt text,
+//! photographer). The bytes live in blob storage under `storage_key`; this is the record.
+
+use crate::ids::MediaId;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Media {
+    pub id: MediaId,
+    /// Where the file lies in blob storage, relative to its root (`2026/11/abc123.png`).
+    pub storage_key: String,
+    pub mime_type: String,
+    pub width: u32,
+    pub height: u32,
+    pub byte_size: u64,
+    /// What the picture shows, ending with the credit in parentheses on the reader page.
+    pub caption: String,
+    pub credit: String,
+    pub alt_text: String,
+    pub photographer: String,
+    pub created_at: Timestamp,
+}
+
+impl Media {
+    /// The caption as readers see it: the caption text ending with `(credit)`, added only when
+    /// the caption does not already end with it.
+    pub fn caption_with_credit(&self) -> String {
+        let caption = self.caption.trim();
+        let credit = self.credit.trim();
+        if credit.is_empty() {
+            return caption.to_owned();
+        }
+        let sign_off = format!("({credit})");
+        if caption.ends_with(&sign_off) {
+            caption.to_owned()
+        } else if caption.is_empty() {
+            sign_off
+        } else {
+            format!("{caption} {sign_off}")
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMedia {
+    pub storage_key: String,
+    pub mime_type: String,
+    pub width: u32,
+    pub height: u32,
+    pub byte_size: u64,
+    pub caption: String,
+    pub credit: String,
+    pub alt_text: String,
+    pub photographer: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn photo(caption: &str, credit: &str) -> Media {
+        Media {
+            id: MediaId(1),
+            storage_key: "a.png".into(),
+            mime_type: "image/png".into(),
+            width: 10,
+            height: 10,
+            byte_size: 1,
+            caption: caption.into(),
+            credit: credit.into(),
+            alt_text: String::new(),
+            photographer: String::new(),
+            created_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn the_caption_ends_with_the_credit_once() {
+        assert_eq!(photo("Leaders meet.", "AFP-Yonhap").caption_with_credit(), "Leaders meet. (AFP-Yonhap)");
+        assert_eq!(photo("Leaders meet. (Yonhap)", "Yonhap").caption_with_credit(), "Leaders meet. (Yonhap)");
+    }
+}

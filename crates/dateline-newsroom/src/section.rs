@@ -1,0 +1,158 @@
+//! The section tree: ordered, nestable sections (National › Politics), each with a slug that
+//! becomes the first segments of its front's URL.
+
+use crate::ids::{SectionId, Slug};
+use serde::{Deserialize, Serialize};
+
+/// First URL segments that belong to the site itself; a top-level section may not take one.
+pub const RESERVED_SECTION_SLUGS: &[&str] = &[
+    "article", "author", "topic", "topics", "page", "search", "desk", "api", "static", "media",
+    "feed", "sitemaps", "sitemap.xml", "robots.txt", "healthz", "metrics", "corrections", "_v",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    pub id: SectionId,
+    pub slug: Slug,
+    pub name: String,
+    pub parent_id: Option<SectionId>,
+    /// Order among siblings, smallest first.
+    pub position: i64,
+    /// Slugs from the top of the tree, joined by `/` (`national/politics`).
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSection {
+    pub slug: Slug,
+    pub name: String,
+    pub parent_id: Option<SectionId>,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SectionError {
+    #[error("the section slug {0:?} is reserved for the site's own pages; choose another slug")]
+    ReservedSlug(String),
+    #[error("a section needs a name")]
+    EmptyName,
+    #[error("sections nest two levels deep at most: a subsection cannot have subsections")]
+    TooDeep,
+    #[error("the parent section does not exist")]
+    UnknownParent,
+}
+
+impl NewSection {
+    /// Checks the rules that hold whatever is stored: the name is not blank and a top-level
+    /// slug is not one of the site's reserved first segments.
+    pub fn validate(&self, parent: Option<&Section>) -> Result<String, SectionError> {
+        if self.name.trim().is_empty() {
+            return Err(SectionError::EmptyName);
+        }
+        match (self.parent_id, parent) {
+            (None, _) => {
+                if RESERVED_SECTION_SLUGS.contains(&self.slug.as_str()) {
+                    return Err(SectionError::ReservedSlug(self.slug.to_string()));
+                }
+                Ok(self.slug.to_string())
+            }
+            (Some(_), None) => Err(SectionError::UnknownParent),
+            (Some(_), Some(parent)) if parent.parent_id.is_some() => Err(SectionError::TooDeep),
+            (Some(_), Some(parent)) => Ok(format!("{}/{}", parent.path, self.slug)),
+        }
+    }
+}
+
+/// All sections, in menu order, with the lookups fronts and breadcrumbs need.
+#[derive(Debug, Clone, Default)]
+pub struct SectionTree {
+    sections: Vec<Section>,
+}
+
+impl SectionTree {
+    pub fn new(mut sections: Vec<Section>) -> Self {
+        sections.sort_by_key(|s| (s.position, s.id));
+        SectionTree { sections }
+    }
+
+    pub fn top_level(&self) -> impl Iterator<Item = &Section> {
+        self.sections.iter().filter(|s| s.parent_id.is_none())
+    }
+
+    pub fn children(&self, id: SectionId) -> impl Iterator<Item = &Section> {
+        self.sections.iter().filter(move |s| s.parent_id == Some(id))
+    }
+
+    pub fn get(&self, id: SectionId) -> Option<&Section> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+
+    pub fn by_path(&self, path: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.path == path)
+    }
+
+    /// The section and its parent, outermost first: what a breadcrumb shows.
+    pub fn trail(&self, id: SectionId) -> Vec<&Section> {
+        let mut trail = Vec::new();
+        let mut next = self.get(id);
+        while let Some(section) = next {
+            trail.push(section);
+            next = section.parent_id.and_then(|p| self.get(p));
+        }
+        trail.reverse();
+        trail
+    }
+
+    pub fn len(&self) -> usize {
+        self.sections.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sections.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Section> {
+        self.sections.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(id: i64, slug: &str, parent: Option<i64>, position: i64, path: &str) -> Section {
+        Section {
+            id: SectionId(id),
+            slug: Slug::parse(slug).expect("valid slug"),
+            name: slug.to_uppercase(),
+            parent_id: parent.map(SectionId),
+            position,
+            path: path.into(),
+        }
+    }
+
+    #[test]
+    fn a_top_level_section_cannot_take_a_reserved_slug() {
+        let new = NewSection { slug: Slug::parse("search").expect("slug"), name: "Search".into(), parent_id: None, position: 0 };
+        assert_eq!(new.validate(None), Err(SectionError::ReservedSlug("search".into())));
+    }
+
+    #[test]
+    fn a_subsection_path_starts_with_its_parent() {
+        let national = section(1, "national", None, 0, "national");
+        let new = NewSection { slug: Slug::parse("politics").expect("slug"), name: "Politics".into(), parent_id: Some(SectionId(1)), position: 0 };
+        assert_eq!(new.validate(Some(&national)), Ok("national/politics".into()));
+        let politics = section(2, "politics", Some(1), 0, "national/politics");
+        assert_eq!(new.validate(Some(&politics)), Err(SectionError::TooDeep));
+    }
+
+    #[test]
+    fn the_breadcrumb_trail_runs_from_the_top() {
+        let tree = SectionTree::new(vec![
+            section(2, "politics", Some(1), 0, "national/politics"),
+            section(1, "national", None, 0, "national"),
+        ]);
+        let trail: Vec<_> = tree.trail(SectionId(2)).iter().map(|s| s.path.clone()).collect();
+        assert_eq!(trail, ["national", "national/politics"]);
+    }
+}

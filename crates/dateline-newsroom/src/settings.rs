@@ -1,0 +1,113 @@
+//! Editorial settings: what the newsroom (not the operator) decides about the paper's face —
+//! its name, language, time zone, date formats, outbound links and the legal masthead.
+//! They live in the database and are edited on the desk; they never come from the config file.
+
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EditorialSettings {
+    pub site_name: String,
+    /// The company that owns the paper, shown as "… by …" in the masthead.
+    pub owner: String,
+    /// BCP 47 language tag for `<html lang>` and feeds.
+    pub language: String,
+    /// Media id of the logo, when one has been uploaded.
+    pub logo_media_id: Option<i64>,
+    /// IANA time zone name in which every time is shown (`Asia/Seoul`).
+    pub time_zone: String,
+    /// strftime pattern for the date line at the top of every page.
+    pub date_line_format: String,
+    /// strftime pattern for Published / Updated times.
+    pub timestamp_format: String,
+    pub links: OutboundLinks,
+    pub masthead: Masthead,
+}
+
+impl Default for EditorialSettings {
+    fn default() -> Self {
+        EditorialSettings {
+            site_name: "Dateline".into(),
+            owner: String::new(),
+            language: "en".into(),
+            logo_media_id: None,
+            time_zone: "UTC".into(),
+            date_line_format: "%Y-%m-%d".into(),
+            timestamp_format: "%b %d, %Y - %H:%M".into(),
+            links: OutboundLinks::default(),
+            masthead: Masthead::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    #[error("the site name cannot be empty")]
+    EmptySiteName,
+    #[error("{0:?} is not a time zone name this program knows (for example Asia/Seoul or Europe/Paris)")]
+    UnknownTimeZone(String),
+    #[error("the language must be a language tag such as en or ko (got {0:?})")]
+    BadLanguage(String),
+}
+
+impl EditorialSettings {
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        if self.site_name.trim().is_empty() {
+            return Err(SettingsError::EmptySiteName);
+        }
+        self.zone()?;
+        let lang_ok = !self.language.is_empty()
+            && self.language.len() <= 35
+            && self.language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !lang_ok {
+            return Err(SettingsError::BadLanguage(self.language.clone()));
+        }
+        Ok(())
+    }
+
+    /// The paper's time zone, in which every instant is shown to readers.
+    pub fn zone(&self) -> Result<TimeZone, SettingsError> {
+        TimeZone::get(&self.time_zone).map_err(|_| SettingsError::UnknownTimeZone(self.time_zone.clone()))
+    }
+}
+
+/// The paper's other channels, shown in the footer and the sidebar.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutboundLinks {
+    pub podcast_url: String,
+    pub video_channel_url: String,
+    pub subscribe_url: String,
+}
+
+/// The legal masthead. A Korean online newspaper must show each of these by law, so every
+/// field is free text and may hold any script (`서울 아03711`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Masthead {
+    pub copyright_line: String,
+    pub postal_address: String,
+    pub registration_number: String,
+    pub registration_date: String,
+    pub publisher: String,
+    pub editor: String,
+    pub juvenile_protection_manager: String,
+    pub telephone: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_settings_are_valid() {
+        assert_eq!(EditorialSettings::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_refused_by_name() {
+        let settings = EditorialSettings { time_zone: "Mars/Olympus".into(), ..Default::default() };
+        assert_eq!(settings.validate(), Err(SettingsError::UnknownTimeZone("Mars/Olympus".into())));
+    }
+}

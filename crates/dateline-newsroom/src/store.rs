@@ -1,0 +1,99 @@
+//! The `Store` traits: every read and write the newsroom and the reader site make, as the
+//! storage crate must provide them. Each write method is one transaction.
+
+use crate::article::{Article, ArticleSummary, NewArticle, Revision};
+use crate::author::{Author, NewAuthor};
+use crate::ids::{ArticleId, AuthorId, MediaId, SectionId, Slug};
+use crate::media::{Media, NewMedia};
+use crate::page::{NewPage, StaticPage};
+use crate::section::{NewSection, Section};
+use crate::settings::EditorialSettings;
+use crate::topic::{NewTopic, Topic};
+use jiff::Timestamp;
+use std::future::Future;
+
+/// What can go wrong in storage, in the words callers act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule or a version check refused the write; the text says which.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database cannot be reached or is overloaded; try again later.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    #[error("storage error: {0}")]
+    Other(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A page of a list: the items and whether another page follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub limit: u32,
+    pub offset: u32,
+}
+
+pub trait SectionStore {
+    /// Stores a section under the path the domain computed for it.
+    fn insert_section(&self, new: &NewSection, path: &str) -> impl Future<Output = StoreResult<Section>> + Send;
+    fn sections(&self) -> impl Future<Output = StoreResult<Vec<Section>>> + Send;
+}
+
+pub trait AuthorStore {
+    fn insert_author(&self, new: &NewAuthor) -> impl Future<Output = StoreResult<Author>> + Send;
+    fn author_by_slug(&self, slug: &Slug) -> impl Future<Output = StoreResult<Author>> + Send;
+    /// The authors with these ids, in the order asked; unknown ids are left out.
+    fn authors_by_ids(&self, ids: &[AuthorId]) -> impl Future<Output = StoreResult<Vec<Author>>> + Send;
+    fn authors(&self) -> impl Future<Output = StoreResult<Vec<Author>>> + Send;
+}
+
+pub trait TopicStore {
+    fn insert_topic(&self, new: &NewTopic) -> impl Future<Output = StoreResult<Topic>> + Send;
+    fn topics(&self) -> impl Future<Output = StoreResult<Vec<Topic>>> + Send;
+}
+
+pub trait MediaStore {
+    fn insert_media(&self, new: &NewMedia, now: Timestamp) -> impl Future<Output = StoreResult<Media>> + Send;
+    fn media_by_id(&self, id: MediaId) -> impl Future<Output = StoreResult<Media>> + Send;
+    fn media_by_storage_key(&self, key: &str) -> impl Future<Output = StoreResult<Media>> + Send;
+}
+
+pub trait ArticleStore {
+    /// Stores a new story with its first revision, in one transaction.
+    fn insert_article(&self, new: &NewArticle) -> impl Future<Output = StoreResult<ArticleId>> + Send;
+    fn article_by_id(&self, id: ArticleId) -> impl Future<Output = StoreResult<Article>> + Send;
+    /// Stories readers may see at `now`, newest first, optionally within a set of sections.
+    fn latest_public(
+        &self,
+        now: Timestamp,
+        sections: Option<&[SectionId]>,
+        window: Window,
+    ) -> impl Future<Output = StoreResult<Vec<ArticleSummary>>> + Send;
+    fn count_public(&self, now: Timestamp, sections: Option<&[SectionId]>) -> impl Future<Output = StoreResult<u64>> + Send;
+    /// Every revision of a story, oldest first.
+    fn revisions(&self, id: ArticleId) -> impl Future<Output = StoreResult<Vec<Revision>>> + Send;
+    fn count_articles(&self) -> impl Future<Output = StoreResult<u64>> + Send;
+}
+
+pub trait PageStore {
+    fn insert_page(&self, new: &NewPage, now: Timestamp) -> impl Future<Output = StoreResult<StaticPage>> + Send;
+    fn page_by_slug(&self, slug: &Slug) -> impl Future<Output = StoreResult<StaticPage>> + Send;
+    fn pages(&self) -> impl Future<Output = StoreResult<Vec<StaticPage>>> + Send;
+}
+
+pub trait SettingsStore {
+    /// The stored settings, or the defaults when none were saved yet.
+    fn settings(&self) -> impl Future<Output = StoreResult<EditorialSettings>> + Send;
+    fn save_settings(&self, settings: &EditorialSettings) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Everything the program needs of its database.
+pub trait Store:
+    SectionStore + AuthorStore + TopicStore + MediaStore + ArticleStore + PageStore + SettingsStore + Clone + Send + Sync + 'static
+{
+    /// Answers only when the database does: what `/healthz` asks.
+    fn ping(&self) -> impl Future<Output = StoreResult<()>> + Send;
+}

@@ -1,0 +1,267 @@
+//! SQL for articles, their bylines, topics and revisions.
+
+use crate::db::{params, placeholders, DbTime, Param, Tx};
+use crate::sections::stored_slug;
+use crate::SqlStore;
+use dateline_newsroom::store::Window;
+use dateline_newsroom::{
+    Article, ArticleContent, ArticleId, ArticleStatus, ArticleStore, ArticleSummary, AuthorId, Label, MediaId,
+    NewArticle, Revision, RevisionAuthor, RevisionKind, SectionId, StoreError, TopicId, UserId,
+};
+use jiff::Timestamp;
+use std::collections::HashMap;
+
+/// What "a reader may see it" means in SQL; `$1` is now. Mirrors `Article::is_public`.
+const PUBLIC_AT_1: &str =
+    "status = 'published' AND first_published_at <= $1 AND (embargo_until IS NULL OR embargo_until <= $1)";
+
+#[derive(sqlx::FromRow)]
+struct ArticleRow {
+    id: i64,
+    slug: String,
+    headline: String,
+    deck: Option<String>,
+    section_id: i64,
+    label: Option<String>,
+    lead_media_id: Option<i64>,
+    body: String,
+    seo_title: Option<String>,
+    seo_description: Option<String>,
+    status: String,
+    embargo_until: Option<DbTime>,
+    publish_at: Option<DbTime>,
+    first_published_at: Option<DbTime>,
+    last_public_update_at: Option<DbTime>,
+    created_at: DbTime,
+    modified_at: DbTime,
+    version: i64,
+}
+
+const ARTICLE_COLUMNS: &str = "id, slug, headline, deck, section_id, label, lead_media_id, body, seo_title, seo_description, \
+     status, embargo_until, publish_at, first_published_at, last_public_update_at, created_at, modified_at, version";
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    slug: String,
+    headline: String,
+    deck: Option<String>,
+    section_id: i64,
+    label: Option<String>,
+    lead_media_id: Option<i64>,
+    first_published_at: DbTime,
+    last_public_update_at: Option<DbTime>,
+}
+
+const SUMMARY_COLUMNS: &str =
+    "id, slug, headline, deck, section_id, label, lead_media_id, first_published_at, last_public_update_at";
+
+#[derive(sqlx::FromRow)]
+struct RevisionRow {
+    article_id: i64,
+    number: i64,
+    kind: String,
+    made_by_user_id: Option<i64>,
+    made_by_name: String,
+    made_at: DbTime,
+    note: Option<String>,
+    content: String,
+}
+
+fn stored_label(label: Option<String>) -> Result<Option<Label>, StoreError> {
+    label
+        .map(|text| Label::parse(&text).ok_or_else(|| StoreError::Other(format!("unknown stored label {text:?}"))))
+        .transpose()
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Other(format!("a stored article has a malformed {what}"))
+}
+
+impl SqlStore {
+    /// Bylines of many stories in one query, in byline order.
+    async fn bylines_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<AuthorId>>, StoreError> {
+        let mut bylines: HashMap<i64, Vec<AuthorId>> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(bylines);
+        }
+        let sql = format!(
+            "SELECT article_id, author_id FROM article_bylines WHERE article_id IN ({}) ORDER BY article_id, position",
+            placeholders(1, ids.len())
+        );
+        let rows: Vec<(i64, i64)> = self.db.fetch_all(&sql, ids.iter().map(|&id| Param::from(id)).collect()).await?;
+        for (article, author) in rows {
+            bylines.entry(article).or_default().push(AuthorId(author));
+        }
+        Ok(bylines)
+    }
+
+    fn section_filter(sections: Option<&[SectionId]>, first_placeholder: usize) -> (String, Vec<Param>) {
+        match sections {
+            None => (String::new(), Vec::new()),
+            Some(ids) if ids.is_empty() => (" AND 1 = 0".into(), Vec::new()),
+            Some(ids) => (
+                format!(" AND section_id IN ({})", placeholders(first_placeholder, ids.len())),
+                ids.iter().map(|id| Param::from(id.0)).collect(),
+            ),
+        }
+    }
+}
+
+async fn insert_revision(tx: &mut Tx, id: i64, number: i64, kind: RevisionKind, by: &RevisionAuthor, at: Timestamp, content: &ArticleContent) -> Result<(), StoreError> {
+    let snapshot = serde_json::to_string(content).map_err(|e| StoreError::Other(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO article_revisions (article_id, number, kind, made_by_user_id, made_by_name, made_at, note, content)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        params![id, number, kind.as_str(), by.user_id.map(|u| u.0), &by.name, at, None::<String>, snapshot],
+    )
+    .await
+    .map(drop)
+}
+
+impl ArticleStore for SqlStore {
+    async fn insert_article(&self, new: &NewArticle) -> Result<ArticleId, StoreError> {
+        let c = &new.content;
+        let mut tx = self.db.begin().await?;
+        let (id,): (i64,) = tx
+            .fetch_one(
+                "INSERT INTO articles (slug, headline, deck, section_id, label, lead_media_id, body, seo_title, seo_description,
+                     status, embargo_until, publish_at, first_published_at, last_public_update_at, created_at, modified_at, version)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1) RETURNING id",
+                params![
+                    c.slug.as_str(),
+                    &c.headline,
+                    c.deck.clone(),
+                    c.section_id.0,
+                    c.label.map(|l| l.as_str()),
+                    c.lead_media_id.map(|m| m.0),
+                    &c.body,
+                    c.seo_title.clone(),
+                    c.seo_description.clone(),
+                    new.status.as_str(),
+                    new.embargo_until,
+                    new.publish_at,
+                    new.first_published_at,
+                    new.last_public_update_at,
+                    new.created_at,
+                ],
+            )
+            .await?;
+        for (position, author) in c.bylines.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO article_bylines (article_id, position, author_id) VALUES ($1, $2, $3)",
+                params![id, position as i64, author.0],
+            )
+            .await?;
+        }
+        for (position, topic) in c.topics.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO article_topics (article_id, position, topic_id) VALUES ($1, $2, $3)",
+                params![id, position as i64, topic.0],
+            )
+            .await?;
+        }
+        insert_revision(&mut tx, id, 1, RevisionKind::Created, &new.made_by, new.created_at, c).await?;
+        tx.commit().await?;
+        Ok(ArticleId(id))
+    }
+
+    async fn article_by_id(&self, id: ArticleId) -> Result<Article, StoreError> {
+        let row: ArticleRow =
+            self.db.fetch_one(&format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1"), params![id.0]).await?;
+        let bylines = self.bylines_of(&[row.id]).await?.remove(&row.id).unwrap_or_default();
+        let topics: Vec<(i64,)> = self
+            .db
+            .fetch_all("SELECT topic_id FROM article_topics WHERE article_id = $1 ORDER BY position", params![id.0])
+            .await?;
+        Ok(Article {
+            id: ArticleId(row.id),
+            content: ArticleContent {
+                slug: stored_slug(row.slug)?,
+                headline: row.headline,
+                deck: row.deck,
+                section_id: SectionId(row.section_id),
+                bylines,
+                label: stored_label(row.label)?,
+                topics: topics.into_iter().map(|(t,)| TopicId(t)).collect(),
+                lead_media_id: row.lead_media_id.map(MediaId),
+                body: row.body,
+                seo_title: row.seo_title,
+                seo_description: row.seo_description,
+            },
+            status: ArticleStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
+            embargo_until: row.embargo_until.map(|t| t.0),
+            publish_at: row.publish_at.map(|t| t.0),
+            first_published_at: row.first_published_at.map(|t| t.0),
+            last_public_update_at: row.last_public_update_at.map(|t| t.0),
+            created_at: row.created_at.0,
+            modified_at: row.modified_at.0,
+            version: row.version,
+        })
+    }
+
+    async fn latest_public(&self, now: Timestamp, sections: Option<&[SectionId]>, window: Window) -> Result<Vec<ArticleSummary>, StoreError> {
+        let (filter, filter_params) = Self::section_filter(sections, 4);
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles WHERE {PUBLIC_AT_1}{filter} ORDER BY first_published_at DESC, id DESC LIMIT $2 OFFSET $3"
+        );
+        let mut all_params = params![now, i64::from(window.limit), i64::from(window.offset)];
+        all_params.extend(filter_params);
+        let rows: Vec<SummaryRow> = self.db.fetch_all(&sql, all_params).await?;
+        let mut bylines = self.bylines_of(&rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(ArticleSummary {
+                    id: ArticleId(row.id),
+                    bylines: bylines.remove(&row.id).unwrap_or_default(),
+                    slug: stored_slug(row.slug)?,
+                    headline: row.headline,
+                    deck: row.deck,
+                    section_id: SectionId(row.section_id),
+                    label: stored_label(row.label)?,
+                    lead_media_id: row.lead_media_id.map(MediaId),
+                    first_published_at: row.first_published_at.0,
+                    last_public_update_at: row.last_public_update_at.map(|t| t.0),
+                })
+            })
+            .collect()
+    }
+
+    async fn count_public(&self, now: Timestamp, sections: Option<&[SectionId]>) -> Result<u64, StoreError> {
+        let (filter, filter_params) = Self::section_filter(sections, 2);
+        let mut all_params = params![now];
+        all_params.extend(filter_params);
+        let (count,): (i64,) =
+            self.db.fetch_one(&format!("SELECT COUNT(*) FROM articles WHERE {PUBLIC_AT_1}{filter}"), all_params).await?;
+        Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    async fn revisions(&self, id: ArticleId) -> Result<Vec<Revision>, StoreError> {
+        let rows: Vec<RevisionRow> = self
+            .db
+            .fetch_all(
+                "SELECT article_id, number, kind, made_by_user_id, made_by_name, made_at, note, content
+                 FROM article_revisions WHERE article_id = $1 ORDER BY number",
+                params![id.0],
+            )
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(Revision {
+                    article_id: ArticleId(row.article_id),
+                    number: row.number,
+                    kind: RevisionKind::parse(&row.kind).ok_or_else(|| corrupt("revision kind"))?,
+                    made_by: RevisionAuthor { user_id: row.made_by_user_id.map(UserId), name: row.made_by_name },
+                    made_at: row.made_at.0,
+                    note: row.note,
+                    content: serde_json::from_str(&row.content).map_err(|_| corrupt("revision"))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn count_articles(&self) -> Result<u64, StoreError> {
+        let (count,): (i64,) = self.db.fetch_one("SELECT COUNT(*) FROM articles", vec![]).await?;
+        Ok(u64::try_from(count).unwrap_or_default())
+    }
+}

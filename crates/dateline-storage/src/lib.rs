@@ -1,0 +1,57 @@
+//! Every SQL statement of Dateline lives here, for SQLite and PostgreSQL alike.
+//!
+//! [`SqlStore`] implements the newsroom's `Store` traits over one connection pool of either
+//! kind, chosen at start by the database URL's scheme (`sqlite:` or `postgres://`). The
+//! statements are written once with `$N` placeholders (see `db.rs`); each aggregate has its
+//! own file. Nothing outside this crate writes SQL or sees `sqlx` errors: they become
+//! `StoreError` in one place.
+
+mod articles;
+mod authors;
+mod connect;
+mod db;
+mod media;
+pub mod migrate;
+mod pages;
+mod sections;
+mod settings;
+mod topics;
+
+pub use connect::{redact_url, ConnectError, ConnectOptions};
+pub use db::Backend;
+
+use dateline_newsroom::{Store, StoreError};
+use jiff::Timestamp;
+
+/// The database behind the whole program: SQLite or PostgreSQL, one type either way.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    db: db::Db,
+}
+
+impl SqlStore {
+    /// Connects to the database the URL names; it does not change the schema.
+    pub async fn connect(options: &ConnectOptions) -> Result<Self, ConnectError> {
+        Ok(SqlStore { db: connect::open(options).await? })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    /// Brings the schema up to date; returns the migration numbers it applied.
+    pub async fn migrate(&self, now: Timestamp) -> Result<Vec<i64>, StoreError> {
+        migrate::run(&self.db, now).await
+    }
+
+    /// Closes every connection; later calls fail as unavailable.
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+}
+
+impl Store for SqlStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.db.fetch_one::<(i64,)>("SELECT CAST(1 AS BIGINT)", vec![]).await.map(drop)
+    }
+}

@@ -1,0 +1,80 @@
+//! SQL for media records (the files themselves live in blob storage).
+
+use crate::db::{params, DbTime};
+use crate::SqlStore;
+use dateline_newsroom::{Media, MediaId, MediaStore, NewMedia, StoreError};
+use jiff::Timestamp;
+
+#[derive(sqlx::FromRow)]
+struct MediaRow {
+    id: i64,
+    storage_key: String,
+    mime_type: String,
+    width: i64,
+    height: i64,
+    byte_size: i64,
+    caption: String,
+    credit: String,
+    alt_text: String,
+    photographer: String,
+    created_at: DbTime,
+}
+
+impl MediaRow {
+    fn into_media(self) -> Result<Media, StoreError> {
+        let number = |v: i64| u32::try_from(v).map_err(|_| StoreError::Other(format!("media {} has a bad size", self.id)));
+        Ok(Media {
+            id: MediaId(self.id),
+            width: number(self.width)?,
+            height: number(self.height)?,
+            byte_size: u64::try_from(self.byte_size).unwrap_or_default(),
+            storage_key: self.storage_key,
+            mime_type: self.mime_type,
+            caption: self.caption,
+            credit: self.credit,
+            alt_text: self.alt_text,
+            photographer: self.photographer,
+            created_at: self.created_at.0,
+        })
+    }
+}
+
+const COLUMNS: &str = "id, storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, created_at";
+
+impl MediaStore for SqlStore {
+    async fn insert_media(&self, new: &NewMedia, now: Timestamp) -> Result<Media, StoreError> {
+        let row: MediaRow = self
+            .db
+            .fetch_one(
+                &format!(
+                    "INSERT INTO media (storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {COLUMNS}"
+                ),
+                params![
+                    &new.storage_key,
+                    &new.mime_type,
+                    i64::from(new.width),
+                    i64::from(new.height),
+                    i64::try_from(new.byte_size).unwrap_or(i64::MAX),
+                    &new.caption,
+                    &new.credit,
+                    &new.alt_text,
+                    &new.photographer,
+                    now,
+                ],
+            )
+            .await?;
+        row.into_media()
+    }
+
+    async fn media_by_id(&self, id: MediaId) -> Result<Media, StoreError> {
+        let row: MediaRow = self.db.fetch_one(&format!("SELECT {COLUMNS} FROM media WHERE id = $1"), params![id.0]).await?;
+        row.into_media()
+    }
+
+    async fn media_by_storage_key(&self, key: &str) -> Result<Media, StoreError> {
+        let row: MediaRow =
+            self.db.fetch_one(&format!("SELECT {COLUMNS} FROM media WHERE storage_key = $1"), params![key]).await?;
+        row.into_media()
+    }
+}

@@ -1,0 +1,68 @@
+//! Schema migrations, in same-numbered pairs: `migrations/sqlite/NNNN_name.sql` and
+//! `migrations/postgres/NNNN_name.sql`. Both files of a pair are compiled into the binary; a
+//! test checks that the two folders and this list hold the same numbers.
+
+use crate::db::{params, Db, Tx};
+use dateline_newsroom::StoreError;
+use jiff::Timestamp;
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+macro_rules! migration {
+    ($version:literal, $name:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sqlite: include_str!(concat!("../migrations/sqlite/", stringify!($version), "_", $name, ".sql")),
+            postgres: include_str!(concat!("../migrations/postgres/", stringify!($version), "_", $name, ".sql")),
+        }
+    };
+}
+
+/// Every migration, oldest first. File names carry the number zero-padded to four digits.
+pub const MIGRATIONS: &[Migration] = &[migration!(0001, "content_model")];
+
+const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+const CREATE_LEDGER_POSTGRES: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)";
+/// Serialises migrations when several instances start at once on one PostgreSQL.
+const LOCK_POSTGRES: &str = "SELECT pg_advisory_xact_lock(7305846419730001)";
+
+/// Applies every migration the database has not seen, each in its own transaction, and
+/// returns the versions it applied.
+pub(crate) async fn run(db: &Db, now: Timestamp) -> Result<Vec<i64>, StoreError> {
+    let mut applied_now = Vec::new();
+    for migration in MIGRATIONS {
+        let mut tx = db.begin().await?;
+        let (ledger, script) = match &tx {
+            Tx::Sqlite(_) => (CREATE_LEDGER_SQLITE, migration.sqlite),
+            Tx::Postgres(_) => (CREATE_LEDGER_POSTGRES, migration.postgres),
+        };
+        if matches!(tx, Tx::Postgres(_)) {
+            tx.execute(LOCK_POSTGRES, vec![]).await?;
+        }
+        tx.execute(ledger, vec![]).await?;
+        let seen: Option<(i64,)> = tx
+            .fetch_optional("SELECT version FROM schema_migrations WHERE version = $1", params![migration.version])
+            .await?;
+        if seen.is_some() {
+            continue;
+        }
+        tx.execute_script(script).await?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            params![migration.version, migration.name, now],
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(migration.version, migration.name, "applied migration");
+        applied_now.push(migration.version);
+    }
+    Ok(applied_now)
+}

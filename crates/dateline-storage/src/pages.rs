@@ -1,0 +1,47 @@
+//! SQL for static pages.
+
+use crate::db::{params, DbTime};
+use crate::sections::stored_slug;
+use crate::SqlStore;
+use dateline_newsroom::{NewPage, PageId, PageStore, Slug, StaticPage, StoreError};
+use jiff::Timestamp;
+
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    id: i64,
+    slug: String,
+    title: String,
+    body: String,
+    updated_at: DbTime,
+}
+
+impl PageRow {
+    fn into_page(self) -> Result<StaticPage, StoreError> {
+        Ok(StaticPage { id: PageId(self.id), slug: stored_slug(self.slug)?, title: self.title, body: self.body, updated_at: self.updated_at.0 })
+    }
+}
+
+const COLUMNS: &str = "id, slug, title, body, updated_at";
+
+impl PageStore for SqlStore {
+    async fn insert_page(&self, new: &NewPage, now: Timestamp) -> Result<StaticPage, StoreError> {
+        let row: PageRow = self
+            .db
+            .fetch_one(
+                &format!("INSERT INTO pages (slug, title, body, updated_at) VALUES ($1, $2, $3, $4) RETURNING {COLUMNS}"),
+                params![new.slug.as_str(), &new.title, &new.body, now],
+            )
+            .await?;
+        row.into_page()
+    }
+
+    async fn page_by_slug(&self, slug: &Slug) -> Result<StaticPage, StoreError> {
+        let row: PageRow = self.db.fetch_one(&format!("SELECT {COLUMNS} FROM pages WHERE slug = $1"), params![slug.as_str()]).await?;
+        row.into_page()
+    }
+
+    async fn pages(&self) -> Result<Vec<StaticPage>, StoreError> {
+        let rows: Vec<PageRow> = self.db.fetch_all(&format!("SELECT {COLUMNS} FROM pages ORDER BY title, id"), vec![]).await?;
+        rows.into_iter().map(PageRow::into_page).collect()
+    }
+}

@@ -1,0 +1,39 @@
+//! SQL for topics.
+
+use crate::db::params;
+use crate::sections::stored_slug;
+use crate::SqlStore;
+use dateline_newsroom::{NewTopic, StoreError, Topic, TopicId, TopicStore};
+
+#[derive(sqlx::FromRow)]
+struct TopicRow {
+    id: i64,
+    slug: String,
+    name: String,
+    description: String,
+}
+
+impl TopicRow {
+    fn into_topic(self) -> Result<Topic, StoreError> {
+        Ok(Topic { id: TopicId(self.id), slug: stored_slug(self.slug)?, name: self.name, description: self.description })
+    }
+}
+
+impl TopicStore for SqlStore {
+    async fn insert_topic(&self, new: &NewTopic) -> Result<Topic, StoreError> {
+        let row: TopicRow = self
+            .db
+            .fetch_one(
+                "INSERT INTO topics (slug, name, description) VALUES ($1, $2, $3) RETURNING id, slug, name, description",
+                params![new.slug.as_str(), &new.name, &new.description],
+            )
+            .await?;
+        row.into_topic()
+    }
+
+    async fn topics(&self) -> Result<Vec<Topic>, StoreError> {
+        let rows: Vec<TopicRow> =
+            self.db.fetch_all("SELECT id, slug, name, description FROM topics ORDER BY name, id", vec![]).await?;
+        rows.into_iter().map(TopicRow::into_topic).collect()
+    }
+}

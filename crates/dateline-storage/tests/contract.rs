@@ -1,0 +1,246 @@
+//! The storage contract: every test here runs on SQLite and on PostgreSQL, and both must
+//! behave alike.
+
+use dateline_newsroom::*;
+use dateline_storage::migrate::MIGRATIONS;
+use dateline_testkit::on_both_databases;
+use jiff::{SignedDuration, Timestamp};
+
+fn slug(text: &str) -> Slug {
+    Slug::parse(text).expect("valid slug")
+}
+
+fn at(hours_ago: i64, now: Timestamp) -> Timestamp {
+    now - SignedDuration::from_hours(hours_ago)
+}
+
+/// A small paper: National › Politics, Business, one reporter and one agency.
+struct Paper {
+    national: Section,
+    politics: Section,
+    business: Section,
+    reporter: Author,
+    agency: Author,
+}
+
+async fn small_paper(store: &impl Store) -> Paper {
+    let national = store
+        .insert_section(&NewSection { slug: slug("national"), name: "National".into(), parent_id: None, position: 0 }, "national")
+        .await
+        .expect("national");
+    let politics = store
+        .insert_section(
+            &NewSection { slug: slug("politics"), name: "Politics".into(), parent_id: Some(national.id), position: 0 },
+            "national/politics",
+        )
+        .await
+        .expect("politics");
+    let business = store
+        .insert_section(&NewSection { slug: slug("business"), name: "Business".into(), parent_id: None, position: 1 }, "business")
+        .await
+        .expect("business");
+    let reporter = store
+        .insert_author(&NewAuthor { slug: slug("kim-min-ji"), name: "Kim Min-ji".into(), kind: AuthorKind::Person, bio: "Politics.".into(), photo_id: None })
+        .await
+        .expect("reporter");
+    let agency = store
+        .insert_author(&NewAuthor { slug: slug("yonhap"), name: "Yonhap".into(), kind: AuthorKind::Agency, bio: String::new(), photo_id: None })
+        .await
+        .expect("agency");
+    Paper { national, politics, business, reporter, agency }
+}
+
+fn story(headline: &str, section: SectionId, bylines: Vec<AuthorId>, status: ArticleStatus, published: Option<Timestamp>, now: Timestamp) -> NewArticle {
+    NewArticle {
+        content: ArticleContent {
+            slug: Slug::suggest(headline).expect("slug from headline"),
+            headline: headline.into(),
+            deck: None,
+            section_id: section,
+            bylines,
+            label: None,
+            topics: vec![],
+            lead_media_id: None,
+            body: format!("{headline}.\n\nSecond paragraph."),
+            seo_title: None,
+            seo_description: None,
+        },
+        status,
+        embargo_until: None,
+        publish_at: None,
+        first_published_at: published,
+        last_public_update_at: None,
+        created_at: published.unwrap_or(now),
+        made_by: RevisionAuthor::system("contract test"),
+    }
+}
+
+on_both_databases! {
+    async fn sections_keep_their_tree_and_order(db) {
+        let store = db.store().await;
+        let paper = small_paper(&store).await;
+        let tree = SectionTree::new(store.sections().await.expect("sections"));
+        let top: Vec<_> = tree.top_level().map(|s| s.slug.to_string()).collect();
+        assert_eq!(top, ["national", "business"]);
+        assert_eq!(tree.children(paper.national.id).map(|s| s.id).collect::<Vec<_>>(), [paper.politics.id]);
+        assert_eq!(tree.by_path("national/politics").map(|s| s.id), Some(paper.politics.id));
+        assert_eq!(paper.business.parent_id, None);
+    }
+
+    async fn two_sections_cannot_share_an_address(db) {
+        let store = db.store().await;
+        small_paper(&store).await;
+        let again = store
+            .insert_section(&NewSection { slug: slug("national"), name: "National again".into(), parent_id: None, position: 5 }, "national")
+            .await;
+        assert!(matches!(again, Err(StoreError::Conflict(ref m)) if m.contains("/national/")), "{again:?}");
+    }
+
+    async fn a_story_keeps_its_bylines_in_order_and_its_first_revision(db) {
+        let store = db.store().await;
+        let paper = small_paper(&store).await;
+        let now = Timestamp::from_second(1_700_000_000).expect("now");
+        let mut new = story("Assembly passes housing bill", paper.politics.id, vec![paper.agency.id, paper.reporter.id], ArticleStatus::Published, Some(at(2, now)), now);
+        new.content.deck = Some("Opposition walks out".into());
+        new.content.label = Some(Label::Analysis);
+        new.last_public_update_at = Some(at(1, now));
+        let id = store.insert_article(&new).await.expect("insert");
+        let article = store.article_by_id(id).await.expect("read back");
+        assert_eq!(article.content, new.content);
+        assert_eq!(article.status, ArticleStatus::Published);
+        assert_eq!(article.first_published_at, Some(at(2, now)));
+        assert_eq!(article.last_public_update_at, Some(at(1, now)));
+        assert_eq!(article.version, 1);
+        let revisions = store.revisions(id).await.expect("revisions");
+        assert_eq!(revisions.len(), 1);
+        assert_eq!(revisions[0].kind, RevisionKind::Created);
+        assert_eq!(revisions[0].made_by.name, "contract test");
+        assert_eq!(revisions[0].content, new.content);
+    }
+
+    async fn instants_survive_the_round_trip_to_the_microsecond(db) {
+        let store = db.store().await;
+        let paper = small_paper(&store).await;
+        let precise = Timestamp::from_microsecond(1_611_455_220_123_456).expect("instant");
+        let id = store
+            .insert_article(&story("Precise", paper.business.id, vec![], ArticleStatus::Published, Some(precise), precise))
+            .await
+            .expect("insert");
+        assert_eq!(store.article_by_id(id).await.expect("read").first_published_at, Some(precise));
+    }
+
+    async fn readers_see_only_published_stories_past_their_embargo_newest_first(db) {
+        let store = db.store().await;
+        let paper = small_paper(&store).await;
+        let now = Timestamp::from_second(1_700_000_000).expect("now");
+        let older = store.insert_article(&story("Older story", paper.politics.id, vec![paper.reporter.id], ArticleStatus::Published, Some(at(5, now)), now)).await.expect("older");
+        let newer = store.insert_article(&story("Newer story", paper.business.id, vec![paper.agency.id], ArticleStatus::Published, Some(at(1, now)), now)).await.expect("newer");
+        for status in [ArticleStatus::Draft, ArticleStatus::InReview, ArticleStatus::Scheduled, ArticleStatus::Unpublished, ArticleStatus::Removed] {
+            store.insert_article(&story(&format!("Hidden {}", status.as_str()), paper.politics.id, vec![], status, Some(at(3, now)), now)).await.expect("hidden");
+        }
+        let mut embargoed = story("Embargoed story", paper.politics.id, vec![], ArticleStatus::Published, Some(at(3, now)), now);
+        embargoed.embargo_until = Some(at(-1, now));
+        store.insert_article(&embargoed).await.expect("embargoed");
+        store.insert_article(&story("Future story", paper.politics.id, vec![], ArticleStatus::Published, Some(at(-2, now)), now)).await.expect("future");
+
+        let all = Window { limit: 10, offset: 0 };
+        let latest = store.latest_public(now, None, all).await.expect("latest");
+        assert_eq!(latest.iter().map(|s| s.id).collect::<Vec<_>>(), [newer, older]);
+        assert_eq!(latest[0].bylines, [paper.agency.id]);
+        assert_eq!(store.count_public(now, None).await.expect("count"), 2);
+
+        let national = [paper.national.id, paper.politics.id];
+        let front = store.latest_public(now, Some(&national), all).await.expect("front");
+        assert_eq!(front.iter().map(|s| s.id).collect::<Vec<_>>(), [older]);
+        assert_eq!(store.count_public(now, Some(&national)).await.expect("count"), 1);
+        assert!(store.latest_public(now, Some(&[]), all).await.expect("empty").is_empty());
+
+        let second_page = store.latest_public(now, None, Window { limit: 1, offset: 1 }).await.expect("page 2");
+        assert_eq!(second_page.iter().map(|s| s.id).collect::<Vec<_>>(), [older]);
+        assert_eq!(store.count_articles().await.expect("all"), 9);
+    }
+
+    async fn a_missing_story_is_not_found(db) {
+        let store = db.store().await;
+        assert_eq!(store.article_by_id(ArticleId(4242)).await, Err(StoreError::NotFound));
+    }
+
+    async fn authors_are_found_by_slug_and_listed_in_byline_order(db) {
+        let store = db.store().await;
+        let paper = small_paper(&store).await;
+        assert_eq!(store.author_by_slug(&slug("yonhap")).await.expect("agency").kind, AuthorKind::Agency);
+        let ordered = store.authors_by_ids(&[paper.agency.id, AuthorId(999), paper.reporter.id]).await.expect("by ids");
+        assert_eq!(ordered.iter().map(|a| a.id).collect::<Vec<_>>(), [paper.agency.id, paper.reporter.id]);
+        let duplicate = store.insert_author(&NewAuthor { slug: slug("yonhap"), name: "Other".into(), kind: AuthorKind::Agency, bio: String::new(), photo_id: None }).await;
+        assert!(matches!(duplicate, Err(StoreError::Conflict(_))), "{duplicate:?}");
+    }
+
+    async fn media_keep_caption_credit_and_alt_text(db) {
+        let store = db.store().await;
+        let now = Timestamp::from_second(1_700_000_000).expect("now");
+        let new = NewMedia {
+            storage_key: "2026/11/harbour.png".into(),
+            mime_type: "image/png".into(),
+            width: 1200,
+            height: 800,
+            byte_size: 34_567,
+            caption: "Fishing boats return to port. (AFP-Yonhap)".into(),
+            credit: "AFP-Yonhap".into(),
+            alt_text: "Small boats moored in a harbour".into(),
+            photographer: "Lee Su-bin".into(),
+        };
+        let media = store.insert_media(&new, now).await.expect("insert");
+        let read = store.media_by_id(media.id).await.expect("by id");
+        assert_eq!(read, media);
+        assert_eq!((read.width, read.height, read.credit.as_str()), (1200, 800, "AFP-Yonhap"));
+        assert_eq!(store.media_by_storage_key("2026/11/harbour.png").await.expect("by key").id, media.id);
+        assert_eq!(read.created_at, now);
+    }
+
+    async fn static_pages_and_topics_are_stored(db) {
+        let store = db.store().await;
+        let now = Timestamp::from_second(1_700_000_000).expect("now");
+        store.insert_page(&NewPage { slug: slug("ombudsman"), title: "Ombudsman".into(), body: "Write to us.".into() }, now).await.expect("page");
+        let page = store.page_by_slug(&slug("ombudsman")).await.expect("read");
+        assert_eq!((page.title.as_str(), page.updated_at), ("Ombudsman", now));
+        assert_eq!(store.page_by_slug(&slug("nope")).await, Err(StoreError::NotFound));
+        store.insert_topic(&NewTopic { slug: slug("housing"), name: "Housing".into(), description: String::new() }).await.expect("topic");
+        assert_eq!(store.topics().await.expect("topics").len(), 1);
+        assert_eq!(store.pages().await.expect("pages").len(), 1);
+    }
+
+    async fn editorial_settings_hold_any_script_and_default_until_saved(db) {
+        let store = db.store().await;
+        assert_eq!(store.settings().await.expect("defaults"), EditorialSettings::default());
+        let mut settings = EditorialSettings { site_name: "The Daily Dateline".into(), time_zone: "Asia/Seoul".into(), ..Default::default() };
+        settings.masthead.registration_number = "서울 아03711".into();
+        store.save_settings(&settings).await.expect("save");
+        settings.masthead.telephone = "+82-2-000-0000".into();
+        store.save_settings(&settings).await.expect("save again");
+        assert_eq!(store.settings().await.expect("read"), settings);
+    }
+
+    async fn migrating_twice_changes_nothing(db) {
+        let store = db.store().await;
+        assert_eq!(store.migrate(Timestamp::now()).await.expect("again"), Vec::<i64>::new());
+        store.ping().await.expect("ping");
+    }
+}
+
+#[test]
+fn every_migration_comes_in_a_same_numbered_pair() {
+    let list = |backend: &str| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend);
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("migrations folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let sqlite = list("sqlite");
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, list("postgres"), "the two migration folders must hold the same file names");
+    let compiled: Vec<String> = MIGRATIONS.iter().map(|m| format!("{:04}_{}.sql", m.version, m.name)).collect();
+    assert_eq!(sqlite, compiled, "every migration file must be listed in MIGRATIONS, in order");
+}

@@ -1,0 +1,122 @@
+//! Throwaway databases: a temporary SQLite file in WAL mode, or a PostgreSQL database
+//! created for one test and dropped when the test ends.
+
+use dateline_storage::{ConnectOptions, SqlStore};
+use jiff::Timestamp;
+use sqlx::Connection;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestBackend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestDatabase {
+    pub backend: TestBackend,
+    /// The URL of this test's own database.
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<PostgresCleanup>,
+}
+
+struct PostgresCleanup {
+    admin_url: String,
+    name: String,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+#[expect(clippy::disallowed_methods, reason = "tests are configured by the environment")]
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// The server's URL with another database name in its path.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let server = match base[authority_end..].find('/') {
+        Some(slash) => &base[..authority_end + slash],
+        None => base,
+    };
+    format!("{server}/{name}{query}")
+}
+
+impl TestDatabase {
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder for the test database");
+        let url = format!("sqlite:{}", dir.path().join("test.db").display());
+        TestDatabase { backend: TestBackend::Sqlite, url, _dir: Some(dir), postgres: None }
+    }
+
+    /// A fresh PostgreSQL database, or `None` (with a notice) when no server is configured.
+    pub async fn postgres() -> Option<Self> {
+        let Some(admin_url) = env("DATELINE_TEST_POSTGRES_URL") else {
+            if env("DATELINE_TEST_REQUIRE_POSTGRES").as_deref() == Some("1") {
+                panic!("DATELINE_TEST_REQUIRE_POSTGRES=1 but DATELINE_TEST_POSTGRES_URL is not set");
+            }
+            eprintln!("skipped on PostgreSQL: set DATELINE_TEST_POSTGRES_URL to run this test there too");
+            return None;
+        };
+        let name = format!(
+            "dateline_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            Timestamp::now().as_microsecond() % 1_000_000_000
+        );
+        let mut admin = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot reach the test PostgreSQL at DATELINE_TEST_POSTGRES_URL: {e}"));
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create the test database");
+        admin.close().await.ok();
+        Some(TestDatabase {
+            backend: TestBackend::Postgres,
+            url: with_database(&admin_url, &name),
+            _dir: None,
+            postgres: Some(PostgresCleanup { admin_url, name }),
+        })
+    }
+
+    /// A store on this database with the schema in place.
+    pub async fn store(&self) -> SqlStore {
+        let store = SqlStore::connect(&ConnectOptions::new(&self.url)).await.expect("connect to the test database");
+        store.migrate(Timestamp::now()).await.expect("migrate the test database");
+        store
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(cleanup) = self.postgres.take() else { return };
+        // Drop runs inside the test's runtime, which cannot block on async work: use a thread
+        // with a runtime of its own. FORCE ends connections the test left open.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&cleanup.admin_url).await.ok()?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", cleanup.name)).execute(&mut admin).await.ok()?;
+                admin.close().await.ok()
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Some(()))) {
+            eprintln!("could not drop a test database; it is left behind");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_test_database_replaces_only_the_database_name() {
+        assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
+        assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "t2"), "postgres://u@h/t2?sslmode=disable");
+        assert_eq!(with_database("postgres://u@h", "t3"), "postgres://u@h/t3");
+    }
+}
