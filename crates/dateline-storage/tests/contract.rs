@@ -4,81 +4,21 @@
 use dateline_newsroom::*;
 use dateline_storage::migrate::MIGRATIONS;
 use dateline_testkit::on_both_databases;
+use dateline_testkit::paper::{slug, SmallPaper, StoryBuilder};
 use jiff::{SignedDuration, Timestamp};
-
-fn slug(text: &str) -> Slug {
-    Slug::parse(text).expect("valid slug")
-}
 
 fn at(hours_ago: i64, now: Timestamp) -> Timestamp {
     now - SignedDuration::from_hours(hours_ago)
 }
 
-/// A small paper: National › Politics, Business, one reporter and one agency.
-struct Paper {
-    national: Section,
-    politics: Section,
-    business: Section,
-    reporter: Author,
-    agency: Author,
-}
-
-async fn small_paper(store: &impl Store) -> Paper {
-    let national = store
-        .insert_section(&NewSection { slug: slug("national"), name: "National".into(), parent_id: None, position: 0 }, "national")
-        .await
-        .expect("national");
-    let politics = store
-        .insert_section(
-            &NewSection { slug: slug("politics"), name: "Politics".into(), parent_id: Some(national.id), position: 0 },
-            "national/politics",
-        )
-        .await
-        .expect("politics");
-    let business = store
-        .insert_section(&NewSection { slug: slug("business"), name: "Business".into(), parent_id: None, position: 1 }, "business")
-        .await
-        .expect("business");
-    let reporter = store
-        .insert_author(&NewAuthor { slug: slug("kim-min-ji"), name: "Kim Min-ji".into(), kind: AuthorKind::Person, bio: "Politics.".into(), photo_id: None })
-        .await
-        .expect("reporter");
-    let agency = store
-        .insert_author(&NewAuthor { slug: slug("yonhap"), name: "Yonhap".into(), kind: AuthorKind::Agency, bio: String::new(), photo_id: None })
-        .await
-        .expect("agency");
-    Paper { national, politics, business, reporter, agency }
-}
-
-fn story(headline: &str, section: SectionId, bylines: Vec<AuthorId>, status: ArticleStatus, published: Option<Timestamp>, now: Timestamp) -> NewArticle {
-    NewArticle {
-        content: ArticleContent {
-            slug: Slug::suggest(headline).expect("slug from headline"),
-            headline: headline.into(),
-            deck: None,
-            section_id: section,
-            bylines,
-            label: None,
-            topics: vec![],
-            lead_media_id: None,
-            body: format!("{headline}.\n\nSecond paragraph."),
-            seo_title: None,
-            seo_description: None,
-        },
-        status,
-        embargo_until: None,
-        publish_at: None,
-        first_published_at: published,
-        last_public_update_at: None,
-        created_at: published.unwrap_or(now),
-        made_by: RevisionAuthor::system("contract test"),
-    }
+fn story(headline: &str, section: SectionId, bylines: Vec<AuthorId>, status: ArticleStatus, published: Timestamp, now: Timestamp) -> NewArticle {
+    StoryBuilder::new(headline, section, now).by(&bylines).status(status).published_at(published).build()
 }
 
 on_both_databases! {
     async fn sections_keep_their_tree_and_order(db) {
         let store = db.store().await;
-        let paper = small_paper(&store).await;
+        let paper = SmallPaper::create(&store).await;
         let tree = SectionTree::new(store.sections().await.expect("sections"));
         let top: Vec<_> = tree.top_level().map(|s| s.slug.to_string()).collect();
         assert_eq!(top, ["national", "business"]);
@@ -89,7 +29,7 @@ on_both_databases! {
 
     async fn two_sections_cannot_share_an_address(db) {
         let store = db.store().await;
-        small_paper(&store).await;
+        SmallPaper::create(&store).await;
         let again = store
             .insert_section(&NewSection { slug: slug("national"), name: "National again".into(), parent_id: None, position: 5 }, "national")
             .await;
@@ -98,9 +38,9 @@ on_both_databases! {
 
     async fn a_story_keeps_its_bylines_in_order_and_its_first_revision(db) {
         let store = db.store().await;
-        let paper = small_paper(&store).await;
+        let paper = SmallPaper::create(&store).await;
         let now = Timestamp::from_second(1_700_000_000).expect("now");
-        let mut new = story("Assembly passes housing bill", paper.politics.id, vec![paper.agency.id, paper.reporter.id], ArticleStatus::Published, Some(at(2, now)), now);
+        let mut new = story("Assembly passes housing bill", paper.politics.id, vec![paper.agency.id, paper.reporter.id], ArticleStatus::Published, at(2, now), now);
         new.content.deck = Some("Opposition walks out".into());
         new.content.label = Some(Label::Analysis);
         new.last_public_update_at = Some(at(1, now));
@@ -114,16 +54,16 @@ on_both_databases! {
         let revisions = store.revisions(id).await.expect("revisions");
         assert_eq!(revisions.len(), 1);
         assert_eq!(revisions[0].kind, RevisionKind::Created);
-        assert_eq!(revisions[0].made_by.name, "contract test");
+        assert_eq!(revisions[0].made_by.name, "test");
         assert_eq!(revisions[0].content, new.content);
     }
 
     async fn instants_survive_the_round_trip_to_the_microsecond(db) {
         let store = db.store().await;
-        let paper = small_paper(&store).await;
+        let paper = SmallPaper::create(&store).await;
         let precise = Timestamp::from_microsecond(1_611_455_220_123_456).expect("instant");
         let id = store
-            .insert_article(&story("Precise", paper.business.id, vec![], ArticleStatus::Published, Some(precise), precise))
+            .insert_article(&story("Precise", paper.business.id, vec![], ArticleStatus::Published, precise, precise))
             .await
             .expect("insert");
         assert_eq!(store.article_by_id(id).await.expect("read").first_published_at, Some(precise));
@@ -131,17 +71,17 @@ on_both_databases! {
 
     async fn readers_see_only_published_stories_past_their_embargo_newest_first(db) {
         let store = db.store().await;
-        let paper = small_paper(&store).await;
+        let paper = SmallPaper::create(&store).await;
         let now = Timestamp::from_second(1_700_000_000).expect("now");
-        let older = store.insert_article(&story("Older story", paper.politics.id, vec![paper.reporter.id], ArticleStatus::Published, Some(at(5, now)), now)).await.expect("older");
-        let newer = store.insert_article(&story("Newer story", paper.business.id, vec![paper.agency.id], ArticleStatus::Published, Some(at(1, now)), now)).await.expect("newer");
+        let older = store.insert_article(&story("Older story", paper.politics.id, vec![paper.reporter.id], ArticleStatus::Published, at(5, now), now)).await.expect("older");
+        let newer = store.insert_article(&story("Newer story", paper.business.id, vec![paper.agency.id], ArticleStatus::Published, at(1, now), now)).await.expect("newer");
         for status in [ArticleStatus::Draft, ArticleStatus::InReview, ArticleStatus::Scheduled, ArticleStatus::Unpublished, ArticleStatus::Removed] {
-            store.insert_article(&story(&format!("Hidden {}", status.as_str()), paper.politics.id, vec![], status, Some(at(3, now)), now)).await.expect("hidden");
+            store.insert_article(&story(&format!("Hidden {}", status.as_str()), paper.politics.id, vec![], status, at(3, now), now)).await.expect("hidden");
         }
-        let mut embargoed = story("Embargoed story", paper.politics.id, vec![], ArticleStatus::Published, Some(at(3, now)), now);
+        let mut embargoed = story("Embargoed story", paper.politics.id, vec![], ArticleStatus::Published, at(3, now), now);
         embargoed.embargo_until = Some(at(-1, now));
         store.insert_article(&embargoed).await.expect("embargoed");
-        store.insert_article(&story("Future story", paper.politics.id, vec![], ArticleStatus::Published, Some(at(-2, now)), now)).await.expect("future");
+        store.insert_article(&story("Future story", paper.politics.id, vec![], ArticleStatus::Published, at(-2, now), now)).await.expect("future");
 
         let all = Window { limit: 10, offset: 0 };
         let latest = store.latest_public(now, None, all).await.expect("latest");
@@ -167,7 +107,7 @@ on_both_databases! {
 
     async fn authors_are_found_by_slug_and_listed_in_byline_order(db) {
         let store = db.store().await;
-        let paper = small_paper(&store).await;
+        let paper = SmallPaper::create(&store).await;
         assert_eq!(store.author_by_slug(&slug("yonhap")).await.expect("agency").kind, AuthorKind::Agency);
         let ordered = store.authors_by_ids(&[paper.agency.id, AuthorId(999), paper.reporter.id]).await.expect("by ids");
         assert_eq!(ordered.iter().map(|a| a.id).collect::<Vec<_>>(), [paper.agency.id, paper.reporter.id]);
@@ -211,7 +151,7 @@ on_both_databases! {
 
     async fn editorial_settings_hold_any_script_and_default_until_saved(db) {
         let store = db.store().await;
-        assert_eq!(store.settings().await.expect("defaults"), EditorialSettings::default());
+        assert_eq!(store.settings().await.expect("defaults"), EditorialSettings::default(), "settings default until saved");
         let mut settings = EditorialSettings { site_name: "The Daily Dateline".into(), time_zone: "Asia/Seoul".into(), ..Default::default() };
         settings.masthead.registration_number = "서울 아03711".into();
         store.save_settings(&settings).await.expect("save");

@@ -1,9 +1,13 @@
-//! Test support, used only as a dev-dependency: a fresh database per test on SQLite always
+//! Test support, used only as a dev-dependency: a running server with HTML helpers
+//! (`TestApp`), builders for test content (`paper`), and a fresh database per test on SQLite always
 //! and on PostgreSQL when `DATELINE_TEST_POSTGRES_URL` names a server (with
 //! `DATELINE_TEST_REQUIRE_POSTGRES=1` a missing server fails the test instead of skipping it).
 
+mod app;
 mod database;
+pub mod paper;
 
+pub use app::{attributes, texts, TestApp};
 pub use database::{TestBackend, TestDatabase};
 
 /// Writes one test per backend: `mod name { fn sqlite(); fn postgres(); }`, so a failure names

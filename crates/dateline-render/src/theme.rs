@@ -1,0 +1,205 @@
+//! The theme: Jinja templates and static assets. The default theme is compiled into the
+//! binary; a folder named in the operator config may override any template or asset file by
+//! file (DESIGN.md decision 4). Everything is read and compiled at start, so a broken
+//! override stops the program with its file name instead of failing a reader's request.
+
+use minijinja::Environment;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+/// The default theme's templates; `docs/THEMES.md` documents each and what it receives.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../../themes/default/templates/base.html")),
+    ("macros.html", include_str!("../../../themes/default/templates/macros.html")),
+    ("home.html", include_str!("../../../themes/default/templates/home.html")),
+    ("article.html", include_str!("../../../themes/default/templates/article.html")),
+    ("error.html", include_str!("../../../themes/default/templates/error.html")),
+];
+
+const DEFAULT_ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../../themes/default/static/style.css"))];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    #[error("cannot read the theme file {path}: {reason}")]
+    Read { path: PathBuf, reason: String },
+    #[error("the template {name} has an error: {reason}")]
+    Template { name: String, reason: String },
+    #[error("rendering {name} failed: {reason}")]
+    Render { name: String, reason: String },
+}
+
+/// A static file of the theme, served under a name that carries a hash of its content so it
+/// can be cached for a year.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub name: String,
+    pub hashed_name: String,
+    pub content_type: &'static str,
+    pub bytes: Cow<'static, [u8]>,
+}
+
+#[derive(Debug)]
+pub struct Theme {
+    env: Environment<'static>,
+    assets: Vec<Asset>,
+}
+
+/// Escapes the five characters HTML needs escaped and nothing more: the default formatter also
+/// escapes `/`, which bloats every URL in a page without making it safer.
+fn html_formatter(out: &mut minijinja::Output, state: &minijinja::State, value: &minijinja::Value) -> Result<(), minijinja::Error> {
+    match value.as_str() {
+        Some(text) if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() => {
+            let mut escaped = String::with_capacity(text.len() + 8);
+            for c in text.chars() {
+                match c {
+                    '&' => escaped.push_str("&amp;"),
+                    '<' => escaped.push_str("&lt;"),
+                    '>' => escaped.push_str("&gt;"),
+                    '"' => escaped.push_str("&quot;"),
+                    '\'' => escaped.push_str("&#39;"),
+                    other => escaped.push(other),
+                }
+            }
+            out.write_str(&escaped).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+fn content_hash(bytes: &[u8]) -> String {
+    // FNV-1a: stable across builds and platforms, which std's hasher does not promise.
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("{hash:016x}")[..12].to_owned()
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn hashed(name: &str, bytes: &[u8]) -> String {
+    let hash = content_hash(bytes);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{name}.{hash}"),
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, ThemeError> {
+    std::fs::read(path).map_err(|e| ThemeError::Read { path: path.to_owned(), reason: e.to_string() })
+}
+
+impl Theme {
+    /// The default theme, with the files found in `override_dir/templates/` and
+    /// `override_dir/static/` taking the place of the default ones of the same name.
+    pub fn load(override_dir: Option<&Path>) -> Result<Theme, ThemeError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        env.set_formatter(html_formatter);
+        let mut asset_files: Vec<(String, Cow<'static, [u8]>)> =
+            DEFAULT_ASSETS.iter().map(|(n, b)| ((*n).to_owned(), Cow::Borrowed(*b))).collect();
+        let mut templates: Vec<(String, Cow<'static, str>)> =
+            DEFAULT_TEMPLATES.iter().map(|(n, s)| ((*n).to_owned(), Cow::Borrowed(*s))).collect();
+
+        if let Some(dir) = override_dir {
+            for (sub, is_template) in [("templates", true), ("static", false)] {
+                let folder = dir.join(sub);
+                let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+                for entry in entries {
+                    let entry = entry.map_err(|e| ThemeError::Read { path: folder.clone(), reason: e.to_string() })?;
+                    let path = entry.path();
+                    if !path.is_file() {
+                        continue;
+                    }
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    let bytes = read(&path)?;
+                    if is_template {
+                        let source = String::from_utf8(bytes)
+                            .map_err(|_| ThemeError::Read { path: path.clone(), reason: "not UTF-8 text".into() })?;
+                        templates.retain(|(n, _)| *n != name);
+                        templates.push((name, Cow::Owned(source)));
+                    } else {
+                        asset_files.retain(|(n, _)| *n != name);
+                        asset_files.push((name, Cow::Owned(bytes)));
+                    }
+                }
+            }
+        }
+
+        let assets: Vec<Asset> = asset_files
+            .into_iter()
+            .map(|(name, bytes)| Asset { hashed_name: hashed(&name, &bytes), content_type: content_type(&name), name, bytes })
+            .collect();
+        let urls: Vec<(String, String)> =
+            assets.iter().map(|a| (a.name.clone(), format!("/static/{}", a.hashed_name))).collect();
+        env.add_function("asset_url", move |name: &str| -> String {
+            urls.iter().find(|(n, _)| n == name).map(|(_, url)| url.clone()).unwrap_or_else(|| format!("/static/{name}"))
+        });
+
+        for (name, source) in templates {
+            env.add_template_owned(name.clone(), source.into_owned()).map_err(|e| ThemeError::Template { name: name.clone(), reason: format!("{e:#}") })?;
+        }
+        Ok(Theme { env, assets })
+    }
+
+    pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, ThemeError> {
+        let template = self.env.get_template(name).map_err(|e| ThemeError::Template { name: name.into(), reason: e.to_string() })?;
+        template.render(context).map_err(|e| ThemeError::Render { name: name.into(), reason: format!("{e:#}") })
+    }
+
+    /// The asset served under a content-hashed name.
+    pub fn asset(&self, hashed_name: &str) -> Option<&Asset> {
+        self.assets.iter().find(|a| a.hashed_name == hashed_name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_theme_compiles() {
+        let theme = Theme::load(None).expect("default theme");
+        assert!(theme.assets.iter().any(|a| a.name == "style.css" && a.hashed_name.starts_with("style.")));
+    }
+
+    #[test]
+    fn a_template_in_the_override_folder_replaces_the_default_one() {
+        let dir = std::env::temp_dir().join(format!("dateline-theme-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("templates")).expect("folder");
+        std::fs::write(dir.join("templates/error.html"), "custom {{ status }}").expect("write");
+        let theme = Theme::load(Some(&dir)).expect("theme with override");
+        let html = theme.render("error.html", minijinja::context! { status => 404 }).expect("render");
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(html, "custom 404");
+    }
+
+    #[test]
+    fn text_is_escaped_for_html_but_urls_keep_their_slashes() {
+        let dir = std::env::temp_dir().join(format!("dateline-theme-escape-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("templates")).expect("folder");
+        std::fs::write(dir.join("templates/error.html"), "<a href=\"{{ url }}\">{{ text }}</a>").expect("write");
+        let theme = Theme::load(Some(&dir)).expect("theme");
+        let html = theme.render("error.html", minijinja::context! { url => "/article/1/a", text => "Q&A <b>\"x\"</b> 's" }).expect("render");
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(html, "<a href=\"/article/1/a\">Q&amp;A &lt;b&gt;&quot;x&quot;&lt;/b&gt; &#39;s</a>");
+    }
+
+    #[test]
+    fn a_broken_override_is_refused_with_its_name() {
+        let dir = std::env::temp_dir().join(format!("dateline-theme-broken-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("templates")).expect("folder");
+        std::fs::write(dir.join("templates/home.html"), "{% if %}").expect("write");
+        let error = Theme::load(Some(&dir)).expect_err("broken template");
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(error.to_string().contains("home.html"), "{error}");
+    }
+}

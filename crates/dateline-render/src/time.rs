@@ -1,0 +1,66 @@
+//! Time as readers see it: instants are stored in UTC and shown in the paper's zone, with the
+//! paper's own formats (DESIGN.md decision 3).
+
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use serde::Serialize;
+
+/// The paper's zone and formats, fixed for one rendering.
+#[derive(Debug, Clone)]
+pub struct PaperClock {
+    pub zone: TimeZone,
+    pub date_line_format: String,
+    pub timestamp_format: String,
+}
+
+/// An instant ready for a `<time>` element.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimeView {
+    /// ISO 8601 with the zone's offset (`2021-01-24T11:27:00+09:00`), for `datetime=`.
+    pub datetime: String,
+    /// The paper's timestamp format (`Jan 24, 2021 - 11:27`).
+    pub text: String,
+}
+
+impl PaperClock {
+    pub fn time(&self, instant: Timestamp) -> TimeView {
+        let local = instant.to_zoned(self.zone.clone());
+        TimeView {
+            datetime: local.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            text: local.strftime(&self.timestamp_format).to_string(),
+        }
+    }
+
+    /// Today's date in the paper's zone, for the date line at the top of every page.
+    pub fn date_line(&self, now: Timestamp) -> String {
+        now.to_zoned(self.zone.clone()).strftime(&self.date_line_format).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seoul() -> PaperClock {
+        PaperClock {
+            zone: TimeZone::get("Asia/Seoul").expect("zone"),
+            date_line_format: "%Y-%m-%d".into(),
+            timestamp_format: "%b %d, %Y - %H:%M".into(),
+        }
+    }
+
+    #[test]
+    fn times_are_shown_in_the_papers_zone_with_its_offset() {
+        let instant: Timestamp = "2021-01-24T02:27:00Z".parse().expect("instant");
+        assert_eq!(
+            seoul().time(instant),
+            TimeView { datetime: "2021-01-24T11:27:00+09:00".into(), text: "Jan 24, 2021 - 11:27".into() }
+        );
+    }
+
+    #[test]
+    fn the_date_line_turns_over_at_the_papers_midnight() {
+        let late_utc: Timestamp = "2021-01-23T15:30:00Z".parse().expect("instant");
+        assert_eq!(seoul().date_line(late_utc), "2021-01-24");
+    }
+}

@@ -1,0 +1,228 @@
+//! View models: the values templates receive. Together with the template names they are the
+//! theme contract (`docs/THEMES.md`); a field renamed here breaks every theme that uses it.
+
+use crate::markdown::render_markdown;
+use crate::time::{PaperClock, TimeView};
+use dateline_newsroom::{
+    Article, ArticleSummary, Author, AuthorId, AuthorKind, EditorialSettings, Masthead, Media, MediaId,
+    OutboundLinks, SectionId, SectionTree, Slug, StaticPage,
+};
+use jiff::Timestamp;
+use serde::Serialize;
+use std::collections::HashMap;
+
+pub fn article_url(id: impl std::fmt::Display, slug: &Slug) -> String {
+    format!("/article/{id}/{slug}")
+}
+pub fn section_url(path: &str) -> String {
+    format!("/{path}/")
+}
+pub fn author_url(slug: &Slug) -> String {
+    format!("/author/{slug}")
+}
+pub fn topic_url(slug: &Slug) -> String {
+    format!("/topic/{slug}")
+}
+pub fn page_url(slug: &Slug) -> String {
+    format!("/page/{slug}")
+}
+pub fn media_url(storage_key: &str) -> String {
+    format!("/media/{storage_key}")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MenuSection {
+    pub name: String,
+    pub url: String,
+    pub children: Vec<Link>,
+}
+
+/// What every page shows around its content: the date line, the menu, the footer and the
+/// masthead.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub name: String,
+    pub owner: String,
+    pub language: String,
+    pub date_line: String,
+    pub date_line_iso: String,
+    pub menu: Vec<MenuSection>,
+    pub footer_pages: Vec<Link>,
+    pub masthead: Masthead,
+    pub links: OutboundLinks,
+}
+
+impl SiteView {
+    pub fn new(settings: &EditorialSettings, clock: &PaperClock, tree: &SectionTree, pages: &[StaticPage], now: Timestamp) -> Self {
+        let menu = tree
+            .top_level()
+            .map(|top| MenuSection {
+                name: top.name.clone(),
+                url: section_url(&top.path),
+                children: tree.children(top.id).map(|c| Link { name: c.name.clone(), url: section_url(&c.path) }).collect(),
+            })
+            .collect();
+        SiteView {
+            name: settings.site_name.clone(),
+            owner: settings.owner.clone(),
+            language: settings.language.clone(),
+            date_line: clock.date_line(now),
+            date_line_iso: now.to_zoned(clock.zone.clone()).strftime("%Y-%m-%d").to_string(),
+            menu,
+            footer_pages: pages.iter().map(|p| Link { name: p.title.clone(), url: page_url(&p.slug) }).collect(),
+            masthead: settings.masthead.clone(),
+            links: settings.links.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView {
+    pub src: String,
+    pub srcset: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    /// The caption ending with the credit in parentheses.
+    pub caption: String,
+    pub credit: String,
+}
+
+impl ImageView {
+    pub fn new(media: &Media) -> Self {
+        let src = media_url(&media.storage_key);
+        ImageView {
+            srcset: format!("{src} {}w", media.width),
+            src,
+            width: media.width,
+            height: media.height,
+            alt: media.alt_text.clone(),
+            caption: media.caption_with_credit(),
+            credit: media.credit.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BylineView {
+    pub name: String,
+    pub url: String,
+    pub is_agency: bool,
+}
+
+/// A story as lists and fronts show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryCard {
+    pub id: i64,
+    pub url: String,
+    pub headline: String,
+    pub deck: Option<String>,
+    pub label: Option<&'static str>,
+    pub section: Option<Link>,
+    pub bylines: Vec<BylineView>,
+    pub published: TimeView,
+    pub updated: Option<TimeView>,
+    pub image: Option<ImageView>,
+}
+
+/// What view builders look things up in: the section tree, and the authors and media that
+/// the stories on one page refer to.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    pub sections: SectionTree,
+    pub authors: HashMap<AuthorId, Author>,
+    pub media: HashMap<MediaId, Media>,
+}
+
+impl Lookup {
+    pub fn section_link(&self, id: SectionId) -> Option<Link> {
+        self.sections.get(id).map(|s| Link { name: s.name.clone(), url: section_url(&s.path) })
+    }
+
+    pub fn bylines(&self, ids: &[AuthorId]) -> Vec<BylineView> {
+        ids.iter()
+            .filter_map(|id| self.authors.get(id))
+            .map(|a| BylineView { name: a.name.clone(), url: author_url(&a.slug), is_agency: a.kind == AuthorKind::Agency })
+            .collect()
+    }
+
+    pub fn image(&self, id: Option<MediaId>) -> Option<ImageView> {
+        id.and_then(|id| self.media.get(&id)).map(ImageView::new)
+    }
+
+    pub fn card(&self, story: &ArticleSummary, clock: &PaperClock) -> StoryCard {
+        StoryCard {
+            id: story.id.0,
+            url: article_url(story.id, &story.slug),
+            headline: story.headline.clone(),
+            deck: story.deck.clone(),
+            label: story.label.map(|l| l.as_str()),
+            section: self.section_link(story.section_id),
+            bylines: self.bylines(&story.bylines),
+            published: clock.time(story.first_published_at),
+            updated: story.last_public_update_at.map(|t| clock.time(t)),
+            image: self.image(story.lead_media_id),
+        }
+    }
+}
+
+/// The article page's own content (reference parts 7 to 13).
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView {
+    pub id: i64,
+    pub url: String,
+    pub headline: String,
+    pub deck: Option<String>,
+    pub label: Option<&'static str>,
+    pub breadcrumb: Vec<Link>,
+    pub bylines: Vec<BylineView>,
+    pub published: Option<TimeView>,
+    pub updated: Option<TimeView>,
+    pub lead_image: Option<ImageView>,
+    /// Sanitized HTML, safe to print unescaped.
+    pub body_html: String,
+}
+
+impl ArticleView {
+    pub fn new(article: &Article, lookup: &Lookup, clock: &PaperClock) -> Self {
+        let c = &article.content;
+        ArticleView {
+            id: article.id.0,
+            url: article_url(article.id, &c.slug),
+            headline: c.headline.clone(),
+            deck: c.deck.clone(),
+            label: c.label.map(|l| l.as_str()),
+            breadcrumb: lookup
+                .sections
+                .trail(c.section_id)
+                .into_iter()
+                .map(|s| Link { name: s.name.clone(), url: section_url(&s.path) })
+                .collect(),
+            bylines: lookup.bylines(&c.bylines),
+            published: article.first_published_at.map(|t| clock.time(t)),
+            updated: article.last_public_update_at.map(|t| clock.time(t)),
+            lead_image: lookup.image(c.lead_media_id),
+            body_html: render_markdown(&c.body),
+        }
+    }
+}
+
+/// A static page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    pub title: String,
+    pub body_html: String,
+    pub updated: TimeView,
+}
+
+impl PageView {
+    pub fn new(page: &StaticPage, clock: &PaperClock) -> Self {
+        PageView { title: page.title.clone(), body_html: render_markdown(&page.body), updated: clock.time(page.updated_at) }
+    }
+}

@@ -1,0 +1,60 @@
+//! A running server for HTTP tests: the real router on an ephemeral port of 127.0.0.1, with a
+//! fixed clock, and helpers that fetch pages and parse them as HTML.
+
+use dateline_render::Theme;
+use dateline_storage::SqlStore;
+use dateline_web::{app, AppState};
+use jiff::Timestamp;
+use std::sync::Arc;
+
+pub struct TestApp {
+    pub base_url: String,
+    pub client: reqwest::Client,
+    pub media_dir: tempfile::TempDir,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl TestApp {
+    /// Serves `store` as the paper, with the clock stopped at `now`.
+    pub async fn start(store: SqlStore, now: Timestamp) -> TestApp {
+        let media_dir = tempfile::tempdir().expect("media folder");
+        let theme = Theme::load(None).expect("default theme");
+        let state = AppState::new(store, theme, media_dir.path().to_owned(), Arc::new(move || now));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind an ephemeral port");
+        let address = listener.local_addr().expect("address");
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app(state)).await.expect("serve");
+        });
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        TestApp { base_url: format!("http://{address}"), client, media_dir, server }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base_url)).send().await.expect("request")
+    }
+
+    /// Fetches a page that must answer 200 and parses it.
+    pub async fn page(&self, path: &str) -> scraper::Html {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        scraper::Html::parse_document(&response.text().await.expect("body"))
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Texts of every element matching `selector`, whitespace collapsed.
+pub fn texts(html: &scraper::Html, selector: &str) -> Vec<String> {
+    let selector = scraper::Selector::parse(selector).expect("a valid selector");
+    html.select(&selector).map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+}
+
+/// The `attribute` of every element matching `selector`.
+pub fn attributes(html: &scraper::Html, selector: &str, attribute: &str) -> Vec<String> {
+    let selector = scraper::Selector::parse(selector).expect("a valid selector");
+    html.select(&selector).filter_map(|e| e.value().attr(attribute).map(str::to_owned)).collect()
+}

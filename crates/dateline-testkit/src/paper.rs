@@ -1,0 +1,160 @@
+//! Builders for test content, in the newsroom's words: a small paper with a section tree, a
+//! reporter and an agency, and stories made with `StoryBuilder`.
+
+use dateline_newsroom::{
+    ArticleContent, ArticleId, ArticleStatus, Author, AuthorId, AuthorKind, EditorialSettings, Label, Media, MediaId,
+    NewArticle, NewAuthor, NewMedia, NewSection, RevisionAuthor, Section, SectionId, Slug, Store,
+};
+use jiff::{SignedDuration, Timestamp};
+
+pub fn slug(text: &str) -> Slug {
+    Slug::parse(text).expect("a valid slug")
+}
+
+/// National › Politics, Business, a reporter, a second reporter and an agency, in Seoul's zone.
+pub struct SmallPaper {
+    pub national: Section,
+    pub politics: Section,
+    pub business: Section,
+    pub reporter: Author,
+    pub colleague: Author,
+    pub agency: Author,
+}
+
+impl SmallPaper {
+    pub async fn create(store: &impl Store) -> SmallPaper {
+        let settings = EditorialSettings {
+            site_name: "The Test Dateline".into(),
+            owner: "Test Media Corporation".into(),
+            time_zone: "Asia/Seoul".into(),
+            ..EditorialSettings::default()
+        };
+        store.save_settings(&settings).await.expect("settings");
+        let section = |slug_text: &str, name: &str, parent: Option<SectionId>, position| NewSection {
+            slug: slug(slug_text),
+            name: name.into(),
+            parent_id: parent,
+            position,
+        };
+        let national = store.insert_section(&section("national", "National", None, 0), "national").await.expect("national");
+        let politics = store
+            .insert_section(&section("politics", "Politics", Some(national.id), 0), "national/politics")
+            .await
+            .expect("politics");
+        let business = store.insert_section(&section("business", "Business", None, 1), "business").await.expect("business");
+        let person = |slug_text: &str, name: &str, kind| NewAuthor { slug: slug(slug_text), name: name.into(), kind, bio: format!("{name} writes for us."), photo_id: None };
+        let reporter = store.insert_author(&person("kim-min-ji", "Kim Min-ji", AuthorKind::Person)).await.expect("reporter");
+        let colleague = store.insert_author(&person("lee-jae-won", "Lee Jae-won", AuthorKind::Person)).await.expect("colleague");
+        let agency = store.insert_author(&person("yonhap", "Yonhap", AuthorKind::Agency)).await.expect("agency");
+        SmallPaper { national, politics, business, reporter, colleague, agency }
+    }
+}
+
+pub async fn photo(store: &impl Store, key: &str, caption: &str, credit: &str, now: Timestamp) -> Media {
+    store
+        .insert_media(
+            &NewMedia {
+                storage_key: key.into(),
+                mime_type: "image/jpeg".into(),
+                width: 1200,
+                height: 675,
+                byte_size: 1000,
+                caption: caption.into(),
+                credit: credit.into(),
+                alt_text: "A test picture".into(),
+                photographer: "Test Photographer".into(),
+            },
+            now,
+        )
+        .await
+        .expect("media")
+}
+
+/// A story to store: published an hour before `now` unless told otherwise.
+pub struct StoryBuilder {
+    new: NewArticle,
+}
+
+impl StoryBuilder {
+    pub fn new(headline: &str, section: SectionId, now: Timestamp) -> Self {
+        let published = now - SignedDuration::from_hours(1);
+        StoryBuilder {
+            new: NewArticle {
+                content: ArticleContent {
+                    slug: Slug::suggest(headline).expect("a headline with ASCII words"),
+                    headline: headline.into(),
+                    deck: None,
+                    section_id: section,
+                    bylines: vec![],
+                    label: None,
+                    topics: vec![],
+                    lead_media_id: None,
+                    body: format!("{headline}, the first paragraph says.\n\nA second paragraph follows."),
+                    seo_title: None,
+                    seo_description: None,
+                },
+                status: ArticleStatus::Published,
+                embargo_until: None,
+                publish_at: None,
+                first_published_at: Some(published),
+                last_public_update_at: None,
+                created_at: published,
+                made_by: RevisionAuthor::system("test"),
+            },
+        }
+    }
+
+    pub fn by(mut self, authors: &[AuthorId]) -> Self {
+        self.new.content.bylines = authors.to_vec();
+        self
+    }
+
+    pub fn status(mut self, status: ArticleStatus) -> Self {
+        self.new.status = status;
+        self
+    }
+
+    pub fn published_at(mut self, at: Timestamp) -> Self {
+        self.new.first_published_at = Some(at);
+        self.new.created_at = at;
+        self
+    }
+
+    pub fn updated_at(mut self, at: Timestamp) -> Self {
+        self.new.last_public_update_at = Some(at);
+        self
+    }
+
+    pub fn embargoed_until(mut self, until: Timestamp) -> Self {
+        self.new.embargo_until = Some(until);
+        self
+    }
+
+    pub fn deck(mut self, deck: &str) -> Self {
+        self.new.content.deck = Some(deck.into());
+        self
+    }
+
+    pub fn label(mut self, label: Label) -> Self {
+        self.new.content.label = Some(label);
+        self
+    }
+
+    pub fn body(mut self, body: &str) -> Self {
+        self.new.content.body = body.into();
+        self
+    }
+
+    pub fn lead_photo(mut self, media: MediaId) -> Self {
+        self.new.content.lead_media_id = Some(media);
+        self
+    }
+
+    pub fn build(self) -> NewArticle {
+        self.new
+    }
+
+    pub async fn store(self, store: &impl Store) -> ArticleId {
+        store.insert_article(&self.new).await.expect("store the story")
+    }
+}

@@ -1,0 +1,80 @@
+//! The article page (reference parts 7 to 13 inside the page chrome). Its address is
+//! `/article/{id}/{slug}`: the id decides, and any other slug is sent on to the current one.
+
+use super::chrome;
+use crate::error::WebError;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use dateline_newsroom::{ArticleId, ArticleStatus, ArticleStore};
+use dateline_render::views::{article_url, ArticleView, SiteView, StoryCard};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct ArticlePage {
+    site: SiteView,
+    article: ArticleView,
+    description: String,
+    latest: Vec<StoryCard>,
+}
+
+fn parse_id(text: &str) -> Result<ArticleId, WebError> {
+    text.parse::<i64>().ok().filter(|id| *id > 0).map(ArticleId).ok_or(WebError::NotFound)
+}
+
+/// Loads a story a reader may see, or says why not: removed stories are gone (410), every
+/// other unpublished state is simply not there (404), whatever id is guessed.
+async fn public_article(state: &AppState, id: ArticleId) -> Result<dateline_newsroom::Article, WebError> {
+    let article = state.store().article_by_id(id).await?;
+    if article.status == ArticleStatus::Removed {
+        return Err(WebError::Gone);
+    }
+    if !article.is_public(state.now()) {
+        return Err(WebError::NotFound);
+    }
+    Ok(article)
+}
+
+pub(crate) async fn redirect_to_canonical(State(state): State<AppState>, Path(id): Path<String>) -> Result<Redirect, WebError> {
+    let article = public_article(&state, parse_id(&id)?).await?;
+    Ok(Redirect::permanent(&article_url(article.id, &article.content.slug)))
+}
+
+pub(crate) async fn show(State(state): State<AppState>, Path((id, slug)): Path<(String, String)>) -> Result<Response, WebError> {
+    let article = public_article(&state, parse_id(&id)?).await?;
+    if article.content.slug.as_str() != slug {
+        return Ok(Redirect::permanent(&article_url(article.id, &article.content.slug)).into_response());
+    }
+    let now = state.now();
+    let chrome = chrome::load(&state, now).await?;
+    let lead_media: Vec<_> = article.content.lead_media_id.into_iter().collect();
+    let lookup = chrome::lookup_for(&state, chrome.tree.clone(), &[], &article.content.bylines, &lead_media).await?;
+    let view = ArticleView::new(&article, &lookup, &chrome.clock);
+    let description = article
+        .content
+        .seo_description
+        .clone()
+        .or_else(|| article.content.deck.clone())
+        .unwrap_or_else(|| first_words(&article.content.body, 30));
+    let page = ArticlePage {
+        latest: chrome::latest(&state, now, &chrome.clock, &lookup).await?,
+        site: chrome.site,
+        article: view,
+        description,
+    };
+    Ok(Html(state.theme().render("article.html", page)?).into_response())
+}
+
+/// The opening words of the body, without Markdown marks, for a meta description.
+fn first_words(markdown: &str, count: usize) -> String {
+    let words: Vec<&str> = markdown
+        .split_whitespace()
+        .filter(|w| !w.chars().all(|c| matches!(c, '#' | '>' | '*' | '-')))
+        .take(count + 1)
+        .collect();
+    let mut text = words.iter().take(count).copied().collect::<Vec<_>>().join(" ");
+    if words.len() > count {
+        text.push('…');
+    }
+    text
+}

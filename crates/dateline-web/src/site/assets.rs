@@ -1,0 +1,56 @@
+//! Files: the theme's static assets (content-hashed names, cached for a year) and uploaded
+//! media from the local media folder.
+
+use crate::error::WebError;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use std::path::{Component, PathBuf};
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+pub(crate) async fn theme_asset(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {
+    let asset = state.theme().asset(&file).ok_or(WebError::NotFound)?;
+    Ok(([(header::CONTENT_TYPE, asset.content_type), (header::CACHE_CONTROL, IMMUTABLE)], asset.bytes.to_vec()).into_response())
+}
+
+/// A media key is a relative path of plain names: nothing may climb out of the media folder.
+fn safe_relative_path(key: &str) -> Option<PathBuf> {
+    let path = std::path::Path::new(key);
+    let plain = !key.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)));
+    plain.then(|| path.to_path_buf())
+}
+
+fn media_type(key: &str) -> &'static str {
+    match key.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        Some("gif") => "image/gif",
+        _ => "application/octet-stream",
+    }
+}
+
+pub(crate) async fn media_file(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response, WebError> {
+    let relative = safe_relative_path(&key).ok_or(WebError::NotFound)?;
+    let bytes = tokio::fs::read(state.media_root().join(relative)).await.map_err(|_| WebError::NotFound)?;
+    Ok((
+        [(header::CONTENT_TYPE, media_type(&key)), (header::CACHE_CONTROL, "public, max-age=86400"), (header::X_CONTENT_TYPE_OPTIONS, "nosniff")],
+        bytes,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_keys_cannot_climb_out_of_the_media_folder() {
+        assert!(safe_relative_path("demo/harbour.png").is_some());
+        for bad in ["../etc/passwd", "/etc/passwd", "demo/../../x", ""] {
+            assert!(safe_relative_path(bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! `dateline demo`: the paper with demo content, loaded on first start.
+
+use super::GlobalArgs;
+use crate::{content, server};
+use clap::Args;
+use std::path::Path;
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Address to listen on, such as 127.0.0.1:8080 (127.0.0.1:0 picks a free port).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+}
+
+pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
+    let config = super::load_config(global, args.listen, Path::new("./dateline-demo"))?;
+    crate::telemetry::init(&config.log);
+    let store = server::open_store(&config).await?;
+    let loaded = content::demo::load_if_empty(&store, &config.media_dir(), jiff::Timestamp::now()).await?;
+    if loaded {
+        tracing::info!(folder = %config.data_dir.display(), "demo content loaded");
+    }
+    server::serve(&config, store).await
+}

@@ -1,0 +1,73 @@
+//! The command line: global flags shared by every subcommand, and one file per subcommand.
+
+mod demo;
+mod migrate;
+mod seed;
+mod serve;
+
+use crate::config::{Config, Overrides};
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+/// Dateline: the newsroom and the reader site of an online newspaper, in one program.
+#[derive(Debug, Parser)]
+#[command(name = "dateline", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Read operator settings from this TOML file (see dateline.example.toml).
+    #[arg(long, global = true, env = "DATELINE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Folder for the SQLite database and local media.
+    #[arg(long, global = true, env = "DATELINE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database to use: sqlite:PATH or postgres://USER@HOST/DATABASE.
+    #[arg(long, global = true, env = "DATELINE_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the paper: the reader site and the newsroom desk.
+    Serve(serve::ServeArgs),
+    /// Serve a paper filled with demo content, in ./dateline-demo unless --data-dir says otherwise.
+    Demo(demo::DemoArgs),
+    /// Bring the database schema up to date, then exit (a release step on PostgreSQL).
+    Migrate(migrate::MigrateArgs),
+    /// Fill the database with generated stories, the same ones for the same seed (for tests and benchmarks).
+    Seed(seed::SeedArgs),
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve::run(&cli.global, args).await,
+        Command::Demo(args) => demo::run(&cli.global, args).await,
+        Command::Migrate(args) => migrate::run(&cli.global, args).await,
+        Command::Seed(args) => seed::run(&cli.global, args).await,
+    }
+}
+
+/// The process environment, read here and nowhere else in the program.
+fn environment() -> Vec<(String, String)> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .filter(|(k, _)| k.starts_with("DATELINE_"))
+        .collect()
+}
+
+/// Loads the configuration for a subcommand whose data folder defaults to `default_data_dir`.
+pub(crate) fn load_config(global: &GlobalArgs, listen: Option<String>, default_data_dir: &Path) -> anyhow::Result<Config> {
+    let overrides = Overrides {
+        config_file: global.config.clone(),
+        data_dir: global.data_dir.clone(),
+        database_url: global.database_url.clone(),
+        listen,
+    };
+    Ok(Config::load(&overrides, &environment(), default_data_dir)?)
+}

@@ -1,0 +1,414 @@
+//! Operator configuration: where the program listens, which database and folders it uses,
+//! and its limits. Editorial settings (site name, masthead, time zone) are not here: they
+//! live in the database and are edited on the desk.
+//!
+//! Layers, each overriding the one before: defaults, the TOML file (`--config`), `DATELINE_*`
+//! environment variables (nested keys as `DATELINE_SECTION__KEY`; `…_FILE` reads a secret
+//! from a file), then command-line flags. Every layer is checked on its own so that an
+//! unknown key is reported with the place it came from. `dateline.example.toml` lists every
+//! key; a test keeps it in step with this file.
+
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address the HTTP server binds to.
+    pub listen: String,
+    /// The address readers use, for canonical links, feeds and sitemaps.
+    pub public_url: String,
+    /// `sqlite:PATH` or `postgres://USER@HOST/DATABASE`; empty means a SQLite file in the data folder.
+    pub database_url: String,
+    /// Where the SQLite database and local media live.
+    pub data_dir: PathBuf,
+    /// A folder whose `templates/` and `static/` files replace the default theme's, file by file.
+    pub theme_dir: Option<PathBuf>,
+    pub database: DatabaseConfig,
+    pub media: MediaConfig,
+    pub uploads: UploadConfig,
+    pub cache: CacheConfig,
+    pub http: HttpConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    pub max_connections: u32,
+    /// Seconds a request waits for a free connection before answering 503.
+    pub acquire_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaStorage {
+    /// Files in a folder on this server.
+    Local,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaConfig {
+    pub storage: MediaStorage,
+    /// Folder for media files; empty means `media/` in the data folder.
+    pub local_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UploadConfig {
+    /// Largest image file the desk accepts, in bytes.
+    pub max_image_bytes: u64,
+    /// Largest wire item accepted by ingest, in bytes.
+    pub max_wire_item_bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheConfig {
+    /// Upper bound of the rendered-page cache, in megabytes.
+    pub page_cache_mb: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Addresses (or CIDR ranges) of reverse proxies whose forwarding headers are believed.
+    pub trusted_proxies: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `dateline=debug,sqlx=warn`.
+    pub level: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            database_url: String::new(),
+            data_dir: PathBuf::from("./dateline-data"),
+            theme_dir: None,
+            database: DatabaseConfig::default(),
+            media: MediaConfig::default(),
+            uploads: UploadConfig::default(),
+            cache: CacheConfig::default(),
+            http: HttpConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig { max_connections: 10, acquire_timeout_secs: 5 }
+    }
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        MediaConfig { storage: MediaStorage::Local, local_dir: None }
+    }
+}
+
+impl Default for UploadConfig {
+    fn default() -> Self {
+        UploadConfig { max_image_bytes: 20 * 1024 * 1024, max_wire_item_bytes: 5 * 1024 * 1024 }
+    }
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig { page_cache_mb: 256 }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig { format: LogFormat::Text, level: "info".into() }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {reason}")]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("the config file {path} is not valid TOML: {reason}")]
+    NotToml { path: PathBuf, reason: String },
+    #[error("{place} has a setting Dateline does not know or cannot read: {reason}; see dateline.example.toml for every setting")]
+    Invalid { place: String, reason: String },
+    #[error("{0}")]
+    Value(String),
+}
+
+/// Values given on the command line, which override everything else.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub listen: Option<String>,
+}
+
+/// Variables that belong to the test suite and the CI, not to the program's configuration.
+const NOT_SETTINGS: &[&str] = &["DATELINE_CONFIG", "DATELINE_TEST_", "DATELINE_REQUIRE_"];
+
+/// Settings that hold secrets and may be given as a path with a `_FILE` suffix.
+const SECRET_KEYS: &[&str] = &["database_url"];
+
+impl Config {
+    /// Reads every layer. `environment` is the process environment (passed in so tests can
+    /// give their own); `default_data_dir` differs between `serve` and `demo`.
+    pub fn load(overrides: &Overrides, environment: &[(String, String)], default_data_dir: &Path) -> Result<Config, ConfigError> {
+        let mut merged = toml::Table::new();
+        merged.insert("data_dir".into(), toml::Value::String(default_data_dir.display().to_string()));
+
+        if let Some(path) = &overrides.config_file {
+            let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable { path: path.clone(), reason: e.to_string() })?;
+            let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::NotToml { path: path.clone(), reason: e.message().to_owned() })?;
+            check_layer(&table, &format!("the config file {}", path.display()))?;
+            merge(&mut merged, table);
+        }
+
+        let env_table = environment_layer(environment)?;
+        check_layer(&env_table, "the environment (DATELINE_* variables)")?;
+        merge(&mut merged, env_table);
+
+        let mut flags = toml::Table::new();
+        if let Some(dir) = &overrides.data_dir {
+            flags.insert("data_dir".into(), toml::Value::String(dir.display().to_string()));
+        }
+        if let Some(url) = &overrides.database_url {
+            flags.insert("database_url".into(), toml::Value::String(url.clone()));
+        }
+        if let Some(listen) = &overrides.listen {
+            flags.insert("listen".into(), toml::Value::String(listen.clone()));
+        }
+        merge(&mut merged, flags);
+
+        let config = Config::deserialize(toml::Value::Table(merged))
+            .map_err(|e| ConfigError::Invalid { place: "the configuration".into(), reason: e.message().to_owned() })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.listen.parse::<SocketAddr>().map_err(|_| {
+            ConfigError::Value(format!("listen = {:?} is not an address and port such as 127.0.0.1:8080", self.listen))
+        })?;
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            return Err(ConfigError::Value(format!("public_url = {:?} must start with http:// or https://", self.public_url)));
+        }
+        for proxy in &self.http.trusted_proxies {
+            if parse_cidr(proxy).is_none() {
+                return Err(ConfigError::Value(format!(
+                    "http.trusted_proxies holds {proxy:?}, which is neither an IP address nor a range such as 10.0.0.0/8"
+                )));
+            }
+        }
+        if self.database.max_connections == 0 {
+            return Err(ConfigError::Value("database.max_connections must be at least 1".into()));
+        }
+        if let Err(error) = self.log.level.parse::<tracing_subscriber::EnvFilter>() {
+            return Err(ConfigError::Value(format!("log.level = {:?} is not a log filter ({error}); use for example \"info\"", self.log.level)));
+        }
+        Ok(())
+    }
+
+    /// The database URL, defaulting to a SQLite file in the data folder.
+    pub fn database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!("sqlite:{}", self.data_dir.join("dateline.db").display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    pub fn media_dir(&self) -> PathBuf {
+        self.media.local_dir.clone().unwrap_or_else(|| self.data_dir.join("media"))
+    }
+}
+
+/// `10.0.0.0/8`, `::1` or `192.168.1.7` as a network and prefix length.
+pub fn parse_cidr(text: &str) -> Option<(std::net::IpAddr, u8)> {
+    let (address, prefix) = match text.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (text, None),
+    };
+    let ip: std::net::IpAddr = address.trim().parse().ok()?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    let prefix = match prefix {
+        Some(p) => p.trim().parse::<u8>().ok().filter(|p| *p <= max)?,
+        None => max,
+    };
+    Some((ip, prefix))
+}
+
+fn check_layer(table: &toml::Table, place: &str) -> Result<(), ConfigError> {
+    Config::deserialize(toml::Value::Table(table.clone()))
+        .map(drop)
+        .map_err(|e| ConfigError::Invalid { place: place.to_owned(), reason: e.message().to_owned() })
+}
+
+fn merge(into: &mut toml::Table, from: toml::Table) {
+    for (key, value) in from {
+        match (into.get_mut(&key), value) {
+            (Some(toml::Value::Table(existing)), toml::Value::Table(incoming)) => merge(existing, incoming),
+            (_, value) => {
+                into.insert(key, value);
+            }
+        }
+    }
+}
+
+/// `DATELINE_CACHE__PAGE_CACHE_MB=64` becomes `cache.page_cache_mb = 64`.
+fn environment_layer(environment: &[(String, String)]) -> Result<toml::Table, ConfigError> {
+    let mut table = toml::Table::new();
+    for (name, raw) in environment {
+        let Some(rest) = name.strip_prefix("DATELINE_") else { continue };
+        if NOT_SETTINGS.iter().any(|skip| name.starts_with(skip)) {
+            continue;
+        }
+        let lower = rest.to_ascii_lowercase();
+        let (path, value) = match lower.strip_suffix("_file").filter(|key| SECRET_KEYS.contains(key)) {
+            Some(key) => {
+                let secret = std::fs::read_to_string(raw)
+                    .map_err(|e| ConfigError::Value(format!("{name} names the file {raw:?}, which cannot be read: {e}")))?;
+                (key.to_owned(), toml::Value::String(secret.trim().to_owned()))
+            }
+            None => (lower, env_value(raw)),
+        };
+        let keys: Vec<&str> = path.split("__").collect();
+        let (last, parents) = keys.split_last().ok_or_else(|| ConfigError::Value(format!("{name} names no setting")))?;
+        let mut node = &mut table;
+        for parent in parents {
+            let entry = node.entry((*parent).to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            node = match entry {
+                toml::Value::Table(t) => t,
+                _ => return Err(ConfigError::Value(format!("{name} conflicts with another DATELINE_ variable"))),
+            };
+        }
+        node.insert((*last).to_owned(), value);
+    }
+    Ok(table)
+}
+
+/// An environment value read as TOML when it is a number, boolean or array, else as text.
+fn env_value(raw: &str) -> toml::Value {
+    let trimmed = raw.trim();
+    let looks_typed = trimmed.parse::<i64>().is_ok() || trimmed == "true" || trimmed == "false" || trimmed.starts_with('[');
+    if looks_typed {
+        if let Ok(table) = format!("v = {trimmed}").parse::<toml::Table>() {
+            if let Some(value) = table.get("v") {
+                return value.clone();
+            }
+        }
+    }
+    toml::Value::String(raw.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn flags_override_the_environment_which_overrides_the_file() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("dateline.toml");
+        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\n[cache]\npage_cache_mb = 64\n[database]\nmax_connections = 3\n").expect("write");
+        let overrides = Overrides { config_file: Some(file), listen: Some("127.0.0.1:9100".into()), ..Default::default() };
+        let config = Config::load(&overrides, &env(&[("DATELINE_CACHE__PAGE_CACHE_MB", "32"), ("DATELINE_LISTEN", "127.0.0.1:9050")]), Path::new("data"))
+            .expect("config");
+        assert_eq!(config.listen, "127.0.0.1:9100");
+        assert_eq!(config.cache.page_cache_mb, 32);
+        assert_eq!(config.database.max_connections, 3);
+        assert_eq!(config.data_dir, PathBuf::from("data"));
+        assert_eq!(config.database_url(), format!("sqlite:{}", Path::new("data").join("dateline.db").display()));
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_where_it_came_from() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("dateline.toml");
+        std::fs::write(&file, "[cache]\npage_cache_megabytes = 64\n").expect("write");
+        let overrides = Overrides { config_file: Some(file.clone()), ..Default::default() };
+        let error = Config::load(&overrides, &[], Path::new("data")).expect_err("unknown key").to_string();
+        assert!(error.contains("page_cache_megabytes") && error.contains(&file.display().to_string()), "{error}");
+
+        let error = Config::load(&Overrides::default(), &env(&[("DATELINE_LISTENING", "x")]), Path::new("d")).expect_err("unknown variable").to_string();
+        assert!(error.contains("listening") && error.contains("environment"), "{error}");
+    }
+
+    #[test]
+    fn test_and_ci_variables_are_not_settings() {
+        let config = Config::load(&Overrides::default(), &env(&[("DATELINE_TEST_POSTGRES_URL", "postgres://x"), ("DATELINE_REQUIRE_CHECKERS", "1")]), Path::new("d"));
+        assert!(config.is_ok(), "{config:?}");
+    }
+
+    #[test]
+    fn a_secret_can_be_read_from_a_file() {
+        let dir = tempfile::tempdir().expect("dir");
+        let secret = dir.path().join("url");
+        std::fs::write(&secret, "postgres://news:pw@db/paper\n").expect("write");
+        let config = Config::load(&Overrides::default(), &env(&[("DATELINE_DATABASE_URL_FILE", &secret.display().to_string())]), Path::new("d")).expect("config");
+        assert_eq!(config.database_url, "postgres://news:pw@db/paper");
+    }
+
+    #[test]
+    fn bad_values_say_what_to_change() {
+        for (key, value, expected) in [
+            ("DATELINE_LISTEN", "everywhere", "listen"),
+            ("DATELINE_PUBLIC_URL", "example.com", "public_url"),
+            ("DATELINE_HTTP__TRUSTED_PROXIES", "[\"10.0.0.0/99\"]", "trusted_proxies"),
+            ("DATELINE_LOG__FORMAT", "xml", "xml"),
+        ] {
+            let error = Config::load(&Overrides::default(), &env(&[(key, value)]), Path::new("d")).expect_err(key).to_string();
+            assert!(error.contains(expected), "{key}: {error}");
+        }
+    }
+
+    #[test]
+    fn the_example_file_documents_every_setting_with_its_default() {
+        let text = include_str!("../../../dateline.example.toml");
+        let table: toml::Table = text.parse().expect("the example is valid TOML");
+        let example = Config::deserialize(toml::Value::Table(table.clone())).expect("the example holds only known settings");
+        // Every setting appears in the example, and with its default value (data_dir aside).
+        let defaults = toml::Table::try_from(Config::default()).expect("defaults as TOML");
+        fn keys(table: &toml::Table, prefix: &str, out: &mut Vec<String>) {
+            for (k, v) in table {
+                let path = format!("{prefix}{k}");
+                match v {
+                    toml::Value::Table(t) => keys(t, &format!("{path}."), out),
+                    _ => out.push(path),
+                }
+            }
+        }
+        let (mut documented, mut known) = (Vec::new(), Vec::new());
+        keys(&table, "", &mut documented);
+        keys(&defaults, "", &mut known);
+        for key in &known {
+            assert!(documented.contains(key), "dateline.example.toml does not document {key}");
+        }
+        let mut expected = Config::default();
+        expected.theme_dir = example.theme_dir.clone();
+        expected.media.local_dir = example.media.local_dir.clone();
+        assert_eq!(example, expected, "the example's values must be the defaults");
+    }
+}

@@ -1,0 +1,250 @@
+//! The demo paper: the reference section tree, invented stories by invented staff and two
+//! agencies, drawn lead photos, static pages and a full masthead. All text is our own
+//! writing, in `crates/dateline/demo/`. Times are laid back from the moment it is loaded, so
+//! the paper always looks current.
+
+use super::images;
+use super::sections::ensure_reference_tree;
+use anyhow::{bail, Context};
+use dateline_newsroom::{
+    ArticleContent, ArticleStatus, AuthorKind, EditorialSettings, Label, Masthead, NewArticle, NewAuthor, NewMedia, NewPage,
+    NewTopic, OutboundLinks, RevisionAuthor, Slug, Store,
+};
+use jiff::{SignedDuration, Timestamp};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+const STORIES: &str = include_str!("../../demo/stories.toml");
+const PAGES: &str = include_str!("../../demo/pages.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoriesFile {
+    author: Vec<DemoAuthor>,
+    story: Vec<DemoStory>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoAuthor {
+    slug: String,
+    name: String,
+    kind: String,
+    bio: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoStory {
+    section: String,
+    headline: String,
+    deck: Option<String>,
+    label: Option<String>,
+    bylines: Vec<String>,
+    #[serde(default)]
+    topics: Vec<String>,
+    hours_ago: i64,
+    updated_after_hours: Option<i64>,
+    body: String,
+    photo: Option<DemoPhoto>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoPhoto {
+    caption: String,
+    credit: String,
+    alt: String,
+    photographer: String,
+    palette: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PagesFile {
+    page: Vec<DemoPage>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoPage {
+    slug: String,
+    title: String,
+    body: String,
+}
+
+pub fn demo_settings() -> EditorialSettings {
+    EditorialSettings {
+        site_name: "The Daily Dateline".into(),
+        owner: "Dateline Media Corporation".into(),
+        language: "en".into(),
+        logo_media_id: None,
+        time_zone: "Asia/Seoul".into(),
+        date_line_format: "%Y-%m-%d".into(),
+        timestamp_format: "%b %d, %Y - %H:%M".into(),
+        links: OutboundLinks {
+            podcast_url: "/english-eye/podcast/".into(),
+            video_channel_url: "https://video.dateline.example/".into(),
+            subscribe_url: "mailto:subscribe@dateline.example".into(),
+        },
+        masthead: Masthead {
+            copyright_line: "Copyright © The Daily Dateline. All rights reserved.".into(),
+            postal_address: "Dateline Building, 12 Sejong-daero, Jung-gu, Seoul 04512 (서울특별시 중구 세종대로 12)".into(),
+            registration_number: "서울 아09152".into(),
+            registration_date: "2008.05.21".into(),
+            publisher: "Park Sang-woo".into(),
+            editor: "Kim Hye-jin (김혜진)".into(),
+            juvenile_protection_manager: "Lee Dong-hyun".into(),
+            telephone: "+82-2-0000-1234".into(),
+        },
+    }
+}
+
+fn topic_name(slug: &str) -> String {
+    match slug {
+        "k-pop" => "K-pop".into(),
+        _ => {
+            let spaced = slug.replace('-', " ");
+            let mut chars = spaced.chars();
+            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        }
+    }
+}
+
+/// Loads the demo paper into an empty database; returns false when it already holds stories.
+pub async fn load_if_empty(store: &impl Store, media_dir: &Path, now: Timestamp) -> anyhow::Result<bool> {
+    if store.count_articles().await? > 0 {
+        return Ok(false);
+    }
+    let stories: StoriesFile = toml::from_str(STORIES).context("the demo stories file is malformed")?;
+    let pages: PagesFile = toml::from_str(PAGES).context("the demo pages file is malformed")?;
+
+    let settings = demo_settings();
+    settings.validate()?;
+    store.save_settings(&settings).await?;
+    let tree = ensure_reference_tree(store).await?;
+
+    let mut authors = HashMap::new();
+    for author in &stories.author {
+        let kind = AuthorKind::parse(&author.kind).with_context(|| format!("demo author {} has kind {:?}", author.slug, author.kind))?;
+        let stored = store
+            .insert_author(&NewAuthor { slug: Slug::parse(&author.slug)?, name: author.name.clone(), kind, bio: author.bio.clone(), photo_id: None })
+            .await?;
+        authors.insert(author.slug.clone(), stored.id);
+    }
+
+    let mut topics = HashMap::new();
+    for slug in stories.story.iter().flat_map(|s| s.topics.iter()) {
+        if !topics.contains_key(slug) {
+            let topic = store.insert_topic(&NewTopic { slug: Slug::parse(slug)?, name: topic_name(slug), description: String::new() }).await?;
+            topics.insert(slug.clone(), topic.id);
+        }
+    }
+
+    let photo_dir = media_dir.join("demo");
+    std::fs::create_dir_all(&photo_dir).with_context(|| format!("cannot create {}", photo_dir.display()))?;
+    let loader = RevisionAuthor::system("demo loader");
+    for (index, story) in stories.story.iter().enumerate() {
+        let Some(section) = tree.by_path(&story.section) else { bail!("demo story {:?} names an unknown section {}", story.headline, story.section) };
+        let lead_media_id = match &story.photo {
+            None => None,
+            Some(photo) => {
+                let bytes = images::draw_jpeg(&photo.palette, index as u32)?;
+                let key = format!("demo/story-{:02}-{}.jpg", index + 1, photo.palette);
+                std::fs::write(media_dir.join(&key), &bytes).with_context(|| format!("cannot write {key}"))?;
+                let media = store
+                    .insert_media(
+                        &NewMedia {
+                            storage_key: key,
+                            mime_type: "image/jpeg".into(),
+                            width: images::WIDTH,
+                            height: images::HEIGHT,
+                            byte_size: bytes.len() as u64,
+                            caption: photo.caption.clone(),
+                            credit: photo.credit.clone(),
+                            alt_text: photo.alt.clone(),
+                            photographer: photo.photographer.clone(),
+                        },
+                        now,
+                    )
+                    .await?;
+                Some(media.id)
+            }
+        };
+        let bylines = story
+            .bylines
+            .iter()
+            .map(|slug| authors.get(slug).copied().with_context(|| format!("demo story {:?} names an unknown author {slug}", story.headline)))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        // Minutes vary so that stories do not all land on the hour.
+        let published = now - SignedDuration::from_hours(story.hours_ago) - SignedDuration::from_mins((index as i64 * 17) % 53);
+        let updated = story.updated_after_hours.map(|h| published + SignedDuration::from_hours(h) + SignedDuration::from_mins(24));
+        let label = match &story.label {
+            Some(text) => Some(Label::parse(text).with_context(|| format!("demo story label {text:?}"))?),
+            None => None,
+        };
+        let slug = Slug::suggest(&story.headline).with_context(|| format!("no slug for {:?}", story.headline))?;
+        store
+            .insert_article(&NewArticle {
+                content: ArticleContent {
+                    slug,
+                    headline: story.headline.clone(),
+                    deck: story.deck.clone(),
+                    section_id: section.id,
+                    bylines,
+                    label,
+                    topics: story.topics.iter().filter_map(|t| topics.get(t).copied()).collect(),
+                    lead_media_id,
+                    body: story.body.trim().to_owned(),
+                    seo_title: None,
+                    seo_description: None,
+                },
+                status: ArticleStatus::Published,
+                embargo_until: None,
+                publish_at: None,
+                first_published_at: Some(published),
+                last_public_update_at: updated,
+                created_at: published - SignedDuration::from_hours(1),
+                made_by: loader.clone(),
+            })
+            .await?;
+    }
+
+    for page in &pages.page {
+        store.insert_page(&NewPage { slug: Slug::parse(&page.slug)?, title: page.title.clone(), body: page.body.trim().to_owned() }, now).await?;
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_files_meet_the_demo_brief() {
+        let stories: StoriesFile = toml::from_str(STORIES).expect("stories parse");
+        let pages: PagesFile = toml::from_str(PAGES).expect("pages parse");
+        assert!(stories.story.len() >= 40);
+        let sections: std::collections::HashSet<_> = stories.story.iter().map(|s| &s.section).collect();
+        assert!(sections.len() >= 12, "{} sections", sections.len());
+        assert!(stories.story.iter().all(|s| (1..=240).contains(&s.hours_ago)), "all within ten days");
+        let agencies: Vec<_> = stories.author.iter().filter(|a| a.kind == "agency").map(|a| (a.slug.as_str(), a.name.as_str())).collect();
+        let mut agency_stories = 0;
+        for story in &stories.story {
+            if let Some((_, name)) = story.bylines.iter().find_map(|b| agencies.iter().find(|(slug, _)| slug == b)) {
+                agency_stories += 1;
+                assert!(story.body.trim_end().ends_with(&format!("({name})")), "{:?} must end with its sign-off", story.headline);
+            }
+        }
+        assert!(agency_stories >= 3);
+        assert!(stories.story.iter().any(|s| s.bylines.len() > 1), "multi-author bylines");
+        let photos: Vec<_> = stories.story.iter().filter_map(|s| s.photo.as_ref()).collect();
+        assert!(photos.len() >= 5);
+        assert!(photos.iter().all(|p| p.caption.ends_with(&format!("({})", p.credit))));
+        assert!(stories.story.iter().filter(|s| s.updated_after_hours.is_some()).count() >= 3);
+        let slugs: Vec<_> = pages.page.iter().map(|p| p.slug.as_str()).collect();
+        assert_eq!(slugs, ["privacy", "copyright-policy", "ombudsman"]);
+        assert!(demo_settings().masthead.registration_number.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)));
+    }
+}

@@ -1,0 +1,74 @@
+//! Starting the paper: open the store, load the theme, bind the address, announce it on the
+//! first line of standard output, and serve until a shutdown signal.
+
+use crate::config::Config;
+use anyhow::Context;
+use dateline_render::Theme;
+use dateline_storage::{ConnectOptions, SqlStore};
+use dateline_web::{app, AppState};
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub async fn connect(config: &Config) -> anyhow::Result<SqlStore> {
+    let url = config.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create the data folder {}; check data_dir", config.data_dir.display()))?;
+    }
+    let options = ConnectOptions {
+        url,
+        max_connections: config.database.max_connections,
+        acquire_timeout: Duration::from_secs(config.database.acquire_timeout_secs),
+    };
+    Ok(SqlStore::connect(&options).await?)
+}
+
+/// Connects and brings the schema up to date.
+pub async fn open_store(config: &Config) -> anyhow::Result<SqlStore> {
+    let store = connect(config).await?;
+    store.migrate(jiff::Timestamp::now()).await.context("cannot bring the database schema up to date")?;
+    Ok(store)
+}
+
+pub async fn serve(config: &Config, store: SqlStore) -> anyhow::Result<()> {
+    let theme = Theme::load(config.theme_dir.as_deref())?;
+    let media_dir = config.media_dir();
+    std::fs::create_dir_all(&media_dir).with_context(|| format!("cannot create the media folder {}", media_dir.display()))?;
+    let state = AppState::new(store.clone(), theme, media_dir, Arc::new(jiff::Timestamp::now));
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}; is another program using it? Choose another with --listen", config.listen))?;
+    let address = listener.local_addr()?;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "listening on http://{address}")?;
+        out.flush()?;
+    }
+    tracing::info!(%address, backend = ?store.backend(), "serving");
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
