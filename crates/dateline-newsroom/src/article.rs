@@ -55,14 +55,8 @@ pub enum Label {
 }
 
 impl Label {
-    pub const ALL: [Label; 6] = [
-        Label::Opinion,
-        Label::Editorial,
-        Label::Analysis,
-        Label::Review,
-        Label::Interview,
-        Label::Obituary,
-    ];
+    pub const ALL: [Label; 6] =
+        [Label::Opinion, Label::Editorial, Label::Analysis, Label::Review, Label::Interview, Label::Obituary];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -263,7 +257,13 @@ mod tests {
         assert!(article(ArticleStatus::Published, Some(10), None).is_public(now));
         assert!(!article(ArticleStatus::Published, Some(10), Some(2_000)).is_public(now));
         assert!(!article(ArticleStatus::Published, Some(2_000), None).is_public(now));
-        for hidden in [ArticleStatus::Draft, ArticleStatus::InReview, ArticleStatus::Scheduled, ArticleStatus::Unpublished, ArticleStatus::Removed] {
+        for hidden in [
+            ArticleStatus::Draft,
+            ArticleStatus::InReview,
+            ArticleStatus::Scheduled,
+            ArticleStatus::Unpublished,
+            ArticleStatus::Removed,
+        ] {
             assert!(!article(hidden, Some(10), None).is_public(now), "{hidden:?}");
         }
     }

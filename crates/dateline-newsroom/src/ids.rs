@@ -55,9 +55,7 @@ impl Slug {
         if text.len() > Self::MAX_LEN {
             return Err(SlugError::TooLong);
         }
-        let well_formed = text
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        let well_formed = text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !text.starts_with('-')
             && !text.ends_with('-')
             && !text.contains("--");
@@ -71,10 +69,7 @@ impl Slug {
     /// Returns `None` when nothing usable remains (a headline entirely in Korean, say).
     pub fn suggest(headline: &str) -> Option<Self> {
         let mut out = String::new();
-        for word in headline
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-        {
+        for word in headline.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
             if out.len() + word.len() + 1 > 80 {
                 break;
             }

@@ -17,8 +17,7 @@ pub mod store;
 pub mod topic;
 
 pub use article::{
-    Article, ArticleContent, ArticleStatus, ArticleSummary, Label, NewArticle, Revision,
-    RevisionAuthor, RevisionKind,
+    Article, ArticleContent, ArticleStatus, ArticleSummary, Label, NewArticle, Revision, RevisionAuthor, RevisionKind,
 };
 pub use author::{Author, AuthorKind, NewAuthor};
 pub use ids::{ArticleId, AuthorId, MediaId, PageId, SectionId, Slug, SlugError, TopicId, UserId};
@@ -27,7 +26,7 @@ pub use page::{NewPage, StaticPage};
 pub use section::{NewSection, Section, SectionError, SectionTree, RESERVED_SECTION_SLUGS};
 pub use settings::{EditorialSettings, Masthead, OutboundLinks, SettingsError};
 pub use store::{
-    ArticleStore, AuthorStore, MediaStore, PageStore, SectionStore, SettingsStore, Store, StoreError,
-    StoreResult, TopicStore, Window,
+    ArticleStore, AuthorStore, MediaStore, PageStore, SectionStore, SettingsStore, Store, StoreError, StoreResult,
+    TopicStore, Window,
 };
 pub use topic::{NewTopic, Topic};

@@ -6,8 +6,24 @@ use serde::{Deserialize, Serialize};
 
 /// First URL segments that belong to the site itself; a top-level section may not take one.
 pub const RESERVED_SECTION_SLUGS: &[&str] = &[
-    "article", "author", "topic", "topics", "page", "search", "desk", "api", "static", "media",
-    "feed", "sitemaps", "sitemap.xml", "robots.txt", "healthz", "metrics", "corrections", "_v",
+    "article",
+    "author",
+    "topic",
+    "topics",
+    "page",
+    "search",
+    "desk",
+    "api",
+    "static",
+    "media",
+    "feed",
+    "sitemaps",
+    "sitemap.xml",
+    "robots.txt",
+    "healthz",
+    "metrics",
+    "corrections",
+    "_v",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,14 +149,24 @@ mod tests {
 
     #[test]
     fn a_top_level_section_cannot_take_a_reserved_slug() {
-        let new = NewSection { slug: Slug::parse("search").expect("slug"), name: "Search".into(), parent_id: None, position: 0 };
+        let new = NewSection {
+            slug: Slug::parse("search").expect("slug"),
+            name: "Search".into(),
+            parent_id: None,
+            position: 0,
+        };
         assert_eq!(new.validate(None), Err(SectionError::ReservedSlug("search".into())));
     }
 
     #[test]
     fn a_subsection_path_starts_with_its_parent() {
         let national = section(1, "national", None, 0, "national");
-        let new = NewSection { slug: Slug::parse("politics").expect("slug"), name: "Politics".into(), parent_id: Some(SectionId(1)), position: 0 };
+        let new = NewSection {
+            slug: Slug::parse("politics").expect("slug"),
+            name: "Politics".into(),
+            parent_id: Some(SectionId(1)),
+            position: 0,
+        };
         assert_eq!(new.validate(Some(&national)), Ok("national/politics".into()));
         let politics = section(2, "politics", Some(1), 0, "national/politics");
         assert_eq!(new.validate(Some(&politics)), Err(SectionError::TooDeep));

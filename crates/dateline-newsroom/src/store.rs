@@ -72,7 +72,11 @@ pub trait ArticleStore {
         sections: Option<&[SectionId]>,
         window: Window,
     ) -> impl Future<Output = StoreResult<Vec<ArticleSummary>>> + Send;
-    fn count_public(&self, now: Timestamp, sections: Option<&[SectionId]>) -> impl Future<Output = StoreResult<u64>> + Send;
+    fn count_public(
+        &self,
+        now: Timestamp,
+        sections: Option<&[SectionId]>,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
     /// Every revision of a story, oldest first.
     fn revisions(&self, id: ArticleId) -> impl Future<Output = StoreResult<Vec<Revision>>> + Send;
     fn count_articles(&self) -> impl Future<Output = StoreResult<u64>> + Send;
@@ -92,7 +96,17 @@ pub trait SettingsStore {
 
 /// Everything the program needs of its database.
 pub trait Store:
-    SectionStore + AuthorStore + TopicStore + MediaStore + ArticleStore + PageStore + SettingsStore + Clone + Send + Sync + 'static
+    SectionStore
+    + AuthorStore
+    + TopicStore
+    + MediaStore
+    + ArticleStore
+    + PageStore
+    + SettingsStore
+    + Clone
+    + Send
+    + Sync
+    + 'static
 {
     /// Answers only when the database does: what `/healthz` asks.
     fn ping(&self) -> impl Future<Output = StoreResult<()>> + Send;

@@ -47,7 +47,11 @@ pub struct Theme {
 
 /// Escapes the five characters HTML needs escaped and nothing more: the default formatter also
 /// escapes `/`, which bloats every URL in a page without making it safer.
-fn html_formatter(out: &mut minijinja::Output, state: &minijinja::State, value: &minijinja::Value) -> Result<(), minijinja::Error> {
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
     match value.as_str() {
         Some(text) if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() => {
             let mut escaped = String::with_capacity(text.len() + 8);
@@ -61,7 +65,8 @@ fn html_formatter(out: &mut minijinja::Output, state: &minijinja::State, value: 
                     other => escaped.push(other),
                 }
             }
-            out.write_str(&escaped).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+            out.write_str(&escaped)
+                .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
         }
         _ => minijinja::escape_formatter(out, state, value),
     }
@@ -136,22 +141,34 @@ impl Theme {
 
         let assets: Vec<Asset> = asset_files
             .into_iter()
-            .map(|(name, bytes)| Asset { hashed_name: hashed(&name, &bytes), content_type: content_type(&name), name, bytes })
+            .map(|(name, bytes)| Asset {
+                hashed_name: hashed(&name, &bytes),
+                content_type: content_type(&name),
+                name,
+                bytes,
+            })
             .collect();
         let urls: Vec<(String, String)> =
             assets.iter().map(|a| (a.name.clone(), format!("/static/{}", a.hashed_name))).collect();
         env.add_function("asset_url", move |name: &str| -> String {
-            urls.iter().find(|(n, _)| n == name).map(|(_, url)| url.clone()).unwrap_or_else(|| format!("/static/{name}"))
+            urls.iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, url)| url.clone())
+                .unwrap_or_else(|| format!("/static/{name}"))
         });
 
         for (name, source) in templates {
-            env.add_template_owned(name.clone(), source.into_owned()).map_err(|e| ThemeError::Template { name: name.clone(), reason: format!("{e:#}") })?;
+            env.add_template_owned(name.clone(), source.into_owned())
+                .map_err(|e| ThemeError::Template { name: name.clone(), reason: format!("{e:#}") })?;
         }
         Ok(Theme { env, assets })
     }
 
     pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, ThemeError> {
-        let template = self.env.get_template(name).map_err(|e| ThemeError::Template { name: name.into(), reason: e.to_string() })?;
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| ThemeError::Template { name: name.into(), reason: e.to_string() })?;
         template.render(context).map_err(|e| ThemeError::Render { name: name.into(), reason: format!("{e:#}") })
     }
 
@@ -188,7 +205,9 @@ mod tests {
         std::fs::create_dir_all(dir.join("templates")).expect("folder");
         std::fs::write(dir.join("templates/error.html"), "<a href=\"{{ url }}\">{{ text }}</a>").expect("write");
         let theme = Theme::load(Some(&dir)).expect("theme");
-        let html = theme.render("error.html", minijinja::context! { url => "/article/1/a", text => "Q&A <b>\"x\"</b> 's" }).expect("render");
+        let html = theme
+            .render("error.html", minijinja::context! { url => "/article/1/a", text => "Q&A <b>\"x\"</b> 's" })
+            .expect("render");
         std::fs::remove_dir_all(&dir).ok();
         assert_eq!(html, "<a href=\"/article/1/a\">Q&amp;A &lt;b&gt;&quot;x&quot;&lt;/b&gt; &#39;s</a>");
     }

@@ -4,8 +4,8 @@
 use crate::markdown::render_markdown;
 use crate::time::{PaperClock, TimeView};
 use dateline_newsroom::{
-    Article, ArticleSummary, Author, AuthorId, AuthorKind, EditorialSettings, Masthead, Media, MediaId,
-    OutboundLinks, SectionId, SectionTree, Slug, StaticPage,
+    Article, ArticleSummary, Author, AuthorId, AuthorKind, EditorialSettings, Masthead, Media, MediaId, OutboundLinks,
+    SectionId, SectionTree, Slug, StaticPage,
 };
 use jiff::Timestamp;
 use serde::Serialize;
@@ -59,13 +59,22 @@ pub struct SiteView {
 }
 
 impl SiteView {
-    pub fn new(settings: &EditorialSettings, clock: &PaperClock, tree: &SectionTree, pages: &[StaticPage], now: Timestamp) -> Self {
+    pub fn new(
+        settings: &EditorialSettings,
+        clock: &PaperClock,
+        tree: &SectionTree,
+        pages: &[StaticPage],
+        now: Timestamp,
+    ) -> Self {
         let menu = tree
             .top_level()
             .map(|top| MenuSection {
                 name: top.name.clone(),
                 url: section_url(&top.path),
-                children: tree.children(top.id).map(|c| Link { name: c.name.clone(), url: section_url(&c.path) }).collect(),
+                children: tree
+                    .children(top.id)
+                    .map(|c| Link { name: c.name.clone(), url: section_url(&c.path) })
+                    .collect(),
             })
             .collect();
         SiteView {
@@ -148,7 +157,11 @@ impl Lookup {
     pub fn bylines(&self, ids: &[AuthorId]) -> Vec<BylineView> {
         ids.iter()
             .filter_map(|id| self.authors.get(id))
-            .map(|a| BylineView { name: a.name.clone(), url: author_url(&a.slug), is_agency: a.kind == AuthorKind::Agency })
+            .map(|a| BylineView {
+                name: a.name.clone(),
+                url: author_url(&a.slug),
+                is_agency: a.kind == AuthorKind::Agency,
+            })
             .collect()
     }
 
@@ -223,6 +236,10 @@ pub struct PageView {
 
 impl PageView {
     pub fn new(page: &StaticPage, clock: &PaperClock) -> Self {
-        PageView { title: page.title.clone(), body_html: render_markdown(&page.body), updated: clock.time(page.updated_at) }
+        PageView {
+            title: page.title.clone(),
+            body_html: render_markdown(&page.body),
+            updated: clock.time(page.updated_at),
+        }
     }
 }

@@ -37,7 +37,8 @@ struct ArticleRow {
     version: i64,
 }
 
-const ARTICLE_COLUMNS: &str = "id, slug, headline, deck, section_id, label, lead_media_id, body, seo_title, seo_description, \
+const ARTICLE_COLUMNS: &str =
+    "id, slug, headline, deck, section_id, label, lead_media_id, body, seo_title, seo_description, \
      status, embargo_until, publish_at, first_published_at, last_public_update_at, created_at, modified_at, version";
 
 #[derive(sqlx::FromRow)]
@@ -99,7 +100,7 @@ impl SqlStore {
     fn section_filter(sections: Option<&[SectionId]>, first_placeholder: usize) -> (String, Vec<Param>) {
         match sections {
             None => (String::new(), Vec::new()),
-            Some(ids) if ids.is_empty() => (" AND 1 = 0".into(), Vec::new()),
+            Some([]) => (" AND 1 = 0".into(), Vec::new()),
             Some(ids) => (
                 format!(" AND section_id IN ({})", placeholders(first_placeholder, ids.len())),
                 ids.iter().map(|id| Param::from(id.0)).collect(),
@@ -108,7 +109,15 @@ impl SqlStore {
     }
 }
 
-async fn insert_revision(tx: &mut Tx, id: i64, number: i64, kind: RevisionKind, by: &RevisionAuthor, at: Timestamp, content: &ArticleContent) -> Result<(), StoreError> {
+async fn insert_revision(
+    tx: &mut Tx,
+    id: i64,
+    number: i64,
+    kind: RevisionKind,
+    by: &RevisionAuthor,
+    at: Timestamp,
+    content: &ArticleContent,
+) -> Result<(), StoreError> {
     let snapshot = serde_json::to_string(content).map_err(|e| StoreError::Other(e.to_string()))?;
     tx.execute(
         "INSERT INTO article_revisions (article_id, number, kind, made_by_user_id, made_by_name, made_at, note, content)
@@ -200,7 +209,12 @@ impl ArticleStore for SqlStore {
         })
     }
 
-    async fn latest_public(&self, now: Timestamp, sections: Option<&[SectionId]>, window: Window) -> Result<Vec<ArticleSummary>, StoreError> {
+    async fn latest_public(
+        &self,
+        now: Timestamp,
+        sections: Option<&[SectionId]>,
+        window: Window,
+    ) -> Result<Vec<ArticleSummary>, StoreError> {
         let (filter, filter_params) = Self::section_filter(sections, 4);
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM articles WHERE {PUBLIC_AT_1}{filter} ORDER BY first_published_at DESC, id DESC LIMIT $2 OFFSET $3"
@@ -231,8 +245,10 @@ impl ArticleStore for SqlStore {
         let (filter, filter_params) = Self::section_filter(sections, 2);
         let mut all_params = params![now];
         all_params.extend(filter_params);
-        let (count,): (i64,) =
-            self.db.fetch_one(&format!("SELECT COUNT(*) FROM articles WHERE {PUBLIC_AT_1}{filter}"), all_params).await?;
+        let (count,): (i64,) = self
+            .db
+            .fetch_one(&format!("SELECT COUNT(*) FROM articles WHERE {PUBLIC_AT_1}{filter}"), all_params)
+            .await?;
         Ok(u64::try_from(count).unwrap_or_default())
     }
 

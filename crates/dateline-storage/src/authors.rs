@@ -48,8 +48,10 @@ impl AuthorStore for SqlStore {
     }
 
     async fn author_by_slug(&self, slug: &Slug) -> Result<Author, StoreError> {
-        let row: AuthorRow =
-            self.db.fetch_one(&format!("SELECT {COLUMNS} FROM authors WHERE slug = $1"), params![slug.as_str()]).await?;
+        let row: AuthorRow = self
+            .db
+            .fetch_one(&format!("SELECT {COLUMNS} FROM authors WHERE slug = $1"), params![slug.as_str()])
+            .await?;
         row.into_author()
     }
 
@@ -64,7 +66,8 @@ impl AuthorStore for SqlStore {
     }
 
     async fn authors(&self) -> Result<Vec<Author>, StoreError> {
-        let rows: Vec<AuthorRow> = self.db.fetch_all(&format!("SELECT {COLUMNS} FROM authors ORDER BY name, id"), vec![]).await?;
+        let rows: Vec<AuthorRow> =
+            self.db.fetch_all(&format!("SELECT {COLUMNS} FROM authors ORDER BY name, id"), vec![]).await?;
         rows.into_iter().map(AuthorRow::into_author).collect()
     }
 }

@@ -125,7 +125,8 @@ impl<'r> Decode<'r, Postgres> for DbTime {
             PgValueFormat::Text => {
                 let text = value.as_str()?.replacen(' ', "T", 1);
                 // PostgreSQL writes whole-hour offsets as `+00`; RFC 3339 wants `+00:00`.
-                let text = if text.len() > 3 && text.as_bytes()[text.len() - 3] == b'+' { format!("{text}:00") } else { text };
+                let text =
+                    if text.len() > 3 && text.as_bytes()[text.len() - 3] == b'+' { format!("{text}:00") } else { text };
                 Ok(DbTime(text.parse()?))
             }
         }
@@ -290,7 +291,11 @@ impl Db {
         fetch_all(self.target().await?.as_target(), sql, params).await
     }
 
-    pub(crate) async fn fetch_optional<T: AnyRow>(&self, sql: &str, params: Vec<Param>) -> Result<Option<T>, StoreError> {
+    pub(crate) async fn fetch_optional<T: AnyRow>(
+        &self,
+        sql: &str,
+        params: Vec<Param>,
+    ) -> Result<Option<T>, StoreError> {
         fetch_optional(self.target().await?.as_target(), sql, params).await
     }
 
@@ -328,12 +333,16 @@ pub(crate) enum Tx {
 impl Tx {
     async fn target(&mut self) -> Result<Held<'_>, StoreError> {
         Ok(match self {
-            Tx::Sqlite(tx) => Held::SqliteBorrowed(&mut **tx),
-            Tx::Postgres(tx) => Held::PostgresBorrowed(&mut **tx),
+            Tx::Sqlite(tx) => Held::SqliteBorrowed(tx),
+            Tx::Postgres(tx) => Held::PostgresBorrowed(tx),
         })
     }
 
-    pub(crate) async fn fetch_optional<T: AnyRow>(&mut self, sql: &str, params: Vec<Param>) -> Result<Option<T>, StoreError> {
+    pub(crate) async fn fetch_optional<T: AnyRow>(
+        &mut self,
+        sql: &str,
+        params: Vec<Param>,
+    ) -> Result<Option<T>, StoreError> {
         fetch_optional(self.target().await?.as_target(), sql, params).await
     }
 
@@ -376,7 +385,9 @@ pub(crate) fn map_error(error: sqlx::Error) -> StoreError {
         sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => {
             StoreError::Unavailable(error.to_string())
         }
-        sqlx::Error::Database(db) if db.code().as_deref().is_some_and(|c| c.starts_with("08") || c == "57P01" || c == "57P03") => {
+        sqlx::Error::Database(db)
+            if db.code().as_deref().is_some_and(|c| c.starts_with("08") || c == "57P01" || c == "57P03") =>
+        {
             StoreError::Unavailable(error.to_string())
         }
         _ => StoreError::Other(error.to_string()),

@@ -22,7 +22,8 @@ struct MediaRow {
 
 impl MediaRow {
     fn into_media(self) -> Result<Media, StoreError> {
-        let number = |v: i64| u32::try_from(v).map_err(|_| StoreError::Other(format!("media {} has a bad size", self.id)));
+        let number =
+            |v: i64| u32::try_from(v).map_err(|_| StoreError::Other(format!("media {} has a bad size", self.id)));
         Ok(Media {
             id: MediaId(self.id),
             width: number(self.width)?,
@@ -39,7 +40,8 @@ impl MediaRow {
     }
 }
 
-const COLUMNS: &str = "id, storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, created_at";
+const COLUMNS: &str =
+    "id, storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, created_at";
 
 impl MediaStore for SqlStore {
     async fn insert_media(&self, new: &NewMedia, now: Timestamp) -> Result<Media, StoreError> {
@@ -68,7 +70,8 @@ impl MediaStore for SqlStore {
     }
 
     async fn media_by_id(&self, id: MediaId) -> Result<Media, StoreError> {
-        let row: MediaRow = self.db.fetch_one(&format!("SELECT {COLUMNS} FROM media WHERE id = $1"), params![id.0]).await?;
+        let row: MediaRow =
+            self.db.fetch_one(&format!("SELECT {COLUMNS} FROM media WHERE id = $1"), params![id.0]).await?;
         row.into_media()
     }
 

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 
 pub struct Migration {
     pub version: i64,
+    /// The file name without `.sql`, which starts with the version zero-padded to four digits.
     pub name: &'static str,
     pub sqlite: &'static str,
     pub postgres: &'static str,
@@ -18,14 +19,14 @@ macro_rules! migration {
         Migration {
             version: $version,
             name: $name,
-            sqlite: include_str!(concat!("../migrations/sqlite/", stringify!($version), "_", $name, ".sql")),
-            postgres: include_str!(concat!("../migrations/postgres/", stringify!($version), "_", $name, ".sql")),
+            sqlite: include_str!(concat!("../migrations/sqlite/", $name, ".sql")),
+            postgres: include_str!(concat!("../migrations/postgres/", $name, ".sql")),
         }
     };
 }
 
-/// Every migration, oldest first. File names carry the number zero-padded to four digits.
-pub const MIGRATIONS: &[Migration] = &[migration!(0001, "content_model")];
+/// Every migration, oldest first.
+pub const MIGRATIONS: &[Migration] = &[migration!(1, "0001_content_model")];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";

@@ -17,7 +17,13 @@ struct PageRow {
 
 impl PageRow {
     fn into_page(self) -> Result<StaticPage, StoreError> {
-        Ok(StaticPage { id: PageId(self.id), slug: stored_slug(self.slug)?, title: self.title, body: self.body, updated_at: self.updated_at.0 })
+        Ok(StaticPage {
+            id: PageId(self.id),
+            slug: stored_slug(self.slug)?,
+            title: self.title,
+            body: self.body,
+            updated_at: self.updated_at.0,
+        })
     }
 }
 
@@ -28,7 +34,9 @@ impl PageStore for SqlStore {
         let row: PageRow = self
             .db
             .fetch_one(
-                &format!("INSERT INTO pages (slug, title, body, updated_at) VALUES ($1, $2, $3, $4) RETURNING {COLUMNS}"),
+                &format!(
+                    "INSERT INTO pages (slug, title, body, updated_at) VALUES ($1, $2, $3, $4) RETURNING {COLUMNS}"
+                ),
                 params![new.slug.as_str(), &new.title, &new.body, now],
             )
             .await?;
@@ -36,12 +44,14 @@ impl PageStore for SqlStore {
     }
 
     async fn page_by_slug(&self, slug: &Slug) -> Result<StaticPage, StoreError> {
-        let row: PageRow = self.db.fetch_one(&format!("SELECT {COLUMNS} FROM pages WHERE slug = $1"), params![slug.as_str()]).await?;
+        let row: PageRow =
+            self.db.fetch_one(&format!("SELECT {COLUMNS} FROM pages WHERE slug = $1"), params![slug.as_str()]).await?;
         row.into_page()
     }
 
     async fn pages(&self) -> Result<Vec<StaticPage>, StoreError> {
-        let rows: Vec<PageRow> = self.db.fetch_all(&format!("SELECT {COLUMNS} FROM pages ORDER BY title, id"), vec![]).await?;
+        let rows: Vec<PageRow> =
+            self.db.fetch_all(&format!("SELECT {COLUMNS} FROM pages ORDER BY title, id"), vec![]).await?;
         rows.into_iter().map(PageRow::into_page).collect()
     }
 }

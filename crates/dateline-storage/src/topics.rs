@@ -15,7 +15,12 @@ struct TopicRow {
 
 impl TopicRow {
     fn into_topic(self) -> Result<Topic, StoreError> {
-        Ok(Topic { id: TopicId(self.id), slug: stored_slug(self.slug)?, name: self.name, description: self.description })
+        Ok(Topic {
+            id: TopicId(self.id),
+            slug: stored_slug(self.slug)?,
+            name: self.name,
+            description: self.description,
+        })
     }
 }
 

@@ -11,7 +11,14 @@ fn at(hours_ago: i64, now: Timestamp) -> Timestamp {
     now - SignedDuration::from_hours(hours_ago)
 }
 
-fn story(headline: &str, section: SectionId, bylines: Vec<AuthorId>, status: ArticleStatus, published: Timestamp, now: Timestamp) -> NewArticle {
+fn story(
+    headline: &str,
+    section: SectionId,
+    bylines: Vec<AuthorId>,
+    status: ArticleStatus,
+    published: Timestamp,
+    now: Timestamp,
+) -> NewArticle {
     StoryBuilder::new(headline, section, now).by(&bylines).status(status).published_at(published).build()
 }
 
@@ -181,6 +188,14 @@ fn every_migration_comes_in_a_same_numbered_pair() {
     let sqlite = list("sqlite");
     assert!(!sqlite.is_empty());
     assert_eq!(sqlite, list("postgres"), "the two migration folders must hold the same file names");
-    let compiled: Vec<String> = MIGRATIONS.iter().map(|m| format!("{:04}_{}.sql", m.version, m.name)).collect();
+    let compiled: Vec<String> = MIGRATIONS.iter().map(|m| format!("{}.sql", m.name)).collect();
+    for migration in MIGRATIONS {
+        assert!(
+            migration.name.starts_with(&format!("{:04}_", migration.version)),
+            "{} is numbered {}",
+            migration.name,
+            migration.version
+        );
+    }
     assert_eq!(sqlite, compiled, "every migration file must be listed in MIGRATIONS, in order");
 }

@@ -50,7 +50,9 @@ impl Drop for TestApp {
 /// Texts of every element matching `selector`, whitespace collapsed.
 pub fn texts(html: &scraper::Html, selector: &str) -> Vec<String> {
     let selector = scraper::Selector::parse(selector).expect("a valid selector");
-    html.select(&selector).map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+    html.select(&selector)
+        .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
 }
 
 /// The `attribute` of every element matching `selector`.

@@ -98,7 +98,10 @@ impl Drop for TestDatabase {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
             runtime.block_on(async {
                 let mut admin = sqlx::PgConnection::connect(&cleanup.admin_url).await.ok()?;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", cleanup.name)).execute(&mut admin).await.ok()?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", cleanup.name))
+                    .execute(&mut admin)
+                    .await
+                    .ok()?;
                 admin.close().await.ok()
             })
         })
@@ -115,7 +118,10 @@ mod tests {
 
     #[test]
     fn the_test_database_replaces_only_the_database_name() {
-        assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
         assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "t2"), "postgres://u@h/t2?sslmode=disable");
         assert_eq!(with_database("postgres://u@h", "t3"), "postgres://u@h/t3");
     }

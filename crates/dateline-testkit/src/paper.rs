@@ -36,15 +36,25 @@ impl SmallPaper {
             parent_id: parent,
             position,
         };
-        let national = store.insert_section(&section("national", "National", None, 0), "national").await.expect("national");
+        let national =
+            store.insert_section(&section("national", "National", None, 0), "national").await.expect("national");
         let politics = store
             .insert_section(&section("politics", "Politics", Some(national.id), 0), "national/politics")
             .await
             .expect("politics");
-        let business = store.insert_section(&section("business", "Business", None, 1), "business").await.expect("business");
-        let person = |slug_text: &str, name: &str, kind| NewAuthor { slug: slug(slug_text), name: name.into(), kind, bio: format!("{name} writes for us."), photo_id: None };
-        let reporter = store.insert_author(&person("kim-min-ji", "Kim Min-ji", AuthorKind::Person)).await.expect("reporter");
-        let colleague = store.insert_author(&person("lee-jae-won", "Lee Jae-won", AuthorKind::Person)).await.expect("colleague");
+        let business =
+            store.insert_section(&section("business", "Business", None, 1), "business").await.expect("business");
+        let person = |slug_text: &str, name: &str, kind| NewAuthor {
+            slug: slug(slug_text),
+            name: name.into(),
+            kind,
+            bio: format!("{name} writes for us."),
+            photo_id: None,
+        };
+        let reporter =
+            store.insert_author(&person("kim-min-ji", "Kim Min-ji", AuthorKind::Person)).await.expect("reporter");
+        let colleague =
+            store.insert_author(&person("lee-jae-won", "Lee Jae-won", AuthorKind::Person)).await.expect("colleague");
         let agency = store.insert_author(&person("yonhap", "Yonhap", AuthorKind::Agency)).await.expect("agency");
         SmallPaper { national, politics, business, reporter, colleague, agency }
     }

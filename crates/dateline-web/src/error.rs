@@ -52,13 +52,27 @@ struct ErrorPage {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, heading, message) = match &self {
-            WebError::NotFound => (StatusCode::NOT_FOUND, "Page not found", "There is no page at this address. It may have moved, or the link may be mistyped.".to_owned()),
-            WebError::Gone => (StatusCode::GONE, "This story has been removed", "This story is no longer available.".to_owned()),
+            WebError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "There is no page at this address. It may have moved, or the link may be mistyped.".to_owned(),
+            ),
+            WebError::Gone => {
+                (StatusCode::GONE, "This story has been removed", "This story is no longer available.".to_owned())
+            }
             WebError::BadRequest(why) => (StatusCode::BAD_REQUEST, "Bad request", why.clone()),
-            WebError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "Temporarily unavailable", "We cannot show this page right now. Please try again in a moment.".to_owned()),
+            WebError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Temporarily unavailable",
+                "We cannot show this page right now. Please try again in a moment.".to_owned(),
+            ),
             WebError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "We could not show this page. The problem has been logged.".to_owned())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "We could not show this page. The problem has been logged.".to_owned(),
+                )
             }
         };
         let mut response = status.into_response();
@@ -84,7 +98,15 @@ pub(crate) async fn render_error_pages(State(state): State<AppState>, request: R
     let html = match chrome::load(&state, now).await {
         Ok(chrome) => state
             .theme()
-            .render("error.html", ErrorContext { site: &chrome.site, status: status.as_u16(), heading: page.heading, message: &page.message })
+            .render(
+                "error.html",
+                ErrorContext {
+                    site: &chrome.site,
+                    status: status.as_u16(),
+                    heading: page.heading,
+                    message: &page.message,
+                },
+            )
             .ok(),
         Err(_) => None,
     };

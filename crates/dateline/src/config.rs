@@ -172,13 +172,21 @@ const SECRET_KEYS: &[&str] = &["database_url"];
 impl Config {
     /// Reads every layer. `environment` is the process environment (passed in so tests can
     /// give their own); `default_data_dir` differs between `serve` and `demo`.
-    pub fn load(overrides: &Overrides, environment: &[(String, String)], default_data_dir: &Path) -> Result<Config, ConfigError> {
+    pub fn load(
+        overrides: &Overrides,
+        environment: &[(String, String)],
+        default_data_dir: &Path,
+    ) -> Result<Config, ConfigError> {
         let mut merged = toml::Table::new();
         merged.insert("data_dir".into(), toml::Value::String(default_data_dir.display().to_string()));
 
         if let Some(path) = &overrides.config_file {
-            let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable { path: path.clone(), reason: e.to_string() })?;
-            let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::NotToml { path: path.clone(), reason: e.message().to_owned() })?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ConfigError::Unreadable { path: path.clone(), reason: e.to_string() })?;
+            let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::NotToml {
+                path: path.clone(),
+                reason: e.message().to_owned(),
+            })?;
             check_layer(&table, &format!("the config file {}", path.display()))?;
             merge(&mut merged, table);
         }
@@ -210,7 +218,10 @@ impl Config {
             ConfigError::Value(format!("listen = {:?} is not an address and port such as 127.0.0.1:8080", self.listen))
         })?;
         if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
-            return Err(ConfigError::Value(format!("public_url = {:?} must start with http:// or https://", self.public_url)));
+            return Err(ConfigError::Value(format!(
+                "public_url = {:?} must start with http:// or https://",
+                self.public_url
+            )));
         }
         for proxy in &self.http.trusted_proxies {
             if parse_cidr(proxy).is_none() {
@@ -223,7 +234,10 @@ impl Config {
             return Err(ConfigError::Value("database.max_connections must be at least 1".into()));
         }
         if let Err(error) = self.log.level.parse::<tracing_subscriber::EnvFilter>() {
-            return Err(ConfigError::Value(format!("log.level = {:?} is not a log filter ({error}); use for example \"info\"", self.log.level)));
+            return Err(ConfigError::Value(format!(
+                "log.level = {:?} is not a log filter ({error}); use for example \"info\"",
+                self.log.level
+            )));
         }
         Ok(())
     }
@@ -285,14 +299,16 @@ fn environment_layer(environment: &[(String, String)]) -> Result<toml::Table, Co
         let lower = rest.to_ascii_lowercase();
         let (path, value) = match lower.strip_suffix("_file").filter(|key| SECRET_KEYS.contains(key)) {
             Some(key) => {
-                let secret = std::fs::read_to_string(raw)
-                    .map_err(|e| ConfigError::Value(format!("{name} names the file {raw:?}, which cannot be read: {e}")))?;
+                let secret = std::fs::read_to_string(raw).map_err(|e| {
+                    ConfigError::Value(format!("{name} names the file {raw:?}, which cannot be read: {e}"))
+                })?;
                 (key.to_owned(), toml::Value::String(secret.trim().to_owned()))
             }
             None => (lower, env_value(raw)),
         };
         let keys: Vec<&str> = path.split("__").collect();
-        let (last, parents) = keys.split_last().ok_or_else(|| ConfigError::Value(format!("{name} names no setting")))?;
+        let (last, parents) =
+            keys.split_last().ok_or_else(|| ConfigError::Value(format!("{name} names no setting")))?;
         let mut node = &mut table;
         for parent in parents {
             let entry = node.entry((*parent).to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
@@ -309,7 +325,8 @@ fn environment_layer(environment: &[(String, String)]) -> Result<toml::Table, Co
 /// An environment value read as TOML when it is a number, boolean or array, else as text.
 fn env_value(raw: &str) -> toml::Value {
     let trimmed = raw.trim();
-    let looks_typed = trimmed.parse::<i64>().is_ok() || trimmed == "true" || trimmed == "false" || trimmed.starts_with('[');
+    let looks_typed =
+        trimmed.parse::<i64>().is_ok() || trimmed == "true" || trimmed == "false" || trimmed.starts_with('[');
     if looks_typed {
         if let Ok(table) = format!("v = {trimmed}").parse::<toml::Table>() {
             if let Some(value) = table.get("v") {
@@ -332,10 +349,19 @@ mod tests {
     fn flags_override_the_environment_which_overrides_the_file() {
         let dir = tempfile::tempdir().expect("dir");
         let file = dir.path().join("dateline.toml");
-        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\n[cache]\npage_cache_mb = 64\n[database]\nmax_connections = 3\n").expect("write");
-        let overrides = Overrides { config_file: Some(file), listen: Some("127.0.0.1:9100".into()), ..Default::default() };
-        let config = Config::load(&overrides, &env(&[("DATELINE_CACHE__PAGE_CACHE_MB", "32"), ("DATELINE_LISTEN", "127.0.0.1:9050")]), Path::new("data"))
-            .expect("config");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\n[cache]\npage_cache_mb = 64\n[database]\nmax_connections = 3\n",
+        )
+        .expect("write");
+        let overrides =
+            Overrides { config_file: Some(file), listen: Some("127.0.0.1:9100".into()), ..Default::default() };
+        let config = Config::load(
+            &overrides,
+            &env(&[("DATELINE_CACHE__PAGE_CACHE_MB", "32"), ("DATELINE_LISTEN", "127.0.0.1:9050")]),
+            Path::new("data"),
+        )
+        .expect("config");
         assert_eq!(config.listen, "127.0.0.1:9100");
         assert_eq!(config.cache.page_cache_mb, 32);
         assert_eq!(config.database.max_connections, 3);
@@ -352,13 +378,19 @@ mod tests {
         let error = Config::load(&overrides, &[], Path::new("data")).expect_err("unknown key").to_string();
         assert!(error.contains("page_cache_megabytes") && error.contains(&file.display().to_string()), "{error}");
 
-        let error = Config::load(&Overrides::default(), &env(&[("DATELINE_LISTENING", "x")]), Path::new("d")).expect_err("unknown variable").to_string();
+        let error = Config::load(&Overrides::default(), &env(&[("DATELINE_LISTENING", "x")]), Path::new("d"))
+            .expect_err("unknown variable")
+            .to_string();
         assert!(error.contains("listening") && error.contains("environment"), "{error}");
     }
 
     #[test]
     fn test_and_ci_variables_are_not_settings() {
-        let config = Config::load(&Overrides::default(), &env(&[("DATELINE_TEST_POSTGRES_URL", "postgres://x"), ("DATELINE_REQUIRE_CHECKERS", "1")]), Path::new("d"));
+        let config = Config::load(
+            &Overrides::default(),
+            &env(&[("DATELINE_TEST_POSTGRES_URL", "postgres://x"), ("DATELINE_REQUIRE_CHECKERS", "1")]),
+            Path::new("d"),
+        );
         assert!(config.is_ok(), "{config:?}");
     }
 
@@ -367,7 +399,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let secret = dir.path().join("url");
         std::fs::write(&secret, "postgres://news:pw@db/paper\n").expect("write");
-        let config = Config::load(&Overrides::default(), &env(&[("DATELINE_DATABASE_URL_FILE", &secret.display().to_string())]), Path::new("d")).expect("config");
+        let config = Config::load(
+            &Overrides::default(),
+            &env(&[("DATELINE_DATABASE_URL_FILE", &secret.display().to_string())]),
+            Path::new("d"),
+        )
+        .expect("config");
         assert_eq!(config.database_url, "postgres://news:pw@db/paper");
     }
 
@@ -379,7 +416,8 @@ mod tests {
             ("DATELINE_HTTP__TRUSTED_PROXIES", "[\"10.0.0.0/99\"]", "trusted_proxies"),
             ("DATELINE_LOG__FORMAT", "xml", "xml"),
         ] {
-            let error = Config::load(&Overrides::default(), &env(&[(key, value)]), Path::new("d")).expect_err(key).to_string();
+            let error =
+                Config::load(&Overrides::default(), &env(&[(key, value)]), Path::new("d")).expect_err(key).to_string();
             assert!(error.contains(expected), "{key}: {error}");
         }
     }
@@ -388,7 +426,8 @@ mod tests {
     fn the_example_file_documents_every_setting_with_its_default() {
         let text = include_str!("../../../dateline.example.toml");
         let table: toml::Table = text.parse().expect("the example is valid TOML");
-        let example = Config::deserialize(toml::Value::Table(table.clone())).expect("the example holds only known settings");
+        let example =
+            Config::deserialize(toml::Value::Table(table.clone())).expect("the example holds only known settings");
         // Every setting appears in the example, and with its default value (data_dir aside).
         let defaults = toml::Table::try_from(Config::default()).expect("defaults as TOML");
         fn keys(table: &toml::Table, prefix: &str, out: &mut Vec<String>) {
@@ -406,9 +445,11 @@ mod tests {
         for key in &known {
             assert!(documented.contains(key), "dateline.example.toml does not document {key}");
         }
-        let mut expected = Config::default();
-        expected.theme_dir = example.theme_dir.clone();
-        expected.media.local_dir = example.media.local_dir.clone();
+        let expected = Config {
+            theme_dir: example.theme_dir.clone(),
+            media: MediaConfig { local_dir: example.media.local_dir.clone(), ..MediaConfig::default() },
+            ..Config::default()
+        };
         assert_eq!(example, expected, "the example's values must be the defaults");
     }
 }

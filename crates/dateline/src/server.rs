@@ -34,11 +34,12 @@ pub async fn open_store(config: &Config) -> anyhow::Result<SqlStore> {
 pub async fn serve(config: &Config, store: SqlStore) -> anyhow::Result<()> {
     let theme = Theme::load(config.theme_dir.as_deref())?;
     let media_dir = config.media_dir();
-    std::fs::create_dir_all(&media_dir).with_context(|| format!("cannot create the media folder {}", media_dir.display()))?;
+    std::fs::create_dir_all(&media_dir)
+        .with_context(|| format!("cannot create the media folder {}", media_dir.display()))?;
     let state = AppState::new(store.clone(), theme, media_dir, Arc::new(jiff::Timestamp::now));
-    let listener = tokio::net::TcpListener::bind(&config.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}; is another program using it? Choose another with --listen", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| {
+        format!("cannot listen on {}; is another program using it? Choose another with --listen", config.listen)
+    })?;
     let address = listener.local_addr()?;
     {
         let mut out = std::io::stdout().lock();

@@ -1,11 +1,11 @@
 //! The article page (reference parts 7 to 13 inside the page chrome). Its address is
 //! `/article/{id}/{slug}`: the id decides, and any other slug is sent on to the current one.
 
-use super::chrome;
+use super::{chrome, moved_permanently};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use dateline_newsroom::{ArticleId, ArticleStatus, ArticleStore};
 use dateline_render::views::{article_url, ArticleView, SiteView, StoryCard};
 use serde::Serialize;
@@ -35,15 +35,21 @@ async fn public_article(state: &AppState, id: ArticleId) -> Result<dateline_news
     Ok(article)
 }
 
-pub(crate) async fn redirect_to_canonical(State(state): State<AppState>, Path(id): Path<String>) -> Result<Redirect, WebError> {
+pub(crate) async fn redirect_to_canonical(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     let article = public_article(&state, parse_id(&id)?).await?;
-    Ok(Redirect::permanent(&article_url(article.id, &article.content.slug)))
+    Ok(moved_permanently(&article_url(article.id, &article.content.slug)))
 }
 
-pub(crate) async fn show(State(state): State<AppState>, Path((id, slug)): Path<(String, String)>) -> Result<Response, WebError> {
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    Path((id, slug)): Path<(String, String)>,
+) -> Result<Response, WebError> {
     let article = public_article(&state, parse_id(&id)?).await?;
     if article.content.slug.as_str() != slug {
-        return Ok(Redirect::permanent(&article_url(article.id, &article.content.slug)).into_response());
+        return Ok(moved_permanently(&article_url(article.id, &article.content.slug)));
     }
     let now = state.now();
     let chrome = chrome::load(&state, now).await?;

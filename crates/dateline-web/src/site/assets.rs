@@ -12,7 +12,8 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 pub(crate) async fn theme_asset(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {
     let asset = state.theme().asset(&file).ok_or(WebError::NotFound)?;
-    Ok(([(header::CONTENT_TYPE, asset.content_type), (header::CACHE_CONTROL, IMMUTABLE)], asset.bytes.to_vec()).into_response())
+    Ok(([(header::CONTENT_TYPE, asset.content_type), (header::CACHE_CONTROL, IMMUTABLE)], asset.bytes.to_vec())
+        .into_response())
 }
 
 /// A media key is a relative path of plain names: nothing may climb out of the media folder.
@@ -36,7 +37,11 @@ pub(crate) async fn media_file(State(state): State<AppState>, Path(key): Path<St
     let relative = safe_relative_path(&key).ok_or(WebError::NotFound)?;
     let bytes = tokio::fs::read(state.media_root().join(relative)).await.map_err(|_| WebError::NotFound)?;
     Ok((
-        [(header::CONTENT_TYPE, media_type(&key)), (header::CACHE_CONTROL, "public, max-age=86400"), (header::X_CONTENT_TYPE_OPTIONS, "nosniff")],
+        [
+            (header::CONTENT_TYPE, media_type(&key)),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
         bytes,
     )
         .into_response())

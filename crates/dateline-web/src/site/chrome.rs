@@ -3,10 +3,12 @@
 
 use crate::error::WebError;
 use crate::state::AppState;
-use dateline_newsroom::{ArticleStore, ArticleSummary, AuthorStore, MediaStore, PageStore, SectionStore, SettingsStore, Window};
+use dateline_newsroom::{
+    ArticleStore, ArticleSummary, AuthorStore, MediaStore, PageStore, SectionStore, SettingsStore, Window,
+};
+use dateline_newsroom::{AuthorId, MediaId, SectionTree};
 use dateline_render::views::{Lookup, SiteView, StoryCard};
 use dateline_render::PaperClock;
-use dateline_newsroom::{AuthorId, MediaId, SectionTree};
 use jiff::Timestamp;
 use std::collections::{HashMap, HashSet};
 
@@ -31,7 +33,13 @@ pub(crate) async fn load(state: &AppState, now: Timestamp) -> Result<Chrome, Web
 }
 
 /// The authors and photos a set of stories refers to, fetched once for the whole page.
-pub(crate) async fn lookup_for(state: &AppState, tree: SectionTree, stories: &[&ArticleSummary], extra_authors: &[AuthorId], extra_media: &[MediaId]) -> Result<Lookup, WebError> {
+pub(crate) async fn lookup_for(
+    state: &AppState,
+    tree: SectionTree,
+    stories: &[&ArticleSummary],
+    extra_authors: &[AuthorId],
+    extra_media: &[MediaId],
+) -> Result<Lookup, WebError> {
     let store = state.store();
     let mut author_ids: Vec<AuthorId> = extra_authors.to_vec();
     let mut seen: HashSet<AuthorId> = author_ids.iter().copied().collect();
@@ -57,7 +65,12 @@ pub(crate) async fn lookup_for(state: &AppState, tree: SectionTree, stories: &[&
 }
 
 /// The newest stories for the "Latest News" list.
-pub(crate) async fn latest(state: &AppState, now: Timestamp, clock: &PaperClock, lookup: &Lookup) -> Result<Vec<StoryCard>, WebError> {
+pub(crate) async fn latest(
+    state: &AppState,
+    now: Timestamp,
+    clock: &PaperClock,
+    lookup: &Lookup,
+) -> Result<Vec<StoryCard>, WebError> {
     let stories = state.store().latest_public(now, None, Window { limit: 10, offset: 0 }).await?;
     Ok(stories.iter().map(|s| lookup.card(s, clock)).collect())
 }

@@ -37,7 +37,8 @@ pub(crate) async fn show(State(state): State<AppState>) -> Result<Html<String>, 
     let mut blocks = Vec::new();
     for top in chrome.tree.top_level() {
         let ids: Vec<SectionId> = std::iter::once(top.id).chain(chrome.tree.children(top.id).map(|c| c.id)).collect();
-        let stories = store.latest_public(now, Some(&ids), Window { limit: STORIES_PER_SECTION_BLOCK, offset: 0 }).await?;
+        let stories =
+            store.latest_public(now, Some(&ids), Window { limit: STORIES_PER_SECTION_BLOCK, offset: 0 }).await?;
         if !stories.is_empty() {
             blocks.push((top.clone(), stories));
         }

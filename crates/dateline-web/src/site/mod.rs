@@ -6,6 +6,14 @@ pub(crate) mod chrome;
 pub(crate) mod home;
 
 use crate::error::WebError;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// 301, the answer search engines and the reference contract expect for a moved page
+/// (axum's `Redirect::permanent` answers 308).
+pub(crate) fn moved_permanently(location: &str) -> Response {
+    (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location.to_owned())]).into_response()
+}
 
 /// Any address no route claims.
 pub(crate) async fn not_found() -> WebError {

@@ -62,7 +62,11 @@ fn environment() -> Vec<(String, String)> {
 }
 
 /// Loads the configuration for a subcommand whose data folder defaults to `default_data_dir`.
-pub(crate) fn load_config(global: &GlobalArgs, listen: Option<String>, default_data_dir: &Path) -> anyhow::Result<Config> {
+pub(crate) fn load_config(
+    global: &GlobalArgs,
+    listen: Option<String>,
+    default_data_dir: &Path,
+) -> anyhow::Result<Config> {
     let overrides = Overrides {
         config_file: global.config.clone(),
         data_dir: global.data_dir.clone(),

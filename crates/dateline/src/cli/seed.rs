@@ -24,7 +24,9 @@ pub async fn run(global: &GlobalArgs, args: SeedArgs) -> anyhow::Result<()> {
     let config = super::load_config(global, None, Path::new("./dateline-data"))?;
     crate::telemetry::init(&config.log);
     let now = match &args.now {
-        Some(text) => text.parse().with_context(|| format!("--now {text:?} is not an RFC 3339 instant such as 2026-11-28T09:00:00Z"))?,
+        Some(text) => text
+            .parse()
+            .with_context(|| format!("--now {text:?} is not an RFC 3339 instant such as 2026-11-28T09:00:00Z"))?,
         None => jiff::Timestamp::now(),
     };
     let store = server::open_store(&config).await?;

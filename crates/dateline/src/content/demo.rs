@@ -7,8 +7,8 @@ use super::images;
 use super::sections::ensure_reference_tree;
 use anyhow::{bail, Context};
 use dateline_newsroom::{
-    ArticleContent, ArticleStatus, AuthorKind, EditorialSettings, Label, Masthead, NewArticle, NewAuthor, NewMedia, NewPage,
-    NewTopic, OutboundLinks, RevisionAuthor, Slug, Store,
+    ArticleContent, ArticleStatus, AuthorKind, EditorialSettings, Label, Masthead, NewArticle, NewAuthor, NewMedia,
+    NewPage, NewTopic, OutboundLinks, RevisionAuthor, Slug, Store,
 };
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
@@ -90,7 +90,8 @@ pub fn demo_settings() -> EditorialSettings {
         },
         masthead: Masthead {
             copyright_line: "Copyright © The Daily Dateline. All rights reserved.".into(),
-            postal_address: "Dateline Building, 12 Sejong-daero, Jung-gu, Seoul 04512 (서울특별시 중구 세종대로 12)".into(),
+            postal_address: "Dateline Building, 12 Sejong-daero, Jung-gu, Seoul 04512 (서울특별시 중구 세종대로 12)"
+                .into(),
             registration_number: "서울 아09152".into(),
             registration_date: "2008.05.21".into(),
             publisher: "Park Sang-woo".into(),
@@ -127,9 +128,16 @@ pub async fn load_if_empty(store: &impl Store, media_dir: &Path, now: Timestamp)
 
     let mut authors = HashMap::new();
     for author in &stories.author {
-        let kind = AuthorKind::parse(&author.kind).with_context(|| format!("demo author {} has kind {:?}", author.slug, author.kind))?;
+        let kind = AuthorKind::parse(&author.kind)
+            .with_context(|| format!("demo author {} has kind {:?}", author.slug, author.kind))?;
         let stored = store
-            .insert_author(&NewAuthor { slug: Slug::parse(&author.slug)?, name: author.name.clone(), kind, bio: author.bio.clone(), photo_id: None })
+            .insert_author(&NewAuthor {
+                slug: Slug::parse(&author.slug)?,
+                name: author.name.clone(),
+                kind,
+                bio: author.bio.clone(),
+                photo_id: None,
+            })
             .await?;
         authors.insert(author.slug.clone(), stored.id);
     }
@@ -137,7 +145,13 @@ pub async fn load_if_empty(store: &impl Store, media_dir: &Path, now: Timestamp)
     let mut topics = HashMap::new();
     for slug in stories.story.iter().flat_map(|s| s.topics.iter()) {
         if !topics.contains_key(slug) {
-            let topic = store.insert_topic(&NewTopic { slug: Slug::parse(slug)?, name: topic_name(slug), description: String::new() }).await?;
+            let topic = store
+                .insert_topic(&NewTopic {
+                    slug: Slug::parse(slug)?,
+                    name: topic_name(slug),
+                    description: String::new(),
+                })
+                .await?;
             topics.insert(slug.clone(), topic.id);
         }
     }
@@ -146,7 +160,9 @@ pub async fn load_if_empty(store: &impl Store, media_dir: &Path, now: Timestamp)
     std::fs::create_dir_all(&photo_dir).with_context(|| format!("cannot create {}", photo_dir.display()))?;
     let loader = RevisionAuthor::system("demo loader");
     for (index, story) in stories.story.iter().enumerate() {
-        let Some(section) = tree.by_path(&story.section) else { bail!("demo story {:?} names an unknown section {}", story.headline, story.section) };
+        let Some(section) = tree.by_path(&story.section) else {
+            bail!("demo story {:?} names an unknown section {}", story.headline, story.section)
+        };
         let lead_media_id = match &story.photo {
             None => None,
             Some(photo) => {
@@ -175,11 +191,19 @@ pub async fn load_if_empty(store: &impl Store, media_dir: &Path, now: Timestamp)
         let bylines = story
             .bylines
             .iter()
-            .map(|slug| authors.get(slug).copied().with_context(|| format!("demo story {:?} names an unknown author {slug}", story.headline)))
+            .map(|slug| {
+                authors
+                    .get(slug)
+                    .copied()
+                    .with_context(|| format!("demo story {:?} names an unknown author {slug}", story.headline))
+            })
             .collect::<anyhow::Result<Vec<_>>>()?;
         // Minutes vary so that stories do not all land on the hour.
-        let published = now - SignedDuration::from_hours(story.hours_ago) - SignedDuration::from_mins((index as i64 * 17) % 53);
-        let updated = story.updated_after_hours.map(|h| published + SignedDuration::from_hours(h) + SignedDuration::from_mins(24));
+        let published =
+            now - SignedDuration::from_hours(story.hours_ago) - SignedDuration::from_mins((index as i64 * 17) % 53);
+        let updated = story
+            .updated_after_hours
+            .map(|h| published + SignedDuration::from_hours(h) + SignedDuration::from_mins(24));
         let label = match &story.label {
             Some(text) => Some(Label::parse(text).with_context(|| format!("demo story label {text:?}"))?),
             None => None,
@@ -212,7 +236,16 @@ pub async fn load_if_empty(store: &impl Store, media_dir: &Path, now: Timestamp)
     }
 
     for page in &pages.page {
-        store.insert_page(&NewPage { slug: Slug::parse(&page.slug)?, title: page.title.clone(), body: page.body.trim().to_owned() }, now).await?;
+        store
+            .insert_page(
+                &NewPage {
+                    slug: Slug::parse(&page.slug)?,
+                    title: page.title.clone(),
+                    body: page.body.trim().to_owned(),
+                },
+                now,
+            )
+            .await?;
     }
     Ok(true)
 }
@@ -229,12 +262,17 @@ mod tests {
         let sections: std::collections::HashSet<_> = stories.story.iter().map(|s| &s.section).collect();
         assert!(sections.len() >= 12, "{} sections", sections.len());
         assert!(stories.story.iter().all(|s| (1..=240).contains(&s.hours_ago)), "all within ten days");
-        let agencies: Vec<_> = stories.author.iter().filter(|a| a.kind == "agency").map(|a| (a.slug.as_str(), a.name.as_str())).collect();
+        let agencies: Vec<_> =
+            stories.author.iter().filter(|a| a.kind == "agency").map(|a| (a.slug.as_str(), a.name.as_str())).collect();
         let mut agency_stories = 0;
         for story in &stories.story {
             if let Some((_, name)) = story.bylines.iter().find_map(|b| agencies.iter().find(|(slug, _)| slug == b)) {
                 agency_stories += 1;
-                assert!(story.body.trim_end().ends_with(&format!("({name})")), "{:?} must end with its sign-off", story.headline);
+                assert!(
+                    story.body.trim_end().ends_with(&format!("({name})")),
+                    "{:?} must end with its sign-off",
+                    story.headline
+                );
             }
         }
         assert!(agency_stories >= 3);

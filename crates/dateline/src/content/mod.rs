@@ -3,5 +3,5 @@
 
 pub mod demo;
 mod images;
-pub mod seed;
 mod sections;
+pub mod seed;

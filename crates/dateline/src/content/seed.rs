@@ -5,8 +5,8 @@
 
 use super::sections::ensure_reference_tree;
 use dateline_newsroom::{
-    ArticleContent, ArticleStatus, AuthorId, AuthorKind, Label, NewArticle, NewAuthor, NewTopic, RevisionAuthor, SectionId,
-    Slug, Store, TopicId,
+    ArticleContent, ArticleStatus, AuthorId, AuthorKind, Label, NewArticle, NewAuthor, NewTopic, RevisionAuthor,
+    SectionId, Slug, Store, TopicId,
 };
 use jiff::{SignedDuration, Timestamp};
 
@@ -41,31 +41,299 @@ impl Dice {
     }
 }
 
-const GIVEN: &[&str] = &["Min-ji", "Jae-won", "Hyun-woo", "Ye-rin", "Sung-min", "Seo-yeon", "Da-eun", "Tae-ho", "Ji-hoon", "Su-bin", "Do-yun", "Ha-eun", "Joon-young", "Eun-bi", "Woo-jin", "Na-rae"];
-const FAMILY: &[&str] = &["Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim", "Han", "Oh", "Seo", "Shin", "Kwon", "Hwang"];
-const SUBJECTS: &[&str] = &["Assembly", "Central bank", "Ministry", "Exporters", "Chipmakers", "City council", "Coast guard", "Regulators", "Shipbuilders", "Farmers", "Teachers", "Hospitals", "Carmakers", "Retailers", "Researchers", "Museum", "National team", "Broadcasters", "Airlines", "Port authority", "Startups", "Pension fund", "Court", "Police", "Unions", "Universities"];
-const VERBS: &[&str] = &["approves", "weighs", "rejects", "expands", "delays", "unveils", "questions", "doubles", "cuts", "backs", "probes", "revises", "launches", "halts", "defends", "resumes"];
-const OBJECTS: &[&str] = &["housing plan", "export rules", "budget", "chip subsidies", "rail link", "fishing quotas", "school reform", "drug prices", "carbon target", "tariff deal", "stadium project", "bond sale", "wage talks", "festival program", "flood defenses", "data law", "pension overhaul", "port expansion", "vaccine drive", "election rules"];
-const TAILS: &[&str] = &["after long talks", "amid protests", "as costs rise", "in surprise move", "ahead of vote", "despite warnings", "for second year", "under pressure", "in Busan", "in Seoul", "on Jeju", "near border"];
+const GIVEN: &[&str] = &[
+    "Min-ji",
+    "Jae-won",
+    "Hyun-woo",
+    "Ye-rin",
+    "Sung-min",
+    "Seo-yeon",
+    "Da-eun",
+    "Tae-ho",
+    "Ji-hoon",
+    "Su-bin",
+    "Do-yun",
+    "Ha-eun",
+    "Joon-young",
+    "Eun-bi",
+    "Woo-jin",
+    "Na-rae",
+];
+const FAMILY: &[&str] = &[
+    "Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim", "Han", "Oh", "Seo", "Shin", "Kwon",
+    "Hwang",
+];
+const SUBJECTS: &[&str] = &[
+    "Assembly",
+    "Central bank",
+    "Ministry",
+    "Exporters",
+    "Chipmakers",
+    "City council",
+    "Coast guard",
+    "Regulators",
+    "Shipbuilders",
+    "Farmers",
+    "Teachers",
+    "Hospitals",
+    "Carmakers",
+    "Retailers",
+    "Researchers",
+    "Museum",
+    "National team",
+    "Broadcasters",
+    "Airlines",
+    "Port authority",
+    "Startups",
+    "Pension fund",
+    "Court",
+    "Police",
+    "Unions",
+    "Universities",
+];
+const VERBS: &[&str] = &[
+    "approves",
+    "weighs",
+    "rejects",
+    "expands",
+    "delays",
+    "unveils",
+    "questions",
+    "doubles",
+    "cuts",
+    "backs",
+    "probes",
+    "revises",
+    "launches",
+    "halts",
+    "defends",
+    "resumes",
+];
+const OBJECTS: &[&str] = &[
+    "housing plan",
+    "export rules",
+    "budget",
+    "chip subsidies",
+    "rail link",
+    "fishing quotas",
+    "school reform",
+    "drug prices",
+    "carbon target",
+    "tariff deal",
+    "stadium project",
+    "bond sale",
+    "wage talks",
+    "festival program",
+    "flood defenses",
+    "data law",
+    "pension overhaul",
+    "port expansion",
+    "vaccine drive",
+    "election rules",
+];
+const TAILS: &[&str] = &[
+    "after long talks",
+    "amid protests",
+    "as costs rise",
+    "in surprise move",
+    "ahead of vote",
+    "despite warnings",
+    "for second year",
+    "under pressure",
+    "in Busan",
+    "in Seoul",
+    "on Jeju",
+    "near border",
+];
 const WORDS: &[&str] = &[
-    "officials", "said", "the", "plan", "would", "cost", "billion", "won", "over", "five", "years", "and", "that", "critics",
-    "argue", "households", "will", "bear", "most", "of", "burden", "minister", "told", "reporters", "on", "Tuesday", "in",
-    "a", "briefing", "at", "government", "complex", "analysts", "expect", "growth", "to", "slow", "next", "quarter", "while",
-    "exports", "remain", "strong", "semiconductors", "ships", "cars", "lead", "shipments", "abroad", "local", "residents",
-    "gathered", "outside", "hall", "demanding", "answers", "about", "delays", "construction", "schedule", "survey", "showed",
-    "support", "among", "younger", "voters", "has", "fallen", "since", "spring", "election", "elections", "campaign",
-    "opposition", "party", "lawmakers", "committee", "hearing", "documents", "obtained", "by", "this", "newspaper", "show",
-    "ministry", "knew", "risks", "months", "earlier", "company", "spokesperson", "declined", "comment", "statement", "issued",
-    "late", "evening", "prices", "rose", "percent", "compared", "with", "same", "period", "last", "year", "inflation",
-    "interest", "rates", "bank", "governor", "signaled", "patience", "market", "investors", "shares", "closed", "higher",
-    "festival", "visitors", "artists", "exhibition", "opened", "weekend", "coach", "season", "match", "fans", "stadium",
-    "scored", "goal", "second", "half", "victory", "league", "title", "hospital", "patients", "doctors", "shortage",
-    "schools", "students", "teachers", "curriculum", "reform", "climate", "rainfall", "flooding", "coastal", "towns",
-    "North", "Korea", "missile", "launch", "talks", "allies", "security", "council", "Seoul", "Busan", "Incheon", "Daegu",
-    "Gwangju", "Jeju", "province", "mayor", "governor", "court", "ruling", "appeal", "prosecutors", "investigation",
+    "officials",
+    "said",
+    "the",
+    "plan",
+    "would",
+    "cost",
+    "billion",
+    "won",
+    "over",
+    "five",
+    "years",
+    "and",
+    "that",
+    "critics",
+    "argue",
+    "households",
+    "will",
+    "bear",
+    "most",
+    "of",
+    "burden",
+    "minister",
+    "told",
+    "reporters",
+    "on",
+    "Tuesday",
+    "in",
+    "a",
+    "briefing",
+    "at",
+    "government",
+    "complex",
+    "analysts",
+    "expect",
+    "growth",
+    "to",
+    "slow",
+    "next",
+    "quarter",
+    "while",
+    "exports",
+    "remain",
+    "strong",
+    "semiconductors",
+    "ships",
+    "cars",
+    "lead",
+    "shipments",
+    "abroad",
+    "local",
+    "residents",
+    "gathered",
+    "outside",
+    "hall",
+    "demanding",
+    "answers",
+    "about",
+    "delays",
+    "construction",
+    "schedule",
+    "survey",
+    "showed",
+    "support",
+    "among",
+    "younger",
+    "voters",
+    "has",
+    "fallen",
+    "since",
+    "spring",
+    "election",
+    "elections",
+    "campaign",
+    "opposition",
+    "party",
+    "lawmakers",
+    "committee",
+    "hearing",
+    "documents",
+    "obtained",
+    "by",
+    "this",
+    "newspaper",
+    "show",
+    "ministry",
+    "knew",
+    "risks",
+    "months",
+    "earlier",
+    "company",
+    "spokesperson",
+    "declined",
+    "comment",
+    "statement",
+    "issued",
+    "late",
+    "evening",
+    "prices",
+    "rose",
+    "percent",
+    "compared",
+    "with",
+    "same",
+    "period",
+    "last",
+    "year",
+    "inflation",
+    "interest",
+    "rates",
+    "bank",
+    "governor",
+    "signaled",
+    "patience",
+    "market",
+    "investors",
+    "shares",
+    "closed",
+    "higher",
+    "festival",
+    "visitors",
+    "artists",
+    "exhibition",
+    "opened",
+    "weekend",
+    "coach",
+    "season",
+    "match",
+    "fans",
+    "stadium",
+    "scored",
+    "goal",
+    "second",
+    "half",
+    "victory",
+    "league",
+    "title",
+    "hospital",
+    "patients",
+    "doctors",
+    "shortage",
+    "schools",
+    "students",
+    "teachers",
+    "curriculum",
+    "reform",
+    "climate",
+    "rainfall",
+    "flooding",
+    "coastal",
+    "towns",
+    "North",
+    "Korea",
+    "missile",
+    "launch",
+    "talks",
+    "allies",
+    "security",
+    "council",
+    "Seoul",
+    "Busan",
+    "Incheon",
+    "Daegu",
+    "Gwangju",
+    "Jeju",
+    "province",
+    "mayor",
+    "governor",
+    "court",
+    "ruling",
+    "appeal",
+    "prosecutors",
+    "investigation",
 ];
 const KOREAN: &[&str] = &["서울", "부산", "국회", "한강", "제주", "김민지", "박서연", "경제", "선거", "반도체"];
-const TOPICS: &[&str] = &["housing", "semiconductors", "north-korea-talks", "k-pop", "climate", "national-assembly", "baseball", "tourism", "education-reform", "trade", "public-health", "elections"];
+const TOPICS: &[&str] = &[
+    "housing",
+    "semiconductors",
+    "north-korea-talks",
+    "k-pop",
+    "climate",
+    "national-assembly",
+    "baseball",
+    "tourism",
+    "education-reform",
+    "trade",
+    "public-health",
+    "elections",
+];
 
 fn sentence(dice: &mut Dice) -> String {
     let length = 8 + dice.below(18);
@@ -108,11 +376,15 @@ fn body(dice: &mut Dice, agency: Option<&str>) -> String {
     paragraphs.join("\n\n")
 }
 
-async fn ensure_authors(store: &impl Store, dice: &mut Dice) -> anyhow::Result<(Vec<AuthorId>, Vec<(AuthorId, String)>)> {
+async fn ensure_authors(
+    store: &impl Store,
+    dice: &mut Dice,
+) -> anyhow::Result<(Vec<AuthorId>, Vec<(AuthorId, String)>)> {
     let existing = store.authors().await?;
     if existing.len() >= 10 {
         let people = existing.iter().filter(|a| a.kind == AuthorKind::Person).map(|a| a.id).collect();
-        let agencies = existing.iter().filter(|a| a.kind == AuthorKind::Agency).map(|a| (a.id, a.name.clone())).collect();
+        let agencies =
+            existing.iter().filter(|a| a.kind == AuthorKind::Agency).map(|a| (a.id, a.name.clone())).collect();
         return Ok((people, agencies));
     }
     let mut people = Vec::new();
@@ -120,13 +392,29 @@ async fn ensure_authors(store: &impl Store, dice: &mut Dice) -> anyhow::Result<(
         for given in GIVEN.iter().skip(i % 4).step_by(4) {
             let name = format!("{family} {given}");
             let slug = Slug::suggest(&format!("{name} staff")).ok_or_else(|| anyhow::anyhow!("no slug for {name}"))?;
-            let author = store.insert_author(&NewAuthor { slug, name: name.clone(), kind: AuthorKind::Person, bio: format!("{name} is a staff reporter."), photo_id: None }).await?;
+            let author = store
+                .insert_author(&NewAuthor {
+                    slug,
+                    name: name.clone(),
+                    kind: AuthorKind::Person,
+                    bio: format!("{name} is a staff reporter."),
+                    photo_id: None,
+                })
+                .await?;
             people.push(author.id);
         }
     }
     let mut agencies = Vec::new();
     for (slug, name) in [("seed-yonhap", "Yonhap"), ("seed-afp", "AFP")] {
-        let author = store.insert_author(&NewAuthor { slug: Slug::parse(slug)?, name: name.into(), kind: AuthorKind::Agency, bio: format!("{name} is a news agency."), photo_id: None }).await?;
+        let author = store
+            .insert_author(&NewAuthor {
+                slug: Slug::parse(slug)?,
+                name: name.into(),
+                kind: AuthorKind::Agency,
+                bio: format!("{name} is a news agency."),
+                photo_id: None,
+            })
+            .await?;
         agencies.push((author.id, name.to_owned()));
     }
     let _ = dice.next();
@@ -140,7 +428,13 @@ async fn ensure_topics(store: &impl Store) -> anyhow::Result<Vec<TopicId>> {
     }
     let mut ids = Vec::new();
     for slug in TOPICS {
-        let topic = store.insert_topic(&NewTopic { slug: Slug::parse(slug)?, name: slug.replace('-', " "), description: String::new() }).await?;
+        let topic = store
+            .insert_topic(&NewTopic {
+                slug: Slug::parse(slug)?,
+                name: slug.replace('-', " "),
+                description: String::new(),
+            })
+            .await?;
         ids.push(topic.id);
     }
     Ok(ids)
@@ -164,7 +458,8 @@ pub async fn fill(store: &impl Store, count: u32, seed: u64, now: Timestamp) -> 
     let made_by = RevisionAuthor::system("seed generator");
 
     for n in 0..count {
-        let headline = format!("{} {} {} {}", dice.pick(SUBJECTS), dice.pick(VERBS), dice.pick(OBJECTS), dice.pick(TAILS));
+        let headline =
+            format!("{} {} {} {}", dice.pick(SUBJECTS), dice.pick(VERBS), dice.pick(OBJECTS), dice.pick(TAILS));
         let agency = if dice.chance(15) { Some(dice.pick(&agencies).clone()) } else { None };
         let mut bylines: Vec<AuthorId> = Vec::new();
         if let Some((id, _)) = &agency {
@@ -182,8 +477,12 @@ pub async fn fill(store: &impl Store, count: u32, seed: u64, now: Timestamp) -> 
         // About seventy stories a day, newest first, with a little jitter.
         let minutes_back = i64::from(n) * 20 + dice.below(15) as i64 + 5;
         let published = now - SignedDuration::from_mins(minutes_back);
-        let updated = dice.chance(10).then(|| published + SignedDuration::from_mins(30 + dice.below(300) as i64)).filter(|u| *u < now);
-        let label = if dice.chance(5) { Some(*dice.pick(&[Label::Analysis, Label::Opinion, Label::Editorial])) } else { None };
+        let updated = dice
+            .chance(10)
+            .then(|| published + SignedDuration::from_mins(30 + dice.below(300) as i64))
+            .filter(|u| *u < now);
+        let label =
+            if dice.chance(5) { Some(*dice.pick(&[Label::Analysis, Label::Opinion, Label::Editorial])) } else { None };
         let slug = Slug::suggest(&headline).ok_or_else(|| anyhow::anyhow!("no slug for {headline}"))?;
         let deck = dice.chance(60).then(|| sentence(&mut dice));
         store

@@ -1,0 +1,180 @@
+//! The `dateline` program as an operator meets it: its commands, its first line, and the
+//! sentence it prints when something is wrong.
+
+use dateline_newsroom::{ArticleStore, Window};
+use dateline_testkit::{attributes, TestDatabase};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+fn dateline() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dateline"));
+    command.env("DATELINE_LOG__LEVEL", "warn");
+    command
+}
+
+/// Runs to the end and returns (success, stdout, stderr).
+fn run(args: &[&str]) -> (bool, String, String) {
+    let output = dateline().args(args).output().expect("run dateline");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A server started as an operator would, stopped when dropped.
+struct Running {
+    child: Child,
+    base_url: String,
+}
+
+impl Running {
+    fn start(args: &[&str]) -> Running {
+        let mut child =
+            dateline().args(args).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("start dateline");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut first_line = String::new();
+        BufReader::new(stdout).read_line(&mut first_line).expect("first line");
+        let base_url = first_line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("the first line must announce the address, got {first_line:?}"))
+            .to_owned();
+        assert!(base_url.starts_with("http://127.0.0.1:") && !base_url.ends_with(":0"), "{base_url}");
+        Running { child, base_url }
+    }
+
+    async fn page(&self, path: &str) -> scraper::Html {
+        let response = reqwest::get(format!("{}{path}", self.base_url)).await.expect("request");
+        assert_eq!(response.status(), 200, "{path}");
+        scraper::Html::parse_document(&response.text().await.expect("body"))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn every_subcommand_explains_itself() {
+    let (ok, top, _) = run(&["--help"]);
+    assert!(ok);
+    for subcommand in ["serve", "demo", "migrate", "seed"] {
+        assert!(top.contains(subcommand), "--help lists {subcommand}");
+        let (ok, help, _) = run(&[subcommand, "--help"]);
+        assert!(ok, "{subcommand} --help");
+        for global in ["--config", "--data-dir", "--database-url"] {
+            assert!(help.contains(global), "{subcommand} --help shows {global}");
+        }
+        assert!(
+            help.lines().next().is_some_and(|l| l.len() > 20),
+            "{subcommand} --help starts with what it does: {help}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_demo_starts_on_a_free_port_with_a_paper_full_of_stories() {
+    let data = tempfile::tempdir().expect("data folder");
+    let server = Running::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data.path().display().to_string()]);
+    let home = server.page("/").await;
+    let stories: std::collections::HashSet<String> =
+        attributes(&home, "a[href^='/article/']", "href").into_iter().collect();
+    assert!(stories.len() >= 20, "the home page lists the demo stories: {}", stories.len());
+    let first = stories.iter().next().expect("a story");
+    let article = server.page(first).await;
+    assert_eq!(attributes(&article, "h1", "class").len(), 1);
+    let healthy = reqwest::get(format!("{}/healthz", server.base_url)).await.expect("healthz");
+    assert_eq!(healthy.status(), 200);
+    assert!(data.path().join("dateline.db").exists(), "the demo keeps its database in the data folder");
+    drop(server);
+
+    // A second start finds the paper already there and does not load it twice.
+    let again = Running::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data.path().display().to_string()]);
+    let home_again = again.page("/").await;
+    let count = |html: &scraper::Html| attributes(html, ".card__headline a", "href").len();
+    assert_eq!(count(&home_again), count(&home));
+}
+
+#[tokio::test]
+async fn the_demo_runs_on_postgresql_too() {
+    let Some(database) = TestDatabase::postgres().await else { return };
+    let (ok, out, err) = run(&["migrate", "--database-url", &database.url]);
+    assert!(ok, "{err}");
+    assert!(out.contains("applied migrations"), "{out}");
+    let (ok, out, _) = run(&["migrate", "--database-url", &database.url]);
+    assert!(ok && out.contains("up to date"), "{out}");
+    let media = tempfile::tempdir().expect("media folder");
+    let server = Running::start(&[
+        "demo",
+        "--listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        &media.path().display().to_string(),
+        "--database-url",
+        &database.url,
+    ]);
+    let home = server.page("/").await;
+    assert!(attributes(&home, "a[href^='/article/']", "href").len() >= 20);
+}
+
+#[test]
+fn a_database_url_of_an_unknown_kind_is_refused_in_one_sentence() {
+    let (ok, _, err) = run(&["migrate", "--database-url", "mysql://root@localhost/paper"]);
+    assert!(!ok);
+    assert!(err.contains("sqlite:") && err.contains("postgres://"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn an_unreachable_database_says_what_to_check_and_hides_the_password() {
+    let (ok, _, err) = run(&["migrate", "--database-url", "postgres://news:hunter2@127.0.0.1:1/paper"]);
+    assert!(!ok);
+    assert!(err.contains("cannot reach the database") && err.contains("database_url"), "{err}");
+    assert!(!err.contains("hunter2"), "the password leaked: {err}");
+}
+
+#[test]
+fn an_unknown_setting_in_the_config_file_stops_the_program() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("dateline.toml");
+    std::fs::write(&file, "listen = \"127.0.0.1:0\"\nlisten_port = 8080\n").expect("write");
+    let (ok, _, err) = run(&["--config", &file.display().to_string(), "serve"]);
+    assert!(!ok);
+    assert!(err.contains("listen_port") && err.contains("dateline.toml"), "{err}");
+}
+
+#[tokio::test]
+async fn seeding_twice_with_one_seed_gives_the_same_paper() {
+    let now = "2026-11-01T00:00:00Z";
+    let mut papers = Vec::new();
+    for _ in 0..2 {
+        let database = TestDatabase::sqlite().await;
+        let (ok, out, err) =
+            run(&["seed", "--stories", "40", "--seed", "7", "--now", now, "--database-url", &database.url]);
+        assert!(ok, "{err}");
+        assert!(out.contains("seeded 40 stories"), "{out}");
+        let store = database.store().await;
+        let stories = store
+            .latest_public(now.parse().expect("now"), None, Window { limit: 100, offset: 0 })
+            .await
+            .expect("stories");
+        let mut bodies = Vec::new();
+        for story in &stories {
+            bodies.push(store.article_by_id(story.id).await.expect("story").content);
+        }
+        papers.push(bodies);
+    }
+    assert_eq!(papers[0].len(), 40);
+    assert_eq!(papers[0], papers[1]);
+}
+
+#[test]
+fn seeding_refuses_a_malformed_instant() {
+    let (ok, _, err) = run(&["seed", "--stories", "1", "--now", "yesterday", "--database-url", "sqlite::memory:"]);
+    assert!(!ok);
+    assert!(err.contains("RFC 3339"), "{err}");
+}
