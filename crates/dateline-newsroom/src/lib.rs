@@ -23,10 +23,20 @@ pub use author::{Author, AuthorKind, NewAuthor};
 pub use ids::{ArticleId, AuthorId, MediaId, PageId, SectionId, Slug, SlugError, TopicId, UserId};
 pub use media::{Media, NewMedia};
 pub use page::{NewPage, StaticPage};
-pub use section::{NewSection, Section, SectionError, SectionTree, RESERVED_SECTION_SLUGS};
+pub use section::{
+    create_section, CreateSectionError, NewSection, Section, SectionError, SectionTree, RESERVED_SECTION_SLUGS,
+};
 pub use settings::{EditorialSettings, Masthead, OutboundLinks, SettingsError};
 pub use store::{
-    ArticleStore, AuthorStore, MediaStore, PageStore, SectionStore, SettingsStore, Store, StoreError, StoreResult,
-    TopicStore, Window,
+    ArticleStore, AuthorStore, HourlyViews, Listing, MediaStore, PageStore, SectionStore, SettingsStore, Store,
+    StoreError, StoreResult, TopicStore, Window,
 };
 pub use topic::{NewTopic, Topic};
+
+/// The store traits, for `use dateline_newsroom::prelude::*` where a concrete store's methods
+/// are called.
+pub mod prelude {
+    pub use crate::store::{
+        ArticleStore, AuthorStore, MediaStore, PageStore, SectionStore, SettingsStore, Store, TopicStore,
+    };
+}

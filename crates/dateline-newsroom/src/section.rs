@@ -2,6 +2,7 @@
 //! becomes the first segments of its front's URL.
 
 use crate::ids::{SectionId, Slug};
+use crate::store::{SectionStore, StoreError};
 use serde::{Deserialize, Serialize};
 
 /// First URL segments that belong to the site itself; a top-level section may not take one.
@@ -77,6 +78,25 @@ impl NewSection {
             (Some(_), Some(parent)) => Ok(format!("{}/{}", parent.path, self.slug)),
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CreateSectionError {
+    #[error(transparent)]
+    Invalid(#[from] SectionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Creates a section after checking the tree's rules: a reserved slug, a missing parent or a
+/// third level is refused with a sentence an editor can act on, and nothing is stored.
+pub async fn create_section(store: &impl SectionStore, new: NewSection) -> Result<Section, CreateSectionError> {
+    let parent = match new.parent_id {
+        None => None,
+        Some(id) => store.sections().await?.into_iter().find(|s| s.id == id),
+    };
+    let path = new.validate(parent.as_ref())?;
+    Ok(store.insert_section(&new, &path).await?)
 }
 
 /// All sections, in menu order, with the lookups fronts and breadcrumbs need.

@@ -3,7 +3,7 @@
 
 use crate::article::{Article, ArticleSummary, NewArticle, Revision};
 use crate::author::{Author, NewAuthor};
-use crate::ids::{ArticleId, AuthorId, MediaId, SectionId, Slug};
+use crate::ids::{ArticleId, AuthorId, MediaId, SectionId, Slug, TopicId};
 use crate::media::{Media, NewMedia};
 use crate::page::{NewPage, StaticPage};
 use crate::section::{NewSection, Section};
@@ -29,11 +29,32 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// A page of a list: the items and whether another page follows.
+/// A slice of a long list: at most `limit` items after skipping `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
     pub limit: u32,
     pub offset: u32,
+}
+
+/// Which public stories a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing<'a> {
+    /// Every public story: the home page and "Latest News".
+    Everything,
+    /// Stories whose home section is one of these: a front with its subsections.
+    Sections(&'a [SectionId]),
+    /// Stories with this author in the byline.
+    Author(AuthorId),
+    Topic(TopicId),
+}
+
+/// Views counted in one hour for one story, as an instance flushes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HourlyViews {
+    pub article_id: ArticleId,
+    /// The start of the hour, in UTC.
+    pub hour: Timestamp,
+    pub views: u64,
 }
 
 pub trait SectionStore {
@@ -52,6 +73,7 @@ pub trait AuthorStore {
 
 pub trait TopicStore {
     fn insert_topic(&self, new: &NewTopic) -> impl Future<Output = StoreResult<Topic>> + Send;
+    fn topic_by_slug(&self, slug: &Slug) -> impl Future<Output = StoreResult<Topic>> + Send;
     fn topics(&self) -> impl Future<Output = StoreResult<Vec<Topic>>> + Send;
 }
 
@@ -65,18 +87,23 @@ pub trait ArticleStore {
     /// Stores a new story with its first revision, in one transaction.
     fn insert_article(&self, new: &NewArticle) -> impl Future<Output = StoreResult<ArticleId>> + Send;
     fn article_by_id(&self, id: ArticleId) -> impl Future<Output = StoreResult<Article>> + Send;
-    /// Stories readers may see at `now`, newest first, optionally within a set of sections.
+    /// Stories readers may see at `now`, newest first.
     fn latest_public(
         &self,
         now: Timestamp,
-        sections: Option<&[SectionId]>,
+        listing: Listing<'_>,
         window: Window,
     ) -> impl Future<Output = StoreResult<Vec<ArticleSummary>>> + Send;
-    fn count_public(
+    fn count_public(&self, now: Timestamp, listing: Listing<'_>) -> impl Future<Output = StoreResult<u64>> + Send;
+    /// Adds views to the hourly counters; views of stories that do not exist are dropped.
+    fn add_views(&self, views: &[HourlyViews]) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The public stories most viewed since `since`, most viewed first.
+    fn most_viewed(
         &self,
         now: Timestamp,
-        sections: Option<&[SectionId]>,
-    ) -> impl Future<Output = StoreResult<u64>> + Send;
+        since: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<ArticleSummary>>> + Send;
     /// Every revision of a story, oldest first.
     fn revisions(&self, id: ArticleId) -> impl Future<Output = StoreResult<Vec<Revision>>> + Send;
     fn count_articles(&self) -> impl Future<Output = StoreResult<u64>> + Send;

@@ -14,6 +14,11 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("macros.html", include_str!("../../../themes/default/templates/macros.html")),
     ("home.html", include_str!("../../../themes/default/templates/home.html")),
     ("article.html", include_str!("../../../themes/default/templates/article.html")),
+    ("section.html", include_str!("../../../themes/default/templates/section.html")),
+    ("author.html", include_str!("../../../themes/default/templates/author.html")),
+    ("topic.html", include_str!("../../../themes/default/templates/topic.html")),
+    ("topics.html", include_str!("../../../themes/default/templates/topics.html")),
+    ("page.html", include_str!("../../../themes/default/templates/page.html")),
     ("error.html", include_str!("../../../themes/default/templates/error.html")),
 ];
 

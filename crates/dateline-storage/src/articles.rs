@@ -3,10 +3,10 @@
 use crate::db::{params, placeholders, DbTime, Param, Tx};
 use crate::sections::stored_slug;
 use crate::SqlStore;
-use dateline_newsroom::store::Window;
 use dateline_newsroom::{
-    Article, ArticleContent, ArticleId, ArticleStatus, ArticleStore, ArticleSummary, AuthorId, Label, MediaId,
-    NewArticle, Revision, RevisionAuthor, RevisionKind, SectionId, StoreError, TopicId, UserId,
+    Article, ArticleContent, ArticleId, ArticleStatus, ArticleStore, ArticleSummary, AuthorId, HourlyViews, Label,
+    Listing, MediaId, NewArticle, Revision, RevisionAuthor, RevisionKind, SectionId, StoreError, TopicId, UserId,
+    Window,
 };
 use jiff::Timestamp;
 use std::collections::HashMap;
@@ -97,15 +97,45 @@ impl SqlStore {
         Ok(bylines)
     }
 
-    fn section_filter(sections: Option<&[SectionId]>, first_placeholder: usize) -> (String, Vec<Param>) {
-        match sections {
-            None => (String::new(), Vec::new()),
-            Some([]) => (" AND 1 = 0".into(), Vec::new()),
-            Some(ids) => (
+    /// The `AND …` that narrows public stories to a listing, with its parameters numbered
+    /// from `first_placeholder`.
+    fn listing_filter(listing: Listing<'_>, first_placeholder: usize) -> (String, Vec<Param>) {
+        match listing {
+            Listing::Everything => (String::new(), Vec::new()),
+            Listing::Sections([]) => (" AND 1 = 0".into(), Vec::new()),
+            Listing::Sections(ids) => (
                 format!(" AND section_id IN ({})", placeholders(first_placeholder, ids.len())),
                 ids.iter().map(|id| Param::from(id.0)).collect(),
             ),
+            Listing::Author(author) => (
+                format!(" AND id IN (SELECT article_id FROM article_bylines WHERE author_id = ${first_placeholder})"),
+                params![author.0],
+            ),
+            Listing::Topic(topic) => (
+                format!(" AND id IN (SELECT article_id FROM article_topics WHERE topic_id = ${first_placeholder})"),
+                params![topic.0],
+            ),
         }
+    }
+
+    async fn summaries(&self, rows: Vec<SummaryRow>) -> Result<Vec<ArticleSummary>, StoreError> {
+        let mut bylines = self.bylines_of(&rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(ArticleSummary {
+                    id: ArticleId(row.id),
+                    bylines: bylines.remove(&row.id).unwrap_or_default(),
+                    slug: stored_slug(row.slug)?,
+                    headline: row.headline,
+                    deck: row.deck,
+                    section_id: SectionId(row.section_id),
+                    label: stored_label(row.label)?,
+                    lead_media_id: row.lead_media_id.map(MediaId),
+                    first_published_at: row.first_published_at.0,
+                    last_public_update_at: row.last_public_update_at.map(|t| t.0),
+                })
+            })
+            .collect()
     }
 }
 
@@ -212,37 +242,22 @@ impl ArticleStore for SqlStore {
     async fn latest_public(
         &self,
         now: Timestamp,
-        sections: Option<&[SectionId]>,
+        listing: Listing<'_>,
         window: Window,
     ) -> Result<Vec<ArticleSummary>, StoreError> {
-        let (filter, filter_params) = Self::section_filter(sections, 4);
+        let (filter, filter_params) = Self::listing_filter(listing, 4);
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles WHERE {PUBLIC_AT_1}{filter} ORDER BY first_published_at DESC, id DESC LIMIT $2 OFFSET $3"
+            "SELECT {SUMMARY_COLUMNS} FROM articles WHERE {PUBLIC_AT_1}{filter} \
+             ORDER BY first_published_at DESC, id DESC LIMIT $2 OFFSET $3"
         );
         let mut all_params = params![now, i64::from(window.limit), i64::from(window.offset)];
         all_params.extend(filter_params);
         let rows: Vec<SummaryRow> = self.db.fetch_all(&sql, all_params).await?;
-        let mut bylines = self.bylines_of(&rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(ArticleSummary {
-                    id: ArticleId(row.id),
-                    bylines: bylines.remove(&row.id).unwrap_or_default(),
-                    slug: stored_slug(row.slug)?,
-                    headline: row.headline,
-                    deck: row.deck,
-                    section_id: SectionId(row.section_id),
-                    label: stored_label(row.label)?,
-                    lead_media_id: row.lead_media_id.map(MediaId),
-                    first_published_at: row.first_published_at.0,
-                    last_public_update_at: row.last_public_update_at.map(|t| t.0),
-                })
-            })
-            .collect()
+        self.summaries(rows).await
     }
 
-    async fn count_public(&self, now: Timestamp, sections: Option<&[SectionId]>) -> Result<u64, StoreError> {
-        let (filter, filter_params) = Self::section_filter(sections, 2);
+    async fn count_public(&self, now: Timestamp, listing: Listing<'_>) -> Result<u64, StoreError> {
+        let (filter, filter_params) = Self::listing_filter(listing, 2);
         let mut all_params = params![now];
         all_params.extend(filter_params);
         let (count,): (i64,) = self
@@ -250,6 +265,40 @@ impl ArticleStore for SqlStore {
             .fetch_one(&format!("SELECT COUNT(*) FROM articles WHERE {PUBLIC_AT_1}{filter}"), all_params)
             .await?;
         Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    async fn add_views(&self, views: &[HourlyViews]) -> Result<(), StoreError> {
+        if views.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.db.begin().await?;
+        for counted in views {
+            // The story may have been deleted since the beacon fired; its views are dropped.
+            tx.execute(
+                "INSERT INTO article_views (article_id, hour, views) \
+                 SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = $1) \
+                 ON CONFLICT (article_id, hour) DO UPDATE SET views = article_views.views + excluded.views",
+                params![counted.article_id.0, counted.hour, i64::try_from(counted.views).unwrap_or(i64::MAX)],
+            )
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    async fn most_viewed(
+        &self,
+        now: Timestamp,
+        since: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ArticleSummary>, StoreError> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles \
+             JOIN (SELECT article_id, SUM(views) AS total FROM article_views WHERE hour >= $2 GROUP BY article_id) counted \
+               ON counted.article_id = id \
+             WHERE {PUBLIC_AT_1} ORDER BY counted.total DESC, first_published_at DESC, id DESC LIMIT $3"
+        );
+        let rows: Vec<SummaryRow> = self.db.fetch_all(&sql, params![now, since, i64::from(limit)]).await?;
+        self.summaries(rows).await
     }
 
     async fn revisions(&self, id: ArticleId) -> Result<Vec<Revision>, StoreError> {

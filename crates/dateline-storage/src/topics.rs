@@ -3,7 +3,7 @@
 use crate::db::params;
 use crate::sections::stored_slug;
 use crate::SqlStore;
-use dateline_newsroom::{NewTopic, StoreError, Topic, TopicId, TopicStore};
+use dateline_newsroom::{NewTopic, Slug, StoreError, Topic, TopicId, TopicStore};
 
 #[derive(sqlx::FromRow)]
 struct TopicRow {
@@ -32,6 +32,14 @@ impl TopicStore for SqlStore {
                 "INSERT INTO topics (slug, name, description) VALUES ($1, $2, $3) RETURNING id, slug, name, description",
                 params![new.slug.as_str(), &new.name, &new.description],
             )
+            .await?;
+        row.into_topic()
+    }
+
+    async fn topic_by_slug(&self, slug: &Slug) -> Result<Topic, StoreError> {
+        let row: TopicRow = self
+            .db
+            .fetch_one("SELECT id, slug, name, description FROM topics WHERE slug = $1", params![slug.as_str()])
             .await?;
         row.into_topic()
     }

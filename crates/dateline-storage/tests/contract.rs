@@ -91,20 +91,69 @@ on_both_databases! {
         store.insert_article(&story("Future story", paper.politics.id, vec![], ArticleStatus::Published, at(-2, now), now)).await.expect("future");
 
         let all = Window { limit: 10, offset: 0 };
-        let latest = store.latest_public(now, None, all).await.expect("latest");
+        let latest = store.latest_public(now, Listing::Everything, all).await.expect("latest");
         assert_eq!(latest.iter().map(|s| s.id).collect::<Vec<_>>(), [newer, older]);
         assert_eq!(latest[0].bylines, [paper.agency.id]);
-        assert_eq!(store.count_public(now, None).await.expect("count"), 2);
+        assert_eq!(store.count_public(now, Listing::Everything).await.expect("count"), 2);
 
         let national = [paper.national.id, paper.politics.id];
-        let front = store.latest_public(now, Some(&national), all).await.expect("front");
+        let front = store.latest_public(now, Listing::Sections(&national), all).await.expect("front");
         assert_eq!(front.iter().map(|s| s.id).collect::<Vec<_>>(), [older]);
-        assert_eq!(store.count_public(now, Some(&national)).await.expect("count"), 1);
-        assert!(store.latest_public(now, Some(&[]), all).await.expect("empty").is_empty());
+        assert_eq!(store.count_public(now, Listing::Sections(&national)).await.expect("count"), 1);
+        assert!(store.latest_public(now, Listing::Sections(&[]), all).await.expect("empty").is_empty());
 
-        let second_page = store.latest_public(now, None, Window { limit: 1, offset: 1 }).await.expect("page 2");
+        let second_page = store.latest_public(now, Listing::Everything, Window { limit: 1, offset: 1 }).await.expect("page 2");
         assert_eq!(second_page.iter().map(|s| s.id).collect::<Vec<_>>(), [older]);
         assert_eq!(store.count_articles().await.expect("all"), 9);
+    }
+
+    async fn author_and_topic_listings_hold_only_their_stories(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let now = Timestamp::from_second(1_700_000_000).expect("now");
+        let housing = store.insert_topic(&NewTopic { slug: slug("housing"), name: "Housing".into(), description: String::new() }).await.expect("topic");
+        let mut with_topic = story("Housing bill passes", paper.politics.id, vec![paper.reporter.id, paper.agency.id], ArticleStatus::Published, at(3, now), now);
+        with_topic.content.topics = vec![housing.id];
+        let by_both = store.insert_article(&with_topic).await.expect("story");
+        let by_agency = store.insert_article(&story("Agency copy", paper.business.id, vec![paper.agency.id], ArticleStatus::Published, at(1, now), now)).await.expect("story");
+        store.insert_article(&story("Agency draft", paper.business.id, vec![paper.agency.id], ArticleStatus::Draft, at(1, now), now)).await.expect("draft");
+        let all = Window { limit: 10, offset: 0 };
+        let ids = |list: Vec<ArticleSummary>| list.into_iter().map(|s| s.id).collect::<Vec<_>>();
+        assert_eq!(ids(store.latest_public(now, Listing::Author(paper.agency.id), all).await.expect("agency")), [by_agency, by_both]);
+        assert_eq!(ids(store.latest_public(now, Listing::Author(paper.reporter.id), all).await.expect("reporter")), [by_both]);
+        assert_eq!(ids(store.latest_public(now, Listing::Topic(housing.id), all).await.expect("topic")), [by_both]);
+        assert_eq!(store.count_public(now, Listing::Author(paper.agency.id)).await.expect("count"), 2);
+        assert_eq!(store.topic_by_slug(&slug("housing")).await.expect("by slug").id, housing.id);
+    }
+
+    async fn the_most_viewed_stories_are_counted_over_the_trailing_window(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let now = Timestamp::from_second(1_700_000_000).expect("now");
+        let quiet = store.insert_article(&story("Quiet story", paper.politics.id, vec![], ArticleStatus::Published, at(30, now), now)).await.expect("quiet");
+        let popular = store.insert_article(&story("Popular story", paper.politics.id, vec![], ArticleStatus::Published, at(30, now), now)).await.expect("popular");
+        let yesterday_hit = store.insert_article(&story("Old hit", paper.politics.id, vec![], ArticleStatus::Published, at(40, now), now)).await.expect("old");
+        let unpublished = store.insert_article(&story("Pulled story", paper.politics.id, vec![], ArticleStatus::Unpublished, at(30, now), now)).await.expect("pulled");
+        let hour = |h: i64| Timestamp::from_second((now.as_second() / 3600 - h) * 3600).expect("hour");
+        let views = |id: ArticleId, h: i64, views: u64| HourlyViews { article_id: id, hour: hour(h), views };
+        store.add_views(&[views(quiet, 1, 2), views(popular, 2, 5), views(yesterday_hit, 30, 100), views(unpublished, 1, 50), views(ArticleId(9999), 1, 7)]).await.expect("views");
+        store.add_views(&[views(popular, 2, 1), views(quiet, 3, 1)]).await.expect("more views add up");
+        let since = now - SignedDuration::from_hours(24);
+        let ranked: Vec<_> = store.most_viewed(now, since, 10).await.expect("most viewed").into_iter().map(|s| s.id).collect();
+        assert_eq!(ranked, [popular, quiet]);
+    }
+
+    async fn a_section_with_a_reserved_slug_is_refused_and_nothing_is_stored(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let before = store.sections().await.expect("sections").len();
+        let refused = create_section(&store, NewSection { slug: slug("search"), name: "Search".into(), parent_id: None, position: 9 }).await;
+        assert_eq!(refused.map_err(|e| e.to_string()), Err("the section slug \"search\" is reserved for the site's own pages; choose another slug".to_owned()));
+        let too_deep = create_section(&store, NewSection { slug: slug("local"), name: "Local".into(), parent_id: Some(paper.politics.id), position: 0 }).await;
+        assert!(matches!(too_deep, Err(CreateSectionError::Invalid(SectionError::TooDeep))), "{too_deep:?}");
+        assert_eq!(store.sections().await.expect("sections").len(), before);
+        let allowed = create_section(&store, NewSection { slug: slug("search"), name: "Search".into(), parent_id: Some(paper.business.id), position: 9 }).await.expect("a subsection may be called search");
+        assert_eq!(allowed.path, "business/search");
     }
 
     async fn a_missing_story_is_not_found(db) {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 pub struct TestApp {
     pub base_url: String,
+    pub state: AppState,
     pub client: reqwest::Client,
     pub media_dir: tempfile::TempDir,
     server: tokio::task::JoinHandle<()>,
@@ -20,17 +21,28 @@ impl TestApp {
         let media_dir = tempfile::tempdir().expect("media folder");
         let theme = Theme::load(None).expect("default theme");
         let state = AppState::new(store, theme, media_dir.path().to_owned(), Arc::new(move || now));
+        let serving = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind an ephemeral port");
         let address = listener.local_addr().expect("address");
         let server = tokio::spawn(async move {
-            axum::serve(listener, app(state)).await.expect("serve");
+            axum::serve(listener, app(serving)).await.expect("serve");
         });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        TestApp { base_url: format!("http://{address}"), client, media_dir, server }
+        TestApp { base_url: format!("http://{address}"), state, client, media_dir, server }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{path}", self.base_url)).send().await.expect("request")
+    }
+
+    /// Requests the view beacon as a reader's browser does.
+    pub async fn read_beacon(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base_url))
+            .header("user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36")
+            .send()
+            .await
+            .expect("beacon request")
     }
 
     /// Fetches a page that must answer 200 and parses it.

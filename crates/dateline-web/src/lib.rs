@@ -9,6 +9,7 @@ mod error;
 mod health;
 mod site;
 mod state;
+mod views;
 
 pub use error::WebError;
 pub use state::{AppState, Clock};
@@ -22,9 +23,19 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(site::home::show))
         .route("/article/{id}", get(site::article::redirect_to_canonical))
         .route("/article/{id}/{slug}", get(site::article::show))
+        .route("/author/{slug}", get(site::author::show))
+        .route("/topic/{slug}", get(site::topic::show))
+        .route("/topics/", get(site::topic::list))
+        .route("/page/{slug}", get(site::page::show))
+        .route("/_v/{id}", get(site::beacon::count_view))
         .route("/static/{file}", get(site::assets::theme_asset))
         .route("/media/{*key}", get(site::assets::media_file))
         .route("/healthz", get(health::check))
+        // Fronts last: their first segment is any section slug not taken by a route above.
+        .route("/{section}/", get(site::section::top_level))
+        .route("/{section}/{subsection}/", get(site::section::subsection))
+        .route("/{section}", get(site::section::add_trailing_slash))
+        .route("/{section}/{subsection}", get(site::section::add_trailing_slash))
         .fallback(site::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))
         .with_state(state)

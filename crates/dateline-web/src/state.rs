@@ -1,5 +1,7 @@
-//! What every handler can reach: the store, the theme, the media folder and the clock.
+//! What every handler can reach: the store, the theme, the media folder, the clock and the
+//! view counters.
 
+use crate::views::ViewCounter;
 use dateline_render::Theme;
 use dateline_storage::SqlStore;
 use jiff::Timestamp;
@@ -19,11 +21,22 @@ struct Inner {
     theme: Theme,
     media_root: PathBuf,
     clock: Clock,
+    views: ViewCounter,
 }
 
 impl AppState {
     pub fn new(store: SqlStore, theme: Theme, media_root: PathBuf, clock: Clock) -> Self {
-        AppState { inner: Arc::new(Inner { store, theme, media_root, clock }) }
+        AppState { inner: Arc::new(Inner { store, theme, media_root, clock, views: ViewCounter::default() }) }
+    }
+
+    pub fn views(&self) -> &ViewCounter {
+        &self.inner.views
+    }
+
+    /// Writes the views counted so far to the database; the server calls it on a timer and at
+    /// shutdown.
+    pub async fn flush_views(&self) -> Result<usize, dateline_newsroom::StoreError> {
+        self.inner.views.flush(&self.inner.store).await
     }
 
     pub fn store(&self) -> &SqlStore {

@@ -1,7 +1,8 @@
 //! The reader site through HTTP, as a reader meets it, on both databases.
 
-use dateline_newsroom::{ArticleStatus, Label};
-use dateline_testkit::paper::{photo, SmallPaper, StoryBuilder};
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::{ArticleStatus, Label, NewPage, NewTopic};
+use dateline_testkit::paper::{photo, slug, SmallPaper, StoryBuilder};
 use dateline_testkit::{attributes, on_both_databases, texts, TestApp};
 use jiff::{SignedDuration, Timestamp};
 
@@ -130,5 +131,143 @@ on_both_databases! {
         store.close().await;
         assert_eq!(app.get("/healthz").await.status(), 503);
         assert_eq!(app.get("/").await.status(), 503, "a page that needs the database says it is unavailable");
+    }
+
+    async fn a_section_front_holds_its_subsections_stories_newest_first_in_pages(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let mut ids = Vec::new();
+        for n in 0..25 {
+            let section = if n % 2 == 0 { paper.national.id } else { paper.politics.id };
+            let at = now() - SignedDuration::from_mins(10 * (25 - n));
+            ids.push(StoryBuilder::new(&format!("National story number {n}"), section, now()).published_at(at).store(&store).await);
+        }
+        StoryBuilder::new("Business story", paper.business.id, now()).store(&store).await;
+        let app = TestApp::start(store, now()).await;
+
+        let first = app.page("/national/").await;
+        assert_eq!(texts(&first, "h1"), ["National"]);
+        let headlines = texts(&first, ".card__headline");
+        assert_eq!(headlines.len(), 20);
+        assert_eq!(headlines[0], "National story number 24", "newest first");
+        assert!(!headlines.iter().any(|h| h.contains("Business")));
+        assert_eq!(attributes(&first, ".subsections a", "href"), ["/national/politics/"]);
+        assert_eq!(attributes(&first, "link[rel=canonical]", "href"), ["/national/"]);
+        assert_eq!(attributes(&first, ".pagination a[rel=next]", "href"), ["/national/?page=2"]);
+
+        let second = app.page("/national/?page=2").await;
+        assert_eq!(texts(&second, ".card__headline").len(), 5);
+        assert_eq!(attributes(&second, ".pagination a[rel=prev]", "href"), ["/national/"]);
+        assert_eq!(app.get("/national/?page=3").await.status(), 404);
+        for bad in ["abc", "-1", "0", "99999999999999", "1.5", ""] {
+            let status = app.get(&format!("/national/?page={bad}")).await.status();
+            assert_eq!(status, 400, "page={bad}");
+        }
+
+        let politics = app.page("/national/politics/").await;
+        assert_eq!(texts(&politics, "nav[aria-label=Breadcrumb] a"), ["National", "Politics"]);
+        let politics_headlines = texts(&politics, ".card__headline");
+        assert_eq!(politics_headlines.len(), 12);
+        assert!(politics_headlines.iter().all(|h| h.ends_with(|c: char| c.is_ascii_digit())));
+
+        let moved = app.get("/national/politics").await;
+        assert_eq!(moved.status(), 301);
+        assert_eq!(moved.headers()["location"], "/national/politics/");
+        assert_eq!(app.get("/sports/").await.status(), 404);
+        assert_eq!(app.get("/national/golf/").await.status(), 404);
+    }
+
+    async fn author_pages_show_the_bio_and_only_that_authors_public_stories(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        StoryBuilder::new("Agency dispatch", paper.business.id, now()).by(&[paper.agency.id]).store(&store).await;
+        StoryBuilder::new("Joint report", paper.politics.id, now()).by(&[paper.reporter.id, paper.agency.id]).published_at(now() - SignedDuration::from_hours(3)).store(&store).await;
+        StoryBuilder::new("Reporter only", paper.politics.id, now()).by(&[paper.reporter.id]).store(&store).await;
+        StoryBuilder::new("Agency draft", paper.politics.id, now()).by(&[paper.agency.id]).status(ArticleStatus::Draft).store(&store).await;
+        let app = TestApp::start(store, now()).await;
+
+        let agency = app.page("/author/yonhap").await;
+        assert_eq!(texts(&agency, "h1"), ["Yonhap"]);
+        assert_eq!(texts(&agency, ".front .label"), ["News agency"]);
+        assert_eq!(texts(&agency, ".author__bio"), ["Yonhap writes for us."]);
+        assert_eq!(texts(&agency, ".card__headline"), ["Agency dispatch", "Joint report"]);
+        let reporter = app.page("/author/kim-min-ji").await;
+        assert_eq!(texts(&reporter, ".card__headline"), ["Reporter only", "Joint report"]);
+        assert!(texts(&reporter, ".front .label").is_empty(), "a person is not labelled an agency");
+        assert_eq!(app.get("/author/nobody").await.status(), 404);
+        assert_eq!(app.get("/author/Bad%20Slug").await.status(), 404);
+    }
+
+    async fn topic_pages_gather_stories_across_sections(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let housing = store.insert_topic(&NewTopic { slug: slug("housing"), name: "Housing".into(), description: "Homes and rents.".into() }).await.expect("topic");
+        store.insert_topic(&NewTopic { slug: slug("trade"), name: "Trade".into(), description: String::new() }).await.expect("topic");
+        let mut in_business = StoryBuilder::new("Rents climb again", paper.business.id, now()).build();
+        in_business.content.topics = vec![housing.id];
+        store.insert_article(&in_business).await.expect("story");
+        let mut in_politics = StoryBuilder::new("Housing bill passes", paper.politics.id, now()).published_at(now() - SignedDuration::from_hours(2)).build();
+        in_politics.content.topics = vec![housing.id];
+        store.insert_article(&in_politics).await.expect("story");
+        StoryBuilder::new("Unrelated story", paper.politics.id, now()).store(&store).await;
+        let app = TestApp::start(store, now()).await;
+
+        let topic = app.page("/topic/housing").await;
+        assert_eq!(texts(&topic, "h1"), ["Housing"]);
+        assert_eq!(texts(&topic, ".card__headline"), ["Rents climb again", "Housing bill passes"]);
+        let topics = app.page("/topics/").await;
+        assert_eq!(texts(&topics, ".topic-list a"), ["Housing", "Trade"]);
+        assert_eq!(app.get("/topic/nothing").await.status(), 404);
+    }
+
+    async fn static_pages_are_served_and_linked_from_every_footer(db) {
+        let store = db.store().await;
+        SmallPaper::create(&store).await;
+        store.insert_page(&NewPage { slug: slug("ombudsman"), title: "Ombudsman".into(), body: "## Write to us\n\nWe answer every letter.".into() }, now()).await.expect("page");
+        let app = TestApp::start(store, now()).await;
+        let page = app.page("/page/ombudsman").await;
+        assert_eq!(texts(&page, "h1"), ["Ombudsman"]);
+        assert_eq!(texts(&page, ".static-page h2"), ["Write to us"]);
+        let home = app.page("/").await;
+        assert_eq!(attributes(&home, "footer nav a", "href"), ["/page/ombudsman"]);
+        assert_eq!(app.get("/page/privacy").await.status(), 404);
+    }
+
+    async fn most_popular_follows_what_readers_read_and_ignores_bots(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let quiet = StoryBuilder::new("Quiet story", paper.politics.id, now()).store(&store).await;
+        let popular = StoryBuilder::new("Popular story", paper.business.id, now()).published_at(now() - SignedDuration::from_hours(2)).store(&store).await;
+        let crawled = StoryBuilder::new("Crawled story", paper.business.id, now()).store(&store).await;
+        let app = TestApp::start(store, now()).await;
+
+        let article = app.page(&format!("/article/{popular}/popular-story")).await;
+        let beacon = attributes(&article, "img.beacon", "src");
+        assert_eq!(beacon, [format!("/_v/{popular}")], "the article page loads its view beacon without JavaScript");
+        for _ in 0..3 {
+            let answer = app.read_beacon(&format!("/_v/{popular}")).await;
+            assert_eq!(answer.status(), 200);
+            assert_eq!(answer.headers()["cache-control"], "no-store, private");
+        }
+        app.read_beacon(&format!("/_v/{quiet}")).await;
+        for _ in 0..10 {
+            app.client.get(format!("{}/_v/{crawled}", app.base_url)).header("user-agent", "Googlebot/2.1").send().await.expect("bot");
+        }
+        assert_eq!(app.read_beacon("/_v/not-a-number").await.status(), 200, "a bad beacon still answers, and counts nothing");
+        app.state.flush_views().await.expect("flush");
+
+        let home = app.page("/").await;
+        assert_eq!(texts(&home, "#most-popular"), ["Most Popular"]);
+        assert_eq!(texts(&home, ".list--popular li a"), ["Popular story", "Quiet story"]);
+    }
+
+    async fn a_story_keeps_its_address_whatever_section_it_sits_in(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let id = StoryBuilder::new("Moving story", paper.politics.id, now()).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let card = attributes(&app.page("/national/politics/").await, ".card__headline a", "href");
+        assert_eq!(card, [format!("/article/{id}/moving-story")], "the address names no section");
+        assert!(store.article_by_id(id).await.is_ok());
     }
 }

@@ -47,9 +47,28 @@ pub async fn serve(config: &Config, store: SqlStore) -> anyhow::Result<()> {
         out.flush()?;
     }
     tracing::info!(%address, backend = ?store.backend(), "serving");
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let flusher = tokio::spawn(flush_views_regularly(state.clone()));
+    axum::serve(listener, app(state.clone())).with_graceful_shutdown(shutdown_signal()).await?;
+    flusher.abort();
+    if let Err(error) = state.flush_views().await {
+        tracing::warn!(%error, "could not save the last counted views");
+    }
     store.close().await;
     Ok(())
+}
+
+/// How often the counted views go to the database; "Most Popular" lags by at most this.
+const VIEW_FLUSH_INTERVAL: Duration = Duration::from_secs(15);
+
+async fn flush_views_regularly(state: AppState) {
+    let mut ticker = tokio::time::interval(VIEW_FLUSH_INTERVAL);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if let Err(error) = state.flush_views().await {
+            tracing::warn!(%error, "could not save counted views; they are kept for the next try");
+        }
+    }
 }
 
 async fn shutdown_signal() {

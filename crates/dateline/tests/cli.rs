@@ -1,7 +1,7 @@
 //! The `dateline` program as an operator meets it: its commands, its first line, and the
 //! sentence it prints when something is wrong.
 
-use dateline_newsroom::{ArticleStore, Window};
+use dateline_newsroom::{ArticleStore, Listing, Window};
 use dateline_testkit::{attributes, TestDatabase};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -159,7 +159,7 @@ async fn seeding_twice_with_one_seed_gives_the_same_paper() {
         assert!(out.contains("seeded 40 stories"), "{out}");
         let store = database.store().await;
         let stories = store
-            .latest_public(now.parse().expect("now"), None, Window { limit: 100, offset: 0 })
+            .latest_public(now.parse().expect("now"), Listing::Everything, Window { limit: 100, offset: 0 })
             .await
             .expect("stories");
         let mut bodies = Vec::new();

@@ -5,17 +5,16 @@ use super::{chrome, moved_permanently};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use dateline_newsroom::{ArticleId, ArticleStatus, ArticleStore};
-use dateline_render::views::{article_url, ArticleView, SiteView, StoryCard};
+use dateline_render::views::{article_url, ArticleView};
 use serde::Serialize;
 
 #[derive(Serialize)]
 struct ArticlePage {
-    site: SiteView,
     article: ArticleView,
     description: String,
-    latest: Vec<StoryCard>,
+    beacon_url: String,
 }
 
 fn parse_id(text: &str) -> Result<ArticleId, WebError> {
@@ -62,13 +61,8 @@ pub(crate) async fn show(
         .clone()
         .or_else(|| article.content.deck.clone())
         .unwrap_or_else(|| first_words(&article.content.body, 30));
-    let page = ArticlePage {
-        latest: chrome::latest(&state, now, &chrome.clock, &lookup).await?,
-        site: chrome.site,
-        article: view,
-        description,
-    };
-    Ok(Html(state.theme().render("article.html", page)?).into_response())
+    let page = ArticlePage { beacon_url: format!("/_v/{}", article.id), article: view, description };
+    Ok(chrome.render(&state, "article.html", page).await?.into_response())
 }
 
 /// The opening words of the body, without Markdown marks, for a meta description.

@@ -1,21 +1,40 @@
-//! What every reader page needs besides its own content: the settings, the section tree, the
-//! static pages for the footer, and the "Latest News" list.
+//! What every reader page shows besides its own content: the date line, menu, footer and
+//! masthead (`SiteView`), and the "Latest News" and "Most Popular" lists. Pages render
+//! through [`render`], which puts the two together for the theme.
 
 use crate::error::WebError;
 use crate::state::AppState;
+use axum::response::Html;
 use dateline_newsroom::{
-    ArticleStore, ArticleSummary, AuthorStore, MediaStore, PageStore, SectionStore, SettingsStore, Window,
+    ArticleStore, ArticleSummary, AuthorId, AuthorStore, Listing, MediaId, MediaStore, PageStore, SectionStore,
+    SectionTree, SettingsStore, StoreError, Window,
 };
-use dateline_newsroom::{AuthorId, MediaId, SectionTree};
 use dateline_render::views::{Lookup, SiteView, StoryCard};
 use dateline_render::PaperClock;
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+
+const LATEST_NEWS: u32 = 10;
+const MOST_POPULAR: u32 = 5;
+/// "Most Popular" ranks by views over this trailing window.
+const POPULAR_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 
 pub(crate) struct Chrome {
     pub site: SiteView,
     pub clock: PaperClock,
     pub tree: SectionTree,
+    pub now: Timestamp,
+}
+
+/// The parts of a page that the theme's `base.html` draws.
+#[derive(Serialize)]
+struct Frame<'a, T: Serialize> {
+    site: &'a SiteView,
+    latest: Vec<StoryCard>,
+    popular: Vec<StoryCard>,
+    #[serde(flatten)]
+    content: T,
 }
 
 pub(crate) async fn load(state: &AppState, now: Timestamp) -> Result<Chrome, WebError> {
@@ -29,7 +48,31 @@ pub(crate) async fn load(state: &AppState, now: Timestamp) -> Result<Chrome, Web
         timestamp_format: settings.timestamp_format.clone(),
     };
     let site = SiteView::new(&settings, &clock, &tree, &pages, now);
-    Ok(Chrome { site, clock, tree })
+    Ok(Chrome { site, clock, tree, now })
+}
+
+impl Chrome {
+    async fn lists(&self, state: &AppState) -> Result<(Vec<StoryCard>, Vec<StoryCard>), WebError> {
+        let store = state.store();
+        let latest =
+            store.latest_public(self.now, Listing::Everything, Window { limit: LATEST_NEWS, offset: 0 }).await?;
+        let popular = store.most_viewed(self.now, self.now - POPULAR_WINDOW, MOST_POPULAR).await?;
+        let lookup = Lookup { sections: self.tree.clone(), ..Lookup::default() };
+        let cards = |list: Vec<ArticleSummary>| list.iter().map(|s| lookup.card(s, &self.clock)).collect();
+        Ok((cards(latest), cards(popular)))
+    }
+
+    /// Renders `template` with this chrome around `content`.
+    pub async fn render(
+        &self,
+        state: &AppState,
+        template: &str,
+        content: impl Serialize,
+    ) -> Result<Html<String>, WebError> {
+        let (latest, popular) = self.lists(state).await?;
+        let frame = Frame { site: &self.site, latest, popular, content };
+        Ok(Html(state.theme().render(template, frame)?))
+    }
 }
 
 /// The authors and photos a set of stories refers to, fetched once for the whole page.
@@ -56,7 +99,7 @@ pub(crate) async fn lookup_for(
                 Ok(found) => {
                     slot.insert(found);
                 }
-                Err(dateline_newsroom::StoreError::NotFound) => {}
+                Err(StoreError::NotFound) => {}
                 Err(other) => return Err(other.into()),
             }
         }
@@ -64,13 +107,13 @@ pub(crate) async fn lookup_for(
     Ok(Lookup { sections: tree, authors, media })
 }
 
-/// The newest stories for the "Latest News" list.
-pub(crate) async fn latest(
+/// Cards for a list of stories, with their bylines and photos.
+pub(crate) async fn cards(
     state: &AppState,
-    now: Timestamp,
-    clock: &PaperClock,
-    lookup: &Lookup,
+    chrome: &Chrome,
+    stories: &[ArticleSummary],
 ) -> Result<Vec<StoryCard>, WebError> {
-    let stories = state.store().latest_public(now, None, Window { limit: 10, offset: 0 }).await?;
-    Ok(stories.iter().map(|s| lookup.card(s, clock)).collect())
+    let refs: Vec<&ArticleSummary> = stories.iter().collect();
+    let lookup = lookup_for(state, chrome.tree.clone(), &refs, &[], &[]).await?;
+    Ok(stories.iter().map(|s| lookup.card(s, &chrome.clock)).collect())
 }

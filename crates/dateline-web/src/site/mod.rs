@@ -2,8 +2,14 @@
 
 pub(crate) mod article;
 pub(crate) mod assets;
+pub(crate) mod author;
+pub(crate) mod beacon;
 pub(crate) mod chrome;
 pub(crate) mod home;
+pub(crate) mod page;
+mod paging;
+pub(crate) mod section;
+pub(crate) mod topic;
 
 use crate::error::WebError;
 use axum::http::{header, StatusCode};

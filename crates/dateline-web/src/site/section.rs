@@ -1,0 +1,89 @@
+//! Section and subsection fronts: `/{section}/` and `/{section}/{subsection}/`, newest
+//! first, paginated; a section's front includes its subsections' stories.
+
+use super::paging::{requested_page, Pagination, PER_PAGE};
+use super::{chrome, moved_permanently};
+use crate::error::WebError;
+use crate::state::AppState;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use dateline_newsroom::{ArticleStore, Listing, SectionId, Window};
+use dateline_render::views::{section_url, Link, StoryCard};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct FrontPage {
+    title: String,
+    canonical: String,
+    breadcrumb: Vec<Link>,
+    subsections: Vec<Link>,
+    stories: Vec<StoryCard>,
+    pagination: Pagination,
+}
+
+async fn front(state: AppState, path: String, query: Option<String>) -> Result<Response, WebError> {
+    let page = requested_page(query.as_deref())?;
+    let chrome = chrome::load(&state, state.now()).await?;
+    let section = chrome.tree.by_path(&path).ok_or(WebError::NotFound)?.clone();
+    let ids: Vec<SectionId> =
+        std::iter::once(section.id).chain(chrome.tree.children(section.id).map(|c| c.id)).collect();
+    let store = state.store();
+    let total = store.count_public(chrome.now, Listing::Sections(&ids)).await?;
+    let base = section_url(&section.path);
+    let pagination = Pagination::new(&base, page, total)?;
+    let window = Window { limit: PER_PAGE, offset: Pagination::offset(page) };
+    let stories = store.latest_public(chrome.now, Listing::Sections(&ids), window).await?;
+    let content = FrontPage {
+        title: section.name.clone(),
+        canonical: pagination_url(&base, page),
+        breadcrumb: chrome
+            .tree
+            .trail(section.id)
+            .into_iter()
+            .map(|s| Link { name: s.name.clone(), url: section_url(&s.path) })
+            .collect(),
+        subsections: chrome
+            .tree
+            .children(section.id)
+            .map(|c| Link { name: c.name.clone(), url: section_url(&c.path) })
+            .collect(),
+        stories: chrome::cards(&state, &chrome, &stories).await?,
+        pagination,
+    };
+    Ok(chrome.render(&state, "section.html", content).await?.into_response())
+}
+
+pub(crate) fn pagination_url(base: &str, page: u32) -> String {
+    if page == 1 {
+        base.to_owned()
+    } else {
+        format!("{base}?page={page}")
+    }
+}
+
+pub(crate) async fn top_level(
+    State(state): State<AppState>,
+    Path(section): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, WebError> {
+    front(state, section, query).await
+}
+
+pub(crate) async fn subsection(
+    State(state): State<AppState>,
+    Path((section, subsection)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, WebError> {
+    front(state, format!("{section}/{subsection}"), query).await
+}
+
+/// `/national` and `/national/politics` without the closing slash are sent on to the front.
+pub(crate) async fn add_trailing_slash(
+    State(state): State<AppState>,
+    Path(segments): Path<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let path = segments.into_iter().map(|(_, value)| value).collect::<Vec<_>>().join("/");
+    let chrome = chrome::load(&state, state.now()).await?;
+    chrome.tree.by_path(&path).ok_or(WebError::NotFound)?;
+    Ok(moved_permanently(&section_url(&path)))
+}
