@@ -50,8 +50,7 @@ impl PageStore for SqlStore {
     }
 
     async fn pages(&self) -> Result<Vec<StaticPage>, StoreError> {
-        let rows: Vec<PageRow> =
-            self.db.fetch_all(&format!("SELECT {COLUMNS} FROM pages ORDER BY title, id"), vec![]).await?;
+        let rows: Vec<PageRow> = self.db.fetch_all(&format!("SELECT {COLUMNS} FROM pages ORDER BY id"), vec![]).await?;
         rows.into_iter().map(PageRow::into_page).collect()
     }
 }

@@ -4,6 +4,7 @@
 //! `DATELINE_TEST_REQUIRE_POSTGRES=1` a missing server fails the test instead of skipping it).
 
 mod app;
+pub mod checkers;
 mod database;
 pub mod paper;
 

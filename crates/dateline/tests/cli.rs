@@ -2,61 +2,10 @@
 //! sentence it prints when something is wrong.
 
 use dateline_newsroom::{ArticleStore, Listing, Window};
+mod support;
+
 use dateline_testkit::{attributes, TestDatabase};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
-fn dateline() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_dateline"));
-    command.env("DATELINE_LOG__LEVEL", "warn");
-    command
-}
-
-/// Runs to the end and returns (success, stdout, stderr).
-fn run(args: &[&str]) -> (bool, String, String) {
-    let output = dateline().args(args).output().expect("run dateline");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-/// A server started as an operator would, stopped when dropped.
-struct Running {
-    child: Child,
-    base_url: String,
-}
-
-impl Running {
-    fn start(args: &[&str]) -> Running {
-        let mut child =
-            dateline().args(args).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("start dateline");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut first_line = String::new();
-        BufReader::new(stdout).read_line(&mut first_line).expect("first line");
-        let base_url = first_line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("the first line must announce the address, got {first_line:?}"))
-            .to_owned();
-        assert!(base_url.starts_with("http://127.0.0.1:") && !base_url.ends_with(":0"), "{base_url}");
-        Running { child, base_url }
-    }
-
-    async fn page(&self, path: &str) -> scraper::Html {
-        let response = reqwest::get(format!("{}{path}", self.base_url)).await.expect("request");
-        assert_eq!(response.status(), 200, "{path}");
-        scraper::Html::parse_document(&response.text().await.expect("body"))
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use support::{run, Running};
 
 #[test]
 fn every_subcommand_explains_itself() {

@@ -7,8 +7,8 @@ use super::images;
 use super::sections::ensure_reference_tree;
 use anyhow::{bail, Context};
 use dateline_newsroom::{
-    ArticleContent, ArticleStatus, AuthorKind, EditorialSettings, Label, Masthead, NewArticle, NewAuthor, NewMedia,
-    NewPage, NewTopic, OutboundLinks, RevisionAuthor, Slug, Store,
+    ArticleContent, ArticleStatus, AuthorKind, EditorialSettings, HourlyViews, Label, Masthead, NewArticle, NewAuthor,
+    NewMedia, NewPage, NewTopic, OutboundLinks, RevisionAuthor, Slug, Store,
 };
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
@@ -159,6 +159,7 @@ pub async fn load_if_empty(store: &impl Store, media_dir: &Path, now: Timestamp)
     let photo_dir = media_dir.join("demo");
     std::fs::create_dir_all(&photo_dir).with_context(|| format!("cannot create {}", photo_dir.display()))?;
     let loader = RevisionAuthor::system("demo loader");
+    let mut demo_views = Vec::new();
     for (index, story) in stories.story.iter().enumerate() {
         let Some(section) = tree.by_path(&story.section) else {
             bail!("demo story {:?} names an unknown section {}", story.headline, story.section)
@@ -209,7 +210,7 @@ pub async fn load_if_empty(store: &impl Store, media_dir: &Path, now: Timestamp)
             None => None,
         };
         let slug = Slug::suggest(&story.headline).with_context(|| format!("no slug for {:?}", story.headline))?;
-        store
+        let id = store
             .insert_article(&NewArticle {
                 content: ArticleContent {
                     slug,
@@ -233,7 +234,15 @@ pub async fn load_if_empty(store: &impl Store, media_dir: &Path, now: Timestamp)
                 made_by: loader.clone(),
             })
             .await?;
+        // Invented reads for the stories of the last day, so "Most Popular" has something to
+        // rank on a fresh demo; real readers' views add to them through the beacon.
+        if story.hours_ago < 24 {
+            let views = 40 + (index as u64 * 37) % 300;
+            let hour = Timestamp::from_second(now.as_second().div_euclid(3600) * 3600)?;
+            demo_views.push(HourlyViews { article_id: id, hour, views });
+        }
     }
+    store.add_views(&demo_views).await?;
 
     for page in &pages.page {
         store

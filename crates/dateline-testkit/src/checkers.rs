@@ -1,0 +1,70 @@
+//! Independent checkers nobody on this project wrote, installed by
+//! `scripts/install-checkers.sh` and found through the variables its `env.sh` sets. A test
+//! whose checker is missing says so and skips, unless `DATELINE_REQUIRE_CHECKERS=1` (as in
+//! CI), where it fails instead.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+#[expect(clippy::disallowed_methods, reason = "checkers are found through the environment")]
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Whether a missing checker must fail the test.
+pub fn checkers_required() -> bool {
+    env("DATELINE_REQUIRE_CHECKERS").as_deref() == Some("1")
+}
+
+/// Says a checker is missing: fails when checkers are required, else prints a notice.
+fn missing(what: &str) {
+    if checkers_required() {
+        panic!("{what} is not installed but DATELINE_REQUIRE_CHECKERS=1: run scripts/install-checkers.sh and source its env.sh");
+    }
+    eprintln!("skipped: {what} is not installed (run scripts/install-checkers.sh and source its env.sh)");
+}
+
+/// The Nu HTML Checker's jar, when installed.
+pub fn vnu_jar() -> Option<PathBuf> {
+    let jar = env("VNU_JAR").map(PathBuf::from).filter(|p| p.is_file());
+    if jar.is_none() {
+        missing("the Nu HTML Checker (VNU_JAR)");
+    }
+    jar
+}
+
+/// Runs the Nu HTML Checker once over all `pages` (`(name, html)`) and returns its errors as
+/// `name: line N: message`; `None` when the checker is not installed (and not required).
+pub fn html_errors(pages: &[(String, String)]) -> Option<Vec<String>> {
+    let jar = vnu_jar()?;
+    let dir = tempfile::tempdir().expect("a folder for the pages");
+    let mut files = Vec::new();
+    for (name, html) in pages {
+        let file = dir.path().join(format!("{}.html", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")));
+        std::fs::write(&file, html).expect("write a page");
+        files.push(file);
+    }
+    let output = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--format", "json"])
+        .args(&files)
+        .output()
+        .expect("run java (the checker needs Java 17)");
+    // The checker writes its JSON report to standard error.
+    let report: serde_json::Value = serde_json::from_slice(&output.stderr).unwrap_or_else(|e| {
+        panic!("the checker's report is not JSON ({e}): {}", String::from_utf8_lossy(&output.stderr))
+    });
+    let messages = report["messages"].as_array().cloned().unwrap_or_default();
+    Some(
+        messages
+            .iter()
+            .filter(|m| m["type"] == "error" || m["subType"] == "fatal")
+            .map(|m| {
+                let url = m["url"].as_str().unwrap_or("");
+                let file = url.rsplit('/').next().unwrap_or(url);
+                format!("{file}: line {}: {}", m["lastLine"], m["message"].as_str().unwrap_or(""))
+            })
+            .collect(),
+    )
+}

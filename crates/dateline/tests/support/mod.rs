@@ -1,0 +1,80 @@
+//! Running the `dateline` program as an operator would, for the binary's tests.
+#![allow(dead_code, reason = "each test file uses a different part")]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+pub fn dateline() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dateline"));
+    command.env("DATELINE_LOG__LEVEL", "warn");
+    command
+}
+
+/// Runs to the end and returns (success, stdout, stderr).
+pub fn run(args: &[&str]) -> (bool, String, String) {
+    let output = dateline().args(args).output().expect("run dateline");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A server started as an operator would, stopped when dropped.
+pub struct Running {
+    child: Child,
+    pub base_url: String,
+}
+
+impl Running {
+    pub fn start(args: &[&str]) -> Running {
+        let mut child =
+            dateline().args(args).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("start dateline");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut first_line = String::new();
+        BufReader::new(stdout).read_line(&mut first_line).expect("first line");
+        let base_url = first_line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("the first line must announce the address, got {first_line:?}"))
+            .to_owned();
+        assert!(base_url.starts_with("http://127.0.0.1:") && !base_url.ends_with(":0"), "{base_url}");
+        Running { child, base_url }
+    }
+
+    pub async fn page(&self, path: &str) -> scraper::Html {
+        let response = reqwest::get(format!("{}{path}", self.base_url)).await.expect("request");
+        assert_eq!(response.status(), 200, "{path}");
+        scraper::Html::parse_document(&response.text().await.expect("body"))
+    }
+}
+
+impl Running {
+    /// A page's text, which must come with `status`.
+    pub async fn text(&self, path: &str, status: u16) -> String {
+        let response = reqwest::get(format!("{}{path}", self.base_url)).await.expect("request");
+        assert_eq!(response.status(), status, "{path}");
+        response.text().await.expect("body")
+    }
+
+    /// The first story linked from the home page or a section front whose page passes `test`.
+    pub async fn find_article(&self, test: impl Fn(&scraper::Html) -> bool) -> String {
+        let mut seen = std::collections::HashSet::new();
+        for front in ["/", "/national/", "/business/", "/life-style/", "/world/", "/sports/", "/entertainment/"] {
+            let page = self.page(front).await;
+            for link in dateline_testkit::attributes(&page, "a[href^='/article/']", "href") {
+                if seen.insert(link.clone()) && test(&self.page(&link).await) {
+                    return link;
+                }
+            }
+        }
+        panic!("no demo story matches");
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
