@@ -227,3 +227,16 @@ mod tests {
         assert!(error.to_string().contains("home.html"), "{error}");
     }
 }
+
+#[cfg(test)]
+mod documentation {
+    use super::DEFAULT_TEMPLATES;
+
+    #[test]
+    fn the_theme_guide_describes_every_template() {
+        let guide = include_str!("../../../docs/THEMES.md");
+        for (name, _) in DEFAULT_TEMPLATES {
+            assert!(guide.contains(&format!("### {name}")), "docs/THEMES.md has no section for {name}");
+        }
+    }
+}

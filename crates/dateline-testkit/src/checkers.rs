@@ -68,3 +68,18 @@ pub fn html_errors(pages: &[(String, String)]) -> Option<Vec<String>> {
             .collect(),
     )
 }
+
+/// The `node_modules` folder holding `playwright-core`, for `NODE_PATH`, when it and
+/// Chromium are installed.
+pub fn playwright_node_path() -> Option<PathBuf> {
+    let home = env("VERIFIERS_HOME").map(PathBuf::from);
+    let modules = home.map(|h| h.join("node/node_modules")).filter(|m| m.join("playwright-core").is_dir());
+    let chromium = env("CHROME_PATH").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    match modules {
+        Some(modules) if chromium.is_file() => Some(modules),
+        _ => {
+            missing("playwright-core with Chromium (VERIFIERS_HOME, CHROME_PATH)");
+            None
+        }
+    }
+}

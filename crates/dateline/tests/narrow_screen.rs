@@ -1,0 +1,30 @@
+//! On a phone 375 px wide, reader pages do not scroll sideways and the menu's links are
+//! large enough to tap: checked in headless Chromium.
+
+mod support;
+
+use dateline_testkit::checkers::playwright_node_path;
+use support::Running;
+
+#[tokio::test]
+async fn reader_pages_fit_a_phone_screen_with_tappable_menus() {
+    let Some(node_path) = playwright_node_path() else { return };
+    let data = tempfile::tempdir().expect("data folder");
+    let server = Running::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data.path().display().to_string()]);
+    let article = server.find_article(|p| !dateline_testkit::attributes(p, "figure img", "src").is_empty()).await;
+    let urls: Vec<String> = ["/", "/national/", "/national/politics/", &article, "/author/yonhap", "/page/ombudsman"]
+        .iter()
+        .map(|path| format!("{}{path}", server.base_url))
+        .collect();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/narrow_screen.cjs");
+    let output = tokio::process::Command::new("node")
+        .arg(script)
+        .args(&urls)
+        .env("NODE_PATH", node_path)
+        .output()
+        .await
+        .expect("run node");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{report}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(report.lines().filter(|l| l.contains("\"ok\":true")).count(), urls.len(), "{report}");
+}
