@@ -6,6 +6,7 @@
 //! own file. Nothing outside this crate writes SQL or sees `sqlx` errors: they become
 //! `StoreError` in one place.
 
+pub mod admin;
 mod articles;
 mod authors;
 mod connect;

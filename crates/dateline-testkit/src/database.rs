@@ -3,7 +3,6 @@
 
 use dateline_storage::{ConnectOptions, SqlStore};
 use jiff::Timestamp;
-use sqlx::Connection;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,11 +67,9 @@ impl TestDatabase {
             COUNTER.fetch_add(1, Ordering::Relaxed),
             Timestamp::now().as_microsecond() % 1_000_000_000
         );
-        let mut admin = sqlx::PgConnection::connect(&admin_url)
+        dateline_storage::admin::create_postgres_database(&admin_url, &name)
             .await
-            .unwrap_or_else(|e| panic!("cannot reach the test PostgreSQL at DATELINE_TEST_POSTGRES_URL: {e}"));
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create the test database");
-        admin.close().await.ok();
+            .unwrap_or_else(|e| panic!("cannot create a test database with DATELINE_TEST_POSTGRES_URL: {e}"));
         Some(TestDatabase {
             backend: TestBackend::Postgres,
             url: with_database(&admin_url, &name),
@@ -96,14 +93,7 @@ impl Drop for TestDatabase {
         // with a runtime of its own. FORCE ends connections the test left open.
         let dropped = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
-            runtime.block_on(async {
-                let mut admin = sqlx::PgConnection::connect(&cleanup.admin_url).await.ok()?;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", cleanup.name))
-                    .execute(&mut admin)
-                    .await
-                    .ok()?;
-                admin.close().await.ok()
-            })
+            runtime.block_on(dateline_storage::admin::drop_postgres_database(&cleanup.admin_url, &cleanup.name)).ok()
         })
         .join();
         if !matches!(dropped, Ok(Some(()))) {

@@ -1,0 +1,35 @@
+//! Whole-database tasks on a PostgreSQL server: creating and dropping a database by name, as
+//! the test suite does for every test. The name is checked, since it cannot be a bound
+//! parameter in these statements.
+
+use crate::connect::redact_url;
+use crate::db::map_error;
+use dateline_newsroom::StoreError;
+use sqlx::Connection;
+
+fn checked(name: &str) -> Result<&str, StoreError> {
+    let plain = !name.is_empty()
+        && name.len() <= 63
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !name.as_bytes()[0].is_ascii_digit();
+    plain.then_some(name).ok_or_else(|| StoreError::Other(format!("{name:?} is not a plain database name")))
+}
+
+async fn on_server(admin_url: &str, statement: &str) -> Result<(), StoreError> {
+    let mut connection = sqlx::PgConnection::connect(admin_url)
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("cannot reach {}: {e}", redact_url(admin_url))))?;
+    let done = sqlx::query(statement).execute(&mut connection).await.map(drop).map_err(map_error);
+    connection.close().await.ok();
+    done
+}
+
+/// Creates an empty database on the server `admin_url` points at.
+pub async fn create_postgres_database(admin_url: &str, name: &str) -> Result<(), StoreError> {
+    on_server(admin_url, &format!("CREATE DATABASE {}", checked(name)?)).await
+}
+
+/// Drops a database, ending the connections still open to it.
+pub async fn drop_postgres_database(admin_url: &str, name: &str) -> Result<(), StoreError> {
+    on_server(admin_url, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", checked(name)?)).await
+}
