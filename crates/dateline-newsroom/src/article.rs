@@ -108,6 +108,8 @@ pub struct Article {
     pub modified_at: Timestamp,
     /// Grows by one with every save, so two editors cannot silently overwrite each other.
     pub version: i64,
+    /// The desk user who created the story; reporters and contributors may edit their own.
+    pub created_by: Option<UserId>,
 }
 
 impl Article {
@@ -208,6 +210,58 @@ impl RevisionKind {
     }
 }
 
+/// A change to a stored story, computed by a use case and written by the store in one
+/// transaction, only if the story is still at `expected_version`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleUpdate {
+    pub id: ArticleId,
+    pub expected_version: i64,
+    pub content: ArticleContent,
+    pub status: ArticleStatus,
+    pub embargo_until: Option<Timestamp>,
+    pub publish_at: Option<Timestamp>,
+    pub first_published_at: Option<Timestamp>,
+    pub last_public_update_at: Option<Timestamp>,
+    pub modified_at: Timestamp,
+    pub revision_kind: RevisionKind,
+    pub made_by: RevisionAuthor,
+    pub note: Option<String>,
+}
+
+impl ArticleUpdate {
+    /// An update that keeps everything of `article` as it is, for a use case to change.
+    pub fn of(article: &Article, kind: RevisionKind, by: RevisionAuthor, now: Timestamp) -> Self {
+        ArticleUpdate {
+            id: article.id,
+            expected_version: article.version,
+            content: article.content.clone(),
+            status: article.status,
+            embargo_until: article.embargo_until,
+            publish_at: article.publish_at,
+            first_published_at: article.first_published_at,
+            last_public_update_at: article.last_public_update_at,
+            modified_at: now,
+            revision_kind: kind,
+            made_by: by,
+            note: None,
+        }
+    }
+}
+
+/// A story as the desk lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskStory {
+    pub id: ArticleId,
+    pub headline: String,
+    pub status: ArticleStatus,
+    pub section_id: SectionId,
+    pub publish_at: Option<Timestamp>,
+    pub first_published_at: Option<Timestamp>,
+    pub modified_at: Timestamp,
+    pub created_by: Option<UserId>,
+    pub version: i64,
+}
+
 /// One save of a story: who, when, what kind of change, and the full content as it then was.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revision {
@@ -248,6 +302,7 @@ mod tests {
             created_at: Timestamp::UNIX_EPOCH,
             modified_at: Timestamp::UNIX_EPOCH,
             version: 1,
+            created_by: None,
         }
     }
 

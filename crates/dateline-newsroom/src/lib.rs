@@ -6,8 +6,10 @@
 //! the storage crate implements the traits, the web crate calls them. Domain code never
 //! reads the clock; callers pass `now`.
 
+pub mod accounts;
 pub mod article;
 pub mod author;
+pub mod editing;
 pub mod ids;
 pub mod media;
 pub mod page;
@@ -16,8 +18,10 @@ pub mod settings;
 pub mod store;
 pub mod topic;
 
+pub use accounts::{Action, NewUser, Role, Session, User};
 pub use article::{
-    Article, ArticleContent, ArticleStatus, ArticleSummary, Label, NewArticle, Revision, RevisionAuthor, RevisionKind,
+    Article, ArticleContent, ArticleStatus, ArticleSummary, ArticleUpdate, DeskStory, Label, NewArticle, Revision,
+    RevisionAuthor, RevisionKind,
 };
 pub use author::{Author, AuthorKind, NewAuthor};
 pub use ids::{ArticleId, AuthorId, MediaId, PageId, SectionId, Slug, SlugError, TopicId, UserId};
@@ -28,8 +32,8 @@ pub use section::{
 };
 pub use settings::{EditorialSettings, Masthead, OutboundLinks, SettingsError};
 pub use store::{
-    ArticleStore, AuthorStore, HourlyViews, Listing, MediaStore, PageStore, SectionStore, SettingsStore, Store,
-    StoreError, StoreResult, TopicStore, Window,
+    ArticleStore, AuthorStore, HourlyViews, Listing, MediaStore, PageStore, SectionStore, SessionStore, SettingsStore,
+    Store, StoreError, StoreResult, TopicStore, UserStore, Window,
 };
 pub use topic::{NewTopic, Topic};
 
@@ -37,6 +41,7 @@ pub use topic::{NewTopic, Topic};
 /// are called.
 pub mod prelude {
     pub use crate::store::{
-        ArticleStore, AuthorStore, MediaStore, PageStore, SectionStore, SettingsStore, Store, TopicStore,
+        ArticleStore, AuthorStore, MediaStore, PageStore, SectionStore, SessionStore, SettingsStore, Store, TopicStore,
+        UserStore,
     };
 }

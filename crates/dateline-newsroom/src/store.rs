@@ -1,9 +1,10 @@
 //! The `Store` traits: every read and write the newsroom and the reader site make, as the
 //! storage crate must provide them. Each write method is one transaction.
 
-use crate::article::{Article, ArticleSummary, NewArticle, Revision};
+use crate::accounts::{NewUser, Session, User};
+use crate::article::{Article, ArticleStatus, ArticleSummary, ArticleUpdate, DeskStory, NewArticle, Revision};
 use crate::author::{Author, NewAuthor};
-use crate::ids::{ArticleId, AuthorId, MediaId, SectionId, Slug, TopicId};
+use crate::ids::{ArticleId, AuthorId, MediaId, SectionId, Slug, TopicId, UserId};
 use crate::media::{Media, NewMedia};
 use crate::page::{NewPage, StaticPage};
 use crate::section::{NewSection, Section};
@@ -104,6 +105,17 @@ pub trait ArticleStore {
         since: Timestamp,
         limit: u32,
     ) -> impl Future<Output = StoreResult<Vec<ArticleSummary>>> + Send;
+    /// Writes a change computed by a use case, with its revision, in one transaction; a
+    /// `Conflict` when the story is no longer at `expected_version`.
+    fn update_article(&self, update: &ArticleUpdate) -> impl Future<Output = StoreResult<Article>> + Send;
+    /// Scheduled stories whose time has come, oldest first.
+    fn scheduled_due(&self, now: Timestamp) -> impl Future<Output = StoreResult<Vec<Article>>> + Send;
+    /// Stories for the desk, most recently changed first, of any status or of one.
+    fn desk_stories(
+        &self,
+        status: Option<ArticleStatus>,
+        window: Window,
+    ) -> impl Future<Output = StoreResult<Vec<DeskStory>>> + Send;
     /// Every revision of a story, oldest first.
     fn revisions(&self, id: ArticleId) -> impl Future<Output = StoreResult<Vec<Revision>>> + Send;
     fn count_articles(&self) -> impl Future<Output = StoreResult<u64>> + Send;
@@ -121,6 +133,32 @@ pub trait SettingsStore {
     fn save_settings(&self, settings: &EditorialSettings) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
+pub trait UserStore {
+    /// Stores a user; an e-mail address already in use is a `Conflict`.
+    fn insert_user(&self, new: &NewUser, now: Timestamp) -> impl Future<Output = StoreResult<User>> + Send;
+    /// The user with this (normalized) e-mail and their password hash, for signing in.
+    fn user_with_password_hash(&self, email: &str) -> impl Future<Output = StoreResult<(User, Option<String>)>> + Send;
+    fn user_by_id(&self, id: UserId) -> impl Future<Output = StoreResult<User>> + Send;
+    /// Replaces the password hash and ends the user's sessions.
+    fn set_password_hash(&self, id: UserId, hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    fn users(&self) -> impl Future<Output = StoreResult<Vec<User>>> + Send;
+}
+
+pub trait SessionStore {
+    fn insert_session(
+        &self,
+        token_digest: &str,
+        user: UserId,
+        csrf_token: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The live session with this token digest; expired or unknown ones are `NotFound`.
+    fn session(&self, token_digest: &str, now: Timestamp) -> impl Future<Output = StoreResult<Session>> + Send;
+    fn delete_session(&self, token_digest: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    fn delete_expired_sessions(&self, now: Timestamp) -> impl Future<Output = StoreResult<u64>> + Send;
+}
+
 /// Everything the program needs of its database.
 pub trait Store:
     SectionStore
@@ -130,6 +168,8 @@ pub trait Store:
     + ArticleStore
     + PageStore
     + SettingsStore
+    + UserStore
+    + SessionStore
     + Clone
     + Send
     + Sync

@@ -20,9 +20,15 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("topics.html", include_str!("../../../themes/default/templates/topics.html")),
     ("page.html", include_str!("../../../themes/default/templates/page.html")),
     ("error.html", include_str!("../../../themes/default/templates/error.html")),
+    ("desk/base.html", include_str!("../../../themes/default/templates/desk/base.html")),
+    ("desk/sign_in.html", include_str!("../../../themes/default/templates/desk/sign_in.html")),
+    ("desk/home.html", include_str!("../../../themes/default/templates/desk/home.html")),
 ];
 
-const DEFAULT_ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../../themes/default/static/style.css"))];
+const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../../themes/default/static/style.css")),
+    ("desk.css", include_bytes!("../../../themes/default/static/desk.css")),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {
@@ -103,6 +109,28 @@ fn hashed(name: &str, bytes: &[u8]) -> String {
     }
 }
 
+/// Files in `folder` and its direct subfolders, named by their path relative to it with `/`
+/// (`desk/base.html`). A missing folder holds nothing.
+fn files_below(folder: &Path) -> Result<Vec<(String, PathBuf)>, ThemeError> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(folder) else { return Ok(found) };
+    for entry in entries {
+        let entry = entry.map_err(|e| ThemeError::Read { path: folder.to_owned(), reason: e.to_string() })?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_file() {
+            found.push((name, path));
+        } else if path.is_dir() {
+            let inner =
+                std::fs::read_dir(&path).map_err(|e| ThemeError::Read { path: path.clone(), reason: e.to_string() })?;
+            for file in inner.flatten().filter(|f| f.path().is_file()) {
+                found.push((format!("{name}/{}", file.file_name().to_string_lossy()), file.path()));
+            }
+        }
+    }
+    Ok(found)
+}
+
 fn read(path: &Path) -> Result<Vec<u8>, ThemeError> {
     std::fs::read(path).map_err(|e| ThemeError::Read { path: path.to_owned(), reason: e.to_string() })
 }
@@ -122,14 +150,7 @@ impl Theme {
         if let Some(dir) = override_dir {
             for (sub, is_template) in [("templates", true), ("static", false)] {
                 let folder = dir.join(sub);
-                let Ok(entries) = std::fs::read_dir(&folder) else { continue };
-                for entry in entries {
-                    let entry = entry.map_err(|e| ThemeError::Read { path: folder.clone(), reason: e.to_string() })?;
-                    let path = entry.path();
-                    if !path.is_file() {
-                        continue;
-                    }
-                    let name = entry.file_name().to_string_lossy().into_owned();
+                for (name, path) in files_below(&folder)? {
                     let bytes = read(&path)?;
                     if is_template {
                         let source = String::from_utf8(bytes)

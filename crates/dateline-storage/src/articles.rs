@@ -4,9 +4,9 @@ use crate::db::{params, placeholders, DbTime, Param, Tx};
 use crate::sections::stored_slug;
 use crate::SqlStore;
 use dateline_newsroom::{
-    Article, ArticleContent, ArticleId, ArticleStatus, ArticleStore, ArticleSummary, AuthorId, HourlyViews, Label,
-    Listing, MediaId, NewArticle, Revision, RevisionAuthor, RevisionKind, SectionId, StoreError, TopicId, UserId,
-    Window,
+    Article, ArticleContent, ArticleId, ArticleStatus, ArticleStore, ArticleSummary, ArticleUpdate, AuthorId,
+    DeskStory, HourlyViews, Label, Listing, MediaId, NewArticle, Revision, RevisionAuthor, RevisionKind, SectionId,
+    StoreError, TopicId, UserId, Window,
 };
 use jiff::Timestamp;
 use std::collections::HashMap;
@@ -35,11 +35,56 @@ struct ArticleRow {
     created_at: DbTime,
     modified_at: DbTime,
     version: i64,
+    created_by_user_id: Option<i64>,
 }
 
 const ARTICLE_COLUMNS: &str =
     "id, slug, headline, deck, section_id, label, lead_media_id, body, seo_title, seo_description, \
-     status, embargo_until, publish_at, first_published_at, last_public_update_at, created_at, modified_at, version";
+     status, embargo_until, publish_at, first_published_at, last_public_update_at, created_at, modified_at, version, \
+     created_by_user_id";
+
+impl ArticleRow {
+    fn into_article(self, bylines: Vec<AuthorId>, topics: Vec<TopicId>) -> Result<Article, StoreError> {
+        Ok(Article {
+            id: ArticleId(self.id),
+            content: ArticleContent {
+                slug: stored_slug(self.slug)?,
+                headline: self.headline,
+                deck: self.deck,
+                section_id: SectionId(self.section_id),
+                bylines,
+                label: stored_label(self.label)?,
+                topics,
+                lead_media_id: self.lead_media_id.map(MediaId),
+                body: self.body,
+                seo_title: self.seo_title,
+                seo_description: self.seo_description,
+            },
+            status: ArticleStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?,
+            embargo_until: self.embargo_until.map(|t| t.0),
+            publish_at: self.publish_at.map(|t| t.0),
+            first_published_at: self.first_published_at.map(|t| t.0),
+            last_public_update_at: self.last_public_update_at.map(|t| t.0),
+            created_at: self.created_at.0,
+            modified_at: self.modified_at.0,
+            version: self.version,
+            created_by: self.created_by_user_id.map(UserId),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct DeskRow {
+    id: i64,
+    headline: String,
+    status: String,
+    section_id: i64,
+    publish_at: Option<DbTime>,
+    first_published_at: Option<DbTime>,
+    modified_at: DbTime,
+    created_by_user_id: Option<i64>,
+    version: i64,
+}
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
@@ -139,23 +184,66 @@ impl SqlStore {
     }
 }
 
+/// Appends a revision numbered after the story's last one.
 async fn insert_revision(
     tx: &mut Tx,
     id: i64,
-    number: i64,
     kind: RevisionKind,
     by: &RevisionAuthor,
     at: Timestamp,
+    note: Option<&str>,
     content: &ArticleContent,
 ) -> Result<(), StoreError> {
     let snapshot = serde_json::to_string(content).map_err(|e| StoreError::Other(e.to_string()))?;
     tx.execute(
         "INSERT INTO article_revisions (article_id, number, kind, made_by_user_id, made_by_name, made_at, note, content)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        params![id, number, kind.as_str(), by.user_id.map(|u| u.0), &by.name, at, None::<String>, snapshot],
+         SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5, $6, $7 FROM article_revisions WHERE article_id = $1",
+        params![id, kind.as_str(), by.user_id.map(|u| u.0), &by.name, at, note, snapshot],
     )
     .await
     .map(drop)
+}
+
+/// Writes the ordered bylines and topics of a story, replacing what it had.
+async fn write_bylines_and_topics(tx: &mut Tx, id: i64, content: &ArticleContent) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM article_bylines WHERE article_id = $1", params![id]).await?;
+    tx.execute("DELETE FROM article_topics WHERE article_id = $1", params![id]).await?;
+    for (position, author) in content.bylines.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO article_bylines (article_id, position, author_id) VALUES ($1, $2, $3)",
+            params![id, position as i64, author.0],
+        )
+        .await?;
+    }
+    for (position, topic) in content.topics.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO article_topics (article_id, position, topic_id) VALUES ($1, $2, $3)",
+            params![id, position as i64, topic.0],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+impl SqlStore {
+    async fn topics_of(&self, id: i64) -> Result<Vec<TopicId>, StoreError> {
+        let topics: Vec<(i64,)> = self
+            .db
+            .fetch_all("SELECT topic_id FROM article_topics WHERE article_id = $1 ORDER BY position", params![id])
+            .await?;
+        Ok(topics.into_iter().map(|(t,)| TopicId(t)).collect())
+    }
+
+    async fn full_articles(&self, rows: Vec<ArticleRow>) -> Result<Vec<Article>, StoreError> {
+        let mut bylines = self.bylines_of(&rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+        let mut articles = Vec::with_capacity(rows.len());
+        for row in rows {
+            let topics = self.topics_of(row.id).await?;
+            let story_bylines = bylines.remove(&row.id).unwrap_or_default();
+            articles.push(row.into_article(story_bylines, topics)?);
+        }
+        Ok(articles)
+    }
 }
 
 impl ArticleStore for SqlStore {
@@ -165,8 +253,9 @@ impl ArticleStore for SqlStore {
         let (id,): (i64,) = tx
             .fetch_one(
                 "INSERT INTO articles (slug, headline, deck, section_id, label, lead_media_id, body, seo_title, seo_description,
-                     status, embargo_until, publish_at, first_published_at, last_public_update_at, created_at, modified_at, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1) RETURNING id",
+                     status, embargo_until, publish_at, first_published_at, last_public_update_at, created_at, modified_at, version,
+                     created_by_user_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1, $16) RETURNING id",
                 params![
                     c.slug.as_str(),
                     &c.headline,
@@ -183,24 +272,12 @@ impl ArticleStore for SqlStore {
                     new.first_published_at,
                     new.last_public_update_at,
                     new.created_at,
+                    new.made_by.user_id.map(|u| u.0),
                 ],
             )
             .await?;
-        for (position, author) in c.bylines.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO article_bylines (article_id, position, author_id) VALUES ($1, $2, $3)",
-                params![id, position as i64, author.0],
-            )
-            .await?;
-        }
-        for (position, topic) in c.topics.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO article_topics (article_id, position, topic_id) VALUES ($1, $2, $3)",
-                params![id, position as i64, topic.0],
-            )
-            .await?;
-        }
-        insert_revision(&mut tx, id, 1, RevisionKind::Created, &new.made_by, new.created_at, c).await?;
+        write_bylines_and_topics(&mut tx, id, c).await?;
+        insert_revision(&mut tx, id, RevisionKind::Created, &new.made_by, new.created_at, None, c).await?;
         tx.commit().await?;
         Ok(ArticleId(id))
     }
@@ -208,35 +285,104 @@ impl ArticleStore for SqlStore {
     async fn article_by_id(&self, id: ArticleId) -> Result<Article, StoreError> {
         let row: ArticleRow =
             self.db.fetch_one(&format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1"), params![id.0]).await?;
-        let bylines = self.bylines_of(&[row.id]).await?.remove(&row.id).unwrap_or_default();
-        let topics: Vec<(i64,)> = self
-            .db
-            .fetch_all("SELECT topic_id FROM article_topics WHERE article_id = $1 ORDER BY position", params![id.0])
+        self.full_articles(vec![row]).await?.pop().ok_or(StoreError::NotFound)
+    }
+
+    async fn update_article(&self, update: &ArticleUpdate) -> Result<Article, StoreError> {
+        let c = &update.content;
+        let mut tx = self.db.begin().await?;
+        let changed = tx
+            .execute(
+                "UPDATE articles SET slug = $3, headline = $4, deck = $5, section_id = $6, label = $7, lead_media_id = $8,
+                     body = $9, seo_title = $10, seo_description = $11, status = $12, embargo_until = $13, publish_at = $14,
+                     first_published_at = $15, last_public_update_at = $16, modified_at = $17, version = version + 1
+                 WHERE id = $1 AND version = $2",
+                params![
+                    update.id.0,
+                    update.expected_version,
+                    c.slug.as_str(),
+                    &c.headline,
+                    c.deck.clone(),
+                    c.section_id.0,
+                    c.label.map(|l| l.as_str()),
+                    c.lead_media_id.map(|m| m.0),
+                    &c.body,
+                    c.seo_title.clone(),
+                    c.seo_description.clone(),
+                    update.status.as_str(),
+                    update.embargo_until,
+                    update.publish_at,
+                    update.first_published_at,
+                    update.last_public_update_at,
+                    update.modified_at,
+                ],
+            )
             .await?;
-        Ok(Article {
-            id: ArticleId(row.id),
-            content: ArticleContent {
-                slug: stored_slug(row.slug)?,
-                headline: row.headline,
-                deck: row.deck,
-                section_id: SectionId(row.section_id),
-                bylines,
-                label: stored_label(row.label)?,
-                topics: topics.into_iter().map(|(t,)| TopicId(t)).collect(),
-                lead_media_id: row.lead_media_id.map(MediaId),
-                body: row.body,
-                seo_title: row.seo_title,
-                seo_description: row.seo_description,
-            },
-            status: ArticleStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
-            embargo_until: row.embargo_until.map(|t| t.0),
-            publish_at: row.publish_at.map(|t| t.0),
-            first_published_at: row.first_published_at.map(|t| t.0),
-            last_public_update_at: row.last_public_update_at.map(|t| t.0),
-            created_at: row.created_at.0,
-            modified_at: row.modified_at.0,
-            version: row.version,
-        })
+        if changed == 0 {
+            drop(tx);
+            // Tell a story that moved on from one that is not there.
+            self.article_by_id(update.id).await?;
+            return Err(StoreError::Conflict("the story was saved by someone else in the meantime".into()));
+        }
+        write_bylines_and_topics(&mut tx, update.id.0, c).await?;
+        insert_revision(
+            &mut tx,
+            update.id.0,
+            update.revision_kind,
+            &update.made_by,
+            update.modified_at,
+            update.note.as_deref(),
+            c,
+        )
+        .await?;
+        tx.commit().await?;
+        self.article_by_id(update.id).await
+    }
+
+    async fn scheduled_due(&self, now: Timestamp) -> Result<Vec<Article>, StoreError> {
+        let rows: Vec<ArticleRow> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT {ARTICLE_COLUMNS} FROM articles WHERE status = 'scheduled' AND publish_at <= $1 ORDER BY publish_at, id"
+                ),
+                params![now],
+            )
+            .await?;
+        self.full_articles(rows).await
+    }
+
+    async fn desk_stories(&self, status: Option<ArticleStatus>, window: Window) -> Result<Vec<DeskStory>, StoreError> {
+        let filter = if status.is_some() { "WHERE status = $3" } else { "" };
+        let mut all_params = params![i64::from(window.limit), i64::from(window.offset)];
+        if let Some(status) = status {
+            all_params.push(status.as_str().into());
+        }
+        let rows: Vec<DeskRow> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT id, headline, status, section_id, publish_at, first_published_at, modified_at, created_by_user_id, version
+                     FROM articles {filter} ORDER BY modified_at DESC, id DESC LIMIT $1 OFFSET $2"
+                ),
+                all_params,
+            )
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(DeskStory {
+                    id: ArticleId(row.id),
+                    headline: row.headline,
+                    status: ArticleStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
+                    section_id: SectionId(row.section_id),
+                    publish_at: row.publish_at.map(|t| t.0),
+                    first_published_at: row.first_published_at.map(|t| t.0),
+                    modified_at: row.modified_at.0,
+                    created_by: row.created_by_user_id.map(UserId),
+                    version: row.version,
+                })
+            })
+            .collect()
     }
 
     async fn latest_public(

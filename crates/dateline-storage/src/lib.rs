@@ -17,6 +17,7 @@ mod pages;
 mod sections;
 mod settings;
 mod topics;
+mod users;
 
 pub use connect::{redact_url, ConnectError, ConnectOptions};
 pub use db::Backend;

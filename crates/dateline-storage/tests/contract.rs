@@ -1,6 +1,7 @@
 //! The storage contract: every test here runs on SQLite and on PostgreSQL, and both must
 //! behave alike.
 
+use dateline_newsroom::accounts::{NewUser, Role};
 use dateline_newsroom::*;
 use dateline_storage::migrate::MIGRATIONS;
 use dateline_testkit::on_both_databases;
@@ -154,6 +155,84 @@ on_both_databases! {
         assert_eq!(store.sections().await.expect("sections").len(), before);
         let allowed = create_section(&store, NewSection { slug: slug("search"), name: "Search".into(), parent_id: Some(paper.business.id), position: 9 }).await.expect("a subsection may be called search");
         assert_eq!(allowed.path, "business/search");
+    }
+
+    async fn an_update_needs_the_version_it_was_made_from_and_leaves_a_revision(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let now = Timestamp::from_second(1_700_000_000).expect("now");
+        let id = store.insert_article(&story("First headline", paper.politics.id, vec![paper.reporter.id], ArticleStatus::Draft, at(1, now), now)).await.expect("insert");
+        let article = store.article_by_id(id).await.expect("read");
+        let editor = RevisionAuthor { user_id: None, name: "An editor".into() };
+        let mut first = ArticleUpdate::of(&article, RevisionKind::Saved, editor.clone(), now);
+        first.content.headline = "Second headline".into();
+        first.content.bylines = vec![paper.colleague.id, paper.reporter.id];
+        let saved = store.update_article(&first).await.expect("first save");
+        assert_eq!((saved.version, saved.content.headline.as_str()), (2, "Second headline"));
+        assert_eq!(saved.content.bylines, [paper.colleague.id, paper.reporter.id]);
+
+        let mut stale = ArticleUpdate::of(&article, RevisionKind::Saved, editor, now);
+        stale.content.headline = "Overwrites nothing".into();
+        assert!(matches!(store.update_article(&stale).await, Err(StoreError::Conflict(_))));
+        assert_eq!(store.article_by_id(id).await.expect("read").content.headline, "Second headline");
+
+        let mut removal = ArticleUpdate::of(&saved, RevisionKind::Removed, RevisionAuthor::system("legal"), now);
+        removal.status = ArticleStatus::Removed;
+        removal.note = Some("Court order 2026-11".into());
+        store.update_article(&removal).await.expect("remove");
+        let revisions = store.revisions(id).await.expect("revisions");
+        let kinds: Vec<_> = revisions.iter().map(|r| (r.number, r.kind)).collect();
+        assert_eq!(kinds, [(1, RevisionKind::Created), (2, RevisionKind::Saved), (3, RevisionKind::Removed)]);
+        assert_eq!(revisions[1].content.headline, "Second headline");
+        assert_eq!(revisions[2].note.as_deref(), Some("Court order 2026-11"));
+        let mut missing = ArticleUpdate::of(&saved, RevisionKind::Saved, RevisionAuthor::system("x"), now);
+        missing.id = ArticleId(9999);
+        assert_eq!(store.update_article(&missing).await, Err(StoreError::NotFound));
+    }
+
+    async fn scheduled_stories_come_due_and_the_desk_lists_every_status(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let now = Timestamp::from_second(1_700_000_000).expect("now");
+        let mut due = story("Due story", paper.politics.id, vec![], ArticleStatus::Scheduled, at(1, now), now);
+        due.first_published_at = None;
+        due.publish_at = Some(at(1, now));
+        let due = store.insert_article(&due).await.expect("due");
+        let mut later = story("Later story", paper.politics.id, vec![], ArticleStatus::Scheduled, at(1, now), now);
+        later.first_published_at = None;
+        later.publish_at = Some(at(-3, now));
+        store.insert_article(&later).await.expect("later");
+        store.insert_article(&story("A draft", paper.politics.id, vec![], ArticleStatus::Draft, at(1, now), now)).await.expect("draft");
+        let ids: Vec<_> = store.scheduled_due(now).await.expect("due").into_iter().map(|a| a.id).collect();
+        assert_eq!(ids, [due]);
+        let all = store.desk_stories(None, Window { limit: 10, offset: 0 }).await.expect("desk");
+        assert_eq!(all.len(), 3);
+        let drafts = store.desk_stories(Some(ArticleStatus::Draft), Window { limit: 10, offset: 0 }).await.expect("drafts");
+        assert_eq!(drafts.iter().map(|d| d.headline.as_str()).collect::<Vec<_>>(), ["A draft"]);
+    }
+
+    async fn users_sign_in_with_sessions_that_expire_and_end_with_a_new_password(db) {
+        let store = db.store().await;
+        let now = Timestamp::from_second(1_700_000_000).expect("now");
+        let user = store
+            .insert_user(&NewUser { email: "editor@x.org".into(), name: "Ed Itor".into(), role: Role::Editor, password_hash: "hash".into() }, now)
+            .await
+            .expect("user");
+        let again = store.insert_user(&NewUser { email: "editor@x.org".into(), name: "Other".into(), role: Role::Reporter, password_hash: "h".into() }, now).await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+        let (found, hash) = store.user_with_password_hash("editor@x.org").await.expect("by email");
+        assert_eq!((found.id, found.role, hash.as_deref()), (user.id, Role::Editor, Some("hash")));
+        store.insert_session("digest-1", user.id, "csrf-1", now, now + SignedDuration::from_hours(1)).await.expect("session");
+        let session = store.session("digest-1", now).await.expect("live session");
+        assert_eq!((session.user.id, session.csrf_token.as_str()), (user.id, "csrf-1"));
+        assert_eq!(store.session("digest-1", now + SignedDuration::from_hours(2)).await, Err(StoreError::NotFound), "expired");
+        assert_eq!(store.session("other", now).await, Err(StoreError::NotFound));
+        store.set_password_hash(user.id, "new-hash").await.expect("new password");
+        assert_eq!(store.session("digest-1", now).await, Err(StoreError::NotFound), "a new password ends sessions");
+        store.insert_session("digest-2", user.id, "csrf-2", now, now + SignedDuration::from_hours(1)).await.expect("session");
+        store.delete_session("digest-2").await.expect("sign out");
+        assert_eq!(store.session("digest-2", now).await, Err(StoreError::NotFound));
+        assert_eq!(store.users().await.expect("users").len(), 1);
     }
 
     async fn a_missing_story_is_not_found(db) {

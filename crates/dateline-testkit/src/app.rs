@@ -3,7 +3,7 @@
 
 use dateline_render::Theme;
 use dateline_storage::SqlStore;
-use dateline_web::{app, AppState};
+use dateline_web::{app, AppState, WebSettings};
 use jiff::Timestamp;
 use std::sync::Arc;
 
@@ -20,12 +20,19 @@ impl TestApp {
     pub async fn start(store: SqlStore, now: Timestamp) -> TestApp {
         let media_dir = tempfile::tempdir().expect("media folder");
         let theme = Theme::load(None).expect("default theme");
-        let state = AppState::new(store, theme, media_dir.path().to_owned(), Arc::new(move || now));
+        let settings = WebSettings {
+            media_root: media_dir.path().to_owned(),
+            max_image_bytes: 5 * 1024 * 1024,
+            ..WebSettings::default()
+        };
+        let state = AppState::new(store, theme, settings, Arc::new(move || now));
         let serving = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind an ephemeral port");
         let address = listener.local_addr().expect("address");
         let server = tokio::spawn(async move {
-            axum::serve(listener, app(serving)).await.expect("serve");
+            axum::serve(listener, app(serving).into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .await
+                .expect("serve");
         });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         TestApp { base_url: format!("http://{address}"), state, client, media_dir, server }

@@ -20,6 +20,12 @@ pub enum WebError {
     Gone,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Signed in, but the role does not allow it, or the form's CSRF token is wrong.
+    #[error("forbidden")]
+    Forbidden,
+    /// Too many failed sign-ins; the text says how long to wait.
+    #[error("too many attempts: {0}")]
+    TooManyAttempts(String),
     #[error("the database is unavailable")]
     Unavailable,
     #[error("internal error: {0}")]
@@ -61,6 +67,13 @@ impl IntoResponse for WebError {
                 (StatusCode::GONE, "This story has been removed", "This story is no longer available.".to_owned())
             }
             WebError::BadRequest(why) => (StatusCode::BAD_REQUEST, "Bad request", why.clone()),
+            WebError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "Not allowed",
+                "Your role does not allow this, or the form has expired. Go back, reload the page and try again."
+                    .to_owned(),
+            ),
+            WebError::TooManyAttempts(wait) => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts", wait.clone()),
             WebError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Temporarily unavailable",

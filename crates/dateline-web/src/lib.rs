@@ -5,14 +5,17 @@
 //! turn the result into a response. Rules belong in `dateline-newsroom`, SQL in
 //! `dateline-storage`, markup in the theme.
 
+mod client;
+mod desk;
 mod error;
 mod health;
+mod security;
 mod site;
 mod state;
 mod views;
 
 pub use error::WebError;
-pub use state::{AppState, Clock};
+pub use state::{AppState, Clock, WebSettings};
 
 use axum::routing::get;
 use axum::Router;
@@ -36,7 +39,9 @@ pub fn app(state: AppState) -> Router {
         .route("/{section}/{subsection}/", get(site::section::subsection))
         .route("/{section}", get(site::section::add_trailing_slash))
         .route("/{section}/{subsection}", get(site::section::add_trailing_slash))
+        .merge(desk::routes())
         .fallback(site::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))
+        .layer(axum::middleware::from_fn(security::protective_headers))
         .with_state(state)
 }

@@ -5,8 +5,22 @@ use crate::views::ViewCounter;
 use dateline_render::Theme;
 use dateline_storage::SqlStore;
 use jiff::Timestamp;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// What the web layer needs of the operator's configuration.
+#[derive(Debug, Clone, Default)]
+pub struct WebSettings {
+    /// Where local media files live.
+    pub media_root: PathBuf,
+    /// Session cookies are marked `Secure` when readers reach the paper over HTTPS.
+    pub secure_cookies: bool,
+    /// Proxies (network, prefix length) whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: Vec<(IpAddr, u8)>,
+    /// Largest image upload accepted, in bytes.
+    pub max_image_bytes: u64,
+}
 
 /// The clock, read in one place so tests can fix "now".
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -19,14 +33,31 @@ pub struct AppState {
 struct Inner {
     store: SqlStore,
     theme: Theme,
-    media_root: PathBuf,
+    settings: WebSettings,
     clock: Clock,
     views: ViewCounter,
+    sign_in_throttle: crate::desk::throttle::SignInThrottle,
 }
 
 impl AppState {
-    pub fn new(store: SqlStore, theme: Theme, media_root: PathBuf, clock: Clock) -> Self {
-        AppState { inner: Arc::new(Inner { store, theme, media_root, clock, views: ViewCounter::default() }) }
+    pub fn new(store: SqlStore, theme: Theme, settings: WebSettings, clock: Clock) -> Self {
+        let inner = Inner {
+            store,
+            theme,
+            settings,
+            clock,
+            views: ViewCounter::default(),
+            sign_in_throttle: Default::default(),
+        };
+        AppState { inner: Arc::new(inner) }
+    }
+
+    pub fn settings(&self) -> &WebSettings {
+        &self.inner.settings
+    }
+
+    pub(crate) fn sign_in_throttle(&self) -> &crate::desk::throttle::SignInThrottle {
+        &self.inner.sign_in_throttle
     }
 
     pub fn views(&self) -> &ViewCounter {
@@ -48,7 +79,7 @@ impl AppState {
     }
 
     pub fn media_root(&self) -> &std::path::Path {
-        &self.inner.media_root
+        &self.inner.settings.media_root
     }
 
     pub fn now(&self) -> Timestamp {

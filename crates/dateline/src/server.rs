@@ -5,7 +5,7 @@ use crate::config::Config;
 use anyhow::Context;
 use dateline_render::Theme;
 use dateline_storage::{ConnectOptions, SqlStore};
-use dateline_web::{app, AppState};
+use dateline_web::{app, AppState, WebSettings};
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,12 +31,19 @@ pub async fn open_store(config: &Config) -> anyhow::Result<SqlStore> {
     Ok(store)
 }
 
-pub async fn serve(config: &Config, store: SqlStore) -> anyhow::Result<()> {
+/// Serves until a shutdown signal; `banner` lines are printed after the `listening on` line.
+pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyhow::Result<()> {
     let theme = Theme::load(config.theme_dir.as_deref())?;
     let media_dir = config.media_dir();
     std::fs::create_dir_all(&media_dir)
         .with_context(|| format!("cannot create the media folder {}", media_dir.display()))?;
-    let state = AppState::new(store.clone(), theme, media_dir, Arc::new(jiff::Timestamp::now));
+    let settings = WebSettings {
+        media_root: media_dir,
+        secure_cookies: config.public_url.starts_with("https://"),
+        trusted_proxies: config.http.trusted_proxies.iter().filter_map(|p| crate::config::parse_cidr(p)).collect(),
+        max_image_bytes: config.uploads.max_image_bytes,
+    };
+    let state = AppState::new(store.clone(), theme, settings, Arc::new(jiff::Timestamp::now));
     let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| {
         format!("cannot listen on {}; is another program using it? Choose another with --listen", config.listen)
     })?;
@@ -44,11 +51,16 @@ pub async fn serve(config: &Config, store: SqlStore) -> anyhow::Result<()> {
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "listening on http://{address}")?;
+        for line in banner {
+            writeln!(out, "{line}")?;
+        }
         out.flush()?;
     }
     tracing::info!(%address, backend = ?store.backend(), "serving");
     let flusher = tokio::spawn(flush_views_regularly(state.clone()));
-    axum::serve(listener, app(state.clone())).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     flusher.abort();
     if let Err(error) = state.flush_views().await {
         tracing::warn!(%error, "could not save the last counted views");

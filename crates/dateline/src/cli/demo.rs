@@ -20,5 +20,6 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
     if loaded {
         tracing::info!(folder = %config.data_dir.display(), "demo content loaded");
     }
-    server::serve(&config, store).await
+    let accounts = content::demo::ensure_demo_users(&store, jiff::Timestamp::now()).await?;
+    server::serve(&config, store, &accounts).await
 }

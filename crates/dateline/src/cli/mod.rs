@@ -4,6 +4,7 @@ mod demo;
 mod migrate;
 mod seed;
 mod serve;
+mod user;
 
 use crate::config::{Config, Overrides};
 use clap::{Args, Parser, Subcommand};
@@ -42,6 +43,8 @@ pub enum Command {
     Migrate(migrate::MigrateArgs),
     /// Fill the database with generated stories, the same ones for the same seed (for tests and benchmarks).
     Seed(seed::SeedArgs),
+    /// Manage desk users: add one, or reset a password.
+    User(user::UserArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -50,6 +53,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(&cli.global, args).await,
         Command::Migrate(args) => migrate::run(&cli.global, args).await,
         Command::Seed(args) => seed::run(&cli.global, args).await,
+        Command::User(args) => user::run(&cli.global, args).await,
     }
 }
 

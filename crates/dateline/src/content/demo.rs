@@ -6,6 +6,8 @@
 use super::images;
 use super::sections::ensure_reference_tree;
 use anyhow::{bail, Context};
+use dateline_newsroom::accounts::{hash_password, NewUser, Role};
+use dateline_newsroom::StoreError;
 use dateline_newsroom::{
     ArticleContent, ArticleStatus, AuthorKind, EditorialSettings, HourlyViews, Label, Masthead, NewArticle, NewAuthor,
     NewMedia, NewPage, NewTopic, OutboundLinks, RevisionAuthor, Slug, Store,
@@ -72,6 +74,34 @@ struct DemoPage {
     slug: String,
     title: String,
     body: String,
+}
+
+/// The demo's desk accounts, one per role. These passwords are for the demo only and are
+/// printed at every start; `dateline serve` never creates them.
+pub const DEMO_USERS: &[(Role, &str, &str, &str)] = &[
+    (Role::Admin, "admin@dateline.example", "Ahn Ji-su (admin)", "demo-admin-2026"),
+    (Role::Editor, "editor@dateline.example", "Baek Min-ho (editor)", "demo-editor-2026"),
+    (Role::PhotoEditor, "photo@dateline.example", "Cha Eun-seo (photo editor)", "demo-photo-2026"),
+    (Role::Reporter, "reporter@dateline.example", "Do Hyun-jun (reporter)", "demo-reporter-2026"),
+    (Role::Contributor, "contributor@dateline.example", "Eom Seo-ah (contributor)", "demo-contributor-2026"),
+];
+
+/// Creates the demo accounts that are missing and returns the lines that tell how to sign in.
+pub async fn ensure_demo_users(store: &impl Store, now: Timestamp) -> anyhow::Result<Vec<String>> {
+    let mut lines = vec!["demo desk accounts (demo only; sign in at /desk/):".to_owned()];
+    for (role, email, name, password) in DEMO_USERS {
+        match store.user_with_password_hash(email).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound) => {
+                let password_hash = hash_password(password)?;
+                let new = NewUser { email: (*email).into(), name: (*name).into(), role: *role, password_hash };
+                store.insert_user(&new, now).await?;
+            }
+            Err(other) => return Err(other.into()),
+        }
+        lines.push(format!("  {:<12} {email:<30} {password}", role.title()));
+    }
+    Ok(lines)
 }
 
 pub fn demo_settings() -> EditorialSettings {

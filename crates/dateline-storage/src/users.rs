@@ -1,0 +1,134 @@
+//! SQL for desk users and their sessions.
+
+use crate::db::{params, DbTime};
+use crate::SqlStore;
+use dateline_newsroom::accounts::{NewUser, Role, Session, User};
+use dateline_newsroom::{SessionStore, StoreError, UserId, UserStore};
+use jiff::Timestamp;
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    created_at: DbTime,
+}
+
+impl UserRow {
+    fn into_user(self) -> Result<User, StoreError> {
+        Ok(User {
+            id: UserId(self.id),
+            role: Role::parse(&self.role)
+                .ok_or_else(|| StoreError::Other(format!("unknown stored role {:?}", self.role)))?,
+            email: self.email,
+            name: self.name,
+            created_at: self.created_at.0,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct UserWithHashRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    csrf_token: String,
+    expires_at: DbTime,
+}
+
+const COLUMNS: &str = "id, email, name, role, created_at";
+
+impl UserStore for SqlStore {
+    async fn insert_user(&self, new: &NewUser, now: Timestamp) -> Result<User, StoreError> {
+        let row: UserRow = self
+            .db
+            .fetch_one(
+                &format!(
+                    "INSERT INTO users (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING {COLUMNS}"
+                ),
+                params![&new.email, &new.name, new.role.as_str(), &new.password_hash, now],
+            )
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => StoreError::Conflict(format!("a user with the e-mail {} already exists", new.email)),
+                other => other,
+            })?;
+        row.into_user()
+    }
+
+    async fn user_with_password_hash(&self, email: &str) -> Result<(User, Option<String>), StoreError> {
+        let row: UserWithHashRow = self
+            .db
+            .fetch_one(&format!("SELECT {COLUMNS}, password_hash FROM users WHERE email = $1"), params![email])
+            .await?;
+        Ok((row.user.into_user()?, row.password_hash))
+    }
+
+    async fn user_by_id(&self, id: UserId) -> Result<User, StoreError> {
+        let row: UserRow =
+            self.db.fetch_one(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"), params![id.0]).await?;
+        row.into_user()
+    }
+
+    async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<(), StoreError> {
+        let changed = self.db.execute("UPDATE users SET password_hash = $2 WHERE id = $1", params![id.0, hash]).await?;
+        // A new password ends every session the old one opened.
+        self.db.execute("DELETE FROM sessions WHERE user_id = $1", params![id.0]).await?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let rows: Vec<UserRow> =
+            self.db.fetch_all(&format!("SELECT {COLUMNS} FROM users ORDER BY name, id"), vec![]).await?;
+        rows.into_iter().map(UserRow::into_user).collect()
+    }
+}
+
+impl SessionStore for SqlStore {
+    async fn insert_session(
+        &self,
+        token_digest: &str,
+        user: UserId,
+        csrf_token: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.db
+            .execute(
+                "INSERT INTO sessions (token_digest, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                params![token_digest, user.0, csrf_token, now, expires_at],
+            )
+            .await
+            .map(drop)
+    }
+
+    async fn session(&self, token_digest: &str, now: Timestamp) -> Result<Session, StoreError> {
+        let row: SessionRow = self
+            .db
+            .fetch_one(
+                "SELECT u.id, u.email, u.name, u.role, u.created_at, s.csrf_token, s.expires_at \
+                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = $1 AND s.expires_at > $2",
+                params![token_digest, now],
+            )
+            .await?;
+        Ok(Session { user: row.user.into_user()?, csrf_token: row.csrf_token, expires_at: row.expires_at.0 })
+    }
+
+    async fn delete_session(&self, token_digest: &str) -> Result<(), StoreError> {
+        self.db.execute("DELETE FROM sessions WHERE token_digest = $1", params![token_digest]).await.map(drop)
+    }
+
+    async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError> {
+        self.db.execute("DELETE FROM sessions WHERE expires_at <= $1", params![now]).await
+    }
+}

@@ -1,0 +1,90 @@
+//! The signed-in desk user, taken from the session cookie on every desk request, with the
+//! two checks every handler makes: may this role do it, and does the form carry this
+//! session's CSRF token.
+
+use crate::error::WebError;
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method};
+use axum::response::{IntoResponse, Redirect, Response};
+use dateline_newsroom::accounts::{constant_time_eq, token_digest, Action, Session};
+use dateline_newsroom::{SessionStore, StoreError};
+
+pub(crate) const SESSION_COOKIE: &str = "dateline_session";
+
+/// The value of cookie `name` in the request, if any.
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// A `Set-Cookie` value: HttpOnly and SameSite=Lax always, Secure over HTTPS.
+pub(crate) fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}
+
+pub(crate) struct Desk {
+    pub session: Session,
+    pub token_digest: String,
+}
+
+impl Desk {
+    /// Refuses with 403 what the user's role may not do.
+    pub(crate) fn require(&self, action: Action) -> Result<(), WebError> {
+        if self.session.user.role.may(action) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+
+    /// Refuses with 403 a form that does not carry this session's token.
+    pub(crate) fn check_csrf(&self, token: &str) -> Result<(), WebError> {
+        if constant_time_eq(token, &self.session.csrf_token) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Desk {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let not_signed_in = || {
+            if parts.method == Method::GET || parts.method == Method::HEAD {
+                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/desk/");
+                let target = format!("/desk/sign-in?next={}", encode_component(next));
+                Redirect::to(&target).into_response()
+            } else {
+                WebError::Forbidden.into_response()
+            }
+        };
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Err(not_signed_in()) };
+        let digest = token_digest(&token);
+        match state.store().session(&digest, state.now()).await {
+            Ok(session) => Ok(Desk { session, token_digest: digest }),
+            Err(StoreError::NotFound) => Err(not_signed_in()),
+            Err(other) => Err(WebError::from(other).into_response()),
+        }
+    }
+}
+
+/// Percent-encodes a URL query value.
+pub(crate) fn encode_component(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,169 @@
+//! Signing in and out of the desk. The sign-in form carries its own CSRF token, checked
+//! against a cookie (there is no session yet to hold one); failed tries are throttled per
+//! account and per address; an unknown e-mail costs as much time as a wrong password.
+
+use super::session::{cookie, set_cookie, Desk, SESSION_COOKIE};
+use crate::client::{client_address, is_https, Peer};
+use crate::error::WebError;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, Html, IntoResponse, Response};
+use axum::Form;
+use dateline_newsroom::accounts::{
+    constant_time_eq, decoy_hash, normalize_email, random_token, token_digest, verify_password,
+};
+use dateline_newsroom::{SessionStore, SettingsStore, StoreError, UserStore};
+use jiff::SignedDuration;
+use serde::{Deserialize, Serialize};
+
+const FORM_COOKIE: &str = "dateline_sign_in";
+/// A desk session lasts a long shift.
+pub(crate) const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
+
+#[derive(Deserialize)]
+pub(crate) struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SignInForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Serialize)]
+struct SignInPage<'a> {
+    site_name: String,
+    csrf: &'a str,
+    next: &'a str,
+    email: &'a str,
+    error: Option<&'a str>,
+}
+
+/// Only a desk address may be the place to go after signing in.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with("/desk/") && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        _ => "/desk/".to_owned(),
+    }
+}
+
+async fn page(
+    state: &AppState,
+    status: StatusCode,
+    csrf: &str,
+    next: &str,
+    email: &str,
+    error: Option<&str>,
+    secure: bool,
+) -> Result<Response, WebError> {
+    let site_name = state.store().settings().await?.site_name;
+    let html = state.theme().render("desk/sign_in.html", SignInPage { site_name, csrf, next, email, error })?;
+    let cookie = set_cookie(FORM_COOKIE, csrf, 3600, secure);
+    Ok((status, [(header::SET_COOKIE, cookie)], Html(html)).into_response())
+}
+
+pub(crate) async fn form(
+    State(state): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, WebError> {
+    let secure = state.settings().secure_cookies || is_https(state.settings(), peer, &headers);
+    let csrf = random_token().map_err(|e| WebError::Internal(e.to_string()))?;
+    page(&state, StatusCode::OK, &csrf, &safe_next(query.next.as_deref()), "", None, secure).await
+}
+
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, WebError> {
+    let secure = state.settings().secure_cookies || is_https(state.settings(), peer, &headers);
+    let expected = cookie(&headers, FORM_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(&form.csrf, &expected) {
+        return Err(WebError::Forbidden);
+    }
+    let next = safe_next(Some(&form.next));
+    let address = client_address(state.settings(), peer, &headers);
+    let email = normalize_email(&form.email).unwrap_or_else(|_| form.email.trim().to_lowercase());
+    let clock = std::time::Instant::now();
+    if let Some(wait) = state.sign_in_throttle().must_wait(&email, address, clock) {
+        let minutes = wait.as_secs().div_ceil(60);
+        let seconds = wait.as_secs().max(1);
+        let text = if seconds < 60 { format!("{seconds} seconds") } else { format!("{minutes} minutes") };
+        return Err(WebError::TooManyAttempts(format!("Too many failed sign-ins. Try again in {text}.")));
+    }
+
+    let found = match state.store().user_with_password_hash(&email).await {
+        Ok(found) => Some(found),
+        Err(StoreError::NotFound) => None,
+        Err(other) => return Err(other.into()),
+    };
+    // Hashing costs tens of milliseconds: do it off the async threads.
+    let password = form.password.clone();
+    let stored = found.as_ref().and_then(|(_, hash)| hash.clone()).unwrap_or_else(|| decoy_hash().to_owned());
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let user = match (found, matches) {
+        (Some((user, Some(_))), true) => user,
+        _ => {
+            state.sign_in_throttle().failed(&email, address, clock);
+            tracing::info!("failed desk sign-in");
+            let message = "The e-mail address or the password is wrong.";
+            return page(&state, StatusCode::UNAUTHORIZED, &form.csrf, &next, &form.email, Some(message), secure).await;
+        }
+    };
+    state.sign_in_throttle().succeeded(&email);
+    let token = random_token().map_err(|e| WebError::Internal(e.to_string()))?;
+    let csrf = random_token().map_err(|e| WebError::Internal(e.to_string()))?;
+    let now = state.now();
+    state.store().insert_session(&token_digest(&token), user.id, &csrf, now, now + SESSION_LIFETIME).await?;
+    tracing::info!(user.id = %user.id, "desk sign-in");
+    let session_cookie = set_cookie(SESSION_COOKIE, &token, SESSION_LIFETIME.as_secs(), secure);
+    let clear_form_cookie = set_cookie(FORM_COOKIE, "", 0, secure);
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, next)],
+        AppendHeaders([(header::SET_COOKIE, session_cookie), (header::SET_COOKIE, clear_form_cookie)]),
+    )
+        .into_response())
+}
+
+pub(crate) async fn sign_out(
+    State(state): State<AppState>,
+    desk: Desk,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    desk.check_csrf(&form.csrf)?;
+    state.store().delete_session(&desk.token_digest).await?;
+    let cleared = set_cookie(SESSION_COOKIE, "", 0, state.settings().secure_cookies);
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/sign-in".to_owned()), (header::SET_COOKIE, cleared)])
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_desk_addresses_are_followed_after_signing_in() {
+        assert_eq!(safe_next(Some("/desk/stories/4")), "/desk/stories/4");
+        for bad in ["https://evil.example/", "//evil.example/desk/", "/article/1/x", "/desk\\..", ""] {
+            assert_eq!(safe_next(Some(bad)), "/desk/", "{bad}");
+        }
+    }
+}
