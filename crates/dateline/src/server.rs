@@ -48,13 +48,9 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
         format!("cannot listen on {}; is another program using it? Choose another with --listen", config.listen)
     })?;
     let address = listener.local_addr()?;
-    {
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "listening on http://{address}")?;
-        for line in banner {
-            writeln!(out, "{line}")?;
-        }
-        out.flush()?;
+    // Announcing is best effort: a caller that stopped reading our output must not stop the paper.
+    if let Err(error) = announce(address, banner) {
+        tracing::warn!(%error, "could not print the start-up lines");
     }
     tracing::info!(%address, backend = ?store.backend(), "serving");
     let flusher = tokio::spawn(flush_views_regularly(state.clone()));
@@ -67,6 +63,15 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     }
     store.close().await;
     Ok(())
+}
+
+fn announce(address: std::net::SocketAddr, banner: &[String]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "listening on http://{address}")?;
+    for line in banner {
+        writeln!(out, "{line}")?;
+    }
+    out.flush()
 }
 
 /// How often the counted views go to the database; "Most Popular" lags by at most this.

@@ -31,8 +31,11 @@ impl Running {
         let mut child =
             dateline().args(args).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("start dateline");
         let stdout = child.stdout.take().expect("stdout");
+        let mut reader = BufReader::new(stdout);
         let mut first_line = String::new();
-        BufReader::new(stdout).read_line(&mut first_line).expect("first line");
+        reader.read_line(&mut first_line).expect("first line");
+        // Keep reading what the server says after its first line, as a terminal would.
+        std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
         let base_url = first_line
             .trim()
             .strip_prefix("listening on ")
