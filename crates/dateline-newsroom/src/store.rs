@@ -82,6 +82,8 @@ pub trait MediaStore {
     fn insert_media(&self, new: &NewMedia, now: Timestamp) -> impl Future<Output = StoreResult<Media>> + Send;
     fn media_by_id(&self, id: MediaId) -> impl Future<Output = StoreResult<Media>> + Send;
     fn media_by_storage_key(&self, key: &str) -> impl Future<Output = StoreResult<Media>> + Send;
+    /// Uploaded media, newest first: what the photo picker offers.
+    fn media_list(&self, window: Window) -> impl Future<Output = StoreResult<Vec<Media>>> + Send;
 }
 
 pub trait ArticleStore {

@@ -23,6 +23,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("desk/base.html", include_str!("../../../themes/default/templates/desk/base.html")),
     ("desk/sign_in.html", include_str!("../../../themes/default/templates/desk/sign_in.html")),
     ("desk/home.html", include_str!("../../../themes/default/templates/desk/home.html")),
+    ("desk/editor.html", include_str!("../../../themes/default/templates/desk/editor.html")),
+    ("desk/history.html", include_str!("../../../themes/default/templates/desk/history.html")),
 ];
 
 const DEFAULT_ASSETS: &[(&str, &[u8])] = &[

@@ -2,7 +2,7 @@
 
 use crate::db::{params, DbTime};
 use crate::SqlStore;
-use dateline_newsroom::{Media, MediaId, MediaStore, NewMedia, StoreError};
+use dateline_newsroom::{Media, MediaId, MediaStore, NewMedia, StoreError, Window};
 use jiff::Timestamp;
 
 #[derive(sqlx::FromRow)]
@@ -73,6 +73,17 @@ impl MediaStore for SqlStore {
         let row: MediaRow =
             self.db.fetch_one(&format!("SELECT {COLUMNS} FROM media WHERE id = $1"), params![id.0]).await?;
         row.into_media()
+    }
+
+    async fn media_list(&self, window: Window) -> Result<Vec<Media>, StoreError> {
+        let rows: Vec<MediaRow> = self
+            .db
+            .fetch_all(
+                &format!("SELECT {COLUMNS} FROM media ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2"),
+                params![i64::from(window.limit), i64::from(window.offset)],
+            )
+            .await?;
+        rows.into_iter().map(MediaRow::into_media).collect()
     }
 
     async fn media_by_storage_key(&self, key: &str) -> Result<Media, StoreError> {

@@ -6,10 +6,12 @@
 mod app;
 pub mod checkers;
 mod database;
+mod desk;
 pub mod paper;
 
 pub use app::{attributes, texts, TestApp};
 pub use database::{TestBackend, TestDatabase};
+pub use desk::DeskSession;
 
 /// Writes one test per backend: `mod name { fn sqlite(); fn postgres(); }`, so a failure names
 /// the database it happened on and a skipped PostgreSQL run is visible as such.

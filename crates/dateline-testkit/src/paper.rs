@@ -119,8 +119,12 @@ impl StoryBuilder {
         self
     }
 
+    /// A story that never went out has no publication time.
     pub fn status(mut self, status: ArticleStatus) -> Self {
         self.new.status = status;
+        if matches!(status, ArticleStatus::Draft | ArticleStatus::InReview | ArticleStatus::Scheduled) {
+            self.new.first_published_at = None;
+        }
         self
     }
 
@@ -167,4 +171,23 @@ impl StoryBuilder {
     pub async fn store(self, store: &impl Store) -> ArticleId {
         store.insert_article(&self.new).await.expect("store the story")
     }
+}
+
+/// A desk user with this role and a known password.
+pub async fn desk_user(
+    store: &impl Store,
+    role: dateline_newsroom::Role,
+    name: &str,
+) -> (dateline_newsroom::User, String) {
+    let password = format!("{name}-password-2026").to_lowercase().replace(' ', "-");
+    let email = format!("{}@dateline.test", name.to_lowercase().replace(' ', "."));
+    let hash = dateline_newsroom::accounts::hash_password(&password).expect("hash");
+    let user = store
+        .insert_user(
+            &dateline_newsroom::NewUser { email, name: name.into(), role, password_hash: hash },
+            Timestamp::now(),
+        )
+        .await
+        .expect("desk user");
+    (user, password)
 }

@@ -23,6 +23,9 @@ pub enum WebError {
     /// Signed in, but the role does not allow it, or the form's CSRF token is wrong.
     #[error("forbidden")]
     Forbidden,
+    /// Someone changed the thing in the meantime; the text says what to do.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// Too many failed sign-ins; the text says how long to wait.
     #[error("too many attempts: {0}")]
     TooManyAttempts(String),
@@ -73,6 +76,7 @@ impl IntoResponse for WebError {
                 "Your role does not allow this, or the form has expired. Go back, reload the page and try again."
                     .to_owned(),
             ),
+            WebError::Conflict(what) => (StatusCode::CONFLICT, "Changed in the meantime", what.clone()),
             WebError::TooManyAttempts(wait) => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts", wait.clone()),
             WebError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -54,10 +54,12 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     }
     tracing::info!(%address, backend = ?store.backend(), "serving");
     let flusher = tokio::spawn(flush_views_regularly(state.clone()));
+    let scheduler = tokio::spawn(publish_scheduled_stories(store.clone()));
     axum::serve(listener, app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     flusher.abort();
+    scheduler.abort();
     if let Err(error) = state.flush_views().await {
         tracing::warn!(%error, "could not save the last counted views");
     }
@@ -84,6 +86,37 @@ async fn flush_views_regularly(state: AppState) {
         ticker.tick().await;
         if let Err(error) = state.flush_views().await {
             tracing::warn!(%error, "could not save counted views; they are kept for the next try");
+        }
+    }
+}
+
+/// How often the scheduler looks for stories whose time has come.
+const SCHEDULER_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Publishes scheduled stories at their time, whether or not anyone visits, and clears
+/// expired desk sessions. A story missed while the server was down is published at the
+/// next start; the version check keeps it from being published twice.
+async fn publish_scheduled_stories(store: SqlStore) {
+    use dateline_newsroom::SessionStore;
+    let mut ticker = tokio::time::interval(SCHEDULER_INTERVAL);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut ticks: u64 = 0;
+    loop {
+        ticker.tick().await;
+        let now = jiff::Timestamp::now();
+        match dateline_newsroom::editing::publish_due(&store, now).await {
+            Ok(published) => {
+                for id in published {
+                    tracing::info!(article.id = %id, "published a scheduled story");
+                }
+            }
+            Err(error) => tracing::warn!(%error, "the scheduler could not run"),
+        }
+        ticks += 1;
+        if ticks % 720 == 1 {
+            if let Err(error) = store.delete_expired_sessions(now).await {
+                tracing::warn!(%error, "could not clear expired sessions");
+            }
         }
     }
 }

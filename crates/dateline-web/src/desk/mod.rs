@@ -3,9 +3,11 @@
 //! Handlers check the role (`Desk::require`) and the CSRF token (`Desk::check_csrf`) before
 //! anything else, then hand the change to the newsroom's use cases.
 
-mod home;
+mod form;
+mod frame;
 mod session;
 mod sign_in;
+mod stories;
 pub(crate) mod throttle;
 
 use crate::state::AppState;
@@ -14,7 +16,13 @@ use axum::Router;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/desk/", get(home::show))
+        .route("/desk/", get(stories::list))
+        .route("/desk/stories", post(stories::create))
+        .route("/desk/stories/new", get(stories::new_story))
+        .route("/desk/stories/{id}", get(stories::edit).post(stories::act))
+        .route("/desk/stories/{id}/remove", post(stories::remove))
+        .route("/desk/stories/{id}/preview", get(stories::preview))
+        .route("/desk/stories/{id}/history", get(stories::history))
         .route("/desk", get(|| async { axum::response::Redirect::permanent("/desk/") }))
         .route("/desk/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/desk/sign-out", post(sign_in::sign_out))

@@ -5,8 +5,8 @@ use super::{chrome, moved_permanently};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use dateline_newsroom::{ArticleId, ArticleStatus, ArticleStore};
+use axum::response::{Html, IntoResponse, Response};
+use dateline_newsroom::{Article, ArticleId, ArticleStatus, ArticleStore};
 use dateline_render::views::{article_url, ArticleView};
 use serde::Serialize;
 
@@ -23,7 +23,7 @@ fn parse_id(text: &str) -> Result<ArticleId, WebError> {
 
 /// Loads a story a reader may see, or says why not: removed stories are gone (410), every
 /// other unpublished state is simply not there (404), whatever id is guessed.
-async fn public_article(state: &AppState, id: ArticleId) -> Result<dateline_newsroom::Article, WebError> {
+async fn public_article(state: &AppState, id: ArticleId) -> Result<Article, WebError> {
     let article = state.store().article_by_id(id).await?;
     if article.status == ArticleStatus::Removed {
         return Err(WebError::Gone);
@@ -50,19 +50,35 @@ pub(crate) async fn show(
     if article.content.slug.as_str() != slug {
         return Ok(moved_permanently(&article_url(article.id, &article.content.slug)));
     }
-    let now = state.now();
-    let chrome = chrome::load(&state, now).await?;
+    Ok(render(&state, &article, Audience::Reader).await?.into_response())
+}
+
+/// Who the article page is drawn for: readers count as views, the desk's preview does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Audience {
+    Reader,
+    Preview,
+}
+
+/// The article page exactly as readers get it; the desk's preview uses it too, so what an
+/// editor previews is what readers will see.
+pub(crate) async fn render(state: &AppState, article: &Article, audience: Audience) -> Result<Html<String>, WebError> {
+    let chrome = chrome::load(state, state.now()).await?;
     let lead_media: Vec<_> = article.content.lead_media_id.into_iter().collect();
-    let lookup = chrome::lookup_for(&state, chrome.tree.clone(), &[], &article.content.bylines, &lead_media).await?;
-    let view = ArticleView::new(&article, &lookup, &chrome.clock);
+    let lookup = chrome::lookup_for(state, chrome.tree.clone(), &[], &article.content.bylines, &lead_media).await?;
+    let view = ArticleView::new(article, &lookup, &chrome.clock);
     let description = article
         .content
         .seo_description
         .clone()
         .or_else(|| article.content.deck.clone())
         .unwrap_or_else(|| first_words(&article.content.body, 30));
-    let page = ArticlePage { beacon_url: format!("/_v/{}", article.id), article: view, description };
-    Ok(chrome.render(&state, "article.html", page).await?.into_response())
+    let beacon_url = match audience {
+        Audience::Reader => format!("/_v/{}", article.id),
+        Audience::Preview => String::new(),
+    };
+    let page = ArticlePage { beacon_url, article: view, description };
+    chrome.render(state, "article.html", page).await
 }
 
 /// The opening words of the body, without Markdown marks, for a meta description.

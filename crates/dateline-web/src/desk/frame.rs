@@ -1,9 +1,9 @@
-//! The desk's front page: who is signed in and what they may do.
+//! The frame every desk page is drawn in: the paper's name, who is signed in, their role and
+//! the CSRF token the page's forms carry.
 
 use super::session::Desk;
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::extract::State;
 use axum::response::Html;
 use dateline_newsroom::accounts::Action;
 use dateline_newsroom::SettingsStore;
@@ -41,12 +41,4 @@ impl Desk {
         };
         Ok(Html(state.theme().render(template, frame)?))
     }
-}
-
-#[derive(Serialize)]
-struct Home {}
-
-pub(crate) async fn show(State(state): State<AppState>, desk: Desk) -> Result<Html<String>, WebError> {
-    desk.require(Action::UseDesk)?;
-    desk.render(&state, "desk/home.html", Home {}).await
 }

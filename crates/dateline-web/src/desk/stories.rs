@@ -1,0 +1,552 @@
+//! The desk's story screens: the list, the editor (one screen for everything an editor
+//! edits), the actions on a story, the private preview and the history. Every change goes
+//! through `dateline_newsroom::editing`, which checks the role and the version.
+
+use super::form::{local_input, local_time, FormData};
+use super::session::Desk;
+use crate::error::WebError;
+use crate::site::article::{render as render_article, Audience};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use dateline_newsroom::accounts::Action;
+use dateline_newsroom::editing::{self, EditError, FieldError, SaveKind, StoryDraft};
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::{
+    Article, ArticleId, ArticleStatus, AuthorId, Label, MediaId, SectionId, SectionTree, TopicId, Window,
+};
+use dateline_render::PaperClock;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+/// How many byline fields the editor offers.
+const BYLINE_FIELDS: usize = 4;
+
+#[derive(Serialize)]
+struct Choice {
+    id: i64,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct ErrorView {
+    field: &'static str,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct ConflictView {
+    headline: String,
+    body: String,
+    saved_by: String,
+}
+
+#[derive(Serialize, Default)]
+struct Permissions {
+    submit: bool,
+    publish: bool,
+    schedule: bool,
+    unpublish: bool,
+    remove: bool,
+}
+
+#[derive(Serialize)]
+struct EditorPage {
+    story_id: Option<i64>,
+    version: i64,
+    status: &'static str,
+    headline: String,
+    deck: String,
+    slug: String,
+    section_id: Option<i64>,
+    bylines: Vec<Option<i64>>,
+    label: String,
+    topics: Vec<i64>,
+    lead_media_id: Option<i64>,
+    body: String,
+    seo_title: String,
+    seo_description: String,
+    embargo_until: String,
+    publish_at: String,
+    public_url: Option<String>,
+    sections: Vec<Choice>,
+    authors: Vec<Choice>,
+    all_topics: Vec<Choice>,
+    labels: Vec<&'static str>,
+    media: Vec<Choice>,
+    errors: Vec<ErrorView>,
+    notice: Option<String>,
+    conflict: Option<ConflictView>,
+    may: Permissions,
+    time_zone: String,
+}
+
+#[derive(Serialize)]
+struct ListRow {
+    id: i64,
+    headline: String,
+    status: &'static str,
+    section: String,
+    modified: String,
+    scheduled: Option<String>,
+    editable: bool,
+}
+
+#[derive(Serialize)]
+struct ListPage {
+    stories: Vec<ListRow>,
+    status: String,
+    statuses: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Serialize)]
+struct HistoryRow {
+    number: i64,
+    kind: &'static str,
+    made_by: String,
+    made_at: String,
+    headline: String,
+    note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct HistoryPage {
+    story_id: i64,
+    headline: String,
+    revisions: Vec<HistoryRow>,
+}
+
+fn status_title(status: ArticleStatus) -> &'static str {
+    match status {
+        ArticleStatus::Draft => "Draft",
+        ArticleStatus::InReview => "In review",
+        ArticleStatus::Scheduled => "Scheduled",
+        ArticleStatus::Published => "Published",
+        ArticleStatus::Unpublished => "Unpublished",
+        ArticleStatus::Removed => "Removed",
+    }
+}
+
+async fn paper_clock(state: &AppState) -> Result<PaperClock, WebError> {
+    let settings = state.store().settings().await?;
+    Ok(PaperClock {
+        zone: settings.zone().map_err(|e| WebError::Internal(e.to_string()))?,
+        date_line_format: settings.date_line_format,
+        timestamp_format: settings.timestamp_format,
+    })
+}
+
+fn section_choices(tree: &SectionTree) -> Vec<Choice> {
+    let mut choices = Vec::new();
+    for top in tree.top_level() {
+        choices.push(Choice { id: top.id.0, name: top.name.clone() });
+        for child in tree.children(top.id) {
+            choices.push(Choice { id: child.id.0, name: format!("{} › {}", top.name, child.name) });
+        }
+    }
+    choices
+}
+
+/// What the editor shows for a story (or a new one), before errors and notices.
+async fn editor_page(
+    state: &AppState,
+    desk: &Desk,
+    article: Option<&Article>,
+    draft: &StoryDraft,
+    zone: &TimeZone,
+) -> Result<EditorPage, WebError> {
+    let store = state.store();
+    let tree = SectionTree::new(store.sections().await?);
+    let role = desk.session.user.role;
+    let status = article.map(|a| a.status).unwrap_or(ArticleStatus::Draft);
+    let mut bylines: Vec<Option<i64>> = draft.bylines.iter().map(|a| Some(a.0)).collect();
+    bylines.resize(BYLINE_FIELDS.max(bylines.len()), None);
+    let open = article.is_some() && !matches!(status, ArticleStatus::Removed);
+    Ok(EditorPage {
+        story_id: article.map(|a| a.id.0),
+        version: article.map(|a| a.version).unwrap_or(0),
+        status: status_title(status),
+        headline: draft.headline.clone(),
+        deck: draft.deck.clone(),
+        slug: draft.slug.clone(),
+        section_id: draft.section_id.map(|s| s.0),
+        bylines,
+        label: draft.label.map(|l| l.as_str()).unwrap_or("").to_owned(),
+        topics: draft.topics.iter().map(|t| t.0).collect(),
+        lead_media_id: draft.lead_media_id.map(|m| m.0),
+        body: draft.body.clone(),
+        seo_title: draft.seo_title.clone(),
+        seo_description: draft.seo_description.clone(),
+        embargo_until: local_input(draft.embargo_until, zone),
+        publish_at: local_input(article.and_then(|a| a.publish_at), zone),
+        public_url: article
+            .filter(|a| a.status == ArticleStatus::Published)
+            .map(|a| dateline_render::views::article_url(a.id, &a.content.slug)),
+        sections: section_choices(&tree),
+        authors: store.authors().await?.into_iter().map(|a| Choice { id: a.id.0, name: a.name }).collect(),
+        all_topics: store.topics().await?.into_iter().map(|t| Choice { id: t.id.0, name: t.name }).collect(),
+        labels: Label::ALL.iter().map(|l| l.as_str()).collect(),
+        media: store
+            .media_list(Window { limit: 100, offset: 0 })
+            .await?
+            .into_iter()
+            .map(|m| Choice { id: m.id.0, name: if m.caption.is_empty() { m.storage_key } else { m.caption } })
+            .collect(),
+        errors: Vec::new(),
+        notice: None,
+        conflict: None,
+        may: Permissions {
+            submit: open && status == ArticleStatus::Draft && role.may(Action::SubmitForReview),
+            publish: open && status != ArticleStatus::Published && role.may(Action::Publish),
+            schedule: open && status != ArticleStatus::Published && role.may(Action::Schedule),
+            unpublish: matches!(status, ArticleStatus::Published | ArticleStatus::Scheduled)
+                && role.may(Action::Unpublish),
+            remove: open && role.may(Action::Remove),
+        },
+        time_zone: zone.iana_name().unwrap_or("UTC").to_owned(),
+    })
+}
+
+fn draft_of(article: &Article) -> StoryDraft {
+    let c = &article.content;
+    StoryDraft {
+        headline: c.headline.clone(),
+        deck: c.deck.clone().unwrap_or_default(),
+        slug: c.slug.to_string(),
+        section_id: Some(c.section_id),
+        bylines: c.bylines.clone(),
+        label: c.label,
+        topics: c.topics.clone(),
+        lead_media_id: c.lead_media_id,
+        body: c.body.clone(),
+        seo_title: c.seo_title.clone().unwrap_or_default(),
+        seo_description: c.seo_description.clone().unwrap_or_default(),
+        embargo_until: article.embargo_until,
+    }
+}
+
+/// The editor form as a draft; fields that cannot be read become field errors.
+fn draft_from(form: &FormData, zone: &TimeZone) -> Result<(StoryDraft, Vec<FieldError>), WebError> {
+    let mut errors = Vec::new();
+    let label = match form.get("label").trim() {
+        "" => None,
+        text => match Label::parse(text) {
+            Some(label) => Some(label),
+            None => {
+                errors.push(FieldError { field: "label", message: format!("{text:?} is not a label.") });
+                None
+            }
+        },
+    };
+    let embargo_until = local_time(form.get("embargo_until"), zone).unwrap_or_else(|message| {
+        errors.push(FieldError { field: "embargo_until", message });
+        None
+    });
+    let draft = StoryDraft {
+        headline: form.get("headline").to_owned(),
+        deck: form.get("deck").to_owned(),
+        slug: form.get("slug").to_owned(),
+        section_id: form.id("section")?.map(SectionId),
+        bylines: form.ids("byline")?.into_iter().map(AuthorId).collect(),
+        label,
+        topics: form.ids("topic")?.into_iter().map(TopicId).collect(),
+        lead_media_id: form.id("lead_media")?.map(MediaId),
+        body: form.get("body").to_owned(),
+        seo_title: form.get("seo_title").to_owned(),
+        seo_description: form.get("seo_description").to_owned(),
+        embargo_until,
+    };
+    Ok((draft, errors))
+}
+
+fn errors_view(errors: Vec<FieldError>) -> Vec<ErrorView> {
+    errors.into_iter().map(|e| ErrorView { field: e.field, message: e.message }).collect()
+}
+
+fn parse_story_id(text: &str) -> Result<ArticleId, WebError> {
+    text.parse::<i64>().ok().filter(|id| *id > 0).map(ArticleId).ok_or(WebError::NotFound)
+}
+
+fn see_other(location: String) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}
+
+async fn show_editor(
+    state: &AppState,
+    desk: &Desk,
+    status: StatusCode,
+    page: EditorPage,
+) -> Result<Response, WebError> {
+    Ok((status, desk.render(state, "desk/editor.html", page).await?).into_response())
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    desk: Desk,
+    RawQuery(query): RawQuery,
+) -> Result<Html<String>, WebError> {
+    desk.require(Action::UseDesk)?;
+    let wanted = query.as_deref().and_then(|q| q.split('&').find_map(|p| p.strip_prefix("status="))).unwrap_or("");
+    let status = match wanted {
+        "" => None,
+        text => Some(
+            ArticleStatus::parse(text)
+                .ok_or_else(|| WebError::BadRequest(format!("{text:?} is not a story status.")))?,
+        ),
+    };
+    let store = state.store();
+    let clock = paper_clock(&state).await?;
+    let tree = SectionTree::new(store.sections().await?);
+    let user = &desk.session.user;
+    let stories = store.desk_stories(status, Window { limit: 200, offset: 0 }).await?;
+    let rows = stories
+        .into_iter()
+        .map(|s| ListRow {
+            id: s.id.0,
+            editable: user.role.may(Action::EditAnyStory)
+                || (s.created_by == Some(user.id)
+                    && matches!(s.status, ArticleStatus::Draft | ArticleStatus::InReview)),
+            headline: s.headline,
+            status: status_title(s.status),
+            section: tree.get(s.section_id).map(|x| x.name.clone()).unwrap_or_default(),
+            modified: clock.time(s.modified_at).text,
+            scheduled: s.publish_at.map(|t| clock.time(t).text),
+        })
+        .collect();
+    let statuses = ArticleStatus::ALL.iter().map(|s| (s.as_str(), status_title(*s))).collect();
+    desk.render(&state, "desk/home.html", ListPage { stories: rows, status: wanted.to_owned(), statuses }).await
+}
+
+pub(crate) async fn new_story(State(state): State<AppState>, desk: Desk) -> Result<Response, WebError> {
+    desk.require(Action::WriteDraft)?;
+    let zone = paper_clock(&state).await?.zone;
+    let page = editor_page(&state, &desk, None, &StoryDraft::default(), &zone).await?;
+    show_editor(&state, &desk, StatusCode::OK, page).await
+}
+
+pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Bytes) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::WriteDraft)?;
+    let zone = paper_clock(&state).await?.zone;
+    let (draft, mut errors) = draft_from(&form, &zone)?;
+    if errors.is_empty() {
+        match editing::create_story(state.store(), &desk.session.user, &draft, state.now()).await {
+            Ok(id) => return Ok(see_other(format!("/desk/stories/{id}?saved=1"))),
+            Err(EditError::Invalid(found)) => errors = found,
+            Err(other) => return Err(edit_failure(other)),
+        }
+    }
+    let mut page = editor_page(&state, &desk, None, &draft, &zone).await?;
+    page.errors = errors_view(errors);
+    show_editor(&state, &desk, StatusCode::UNPROCESSABLE_ENTITY, page).await
+}
+
+/// The errors that are not about the form's content.
+fn edit_failure(error: EditError) -> WebError {
+    match error {
+        EditError::NotAllowed => WebError::Forbidden,
+        EditError::Conflict => {
+            WebError::Conflict("Someone changed this story after you opened it. Open it again and retry.".into())
+        }
+        EditError::Store(e) => e.into(),
+        other => WebError::BadRequest(other.to_string()),
+    }
+}
+
+async fn load(state: &AppState, desk: &Desk, id: &str) -> Result<Article, WebError> {
+    let article = state.store().article_by_id(parse_story_id(id)?).await?;
+    let user = &desk.session.user;
+    let may_see =
+        editing::may_edit(user, &article) || user.role.may(Action::EditAnyStory) || article.created_by == Some(user.id);
+    if !may_see {
+        return Err(WebError::Forbidden);
+    }
+    Ok(article)
+}
+
+pub(crate) async fn edit(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, WebError> {
+    desk.require(Action::UseDesk)?;
+    let article = load(&state, &desk, &id).await?;
+    let zone = paper_clock(&state).await?.zone;
+    let mut page = editor_page(&state, &desk, Some(&article), &draft_of(&article), &zone).await?;
+    if query.as_deref().is_some_and(|q| q.contains("saved=1")) {
+        page.notice = Some("Saved.".into());
+    }
+    show_editor(&state, &desk, StatusCode::OK, page).await
+}
+
+/// `POST /desk/stories/{id}`: save the text, then take the action the button asked for.
+pub(crate) async fn act(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::UseDesk)?;
+    let article = load(&state, &desk, &id).await?;
+    let zone = paper_clock(&state).await?.zone;
+    let version = form.id("version")?.unwrap_or(0);
+    let action = form.get("action");
+    let user = &desk.session.user;
+    // Refuse what the role may not do before saving anything, so a refusal changes nothing.
+    let needed = match action {
+        "publish" | "update_public" => Some(Action::Publish),
+        "schedule" => Some(Action::Schedule),
+        "submit" => Some(Action::SubmitForReview),
+        "unpublish" => Some(Action::Unpublish),
+        _ => None,
+    };
+    if let Some(needed) = needed {
+        desk.require(needed)?;
+    }
+    if action != "unpublish" && !editing::may_edit(user, &article) && !user.role.may(Action::Publish) {
+        return Err(WebError::Forbidden);
+    }
+    let (draft, mut errors) = draft_from(&form, &zone)?;
+    let now = state.now();
+    let store = state.store();
+
+    let outcome: Result<Article, EditError> = if !errors.is_empty() {
+        Err(EditError::Invalid(std::mem::take(&mut errors)))
+    } else {
+        match action {
+            "unpublish" => editing::unpublish(store, user, article.id, version, now).await,
+            "save" | "update_public" | "submit" | "publish" | "schedule" => {
+                let kind = if action == "update_public" { SaveKind::PublicUpdate } else { SaveKind::Quiet };
+                // Whoever may only publish (not edit) acts on the story as it is.
+                let saved = if editing::may_edit(user, &article) {
+                    editing::save_story(store, user, article.id, version, &draft, kind, now).await
+                } else if version == article.version {
+                    Ok(article.clone())
+                } else {
+                    Err(EditError::Conflict)
+                };
+                match (action, saved) {
+                    ("submit", Ok(saved)) => {
+                        editing::submit_for_review(store, user, saved.id, saved.version, now).await
+                    }
+                    ("publish", Ok(saved)) => editing::publish(store, user, saved.id, saved.version, now).await,
+                    ("schedule", Ok(saved)) => match local_time(form.get("publish_at"), &zone) {
+                        Ok(Some(at)) => editing::schedule(store, user, saved.id, saved.version, at, now).await,
+                        Ok(None) => Err(EditError::Invalid(vec![FieldError {
+                            field: "publish_at",
+                            message: "Give the time to publish at.".into(),
+                        }])),
+                        Err(message) => Err(EditError::Invalid(vec![FieldError { field: "publish_at", message }])),
+                    },
+                    (_, saved) => saved,
+                }
+            }
+            other => return Err(WebError::BadRequest(format!("{other:?} is not an action on a story."))),
+        }
+    };
+
+    match outcome {
+        Ok(saved) => Ok(see_other(format!("/desk/stories/{}?saved=1", saved.id))),
+        Err(EditError::Conflict) => {
+            // Keep both texts: the editor's, in the form, and the one saved meanwhile, beside it.
+            let current = store.article_by_id(article.id).await?;
+            let saved_by = store.revisions(current.id).await?.pop().map(|r| r.made_by.name).unwrap_or_default();
+            let mut page = editor_page(&state, &desk, Some(&current), &draft, &zone).await?;
+            page.conflict = Some(ConflictView {
+                headline: current.content.headline.clone(),
+                body: current.content.body.clone(),
+                saved_by,
+            });
+            show_editor(&state, &desk, StatusCode::CONFLICT, page).await
+        }
+        Err(EditError::NotAllowed) => Err(WebError::Forbidden),
+        Err(EditError::Store(error)) => Err(error.into()),
+        Err(problem) => {
+            let current = store.article_by_id(article.id).await?;
+            let mut page = editor_page(&state, &desk, Some(&current), &draft, &zone).await?;
+            match problem {
+                EditError::Invalid(found) => page.errors = errors_view(found),
+                other => {
+                    page.errors =
+                        vec![ErrorView { field: "story", message: format!("{}.", capitalize(&other.to_string())) }]
+                }
+            }
+            show_editor(&state, &desk, StatusCode::UNPROCESSABLE_ENTITY, page).await
+        }
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// `POST /desk/stories/{id}/remove`: legal removal, with a reason.
+pub(crate) async fn remove(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::Remove)?;
+    let article = load(&state, &desk, &id).await?;
+    let version = form.id("version")?.unwrap_or(0);
+    match editing::remove(state.store(), &desk.session.user, article.id, version, form.get("reason"), state.now()).await
+    {
+        Ok(removed) => Ok(see_other(format!("/desk/stories/{}?saved=1", removed.id))),
+        Err(EditError::ReasonRequired) => {
+            let zone = paper_clock(&state).await?.zone;
+            let mut page = editor_page(&state, &desk, Some(&article), &draft_of(&article), &zone).await?;
+            page.errors = vec![ErrorView { field: "reason", message: "Say why the story is removed.".into() }];
+            show_editor(&state, &desk, StatusCode::UNPROCESSABLE_ENTITY, page).await
+        }
+        Err(other) => Err(edit_failure(other)),
+    }
+}
+
+/// The story as readers will see it, at a private desk address, whatever its status.
+pub(crate) async fn preview(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    desk.require(Action::UseDesk)?;
+    let article = load(&state, &desk, &id).await?;
+    render_article(&state, &article, Audience::Preview).await
+}
+
+pub(crate) async fn history(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    desk.require(Action::UseDesk)?;
+    let article = load(&state, &desk, &id).await?;
+    let clock = paper_clock(&state).await?;
+    let revisions = state.store().revisions(article.id).await?;
+    let page = HistoryPage {
+        story_id: article.id.0,
+        headline: article.content.headline.clone(),
+        revisions: revisions
+            .into_iter()
+            .rev()
+            .map(|r| HistoryRow {
+                number: r.number,
+                kind: r.kind.as_str(),
+                made_by: r.made_by.name,
+                made_at: clock.time(r.made_at).text,
+                headline: r.content.headline,
+                note: r.note,
+            })
+            .collect(),
+    };
+    desk.render(&state, "desk/history.html", page).await
+}

@@ -1,0 +1,332 @@
+//! The newsroom desk through HTTP, as editors and reporters use it, on both databases.
+
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::{ArticleId, ArticleStatus, Role};
+use dateline_testkit::paper::{desk_user, SmallPaper, StoryBuilder};
+use dateline_testkit::{attributes, on_both_databases, texts, TestApp};
+use jiff::{SignedDuration, Timestamp};
+
+fn now() -> Timestamp {
+    "2026-11-28T03:00:00Z".parse().expect("instant")
+}
+
+fn story_id(location: &str) -> ArticleId {
+    let id = location.trim_start_matches("/desk/stories/").split('?').next().expect("id");
+    ArticleId(id.parse().expect("a story id in the address"))
+}
+
+on_both_databases! {
+    async fn an_editor_writes_a_story_publishes_it_and_readers_find_it_on_the_section_front(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Baek Min-ho").await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+
+        let section = paper.politics.id.to_string();
+        let reporter = paper.reporter.id.to_string();
+        let created = desk
+            .post("/desk/stories", &[("headline", "Assembly passes the budget"), ("section", &section), ("byline", &reporter), ("body", "Lawmakers voted late on Friday.\n\nThe vote was 180 to 95.")])
+            .await;
+        assert_eq!(created.status(), 303);
+        let id = story_id(created.headers()["location"].to_str().expect("location"));
+        assert_eq!(store.article_by_id(id).await.expect("stored").status, ArticleStatus::Draft);
+        assert_eq!(app.get(&format!("/article/{id}/assembly-passes-the-budget")).await.status(), 404, "a draft stays hidden");
+
+        let preview = desk.page(&format!("/desk/stories/{id}/preview")).await;
+        assert_eq!(texts(&preview, "h1"), ["Assembly passes the budget"], "the preview is the reader page");
+        assert!(attributes(&preview, "img.beacon", "src").is_empty(), "previews are not counted as reads");
+
+        let published = desk
+            .post(&format!("/desk/stories/{id}"), &[("action", "publish"), ("version", "1"), ("headline", "Assembly passes the budget"), ("section", &section), ("byline", &reporter), ("body", "Lawmakers voted late on Friday.\n\nThe vote was 180 to 95.")])
+            .await;
+        assert_eq!(published.status(), 303);
+        let article = store.article_by_id(id).await.expect("stored");
+        assert_eq!((article.status, article.first_published_at), (ArticleStatus::Published, Some(now())));
+
+        let front = app.page("/national/politics/").await;
+        assert_eq!(texts(&front, ".card__headline"), ["Assembly passes the budget"]);
+        let page = app.page(&format!("/article/{id}/assembly-passes-the-budget")).await;
+        assert_eq!(texts(&page, ".byline"), ["By Kim Min-ji"]);
+        let history: Vec<_> = store.revisions(id).await.expect("revisions").iter().map(|r| (r.kind.as_str(), r.made_by.name.clone())).collect();
+        assert_eq!(history.last(), Some(&("published", "Baek Min-ho".to_owned())));
+    }
+
+    async fn a_reporter_writes_and_submits_but_finds_no_way_to_publish(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (reporter, password) = desk_user(&store, Role::Reporter, "Do Hyun-jun").await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&reporter.email, &password).await;
+        let section = paper.politics.id.to_string();
+        let fields = |action: &'static str, version: &'static str| vec![("action", action), ("version", version), ("headline", "Local election count"), ("section", section.as_str()), ("body", "Counting continues.")];
+
+        let created = desk.post("/desk/stories", &fields("save", "0")[2..]).await;
+        let id = story_id(created.headers()["location"].to_str().expect("location"));
+        let editor = desk.page(&format!("/desk/stories/{id}")).await;
+        let buttons = attributes(&editor, "button[name=action]", "value");
+        assert!(buttons.contains(&"submit".to_owned()) && !buttons.contains(&"publish".to_owned()), "{buttons:?}");
+
+        let refused = desk.post(&format!("/desk/stories/{id}"), &fields("publish", "1")).await;
+        assert_eq!(refused.status(), 403);
+        assert_eq!(store.article_by_id(id).await.expect("story").status, ArticleStatus::Draft, "nothing was published");
+
+        let submitted = desk.post(&format!("/desk/stories/{id}"), &fields("submit", "1")).await;
+        assert_eq!(submitted.status(), 303);
+        assert_eq!(store.article_by_id(id).await.expect("story").status, ArticleStatus::InReview);
+        let in_review = desk.page("/desk/?status=in_review").await;
+        assert_eq!(texts(&in_review, ".story-list tbody td a"), ["Local election count"]);
+    }
+
+    async fn two_people_saving_one_story_see_a_conflict_and_lose_no_text(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (first, first_password) = desk_user(&store, Role::Editor, "First Editor").await;
+        let (second, second_password) = desk_user(&store, Role::Editor, "Second Editor").await;
+        let id = StoryBuilder::new("Original headline", paper.business.id, now()).status(ArticleStatus::Draft).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let (one, two) = (app.sign_in(&first.email, &first_password).await, app.sign_in(&second.email, &second_password).await);
+        let section = paper.business.id.to_string();
+
+        let saved = one.post(&format!("/desk/stories/{id}"), &[("action", "save"), ("version", "1"), ("headline", "First editor's headline"), ("section", &section), ("body", "First editor's text.")]).await;
+        assert_eq!(saved.status(), 303);
+        let clash = two.post(&format!("/desk/stories/{id}"), &[("action", "save"), ("version", "1"), ("headline", "Second editor's headline"), ("section", &section), ("body", "Second editor's text.")]).await;
+        assert_eq!(clash.status(), 409);
+        let page = scraper::Html::parse_document(&clash.text().await.expect("body"));
+        assert_eq!(texts(&page, "#body"), ["Second editor's text."], "the second editor's text stays in the form");
+        assert_eq!(texts(&page, "#saved-body"), ["First editor's text."], "the saved text is shown beside it");
+        assert_eq!(attributes(&page, "input[name=version]", "value")[0], "2");
+        assert_eq!(store.article_by_id(id).await.expect("story").content.headline, "First editor's headline");
+    }
+
+    async fn a_scheduled_story_goes_live_at_its_time_without_a_visit(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Sched Editor").await;
+        let id = StoryBuilder::new("Morning briefing", paper.national.id, now()).status(ArticleStatus::Draft).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+        let section = paper.national.id.to_string();
+        // 13:30 in Seoul is 04:30 UTC, ninety minutes after "now".
+        let scheduled = desk.post(&format!("/desk/stories/{id}"), &[("action", "schedule"), ("version", "1"), ("headline", "Morning briefing"), ("section", &section), ("body", "Text."), ("publish_at", "2026-11-28T13:30")]).await;
+        assert_eq!(scheduled.status(), 303);
+        let article = store.article_by_id(id).await.expect("story");
+        assert_eq!((article.status, article.publish_at.map(|t| t.to_string())), (ArticleStatus::Scheduled, Some("2026-11-28T04:30:00Z".into())));
+
+        assert!(dateline_newsroom::editing::publish_due(&store, now()).await.expect("early run").is_empty());
+        let at_time = now() + SignedDuration::from_mins(91);
+        assert_eq!(dateline_newsroom::editing::publish_due(&store, at_time).await.expect("due run"), [id]);
+        assert!(dateline_newsroom::editing::publish_due(&store, at_time).await.expect("again").is_empty(), "published exactly once");
+        let article = store.article_by_id(id).await.expect("story");
+        assert_eq!(article.first_published_at.map(|t| t.to_string()), Some("2026-11-28T04:30:00Z".into()));
+        let later = TestApp::start(store.clone(), at_time).await;
+        assert_eq!(texts(&later.page("/national/").await, ".card__headline"), ["Morning briefing"]);
+    }
+
+    async fn an_embargo_holds_even_against_an_editor(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Embargo Editor").await;
+        let id = StoryBuilder::new("Embargoed report", paper.national.id, now()).status(ArticleStatus::Draft).embargoed_until(now() + SignedDuration::from_hours(5)).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+        let section = paper.national.id.to_string();
+        let refused = desk.post(&format!("/desk/stories/{id}"), &[("action", "publish"), ("version", "1"), ("headline", "Embargoed report"), ("section", &section), ("body", "x"), ("embargo_until", "2026-11-28T17:00")]).await;
+        assert_eq!(refused.status(), 422);
+        let page = scraper::Html::parse_document(&refused.text().await.expect("body"));
+        assert!(texts(&page, ".form-error li").iter().any(|e| e.contains("embargo")), "{:?}", texts(&page, ".form-error"));
+        assert_ne!(store.article_by_id(id).await.expect("story").status, ArticleStatus::Published);
+    }
+
+    async fn a_removed_story_answers_410_and_leaves_every_list_but_the_desk_keeps_why(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Legal Editor").await;
+        let id = StoryBuilder::new("Disputed story", paper.politics.id, now()).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+        let no_reason = desk.post(&format!("/desk/stories/{id}/remove"), &[("version", "1"), ("reason", "  ")]).await;
+        assert_eq!(no_reason.status(), 422);
+        assert_eq!(store.article_by_id(id).await.expect("story").status, ArticleStatus::Published);
+        let removed = desk.post(&format!("/desk/stories/{id}/remove"), &[("version", "1"), ("reason", "Court order of 27 November")]).await;
+        assert_eq!(removed.status(), 303);
+        assert_eq!(app.get(&format!("/article/{id}/disputed-story")).await.status(), 410);
+        assert!(texts(&app.page("/").await, "main a").iter().all(|t| t != "Disputed story"));
+        let history = desk.page(&format!("/desk/stories/{id}/history")).await;
+        let top = texts(&history, "tbody tr td");
+        assert!(top[1].contains("removed") && top[1].contains("Court order of 27 November") && top[2] == "Legal Editor", "{top:?}");
+    }
+
+    async fn a_published_story_gets_a_quiet_fix_or_a_public_update(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Update Editor").await;
+        let id = StoryBuilder::new("Fire in Busan port", paper.national.id, now()).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+        let section = paper.national.id.to_string();
+        let fix = desk.post(&format!("/desk/stories/{id}"), &[("action", "save"), ("version", "1"), ("headline", "Fire in Busan port"), ("section", &section), ("body", "A typo fixed.")]).await;
+        assert_eq!(fix.status(), 303);
+        assert_eq!(texts(&app.page(&format!("/article/{id}/fire-in-busan-port")).await, ".story__time").len(), 1, "a minor fix leaves no public trace");
+        let update = desk.post(&format!("/desk/stories/{id}"), &[("action", "update_public"), ("version", "2"), ("headline", "Fire in Busan port"), ("section", &section), ("body", "Firefighters put out the blaze.")]).await;
+        assert_eq!(update.status(), 303);
+        let page = app.page(&format!("/article/{id}/fire-in-busan-port")).await;
+        assert_eq!(texts(&page, ".story__time")[1], "Updated Nov 28, 2026 - 12:00");
+        let kinds: Vec<_> = store.revisions(id).await.expect("revisions").iter().map(|r| r.kind.as_str()).collect();
+        assert_eq!(kinds, ["created", "minor_fix", "public_update"]);
+    }
+
+    async fn script_in_a_story_never_reaches_a_reader(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Safety Editor").await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+        let payloads = [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(2)>",
+            "[click](javascript:alert(3))",
+            "<a href=\"JaVaScRiPt:alert(4)\">x</a>",
+            "<svg onload=alert(5)><circle r=1></svg>",
+            "<iframe src=\"data:text/html,<script>alert(6)</script>\"></iframe>",
+            "<img src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoNyk+\">",
+            "<div style=\"background:url(javascript:alert(8))\">x</div>",
+            "<p onclick=alert(9)>unclosed <b><i>markup",
+            "<object data=\"x.swf\"></object><embed src=x>",
+            "<form action=\"https://evil.example/\"><input name=q></form>",
+            "<math><mtext><table><mglyph><style><img src=x onerror=alert(10)>",
+        ];
+        let body = payloads.join("\n\n");
+        let section = paper.politics.id.to_string();
+        let created = desk.post("/desk/stories", &[("headline", "Hostile body <script>alert(11)</script>"), ("section", &section), ("body", &body)]).await;
+        let id = story_id(created.headers()["location"].to_str().expect("location"));
+        desk.post(&format!("/desk/stories/{id}"), &[("action", "publish"), ("version", "1"), ("headline", "Hostile body <script>alert(11)</script>"), ("section", &section), ("body", &body)]).await;
+        let slug = store.article_by_id(id).await.expect("story").content.slug;
+        let response = app.get(&format!("/article/{id}/{slug}")).await;
+        assert_eq!(response.status(), 200);
+        let html = response.text().await.expect("page");
+        let page = scraper::Html::parse_document(&html);
+        let in_body = scraper::Selector::parse(".story__body *").expect("selector");
+        for element in page.select(&in_body) {
+            let name = element.value().name();
+            assert!(!["script", "iframe", "object", "embed", "svg", "math", "style", "form", "input"].contains(&name), "a <{name}> reached the story body");
+        }
+        let everything = scraper::Selector::parse("*").expect("selector");
+        assert_eq!(page.select(&scraper::Selector::parse("script").expect("selector")).count(), 0, "reader pages carry no script");
+        for element in page.select(&everything) {
+            for (attribute, value) in element.value().attrs() {
+                assert!(!attribute.starts_with("on"), "an {attribute} handler reached the reader page");
+                let value = value.trim().to_ascii_lowercase();
+                if matches!(attribute, "href" | "src" | "action" | "data" | "style") {
+                    assert!(!value.contains("javascript:") && !value.starts_with("data:"), "{attribute}={value} reached the reader page");
+                }
+            }
+        }
+        assert_eq!(texts(&page, "h1")[0], "Hostile body <script>alert(11)</script>", "the headline is shown as text");
+    }
+}
+
+on_both_databases! {
+    async fn every_desk_route_answers_each_role_as_its_powers_allow_and_changes_nothing_otherwise(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let mut sessions = Vec::new();
+        for role in [Role::Admin, Role::Editor, Role::PhotoEditor, Role::Reporter, Role::Contributor] {
+            let (user, password) = desk_user(&store, role, &format!("{} Person", role.as_str().replace('_', " "))).await;
+            sessions.push((role, user, password));
+        }
+        // A story nobody on the desk created: only admins and editors may touch it.
+        let draft = StoryBuilder::new("Someone else's draft", paper.politics.id, now()).status(ArticleStatus::Draft).store(&store).await;
+        let published = StoryBuilder::new("Published story", paper.politics.id, now()).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let section = paper.politics.id.to_string();
+
+        for (role, user, password) in &sessions {
+            let desk = app.sign_in(&user.email, password).await;
+            let editor_role = matches!(role, Role::Admin | Role::Editor);
+            let expect = |allowed: bool| if allowed { 200 } else { 403 };
+            for path in ["/desk/", "/desk/stories/new"] {
+                assert_eq!(desk.get(path).await.status(), 200, "{role:?} GET {path}");
+            }
+            for path in [format!("/desk/stories/{draft}"), format!("/desk/stories/{draft}/preview"), format!("/desk/stories/{draft}/history")] {
+                assert_eq!(desk.get(&path).await.status(), expect(editor_role), "{role:?} GET {path}");
+            }
+            let before = (store.article_by_id(draft).await.expect("draft").version, store.article_by_id(published).await.expect("published").version);
+            let edit = desk.post(&format!("/desk/stories/{draft}"), &[("action", "save"), ("version", &before.0.to_string()), ("headline", "Changed"), ("section", &section), ("body", "x")]).await;
+            let publish = desk.post(&format!("/desk/stories/{published}"), &[("action", "unpublish"), ("version", &before.1.to_string()), ("headline", "Published story"), ("section", &section), ("body", "x")]).await;
+            let remove = desk.post(&format!("/desk/stories/{published}/remove"), &[("version", &before.1.to_string()), ("reason", "test")]).await;
+            if editor_role {
+                assert_eq!(edit.status(), 303, "{role:?} saves any story");
+                // Put things back for the next role.
+                let saved = store.article_by_id(draft).await.expect("draft");
+                assert_eq!(saved.content.headline, "Changed");
+                assert_eq!(publish.status(), 303, "{role:?} unpublishes");
+                assert_eq!(remove.status(), 409, "the story moved on after unpublishing: the version is stale");
+            } else {
+                for (what, response) in [("save", edit), ("unpublish", publish), ("remove", remove)] {
+                    assert_eq!(response.status(), 403, "{role:?} may not {what}");
+                }
+                let after = (store.article_by_id(draft).await.expect("draft").version, store.article_by_id(published).await.expect("published").version);
+                assert_eq!(after, before, "{role:?}: nothing changed");
+            }
+            let forged = desk.post_without_csrf("/desk/stories", &[("headline", "Forged"), ("section", &section), ("body", "x")]).await;
+            assert_eq!(forged.status(), 403, "{role:?}: a form without the CSRF token is refused");
+            assert_eq!(desk.post("/desk/sign-out", &[]).await.status(), 303);
+            assert_ne!(desk.get("/desk/").await.status(), 200, "signed out");
+            // Restore the published story for the next role.
+            if editor_role {
+                let current = store.article_by_id(published).await.expect("published");
+                let mut back = dateline_newsroom::ArticleUpdate::of(&current, dateline_newsroom::RevisionKind::Published, dateline_newsroom::RevisionAuthor::system("test"), now());
+                back.status = ArticleStatus::Published;
+                store.update_article(&back).await.expect("republish");
+            }
+        }
+
+        // Without a session: pages send to the sign-in form, actions are refused.
+        for path in ["/desk/", "/desk/stories/new", &format!("/desk/stories/{draft}"), &format!("/desk/stories/{draft}/preview")] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 303, "anonymous GET {path}");
+            assert!(response.headers()["location"].to_str().expect("location").starts_with("/desk/sign-in?next="));
+        }
+        let anonymous = app.client.post(format!("{}/desk/stories", app.base_url)).form(&[("headline", "x")]).send().await.expect("post");
+        assert_eq!(anonymous.status(), 403);
+        assert_eq!(store.count_articles().await.expect("count"), 2, "no story was created by anyone refused");
+    }
+
+    async fn signing_in_sets_a_safe_cookie_and_guessing_passwords_is_slowed_down(db) {
+        let store = db.store().await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Cookie Editor").await;
+        let app = TestApp::start(store, now()).await;
+        let session = app.sign_in(&editor.email, &password).await;
+        let flags = session.set_cookie.to_ascii_lowercase();
+        assert!(flags.contains("httponly") && flags.contains("samesite=lax") && !flags.contains("secure"), "{flags}");
+
+        let wrong = app.try_sign_in(&editor.email, "not the password").await.err().expect("refused");
+        assert_eq!(wrong.status(), 401);
+        let unknown = app.try_sign_in("nobody@dateline.test", "whatever-password").await.err().expect("refused");
+        assert_eq!(unknown.status(), 401, "an unknown address is refused the same way");
+        let mut statuses = Vec::new();
+        for _ in 0..4 {
+            statuses.push(app.try_sign_in(&editor.email, "still wrong").await.err().expect("refused").status().as_u16());
+        }
+        assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+        let blocked = app.try_sign_in(&editor.email, &password).await.err().expect("even the right password waits");
+        assert_eq!(blocked.status(), 429);
+    }
+
+    async fn reader_and_desk_pages_carry_protective_headers_and_the_desk_is_never_cached(db) {
+        let store = db.store().await;
+        SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Header Editor").await;
+        let app = TestApp::start(store, now()).await;
+        let home = app.get("/").await;
+        let csp = home.headers()["content-security-policy"].to_str().expect("csp").to_owned();
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(home.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(home.headers()["x-frame-options"], "DENY");
+        let desk = app.sign_in(&editor.email, &password).await;
+        let page = desk.get("/desk/").await;
+        assert_eq!(page.headers()["cache-control"], "private, no-store");
+        assert!(page.headers().contains_key("content-security-policy"));
+    }
+}
