@@ -226,6 +226,8 @@ pub struct ArticleUpdate {
     pub revision_kind: RevisionKind,
     pub made_by: RevisionAuthor,
     pub note: Option<String>,
+    /// A correction to publish with this change, shown to readers at the end of the story.
+    pub correction: Option<String>,
 }
 
 impl ArticleUpdate {
@@ -244,8 +246,17 @@ impl ArticleUpdate {
             revision_kind: kind,
             made_by: by,
             note: None,
+            correction: None,
         }
     }
+}
+
+/// A correction as readers see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    pub article_id: ArticleId,
+    pub text: String,
+    pub published_at: Timestamp,
 }
 
 /// A story as the desk lists it.

@@ -445,6 +445,47 @@ pub async fn remove(
     .await
 }
 
+pub const MAX_CORRECTION_CHARS: usize = 2_000;
+
+/// Attaches a correction to a published story: readers see it at the end of the story and on
+/// the corrections page, and the story counts as updated.
+pub async fn correct(
+    store: &impl Store,
+    actor: &User,
+    id: ArticleId,
+    version: i64,
+    text: &str,
+    now: Timestamp,
+) -> Result<Article, EditError> {
+    if !actor.role.may(Action::Correct) {
+        return Err(EditError::NotAllowed);
+    }
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_CORRECTION_CHARS {
+        let message = format!("Write the correction, in at most {MAX_CORRECTION_CHARS} characters.");
+        return Err(EditError::Invalid(vec![FieldError { field: "correction", message }]));
+    }
+    let text = text.to_owned();
+    change_status(
+        store,
+        actor,
+        id,
+        version,
+        now,
+        move |a, u| {
+            if a.status != ArticleStatus::Published {
+                return Err(EditError::WrongStatus(status_words(a.status)));
+            }
+            u.last_public_update_at = Some(now);
+            u.note = Some(text.clone());
+            u.correction = Some(text);
+            Ok(())
+        },
+        RevisionKind::Correction,
+    )
+    .await
+}
+
 /// Publishes every scheduled story whose time has come, at the time it was scheduled for.
 /// Several instances may run it at once: the version check lets exactly one of them publish
 /// each story. Returns the stories it published.

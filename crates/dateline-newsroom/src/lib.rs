@@ -20,8 +20,8 @@ pub mod topic;
 
 pub use accounts::{Action, NewUser, Role, Session, User};
 pub use article::{
-    Article, ArticleContent, ArticleStatus, ArticleSummary, ArticleUpdate, DeskStory, Label, NewArticle, Revision,
-    RevisionAuthor, RevisionKind,
+    Article, ArticleContent, ArticleStatus, ArticleSummary, ArticleUpdate, Correction, DeskStory, Label, NewArticle,
+    Revision, RevisionAuthor, RevisionKind,
 };
 pub use author::{Author, AuthorKind, NewAuthor};
 pub use ids::{ArticleId, AuthorId, MediaId, PageId, SectionId, Slug, SlugError, TopicId, UserId};

@@ -2,6 +2,7 @@
 //! storage crate must provide them. Each write method is one transaction.
 
 use crate::accounts::{NewUser, Session, User};
+use crate::article::Correction;
 use crate::article::{Article, ArticleStatus, ArticleSummary, ArticleUpdate, DeskStory, NewArticle, Revision};
 use crate::author::{Author, NewAuthor};
 use crate::ids::{ArticleId, AuthorId, MediaId, SectionId, Slug, TopicId, UserId};
@@ -118,6 +119,14 @@ pub trait ArticleStore {
         status: Option<ArticleStatus>,
         window: Window,
     ) -> impl Future<Output = StoreResult<Vec<DeskStory>>> + Send;
+    /// A story's corrections, oldest first.
+    fn corrections_of(&self, id: ArticleId) -> impl Future<Output = StoreResult<Vec<Correction>>> + Send;
+    /// Corrections to stories readers may see, newest first, with the story each belongs to.
+    fn public_corrections(
+        &self,
+        now: Timestamp,
+        window: Window,
+    ) -> impl Future<Output = StoreResult<Vec<(Correction, ArticleSummary)>>> + Send;
     /// Every revision of a story, oldest first.
     fn revisions(&self, id: ArticleId) -> impl Future<Output = StoreResult<Vec<Revision>>> + Send;
     fn count_articles(&self) -> impl Future<Output = StoreResult<u64>> + Send;

@@ -4,8 +4,8 @@
 use crate::markdown::render_markdown;
 use crate::time::{PaperClock, TimeView};
 use dateline_newsroom::{
-    Article, ArticleSummary, Author, AuthorId, AuthorKind, EditorialSettings, Masthead, Media, MediaId, OutboundLinks,
-    SectionId, SectionTree, Slug, StaticPage,
+    Article, ArticleSummary, Author, AuthorId, AuthorKind, Correction, EditorialSettings, Masthead, Media, MediaId,
+    OutboundLinks, SectionId, SectionTree, Slug, StaticPage,
 };
 use jiff::Timestamp;
 use serde::Serialize;
@@ -200,10 +200,24 @@ pub struct ArticleView {
     pub lead_image: Option<ImageView>,
     /// Sanitized HTML, safe to print unescaped.
     pub body_html: String,
+    /// Corrections, oldest first, shown at the end of the story.
+    pub corrections: Vec<CorrectionView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrectionView {
+    pub text: String,
+    pub published: TimeView,
+}
+
+impl CorrectionView {
+    pub fn new(correction: &Correction, clock: &PaperClock) -> Self {
+        CorrectionView { text: correction.text.clone(), published: clock.time(correction.published_at) }
+    }
 }
 
 impl ArticleView {
-    pub fn new(article: &Article, lookup: &Lookup, clock: &PaperClock) -> Self {
+    pub fn new(article: &Article, corrections: &[Correction], lookup: &Lookup, clock: &PaperClock) -> Self {
         let c = &article.content;
         ArticleView {
             id: article.id.0,
@@ -222,6 +236,7 @@ impl ArticleView {
             updated: article.last_public_update_at.map(|t| clock.time(t)),
             lead_image: lookup.image(c.lead_media_id),
             body_html: render_markdown(&c.body),
+            corrections: corrections.iter().map(|k| CorrectionView::new(k, clock)).collect(),
         }
     }
 }
@@ -229,6 +244,7 @@ impl ArticleView {
 /// A static page.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView {
+    pub slug: String,
     pub title: String,
     pub body_html: String,
     pub updated: TimeView,
@@ -237,6 +253,7 @@ pub struct PageView {
 impl PageView {
     pub fn new(page: &StaticPage, clock: &PaperClock) -> Self {
         PageView {
+            slug: page.slug.to_string(),
             title: page.title.clone(),
             body_html: render_markdown(&page.body),
             updated: clock.time(page.updated_at),

@@ -3,6 +3,7 @@
 use crate::db::{params, placeholders, DbTime, Param, Tx};
 use crate::sections::stored_slug;
 use crate::SqlStore;
+use dateline_newsroom::Correction;
 use dateline_newsroom::{
     Article, ArticleContent, ArticleId, ArticleStatus, ArticleStore, ArticleSummary, ArticleUpdate, AuthorId,
     DeskStory, HourlyViews, Label, Listing, MediaId, NewArticle, Revision, RevisionAuthor, RevisionKind, SectionId,
@@ -325,6 +326,13 @@ impl ArticleStore for SqlStore {
             return Err(StoreError::Conflict("the story was saved by someone else in the meantime".into()));
         }
         write_bylines_and_topics(&mut tx, update.id.0, c).await?;
+        if let Some(text) = &update.correction {
+            tx.execute(
+                "INSERT INTO corrections (article_id, text, published_at, made_by_name) VALUES ($1, $2, $3, $4)",
+                params![update.id.0, text, update.modified_at, &update.made_by.name],
+            )
+            .await?;
+        }
         insert_revision(
             &mut tx,
             update.id.0,
@@ -445,6 +453,54 @@ impl ArticleStore for SqlStore {
         );
         let rows: Vec<SummaryRow> = self.db.fetch_all(&sql, params![now, since, i64::from(limit)]).await?;
         self.summaries(rows).await
+    }
+
+    async fn corrections_of(&self, id: ArticleId) -> Result<Vec<Correction>, StoreError> {
+        let rows: Vec<(i64, String, DbTime)> = self
+            .db
+            .fetch_all(
+                "SELECT article_id, text, published_at FROM corrections WHERE article_id = $1 ORDER BY published_at, id",
+                params![id.0],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(article, text, at)| Correction { article_id: ArticleId(article), text, published_at: at.0 })
+            .collect())
+    }
+
+    async fn public_corrections(
+        &self,
+        now: Timestamp,
+        window: Window,
+    ) -> Result<Vec<(Correction, ArticleSummary)>, StoreError> {
+        let rows: Vec<(i64, String, DbTime)> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT c.article_id, c.text, c.published_at FROM corrections c \
+                     WHERE c.article_id IN (SELECT id FROM articles WHERE {PUBLIC_AT_1}) \
+                     ORDER BY c.published_at DESC, c.id DESC LIMIT $2 OFFSET $3"
+                ),
+                params![now, i64::from(window.limit), i64::from(window.offset)],
+            )
+            .await?;
+        let ids: Vec<i64> = rows.iter().map(|(id, _, _)| *id).collect();
+        let summaries = if ids.is_empty() {
+            Vec::new()
+        } else {
+            let sql = format!("SELECT {SUMMARY_COLUMNS} FROM articles WHERE id IN ({})", placeholders(1, ids.len()));
+            let found: Vec<SummaryRow> =
+                self.db.fetch_all(&sql, ids.iter().map(|&id| Param::from(id)).collect()).await?;
+            self.summaries(found).await?
+        };
+        Ok(rows
+            .into_iter()
+            .filter_map(|(article, text, at)| {
+                let summary = summaries.iter().find(|s| s.id.0 == article)?.clone();
+                Some((Correction { article_id: ArticleId(article), text, published_at: at.0 }, summary))
+            })
+            .collect())
     }
 
     async fn revisions(&self, id: ArticleId) -> Result<Vec<Revision>, StoreError> {

@@ -26,8 +26,12 @@ macro_rules! migration {
 }
 
 /// Every migration, oldest first.
-pub const MIGRATIONS: &[Migration] =
-    &[migration!(1, "0001_content_model"), migration!(2, "0002_article_views"), migration!(3, "0003_desk_sessions")];
+pub const MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_content_model"),
+    migration!(2, "0002_article_views"),
+    migration!(3, "0003_desk_sessions"),
+    migration!(4, "0004_corrections"),
+];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";

@@ -30,6 +30,7 @@ pub fn app(state: AppState) -> Router {
         .route("/topic/{slug}", get(site::topic::show))
         .route("/topics/", get(site::topic::list))
         .route("/page/{slug}", get(site::page::show))
+        .route("/corrections", get(site::corrections::list))
         .route("/_v/{id}", get(site::beacon::count_view))
         .route("/static/{file}", get(site::assets::theme_asset))
         .route("/media/{*key}", get(site::assets::media_file))

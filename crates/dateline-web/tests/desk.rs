@@ -176,6 +176,37 @@ on_both_databases! {
         assert_eq!(kinds, ["created", "minor_fix", "public_update"]);
     }
 
+    async fn an_editor_corrects_a_story_and_readers_find_the_correction_on_record(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        store.insert_page(&dateline_newsroom::NewPage { slug: dateline_testkit::paper::slug("ombudsman"), title: "Ombudsman".into(), body: "Write to us.".into() }, now()).await.expect("page");
+        let (editor, password) = desk_user(&store, Role::Editor, "Correcting Editor").await;
+        let (reporter, reporter_password) = desk_user(&store, Role::Reporter, "Plain Reporter").await;
+        let id = StoryBuilder::new("Port fire damage estimated", paper.national.id, now()).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+
+        let reporter_desk = app.sign_in(&reporter.email, &reporter_password).await;
+        let refused = reporter_desk.post(&format!("/desk/stories/{id}/correct"), &[("version", "1"), ("correction", "x")]).await;
+        assert_eq!(refused.status(), 403);
+
+        let desk = app.sign_in(&editor.email, &password).await;
+        let empty = desk.post(&format!("/desk/stories/{id}/correct"), &[("version", "1"), ("correction", " ")]).await;
+        assert_eq!(empty.status(), 422);
+        let corrected = desk.post(&format!("/desk/stories/{id}/correct"), &[("version", "1"), ("correction", "An earlier version gave the wrong berth number.")]).await;
+        assert_eq!(corrected.status(), 303);
+
+        let page = app.page(&format!("/article/{id}/port-fire-damage-estimated")).await;
+        assert_eq!(texts(&page, ".story__corrections h2"), ["Correction"]);
+        assert!(texts(&page, ".story__corrections p")[0].ends_with("An earlier version gave the wrong berth number."));
+        assert_eq!(texts(&page, ".story__time").len(), 2, "a correction is a public update");
+        let list = app.page("/corrections").await;
+        assert_eq!(texts(&list, ".corrections-list__story a"), ["Port fire damage estimated"]);
+        let ombudsman = app.page("/page/ombudsman").await;
+        assert_eq!(attributes(&ombudsman, ".static-page a[href='/corrections']", "href").len(), 1);
+        let kinds: Vec<_> = store.revisions(id).await.expect("revisions").iter().map(|r| r.kind.as_str()).collect();
+        assert_eq!(kinds.last(), Some(&"correction"));
+    }
+
     async fn script_in_a_story_never_reaches_a_reader(db) {
         let store = db.store().await;
         let paper = SmallPaper::create(&store).await;

@@ -127,3 +127,98 @@ fn seeding_refuses_a_malformed_instant() {
     assert!(!ok);
     assert!(err.contains("RFC 3339"), "{err}");
 }
+
+#[tokio::test]
+async fn an_admin_is_created_from_the_command_line_and_can_get_a_new_password() {
+    use dateline_newsroom::accounts::verify_password;
+    use dateline_newsroom::prelude::*;
+    let database = TestDatabase::sqlite().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let first = dir.path().join("first");
+    std::fs::write(&first, "first-password-2026\n").expect("write");
+    let add = [
+        "user",
+        "add",
+        "--email",
+        "Chief@Dateline.Example",
+        "--name",
+        "Chief Editor",
+        "--role",
+        "admin",
+        "--password-file",
+    ];
+    let (ok, out, err) = run(&[&add[..], &[first.to_str().expect("path"), "--database-url", &database.url]].concat());
+    assert!(ok, "{err}");
+    assert!(out.contains("chief@dateline.example") && out.contains("admin"), "{out}");
+    let (ok, _, err) = run(&[&add[..], &[first.to_str().expect("path"), "--database-url", &database.url]].concat());
+    assert!(!ok && err.contains("already exists"), "the same address twice is refused: {err}");
+
+    let second = dir.path().join("second");
+    std::fs::write(&second, "second-password-2026").expect("write");
+    let (ok, _, err) = run(&[
+        "user",
+        "reset-password",
+        "--email",
+        "chief@dateline.example",
+        "--password-file",
+        second.to_str().expect("path"),
+        "--database-url",
+        &database.url,
+    ]);
+    assert!(ok, "{err}");
+    let store = database.store().await;
+    let (user, hash) = store.user_with_password_hash("chief@dateline.example").await.expect("user");
+    assert_eq!(user.role, dateline_newsroom::Role::Admin);
+    let hash = hash.expect("a password hash");
+    assert!(
+        hash.starts_with("$argon2id$")
+            && verify_password("second-password-2026", &hash)
+            && !verify_password("first-password-2026", &hash)
+    );
+
+    let short = dir.path().join("short");
+    std::fs::write(&short, "short").expect("write");
+    let (ok, _, err) = run(&[
+        "user",
+        "add",
+        "--email",
+        "x@dateline.example",
+        "--name",
+        "X",
+        "--role",
+        "reporter",
+        "--password-file",
+        short.to_str().expect("path"),
+        "--database-url",
+        &database.url,
+    ]);
+    assert!(!ok && err.contains("at least 10 characters"), "{err}");
+    let (ok, _, err) = run(&[
+        "user",
+        "add",
+        "--email",
+        "y@dateline.example",
+        "--name",
+        "Y",
+        "--role",
+        "boss",
+        "--password-file",
+        first.to_str().expect("path"),
+        "--database-url",
+        &database.url,
+    ]);
+    assert!(!ok && err.contains("is not a role"), "{err}");
+    let (ok, _, err) = run(&[
+        "user",
+        "add",
+        "--email",
+        "z@dateline.example",
+        "--name",
+        "Z",
+        "--role",
+        "editor",
+        "--database-url",
+        &database.url,
+    ]);
+    assert!(!ok && err.contains("--password-file"), "without a terminal the password must come from a file: {err}");
+}

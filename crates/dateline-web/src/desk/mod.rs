@@ -21,6 +21,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/desk/stories/new", get(stories::new_story))
         .route("/desk/stories/{id}", get(stories::edit).post(stories::act))
         .route("/desk/stories/{id}/remove", post(stories::remove))
+        .route("/desk/stories/{id}/correct", post(stories::correct))
         .route("/desk/stories/{id}/preview", get(stories::preview))
         .route("/desk/stories/{id}/history", get(stories::history))
         .route("/desk", get(|| async { axum::response::Redirect::permanent("/desk/") }))

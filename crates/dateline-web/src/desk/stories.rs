@@ -50,6 +50,7 @@ struct Permissions {
     schedule: bool,
     unpublish: bool,
     remove: bool,
+    correct: bool,
 }
 
 #[derive(Serialize)]
@@ -204,6 +205,7 @@ async fn editor_page(
             unpublish: matches!(status, ArticleStatus::Published | ArticleStatus::Scheduled)
                 && role.may(Action::Unpublish),
             remove: open && role.may(Action::Remove),
+            correct: status == ArticleStatus::Published && role.may(Action::Correct),
         },
         time_zone: zone.iana_name().unwrap_or("UTC").to_owned(),
     })
@@ -506,6 +508,32 @@ pub(crate) async fn remove(
             let zone = paper_clock(&state).await?.zone;
             let mut page = editor_page(&state, &desk, Some(&article), &draft_of(&article), &zone).await?;
             page.errors = vec![ErrorView { field: "reason", message: "Say why the story is removed.".into() }];
+            show_editor(&state, &desk, StatusCode::UNPROCESSABLE_ENTITY, page).await
+        }
+        Err(other) => Err(edit_failure(other)),
+    }
+}
+
+/// `POST /desk/stories/{id}/correct`: a correction readers see at the end of the story.
+pub(crate) async fn correct(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::Correct)?;
+    let article = load(&state, &desk, &id).await?;
+    let version = form.id("version")?.unwrap_or(0);
+    match editing::correct(state.store(), &desk.session.user, article.id, version, form.get("correction"), state.now())
+        .await
+    {
+        Ok(corrected) => Ok(see_other(format!("/desk/stories/{}?saved=1", corrected.id))),
+        Err(EditError::Invalid(found)) => {
+            let zone = paper_clock(&state).await?.zone;
+            let mut page = editor_page(&state, &desk, Some(&article), &draft_of(&article), &zone).await?;
+            page.errors = errors_view(found);
             show_editor(&state, &desk, StatusCode::UNPROCESSABLE_ENTITY, page).await
         }
         Err(other) => Err(edit_failure(other)),

@@ -66,7 +66,8 @@ pub(crate) async fn render(state: &AppState, article: &Article, audience: Audien
     let chrome = chrome::load(state, state.now()).await?;
     let lead_media: Vec<_> = article.content.lead_media_id.into_iter().collect();
     let lookup = chrome::lookup_for(state, chrome.tree.clone(), &[], &article.content.bylines, &lead_media).await?;
-    let view = ArticleView::new(article, &lookup, &chrome.clock);
+    let corrections = state.store().corrections_of(article.id).await?;
+    let view = ArticleView::new(article, &corrections, &lookup, &chrome.clock);
     let description = article
         .content
         .seo_description

@@ -5,6 +5,7 @@ pub(crate) mod assets;
 pub(crate) mod author;
 pub(crate) mod beacon;
 pub(crate) mod chrome;
+pub(crate) mod corrections;
 pub(crate) mod home;
 pub(crate) mod page;
 mod paging;
