@@ -445,6 +445,31 @@ pub async fn remove(
     .await
 }
 
+/// Sets (or clears) a story's lead photo: the photo desk's part in a story, which needs no
+/// right to edit its text.
+pub async fn choose_lead_photo(
+    store: &impl Store,
+    actor: &User,
+    id: ArticleId,
+    photo: Option<MediaId>,
+    now: Timestamp,
+) -> Result<Article, EditError> {
+    if !actor.role.may(Action::ChooseLeadPhoto) {
+        return Err(EditError::NotAllowed);
+    }
+    if let Some(media) = photo {
+        store.media_by_id(media).await?;
+    }
+    let article = store.article_by_id(id).await?;
+    if article.status == ArticleStatus::Removed {
+        return Err(EditError::WrongStatus("removed"));
+    }
+    let kind = if article.status == ArticleStatus::Published { RevisionKind::MinorFix } else { RevisionKind::Saved };
+    let mut update = ArticleUpdate::of(&article, kind, by(actor), now);
+    update.content.lead_media_id = photo;
+    Ok(store.update_article(&update).await?)
+}
+
 pub const MAX_CORRECTION_CHARS: usize = 2_000;
 
 /// Attaches a correction to a published story: readers see it at the end of the story and on

@@ -25,7 +25,7 @@ pub use article::{
 };
 pub use author::{Author, AuthorKind, NewAuthor};
 pub use ids::{ArticleId, AuthorId, MediaId, PageId, SectionId, Slug, SlugError, TopicId, UserId};
-pub use media::{Media, NewMedia};
+pub use media::{Media, MediaDetails, NewMedia};
 pub use page::{NewPage, StaticPage};
 pub use section::{
     create_section, CreateSectionError, NewSection, Section, SectionError, SectionTree, RESERVED_SECTION_SLUGS,

@@ -81,3 +81,36 @@ mod tests {
         assert_eq!(photo("Leaders meet. (Yonhap)", "Yonhap").caption_with_credit(), "Leaders meet. (Yonhap)");
     }
 }
+
+/// What an editor writes beside a photo.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MediaDetails {
+    pub caption: String,
+    pub credit: String,
+    pub alt_text: String,
+    pub photographer: String,
+}
+
+impl MediaDetails {
+    /// Readers who cannot see the photo need its alt text, and every photo needs its credit.
+    pub fn problems(&self) -> Vec<(&'static str, &'static str)> {
+        let mut problems = Vec::new();
+        if self.alt_text.trim().is_empty() {
+            problems.push(("alt_text", "Describe the photo for readers who cannot see it."));
+        }
+        if self.credit.trim().is_empty() {
+            problems.push(("credit", "Give the photo's credit, such as the photographer or agency."));
+        }
+        for (field, text) in [
+            ("caption", &self.caption),
+            ("credit", &self.credit),
+            ("alt_text", &self.alt_text),
+            ("photographer", &self.photographer),
+        ] {
+            if text.chars().count() > 1_000 {
+                problems.push((field, "Keep it under 1,000 characters."));
+            }
+        }
+        problems
+    }
+}

@@ -6,7 +6,7 @@ use crate::article::Correction;
 use crate::article::{Article, ArticleStatus, ArticleSummary, ArticleUpdate, DeskStory, NewArticle, Revision};
 use crate::author::{Author, NewAuthor};
 use crate::ids::{ArticleId, AuthorId, MediaId, SectionId, Slug, TopicId, UserId};
-use crate::media::{Media, NewMedia};
+use crate::media::{Media, MediaDetails, NewMedia};
 use crate::page::{NewPage, StaticPage};
 use crate::section::{NewSection, Section};
 use crate::settings::EditorialSettings;
@@ -83,6 +83,12 @@ pub trait MediaStore {
     fn insert_media(&self, new: &NewMedia, now: Timestamp) -> impl Future<Output = StoreResult<Media>> + Send;
     fn media_by_id(&self, id: MediaId) -> impl Future<Output = StoreResult<Media>> + Send;
     fn media_by_storage_key(&self, key: &str) -> impl Future<Output = StoreResult<Media>> + Send;
+    /// Replaces what is kept beside a photo: caption, credit, alt text, photographer.
+    fn update_media_details(
+        &self,
+        id: MediaId,
+        details: &MediaDetails,
+    ) -> impl Future<Output = StoreResult<Media>> + Send;
     /// Uploaded media, newest first: what the photo picker offers.
     fn media_list(&self, window: Window) -> impl Future<Output = StoreResult<Vec<Media>>> + Send;
 }

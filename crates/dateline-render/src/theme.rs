@@ -26,6 +26,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("desk/home.html", include_str!("../../../themes/default/templates/desk/home.html")),
     ("desk/editor.html", include_str!("../../../themes/default/templates/desk/editor.html")),
     ("desk/history.html", include_str!("../../../themes/default/templates/desk/history.html")),
+    ("desk/photos.html", include_str!("../../../themes/default/templates/desk/photos.html")),
+    ("desk/photo.html", include_str!("../../../themes/default/templates/desk/photo.html")),
 ];
 
 const DEFAULT_ASSETS: &[(&str, &[u8])] = &[

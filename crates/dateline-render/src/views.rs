@@ -106,8 +106,13 @@ pub struct ImageView {
 impl ImageView {
     pub fn new(media: &Media) -> Self {
         let src = media_url(&media.storage_key);
+        let mut srcset: Vec<String> = dateline_media::variant_widths(media.width)
+            .into_iter()
+            .map(|w| format!("{} {w}w", media_url(&dateline_media::variant_key(&media.storage_key, w))))
+            .collect();
+        srcset.push(format!("{src} {}w", media.width));
         ImageView {
-            srcset: format!("{src} {}w", media.width),
+            srcset: srcset.join(", "),
             src,
             width: media.width,
             height: media.height,

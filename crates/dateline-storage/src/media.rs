@@ -2,7 +2,7 @@
 
 use crate::db::{params, DbTime};
 use crate::SqlStore;
-use dateline_newsroom::{Media, MediaId, MediaStore, NewMedia, StoreError, Window};
+use dateline_newsroom::{Media, MediaDetails, MediaId, MediaStore, NewMedia, StoreError, Window};
 use jiff::Timestamp;
 
 #[derive(sqlx::FromRow)]
@@ -72,6 +72,19 @@ impl MediaStore for SqlStore {
     async fn media_by_id(&self, id: MediaId) -> Result<Media, StoreError> {
         let row: MediaRow =
             self.db.fetch_one(&format!("SELECT {COLUMNS} FROM media WHERE id = $1"), params![id.0]).await?;
+        row.into_media()
+    }
+
+    async fn update_media_details(&self, id: MediaId, details: &MediaDetails) -> Result<Media, StoreError> {
+        let row: MediaRow = self
+            .db
+            .fetch_one(
+                &format!(
+                    "UPDATE media SET caption = $2, credit = $3, alt_text = $4, photographer = $5 WHERE id = $1 RETURNING {COLUMNS}"
+                ),
+                params![id.0, details.caption.trim(), details.credit.trim(), details.alt_text.trim(), details.photographer.trim()],
+            )
+            .await?;
         row.into_media()
     }
 

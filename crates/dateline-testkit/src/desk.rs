@@ -81,6 +81,19 @@ impl DeskSession<'_> {
         self.post_without_csrf(path, &all).await
     }
 
+    /// Posts a multipart form (an upload) with this session's CSRF token added.
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> reqwest::Response {
+        let form = form.text("csrf", self.csrf.clone());
+        self.app
+            .client
+            .post(format!("{}{path}", self.app.base_url))
+            .header(COOKIE, &self.cookie)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload")
+    }
+
     pub async fn post_without_csrf(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.app
             .client

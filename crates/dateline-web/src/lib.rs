@@ -40,7 +40,7 @@ pub fn app(state: AppState) -> Router {
         .route("/{section}/{subsection}/", get(site::section::subsection))
         .route("/{section}", get(site::section::add_trailing_slash))
         .route("/{section}/{subsection}", get(site::section::add_trailing_slash))
-        .merge(desk::routes())
+        .merge(desk::routes(state.settings().max_image_bytes))
         .fallback(site::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(axum::middleware::from_fn(security::protective_headers))

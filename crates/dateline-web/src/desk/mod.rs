@@ -5,16 +5,22 @@
 
 mod form;
 mod frame;
+mod photos;
 mod session;
 mod sign_in;
 mod stories;
 pub(crate) mod throttle;
 
 use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
-pub(crate) fn routes() -> Router<AppState> {
+/// The desk's routes; `max_upload_bytes` bounds a photo upload's whole request body.
+pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
+    // Room for the form's other fields around the file.
+    let upload_limit =
+        DefaultBodyLimit::max(usize::try_from(max_upload_bytes).unwrap_or(usize::MAX).saturating_add(64 * 1024));
     Router::new()
         .route("/desk/", get(stories::list))
         .route("/desk/stories", post(stories::create))
@@ -25,6 +31,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/desk/stories/{id}/preview", get(stories::preview))
         .route("/desk/stories/{id}/history", get(stories::history))
         .route("/desk", get(|| async { axum::response::Redirect::permanent("/desk/") }))
+        .route("/desk/photos", get(photos::list).post(photos::upload).layer(upload_limit))
+        .route("/desk/photos/{id}", get(photos::show).post(photos::update))
+        .route("/desk/photos/{id}/lead", post(photos::choose_as_lead))
         .route("/desk/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/desk/sign-out", post(sign_in::sign_out))
 }

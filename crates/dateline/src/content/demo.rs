@@ -200,6 +200,11 @@ pub async fn load_if_empty(store: &impl Store, media_dir: &Path, now: Timestamp)
                 let bytes = images::draw_jpeg(&photo.palette, index as u32)?;
                 let key = format!("demo/story-{:02}-{}.jpg", index + 1, photo.palette);
                 std::fs::write(media_dir.join(&key), &bytes).with_context(|| format!("cannot write {key}"))?;
+                for (width, smaller) in dateline_media::make_variants(&bytes)? {
+                    let variant = dateline_media::variant_key(&key, width);
+                    std::fs::write(media_dir.join(&variant), smaller)
+                        .with_context(|| format!("cannot write {variant}"))?;
+                }
                 let media = store
                     .insert_media(
                         &NewMedia {

@@ -1,0 +1,376 @@
+//! The photo desk: upload a photo (JPEG, PNG, WebP or GIF, checked to be what it claims and
+//! within the size limit), keep its caption, credit, alt text and photographer, find earlier
+//! uploads, and choose a story's lead photo.
+
+use super::form::FormData;
+use super::session::Desk;
+use crate::error::WebError;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use dateline_media::{inspect, make_variants, variant_key, LocalBlobs};
+use dateline_newsroom::accounts::Action;
+use dateline_newsroom::editing;
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::{ArticleId, Media, MediaDetails, MediaId, NewMedia, Window};
+use dateline_render::views::media_url;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct PhotoRow {
+    id: i64,
+    thumbnail: String,
+    caption: String,
+    credit: String,
+    alt: String,
+    size: String,
+}
+
+#[derive(Serialize)]
+struct PhotosPage {
+    photos: Vec<PhotoRow>,
+    query: String,
+    errors: Vec<ErrorRow>,
+    details: DetailsForm,
+    may_upload: bool,
+    max_bytes: u64,
+}
+
+#[derive(Serialize, Default)]
+struct DetailsForm {
+    caption: String,
+    credit: String,
+    alt_text: String,
+    photographer: String,
+}
+
+#[derive(Serialize)]
+struct ErrorRow {
+    field: &'static str,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct PhotoPage {
+    id: i64,
+    src: String,
+    width: u32,
+    height: u32,
+    details: DetailsForm,
+    errors: Vec<ErrorRow>,
+    stories: Vec<StoryChoice>,
+    may_edit_details: bool,
+    may_choose_lead: bool,
+    notice: Option<String>,
+}
+
+#[derive(Serialize)]
+struct StoryChoice {
+    id: i64,
+    headline: String,
+}
+
+fn row(media: &Media) -> PhotoRow {
+    let thumbnail = match dateline_media::variant_widths(media.width).first() {
+        Some(width) => media_url(&variant_key(&media.storage_key, *width)),
+        None => media_url(&media.storage_key),
+    };
+    PhotoRow {
+        id: media.id.0,
+        thumbnail,
+        caption: media.caption.clone(),
+        credit: media.credit.clone(),
+        alt: media.alt_text.clone(),
+        size: format!("{}×{}", media.width, media.height),
+    }
+}
+
+async fn photos_page(
+    state: &AppState,
+    desk: &Desk,
+    query: &str,
+    details: DetailsForm,
+    errors: Vec<ErrorRow>,
+) -> Result<Html<String>, WebError> {
+    let all = state.store().media_list(Window { limit: 500, offset: 0 }).await?;
+    let needle = query.trim().to_lowercase();
+    let photos = all
+        .iter()
+        .filter(|m| {
+            needle.is_empty()
+                || [&m.caption, &m.credit, &m.alt_text, &m.photographer]
+                    .iter()
+                    .any(|t| t.to_lowercase().contains(&needle))
+        })
+        .take(100)
+        .map(row)
+        .collect();
+    let page = PhotosPage {
+        photos,
+        query: query.to_owned(),
+        errors,
+        details,
+        may_upload: desk.session.user.role.may(Action::UploadPhoto),
+        max_bytes: state.settings().max_image_bytes,
+    };
+    desk.render(state, "desk/photos.html", page).await
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    desk: Desk,
+    RawQuery(query): RawQuery,
+) -> Result<Html<String>, WebError> {
+    desk.require(Action::UseDesk)?;
+    let q = query
+        .as_deref()
+        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "q").map(|(_, v)| v.into_owned()))
+        .unwrap_or_default();
+    photos_page(&state, &desk, &q, DetailsForm::default(), Vec::new()).await
+}
+
+/// `POST /desk/photos` (multipart): the file and its details, stored together or not at all.
+pub(crate) async fn upload(
+    State(state): State<AppState>,
+    desk: Desk,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let limit = state.settings().max_image_bytes;
+    let mut file: Option<(Vec<u8>, String)> = None;
+    let mut details = DetailsForm::default();
+    let mut csrf = String::new();
+    let mut too_large = false;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                return Err(WebError::BadRequest(format!("The upload was cut short or is larger than {limit} bytes.")))
+            }
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        let content_type = field.content_type().unwrap_or("").to_owned();
+        if name == "file" {
+            let mut bytes = Vec::new();
+            let mut field = field;
+            while let Ok(Some(chunk)) = field.chunk().await {
+                if (bytes.len() + chunk.len()) as u64 > limit {
+                    too_large = true;
+                    break;
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            file = Some((bytes, content_type));
+            if too_large {
+                break;
+            }
+            continue;
+        }
+        let value = field.text().await.map_err(|_| WebError::BadRequest("A form field could not be read.".into()))?;
+        match name.as_str() {
+            "csrf" => csrf = value,
+            "caption" => details.caption = value,
+            "credit" => details.credit = value,
+            "alt_text" => details.alt_text = value,
+            "photographer" => details.photographer = value,
+            _ => {}
+        }
+    }
+    desk.check_csrf(&csrf)?;
+    desk.require(Action::UploadPhoto)?;
+
+    let mut errors = Vec::new();
+    let checked = match &file {
+        _ if too_large => {
+            errors.push(ErrorRow {
+                field: "file",
+                message: format!("The file is larger than the limit of {limit} bytes."),
+            });
+            None
+        }
+        None => {
+            errors.push(ErrorRow { field: "file", message: "Choose a photo to upload.".into() });
+            None
+        }
+        Some((bytes, claimed)) => match inspect(bytes, claimed, limit) {
+            Ok(found) => Some(found),
+            Err(problem) => {
+                errors.push(ErrorRow { field: "file", message: format!("This photo cannot be used: {problem}.") });
+                None
+            }
+        },
+    };
+    let media_details = MediaDetails {
+        caption: details.caption.clone(),
+        credit: details.credit.clone(),
+        alt_text: details.alt_text.clone(),
+        photographer: details.photographer.clone(),
+    };
+    errors.extend(
+        media_details.problems().into_iter().map(|(field, message)| ErrorRow { field, message: message.into() }),
+    );
+    let (Some(found), Some((bytes, _)), true) = (checked, file, errors.is_empty()) else {
+        let html = photos_page(&state, &desk, "", details, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+    };
+
+    let blobs = LocalBlobs::new(state.media_root());
+    let month = state.now().strftime("%Y/%m").to_string();
+    let key = blobs.new_key(&month, found.format.extension()).map_err(|e| WebError::Internal(e.to_string()))?;
+    let written = write_with_variants(&blobs, &key, &bytes).await;
+    let new = NewMedia {
+        storage_key: key.clone(),
+        mime_type: found.format.mime_type().into(),
+        width: found.width,
+        height: found.height,
+        byte_size: bytes.len() as u64,
+        caption: media_details.caption.trim().into(),
+        credit: media_details.credit.trim().into(),
+        alt_text: media_details.alt_text.trim().into(),
+        photographer: media_details.photographer.trim().into(),
+    };
+    let stored = match written {
+        Ok(files) => match state.store().insert_media(&new, state.now()).await {
+            Ok(media) => Ok(media),
+            Err(error) => {
+                files.iter().for_each(|f| blobs.delete(f));
+                Err(WebError::from(error))
+            }
+        },
+        Err(error) => Err(error),
+    }?;
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/photos/{}?saved=1", stored.id))]).into_response())
+}
+
+/// Writes the original and its smaller sizes; on failure, removes whatever was written.
+async fn write_with_variants(blobs: &LocalBlobs, key: &str, bytes: &[u8]) -> Result<Vec<String>, WebError> {
+    let (blobs, key, bytes) = (blobs.clone(), key.to_owned(), bytes.to_vec());
+    tokio::task::spawn_blocking(move || {
+        let mut written = Vec::new();
+        let result = (|| {
+            blobs.put(&key, &bytes).map_err(|e| e.to_string())?;
+            written.push(key.clone());
+            for (width, smaller) in make_variants(&bytes).map_err(|e| e.to_string())? {
+                let variant = variant_key(&key, width);
+                blobs.put(&variant, &smaller).map_err(|e| e.to_string())?;
+                written.push(variant);
+            }
+            Ok::<(), String>(())
+        })();
+        match result {
+            Ok(()) => Ok(written),
+            Err(reason) => {
+                written.iter().for_each(|f| blobs.delete(f));
+                Err(WebError::Internal(format!("storing a photo failed: {reason}")))
+            }
+        }
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?
+}
+
+fn parse_media_id(text: &str) -> Result<MediaId, WebError> {
+    text.parse::<i64>().ok().filter(|id| *id > 0).map(MediaId).ok_or(WebError::NotFound)
+}
+
+async fn photo_page(
+    state: &AppState,
+    desk: &Desk,
+    media: &Media,
+    errors: Vec<ErrorRow>,
+    notice: Option<String>,
+) -> Result<Html<String>, WebError> {
+    let role = desk.session.user.role;
+    let stories = if role.may(Action::ChooseLeadPhoto) {
+        state
+            .store()
+            .desk_stories(None, Window { limit: 100, offset: 0 })
+            .await?
+            .into_iter()
+            .map(|s| StoryChoice { id: s.id.0, headline: s.headline })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let page = PhotoPage {
+        id: media.id.0,
+        src: media_url(&media.storage_key),
+        width: media.width,
+        height: media.height,
+        details: DetailsForm {
+            caption: media.caption.clone(),
+            credit: media.credit.clone(),
+            alt_text: media.alt_text.clone(),
+            photographer: media.photographer.clone(),
+        },
+        errors,
+        stories,
+        may_edit_details: role.may(Action::EditPhotoDetails),
+        may_choose_lead: role.may(Action::ChooseLeadPhoto),
+        notice,
+    };
+    desk.render(state, "desk/photo.html", page).await
+}
+
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Html<String>, WebError> {
+    desk.require(Action::UseDesk)?;
+    let media = state.store().media_by_id(parse_media_id(&id)?).await?;
+    let notice = query.as_deref().is_some_and(|q| q.contains("saved=1")).then(|| "Saved.".to_owned());
+    photo_page(&state, &desk, &media, Vec::new(), notice).await
+}
+
+/// `POST /desk/photos/{id}`: new caption, credit, alt text and photographer.
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::EditPhotoDetails)?;
+    let media = state.store().media_by_id(parse_media_id(&id)?).await?;
+    let details = MediaDetails {
+        caption: form.get("caption").into(),
+        credit: form.get("credit").into(),
+        alt_text: form.get("alt_text").into(),
+        photographer: form.get("photographer").into(),
+    };
+    let problems = details.problems();
+    if !problems.is_empty() {
+        let errors = problems.into_iter().map(|(field, message)| ErrorRow { field, message: message.into() }).collect();
+        let html = photo_page(&state, &desk, &media, errors, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+    }
+    state.store().update_media_details(media.id, &details).await?;
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/photos/{}?saved=1", media.id))]).into_response())
+}
+
+/// `POST /desk/photos/{id}/lead`: make this photo the lead photo of a story.
+pub(crate) async fn choose_as_lead(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::ChooseLeadPhoto)?;
+    let media = state.store().media_by_id(parse_media_id(&id)?).await?;
+    let story = ArticleId(form.id("story")?.ok_or_else(|| WebError::BadRequest("Choose a story.".into()))?);
+    editing::choose_lead_photo(state.store(), &desk.session.user, story, Some(media.id), state.now()).await.map_err(
+        |e| match e {
+            editing::EditError::NotAllowed => WebError::Forbidden,
+            editing::EditError::Store(s) => s.into(),
+            other => WebError::BadRequest(other.to_string()),
+        },
+    )?;
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/photos/{}?saved=1", media.id))]).into_response())
+}

@@ -1,0 +1,110 @@
+//! The photo desk through HTTP: uploads of every allowed kind, refusals that store nothing,
+//! and a lead photo served at sizes suited to the screen.
+
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::{Role, Window};
+use dateline_testkit::paper::{desk_user, SmallPaper, StoryBuilder};
+use dateline_testkit::{attributes, on_both_databases, texts, TestApp};
+use jiff::Timestamp;
+use reqwest::multipart::{Form, Part};
+use std::io::Cursor;
+
+fn now() -> Timestamp {
+    "2026-11-28T03:00:00Z".parse().expect("instant")
+}
+
+fn picture(format: image::ImageFormat) -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(1100, 700, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]));
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(pixels).write_to(&mut Cursor::new(&mut bytes), format).expect("encode");
+    bytes
+}
+
+fn upload(bytes: Vec<u8>, file_name: &str, mime: &str, alt: &str) -> Form {
+    Form::new()
+        .part("file", Part::bytes(bytes).file_name(file_name.to_owned()).mime_str(mime).expect("mime"))
+        .text("caption", "Ferries wait out the storm in Mokpo.")
+        .text("credit", "AFP-Yonhap")
+        .text("alt_text", alt.to_owned())
+        .text("photographer", "Lee Su-bin")
+}
+
+fn files_in(dir: &std::path::Path) -> usize {
+    fn walk(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir)
+            .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
+            .unwrap_or(0)
+    }
+    walk(dir)
+}
+
+on_both_databases! {
+    async fn a_photo_editor_uploads_a_photo_and_makes_it_a_storys_lead_photo(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (photo_editor, password) = desk_user(&store, Role::PhotoEditor, "Cha Eun-seo").await;
+        let id = StoryBuilder::new("Storm closes ports", paper.national.id, now()).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&photo_editor.email, &password).await;
+
+        for (format, name, mime) in [(image::ImageFormat::Png, "a.png", "image/png"), (image::ImageFormat::WebP, "b.webp", "image/webp"), (image::ImageFormat::Gif, "c.gif", "image/gif")] {
+            let response = desk.post_multipart("/desk/photos", upload(picture(format), name, mime, "Ferries at a quay")).await;
+            assert_eq!(response.status(), 303, "{mime}");
+        }
+        let uploaded = desk.post_multipart("/desk/photos", upload(picture(image::ImageFormat::Jpeg), "ferries.jpg", "image/jpeg", "Ferries moored at a quay under dark clouds")).await;
+        assert_eq!(uploaded.status(), 303);
+        let media = store.media_list(Window { limit: 10, offset: 0 }).await.expect("media");
+        assert_eq!(media.len(), 4);
+        let photo = media.iter().find(|m| m.mime_type == "image/jpeg").expect("the JPEG");
+        assert_eq!((photo.width, photo.height, photo.credit.as_str()), (1100, 700, "AFP-Yonhap"));
+
+        let found = desk.page("/desk/photos?q=mokpo").await;
+        assert_eq!(attributes(&found, ".photo-grid a", "href").len(), 4, "the picker finds earlier uploads");
+
+        let set = desk.post(&format!("/desk/photos/{}/lead", photo.id), &[("story", &id.to_string())]).await;
+        assert_eq!(set.status(), 303);
+        let page = app.page(&format!("/article/{id}/storm-closes-ports")).await;
+        assert_eq!(texts(&page, "figcaption"), ["Ferries wait out the storm in Mokpo. (AFP-Yonhap)"]);
+        let srcset = attributes(&page, "figure img", "srcset").pop().expect("srcset");
+        for width in ["320w", "640w", "960w", "1100w"] {
+            assert!(srcset.contains(width), "{srcset}");
+        }
+        let smallest = srcset.split(", ").next().and_then(|s| s.split(' ').next()).expect("a url").to_owned();
+        let served = app.get(&smallest).await;
+        assert_eq!(served.status(), 200, "{smallest}");
+        let bytes = served.bytes().await.expect("bytes");
+        assert_eq!(image::load_from_memory(&bytes).expect("a picture").width(), 320);
+    }
+
+    async fn anything_but_a_whole_allowed_image_is_refused_and_nothing_is_stored(db) {
+        let store = db.store().await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Refusing Editor").await;
+        let (contributor, contributor_password) = desk_user(&store, Role::Contributor, "Some Contributor").await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+        let jpeg = picture(image::ImageFormat::Jpeg);
+        let png = picture(image::ImageFormat::Png);
+        let cases: Vec<(&str, Form, &str)> = vec![
+            ("a text file", upload(b"just some words".to_vec(), "notes.jpg", "image/jpeg", "x"), "none of them"),
+            ("a cut-short JPEG", upload(jpeg[..jpeg.len() / 3].to_vec(), "cut.jpg", "image/jpeg", "x"), "damaged or cut short"),
+            ("a PNG calling itself a JPEG", upload(png.clone(), "lie.jpg", "image/jpeg", "x"), "its content is image/png"),
+            ("an SVG", upload(b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".to_vec(), "x.svg", "image/svg+xml", "x"), "none of them"),
+            ("a photo without alt text", upload(png.clone(), "ok.png", "image/png", " "), "cannot see it"),
+        ];
+        for (what, form, reason) in cases {
+            let response = desk.post_multipart("/desk/photos", form).await;
+            assert_eq!(response.status(), 422, "{what}");
+            let page = scraper::Html::parse_document(&response.text().await.expect("body"));
+            assert!(texts(&page, ".form-error li").iter().any(|e| e.contains(reason)), "{what}: {:?}", texts(&page, ".form-error li"));
+        }
+        let huge = vec![0xFFu8; 6 * 1024 * 1024];
+        let too_large = desk.post_multipart("/desk/photos", upload(huge, "huge.jpg", "image/jpeg", "x")).await;
+        assert!(too_large.status().is_client_error(), "a file past the limit: {}", too_large.status());
+
+        let outsider = app.sign_in(&contributor.email, &contributor_password).await;
+        assert_eq!(outsider.post_multipart("/desk/photos", upload(png, "p.png", "image/png", "A chart")).await.status(), 403);
+
+        assert!(store.media_list(Window { limit: 10, offset: 0 }).await.expect("media").is_empty());
+        assert_eq!(files_in(app.media_dir.path()), 0, "no file was left behind");
+    }
+}
