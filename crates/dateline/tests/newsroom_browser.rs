@@ -1,0 +1,33 @@
+//! A real browser on the demo paper: an editor writes and publishes a story with a photo and
+//! readers see it; a reporter finds no way to publish (`tests/browser/newsroom.cjs`).
+
+mod support;
+
+use dateline_testkit::checkers::playwright_node_path;
+use support::Running;
+
+#[tokio::test]
+async fn an_editor_publishes_a_story_with_a_photo_in_a_real_browser_and_a_reporter_cannot() {
+    let Some(node_path) = playwright_node_path() else { return };
+    let data = tempfile::tempdir().expect("data folder");
+    let server = Running::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data.path().display().to_string()]);
+    let photo = data.path().join("pilots.jpg");
+    let pixels = image::RgbImage::from_fn(900, 600, |x, y| image::Rgb([(x / 4) as u8, (y / 3) as u8, 140]));
+    image::DynamicImage::ImageRgb8(pixels).save(&photo).expect("a photo to upload");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/newsroom.cjs");
+    let output = tokio::process::Command::new("node")
+        .arg(script)
+        .arg(&server.base_url)
+        .arg(&photo)
+        .args(["editor@dateline.example", "demo-editor-2026", "reporter@dateline.example", "demo-reporter-2026"])
+        .env("NODE_PATH", node_path)
+        .output()
+        .await
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("e2e OK"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
