@@ -470,6 +470,34 @@ pub async fn choose_lead_photo(
     Ok(store.update_article(&update).await?)
 }
 
+/// Brings back the text of an earlier revision as a new revision; nothing in between is lost.
+pub async fn restore_revision(
+    store: &impl Store,
+    actor: &User,
+    id: ArticleId,
+    version: i64,
+    number: i64,
+    now: Timestamp,
+) -> Result<Article, EditError> {
+    let article = store.article_by_id(id).await?;
+    if !may_edit(actor, &article) || (article.status == ArticleStatus::Published && !actor.role.may(Action::Publish)) {
+        return Err(EditError::NotAllowed);
+    }
+    if article.version != version {
+        return Err(EditError::Conflict);
+    }
+    let revision = store
+        .revisions(id)
+        .await?
+        .into_iter()
+        .find(|r| r.number == number)
+        .ok_or(EditError::Store(StoreError::NotFound))?;
+    let mut update = ArticleUpdate::of(&article, RevisionKind::Restored, by(actor), now);
+    update.content = revision.content;
+    update.note = Some(format!("restored revision {number}"));
+    Ok(store.update_article(&update).await?)
+}
+
 pub const MAX_CORRECTION_CHARS: usize = 2_000;
 
 /// Attaches a correction to a published story: readers see it at the end of the story and on

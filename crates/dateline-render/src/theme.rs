@@ -26,6 +26,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("desk/home.html", include_str!("../../../themes/default/templates/desk/home.html")),
     ("desk/editor.html", include_str!("../../../themes/default/templates/desk/editor.html")),
     ("desk/history.html", include_str!("../../../themes/default/templates/desk/history.html")),
+    ("desk/diff.html", include_str!("../../../themes/default/templates/desk/diff.html")),
     ("desk/photos.html", include_str!("../../../themes/default/templates/desk/photos.html")),
     ("desk/photo.html", include_str!("../../../themes/default/templates/desk/photo.html")),
 ];

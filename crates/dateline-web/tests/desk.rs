@@ -207,6 +207,36 @@ on_both_databases! {
         assert_eq!(kinds.last(), Some(&"correction"));
     }
 
+    async fn the_desk_compares_any_two_revisions_and_restores_an_earlier_text(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "History Editor").await;
+        let id = StoryBuilder::new("Bridge opens", paper.national.id, now()).status(ArticleStatus::Draft).body("The bridge opens on Monday.").store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+        let section = paper.national.id.to_string();
+        desk.post(&format!("/desk/stories/{id}"), &[("action", "save"), ("version", "1"), ("headline", "Bridge opens early"), ("slug", "bridge-opens"), ("section", &section), ("body", "The bridge opens on Sunday.")]).await;
+
+        let diff = desk.page(&format!("/desk/stories/{id}/diff?from=1&to=2")).await;
+        let words = |selector: &str| texts(&diff, selector).into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>();
+        assert_eq!(words("del"), ["Monday."]);
+        assert_eq!(words("ins"), ["early", "Sunday."]);
+        let default = desk.page(&format!("/desk/stories/{id}/diff")).await;
+        assert_eq!(texts(&default, "h1"), ["Changes from revision 1 to 2"]);
+        assert_eq!(desk.get(&format!("/desk/stories/{id}/diff?from=1&to=9")).await.status(), 404);
+        assert_eq!(desk.get(&format!("/desk/stories/{id}/diff?from=x")).await.status(), 400);
+
+        let restored = desk.post(&format!("/desk/stories/{id}/restore"), &[("revision", "1"), ("version", "2")]).await;
+        assert_eq!(restored.status(), 303);
+        let article = store.article_by_id(id).await.expect("story");
+        assert_eq!((article.content.headline.as_str(), article.content.body.as_str()), ("Bridge opens", "The bridge opens on Monday."));
+        let revisions = store.revisions(id).await.expect("revisions");
+        assert_eq!(revisions.len(), 3, "restoring adds a revision and keeps the one it replaced");
+        assert_eq!(revisions[1].content.headline, "Bridge opens early");
+        let stale = desk.post(&format!("/desk/stories/{id}/restore"), &[("revision", "2"), ("version", "2")]).await;
+        assert_eq!(stale.status(), 409);
+    }
+
     async fn script_in_a_story_never_reaches_a_reader(db) {
         let store = db.store().await;
         let paper = SmallPaper::create(&store).await;

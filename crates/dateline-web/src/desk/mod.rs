@@ -6,6 +6,7 @@
 mod form;
 mod frame;
 mod photos;
+mod revisions;
 mod session;
 mod sign_in;
 mod stories;
@@ -30,6 +31,8 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/stories/{id}/correct", post(stories::correct))
         .route("/desk/stories/{id}/preview", get(stories::preview))
         .route("/desk/stories/{id}/history", get(stories::history))
+        .route("/desk/stories/{id}/diff", get(revisions::diff))
+        .route("/desk/stories/{id}/restore", post(revisions::restore))
         .route("/desk", get(|| async { axum::response::Redirect::permanent("/desk/") }))
         .route("/desk/photos", get(photos::list).post(photos::upload).layer(upload_limit))
         .route("/desk/photos/{id}", get(photos::show).post(photos::update))

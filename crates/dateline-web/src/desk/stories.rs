@@ -115,8 +115,10 @@ struct HistoryRow {
 #[derive(Serialize)]
 struct HistoryPage {
     story_id: i64,
+    version: i64,
     headline: String,
     revisions: Vec<HistoryRow>,
+    may_restore: bool,
 }
 
 fn status_title(status: ArticleStatus) -> &'static str {
@@ -560,8 +562,12 @@ pub(crate) async fn history(
     let article = load(&state, &desk, &id).await?;
     let clock = paper_clock(&state).await?;
     let revisions = state.store().revisions(article.id).await?;
+    let user = &desk.session.user;
     let page = HistoryPage {
         story_id: article.id.0,
+        version: article.version,
+        may_restore: editing::may_edit(user, &article)
+            && (article.status != ArticleStatus::Published || user.role.may(Action::Publish)),
         headline: article.content.headline.clone(),
         revisions: revisions
             .into_iter()
