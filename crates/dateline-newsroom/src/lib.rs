@@ -28,9 +28,10 @@ pub use ids::{ArticleId, AuthorId, MediaId, PageId, SectionId, Slug, SlugError, 
 pub use media::{Media, MediaDetails, NewMedia};
 pub use page::{NewPage, StaticPage};
 pub use section::{
-    create_section, CreateSectionError, NewSection, Section, SectionError, SectionTree, RESERVED_SECTION_SLUGS,
+    change_section, create_section, CreateSectionError, NewSection, Section, SectionChange, SectionError, SectionTree,
+    RESERVED_SECTION_SLUGS,
 };
-pub use settings::{EditorialSettings, Masthead, OutboundLinks, SettingsError};
+pub use settings::{EditorialSettings, HomeCuration, Masthead, OutboundLinks, SettingsError};
 pub use store::{
     ArticleStore, AuthorStore, HourlyViews, Listing, MediaStore, PageStore, SectionStore, SessionStore, SettingsStore,
     Store, StoreError, StoreResult, TopicStore, UserStore, Window,

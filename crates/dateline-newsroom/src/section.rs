@@ -99,6 +99,52 @@ pub async fn create_section(store: &impl SectionStore, new: NewSection) -> Resul
     Ok(store.insert_section(&new, &path).await?)
 }
 
+/// What an editor changes about a section on the desk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionChange {
+    pub slug: Slug,
+    pub name: String,
+    pub parent_id: Option<SectionId>,
+    pub position: i64,
+}
+
+/// Renames, moves or reorders a section. The old addresses of the section and its
+/// subsections keep working as redirects; a section with subsections cannot become one.
+pub async fn change_section(
+    store: &impl SectionStore,
+    id: SectionId,
+    change: SectionChange,
+) -> Result<Section, CreateSectionError> {
+    let all = store.sections().await?;
+    let current = all.iter().find(|s| s.id == id).ok_or(CreateSectionError::Store(StoreError::NotFound))?;
+    if change.parent_id == Some(id) {
+        return Err(SectionError::TooDeep.into());
+    }
+    if change.parent_id.is_some() && all.iter().any(|s| s.parent_id == Some(id)) {
+        return Err(SectionError::TooDeep.into());
+    }
+    let parent = change.parent_id.and_then(|p| all.iter().find(|s| s.id == p));
+    let as_new = NewSection {
+        slug: change.slug.clone(),
+        name: change.name.trim().to_owned(),
+        parent_id: change.parent_id,
+        position: change.position,
+    };
+    let path = as_new.validate(parent)?;
+    let updated = Section {
+        id,
+        slug: change.slug,
+        name: as_new.name,
+        parent_id: change.parent_id,
+        position: change.position,
+        path,
+    };
+    if &updated == current {
+        return Ok(updated);
+    }
+    Ok(store.update_section(&updated).await?)
+}
+
 /// All sections, in menu order, with the lookups fronts and breadcrumbs need.
 #[derive(Debug, Clone, Default)]
 pub struct SectionTree {

@@ -49,6 +49,10 @@ pub enum SettingsError {
     UnknownTimeZone(String),
     #[error("the language must be a language tag such as en or ko (got {0:?})")]
     BadLanguage(String),
+    #[error(
+        "{0:?} is not a date format this program can use; use strftime fields such as %Y-%m-%d or %b %d, %Y - %H:%M"
+    )]
+    BadFormat(String),
 }
 
 impl EditorialSettings {
@@ -62,6 +66,12 @@ impl EditorialSettings {
             && self.language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !lang_ok {
             return Err(SettingsError::BadLanguage(self.language.clone()));
+        }
+        let sample = jiff::Timestamp::UNIX_EPOCH.to_zoned(TimeZone::UTC);
+        for pattern in [&self.date_line_format, &self.timestamp_format] {
+            if pattern.trim().is_empty() || jiff::fmt::strtime::format(pattern.as_str(), &sample).is_err() {
+                return Err(SettingsError::BadFormat(pattern.clone()));
+            }
         }
         Ok(())
     }
@@ -96,6 +106,15 @@ pub struct Masthead {
     pub telephone: String,
 }
 
+/// The editors' choice for the home page: the lead story and the order of the top stories.
+/// Stories that are not (or no longer) public are skipped; the newest fill the rest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HomeCuration {
+    pub lead: Option<crate::ids::ArticleId>,
+    pub top: Vec<crate::ids::ArticleId>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +122,12 @@ mod tests {
     #[test]
     fn the_default_settings_are_valid() {
         assert_eq!(EditorialSettings::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_date_format_that_cannot_be_used_is_refused() {
+        let settings = EditorialSettings { timestamp_format: "%Y %!".into(), ..Default::default() };
+        assert_eq!(settings.validate(), Err(SettingsError::BadFormat("%Y %!".into())));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::ids::{ArticleId, AuthorId, MediaId, SectionId, Slug, TopicId, UserId}
 use crate::media::{Media, MediaDetails, NewMedia};
 use crate::page::{NewPage, StaticPage};
 use crate::section::{NewSection, Section};
-use crate::settings::EditorialSettings;
+use crate::settings::{EditorialSettings, HomeCuration};
 use crate::topic::{NewTopic, Topic};
 use jiff::Timestamp;
 use std::future::Future;
@@ -63,6 +63,11 @@ pub trait SectionStore {
     /// Stores a section under the path the domain computed for it.
     fn insert_section(&self, new: &NewSection, path: &str) -> impl Future<Output = StoreResult<Section>> + Send;
     fn sections(&self) -> impl Future<Output = StoreResult<Vec<Section>>> + Send;
+    /// Stores a renamed, moved or reordered section (its `path` already recomputed), updates
+    /// its subsections' paths, and keeps every old address as a redirect, in one transaction.
+    fn update_section(&self, section: &Section) -> impl Future<Output = StoreResult<Section>> + Send;
+    /// The section an old address (`national/politics`) now belongs to.
+    fn redirected_section(&self, old_path: &str) -> impl Future<Output = StoreResult<Section>> + Send;
 }
 
 pub trait AuthorStore {
@@ -105,6 +110,12 @@ pub trait ArticleStore {
         window: Window,
     ) -> impl Future<Output = StoreResult<Vec<ArticleSummary>>> + Send;
     fn count_public(&self, now: Timestamp, listing: Listing<'_>) -> impl Future<Output = StoreResult<u64>> + Send;
+    /// The stories with these ids that readers may see at `now`, in the order asked.
+    fn public_by_ids(
+        &self,
+        now: Timestamp,
+        ids: &[ArticleId],
+    ) -> impl Future<Output = StoreResult<Vec<ArticleSummary>>> + Send;
     /// Adds views to the hourly counters; views of stories that do not exist are dropped.
     fn add_views(&self, views: &[HourlyViews]) -> impl Future<Output = StoreResult<()>> + Send;
     /// The public stories most viewed since `since`, most viewed first.
@@ -148,6 +159,8 @@ pub trait SettingsStore {
     /// The stored settings, or the defaults when none were saved yet.
     fn settings(&self) -> impl Future<Output = StoreResult<EditorialSettings>> + Send;
     fn save_settings(&self, settings: &EditorialSettings) -> impl Future<Output = StoreResult<()>> + Send;
+    fn home_curation(&self) -> impl Future<Output = StoreResult<HomeCuration>> + Send;
+    fn save_home_curation(&self, curation: &HomeCuration) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 pub trait UserStore {

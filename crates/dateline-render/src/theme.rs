@@ -27,6 +27,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("desk/editor.html", include_str!("../../../themes/default/templates/desk/editor.html")),
     ("desk/history.html", include_str!("../../../themes/default/templates/desk/history.html")),
     ("desk/diff.html", include_str!("../../../themes/default/templates/desk/diff.html")),
+    ("desk/front_page.html", include_str!("../../../themes/default/templates/desk/front_page.html")),
+    ("desk/sections.html", include_str!("../../../themes/default/templates/desk/sections.html")),
+    ("desk/settings.html", include_str!("../../../themes/default/templates/desk/settings.html")),
+    ("desk/users.html", include_str!("../../../themes/default/templates/desk/users.html")),
     ("desk/photos.html", include_str!("../../../themes/default/templates/desk/photos.html")),
     ("desk/photo.html", include_str!("../../../themes/default/templates/desk/photo.html")),
 ];

@@ -22,18 +22,26 @@ pub struct TimeView {
     pub text: String,
 }
 
+/// Formats with a pattern an editor wrote; a pattern jiff cannot use falls back to ISO 8601
+/// rather than failing the page (settings are checked when saved, so this is a last resort).
+fn format_with(pattern: &str, local: &jiff::Zoned, fallback: &str) -> String {
+    jiff::fmt::strtime::format(pattern, local)
+        .or_else(|_| jiff::fmt::strtime::format(fallback, local))
+        .unwrap_or_default()
+}
+
 impl PaperClock {
     pub fn time(&self, instant: Timestamp) -> TimeView {
         let local = instant.to_zoned(self.zone.clone());
         TimeView {
-            datetime: local.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-            text: local.strftime(&self.timestamp_format).to_string(),
+            datetime: format_with("%Y-%m-%dT%H:%M:%S%:z", &local, "%Y-%m-%dT%H:%M:%S%:z"),
+            text: format_with(&self.timestamp_format, &local, "%Y-%m-%d %H:%M"),
         }
     }
 
     /// Today's date in the paper's zone, for the date line at the top of every page.
     pub fn date_line(&self, now: Timestamp) -> String {
-        now.to_zoned(self.zone.clone()).strftime(&self.date_line_format).to_string()
+        format_with(&self.date_line_format, &now.to_zoned(self.zone.clone()), "%Y-%m-%d")
     }
 }
 

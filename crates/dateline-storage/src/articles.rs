@@ -421,6 +421,21 @@ impl ArticleStore for SqlStore {
         Ok(u64::try_from(count).unwrap_or_default())
     }
 
+    async fn public_by_ids(&self, now: Timestamp, ids: &[ArticleId]) -> Result<Vec<ArticleSummary>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles WHERE {PUBLIC_AT_1} AND id IN ({})",
+            placeholders(2, ids.len())
+        );
+        let mut all_params = params![now];
+        all_params.extend(ids.iter().map(|id| Param::from(id.0)));
+        let rows: Vec<SummaryRow> = self.db.fetch_all(&sql, all_params).await?;
+        let found = self.summaries(rows).await?;
+        Ok(ids.iter().filter_map(|id| found.iter().find(|s| s.id == *id).cloned()).collect())
+    }
+
     async fn add_views(&self, views: &[HourlyViews]) -> Result<(), StoreError> {
         if views.is_empty() {
             return Ok(());

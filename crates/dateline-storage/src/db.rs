@@ -338,6 +338,10 @@ impl Tx {
         })
     }
 
+    pub(crate) async fn fetch_all<T: AnyRow>(&mut self, sql: &str, params: Vec<Param>) -> Result<Vec<T>, StoreError> {
+        fetch_all(self.target().await?.as_target(), sql, params).await
+    }
+
     pub(crate) async fn fetch_optional<T: AnyRow>(
         &mut self,
         sql: &str,

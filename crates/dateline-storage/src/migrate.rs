@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_article_views"),
     migration!(3, "0003_desk_sessions"),
     migration!(4, "0004_corrections"),
+    migration!(5, "0005_section_redirects"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -49,6 +49,74 @@ impl SectionStore for SqlStore {
         row.into_section()
     }
 
+    async fn update_section(&self, section: &Section) -> Result<Section, StoreError> {
+        let mut tx = self.db.begin().await?;
+        let (old_path,): (String,) =
+            tx.fetch_one("SELECT path FROM sections WHERE id = $1", params![section.id.0]).await?;
+        let children: Vec<(i64, String, String)> =
+            tx.fetch_all("SELECT id, slug, path FROM sections WHERE parent_id = $1", params![section.id.0]).await?;
+        tx.execute(
+            "UPDATE sections SET slug = $2, name = $3, parent_id = $4, position = $5, path = $6 WHERE id = $1",
+            params![
+                section.id.0,
+                section.slug.as_str(),
+                &section.name,
+                section.parent_id.map(|p| p.0),
+                section.position,
+                &section.path
+            ],
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => {
+                StoreError::Conflict(format!("a section already has the address /{}/", section.path))
+            }
+            other => other,
+        })?;
+        if old_path != section.path {
+            // The old address (and each subsection's) now leads to the new one; an address
+            // taken again by a section stops redirecting.
+            let mut moved = vec![(section.id.0, old_path.clone(), section.path.clone())];
+            for (id, slug, path) in children {
+                let new_path = format!("{}/{slug}", section.path);
+                tx.execute("UPDATE sections SET path = $2 WHERE id = $1", params![id, &new_path]).await.map_err(
+                    |e| match e {
+                        StoreError::Conflict(_) => {
+                            StoreError::Conflict(format!("a section already has the address /{new_path}/"))
+                        }
+                        other => other,
+                    },
+                )?;
+                moved.push((id, path, new_path));
+            }
+            for (id, old, new) in moved {
+                tx.execute("DELETE FROM section_redirects WHERE old_path = $1", params![&new]).await?;
+                tx.execute(
+                    "INSERT INTO section_redirects (old_path, section_id) VALUES ($1, $2) \
+                     ON CONFLICT (old_path) DO UPDATE SET section_id = excluded.section_id",
+                    params![old, id],
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        let row: SectionRow =
+            self.db.fetch_one(&format!("SELECT {COLUMNS} FROM sections WHERE id = $1"), params![section.id.0]).await?;
+        row.into_section()
+    }
+
+    async fn redirected_section(&self, old_path: &str) -> Result<Section, StoreError> {
+        let row: SectionRow = self
+            .db
+            .fetch_one(
+                "SELECT s.id, s.slug, s.name, s.parent_id, s.position, s.path FROM section_redirects r \
+                 JOIN sections s ON s.id = r.section_id WHERE r.old_path = $1",
+                params![old_path],
+            )
+            .await?;
+        row.into_section()
+    }
+
     async fn sections(&self) -> Result<Vec<Section>, StoreError> {
         let rows: Vec<SectionRow> =
             self.db.fetch_all(&format!("SELECT {COLUMNS} FROM sections ORDER BY position, id"), vec![]).await?;

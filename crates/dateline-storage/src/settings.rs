@@ -2,29 +2,49 @@
 
 use crate::db::params;
 use crate::SqlStore;
-use dateline_newsroom::{EditorialSettings, SettingsStore, StoreError};
+use dateline_newsroom::{EditorialSettings, HomeCuration, SettingsStore, StoreError};
+use serde::{de::DeserializeOwned, Serialize};
 
 const EDITORIAL: &str = "editorial";
+const HOME: &str = "home";
 
-impl SettingsStore for SqlStore {
-    async fn settings(&self) -> Result<EditorialSettings, StoreError> {
+impl SqlStore {
+    async fn document<T: DeserializeOwned + Default>(&self, name: &str) -> Result<T, StoreError> {
         let row: Option<(String,)> =
-            self.db.fetch_optional("SELECT value FROM settings WHERE name = $1", params![EDITORIAL]).await?;
+            self.db.fetch_optional("SELECT value FROM settings WHERE name = $1", params![name]).await?;
         match row {
-            None => Ok(EditorialSettings::default()),
+            None => Ok(T::default()),
             Some((json,)) => serde_json::from_str(&json)
-                .map_err(|e| StoreError::Other(format!("the stored editorial settings cannot be read: {e}"))),
+                .map_err(|e| StoreError::Other(format!("the stored {name} settings cannot be read: {e}"))),
         }
     }
 
-    async fn save_settings(&self, settings: &EditorialSettings) -> Result<(), StoreError> {
-        let json = serde_json::to_string(settings).map_err(|e| StoreError::Other(e.to_string()))?;
+    async fn save_document<T: Serialize>(&self, name: &str, value: &T) -> Result<(), StoreError> {
+        let json = serde_json::to_string(value).map_err(|e| StoreError::Other(e.to_string()))?;
         self.db
             .execute(
                 "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                params![EDITORIAL, json],
+                params![name, json],
             )
             .await
             .map(drop)
+    }
+}
+
+impl SettingsStore for SqlStore {
+    async fn settings(&self) -> Result<EditorialSettings, StoreError> {
+        self.document(EDITORIAL).await
+    }
+
+    async fn save_settings(&self, settings: &EditorialSettings) -> Result<(), StoreError> {
+        self.save_document(EDITORIAL, settings).await
+    }
+
+    async fn home_curation(&self) -> Result<HomeCuration, StoreError> {
+        self.document(HOME).await
+    }
+
+    async fn save_home_curation(&self, curation: &HomeCuration) -> Result<(), StoreError> {
+        self.save_document(HOME, curation).await
     }
 }

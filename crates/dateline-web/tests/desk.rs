@@ -237,6 +237,80 @@ on_both_databases! {
         assert_eq!(stale.status(), 409);
     }
 
+    async fn an_editor_chooses_the_lead_and_top_stories_of_the_home_page(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Front Editor").await;
+        let older = StoryBuilder::new("Older but important", paper.national.id, now()).published_at(now() - SignedDuration::from_hours(20)).store(&store).await;
+        let middle = StoryBuilder::new("Middle story", paper.business.id, now()).published_at(now() - SignedDuration::from_hours(5)).store(&store).await;
+        StoryBuilder::new("Newest story", paper.business.id, now()).store(&store).await;
+        let draft = StoryBuilder::new("Unfinished draft", paper.business.id, now()).status(ArticleStatus::Draft).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+        assert_eq!(texts(&app.page("/").await, ".home-lead .card__headline"), ["Newest story"], "without a choice, the newest leads");
+
+        let refused = desk.post("/desk/home-page", &[("lead", &draft.to_string())]).await;
+        assert_eq!(refused.status(), 400, "a draft cannot lead the home page");
+        let saved = desk.post("/desk/home-page", &[("lead", &older.to_string()), ("top", &middle.to_string())]).await;
+        assert_eq!(saved.status(), 303);
+        let home = app.page("/").await;
+        assert_eq!(texts(&home, ".home-lead .card__headline"), ["Older but important"]);
+        assert_eq!(texts(&home, ".home-top .card__headline"), ["Middle story", "Newest story"]);
+    }
+
+    async fn a_renamed_section_keeps_its_old_address_as_a_redirect(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Section Editor").await;
+        StoryBuilder::new("Politics story", paper.politics.id, now()).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+        let id = paper.national.id;
+        let renamed = desk.post(&format!("/desk/sections/{id}"), &[("name", "Nation"), ("slug", "nation"), ("parent", ""), ("position", "0")]).await;
+        assert_eq!(renamed.status(), 303);
+        for (old, new) in [("/national/", "/nation/"), ("/national/politics/", "/nation/politics/"), ("/national", "/nation/")] {
+            let response = app.get(old).await;
+            assert_eq!(response.status(), 301, "{old}");
+            assert_eq!(response.headers()["location"], new);
+        }
+        assert_eq!(texts(&app.page("/nation/politics/").await, ".card__headline"), ["Politics story"]);
+        let reserved = desk.post(&format!("/desk/sections/{id}"), &[("name", "Search"), ("slug", "search"), ("parent", ""), ("position", "0")]).await;
+        assert_eq!(reserved.status(), 422);
+        let page = scraper::Html::parse_document(&reserved.text().await.expect("body"));
+        assert!(texts(&page, ".form-error")[0].contains("reserved"), "{:?}", texts(&page, ".form-error"));
+        let created = desk.post("/desk/sections", &[("name", "Weekender"), ("slug", "weekender"), ("parent", ""), ("position", "5")]).await;
+        assert_eq!(created.status(), 303);
+        assert_eq!(app.get("/weekender/").await.status(), 200);
+        let clash = desk.post("/desk/sections", &[("name", "Again"), ("slug", "weekender"), ("parent", ""), ("position", "6")]).await;
+        assert_eq!(clash.status(), 422);
+    }
+
+    async fn an_admin_edits_the_masthead_and_bad_settings_are_refused(db) {
+        let store = db.store().await;
+        SmallPaper::create(&store).await;
+        let (admin, password) = desk_user(&store, Role::Admin, "Site Admin").await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&admin.email, &password).await;
+        let fields = |zone: &'static str| vec![
+            ("site_name", "The Test Dateline"), ("owner", "Test Media"), ("language", "en"), ("time_zone", zone),
+            ("date_line_format", "%Y-%m-%d"), ("timestamp_format", "%b %d, %Y - %H:%M"), ("registration_number", "서울 아00001"),
+        ];
+        let bad = desk.post("/desk/settings", &fields("Mars/Olympus")).await;
+        assert_eq!(bad.status(), 422);
+        assert_eq!(store.settings().await.expect("settings").time_zone, "Asia/Seoul", "nothing saved");
+        let good = desk.post("/desk/settings", &fields("Europe/Paris")).await;
+        assert_eq!(good.status(), 303);
+        let home = app.page("/").await;
+        assert!(texts(&home, ".legal__masthead dd").contains(&"서울 아00001".to_owned()));
+        assert_eq!(store.settings().await.expect("settings").time_zone, "Europe/Paris");
+
+        let created = desk.post("/desk/users", &[("name", "New Reporter"), ("email", "new@dateline.test"), ("role", "reporter"), ("password", "a-long-enough-password")]).await;
+        assert_eq!(created.status(), 303);
+        assert!(app.try_sign_in("new@dateline.test", "a-long-enough-password").await.is_ok());
+        let short = desk.post("/desk/users", &[("name", "Short"), ("email", "short@dateline.test"), ("role", "reporter"), ("password", "short")]).await;
+        assert_eq!(short.status(), 422);
+    }
+
     async fn script_in_a_story_never_reaches_a_reader(db) {
         let store = db.store().await;
         let paper = SmallPaper::create(&store).await;
@@ -306,8 +380,29 @@ on_both_databases! {
             let desk = app.sign_in(&user.email, password).await;
             let editor_role = matches!(role, Role::Admin | Role::Editor);
             let expect = |allowed: bool| if allowed { 200 } else { 403 };
-            for path in ["/desk/", "/desk/stories/new"] {
+            for path in ["/desk/", "/desk/stories/new", "/desk/photos"] {
                 assert_eq!(desk.get(path).await.status(), 200, "{role:?} GET {path}");
+            }
+            for path in ["/desk/home-page", "/desk/sections"] {
+                assert_eq!(desk.get(path).await.status(), expect(editor_role), "{role:?} GET {path}");
+            }
+            for path in ["/desk/settings", "/desk/users"] {
+                assert_eq!(desk.get(path).await.status(), expect(*role == Role::Admin), "{role:?} GET {path}");
+            }
+            let sections_before = store.sections().await.expect("sections");
+            let new_section = desk.post("/desk/sections", &[("name", "Extra"), ("slug", &format!("extra-{}", role.as_str().replace('_', "-"))), ("parent", ""), ("position", "9")]).await;
+            assert_eq!(new_section.status(), if editor_role { 303 } else { 403 }, "{role:?} POST /desk/sections");
+            if !editor_role {
+                assert_eq!(store.sections().await.expect("sections"), sections_before, "{role:?}: no section created");
+            }
+            let settings_before = store.settings().await.expect("settings");
+            let settings = desk.post("/desk/settings", &[("site_name", "Taken over"), ("language", "en"), ("time_zone", "UTC"), ("date_line_format", "%Y"), ("timestamp_format", "%Y")]).await;
+            if *role == Role::Admin {
+                assert_eq!(settings.status(), 303);
+                store.save_settings(&settings_before).await.expect("restore settings");
+            } else {
+                assert_eq!(settings.status(), 403, "{role:?} POST /desk/settings");
+                assert_eq!(store.settings().await.expect("settings"), settings_before);
             }
             for path in [format!("/desk/stories/{draft}"), format!("/desk/stories/{draft}/preview"), format!("/desk/stories/{draft}/history")] {
                 assert_eq!(desk.get(&path).await.status(), expect(editor_role), "{role:?} GET {path}");

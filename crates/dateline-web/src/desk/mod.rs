@@ -5,12 +5,16 @@
 
 mod form;
 mod frame;
+mod front_page;
 mod photos;
 mod revisions;
+mod sections;
 mod session;
+mod settings;
 mod sign_in;
 mod stories;
 pub(crate) mod throttle;
+mod users;
 
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -37,6 +41,11 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/photos", get(photos::list).post(photos::upload).layer(upload_limit))
         .route("/desk/photos/{id}", get(photos::show).post(photos::update))
         .route("/desk/photos/{id}/lead", post(photos::choose_as_lead))
+        .route("/desk/home-page", get(front_page::show).post(front_page::save))
+        .route("/desk/sections", get(sections::list).post(sections::create))
+        .route("/desk/sections/{id}", post(sections::update))
+        .route("/desk/settings", get(settings::show).post(settings::save))
+        .route("/desk/users", get(users::list).post(users::create))
         .route("/desk/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/desk/sign-out", post(sign_in::sign_out))
 }

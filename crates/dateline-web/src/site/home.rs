@@ -6,7 +6,7 @@ use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::Html;
-use dateline_newsroom::{ArticleStore, ArticleSummary, Listing, SectionId, Window};
+use dateline_newsroom::{ArticleStore, ArticleSummary, Listing, SectionId, SettingsStore, Window};
 use dateline_render::views::{section_url, Link, StoryCard};
 use serde::Serialize;
 
@@ -26,11 +26,37 @@ struct HomePage {
     section_blocks: Vec<SectionBlock>,
 }
 
+/// The lead story and the top stories: the editors' choice where they made one (and the
+/// story is public), the newest stories for the rest.
+async fn front_page_stories(state: &AppState, now: jiff::Timestamp) -> Result<Vec<ArticleSummary>, WebError> {
+    let store = state.store();
+    let curation = store.home_curation().await?;
+    let chosen: Vec<_> = curation.lead.into_iter().chain(curation.top.iter().copied()).collect();
+    let mut curated = store.public_by_ids(now, &chosen).await?;
+    let latest =
+        store.latest_public(now, Listing::Everything, Window { limit: 1 + 2 * TOP_STORIES, offset: 0 }).await?;
+    let mut front: Vec<ArticleSummary> = Vec::new();
+    // The lead: the chosen one if it is public, else the newest.
+    let lead = match curation.lead {
+        Some(id) => curated.iter().position(|s| s.id == id).map(|i| curated.remove(i)),
+        None => None,
+    };
+    front.extend(lead);
+    for story in curated.into_iter().chain(latest) {
+        if front.len() > TOP_STORIES as usize {
+            break;
+        }
+        if !front.iter().any(|s| s.id == story.id) {
+            front.push(story);
+        }
+    }
+    Ok(front)
+}
+
 pub(crate) async fn show(State(state): State<AppState>) -> Result<Html<String>, WebError> {
     let chrome = chrome::load(&state, state.now()).await?;
     let store = state.store();
-    let front =
-        store.latest_public(chrome.now, Listing::Everything, Window { limit: 1 + TOP_STORIES, offset: 0 }).await?;
+    let front = front_page_stories(&state, chrome.now).await?;
 
     let mut blocks: Vec<(Link, Vec<ArticleSummary>)> = Vec::new();
     for top in chrome.tree.top_level() {

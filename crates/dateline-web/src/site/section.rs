@@ -7,7 +7,7 @@ use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
-use dateline_newsroom::{ArticleStore, Listing, SectionId, Window};
+use dateline_newsroom::{ArticleStore, Listing, SectionId, SectionStore, Window};
 use dateline_render::views::{section_url, Link, StoryCard};
 use serde::Serialize;
 
@@ -24,7 +24,7 @@ struct FrontPage {
 async fn front(state: AppState, path: String, query: Option<String>) -> Result<Response, WebError> {
     let page = requested_page(query.as_deref())?;
     let chrome = chrome::load(&state, state.now()).await?;
-    let section = chrome.tree.by_path(&path).ok_or(WebError::NotFound)?.clone();
+    let Some(section) = chrome.tree.by_path(&path).cloned() else { return moved_section(&state, &path).await };
     let ids: Vec<SectionId> =
         std::iter::once(section.id).chain(chrome.tree.children(section.id).map(|c| c.id)).collect();
     let store = state.store();
@@ -84,6 +84,17 @@ pub(crate) async fn add_trailing_slash(
 ) -> Result<Response, WebError> {
     let path = segments.into_iter().map(|(_, value)| value).collect::<Vec<_>>().join("/");
     let chrome = chrome::load(&state, state.now()).await?;
-    chrome.tree.by_path(&path).ok_or(WebError::NotFound)?;
+    if chrome.tree.by_path(&path).is_none() {
+        return moved_section(&state, &path).await;
+    }
     Ok(moved_permanently(&section_url(&path)))
+}
+
+/// A section renamed or moved since: its old address leads to the new one.
+async fn moved_section(state: &AppState, old_path: &str) -> Result<Response, WebError> {
+    match state.store().redirected_section(old_path).await {
+        Ok(section) => Ok(moved_permanently(&section_url(&section.path))),
+        Err(dateline_newsroom::StoreError::NotFound) => Err(WebError::NotFound),
+        Err(other) => Err(other.into()),
+    }
 }

@@ -1,0 +1,73 @@
+//! The paper's editorial settings, for admins: name, owner, language, time zone, date
+//! formats, outbound links and the legal masthead.
+
+use super::form::FormData;
+use super::session::Desk;
+use crate::error::WebError;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use dateline_newsroom::accounts::Action;
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::{EditorialSettings, Masthead, OutboundLinks};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct SettingsPage {
+    settings: EditorialSettings,
+    error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    desk: Desk,
+    RawQuery(query): RawQuery,
+) -> Result<Html<String>, WebError> {
+    desk.require(Action::ManageSettings)?;
+    let settings = state.store().settings().await?;
+    let notice = query.as_deref().is_some_and(|q| q.contains("saved=1")).then_some("Saved.");
+    desk.render(&state, "desk/settings.html", SettingsPage { settings, error: None, notice }).await
+}
+
+pub(crate) async fn save(State(state): State<AppState>, desk: Desk, body: Bytes) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::ManageSettings)?;
+    let current = state.store().settings().await?;
+    let text = |name: &str| form.get(name).trim().to_owned();
+    let settings = EditorialSettings {
+        site_name: text("site_name"),
+        owner: text("owner"),
+        language: text("language"),
+        logo_media_id: current.logo_media_id,
+        time_zone: text("time_zone"),
+        date_line_format: text("date_line_format"),
+        timestamp_format: text("timestamp_format"),
+        links: OutboundLinks {
+            podcast_url: text("podcast_url"),
+            video_channel_url: text("video_channel_url"),
+            subscribe_url: text("subscribe_url"),
+        },
+        masthead: Masthead {
+            copyright_line: text("copyright_line"),
+            postal_address: text("postal_address"),
+            registration_number: text("registration_number"),
+            registration_date: text("registration_date"),
+            publisher: text("publisher"),
+            editor: text("editor"),
+            juvenile_protection_manager: text("juvenile_protection_manager"),
+            telephone: text("telephone"),
+        },
+    };
+    if let Err(problem) = settings.validate() {
+        let page = SettingsPage { settings, error: Some(format!("Not saved: {problem}.")), notice: None };
+        return Ok(
+            (StatusCode::UNPROCESSABLE_ENTITY, desk.render(&state, "desk/settings.html", page).await?).into_response()
+        );
+    }
+    state.store().save_settings(&settings).await?;
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/settings?saved=1")]).into_response())
+}

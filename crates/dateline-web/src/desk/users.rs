@@ -1,0 +1,80 @@
+//! Desk accounts, for admins: who works on the desk and in which role.
+
+use super::form::FormData;
+use super::session::Desk;
+use crate::error::WebError;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use dateline_newsroom::accounts::{hash_password, normalize_email, Action, NewUser, Role};
+use dateline_newsroom::prelude::*;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct UserRow {
+    name: String,
+    email: String,
+    role: &'static str,
+}
+
+#[derive(Serialize)]
+struct UsersPage {
+    users: Vec<UserRow>,
+    roles: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+async fn page(
+    state: &AppState,
+    desk: &Desk,
+    error: Option<String>,
+    notice: Option<&'static str>,
+) -> Result<Html<String>, WebError> {
+    let users = state.store().users().await?;
+    let page = UsersPage {
+        users: users.into_iter().map(|u| UserRow { name: u.name, email: u.email, role: u.role.title() }).collect(),
+        roles: Role::ALL.iter().map(|r| (r.as_str(), r.title())).collect(),
+        error,
+        notice,
+    };
+    desk.render(state, "desk/users.html", page).await
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    desk: Desk,
+    RawQuery(query): RawQuery,
+) -> Result<Html<String>, WebError> {
+    desk.require(Action::ManageUsers)?;
+    let notice = query.as_deref().is_some_and(|q| q.contains("saved=1")).then_some("The account is created.");
+    page(&state, &desk, None, notice).await
+}
+
+pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Bytes) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::ManageUsers)?;
+    let checked = (|| {
+        let email = normalize_email(form.get("email")).map_err(|e| e.to_string())?;
+        let name = form.get("name").trim().to_owned();
+        if name.is_empty() {
+            return Err("a user needs a name".to_owned());
+        }
+        let role = Role::parse(form.get("role")).ok_or_else(|| "choose a role".to_owned())?;
+        let password_hash = hash_password(form.get("password")).map_err(|e| e.to_string())?;
+        Ok(NewUser { email, name, role, password_hash })
+    })();
+    let problem = match checked {
+        Ok(new) => match state.store().insert_user(&new, state.now()).await {
+            Ok(_) => return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/users?saved=1")]).into_response()),
+            Err(dateline_newsroom::StoreError::Conflict(what)) => what,
+            Err(other) => return Err(other.into()),
+        },
+        Err(problem) => problem,
+    };
+    let html = page(&state, &desk, Some(format!("Not created: {problem}.")), None).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+}
