@@ -5,7 +5,7 @@ use crate::accounts::{NewUser, Session, User};
 use crate::article::Correction;
 use crate::article::{Article, ArticleStatus, ArticleSummary, ArticleUpdate, DeskStory, NewArticle, Revision};
 use crate::author::{Author, NewAuthor};
-use crate::ids::{ArticleId, AuthorId, MediaId, SectionId, Slug, TopicId, UserId};
+use crate::ids::{ArticleId, AuthorId, MediaId, PageId, SectionId, Slug, TopicId, UserId};
 use crate::media::{Media, MediaDetails, NewMedia};
 use crate::page::{NewPage, StaticPage};
 use crate::section::{NewSection, Section};
@@ -76,12 +76,14 @@ pub trait AuthorStore {
     /// The authors with these ids, in the order asked; unknown ids are left out.
     fn authors_by_ids(&self, ids: &[AuthorId]) -> impl Future<Output = StoreResult<Vec<Author>>> + Send;
     fn authors(&self) -> impl Future<Output = StoreResult<Vec<Author>>> + Send;
+    fn update_author(&self, id: AuthorId, changed: &NewAuthor) -> impl Future<Output = StoreResult<Author>> + Send;
 }
 
 pub trait TopicStore {
     fn insert_topic(&self, new: &NewTopic) -> impl Future<Output = StoreResult<Topic>> + Send;
     fn topic_by_slug(&self, slug: &Slug) -> impl Future<Output = StoreResult<Topic>> + Send;
     fn topics(&self) -> impl Future<Output = StoreResult<Vec<Topic>>> + Send;
+    fn update_topic(&self, id: TopicId, changed: &NewTopic) -> impl Future<Output = StoreResult<Topic>> + Send;
 }
 
 pub trait MediaStore {
@@ -153,6 +155,12 @@ pub trait PageStore {
     fn insert_page(&self, new: &NewPage, now: Timestamp) -> impl Future<Output = StoreResult<StaticPage>> + Send;
     fn page_by_slug(&self, slug: &Slug) -> impl Future<Output = StoreResult<StaticPage>> + Send;
     fn pages(&self) -> impl Future<Output = StoreResult<Vec<StaticPage>>> + Send;
+    fn update_page(
+        &self,
+        id: PageId,
+        changed: &NewPage,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<StaticPage>> + Send;
 }
 
 pub trait SettingsStore {

@@ -47,6 +47,21 @@ impl AuthorStore for SqlStore {
         row.into_author()
     }
 
+    async fn update_author(&self, id: AuthorId, changed: &NewAuthor) -> Result<Author, StoreError> {
+        let row: AuthorRow = self
+            .db
+            .fetch_one(
+                &format!("UPDATE authors SET slug = $2, name = $3, kind = $4, bio = $5, photo_id = $6 WHERE id = $1 RETURNING {COLUMNS}"),
+                params![id.0, changed.slug.as_str(), &changed.name, changed.kind.as_str(), &changed.bio, changed.photo_id.map(|m| m.0)],
+            )
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => StoreError::Conflict(format!("an author already has the slug {:?}", changed.slug.as_str())),
+                other => other,
+            })?;
+        row.into_author()
+    }
+
     async fn author_by_slug(&self, slug: &Slug) -> Result<Author, StoreError> {
         let row: AuthorRow = self
             .db

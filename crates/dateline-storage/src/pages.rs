@@ -39,7 +39,28 @@ impl PageStore for SqlStore {
                 ),
                 params![new.slug.as_str(), &new.title, &new.body, now],
             )
-            .await?;
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => {
+                    StoreError::Conflict(format!("a page already has the slug {:?}", new.slug.as_str()))
+                }
+                other => other,
+            })?;
+        row.into_page()
+    }
+
+    async fn update_page(&self, id: PageId, changed: &NewPage, now: Timestamp) -> Result<StaticPage, StoreError> {
+        let row: PageRow = self
+            .db
+            .fetch_one(
+                &format!("UPDATE pages SET slug = $2, title = $3, body = $4, updated_at = $5 WHERE id = $1 RETURNING {COLUMNS}"),
+                params![id.0, changed.slug.as_str(), &changed.title, &changed.body, now],
+            )
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => StoreError::Conflict(format!("a page already has the slug {:?}", changed.slug.as_str())),
+                other => other,
+            })?;
         row.into_page()
     }
 

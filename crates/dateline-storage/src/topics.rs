@@ -32,7 +32,26 @@ impl TopicStore for SqlStore {
                 "INSERT INTO topics (slug, name, description) VALUES ($1, $2, $3) RETURNING id, slug, name, description",
                 params![new.slug.as_str(), &new.name, &new.description],
             )
-            .await?;
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => StoreError::Conflict(format!("a topic already has the slug {:?}", new.slug.as_str())),
+                other => other,
+            })?;
+        row.into_topic()
+    }
+
+    async fn update_topic(&self, id: TopicId, changed: &NewTopic) -> Result<Topic, StoreError> {
+        let row: TopicRow = self
+            .db
+            .fetch_one(
+                "UPDATE topics SET slug = $2, name = $3, description = $4 WHERE id = $1 RETURNING id, slug, name, description",
+                params![id.0, changed.slug.as_str(), &changed.name, &changed.description],
+            )
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => StoreError::Conflict(format!("a topic already has the slug {:?}", changed.slug.as_str())),
+                other => other,
+            })?;
         row.into_topic()
     }
 

@@ -311,6 +311,30 @@ on_both_databases! {
         assert_eq!(short.status(), 422);
     }
 
+    async fn editors_keep_authors_topics_and_pages(db) {
+        let store = db.store().await;
+        SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Catalog Editor").await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+        assert_eq!(desk.post("/desk/authors", &[("name", "Kyodo"), ("slug", "kyodo"), ("kind", "agency"), ("bio", "A news agency.")]).await.status(), 303);
+        assert_eq!(texts(&app.page("/author/kyodo").await, ".front .label"), ["News agency"]);
+        let duplicate = desk.post("/desk/authors", &[("name", "Other"), ("slug", "kyodo"), ("kind", "person")]).await;
+        assert_eq!(duplicate.status(), 422);
+        let kyodo = store.author_by_slug(&dateline_testkit::paper::slug("kyodo")).await.expect("author");
+        assert_eq!(desk.post(&format!("/desk/authors/{}", kyodo.id), &[("name", "Kyodo News"), ("slug", "kyodo"), ("kind", "agency"), ("bio", "")]).await.status(), 303);
+        assert_eq!(texts(&app.page("/author/kyodo").await, "h1"), ["Kyodo News"]);
+
+        assert_eq!(desk.post("/desk/topics", &[("name", "Typhoons"), ("slug", "typhoons"), ("description", "Storm season.")]).await.status(), 303);
+        assert_eq!(texts(&app.page("/topics/").await, ".topic-list a"), ["Typhoons"]);
+        assert_eq!(desk.post("/desk/topics", &[("name", "Bad"), ("slug", "Bad Slug")]).await.status(), 422);
+
+        assert_eq!(desk.post("/desk/pages", &[("title", "Privacy Statement"), ("slug", "privacy"), ("body", "We keep **no** cookies.")]).await.status(), 303);
+        let page = app.page("/page/privacy").await;
+        assert_eq!(texts(&page, ".static-page strong"), ["no"]);
+        assert_eq!(attributes(&app.page("/").await, "footer nav a", "href"), ["/page/privacy"]);
+    }
+
     async fn script_in_a_story_never_reaches_a_reader(db) {
         let store = db.store().await;
         let paper = SmallPaper::create(&store).await;

@@ -3,9 +3,11 @@
 //! Handlers check the role (`Desk::require`) and the CSRF token (`Desk::check_csrf`) before
 //! anything else, then hand the change to the newsroom's use cases.
 
+mod authors;
 mod form;
 mod frame;
 mod front_page;
+mod pages;
 mod photos;
 mod revisions;
 mod sections;
@@ -14,6 +16,7 @@ mod settings;
 mod sign_in;
 mod stories;
 pub(crate) mod throttle;
+mod topics;
 mod users;
 
 use crate::state::AppState;
@@ -44,8 +47,35 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/home-page", get(front_page::show).post(front_page::save))
         .route("/desk/sections", get(sections::list).post(sections::create))
         .route("/desk/sections/{id}", post(sections::update))
+        .route("/desk/authors", get(authors::list).post(authors::create))
+        .route("/desk/authors/{id}", post(authors::update))
+        .route("/desk/topics", get(topics::list).post(topics::create))
+        .route("/desk/topics/{id}", post(topics::update))
+        .route("/desk/pages", get(pages::list).post(pages::create))
+        .route("/desk/pages/{id}", post(pages::update))
         .route("/desk/settings", get(settings::show).post(settings::save))
         .route("/desk/users", get(users::list).post(users::create))
         .route("/desk/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/desk/sign-out", post(sign_in::sign_out))
+}
+
+/// The answer to a desk form that worked: back to its screen, which says it is saved.
+pub(crate) fn saved(screen: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (axum::http::StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, format!("{screen}?saved=1"))]).into_response()
+}
+
+/// A desk form redrawn with what was wrong with it.
+pub(crate) fn unprocessable(page: axum::response::Html<String>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+}
+
+/// A uniqueness conflict is the editor's to fix (its text says what clashed); any other
+/// storage failure is the server's.
+pub(crate) fn conflict_or(error: dateline_newsroom::StoreError) -> Result<String, crate::error::WebError> {
+    match error {
+        dateline_newsroom::StoreError::Conflict(what) => Ok(what),
+        other => Err(other.into()),
+    }
 }

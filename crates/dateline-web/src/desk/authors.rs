@@ -1,0 +1,108 @@
+//! Authors on the desk: staff, contributors and the agencies whose copy the paper runs.
+//! Each has a slug (the address of their page), a name, a kind and a short biography.
+
+use super::form::FormData;
+use super::session::Desk;
+use super::{conflict_or, saved, unprocessable};
+use crate::error::WebError;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{Html, Response};
+use dateline_newsroom::accounts::Action;
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::{AuthorId, AuthorKind, NewAuthor, Slug, StoreError};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct AuthorRow {
+    id: i64,
+    slug: String,
+    name: String,
+    kind: &'static str,
+    bio: String,
+}
+
+#[derive(Serialize)]
+struct AuthorsPage {
+    authors: Vec<AuthorRow>,
+    error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+async fn page(
+    state: &AppState,
+    desk: &Desk,
+    error: Option<String>,
+    notice: Option<&'static str>,
+) -> Result<Html<String>, WebError> {
+    let authors = state
+        .store()
+        .authors()
+        .await?
+        .into_iter()
+        .map(|a| AuthorRow { id: a.id.0, slug: a.slug.to_string(), name: a.name, kind: a.kind.as_str(), bio: a.bio })
+        .collect();
+    desk.render(state, "desk/authors.html", AuthorsPage { authors, error, notice }).await
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    desk: Desk,
+    RawQuery(query): RawQuery,
+) -> Result<Html<String>, WebError> {
+    desk.require(Action::ManageAuthors)?;
+    page(&state, &desk, None, query.as_deref().is_some_and(|q| q.contains("saved=1")).then_some("Saved.")).await
+}
+
+fn read(form: &FormData) -> Result<NewAuthor, String> {
+    let slug = Slug::parse(form.get("slug").trim()).map_err(|e| format!("the slug is not usable: {e}"))?;
+    let name = form.get("name").trim().to_owned();
+    if name.is_empty() {
+        return Err("an author needs a name".into());
+    }
+    let kind = AuthorKind::parse(form.get("kind")).ok_or_else(|| "choose person or agency".to_owned())?;
+    Ok(NewAuthor { slug, name, kind, bio: form.get("bio").trim().to_owned(), photo_id: None })
+}
+
+async fn finish(state: &AppState, desk: &Desk, outcome: Result<(), String>) -> Result<Response, WebError> {
+    match outcome {
+        Ok(()) => Ok(saved("/desk/authors")),
+        Err(problem) => Ok(unprocessable(page(state, desk, Some(format!("Not saved: {problem}.")), None).await?)),
+    }
+}
+
+pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Bytes) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::ManageAuthors)?;
+    let outcome = match read(&form) {
+        Ok(new) => match state.store().insert_author(&new).await {
+            Ok(_) => Ok(()),
+            Err(error) => Err(conflict_or(error)?),
+        },
+        Err(problem) => Err(problem),
+    };
+    finish(&state, &desk, outcome).await
+}
+
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::ManageAuthors)?;
+    let id = AuthorId(id.parse().map_err(|_| WebError::NotFound)?);
+    let outcome = match read(&form) {
+        Ok(changed) => match state.store().update_author(id, &changed).await {
+            Ok(_) => Ok(()),
+            Err(StoreError::NotFound) => return Err(WebError::NotFound),
+            Err(error) => Err(conflict_or(error)?),
+        },
+        Err(problem) => Err(problem),
+    };
+    finish(&state, &desk, outcome).await
+}

@@ -1,0 +1,106 @@
+//! Static pages on the desk: the privacy statement, copyright policy, ombudsman and others,
+//! written in Markdown and linked from every page's footer.
+
+use super::form::FormData;
+use super::session::Desk;
+use super::{conflict_or, saved, unprocessable};
+use crate::error::WebError;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{Html, Response};
+use dateline_newsroom::accounts::Action;
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::{NewPage, PageId, Slug, StoreError};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct PageRow {
+    id: i64,
+    slug: String,
+    title: String,
+    body: String,
+}
+
+#[derive(Serialize)]
+struct PagesPage {
+    pages: Vec<PageRow>,
+    error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+async fn page(
+    state: &AppState,
+    desk: &Desk,
+    error: Option<String>,
+    notice: Option<&'static str>,
+) -> Result<Html<String>, WebError> {
+    let pages = state
+        .store()
+        .pages()
+        .await?
+        .into_iter()
+        .map(|p| PageRow { id: p.id.0, slug: p.slug.to_string(), title: p.title, body: p.body })
+        .collect();
+    desk.render(state, "desk/pages.html", PagesPage { pages, error, notice }).await
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    desk: Desk,
+    RawQuery(query): RawQuery,
+) -> Result<Html<String>, WebError> {
+    desk.require(Action::ManagePages)?;
+    page(&state, &desk, None, query.as_deref().is_some_and(|q| q.contains("saved=1")).then_some("Saved.")).await
+}
+
+fn read(form: &FormData) -> Result<NewPage, String> {
+    let slug = Slug::parse(form.get("slug").trim()).map_err(|e| format!("the slug is not usable: {e}"))?;
+    let title = form.get("title").trim().to_owned();
+    if title.is_empty() {
+        return Err("a page needs a title".into());
+    }
+    Ok(NewPage { slug, title, body: form.get("body").replace("\r\n", "\n").trim().to_owned() })
+}
+
+async fn finish(state: &AppState, desk: &Desk, outcome: Result<(), String>) -> Result<Response, WebError> {
+    match outcome {
+        Ok(()) => Ok(saved("/desk/pages")),
+        Err(problem) => Ok(unprocessable(page(state, desk, Some(format!("Not saved: {problem}.")), None).await?)),
+    }
+}
+
+pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Bytes) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::ManagePages)?;
+    let outcome = match read(&form) {
+        Ok(new) => match state.store().insert_page(&new, state.now()).await {
+            Ok(_) => Ok(()),
+            Err(error) => Err(conflict_or(error)?),
+        },
+        Err(problem) => Err(problem),
+    };
+    finish(&state, &desk, outcome).await
+}
+
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::ManagePages)?;
+    let id = PageId(id.parse().map_err(|_| WebError::NotFound)?);
+    let outcome = match read(&form) {
+        Ok(changed) => match state.store().update_page(id, &changed, state.now()).await {
+            Ok(_) => Ok(()),
+            Err(StoreError::NotFound) => return Err(WebError::NotFound),
+            Err(error) => Err(conflict_or(error)?),
+        },
+        Err(problem) => Err(problem),
+    };
+    finish(&state, &desk, outcome).await
+}

@@ -1,0 +1,71 @@
+//! Every desk screen is valid HTML (the Nu HTML Checker finds no error) and labels each of
+//! its form fields, so it can be used with a keyboard and a screen reader.
+
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::{ArticleStatus, Role};
+use dateline_testkit::checkers::html_errors;
+use dateline_testkit::paper::{desk_user, photo, SmallPaper, StoryBuilder};
+use dateline_testkit::{attributes, TestApp, TestDatabase};
+use jiff::Timestamp;
+
+#[tokio::test]
+async fn every_desk_screen_is_valid_html_with_labelled_fields() {
+    let now: Timestamp = "2026-11-28T03:00:00Z".parse().expect("now");
+    let database = TestDatabase::sqlite().await;
+    let store = database.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (admin, password) = desk_user(&store, Role::Admin, "Valid Admin").await;
+    let picture = photo(&store, "test/a.jpg", "A caption.", "Dateline", now).await;
+    let id = StoryBuilder::new("A story to edit", paper.politics.id, now)
+        .by(&[paper.reporter.id])
+        .lead_photo(picture.id)
+        .store(&store)
+        .await;
+    StoryBuilder::new("A draft", paper.business.id, now).status(ArticleStatus::Draft).store(&store).await;
+    store
+        .insert_page(
+            &dateline_newsroom::NewPage {
+                slug: dateline_testkit::paper::slug("privacy"),
+                title: "Privacy".into(),
+                body: "Text.".into(),
+            },
+            now,
+        )
+        .await
+        .expect("page");
+    let app = TestApp::start(store.clone(), now).await;
+    let desk = app.sign_in(&admin.email, &password).await;
+    desk.post(&format!("/desk/stories/{id}/correct"), &[("version", "1"), ("correction", "A fix.")]).await;
+
+    let sign_in = app.get("/desk/sign-in").await.text().await.expect("sign-in");
+    let mut pages = vec![("desk-sign-in".to_owned(), sign_in)];
+    for path in [
+        "/desk/".to_owned(),
+        "/desk/?status=draft".to_owned(),
+        "/desk/stories/new".to_owned(),
+        format!("/desk/stories/{id}"),
+        format!("/desk/stories/{id}/history"),
+        format!("/desk/stories/{id}/diff"),
+        "/desk/photos".to_owned(),
+        format!("/desk/photos/{}", picture.id),
+        "/desk/home-page".to_owned(),
+        "/desk/sections".to_owned(),
+        "/desk/authors".to_owned(),
+        "/desk/topics".to_owned(),
+        "/desk/pages".to_owned(),
+        "/desk/settings".to_owned(),
+        "/desk/users".to_owned(),
+    ] {
+        let response = desk.get(&path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let html = response.text().await.expect("page");
+        let page = scraper::Html::parse_document(&html);
+        let ids = attributes(&page, "label[for]", "for");
+        for field in attributes(&page, "input:not([type=hidden]):not([type=checkbox]), select, textarea", "id") {
+            assert!(ids.contains(&field), "{path}: the field #{field} has no label");
+        }
+        pages.push((path, html));
+    }
+    let Some(errors) = html_errors(&pages) else { return };
+    assert!(errors.is_empty(), "the Nu HTML Checker found errors on the desk:\n{}", errors.join("\n"));
+}
