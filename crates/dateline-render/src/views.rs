@@ -196,6 +196,8 @@ pub struct ArticleView {
     pub id: i64,
     pub url: String,
     pub headline: String,
+    /// The title for search engines and the browser tab: the SEO title when the desk set one.
+    pub title: String,
     pub deck: Option<String>,
     pub label: Option<&'static str>,
     pub breadcrumb: Vec<Link>,
@@ -228,6 +230,7 @@ impl ArticleView {
             id: article.id.0,
             url: article_url(article.id, &c.slug),
             headline: c.headline.clone(),
+            title: c.seo_title.clone().unwrap_or_else(|| c.headline.clone()),
             deck: c.deck.clone(),
             label: c.label.map(|l| l.as_str()),
             breadcrumb: lookup

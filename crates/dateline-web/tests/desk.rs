@@ -449,6 +449,27 @@ on_both_databases! {
                 let after = (store.article_by_id(draft).await.expect("draft").version, store.article_by_id(published).await.expect("published").version);
                 assert_eq!(after, before, "{role:?}: nothing changed");
             }
+            // Every other state-changing screen: editors' and admins' only, or admins' only.
+            let editors_only: [(&str, Vec<(&str, &str)>); 6] = [
+                ("/desk/authors", vec![("name", "Matrix Agency"), ("slug", "matrix-agency"), ("kind", "agency")]),
+                ("/desk/topics", vec![("name", "Matrix"), ("slug", "matrix")]),
+                ("/desk/pages", vec![("title", "Matrix"), ("slug", "matrix")]),
+                ("/desk/home-page", vec![("lead", "")]),
+                ("/desk/users", vec![("name", "Matrix User"), ("email", "matrix@dateline.test"), ("role", "admin"), ("password", "matrix-password-1")]),
+                ("/desk/stories/999999/correct", vec![("version", "1"), ("correction", "x")]),
+            ];
+            for (path, fields) in editors_only {
+                let allowed = match path {
+                    "/desk/users" => *role == Role::Admin,
+                    _ => editor_role,
+                };
+                let status = desk.post(path, &fields).await.status().as_u16();
+                if allowed {
+                    assert_ne!(status, 403, "{role:?} POST {path}");
+                } else {
+                    assert_eq!(status, 403, "{role:?} POST {path}");
+                }
+            }
             let forged = desk.post_without_csrf("/desk/stories", &[("headline", "Forged"), ("section", &section), ("body", "x")]).await;
             assert_eq!(forged.status(), 403, "{role:?}: a form without the CSRF token is refused");
             assert_eq!(desk.post("/desk/sign-out", &[]).await.status(), 303);
