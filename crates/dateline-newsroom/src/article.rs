@@ -135,6 +135,15 @@ pub struct ArticleSummary {
     pub bylines: Vec<AuthorId>,
     pub first_published_at: Timestamp,
     pub last_public_update_at: Option<Timestamp>,
+    /// The opening of the body (Markdown, at most a few hundred characters) for summaries.
+    pub excerpt: String,
+}
+
+impl ArticleSummary {
+    /// When readers last saw it change: the last public update, or the first publication.
+    pub fn last_public_change(&self) -> Timestamp {
+        self.last_public_update_at.unwrap_or(self.first_published_at)
+    }
 }
 
 /// A story as it is first stored, with the revision that records who created it.

@@ -33,8 +33,8 @@ pub use section::{
 };
 pub use settings::{EditorialSettings, HomeCuration, Masthead, OutboundLinks, SettingsError};
 pub use store::{
-    ArticleStore, AuthorStore, HourlyViews, Listing, MediaStore, PageStore, SectionStore, SessionStore, SettingsStore,
-    Store, StoreError, StoreResult, TopicStore, UserStore, Window,
+    ArticleStore, AuthorStore, HourlyViews, Listing, MediaStore, PageStore, PublishedMonth, SectionStore, SessionStore,
+    SettingsStore, Store, StoreError, StoreResult, TopicStore, UserStore, Window,
 };
 pub use topic::{NewTopic, Topic};
 

@@ -48,6 +48,17 @@ pub enum Listing<'a> {
     /// Stories with this author in the byline.
     Author(AuthorId),
     Topic(TopicId),
+    /// Stories first published in `[from, until)`: a month's sitemap, the News sitemap.
+    PublishedBetween(Timestamp, Timestamp),
+}
+
+/// A month that holds public stories, for the sitemap index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedMonth {
+    pub year: i16,
+    pub month: i8,
+    /// The newest public change of any story of that month.
+    pub last_change: Timestamp,
 }
 
 /// Views counted in one hour for one story, as an instance flushes them.
@@ -118,6 +129,8 @@ pub trait ArticleStore {
         now: Timestamp,
         ids: &[ArticleId],
     ) -> impl Future<Output = StoreResult<Vec<ArticleSummary>>> + Send;
+    /// The months (UTC) that hold public stories, newest first.
+    fn published_months(&self, now: Timestamp) -> impl Future<Output = StoreResult<Vec<PublishedMonth>>> + Send;
     /// Adds views to the hourly counters; views of stories that do not exist are dropped.
     fn add_views(&self, views: &[HourlyViews]) -> impl Future<Output = StoreResult<()>> + Send;
     /// The public stories most viewed since `since`, most viewed first.

@@ -41,6 +41,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../../themes/default/static/style.css")),
     ("desk.css", include_bytes!("../../../themes/default/static/desk.css")),
+    // The publisher's logo in structured data; a newsroom replaces it with its own.
+    ("logo.png", include_bytes!("../../../themes/default/static/logo.png")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -209,6 +211,11 @@ impl Theme {
             .get_template(name)
             .map_err(|e| ThemeError::Template { name: name.into(), reason: e.to_string() })?;
         template.render(context).map_err(|e| ThemeError::Render { name: name.into(), reason: format!("{e:#}") })
+    }
+
+    /// The address of an asset by its plain name (`style.css` → `/static/style.1a2b3c4d5e6f.css`).
+    pub fn asset_url(&self, name: &str) -> Option<String> {
+        self.assets.iter().find(|a| a.name == name).map(|a| format!("/static/{}", a.hashed_name))
     }
 
     /// The asset served under a content-hashed name.

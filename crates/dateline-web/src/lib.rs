@@ -9,6 +9,7 @@ mod client;
 mod desk;
 mod error;
 mod health;
+mod http_cache;
 mod security;
 mod site;
 mod state;
@@ -31,15 +32,21 @@ pub fn app(state: AppState) -> Router {
         .route("/topics/", get(site::topic::list))
         .route("/page/{slug}", get(site::page::show))
         .route("/corrections", get(site::corrections::list))
+        .route("/sitemap.xml", get(site::sitemaps::index))
+        .route("/sitemaps/{file}", get(site::sitemaps::sitemap))
+        .route("/robots.txt", get(site::sitemaps::robots))
+        .route("/author/{slug}/{file}", get(site::feeds::author))
+        .route("/topic/{slug}/{file}", get(site::feeds::topic))
         .route("/_v/{id}", get(site::beacon::count_view))
         .route("/static/{file}", get(site::assets::theme_asset))
         .route("/media/{*key}", get(site::assets::media_file))
         .route("/healthz", get(health::check))
         // Fronts last: their first segment is any section slug not taken by a route above.
+        .route("/{file}", get(site::feeds::whole_paper_or_section))
         .route("/{section}/", get(site::section::top_level))
         .route("/{section}/{subsection}/", get(site::section::subsection))
-        .route("/{section}", get(site::section::add_trailing_slash))
-        .route("/{section}/{subsection}", get(site::section::add_trailing_slash))
+        .route("/{section}/{subsection}/{file}", get(site::feeds::subsection))
+        .route("/{section}/{subsection}", get(site::feeds::top_section_or_slash))
         .merge(desk::routes(state.settings().max_image_bytes))
         .fallback(site::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))

@@ -12,6 +12,9 @@ use std::sync::Arc;
 /// What the web layer needs of the operator's configuration.
 #[derive(Debug, Clone, Default)]
 pub struct WebSettings {
+    /// The address readers use (`https://news.example`), for absolute links in feeds,
+    /// sitemaps, canonical links and structured data.
+    pub public_url: String,
     /// Where local media files live.
     pub media_root: PathBuf,
     /// Session cookies are marked `Secure` when readers reach the paper over HTTPS.

@@ -38,6 +38,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     std::fs::create_dir_all(&media_dir)
         .with_context(|| format!("cannot create the media folder {}", media_dir.display()))?;
     let settings = WebSettings {
+        public_url: config.public_url.trim_end_matches('/').to_owned(),
         media_root: media_dir,
         secure_cookies: config.public_url.starts_with("https://"),
         trusted_proxies: config.http.trusted_proxies.iter().filter_map(|p| crate::config::parse_cidr(p)).collect(),

@@ -1,13 +1,14 @@
 //! The article page (reference parts 7 to 13 inside the page chrome). Its address is
 //! `/article/{id}/{slug}`: the id decides, and any other slug is sent on to the current one.
 
+use super::feeds::absolute;
 use super::{chrome, moved_permanently};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
-use dateline_newsroom::{Article, ArticleId, ArticleStatus, ArticleStore};
-use dateline_render::views::{article_url, ArticleView};
+use dateline_newsroom::{Article, ArticleId, ArticleStatus, ArticleStore, AuthorKind, Label};
+use dateline_render::views::{article_url, author_url, plain_excerpt, ArticleView, Lookup};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -15,6 +16,22 @@ struct ArticlePage {
     article: ArticleView,
     description: String,
     beacon_url: String,
+    /// The absolute canonical address.
+    canonical: String,
+    /// schema.org JSON-LD, already safe to place inside its script element.
+    json_ld: String,
+    share: ShareTags,
+}
+
+/// Open Graph and Twitter card values.
+#[derive(Serialize)]
+struct ShareTags {
+    site_name: String,
+    image: Option<String>,
+    image_alt: Option<String>,
+    published: Option<String>,
+    modified: Option<String>,
+    section: String,
 }
 
 fn parse_id(text: &str) -> Result<ArticleId, WebError> {
@@ -73,25 +90,84 @@ pub(crate) async fn render(state: &AppState, article: &Article, audience: Audien
         .seo_description
         .clone()
         .or_else(|| article.content.deck.clone())
-        .unwrap_or_else(|| first_words(&article.content.body, 30));
+        .unwrap_or_else(|| plain_excerpt(&article.content.body, 30));
     let beacon_url = match audience {
         Audience::Reader => format!("/_v/{}", article.id),
         Audience::Preview => String::new(),
     };
-    let page = ArticlePage { beacon_url, article: view, description };
+    let canonical = absolute(state, &view.url);
+    let image = lookup.image(article.content.lead_media_id).map(|i| absolute(state, &i.src));
+    let published = view.published.as_ref().map(|t| t.datetime.clone());
+    let modified = view.updated.as_ref().or(view.published.as_ref()).map(|t| t.datetime.clone());
+    let section = view.breadcrumb.last().map(|c| c.name.clone()).unwrap_or_default();
+    let json_ld = structured_data(state, &chrome, article, &view, &lookup, &description);
+    let share = ShareTags {
+        site_name: chrome.site.name.clone(),
+        image_alt: view.lead_image.as_ref().map(|i| i.alt.clone()),
+        image,
+        published,
+        modified,
+        section,
+    };
+    let page = ArticlePage { beacon_url, article: view, description, canonical, json_ld, share };
     chrome.render(state, "article.html", page).await
 }
 
-/// The opening words of the body, without Markdown marks, for a meta description.
-fn first_words(markdown: &str, count: usize) -> String {
-    let words: Vec<&str> = markdown
-        .split_whitespace()
-        .filter(|w| !w.chars().all(|c| matches!(c, '#' | '>' | '*' | '-')))
-        .take(count + 1)
-        .collect();
-    let mut text = words.iter().take(count).copied().collect::<Vec<_>>().join(" ");
-    if words.len() > count {
-        text.push('…');
-    }
-    text
+/// The NewsArticle (or Opinion/Analysis kind), its publisher and breadcrumb as JSON-LD.
+fn structured_data(
+    state: &AppState,
+    chrome: &chrome::Chrome,
+    article: &Article,
+    view: &ArticleView,
+    lookup: &Lookup,
+    description: &str,
+) -> String {
+    use dateline_feeds::jsonld::{article as article_ld, ArticleData, Image, Person, Publisher};
+    let kind = match article.content.label {
+        Some(Label::Opinion | Label::Editorial) => "OpinionNewsArticle",
+        Some(Label::Analysis) => "AnalysisNewsArticle",
+        _ => "NewsArticle",
+    };
+    let page_link = |slug: &str| {
+        chrome.site.footer_pages.iter().find(|p| p.url == format!("/page/{slug}")).map(|p| absolute(state, &p.url))
+    };
+    let logo = state.theme().asset_url("logo.png").map(|u| absolute(state, &u)).unwrap_or_default();
+    let published = view.published.as_ref().map(|t| t.datetime.clone()).unwrap_or_default();
+    let data = ArticleData {
+        kind,
+        headline: view.headline.clone(),
+        description: description.to_owned(),
+        url: absolute(state, &view.url),
+        image: lookup.image(article.content.lead_media_id).map(|i| Image {
+            url: absolute(state, &i.src),
+            width: i.width,
+            height: i.height,
+        }),
+        modified: view.updated.as_ref().map(|t| t.datetime.clone()).unwrap_or_else(|| published.clone()),
+        published,
+        authors: article
+            .content
+            .bylines
+            .iter()
+            .filter_map(|id| lookup.authors.get(id))
+            .map(|a| Person {
+                name: a.name.clone(),
+                url: absolute(state, &author_url(&a.slug)),
+                is_organization: a.kind == AuthorKind::Agency,
+            })
+            .collect(),
+        section: view.breadcrumb.last().map(|c| c.name.clone()).unwrap_or_default(),
+        language: chrome.site.language.clone(),
+        publisher: Publisher {
+            name: chrome.site.name.clone(),
+            url: absolute(state, "/"),
+            logo: Image { url: logo, width: 600, height: 60 },
+            corrections_url: absolute(state, "/corrections"),
+            ethics_url: page_link("ombudsman"),
+            principles_url: page_link("copyright-policy"),
+        },
+        corrections: view.corrections.iter().map(|c| (c.text.clone(), c.published.datetime.clone())).collect(),
+        breadcrumb: view.breadcrumb.iter().map(|c| (c.name.clone(), absolute(state, &c.url))).collect(),
+    };
+    article_ld(&data)
 }

@@ -14,6 +14,9 @@ use serde::Serialize;
 
 #[derive(Serialize)]
 struct AuthorPage {
+    /// Where this listing's feeds live (`{feed_base}rss.xml`).
+    feed_base: String,
+    feed_title: String,
     name: String,
     is_agency: bool,
     bio: String,
@@ -38,6 +41,8 @@ pub(crate) async fn show(
     let window = Window { limit: PER_PAGE, offset: Pagination::offset(page) };
     let stories = store.latest_public(chrome.now, Listing::Author(author.id), window).await?;
     let content = AuthorPage {
+        feed_base: format!("{}/", base.clone().trim_end_matches('/')),
+        feed_title: author.name.clone(),
         name: author.name.clone(),
         is_agency: author.kind == AuthorKind::Agency,
         bio: author.bio.clone(),

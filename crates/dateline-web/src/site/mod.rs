@@ -6,10 +6,12 @@ pub(crate) mod author;
 pub(crate) mod beacon;
 pub(crate) mod chrome;
 pub(crate) mod corrections;
+pub(crate) mod feeds;
 pub(crate) mod home;
 pub(crate) mod page;
 mod paging;
 pub(crate) mod section;
+pub(crate) mod sitemaps;
 pub(crate) mod topic;
 
 use crate::error::WebError;

@@ -13,6 +13,9 @@ use serde::Serialize;
 
 #[derive(Serialize)]
 struct FrontPage {
+    /// Where this listing's feeds live (`{feed_base}rss.xml`).
+    feed_base: String,
+    feed_title: String,
     title: String,
     canonical: String,
     breadcrumb: Vec<Link>,
@@ -34,6 +37,8 @@ async fn front(state: AppState, path: String, query: Option<String>) -> Result<R
     let window = Window { limit: PER_PAGE, offset: Pagination::offset(page) };
     let stories = store.latest_public(chrome.now, Listing::Sections(&ids), window).await?;
     let content = FrontPage {
+        feed_base: format!("{}/", base.clone().trim_end_matches('/')),
+        feed_title: section.name.clone(),
         title: section.name.clone(),
         canonical: pagination_url(&base, page),
         breadcrumb: chrome
@@ -78,14 +83,11 @@ pub(crate) async fn subsection(
 }
 
 /// `/national` and `/national/politics` without the closing slash are sent on to the front.
-pub(crate) async fn add_trailing_slash(
-    State(state): State<AppState>,
-    Path(segments): Path<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    let path = segments.into_iter().map(|(_, value)| value).collect::<Vec<_>>().join("/");
-    let chrome = chrome::load(&state, state.now()).await?;
+pub(crate) async fn add_trailing_slash(state: &AppState, path: &str) -> Result<Response, WebError> {
+    let path = path.to_owned();
+    let chrome = chrome::load(state, state.now()).await?;
     if chrome.tree.by_path(&path).is_none() {
-        return moved_section(&state, &path).await;
+        return moved_section(state, &path).await;
     }
     Ok(moved_permanently(&section_url(&path)))
 }

@@ -14,6 +14,9 @@ use serde::Serialize;
 
 #[derive(Serialize)]
 struct TopicPage {
+    /// Where this listing's feeds live (`{feed_base}rss.xml`).
+    feed_base: String,
+    feed_title: String,
     name: String,
     description: String,
     canonical: String,
@@ -42,6 +45,8 @@ pub(crate) async fn show(
     let window = Window { limit: PER_PAGE, offset: Pagination::offset(page) };
     let stories = store.latest_public(chrome.now, Listing::Topic(topic.id), window).await?;
     let content = TopicPage {
+        feed_base: format!("{}/", base.clone().trim_end_matches('/')),
+        feed_title: topic.name.clone(),
         name: topic.name.clone(),
         description: topic.description.clone(),
         canonical: pagination_url(&base, page),
