@@ -43,6 +43,7 @@ const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     ("desk.css", include_bytes!("../../../themes/default/static/desk.css")),
     // The publisher's logo in structured data; a newsroom replaces it with its own.
     ("logo.png", include_bytes!("../../../themes/default/static/logo.png")),
+    ("favicon.png", include_bytes!("../../../themes/default/static/favicon.png")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +89,8 @@ fn html_formatter(
                     '>' => escaped.push_str("&gt;"),
                     '"' => escaped.push_str("&quot;"),
                     '\'' => escaped.push_str("&#39;"),
+                    // Control characters are errors in HTML; a pasted one must not reach readers.
+                    c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
                     other => escaped.push(other),
                 }
             }
@@ -252,7 +255,7 @@ mod tests {
         std::fs::write(dir.join("templates/error.html"), "<a href=\"{{ url }}\">{{ text }}</a>").expect("write");
         let theme = Theme::load(Some(&dir)).expect("theme");
         let html = theme
-            .render("error.html", minijinja::context! { url => "/article/1/a", text => "Q&A <b>\"x\"</b> 's" })
+            .render("error.html", minijinja::context! { url => "/article/1/a", text => "Q&A <b>\"x\"</b> 's\u{1}" })
             .expect("render");
         std::fs::remove_dir_all(&dir).ok();
         assert_eq!(html, "<a href=\"/article/1/a\">Q&amp;A &lt;b&gt;&quot;x&quot;&lt;/b&gt; &#39;s</a>");

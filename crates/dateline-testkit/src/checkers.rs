@@ -152,3 +152,29 @@ pub fn sitemap_verify(file: &std::path::Path) -> Option<CheckerReport> {
     .map(str::to_owned);
     Some(run_checker(&tool.display().to_string(), &args))
 }
+
+/// The browser-driven checkers: axe, Lighthouse and the Chromium they drive.
+pub struct BrowserTools {
+    pub axe: PathBuf,
+    pub lighthouse: PathBuf,
+    pub chrome: String,
+    pub chromedriver: String,
+}
+
+pub fn browser_tools() -> Option<BrowserTools> {
+    let bin = env("VERIFIERS_HOME").map(|h| PathBuf::from(h).join("node/node_modules/.bin"));
+    let chrome = env("CHROME_PATH").unwrap_or_else(|| "/usr/bin/chromium".into());
+    let chromedriver = env("CHROMEDRIVER_PATH").unwrap_or_else(|| "/usr/bin/chromedriver".into());
+    let found = bin.and_then(|bin| {
+        let (axe, lighthouse) = (bin.join("axe"), bin.join("lighthouse"));
+        (axe.exists()
+            && lighthouse.exists()
+            && std::path::Path::new(&chrome).exists()
+            && std::path::Path::new(&chromedriver).exists())
+        .then_some(BrowserTools { axe, lighthouse, chrome, chromedriver })
+    });
+    if found.is_none() {
+        missing("axe and Lighthouse with Chromium (VERIFIERS_HOME, CHROME_PATH, CHROMEDRIVER_PATH)");
+    }
+    found
+}

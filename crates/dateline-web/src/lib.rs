@@ -35,6 +35,7 @@ pub fn app(state: AppState) -> Router {
         .route("/sitemap.xml", get(site::sitemaps::index))
         .route("/sitemaps/{file}", get(site::sitemaps::sitemap))
         .route("/robots.txt", get(site::sitemaps::robots))
+        .route("/favicon.ico", get(site::assets::favicon))
         .route("/author/{slug}/{file}", get(site::feeds::author))
         .route("/topic/{slug}/{file}", get(site::feeds::topic))
         .route("/_v/{id}", get(site::beacon::count_view))

@@ -16,6 +16,17 @@ pub(crate) async fn theme_asset(State(state): State<AppState>, Path(file): Path<
         .into_response())
 }
 
+/// `/favicon.ico`, which browsers and crawlers ask for whatever the page links: the theme's icon.
+pub(crate) async fn favicon(State(state): State<AppState>) -> Result<Response, WebError> {
+    let url = state.theme().asset_url("favicon.png").ok_or(WebError::NotFound)?;
+    let asset = state.theme().asset(url.trim_start_matches("/static/")).ok_or(WebError::NotFound)?;
+    Ok((
+        [(header::CONTENT_TYPE, asset.content_type), (header::CACHE_CONTROL, "public, max-age=86400")],
+        asset.bytes.to_vec(),
+    )
+        .into_response())
+}
+
 /// A media key is a relative path of plain names: nothing may climb out of the media folder.
 fn safe_relative_path(key: &str) -> Option<PathBuf> {
     let path = std::path::Path::new(key);

@@ -46,7 +46,7 @@ pub(crate) async fn show(
         name: author.name.clone(),
         is_agency: author.kind == AuthorKind::Agency,
         bio: author.bio.clone(),
-        canonical: pagination_url(&base, page),
+        canonical: super::feeds::absolute(&state, &pagination_url(&base, page)),
         stories: chrome::cards(&state, &chrome, &stories).await?,
         pagination,
     };

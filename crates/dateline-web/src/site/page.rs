@@ -19,6 +19,9 @@ pub(crate) async fn show(State(state): State<AppState>, Path(slug): Path<String>
     let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
     let page = state.store().page_by_slug(&slug).await?;
     let chrome = chrome::load(&state, state.now()).await?;
-    let content = StaticPageContent { canonical: page_url(&page.slug), page: PageView::new(&page, &chrome.clock) };
+    let content = StaticPageContent {
+        canonical: super::feeds::absolute(&state, &page_url(&page.slug)),
+        page: PageView::new(&page, &chrome.clock),
+    };
     chrome.render(&state, "page.html", content).await
 }

@@ -40,7 +40,7 @@ async fn front(state: AppState, path: String, query: Option<String>) -> Result<R
         feed_base: format!("{}/", base.clone().trim_end_matches('/')),
         feed_title: section.name.clone(),
         title: section.name.clone(),
-        canonical: pagination_url(&base, page),
+        canonical: super::feeds::absolute(&state, &pagination_url(&base, page)),
         breadcrumb: chrome
             .tree
             .trail(section.id)

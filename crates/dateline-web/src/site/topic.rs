@@ -49,7 +49,7 @@ pub(crate) async fn show(
         feed_title: topic.name.clone(),
         name: topic.name.clone(),
         description: topic.description.clone(),
-        canonical: pagination_url(&base, page),
+        canonical: super::feeds::absolute(&state, &pagination_url(&base, page)),
         stories: chrome::cards(&state, &chrome, &stories).await?,
         pagination,
     };

@@ -1,0 +1,71 @@
+//! The reader pages in a real browser, judged by tools nobody here wrote: axe finds no
+//! accessibility violation on the home page, a section front, an article and an author page;
+//! Lighthouse gives the article and home pages 100 for accessibility, best practices and SEO,
+//! no layout shift, and under 150 KB in all. The performance score is printed, not gated:
+//! two shared cores make it noisy.
+
+mod support;
+
+use dateline_testkit::checkers::browser_tools;
+use support::Running;
+
+const CHROME_FLAGS: &str = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync";
+
+#[tokio::test]
+async fn axe_and_lighthouse_accept_the_reader_pages() {
+    let Some(tools) = browser_tools() else { return };
+    let data = tempfile::tempdir().expect("data folder");
+    let server = Running::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data.path().display().to_string()]);
+    let article = server.find_article(|p| !dateline_testkit::attributes(p, "figure img", "src").is_empty()).await;
+    let url = |path: &str| format!("{}{path}", server.base_url);
+
+    let axe = tokio::process::Command::new(&tools.axe)
+        .args([url("/"), url("/national/"), url(&article), url("/author/yonhap")])
+        .args(["--chrome-path", &tools.chrome, "--chromedriver-path", &tools.chromedriver])
+        .arg("--chrome-options=headless=new,no-sandbox,disable-gpu")
+        .arg("--exit")
+        .output()
+        .await
+        .expect("run axe");
+    let said = format!("{}{}", String::from_utf8_lossy(&axe.stdout), String::from_utf8_lossy(&axe.stderr));
+    assert!(axe.status.success(), "axe found violations:\n{said}");
+    assert_eq!(said.matches("0 violations found").count(), 4, "{said}");
+
+    for path in [article.as_str(), "/"] {
+        let report_file = data.path().join("lighthouse.json");
+        let run = tokio::process::Command::new(&tools.lighthouse)
+            .arg(url(path))
+            .args([
+                "--quiet",
+                "--output=json",
+                &format!("--output-path={}", report_file.display()),
+                &format!("--chrome-flags={CHROME_FLAGS}"),
+            ])
+            .env("CHROME_PATH", &tools.chrome)
+            .output()
+            .await
+            .expect("run lighthouse");
+        assert!(run.status.success(), "lighthouse failed: {}", String::from_utf8_lossy(&run.stderr));
+        let report: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&report_file).expect("report")).expect("JSON report");
+        let score = |category: &str| report["categories"][category]["score"].as_f64().unwrap_or(0.0);
+        let failing: Vec<String> = report["audits"]
+            .as_object()
+            .map(|audits| {
+                audits
+                    .iter()
+                    .filter(|(_, a)| a["score"].as_f64().is_some_and(|s| s < 1.0) && a["scoreDisplayMode"] == "binary")
+                    .map(|(id, a)| format!("{id}: {}", a["title"]))
+                    .collect()
+            })
+            .unwrap_or_default();
+        println!("lighthouse {path}: performance {:.2}", score("performance"));
+        for category in ["accessibility", "best-practices", "seo"] {
+            assert_eq!(score(category), 1.0, "{path}: {category} is {}; failing audits: {failing:?}", score(category));
+        }
+        let shift = report["audits"]["cumulative-layout-shift"]["numericValue"].as_f64().unwrap_or(1.0);
+        assert_eq!(shift, 0.0, "{path}: layout shift");
+        let bytes = report["audits"]["total-byte-weight"]["numericValue"].as_f64().unwrap_or(f64::MAX);
+        assert!(bytes < 150.0 * 1024.0, "{path}: {bytes} bytes in all");
+    }
+}
