@@ -13,6 +13,7 @@ pub mod editing;
 pub mod ids;
 pub mod media;
 pub mod page;
+pub mod search;
 pub mod section;
 pub mod settings;
 pub mod store;
@@ -33,8 +34,8 @@ pub use section::{
 };
 pub use settings::{EditorialSettings, HomeCuration, Masthead, OutboundLinks, SettingsError};
 pub use store::{
-    ArticleStore, AuthorStore, HourlyViews, Listing, MediaStore, PageStore, PublishedMonth, SectionStore, SessionStore,
-    SettingsStore, Store, StoreError, StoreResult, TopicStore, UserStore, Window,
+    ArticleStore, AuthorStore, HourlyViews, Listing, MediaStore, PageStore, PublishedMonth, SearchStore, SectionStore,
+    SessionStore, SettingsStore, Store, StoreError, StoreResult, TopicStore, UserStore, Window,
 };
 pub use topic::{NewTopic, Topic};
 
@@ -42,7 +43,7 @@ pub use topic::{NewTopic, Topic};
 /// are called.
 pub mod prelude {
     pub use crate::store::{
-        ArticleStore, AuthorStore, MediaStore, PageStore, SectionStore, SessionStore, SettingsStore, Store, TopicStore,
-        UserStore,
+        ArticleStore, AuthorStore, MediaStore, PageStore, SearchStore, SectionStore, SessionStore, SettingsStore,
+        Store, TopicStore, UserStore,
     };
 }

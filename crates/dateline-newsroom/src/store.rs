@@ -210,6 +210,15 @@ pub trait SessionStore {
     fn delete_expired_sessions(&self, now: Timestamp) -> impl Future<Output = StoreResult<u64>> + Send;
 }
 
+/// Full-text search over the archive; the index changes in the same transaction as the story.
+pub trait SearchStore {
+    fn search(
+        &self,
+        query: &crate::search::SearchQuery,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<crate::search::SearchResults>> + Send;
+}
+
 /// Everything the program needs of its database.
 pub trait Store:
     SectionStore
@@ -221,6 +230,7 @@ pub trait Store:
     + SettingsStore
     + UserStore
     + SessionStore
+    + SearchStore
     + Clone
     + Send
     + Sync

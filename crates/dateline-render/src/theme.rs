@@ -20,6 +20,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("topics.html", include_str!("../../../themes/default/templates/topics.html")),
     ("page.html", include_str!("../../../themes/default/templates/page.html")),
     ("corrections.html", include_str!("../../../themes/default/templates/corrections.html")),
+    ("search.html", include_str!("../../../themes/default/templates/search.html")),
     ("error.html", include_str!("../../../themes/default/templates/error.html")),
     ("desk/base.html", include_str!("../../../themes/default/templates/desk/base.html")),
     ("desk/sign_in.html", include_str!("../../../themes/default/templates/desk/sign_in.html")),

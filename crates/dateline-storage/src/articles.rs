@@ -89,7 +89,7 @@ struct DeskRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct SummaryRow {
+pub(crate) struct SummaryRow {
     id: i64,
     slug: String,
     headline: String,
@@ -121,6 +121,10 @@ fn stored_label(label: Option<String>) -> Result<Option<Label>, StoreError> {
     label
         .map(|text| Label::parse(&text).ok_or_else(|| StoreError::Other(format!("unknown stored label {text:?}"))))
         .transpose()
+}
+
+pub(crate) fn stored_status(text: &str) -> Result<ArticleStatus, StoreError> {
+    ArticleStatus::parse(text).ok_or_else(|| corrupt("status"))
 }
 
 fn corrupt(what: &str) -> StoreError {
@@ -173,7 +177,7 @@ impl SqlStore {
         }
     }
 
-    async fn summaries(&self, rows: Vec<SummaryRow>) -> Result<Vec<ArticleSummary>, StoreError> {
+    pub(crate) async fn summaries(&self, rows: Vec<SummaryRow>) -> Result<Vec<ArticleSummary>, StoreError> {
         let mut bylines = self.bylines_of(&rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
         rows.into_iter()
             .map(|row| {
@@ -288,6 +292,7 @@ impl ArticleStore for SqlStore {
             )
             .await?;
         write_bylines_and_topics(&mut tx, id, c).await?;
+        crate::search::index_story(&mut tx, id, c).await?;
         insert_revision(&mut tx, id, RevisionKind::Created, &new.made_by, new.created_at, None, c).await?;
         tx.commit().await?;
         Ok(ArticleId(id))
@@ -336,6 +341,7 @@ impl ArticleStore for SqlStore {
             return Err(StoreError::Conflict("the story was saved by someone else in the meantime".into()));
         }
         write_bylines_and_topics(&mut tx, update.id.0, c).await?;
+        crate::search::index_story(&mut tx, update.id.0, c).await?;
         if let Some(text) = &update.correction {
             tx.execute(
                 "INSERT INTO corrections (article_id, text, published_at, made_by_name) VALUES ($1, $2, $3, $4)",

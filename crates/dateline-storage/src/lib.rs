@@ -14,6 +14,7 @@ mod db;
 mod media;
 pub mod migrate;
 mod pages;
+mod search;
 mod sections;
 mod settings;
 mod topics;

@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_desk_sessions"),
     migration!(4, "0004_corrections"),
     migration!(5, "0005_section_redirects"),
+    migration!(6, "0006_search"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -32,6 +32,8 @@ pub fn app(state: AppState) -> Router {
         .route("/topics/", get(site::topic::list))
         .route("/page/{slug}", get(site::page::show))
         .route("/corrections", get(site::corrections::list))
+        .route("/search", get(site::search::page))
+        .route("/api/v1/search", get(site::search::api))
         .route("/sitemap.xml", get(site::sitemaps::index))
         .route("/sitemaps/{file}", get(site::sitemaps::sitemap))
         .route("/robots.txt", get(site::sitemaps::robots))

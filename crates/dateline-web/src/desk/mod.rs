@@ -32,6 +32,7 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
     Router::new()
         .route("/desk/", get(stories::list))
         .route("/desk/stories", post(stories::create))
+        .route("/desk/search", get(stories::search))
         .route("/desk/stories/new", get(stories::new_story))
         .route("/desk/stories/{id}", get(stories::edit).post(stories::act))
         .route("/desk/stories/{id}/remove", post(stories::remove))

@@ -98,6 +98,8 @@ struct ListRow {
 #[derive(Serialize)]
 struct ListPage {
     stories: Vec<ListRow>,
+    /// What the desk search asked for, when this is a search.
+    query: String,
     status: String,
     statuses: Vec<(&'static str, &'static str)>,
 }
@@ -320,7 +322,67 @@ pub(crate) async fn list(
         })
         .collect();
     let statuses = ArticleStatus::ALL.iter().map(|s| (s.as_str(), status_title(*s))).collect();
-    desk.render(&state, "desk/home.html", ListPage { stories: rows, status: wanted.to_owned(), statuses }).await
+    desk.render(
+        &state,
+        "desk/home.html",
+        ListPage { stories: rows, status: wanted.to_owned(), statuses, query: String::new() },
+    )
+    .await
+}
+
+/// `GET /desk/search?q=…`: every story the desk may see, drafts and removed ones too, by
+/// headline, body, byline or slug words, or by its id.
+pub(crate) async fn search(
+    State(state): State<AppState>,
+    desk: Desk,
+    RawQuery(query): RawQuery,
+) -> Result<Html<String>, WebError> {
+    use dateline_newsroom::search::{parse_query, SearchQuery};
+    desk.require(Action::UseDesk)?;
+    let text = query
+        .as_deref()
+        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "q").map(|(_, v)| v.into_owned()))
+        .unwrap_or_default();
+    let store = state.store();
+    let clock = paper_clock(&state).await?;
+    let tree = SectionTree::new(store.sections().await?);
+    let user = &desk.session.user;
+    let mut rows = Vec::new();
+    let mut seen = Vec::new();
+    if let Ok(id) = text.trim().parse::<i64>() {
+        if let Ok(article) = store.article_by_id(ArticleId(id)).await {
+            seen.push(article.id);
+            rows.push(ListRow {
+                id: article.id.0,
+                editable: editing::may_edit(user, &article),
+                headline: article.content.headline.clone(),
+                status: status_title(article.status),
+                section: tree.get(article.content.section_id).map(|x| x.name.clone()).unwrap_or_default(),
+                modified: clock.time(article.modified_at).text,
+                scheduled: article.publish_at.map(|t| clock.time(t).text),
+            });
+        }
+    }
+    let mut search = SearchQuery::new(parse_query(&text.replace('-', " ")));
+    search.include_unpublished = true;
+    search.limit = 100;
+    for hit in store.search(&search, state.now()).await?.hits {
+        if seen.contains(&hit.story.id) {
+            continue;
+        }
+        rows.push(ListRow {
+            id: hit.story.id.0,
+            editable: user.role.may(Action::EditAnyStory),
+            headline: hit.story.headline,
+            status: status_title(hit.status),
+            section: tree.get(hit.story.section_id).map(|x| x.name.clone()).unwrap_or_default(),
+            modified: clock.time(hit.story.first_published_at).text,
+            scheduled: None,
+        });
+    }
+    let statuses = ArticleStatus::ALL.iter().map(|s| (s.as_str(), status_title(*s))).collect();
+    desk.render(&state, "desk/home.html", ListPage { stories: rows, status: String::new(), statuses, query: text })
+        .await
 }
 
 pub(crate) async fn new_story(State(state): State<AppState>, desk: Desk) -> Result<Response, WebError> {

@@ -10,6 +10,7 @@ pub(crate) mod feeds;
 pub(crate) mod home;
 pub(crate) mod page;
 mod paging;
+pub(crate) mod search;
 pub(crate) mod section;
 pub(crate) mod sitemaps;
 pub(crate) mod topic;

@@ -1,0 +1,290 @@
+//! Reader search: `/search?q=…` with filters for section (with its subsections), author and
+//! dates, sorted by relevance or date, paginated; and the same as JSON at `/api/v1/search`.
+//! Whatever the query holds, it reaches the engine only as parsed words and phrases.
+
+use super::chrome;
+use super::paging::PER_PAGE;
+use crate::error::WebError;
+use crate::state::AppState;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json, Response};
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::search::{parse_query, SearchOrder, SearchQuery, SearchResults, MATCH_END, MATCH_START};
+use dateline_newsroom::{SectionId, Slug};
+use dateline_render::views::{Link, StoryCard};
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// What a search form or API call asked for, read strictly.
+pub(crate) struct Asked {
+    pub text: String,
+    pub section: String,
+    pub author: String,
+    pub from: String,
+    pub to: String,
+    pub sort: String,
+    pub page: u32,
+}
+
+impl Asked {
+    pub(crate) fn read(raw: Option<&str>) -> Result<Asked, WebError> {
+        let mut asked = Asked {
+            text: String::new(),
+            section: String::new(),
+            author: String::new(),
+            from: String::new(),
+            to: String::new(),
+            sort: String::new(),
+            page: 1,
+        };
+        for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+            let value = value.into_owned();
+            match key.as_ref() {
+                "q" => asked.text = value,
+                "section" => asked.section = value,
+                "author" => asked.author = value,
+                "from" => asked.from = value,
+                "to" => asked.to = value,
+                "sort" => asked.sort = value,
+                "page" => {
+                    asked.page = value.parse().ok().filter(|p| (1..=500).contains(p)).ok_or_else(|| {
+                        WebError::BadRequest("The page number must be a whole number from 1 to 500.".into())
+                    })?
+                }
+                _ => {}
+            }
+        }
+        Ok(asked)
+    }
+}
+
+/// Plain text with the matched words marked: escaped first, then the markers become `<mark>`.
+pub(crate) fn snippet_html(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len() + 32);
+    for c in snippet.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            MATCH_START => out.push_str("<mark>"),
+            MATCH_END => out.push_str("</mark>"),
+            c if c.is_control() && c != '\n' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn day(text: &str, field: &str, zone: &jiff::tz::TimeZone) -> Result<Option<jiff::Timestamp>, WebError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let date: Date = text
+        .trim()
+        .parse()
+        .map_err(|_| WebError::BadRequest(format!("The {field} date must look like 2026-11-28.")))?;
+    date.to_zoned(zone.clone())
+        .map(|z| Some(z.timestamp()))
+        .map_err(|_| WebError::BadRequest(format!("The {field} date is out of range.")))
+}
+
+/// Turns what was asked into a query the store runs, with the paper's zone for dates.
+pub(crate) async fn run(
+    state: &AppState,
+    chrome: &chrome::Chrome,
+    asked: &Asked,
+    include_unpublished: bool,
+) -> Result<(SearchResults, SearchQuery), WebError> {
+    let mut query = SearchQuery::new(parse_query(&asked.text));
+    query.include_unpublished = include_unpublished;
+    if !asked.section.trim().is_empty() {
+        let section = chrome
+            .tree
+            .by_path(asked.section.trim().trim_matches('/'))
+            .ok_or_else(|| WebError::BadRequest("There is no such section.".into()))?;
+        let ids: Vec<SectionId> =
+            std::iter::once(section.id).chain(chrome.tree.children(section.id).map(|c| c.id)).collect();
+        query.sections = Some(ids);
+    }
+    if !asked.author.trim().is_empty() {
+        let slug =
+            Slug::parse(asked.author.trim()).map_err(|_| WebError::BadRequest("There is no such author.".into()))?;
+        let author = state.store().author_by_slug(&slug).await.map_err(|e| match e {
+            dateline_newsroom::StoreError::NotFound => WebError::BadRequest("There is no such author.".into()),
+            other => other.into(),
+        })?;
+        query.author = Some(author.id);
+    }
+    query.published_from = day(&asked.from, "from", &chrome.clock.zone)?;
+    query.published_until = day(&asked.to, "to", &chrome.clock.zone)?.map(|t| t + jiff::SignedDuration::from_hours(24));
+    query.order = match asked.sort.as_str() {
+        "" | "relevance" => SearchOrder::Relevance,
+        "newest" => SearchOrder::Newest,
+        _ => return Err(WebError::BadRequest("Sort by relevance or newest.".into())),
+    };
+    query.limit = PER_PAGE;
+    query.offset = (asked.page - 1) * PER_PAGE;
+    let results = state.store().search(&query, chrome.now).await?;
+    Ok((results, query))
+}
+
+#[derive(Serialize)]
+struct ResultView {
+    card: StoryCard,
+    snippet_html: String,
+}
+
+#[derive(Serialize)]
+struct SearchPage {
+    query: String,
+    section: String,
+    author: String,
+    from: String,
+    to: String,
+    sort: String,
+    searched: bool,
+    total: u64,
+    results: Vec<ResultView>,
+    sections: Vec<Link>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+fn page_link(asked: &Asked, page: u32) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    out.append_pair("q", &asked.text);
+    for (key, value) in [
+        ("section", &asked.section),
+        ("author", &asked.author),
+        ("from", &asked.from),
+        ("to", &asked.to),
+        ("sort", &asked.sort),
+    ] {
+        if !value.is_empty() {
+            out.append_pair(key, value);
+        }
+    }
+    if page > 1 {
+        out.append_pair("page", &page.to_string());
+    }
+    format!("/search?{}", out.finish())
+}
+
+pub(crate) async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, WebError> {
+    let asked = Asked::read(raw.as_deref())?;
+    let chrome = chrome::load(&state, state.now()).await?;
+    let (results, query) = run(&state, &chrome, &asked, false).await?;
+    if results.hits.is_empty() && asked.page > 1 {
+        return Err(WebError::NotFound);
+    }
+    let cards =
+        chrome::cards(&state, &chrome, &results.hits.iter().map(|h| h.story.clone()).collect::<Vec<_>>()).await?;
+    let content = SearchPage {
+        searched: !query.terms.is_empty(),
+        query: asked.text.clone(),
+        section: asked.section.clone(),
+        author: asked.author.clone(),
+        from: asked.from.clone(),
+        to: asked.to.clone(),
+        sort: asked.sort.clone(),
+        total: results.total,
+        results: cards
+            .into_iter()
+            .zip(&results.hits)
+            .map(|(card, hit)| ResultView { card, snippet_html: snippet_html(&hit.snippet) })
+            .collect(),
+        sections: chrome.tree.iter().map(|s| Link { name: s.name.clone(), url: s.path.clone() }).collect(),
+        previous: (asked.page > 1).then(|| page_link(&asked, asked.page - 1)),
+        next: (u64::from(asked.page * PER_PAGE) < results.total).then(|| page_link(&asked, asked.page + 1)),
+    };
+    Ok(chrome.render(&state, "search.html", content).await?.into_response())
+}
+
+#[derive(Serialize)]
+struct ApiHit {
+    id: i64,
+    url: String,
+    headline: String,
+    section: Option<String>,
+    bylines: Vec<String>,
+    published: String,
+    snippet_html: String,
+}
+
+#[derive(Serialize)]
+struct ApiResults {
+    query: String,
+    total: u64,
+    page: u32,
+    per_page: u32,
+    results: Vec<ApiHit>,
+}
+
+#[derive(Serialize)]
+struct ApiError {
+    code: &'static str,
+    detail: String,
+    field: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct ApiErrors {
+    errors: Vec<ApiError>,
+}
+
+/// `GET /api/v1/search`: the reader search as JSON (documented in docs/API.md).
+pub(crate) async fn api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let failed = |status: StatusCode, code: &'static str, detail: String| {
+        (status, Json(ApiErrors { errors: vec![ApiError { code, detail, field: None }] })).into_response()
+    };
+    let asked = match Asked::read(raw.as_deref()) {
+        Ok(asked) => asked,
+        Err(error) => return failed(StatusCode::BAD_REQUEST, "bad_request", error_text(error)),
+    };
+    let outcome = async {
+        let chrome = chrome::load(&state, state.now()).await?;
+        let (results, _) = run(&state, &chrome, &asked, false).await?;
+        let stories: Vec<_> = results.hits.iter().map(|h| h.story.clone()).collect();
+        let cards = chrome::cards(&state, &chrome, &stories).await?;
+        Ok::<_, WebError>(ApiResults {
+            query: asked.text.clone(),
+            total: results.total,
+            page: asked.page,
+            per_page: PER_PAGE,
+            results: cards
+                .into_iter()
+                .zip(&results.hits)
+                .map(|(card, hit)| ApiHit {
+                    id: card.id,
+                    url: super::feeds::absolute(&state, &card.url),
+                    headline: card.headline,
+                    section: card.section.map(|s| s.name),
+                    bylines: card.bylines.into_iter().map(|b| b.name).collect(),
+                    published: card.published.datetime,
+                    snippet_html: snippet_html(&hit.snippet),
+                })
+                .collect(),
+        })
+    }
+    .await;
+    match outcome {
+        Ok(results) => Json(results).into_response(),
+        Err(WebError::BadRequest(detail)) => failed(StatusCode::BAD_REQUEST, "bad_request", detail),
+        Err(WebError::Unavailable) => {
+            failed(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The database is unavailable.".into())
+        }
+        Err(other) => {
+            tracing::error!(error = %other, "search failed");
+            failed(StatusCode::INTERNAL_SERVER_ERROR, "internal", "The search failed.".into())
+        }
+    }
+}
+
+fn error_text(error: WebError) -> String {
+    match error {
+        WebError::BadRequest(detail) => detail,
+        other => other.to_string(),
+    }
+}

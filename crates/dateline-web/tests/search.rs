@@ -1,0 +1,203 @@
+//! Searching the archive through HTTP, as readers and the desk do, on both databases.
+
+use dateline_newsroom::{ArticleStatus, Role};
+use dateline_testkit::paper::{desk_user, SmallPaper, StoryBuilder};
+use dateline_testkit::{on_both_databases, texts, TestApp};
+use jiff::{SignedDuration, Timestamp};
+
+fn now() -> Timestamp {
+    "2026-11-28T03:00:00Z".parse().expect("instant")
+}
+
+async fn headlines(app: &TestApp, query: &str) -> Vec<String> {
+    let url = format!("/search?{}", form_urlencoded_pairs(&[("q", query)]));
+    texts(&app.page(&url).await, ".search-result .card__headline")
+}
+
+fn form_urlencoded_pairs(pairs: &[(&str, &str)]) -> String {
+    pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// Our own relevance corpus: twenty stories a reader would look for, among two hundred others.
+fn filler(n: usize) -> (String, String) {
+    const SUBJECTS: [&str; 10] = [
+        "Council",
+        "Ministry",
+        "Exporters",
+        "Farmers",
+        "Teachers",
+        "Hospitals",
+        "Airlines",
+        "Startups",
+        "Unions",
+        "Museum",
+    ];
+    const ACTS: [&str; 8] = ["weighs", "delays", "backs", "questions", "expands", "reviews", "defends", "announces"];
+    const THINGS: [&str; 10] = [
+        "new rules",
+        "a budget",
+        "wage talks",
+        "a study",
+        "fees",
+        "a survey",
+        "a plan",
+        "repairs",
+        "a merger",
+        "schedules",
+    ];
+    let headline = format!("{} {} {} {}", SUBJECTS[n % 10], ACTS[(n / 10) % 8], THINGS[(n / 80 + n) % 10], n);
+    let body = format!(
+        "Officials said on day {n} that {} would be discussed next week. Residents asked questions.",
+        THINGS[n % 10]
+    );
+    (headline, body)
+}
+
+const TARGETS: [(&str, &str, &str); 20] = [
+    ("Assembly passes housing bill after all-night session", "Lawmakers approved the measure at dawn.", "housing bill"),
+    (
+        "Typhoon Mirae forces ferry cancellations in the south",
+        "Ports in Mokpo and Wando stayed closed.",
+        "typhoon ferry",
+    ),
+    ("Chipmaker opens research center in Pyeongtaek", "The company will hire 400 engineers.", "chipmaker research"),
+    (
+        "Election commission sets date for by-election",
+        "Voters in the district will go to the polls in April.",
+        "elections commission",
+    ),
+    ("Baseball league adopts pitch clock for next season", "Umpires will enforce a 20-second limit.", "pitch clock"),
+    ("Night market revives forgotten street snacks", "Vendors sell rice cakes and fish cakes.", "street snacks"),
+    ("Central bank holds key rate steady", "Governor cites household debt.", "key rate"),
+    ("Film festival honors veteran director", "The director made thirty films.", "film festival director"),
+    ("Hospitals report shortage of nurses", "Unions ask for higher staffing.", "nurses shortage"),
+    ("Subway line extension opens to commuters", "Trains run every four minutes.", "subway extension"),
+    ("Glacier retreat alarms climate researchers", "Satellite images show rapid melting.", "glacier climate"),
+    ("K-pop group announces world tour", "Twelve cities are on the list.", "world tour"),
+    ("Farmers protest rice import quotas", "Tractors blocked a highway.", "rice quotas"),
+    ("Museum returns looted relics to temple", "The relics date to the 14th century.", "looted relics"),
+    ("Startup builds delivery robots for apartments", "The robots ride elevators alone.", "delivery robots"),
+    ("Air pollution warning issued for the capital", "Fine dust levels doubled overnight.", "pollution warning"),
+    ("Court upholds ban on drone flights near airports", "Judges cited safety risks.", "drone ban"),
+    ("Teachers union rejects new evaluation system", "The union called it unfair.", "evaluation system"),
+    ("Shipbuilder wins order for hydrogen carriers", "The deal is worth two billion dollars.", "hydrogen carriers"),
+    ("Crowds gather at Gwanghwamun for the rally", "People filled 광화문 square by noon.", "광화문"),
+];
+
+on_both_databases! {
+    async fn readers_find_published_stories_at_once_and_never_drafts(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Search Editor").await;
+        StoryBuilder::new("Secret draft about lighthouses", paper.politics.id, now()).status(ArticleStatus::Draft).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        assert!(headlines(&app, "lighthouses").await.is_empty(), "drafts stay out of reader search");
+
+        let desk = app.sign_in(&editor.email, &password).await;
+        let section = paper.politics.id.to_string();
+        let created = desk.post("/desk/stories", &[("headline", "Lighthouse keepers retire"), ("section", &section), ("body", "The last keepers left the island.")]).await;
+        let id = created.headers()["location"].to_str().expect("location").trim_start_matches("/desk/stories/").split('?').next().expect("id").to_owned();
+        desk.post(&format!("/desk/stories/{id}"), &[("action", "publish"), ("version", "1"), ("headline", "Lighthouse keepers retire"), ("section", &section), ("body", "The last keepers left the island.")]).await;
+        assert_eq!(headlines(&app, "lighthouse keepers").await, ["Lighthouse keepers retire"], "found the moment it is published");
+        let unpublished = desk.post(&format!("/desk/stories/{id}"), &[("action", "unpublish"), ("version", "3")]).await;
+        assert_eq!(unpublished.status(), 303);
+        assert!(headlines(&app, "lighthouse keepers").await.is_empty(), "gone the moment it is unpublished");
+        let desk_search = desk.page("/desk/search?q=lighthouses").await;
+        let mut found = texts(&desk_search, ".story-list tbody td a");
+        found.sort();
+        assert_eq!(found, ["Lighthouse keepers retire", "Secret draft about lighthouses"], "the desk finds unpublished stories too");
+        let by_id = desk.page(&format!("/desk/search?q={id}")).await;
+        assert_eq!(texts(&by_id, ".story-list tbody td a").first().map(String::as_str), Some("Lighthouse keepers retire"), "by number");
+    }
+
+    async fn search_ranks_headlines_first_stems_words_and_honours_phrases_and_korean(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        for n in 0..200 {
+            let (headline, body) = filler(n);
+            StoryBuilder::new(&headline, paper.business.id, now()).body(&body).published_at(now() - SignedDuration::from_mins(n as i64 + 60)).store(&store).await;
+        }
+        for (i, (headline, body, _)) in TARGETS.iter().enumerate() {
+            StoryBuilder::new(headline, paper.politics.id, now()).body(body).by(&[paper.reporter.id]).published_at(now() - SignedDuration::from_hours(i as i64 + 5)).store(&store).await;
+        }
+        // A newer story that mentions the budget only in its body.
+        StoryBuilder::new("Quiet week at city hall", paper.national.id, now()).body("Nobody talked about the ombudsman.").published_at(now() - SignedDuration::from_mins(5)).store(&store).await;
+        StoryBuilder::new("Ombudsman report released", paper.national.id, now()).body("The report covers the year.").published_at(now() - SignedDuration::from_hours(50)).store(&store).await;
+        // "housing" and "bill" apart, to check that the phrase wants them together.
+        StoryBuilder::new("Housing prices and a utility bill", paper.national.id, now()).body("Rents rose while the electricity bill fell.").store(&store).await;
+        let app = TestApp::start(store, now()).await;
+
+        let mut in_top_three = 0;
+        for (headline, _, query) in TARGETS {
+            let found = headlines(&app, query).await;
+            if found.iter().take(3).any(|h| h == headline) {
+                in_top_three += 1;
+            } else {
+                println!("not in the top 3 for {query:?}: {found:?}");
+            }
+        }
+        println!("relevance: {in_top_three} of {} queries have the expected story in the top 3", TARGETS.len());
+        assert!(in_top_three >= 19, "{in_top_three} of 20");
+        assert_eq!(headlines(&app, "ombudsman").await, ["Ombudsman report released", "Quiet week at city hall"], "a headline match beats a newer body-only match");
+        assert!(headlines(&app, "elections").await.contains(&"Election commission sets date for by-election".to_owned()), "stemming");
+        assert_eq!(headlines(&app, "\"housing bill\"").await, ["Assembly passes housing bill after all-night session"], "a phrase in quotes");
+        assert_eq!(headlines(&app, "광화문").await, ["Crowds gather at Gwanghwamun for the rally"], "a Korean word");
+        let page = app.page("/search?q=pitch+clock").await;
+        assert!(!texts(&page, ".search-result__snippet mark").is_empty(), "matched words are highlighted");
+    }
+
+    async fn filters_narrow_by_section_author_and_date(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        StoryBuilder::new("Harbor report one", paper.politics.id, now()).by(&[paper.reporter.id]).store(&store).await;
+        StoryBuilder::new("Harbor report two", paper.business.id, now()).by(&[paper.agency.id]).published_at(now() - SignedDuration::from_hours(72)).store(&store).await;
+        let app = TestApp::start(store, now()).await;
+        let found = |q: &'static str| {
+            let app = &app;
+            async move { texts(&app.page(&format!("/search?q=harbor&{q}")).await, ".search-result .card__headline") }
+        };
+        assert_eq!(found("section=national").await, ["Harbor report one"], "a section includes its subsections");
+        assert_eq!(found("author=yonhap").await, ["Harbor report two"]);
+        assert_eq!(found("from=2026-11-27").await, ["Harbor report one"]);
+        assert_eq!(found("to=2026-11-26").await, ["Harbor report two"]);
+        assert_eq!(found("sort=newest").await, ["Harbor report one", "Harbor report two"]);
+        let json: serde_json::Value = serde_json::from_str(&app.get("/api/v1/search?q=harbor&author=yonhap").await.text().await.expect("body")).expect("json");
+        assert_eq!(json["total"], 1);
+        assert_eq!(json["results"][0]["headline"], "Harbor report two");
+        assert!(json["results"][0]["snippet_html"].as_str().is_some());
+        for bad in ["from=yesterday", "section=nowhere", "author=nobody", "sort=random", "page=0"] {
+            assert_eq!(app.get(&format!("/search?q=harbor&{bad}")).await.status(), 400, "{bad}");
+            let api = app.get(&format!("/api/v1/search?q=harbor&{bad}")).await;
+            assert_eq!(api.status(), 400, "api {bad}");
+            let body: serde_json::Value = serde_json::from_str(&api.text().await.expect("body")).expect("json error");
+            assert_eq!(body["errors"][0]["code"], "bad_request");
+        }
+    }
+
+    async fn hostile_queries_get_a_normal_answer_never_a_server_error(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        StoryBuilder::new("Ordinary story", paper.politics.id, now()).store(&store).await;
+        let app = TestApp::start(store, now()).await;
+        let long = "word ".repeat(2_000);
+        let hostile = [
+            "\"", "\"\"\"", "(", ")", "((((", "a AND", "OR OR OR", "NOT", "*", "a*", "NEAR(a b)", "NEAR/2", "^start", "col:value",
+            "headline:story", "'; DROP TABLE articles; --", "\\", "%", "_", "{}", "[]", "a -b", "+", "!", "&&", "||", "<script>", "\u{0}\u{1}\u{7f}",
+            "", "   ", long.as_str(), "story\"", "\"ordinary", "😀", "ㄱ", "@@ to_tsquery('x')",
+        ];
+        for query in hostile {
+            let url = format!("/search?q={}", encode(query));
+            let page = app.get(&url).await.status();
+            assert!(page == 200 || page == 400, "{query:?} answered {page}");
+            let api = app.get(&format!("/api/v1/search?q={}", encode(query))).await.status();
+            assert!(api == 200 || api == 400, "api {query:?} answered {api}");
+        }
+        assert_eq!(headlines(&app, "\"ordinary").await, ["Ordinary story"], "an unclosed quote still finds the phrase");
+    }
+}
