@@ -84,7 +84,9 @@ impl SearchStore for SqlStore {
             Backend::Sqlite => {
                 let expression = next(fts5_expression(&query.terms).into(), &mut bound);
                 (
-                    "article_search JOIN articles a ON a.id = article_search.rowid".to_owned(),
+                    // CROSS JOIN keeps SQLite from scanning articles and probing the index per row:
+                    // the full-text match runs first, then each hit finds its story by id.
+                    "article_search CROSS JOIN articles a ON a.id = article_search.rowid".to_owned(),
                     format!("article_search MATCH {expression}"),
                     // bm25 is smaller for better matches; headline counts most, then deck and bylines.
                     "bm25(article_search, 10.0, 4.0, 3.0, 1.0)".to_owned(),

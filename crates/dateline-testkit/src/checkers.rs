@@ -178,3 +178,13 @@ pub fn browser_tools() -> Option<BrowserTools> {
     }
     found
 }
+
+/// The real news corpus (about 3,700 articles, `NEWS_CORPUS_CSV`), fetched from a package
+/// registry by `scripts/install-checkers.sh`; never committed.
+pub fn news_corpus() -> Option<PathBuf> {
+    let corpus = env("NEWS_CORPUS_CSV").map(PathBuf::from).filter(|p| p.is_file());
+    if corpus.is_none() {
+        missing("the news corpus (NEWS_CORPUS_CSV)");
+    }
+    corpus
+}
