@@ -396,6 +396,7 @@ on_both_databases! {
         }
         // A story nobody on the desk created: only admins and editors may touch it.
         let draft = StoryBuilder::new("Someone else's draft", paper.politics.id, now()).status(ArticleStatus::Draft).store(&store).await;
+        let picture = dateline_testkit::paper::photo(&store, "test/matrix.jpg", "A caption.", "Dateline", now()).await;
         let published = StoryBuilder::new("Published story", paper.politics.id, now()).store(&store).await;
         let app = TestApp::start(store.clone(), now()).await;
         let section = paper.politics.id.to_string();
@@ -450,6 +451,37 @@ on_both_databases! {
                 assert_eq!(after, before, "{role:?}: nothing changed");
             }
             // Every other state-changing screen: editors' and admins' only, or admins' only.
+            let national = paper.national.id.to_string();
+            let reporter_author = paper.reporter.id.to_string();
+            let draft_path = format!("/desk/stories/{draft}/restore");
+            let section_path = format!("/desk/sections/{national}");
+            let author_path = format!("/desk/authors/{reporter_author}");
+            let photo = picture.id.to_string();
+            let photo_path = format!("/desk/photos/{photo}");
+            let lead_path = format!("/desk/photos/{photo}/lead");
+            let draft_id = draft.to_string();
+            // What each role may do on the remaining routes, by role.
+            let photo_desk = matches!(role, Role::Admin | Role::Editor | Role::PhotoEditor);
+            type Attempt<'a> = (&'a str, Vec<(&'a str, &'a str)>, bool);
+            let more: Vec<Attempt> = vec![
+                (draft_path.as_str(), vec![("revision", "1"), ("version", "999")], editor_role),
+                (section_path.as_str(), vec![("name", "National"), ("slug", "national"), ("parent", ""), ("position", "0")], editor_role),
+                (author_path.as_str(), vec![("name", "Kim Min-ji"), ("slug", "kim-min-ji"), ("kind", "person"), ("bio", "Politics.")], editor_role),
+                (photo_path.as_str(), vec![("caption", "A caption."), ("credit", "Dateline"), ("alt_text", "A test picture"), ("photographer", "Test")], photo_desk),
+                (lead_path.as_str(), vec![("story", draft_id.as_str())], photo_desk),
+            ];
+            for (path, fields, allowed) in more {
+                let status = desk.post(path, &fields).await.status().as_u16();
+                if allowed {
+                    assert_ne!(status, 403, "{role:?} POST {path}");
+                } else {
+                    assert_eq!(status, 403, "{role:?} POST {path}");
+                }
+            }
+            for path in ["/desk/search?q=draft".to_owned(), format!("/desk/photos/{photo}")] {
+                assert_eq!(desk.get(&path).await.status(), 200, "{role:?} GET {path}");
+            }
+            assert_eq!(desk.get(&format!("/desk/stories/{draft}/diff")).await.status(), expect(editor_role), "{role:?} diff");
             let editors_only: [(&str, Vec<(&str, &str)>); 6] = [
                 ("/desk/authors", vec![("name", "Matrix Agency"), ("slug", "matrix-agency"), ("kind", "agency")]),
                 ("/desk/topics", vec![("name", "Matrix"), ("slug", "matrix")]),
@@ -492,6 +524,13 @@ on_both_databases! {
         let anonymous = app.client.post(format!("{}/desk/stories", app.base_url)).form(&[("headline", "x")]).send().await.expect("post");
         assert_eq!(anonymous.status(), 403);
         assert_eq!(store.count_articles().await.expect("count"), 2, "no story was created by anyone refused");
+        for path in ["/desk/photos", "/desk/search?q=x", "/desk/sections", "/desk/settings"] {
+            assert_eq!(app.get(path).await.status(), 303, "anonymous GET {path}");
+        }
+        for path in ["/desk/sections", "/desk/settings", "/desk/users", &format!("/desk/stories/{draft}/restore")] {
+            let refused = app.client.post(format!("{}{path}", app.base_url)).form(&[("x", "y")]).send().await.expect("post");
+            assert_eq!(refused.status(), 403, "anonymous POST {path}");
+        }
     }
 
     async fn signing_in_sets_a_safe_cookie_and_guessing_passwords_is_slowed_down(db) {

@@ -199,6 +199,22 @@ on_both_databases! {
         }
     }
 
+    async fn the_news_sitemap_holds_at_most_a_thousand_stories_of_the_last_two_days(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        for n in 0..1_005 {
+            StoryBuilder::new(&format!("Brief number {n}"), paper.business.id, now()).published_at(now() - SignedDuration::from_mins(n + 1)).store(&store).await;
+        }
+        StoryBuilder::new("Three days old", paper.business.id, now()).published_at(now() - SignedDuration::from_hours(72)).store(&store).await;
+        let app = TestApp::start(store, now()).await;
+        let news = app.get("/sitemaps/news.xml").await.text().await.expect("news");
+        assert_eq!(news.matches("<news:news>").count(), 1_000);
+        assert!(news.contains("Brief number 0<") && !news.contains("Brief number 1004<") && !news.contains("Three days old"), "the newest thousand");
+        for required in ["<news:publication>", "<news:name>", "<news:language>", "<news:publication_date>", "<news:title>"] {
+            assert_eq!(news.matches(required).count(), 1_000, "{required}");
+        }
+    }
+
     async fn article_pages_describe_themselves_to_search_engines_and_social_sites(db) {
         let store = db.store().await;
         let (_, ids) = paper(&store).await;
