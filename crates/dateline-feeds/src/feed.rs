@@ -43,6 +43,20 @@ pub struct FeedEntry {
     pub image: Option<FeedImage>,
 }
 
+/// The lead photo as Media RSS, which both RSS and Atom readers understand.
+fn media_content(out: &mut String, image: &FeedImage) {
+    let _ = write!(
+        out,
+        "<media:content url=\"{}\" type=\"{}\" medium=\"image\" width=\"{}\" height=\"{}\">\n<media:description>{}</media:description>\n<media:credit>{}</media:credit>\n</media:content>\n",
+        escape(&image.url),
+        escape(&image.mime_type),
+        image.width,
+        image.height,
+        escape(&image.caption),
+        escape(&image.credit)
+    );
+}
+
 pub fn rss(feed: &FeedInfo, entries: &[FeedEntry]) -> String {
     let mut out = String::with_capacity(1024 + entries.len() * 1024);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -74,16 +88,7 @@ pub fn rss(feed: &FeedInfo, entries: &[FeedEntry]) -> String {
             let _ = writeln!(out, "<category>{}</category>", escape(category));
         }
         if let Some(image) = &entry.image {
-            let _ = write!(
-                out,
-                "<media:content url=\"{}\" type=\"{}\" medium=\"image\" width=\"{}\" height=\"{}\">\n<media:description>{}</media:description>\n<media:credit>{}</media:credit>\n</media:content>\n",
-                escape(&image.url),
-                escape(&image.mime_type),
-                image.width,
-                image.height,
-                escape(&image.caption),
-                escape(&image.credit)
-            );
+            media_content(&mut out, image);
         }
         out.push_str("</item>\n");
     }
@@ -124,16 +129,7 @@ pub fn atom(feed: &FeedInfo, entries: &[FeedEntry]) -> String {
             let _ = writeln!(out, "<category term=\"{}\"/>", escape(category));
         }
         if let Some(image) = &entry.image {
-            let _ = write!(
-                out,
-                "<media:content url=\"{}\" type=\"{}\" medium=\"image\" width=\"{}\" height=\"{}\">\n<media:description>{}</media:description>\n<media:credit>{}</media:credit>\n</media:content>\n",
-                escape(&image.url),
-                escape(&image.mime_type),
-                image.width,
-                image.height,
-                escape(&image.caption),
-                escape(&image.credit)
-            );
+            media_content(&mut out, image);
         }
         out.push_str("</entry>\n");
     }

@@ -3,7 +3,7 @@
 
 use super::form::FormData;
 use super::session::Desk;
-use super::{conflict_or, saved, unprocessable};
+use super::{saved, unprocessable, written};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -11,7 +11,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::{Html, Response};
 use dateline_newsroom::accounts::Action;
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{AuthorId, AuthorKind, NewAuthor, Slug, StoreError};
+use dateline_newsroom::{AuthorId, AuthorKind, NewAuthor, Slug};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -77,10 +77,7 @@ pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Byte
     desk.check_csrf(form.get("csrf"))?;
     desk.require(Action::ManageAuthors)?;
     let outcome = match read(&form) {
-        Ok(new) => match state.store().insert_author(&new).await {
-            Ok(_) => Ok(()),
-            Err(error) => Err(conflict_or(error)?),
-        },
+        Ok(new) => written(state.store().insert_author(&new).await)?,
         Err(problem) => Err(problem),
     };
     finish(&state, &desk, outcome).await
@@ -97,11 +94,7 @@ pub(crate) async fn update(
     desk.require(Action::ManageAuthors)?;
     let id = AuthorId(id.parse().map_err(|_| WebError::NotFound)?);
     let outcome = match read(&form) {
-        Ok(changed) => match state.store().update_author(id, &changed).await {
-            Ok(_) => Ok(()),
-            Err(StoreError::NotFound) => return Err(WebError::NotFound),
-            Err(error) => Err(conflict_or(error)?),
-        },
+        Ok(changed) => written(state.store().update_author(id, &changed).await)?,
         Err(problem) => Err(problem),
     };
     finish(&state, &desk, outcome).await

@@ -72,11 +72,16 @@ pub(crate) fn unprocessable(page: axum::response::Html<String>) -> axum::respons
     (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
 }
 
-/// A uniqueness conflict is the editor's to fix (its text says what clashed); any other
-/// storage failure is the server's.
-pub(crate) fn conflict_or(error: dateline_newsroom::StoreError) -> Result<String, crate::error::WebError> {
-    match error {
-        dateline_newsroom::StoreError::Conflict(what) => Ok(what),
-        other => Err(other.into()),
+/// The outcome of a catalog write: done, or a uniqueness conflict for the editor to fix (its
+/// text says what clashed). A missing entry is a 404; any other failure is the server's.
+pub(crate) fn written<T>(
+    result: Result<T, dateline_newsroom::StoreError>,
+) -> Result<Result<(), String>, crate::error::WebError> {
+    use dateline_newsroom::StoreError;
+    match result {
+        Ok(_) => Ok(Ok(())),
+        Err(StoreError::Conflict(what)) => Ok(Err(what)),
+        Err(StoreError::NotFound) => Err(crate::error::WebError::NotFound),
+        Err(other) => Err(other.into()),
     }
 }

@@ -3,7 +3,7 @@
 
 use super::form::FormData;
 use super::session::Desk;
-use super::{conflict_or, saved, unprocessable};
+use super::{saved, unprocessable, written};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -11,7 +11,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::{Html, Response};
 use dateline_newsroom::accounts::Action;
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{NewPage, PageId, Slug, StoreError};
+use dateline_newsroom::{NewPage, PageId, Slug};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -75,10 +75,7 @@ pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Byte
     desk.check_csrf(form.get("csrf"))?;
     desk.require(Action::ManagePages)?;
     let outcome = match read(&form) {
-        Ok(new) => match state.store().insert_page(&new, state.now()).await {
-            Ok(_) => Ok(()),
-            Err(error) => Err(conflict_or(error)?),
-        },
+        Ok(new) => written(state.store().insert_page(&new, state.now()).await)?,
         Err(problem) => Err(problem),
     };
     finish(&state, &desk, outcome).await
@@ -95,11 +92,7 @@ pub(crate) async fn update(
     desk.require(Action::ManagePages)?;
     let id = PageId(id.parse().map_err(|_| WebError::NotFound)?);
     let outcome = match read(&form) {
-        Ok(changed) => match state.store().update_page(id, &changed, state.now()).await {
-            Ok(_) => Ok(()),
-            Err(StoreError::NotFound) => return Err(WebError::NotFound),
-            Err(error) => Err(conflict_or(error)?),
-        },
+        Ok(changed) => written(state.store().update_page(id, &changed, state.now()).await)?,
         Err(problem) => Err(problem),
     };
     finish(&state, &desk, outcome).await

@@ -2,7 +2,7 @@
 
 use super::form::FormData;
 use super::session::Desk;
-use super::{conflict_or, saved, unprocessable};
+use super::{saved, unprocessable, written};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -10,7 +10,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::{Html, Response};
 use dateline_newsroom::accounts::Action;
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{NewTopic, Slug, StoreError, TopicId};
+use dateline_newsroom::{NewTopic, Slug, TopicId};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -74,10 +74,7 @@ pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Byte
     desk.check_csrf(form.get("csrf"))?;
     desk.require(Action::ManageTopics)?;
     let outcome = match read(&form) {
-        Ok(new) => match state.store().insert_topic(&new).await {
-            Ok(_) => Ok(()),
-            Err(error) => Err(conflict_or(error)?),
-        },
+        Ok(new) => written(state.store().insert_topic(&new).await)?,
         Err(problem) => Err(problem),
     };
     finish(&state, &desk, outcome).await
@@ -94,11 +91,7 @@ pub(crate) async fn update(
     desk.require(Action::ManageTopics)?;
     let id = TopicId(id.parse().map_err(|_| WebError::NotFound)?);
     let outcome = match read(&form) {
-        Ok(changed) => match state.store().update_topic(id, &changed).await {
-            Ok(_) => Ok(()),
-            Err(StoreError::NotFound) => return Err(WebError::NotFound),
-            Err(error) => Err(conflict_or(error)?),
-        },
+        Ok(changed) => written(state.store().update_topic(id, &changed).await)?,
         Err(problem) => Err(problem),
     };
     finish(&state, &desk, outcome).await
