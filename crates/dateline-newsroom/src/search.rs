@@ -101,7 +101,10 @@ pub struct SearchHit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchResults {
     pub hits: Vec<SearchHit>,
+    /// How many stories match, counted up to a limit (1,000).
     pub total: u64,
+    /// More stories match than `total`; only the first `total` can be paged through.
+    pub more_than_total: bool,
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ struct DeskRow {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct SummaryRow {
-    id: i64,
+    pub(crate) id: i64,
     slug: String,
     headline: String,
     deck: Option<String>,

@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_corrections"),
     migration!(5, "0005_section_redirects"),
     migration!(6, "0006_search"),
+    migration!(7, "0007_visibility_index"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -8,6 +8,7 @@ use crate::SqlStore;
 use dateline_newsroom::search::{SearchHit, SearchOrder, SearchQuery, SearchResults, Term, MATCH_END, MATCH_START};
 use dateline_newsroom::{ArticleContent, SearchStore, StoreError};
 use jiff::Timestamp;
+use std::collections::HashMap;
 
 /// The columns of a hit; drafts have no publication time yet, so their last change stands in.
 const HIT_COLUMNS: &str = "a.id, a.slug, a.headline, a.deck, a.section_id, a.label, a.lead_media_id, \
@@ -19,8 +20,16 @@ struct HitRow {
     #[sqlx(flatten)]
     summary: SummaryRow,
     status: String,
-    snippet: String,
 }
+
+/// Counting stops here: beyond it a reader is told "more than 1,000 stories", and paging stops.
+const COUNT_LIMIT: i64 = 1_000;
+/// When more stories than this match a query (and its filters), only this many of the newest
+/// are ranked. Ranking every match of a common word costs time in proportion to the archive;
+/// a newspaper's reader wants the best of the recent matches first anyway, and a rarer word
+/// or a phrase narrows the matches below the limit, where every match is ranked. One more
+/// than [`COUNT_LIMIT`], so the ranking also tells whether more than that many match.
+const RANKED_CANDIDATES: i64 = COUNT_LIMIT + 1;
 
 /// Writes a story's entry in the search index; call it inside the story's own transaction.
 pub(crate) async fn index_story(tx: &mut Tx, id: i64, content: &ArticleContent) -> Result<(), StoreError> {
@@ -66,118 +75,209 @@ fn fts5_expression(terms: &[Term]) -> String {
         .join(" ")
 }
 
-impl SearchStore for SqlStore {
-    async fn search(&self, query: &SearchQuery, now: Timestamp) -> Result<SearchResults, StoreError> {
-        if query.terms.is_empty() {
-            return Ok(SearchResults { hits: Vec::new(), total: 0 });
+/// Parameters of one statement, bound in the order their placeholders are made.
+#[derive(Default)]
+struct Binder(Vec<Param>);
+
+impl Binder {
+    fn bind(&mut self, value: impl Into<Param>) -> String {
+        self.0.push(value.into());
+        format!("${}", self.0.len())
+    }
+
+    fn bind_all(&mut self, values: impl IntoIterator<Item = i64>) -> String {
+        let first = self.0.len() + 1;
+        self.0.extend(values.into_iter().map(Param::from));
+        placeholders(first, self.0.len() + 1 - first)
+    }
+}
+
+/// The match, in the engine's own terms, bound as parameters.
+fn match_condition(backend: Backend, terms: &[Term], binder: &mut Binder) -> String {
+    match backend {
+        Backend::Sqlite => format!("article_search MATCH {}", binder.bind(fts5_expression(terms))),
+        Backend::Postgres => format!("a.search_vector @@ {}", tsquery(terms, binder)),
+    }
+}
+
+fn tsquery(terms: &[Term], binder: &mut Binder) -> String {
+    let parts: Vec<String> = terms
+        .iter()
+        .map(|term| match term {
+            Term::Word(word) => format!("plainto_tsquery('english', {})", binder.bind(word.clone())),
+            Term::Phrase(words) => format!("phraseto_tsquery('english', {})", binder.bind(words.join(" "))),
+        })
+        .collect();
+    format!("({})", parts.join(" && "))
+}
+
+/// What the reader (or the desk) asked to narrow the search to, as conditions on `a`.
+fn filter_conditions(query: &SearchQuery, now: Timestamp, binder: &mut Binder) -> Vec<String> {
+    let mut conditions = Vec::new();
+    if !query.include_unpublished {
+        let at = binder.bind(now);
+        conditions.push(format!(
+            "a.status = 'published' AND a.first_published_at <= {at} AND (a.embargo_until IS NULL OR a.embargo_until <= {at})"
+        ));
+    }
+    if let Some(sections) = &query.sections {
+        if sections.is_empty() {
+            conditions.push("1 = 0".into());
+        } else {
+            conditions.push(format!("a.section_id IN ({})", binder.bind_all(sections.iter().map(|s| s.0))));
         }
+    }
+    if let Some(author) = query.author {
+        let p = binder.bind(author.0);
+        conditions
+            .push(format!("EXISTS (SELECT 1 FROM article_bylines b WHERE b.article_id = a.id AND b.author_id = {p})"));
+    }
+    if let Some(from_time) = query.published_from {
+        conditions.push(format!("a.first_published_at >= {}", binder.bind(from_time)));
+    }
+    if let Some(until) = query.published_until {
+        conditions.push(format!("a.first_published_at < {}", binder.bind(until)));
+    }
+    conditions
+}
+
+fn joined(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        "1 = 1".to_owned()
+    } else {
+        conditions.join(" AND ")
+    }
+}
+
+impl SqlStore {
+    /// How many stories match, counted up to [`COUNT_LIMIT`] + 1.
+    async fn count_matches(&self, query: &SearchQuery, now: Timestamp) -> Result<i64, StoreError> {
         let backend = self.db.backend();
-        let mut bound: Vec<Param> = Vec::new();
-        let next = |value: Param, bound: &mut Vec<Param>| {
-            bound.push(value);
-            format!("${}", bound.len())
-        };
-        // Parameters the count needs come first (the match, then the filters); those only the
-        // page of hits needs (snippet markers, limit, offset) after, so the count can bind a
-        // prefix of the list.
-        let (from, matches, rank, tsquery) = match backend {
+        let mut binder = Binder::default();
+        let mut conditions = vec![match_condition(backend, &query.terms, &mut binder)];
+        conditions.extend(filter_conditions(query, now, &mut binder));
+        let from = match backend {
             Backend::Sqlite => {
-                let expression = next(fts5_expression(&query.terms).into(), &mut bound);
-                (
-                    // CROSS JOIN keeps SQLite from scanning articles and probing the index per row:
-                    // the full-text match runs first, then each hit finds its story by id.
-                    "article_search CROSS JOIN articles a ON a.id = article_search.rowid".to_owned(),
-                    format!("article_search MATCH {expression}"),
-                    // bm25 is smaller for better matches; headline counts most, then deck and bylines.
-                    "bm25(article_search, 10.0, 4.0, 3.0, 1.0)".to_owned(),
-                    String::new(),
+                "article_search CROSS JOIN articles a INDEXED BY articles_visibility ON a.id = article_search.rowid"
+            }
+            Backend::Postgres => "articles a",
+        };
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {} LIMIT {}) AS counted",
+            joined(&conditions),
+            COUNT_LIMIT + 1
+        );
+        let (count,): (i64,) = self.db.fetch_one(&sql, binder.0).await?;
+        Ok(count)
+    }
+
+    /// One page of hits, best first, and how many candidates were ranked (up to
+    /// [`RANKED_CANDIDATES`]). Matches are taken newest first and filtered, and the first
+    /// [`RANKED_CANDIDATES`] that pass are ranked: ranking every match of a common word would
+    /// cost time in proportion to the archive.
+    async fn page_of_matches(&self, query: &SearchQuery, now: Timestamp) -> Result<(Vec<i64>, i64), StoreError> {
+        let backend = self.db.backend();
+        let mut binder = Binder::default();
+        let candidates = match backend {
+            Backend::Sqlite => {
+                let matches = match_condition(backend, &query.terms, &mut binder);
+                let filter = joined(&filter_conditions(query, now, &mut binder));
+                // FTS5 streams the matches newest first; bm25 is worked out only for those read.
+                // It is smaller for better matches: headline counts most, then deck and bylines.
+                format!(
+                    "SELECT m.id, m.score, a.first_published_at AS published FROM \
+                     (SELECT rowid AS id, bm25(article_search, 10.0, 4.0, 3.0, 1.0) AS score \
+                      FROM article_search WHERE {matches} ORDER BY rowid DESC) AS m \
+                     CROSS JOIN articles a INDEXED BY articles_visibility ON a.id = m.id WHERE {filter} LIMIT {RANKED_CANDIDATES}"
                 )
             }
             Backend::Postgres => {
-                let parts: Vec<String> = query
-                    .terms
-                    .iter()
-                    .map(|term| match term {
-                        Term::Word(word) => {
-                            format!("plainto_tsquery('english', {})", next(word.clone().into(), &mut bound))
-                        }
-                        Term::Phrase(words) => {
-                            format!("phraseto_tsquery('english', {})", next(words.join(" ").into(), &mut bound))
-                        }
-                    })
-                    .collect();
-                let tsquery = format!("({})", parts.join(" && "));
-                (
-                    "articles a".to_owned(),
-                    format!("a.search_vector @@ {tsquery}"),
-                    format!("-ts_rank_cd(a.search_vector, {tsquery})"),
-                    tsquery,
+                let rank = tsquery(&query.terms, &mut binder);
+                let mut conditions = vec![match_condition(backend, &query.terms, &mut binder)];
+                conditions.extend(filter_conditions(query, now, &mut binder));
+                format!(
+                    "SELECT a.id, -ts_rank_cd(a.search_vector, {rank}) AS score, a.first_published_at AS published \
+                     FROM articles a WHERE {} ORDER BY a.id DESC LIMIT {RANKED_CANDIDATES}",
+                    joined(&conditions)
                 )
-            }
-        };
-        let mut conditions = vec![matches];
-        if !query.include_unpublished {
-            let at = next(now.into(), &mut bound);
-            conditions.push(format!(
-                "a.status = 'published' AND a.first_published_at <= {at} AND (a.embargo_until IS NULL OR a.embargo_until <= {at})"
-            ));
-        }
-        if let Some(sections) = &query.sections {
-            if sections.is_empty() {
-                conditions.push("1 = 0".into());
-            } else {
-                let first = bound.len() + 1;
-                bound.extend(sections.iter().map(|s| Param::from(s.0)));
-                conditions.push(format!("a.section_id IN ({})", placeholders(first, sections.len())));
-            }
-        }
-        if let Some(author) = query.author {
-            let p = next(author.0.into(), &mut bound);
-            conditions.push(format!(
-                "EXISTS (SELECT 1 FROM article_bylines b WHERE b.article_id = a.id AND b.author_id = {p})"
-            ));
-        }
-        if let Some(from_time) = query.published_from {
-            let p = next(from_time.into(), &mut bound);
-            conditions.push(format!("a.first_published_at >= {p}"));
-        }
-        if let Some(until) = query.published_until {
-            let p = next(until.into(), &mut bound);
-            conditions.push(format!("a.first_published_at < {p}"));
-        }
-        let filter = conditions.join(" AND ");
-        let count_params = bound.clone();
-        let snippet = match backend {
-            Backend::Sqlite => {
-                let start = next(MATCH_START.to_string().into(), &mut bound);
-                let end = next(MATCH_END.to_string().into(), &mut bound);
-                format!("snippet(article_search, -1, {start}, {end}, '…', 24)")
-            }
-            Backend::Postgres => {
-                let options =
-                    format!("StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=35, MinWords=15, MaxFragments=1");
-                let options = next(options.into(), &mut bound);
-                format!("ts_headline('english', concat_ws(' ', a.headline, a.deck, a.body), {tsquery}, {options})")
             }
         };
         let order = match query.order {
-            SearchOrder::Relevance => format!("{rank}, a.first_published_at DESC, a.id DESC"),
-            SearchOrder::Newest => "a.first_published_at DESC, a.id DESC".to_owned(),
+            SearchOrder::Relevance => "c.score, c.published DESC, c.id DESC",
+            SearchOrder::Newest => "c.published DESC, c.id DESC",
         };
-        let limit = next(i64::from(query.limit).into(), &mut bound);
-        let offset = next(i64::from(query.offset).into(), &mut bound);
-        let sql = format!("SELECT {HIT_COLUMNS}, {snippet} AS snippet FROM {from} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
-        let rows: Vec<HitRow> = self.db.fetch_all(&sql, bound).await?;
-        let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {filter}");
-        let (total,): (i64,) = self.db.fetch_one(&count_sql, count_params).await?;
-        let (summaries, statuses_snippets): (Vec<_>, Vec<_>) =
-            rows.into_iter().map(|r| (r.summary, (r.status, r.snippet))).unzip();
+        let limit = binder.bind(i64::from(query.limit));
+        let offset = binder.bind(i64::from(query.offset));
+        let sql = format!(
+            "SELECT c.id, COUNT(*) OVER () AS ranked FROM ({candidates}) AS c \
+             ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+        );
+        let rows: Vec<(i64, i64)> = self.db.fetch_all(&sql, binder.0).await?;
+        let ranked = rows.first().map(|(_, n)| *n).unwrap_or_default();
+        Ok((rows.into_iter().map(|(id, _)| id).collect(), ranked))
+    }
+
+    /// The text around the matched words of each of these stories.
+    async fn snippets(&self, terms: &[Term], ids: &[i64]) -> Result<HashMap<i64, String>, StoreError> {
+        let mut binder = Binder::default();
+        let sql = match self.db.backend() {
+            Backend::Sqlite => {
+                let matches = match_condition(Backend::Sqlite, terms, &mut binder);
+                let start = binder.bind(MATCH_START.to_string());
+                let end = binder.bind(MATCH_END.to_string());
+                let ids = binder.bind_all(ids.iter().copied());
+                format!(
+                    "SELECT rowid, snippet(article_search, -1, {start}, {end}, '…', 24) FROM article_search \
+                     WHERE {matches} AND rowid IN ({ids})"
+                )
+            }
+            Backend::Postgres => {
+                let tsq = tsquery(terms, &mut binder);
+                let options = binder.bind(format!(
+                    "StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=35, MinWords=15, MaxFragments=1"
+                ));
+                let ids = binder.bind_all(ids.iter().copied());
+                format!(
+                    "SELECT a.id, ts_headline('english', concat_ws(' ', a.headline, a.deck, a.body), {tsq}, {options}) \
+                     FROM articles a WHERE a.id IN ({ids})"
+                )
+            }
+        };
+        let rows: Vec<(i64, String)> = self.db.fetch_all(&sql, binder.0).await?;
+        Ok(rows.into_iter().collect())
+    }
+}
+
+impl SearchStore for SqlStore {
+    async fn search(&self, query: &SearchQuery, now: Timestamp) -> Result<SearchResults, StoreError> {
+        if query.terms.is_empty() {
+            return Ok(SearchResults { hits: Vec::new(), total: 0, more_than_total: false });
+        }
+        let (ids, ranked) = self.page_of_matches(query, now).await?;
+        // The ranking counts its candidates, all the matches when there are fewer than its
+        // limit; only a page past the end needs a count of its own.
+        let counted = if ids.is_empty() && query.offset > 0 { self.count_matches(query, now).await? } else { ranked };
+        let total = u64::try_from(counted.min(COUNT_LIMIT)).unwrap_or_default();
+        let more_than_total = counted > COUNT_LIMIT;
+        if ids.is_empty() {
+            return Ok(SearchResults { hits: Vec::new(), total, more_than_total });
+        }
+        let mut snippets = self.snippets(&query.terms, &ids).await?;
+        let mut binder = Binder::default();
+        let list = binder.bind_all(ids.iter().copied());
+        let sql = format!("SELECT {HIT_COLUMNS} FROM articles a WHERE a.id IN ({list})");
+        let mut rows: Vec<HitRow> = self.db.fetch_all(&sql, binder.0).await?;
+        rows.sort_by_key(|row| ids.iter().position(|id| *id == row.summary.id));
+        let (summaries, statuses): (Vec<_>, Vec<_>) = rows.into_iter().map(|r| (r.summary, r.status)).unzip();
         let stories = self.summaries(summaries).await?;
         let hits = stories
             .into_iter()
-            .zip(statuses_snippets)
-            .map(|(story, (status, snippet))| Ok(SearchHit { story, status: stored_status(&status)?, snippet }))
+            .zip(statuses)
+            .map(|(story, status)| {
+                let snippet = snippets.remove(&story.id.0).unwrap_or_default();
+                Ok(SearchHit { story, status: stored_status(&status)?, snippet })
+            })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(SearchResults { hits, total: u64::try_from(total).unwrap_or_default() })
+        Ok(SearchResults { hits, total, more_than_total })
     }
 }

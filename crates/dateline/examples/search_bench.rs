@@ -56,6 +56,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sections: Vec<_> = tree.top_level().map(|s| s.id).collect();
     let now = jiff::Timestamp::now();
     let mut times = Vec::with_capacity(count);
+    let mut by_kind: [Vec<Duration>; 5] = Default::default();
     let mut found = 0u64;
     for n in 0..count {
         // A mix: one word, two words, a phrase, a filtered search, a search by date.
@@ -75,6 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let started = Instant::now();
         let results = store.search(&query, now).await?;
         times.push(started.elapsed());
+        by_kind[n % 5].push(started.elapsed());
         found += results.total;
     }
     times.sort();
@@ -86,5 +88,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         times.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
         found
     );
+    let kinds = ["one word", "two words", "a phrase", "one word in a section", "two words, newest first"];
+    for (kind, mut times) in kinds.iter().zip(by_kind) {
+        if times.is_empty() {
+            continue;
+        }
+        times.sort();
+        println!(
+            "  {kind}: median {:.2} ms, p95 {:.2} ms",
+            percentile(&times, 0.5).as_secs_f64() * 1e3,
+            percentile(&times, 0.95).as_secs_f64() * 1e3
+        );
+    }
     Ok(())
 }

@@ -146,6 +146,7 @@ struct SearchPage {
     sort: String,
     searched: bool,
     total: u64,
+    more_than_total: bool,
     results: Vec<ResultView>,
     sections: Vec<Link>,
     previous: Option<String>,
@@ -190,6 +191,7 @@ pub(crate) async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery)
         to: asked.to.clone(),
         sort: asked.sort.clone(),
         total: results.total,
+        more_than_total: results.more_than_total,
         results: cards
             .into_iter()
             .zip(&results.hits)
@@ -217,6 +219,7 @@ struct ApiHit {
 struct ApiResults {
     query: String,
     total: u64,
+    more_than_total: bool,
     page: u32,
     per_page: u32,
     results: Vec<ApiHit>,
@@ -251,6 +254,7 @@ pub(crate) async fn api(State(state): State<AppState>, RawQuery(raw): RawQuery) 
         Ok::<_, WebError>(ApiResults {
             query: asked.text.clone(),
             total: results.total,
+            more_than_total: results.more_than_total,
             page: asked.page,
             per_page: PER_PAGE,
             results: cards
