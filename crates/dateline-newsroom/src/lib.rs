@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod article;
 pub mod author;
+pub mod changes;
 pub mod editing;
 pub mod ids;
 pub mod media;
@@ -25,6 +26,7 @@ pub use article::{
     Revision, RevisionAuthor, RevisionKind,
 };
 pub use author::{Author, AuthorKind, NewAuthor};
+pub use changes::{Change, Placement};
 pub use ids::{ArticleId, AuthorId, MediaId, PageId, SectionId, Slug, SlugError, TopicId, UserId};
 pub use media::{Media, MediaDetails, NewMedia};
 pub use page::{NewPage, StaticPage};

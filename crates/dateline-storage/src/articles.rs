@@ -9,7 +9,7 @@ use dateline_newsroom::{
     DeskStory, HourlyViews, Label, Listing, MediaId, NewArticle, Revision, RevisionAuthor, RevisionKind, SectionId,
     StoreError, TopicId, UserId, Window,
 };
-use dateline_newsroom::{Correction, PublishedMonth};
+use dateline_newsroom::{Change, Correction, Placement, PublishedMonth};
 use jiff::Timestamp;
 use std::collections::HashMap;
 
@@ -295,6 +295,14 @@ impl ArticleStore for SqlStore {
         crate::search::index_story(&mut tx, id, c).await?;
         insert_revision(&mut tx, id, RevisionKind::Created, &new.made_by, new.created_at, None, c).await?;
         tx.commit().await?;
+        if self.wants_changes() {
+            // A story can be stored already public (the demo, an agency's item); then lists change.
+            let article = self.article_by_id(ArticleId(id)).await?;
+            let at = new.first_published_at.map_or(new.created_at, |t| t.max(new.created_at));
+            if let Some(after) = Placement::of(&article, at) {
+                self.announce(Change::Story { id: article.id, before: None, after: Some(after) }).await;
+            }
+        }
         Ok(ArticleId(id))
     }
 
@@ -306,6 +314,10 @@ impl ArticleStore for SqlStore {
 
     async fn update_article(&self, update: &ArticleUpdate) -> Result<Article, StoreError> {
         let c = &update.content;
+        // Where the story showed before, so the change can tell a story entering a list from
+        // one edited in place. Read before the write; the version check below makes sure no
+        // other write came between (or the update fails).
+        let before = if self.wants_changes() { Some(self.article_by_id(update.id).await?) } else { None };
         let mut tx = self.db.begin().await?;
         let changed = tx
             .execute(
@@ -360,7 +372,15 @@ impl ArticleStore for SqlStore {
         )
         .await?;
         tx.commit().await?;
-        self.article_by_id(update.id).await
+        let article = self.article_by_id(update.id).await?;
+        if let Some(before) = before {
+            let at = update.modified_at;
+            let (before, after) = (Placement::of(&before, at), Placement::of(&article, at));
+            if before.is_some() || after.is_some() {
+                self.announce(Change::Story { id: update.id, before, after }).await;
+            }
+        }
+        Ok(article)
     }
 
     async fn scheduled_due(&self, now: Timestamp) -> Result<Vec<Article>, StoreError> {

@@ -3,6 +3,7 @@
 use crate::db::{params, placeholders};
 use crate::sections::stored_slug;
 use crate::SqlStore;
+use dateline_newsroom::Change;
 use dateline_newsroom::{Author, AuthorId, AuthorKind, AuthorStore, MediaId, NewAuthor, Slug, StoreError};
 
 #[derive(sqlx::FromRow)]
@@ -59,7 +60,9 @@ impl AuthorStore for SqlStore {
                 StoreError::Conflict(_) => StoreError::Conflict(format!("an author already has the slug {:?}", changed.slug.as_str())),
                 other => other,
             })?;
-        row.into_author()
+        let author = row.into_author()?;
+        self.announce(Change::Author(id)).await;
+        Ok(author)
     }
 
     async fn author_by_slug(&self, slug: &Slug) -> Result<Author, StoreError> {

@@ -9,6 +9,7 @@
 pub mod admin;
 mod articles;
 mod authors;
+mod changes;
 mod connect;
 mod db;
 mod media;
@@ -30,12 +31,13 @@ use jiff::Timestamp;
 #[derive(Debug, Clone)]
 pub struct SqlStore {
     db: db::Db,
+    changes: changes::ChangeFeed,
 }
 
 impl SqlStore {
     /// Connects to the database the URL names; it does not change the schema.
     pub async fn connect(options: &ConnectOptions) -> Result<Self, ConnectError> {
-        Ok(SqlStore { db: connect::open(options).await? })
+        Ok(SqlStore { db: connect::open(options).await?, changes: changes::ChangeFeed::new() })
     }
 
     pub fn backend(&self) -> Backend {

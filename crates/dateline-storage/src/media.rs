@@ -2,6 +2,7 @@
 
 use crate::db::{params, DbTime};
 use crate::SqlStore;
+use dateline_newsroom::Change;
 use dateline_newsroom::{Media, MediaDetails, MediaId, MediaStore, NewMedia, StoreError, Window};
 use jiff::Timestamp;
 
@@ -85,7 +86,9 @@ impl MediaStore for SqlStore {
                 params![id.0, details.caption.trim(), details.credit.trim(), details.alt_text.trim(), details.photographer.trim()],
             )
             .await?;
-        row.into_media()
+        let media = row.into_media()?;
+        self.announce(Change::Media(id)).await;
+        Ok(media)
     }
 
     async fn media_list(&self, window: Window) -> Result<Vec<Media>, StoreError> {

@@ -3,6 +3,7 @@
 use crate::db::{params, DbTime};
 use crate::sections::stored_slug;
 use crate::SqlStore;
+use dateline_newsroom::Change;
 use dateline_newsroom::{NewPage, PageId, PageStore, Slug, StaticPage, StoreError};
 use jiff::Timestamp;
 
@@ -46,7 +47,9 @@ impl PageStore for SqlStore {
                 }
                 other => other,
             })?;
-        row.into_page()
+        let page = row.into_page()?;
+        self.announce(Change::Pages).await;
+        Ok(page)
     }
 
     async fn update_page(&self, id: PageId, changed: &NewPage, now: Timestamp) -> Result<StaticPage, StoreError> {
@@ -61,7 +64,9 @@ impl PageStore for SqlStore {
                 StoreError::Conflict(_) => StoreError::Conflict(format!("a page already has the slug {:?}", changed.slug.as_str())),
                 other => other,
             })?;
-        row.into_page()
+        let page = row.into_page()?;
+        self.announce(Change::Pages).await;
+        Ok(page)
     }
 
     async fn page_by_slug(&self, slug: &Slug) -> Result<StaticPage, StoreError> {

@@ -2,6 +2,7 @@
 
 use crate::db::params;
 use crate::SqlStore;
+use dateline_newsroom::Change;
 use dateline_newsroom::{NewSection, Section, SectionId, SectionStore, Slug, StoreError};
 
 pub(crate) fn stored_slug(text: String) -> Result<Slug, StoreError> {
@@ -46,7 +47,9 @@ impl SectionStore for SqlStore {
                 StoreError::Conflict(_) => StoreError::Conflict(format!("a section already has the address /{path}/")),
                 other => other,
             })?;
-        row.into_section()
+        let section = row.into_section()?;
+        self.announce(Change::Sections).await;
+        Ok(section)
     }
 
     async fn update_section(&self, section: &Section) -> Result<Section, StoreError> {
@@ -102,7 +105,9 @@ impl SectionStore for SqlStore {
         tx.commit().await?;
         let row: SectionRow =
             self.db.fetch_one(&format!("SELECT {COLUMNS} FROM sections WHERE id = $1"), params![section.id.0]).await?;
-        row.into_section()
+        let section = row.into_section()?;
+        self.announce(Change::Sections).await;
+        Ok(section)
     }
 
     async fn redirected_section(&self, old_path: &str) -> Result<Section, StoreError> {

@@ -2,6 +2,7 @@
 
 use crate::db::params;
 use crate::SqlStore;
+use dateline_newsroom::Change;
 use dateline_newsroom::{EditorialSettings, HomeCuration, SettingsStore, StoreError};
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -37,7 +38,9 @@ impl SettingsStore for SqlStore {
     }
 
     async fn save_settings(&self, settings: &EditorialSettings) -> Result<(), StoreError> {
-        self.save_document(EDITORIAL, settings).await
+        self.save_document(EDITORIAL, settings).await?;
+        self.announce(Change::Settings).await;
+        Ok(())
     }
 
     async fn home_curation(&self) -> Result<HomeCuration, StoreError> {
@@ -45,6 +48,8 @@ impl SettingsStore for SqlStore {
     }
 
     async fn save_home_curation(&self, curation: &HomeCuration) -> Result<(), StoreError> {
-        self.save_document(HOME, curation).await
+        self.save_document(HOME, curation).await?;
+        self.announce(Change::HomeCuration).await;
+        Ok(())
     }
 }

@@ -3,6 +3,7 @@
 use crate::db::params;
 use crate::sections::stored_slug;
 use crate::SqlStore;
+use dateline_newsroom::Change;
 use dateline_newsroom::{NewTopic, Slug, StoreError, Topic, TopicId, TopicStore};
 
 #[derive(sqlx::FromRow)]
@@ -37,7 +38,9 @@ impl TopicStore for SqlStore {
                 StoreError::Conflict(_) => StoreError::Conflict(format!("a topic already has the slug {:?}", new.slug.as_str())),
                 other => other,
             })?;
-        row.into_topic()
+        let topic = row.into_topic()?;
+        self.announce(Change::Topic(topic.id)).await;
+        Ok(topic)
     }
 
     async fn update_topic(&self, id: TopicId, changed: &NewTopic) -> Result<Topic, StoreError> {
@@ -52,7 +55,9 @@ impl TopicStore for SqlStore {
                 StoreError::Conflict(_) => StoreError::Conflict(format!("a topic already has the slug {:?}", changed.slug.as_str())),
                 other => other,
             })?;
-        row.into_topic()
+        let topic = row.into_topic()?;
+        self.announce(Change::Topic(id)).await;
+        Ok(topic)
     }
 
     async fn topic_by_slug(&self, slug: &Slug) -> Result<Topic, StoreError> {

@@ -12,6 +12,7 @@ pub const PUBLIC_URL: &str = "https://www.dateline.test";
 
 pub struct TestApp {
     pub base_url: String,
+    clock: Arc<std::sync::Mutex<Timestamp>>,
     pub state: AppState,
     pub client: reqwest::Client,
     pub media_dir: tempfile::TempDir,
@@ -21,15 +22,32 @@ pub struct TestApp {
 impl TestApp {
     /// Serves `store` as the paper, with the clock stopped at `now`.
     pub async fn start(store: SqlStore, now: Timestamp) -> TestApp {
+        TestApp::start_with(store, now, |_| {}).await
+    }
+
+    /// As [`TestApp::start`], with settings changed by `configure` first.
+    pub async fn start_with(store: SqlStore, now: Timestamp, configure: impl FnOnce(&mut WebSettings)) -> TestApp {
         let media_dir = tempfile::tempdir().expect("media folder");
         let theme = Theme::load(None).expect("default theme");
         let settings = WebSettings {
             public_url: PUBLIC_URL.to_owned(),
             media_root: media_dir.path().to_owned(),
             max_image_bytes: 5 * 1024 * 1024,
+            // Every test runs with the page cache on, as production does: a page kept too
+            // long shows up as a failing test anywhere.
+            page_cache_bytes: 64 * 1024 * 1024,
             ..WebSettings::default()
         };
-        let state = AppState::new(store, theme, settings, Arc::new(move || now));
+        let mut settings = settings;
+        configure(&mut settings);
+        let clock = Arc::new(std::sync::Mutex::new(now));
+        let reading = clock.clone();
+        let state = AppState::new(
+            store,
+            theme,
+            settings,
+            Arc::new(move || *reading.lock().unwrap_or_else(std::sync::PoisonError::into_inner)),
+        );
         let serving = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind an ephemeral port");
         let address = listener.local_addr().expect("address");
@@ -39,7 +57,12 @@ impl TestApp {
                 .expect("serve");
         });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        TestApp { base_url: format!("http://{address}"), state, client, media_dir, server }
+        TestApp { base_url: format!("http://{address}"), clock, state, client, media_dir, server }
+    }
+
+    /// Moves the paper's clock, as time passing would.
+    pub fn set_now(&self, now: Timestamp) {
+        *self.clock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = now;
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

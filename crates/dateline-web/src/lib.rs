@@ -10,6 +10,8 @@ mod desk;
 mod error;
 mod health;
 mod http_cache;
+pub mod page_cache;
+mod purge;
 mod security;
 mod site;
 mod state;
@@ -53,6 +55,10 @@ pub fn app(state: AppState) -> Router {
         .merge(desk::routes(state.settings().max_image_bytes))
         .fallback(site::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve))
         .layer(axum::middleware::from_fn(security::protective_headers))
+        // Pages from the cache come compressed already; this compresses the rest (the desk,
+        // search, the API) for clients that ask.
+        .layer(tower_http::compression::CompressionLayer::new().br(true).gzip(true))
         .with_state(state)
 }

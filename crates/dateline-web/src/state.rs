@@ -1,7 +1,9 @@
 //! What every handler can reach: the store, the theme, the media folder, the clock and the
 //! view counters.
 
+use crate::page_cache::PageCache;
 use crate::views::ViewCounter;
+use dateline_newsroom::ArticleStore;
 use dateline_render::Theme;
 use dateline_storage::SqlStore;
 use jiff::Timestamp;
@@ -23,6 +25,10 @@ pub struct WebSettings {
     pub trusted_proxies: Vec<(IpAddr, u8)>,
     /// Largest image upload accepted, in bytes.
     pub max_image_bytes: u64,
+    /// Upper bound of the rendered-page cache, in bytes; 0 switches it off.
+    pub page_cache_bytes: usize,
+    /// Called with the keys of pages to drop whenever content changes (see `purge.rs`).
+    pub purge_url: Option<String>,
 }
 
 /// The clock, read in one place so tests can fix "now".
@@ -40,10 +46,20 @@ struct Inner {
     clock: Clock,
     views: ViewCounter,
     sign_in_throttle: crate::desk::throttle::SignInThrottle,
+    page_cache: Option<PageCache>,
+    /// The stories "Most Popular" showed when last looked at.
+    popular: std::sync::Mutex<Vec<dateline_newsroom::ArticleId>>,
 }
 
 impl AppState {
     pub fn new(store: SqlStore, theme: Theme, settings: WebSettings, clock: Clock) -> Self {
+        let page_cache = (settings.page_cache_bytes > 0).then(|| {
+            PageCache::new(
+                settings.page_cache_bytes,
+                store.subscribe_changes(),
+                settings.purge_url.clone().map(crate::purge::PurgeHook::new),
+            )
+        });
         let inner = Inner {
             store,
             theme,
@@ -51,6 +67,8 @@ impl AppState {
             clock,
             views: ViewCounter::default(),
             sign_in_throttle: Default::default(),
+            page_cache,
+            popular: Default::default(),
         };
         AppState { inner: Arc::new(inner) }
     }
@@ -70,7 +88,42 @@ impl AppState {
     /// Writes the views counted so far to the database; the server calls it on a timer and at
     /// shutdown.
     pub async fn flush_views(&self) -> Result<usize, dateline_newsroom::StoreError> {
-        self.inner.views.flush(&self.inner.store).await
+        let flushed = self.inner.views.flush(&self.inner.store).await?;
+        self.refresh_popular().await?;
+        Ok(flushed)
+    }
+
+    /// Looks at "Most Popular" afresh and, when its stories or their order changed, drops
+    /// the kept pages (every reader page shows the list). The list changes only as views are
+    /// flushed or the window moves on, so pages stay kept between the server's flushes.
+    pub async fn refresh_popular(&self) -> Result<(), dateline_newsroom::StoreError> {
+        let now = self.now();
+        let popular: Vec<_> = self
+            .inner
+            .store
+            .most_viewed(now, now - crate::site::chrome::POPULAR_WINDOW, crate::site::chrome::MOST_POPULAR)
+            .await?
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        let changed = match self.inner.popular.lock() {
+            Ok(mut shown) if *shown != popular => {
+                *shown = popular;
+                true
+            }
+            _ => false,
+        };
+        if changed {
+            if let Some(cache) = &self.inner.page_cache {
+                cache.purge(&[crate::page_cache::tag::POPULAR.to_owned()]);
+            }
+        }
+        Ok(())
+    }
+
+    /// The rendered-page cache, unless the operator switched it off.
+    pub fn page_cache(&self) -> Option<&PageCache> {
+        self.inner.page_cache.as_ref()
     }
 
     pub fn store(&self) -> &SqlStore {

@@ -68,8 +68,10 @@ pub struct UploadConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CacheConfig {
-    /// Upper bound of the rendered-page cache, in megabytes.
+    /// Upper bound of the rendered-page cache, in megabytes; 0 renders every request.
     pub page_cache_mb: u64,
+    /// Called (POST, JSON) with the surrogate keys of pages to purge when content changes.
+    pub purge_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -132,7 +134,7 @@ impl Default for UploadConfig {
 
 impl Default for CacheConfig {
     fn default() -> Self {
-        CacheConfig { page_cache_mb: 256 }
+        CacheConfig { page_cache_mb: 256, purge_url: None }
     }
 }
 
@@ -227,6 +229,14 @@ impl Config {
             if parse_cidr(proxy).is_none() {
                 return Err(ConfigError::Value(format!(
                     "http.trusted_proxies holds {proxy:?}, which is neither an IP address nor a range such as 10.0.0.0/8"
+                )));
+            }
+        }
+        if let Some(url) = &self.cache.purge_url {
+            let host = url.strip_prefix("http://").map(|rest| rest.split('/').next().unwrap_or(""));
+            if host.is_none_or(str::is_empty) {
+                return Err(ConfigError::Value(format!(
+                    "cache.purge_url = {url:?} is not a plain http:// address such as \"http://127.0.0.1:6081/purge\""
                 )));
             }
         }

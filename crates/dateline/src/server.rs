@@ -43,8 +43,12 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
         secure_cookies: config.public_url.starts_with("https://"),
         trusted_proxies: config.http.trusted_proxies.iter().filter_map(|p| crate::config::parse_cidr(p)).collect(),
         max_image_bytes: config.uploads.max_image_bytes,
+        page_cache_bytes: usize::try_from(config.cache.page_cache_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX),
+        purge_url: config.cache.purge_url.clone(),
     };
     let state = AppState::new(store.clone(), theme, settings, Arc::new(jiff::Timestamp::now));
+    // Other instances on the same PostgreSQL database tell this one what they changed.
+    store.listen_to_other_instances().await.context("cannot listen for other instances' changes")?;
     let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| {
         format!("cannot listen on {}; is another program using it? Choose another with --listen", config.listen)
     })?;

@@ -609,10 +609,13 @@ pub(crate) async fn preview(
     State(state): State<AppState>,
     desk: Desk,
     Path(id): Path<String>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     desk.require(Action::UseDesk)?;
     let article = load(&state, &desk, &id).await?;
-    render_article(&state, &article, Audience::Preview).await
+    let mut page = render_article(&state, &article, Audience::Preview).await?;
+    // A preview is never kept, whatever it shows.
+    page.extensions_mut().remove::<crate::page_cache::Shows>();
+    Ok(page)
 }
 
 pub(crate) async fn history(

@@ -4,9 +4,10 @@
 use super::feeds::absolute;
 use super::{chrome, moved_permanently};
 use crate::error::WebError;
+use crate::page_cache::tag;
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use dateline_newsroom::{Article, ArticleId, ArticleStatus, ArticleStore, AuthorKind, Label};
 use dateline_render::views::{article_url, author_url, plain_excerpt, ArticleView, Lookup};
 use serde::Serialize;
@@ -67,7 +68,7 @@ pub(crate) async fn show(
     if article.content.slug.as_str() != slug {
         return Ok(moved_permanently(&article_url(article.id, &article.content.slug)));
     }
-    Ok(render(&state, &article, Audience::Reader).await?.into_response())
+    render(&state, &article, Audience::Reader).await
 }
 
 /// Who the article page is drawn for: readers count as views, the desk's preview does not.
@@ -79,10 +80,14 @@ pub(crate) enum Audience {
 
 /// The article page exactly as readers get it; the desk's preview uses it too, so what an
 /// editor previews is what readers will see.
-pub(crate) async fn render(state: &AppState, article: &Article, audience: Audience) -> Result<Html<String>, WebError> {
+pub(crate) async fn render(state: &AppState, article: &Article, audience: Audience) -> Result<Response, WebError> {
     let chrome = chrome::load(state, state.now()).await?;
     let lead_media: Vec<_> = article.content.lead_media_id.into_iter().collect();
-    let lookup = chrome::lookup_for(state, chrome.tree.clone(), &[], &article.content.bylines, &lead_media).await?;
+    chrome.shows(tag::story(article.id));
+    for topic in &article.content.topics {
+        chrome.shows(tag::topic(*topic));
+    }
+    let lookup = chrome::lookup_for(state, &chrome, &[], &article.content.bylines, &lead_media).await?;
     let corrections = state.store().corrections_of(article.id).await?;
     let view = ArticleView::new(article, &corrections, &lookup, &chrome.clock);
     let description = article

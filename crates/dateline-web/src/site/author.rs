@@ -5,9 +5,10 @@ use super::chrome;
 use super::paging::{requested_page, Pagination, PER_PAGE};
 use super::section::pagination_url;
 use crate::error::WebError;
+use crate::page_cache::tag;
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
-use axum::response::Html;
+use axum::response::Response;
 use dateline_newsroom::{ArticleStore, AuthorKind, AuthorStore, Listing, Slug, Window};
 use dateline_render::views::{author_url, StoryCard};
 use serde::Serialize;
@@ -29,7 +30,7 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     RawQuery(query): RawQuery,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     let page = requested_page(query.as_deref())?;
     let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
     let author = state.store().author_by_slug(&slug).await?;
@@ -39,6 +40,8 @@ pub(crate) async fn show(
     let base = author_url(&author.slug);
     let pagination = Pagination::new(&base, page, total)?;
     let window = Window { limit: PER_PAGE, offset: Pagination::offset(page) };
+    chrome.shows(tag::author(author.id));
+    chrome.shows_listing(&Listing::Author(author.id));
     let stories = store.latest_public(chrome.now, Listing::Author(author.id), window).await?;
     let content = AuthorPage {
         feed_base: format!("{}/", base.clone().trim_end_matches('/')),

@@ -3,8 +3,9 @@
 //! through [`render`], which puts the two together for the theme.
 
 use crate::error::WebError;
+use crate::page_cache::{shown, tag, Shows};
 use crate::state::AppState;
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use dateline_newsroom::{
     ArticleStore, ArticleSummary, AuthorId, AuthorStore, Listing, MediaId, MediaStore, PageStore, SectionStore,
     SectionTree, SettingsStore, StoreError, Window,
@@ -14,17 +15,20 @@ use dateline_render::PaperClock;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 const LATEST_NEWS: u32 = 10;
-const MOST_POPULAR: u32 = 5;
+pub(crate) const MOST_POPULAR: u32 = 5;
 /// "Most Popular" ranks by views over this trailing window.
-const POPULAR_WINDOW: SignedDuration = SignedDuration::from_hours(24);
+pub(crate) const POPULAR_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 
 pub(crate) struct Chrome {
     pub site: SiteView,
     pub clock: PaperClock,
     pub tree: SectionTree,
     pub now: Timestamp,
+    /// What the page drawn with this chrome shows, for the page cache.
+    shows: Mutex<Shows>,
 }
 
 /// The parts of a page that the theme's `base.html` draws.
@@ -48,42 +52,75 @@ pub(crate) async fn load(state: &AppState, now: Timestamp) -> Result<Chrome, Web
         timestamp_format: settings.timestamp_format.clone(),
     };
     let site = SiteView::new(&settings, &clock, &tree, &pages, now);
-    Ok(Chrome { site, clock, tree, now })
+    Ok(Chrome { site, clock, tree, now, shows: Mutex::default() })
 }
 
 impl Chrome {
+    /// Notes that the page shows `tag` (see `page_cache::tag`).
+    pub fn shows(&self, tag: String) {
+        if let Ok(mut shows) = self.shows.lock() {
+            shows.add(tag);
+        }
+    }
+
+    /// Notes that the page draws this list of stories, so a story entering it changes the page.
+    pub fn shows_listing(&self, listing: &Listing<'_>) {
+        match listing {
+            Listing::Everything => self.shows(tag::LATEST.to_owned()),
+            Listing::Sections(ids) => ids.iter().for_each(|id| self.shows(tag::in_section(*id))),
+            Listing::Author(id) => self.shows(tag::byline(*id)),
+            Listing::Topic(id) => self.shows(tag::tagged(*id)),
+            Listing::PublishedBetween(..) => self.shows(tag::ARCHIVE.to_owned()),
+        }
+    }
+
+    pub fn take_shows(&self) -> Shows {
+        self.shows.lock().map(|mut shows| std::mem::take(&mut *shows)).unwrap_or_default()
+    }
+
     async fn lists(&self, state: &AppState) -> Result<(Vec<StoryCard>, Vec<StoryCard>), WebError> {
         let store = state.store();
         let latest =
             store.latest_public(self.now, Listing::Everything, Window { limit: LATEST_NEWS, offset: 0 }).await?;
         let popular = store.most_viewed(self.now, self.now - POPULAR_WINDOW, MOST_POPULAR).await?;
+        self.shows(tag::LATEST.to_owned());
+        self.shows(tag::POPULAR.to_owned());
+        for story in latest.iter().chain(&popular) {
+            self.shows(tag::story(story.id));
+        }
         let lookup = Lookup { sections: self.tree.clone(), ..Lookup::default() };
         let cards = |list: Vec<ArticleSummary>| list.iter().map(|s| lookup.card(s, &self.clock)).collect();
         Ok((cards(latest), cards(popular)))
     }
 
-    /// Renders `template` with this chrome around `content`.
+    /// Renders `template` with this chrome around `content`, as a response that carries what
+    /// the page shows.
     pub async fn render(
         &self,
         state: &AppState,
         template: &str,
         content: impl Serialize,
-    ) -> Result<Html<String>, WebError> {
+    ) -> Result<Response, WebError> {
         let (latest, popular) = self.lists(state).await?;
         let frame = Frame { site: &self.site, latest, popular, content };
-        Ok(Html(state.theme().render(template, frame)?))
+        let html = state.theme().render(template, frame)?;
+        Ok(shown(Html(html).into_response(), self.take_shows()))
     }
 }
 
-/// The authors and photos a set of stories refers to, fetched once for the whole page.
+/// The authors and photos a set of stories refers to, fetched once for the whole page; the
+/// page then shows each of them.
 pub(crate) async fn lookup_for(
     state: &AppState,
-    tree: SectionTree,
+    chrome: &Chrome,
     stories: &[&ArticleSummary],
     extra_authors: &[AuthorId],
     extra_media: &[MediaId],
 ) -> Result<Lookup, WebError> {
     let store = state.store();
+    for story in stories {
+        chrome.shows(tag::story(story.id));
+    }
     let mut author_ids: Vec<AuthorId> = extra_authors.to_vec();
     let mut seen: HashSet<AuthorId> = author_ids.iter().copied().collect();
     for id in stories.iter().flat_map(|s| s.bylines.iter()) {
@@ -91,7 +128,7 @@ pub(crate) async fn lookup_for(
             author_ids.push(*id);
         }
     }
-    let authors = store.authors_by_ids(&author_ids).await?.into_iter().map(|a| (a.id, a)).collect();
+    let authors: HashMap<_, _> = store.authors_by_ids(&author_ids).await?.into_iter().map(|a| (a.id, a)).collect();
     let mut media = HashMap::new();
     for id in stories.iter().filter_map(|s| s.lead_media_id).chain(extra_media.iter().copied()) {
         if let std::collections::hash_map::Entry::Vacant(slot) = media.entry(id) {
@@ -104,7 +141,13 @@ pub(crate) async fn lookup_for(
             }
         }
     }
-    Ok(Lookup { sections: tree, authors, media })
+    for id in authors.keys() {
+        chrome.shows(tag::author(*id));
+    }
+    for id in media.keys() {
+        chrome.shows(tag::media(*id));
+    }
+    Ok(Lookup { sections: chrome.tree.clone(), authors, media })
 }
 
 /// Cards for a list of stories, with their bylines and photos.
@@ -114,6 +157,6 @@ pub(crate) async fn cards(
     stories: &[ArticleSummary],
 ) -> Result<Vec<StoryCard>, WebError> {
     let refs: Vec<&ArticleSummary> = stories.iter().collect();
-    let lookup = lookup_for(state, chrome.tree.clone(), &refs, &[], &[]).await?;
+    let lookup = lookup_for(state, chrome, &refs, &[], &[]).await?;
     Ok(stories.iter().map(|s| lookup.card(s, &chrome.clock)).collect())
 }

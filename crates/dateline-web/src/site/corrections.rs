@@ -4,9 +4,10 @@
 use super::chrome;
 use super::paging::{requested_page, PER_PAGE};
 use crate::error::WebError;
+use crate::page_cache::tag;
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
-use axum::response::Html;
+use axum::response::Response;
 use dateline_newsroom::{ArticleStore, Window};
 use dateline_render::views::{article_url, CorrectionView};
 use serde::Serialize;
@@ -25,10 +26,11 @@ struct CorrectionsPage {
     previous: Option<String>,
 }
 
-pub(crate) async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Html<String>, WebError> {
+pub(crate) async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, WebError> {
     let page = requested_page(query.as_deref())?;
     let chrome = chrome::load(&state, state.now()).await?;
     let window = Window { limit: PER_PAGE + 1, offset: (page - 1) * PER_PAGE };
+    chrome.shows(tag::ARCHIVE.to_owned());
     let mut found = state.store().public_corrections(chrome.now, window).await?;
     if found.is_empty() && page > 1 {
         return Err(WebError::NotFound);

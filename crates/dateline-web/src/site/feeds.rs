@@ -4,10 +4,9 @@
 
 use super::chrome::{self, Chrome};
 use crate::error::WebError;
-use crate::http_cache::conditional;
+use crate::http_cache::document;
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use dateline_feeds::{atom, rss, FeedEntry, FeedImage, FeedInfo};
 use dateline_newsroom::prelude::*;
@@ -47,7 +46,6 @@ pub(crate) fn absolute(state: &AppState, path: &str) -> String {
 async fn respond(
     state: &AppState,
     chrome: &Chrome,
-    headers: &HeaderMap,
     format: Format,
     title: String,
     page_path: &str,
@@ -56,7 +54,8 @@ async fn respond(
     let store = state.store();
     let stories = store.latest_public(chrome.now, listing, Window { limit: FEED_LENGTH, offset: 0 }).await?;
     let refs: Vec<&ArticleSummary> = stories.iter().collect();
-    let lookup = chrome::lookup_for(state, chrome.tree.clone(), &refs, &[], &[]).await?;
+    chrome.shows_listing(&listing);
+    let lookup = chrome::lookup_for(state, chrome, &refs, &[], &[]).await?;
     let entries: Vec<FeedEntry> = stories
         .iter()
         .map(|story| FeedEntry {
@@ -95,7 +94,7 @@ async fn respond(
         Format::Rss => rss(&info, &entries),
         Format::Atom => atom(&info, &entries),
     };
-    Ok(conditional(headers, body.into_bytes(), Some(updated), format.content_type(), "public, max-age=300"))
+    Ok(document(body, Some(updated), format.content_type(), "public, max-age=300", chrome.take_shows()))
 }
 
 /// `/rss.xml` and `/atom.xml`; any other single segment is a section's address without its
@@ -103,66 +102,61 @@ async fn respond(
 pub(crate) async fn whole_paper_or_section(
     State(state): State<AppState>,
     Path(file): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let Some(format) = Format::parse(&file) else { return super::section::add_trailing_slash(&state, &file).await };
     let chrome = chrome::load(&state, state.now()).await?;
     let title = chrome.site.name.clone();
-    respond(&state, &chrome, &headers, format, title, "/", Listing::Everything).await
+    respond(&state, &chrome, format, title, "/", Listing::Everything).await
 }
 
-async fn section_feed(state: AppState, path: String, file: String, headers: HeaderMap) -> Result<Response, WebError> {
+async fn section_feed(state: AppState, path: String, file: String) -> Result<Response, WebError> {
     let format = Format::parse(&file).ok_or(WebError::NotFound)?;
     let chrome = chrome::load(&state, state.now()).await?;
     let section = chrome.tree.by_path(&path).ok_or(WebError::NotFound)?.clone();
     let ids: Vec<SectionId> =
         std::iter::once(section.id).chain(chrome.tree.children(section.id).map(|c| c.id)).collect();
     let title = format!("{} - {}", section.name, chrome.site.name);
-    respond(&state, &chrome, &headers, format, title, &section_url(&section.path), Listing::Sections(&ids)).await
+    respond(&state, &chrome, format, title, &section_url(&section.path), Listing::Sections(&ids)).await
 }
 
 /// `/national/rss.xml`; any other second segment is a subsection's address without its slash.
 pub(crate) async fn top_section_or_slash(
     State(state): State<AppState>,
     Path((section, second)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Result<Response, WebError> {
     if Format::parse(&second).is_none() {
         return super::section::add_trailing_slash(&state, &format!("{section}/{second}")).await;
     }
-    section_feed(state, section, second, headers).await
+    section_feed(state, section, second).await
 }
 
 pub(crate) async fn subsection(
     State(state): State<AppState>,
     Path((section, subsection, file)): Path<(String, String, String)>,
-    headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    section_feed(state, format!("{section}/{subsection}"), file, headers).await
+    section_feed(state, format!("{section}/{subsection}"), file).await
 }
 
 pub(crate) async fn author(
     State(state): State<AppState>,
     Path((slug, file)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let format = Format::parse(&file).ok_or(WebError::NotFound)?;
     let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
     let author = state.store().author_by_slug(&slug).await?;
     let chrome = chrome::load(&state, state.now()).await?;
     let title = format!("{} - {}", author.name, chrome.site.name);
-    respond(&state, &chrome, &headers, format, title, &author_url(&author.slug), Listing::Author(author.id)).await
+    respond(&state, &chrome, format, title, &author_url(&author.slug), Listing::Author(author.id)).await
 }
 
 pub(crate) async fn topic(
     State(state): State<AppState>,
     Path((slug, file)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let format = Format::parse(&file).ok_or(WebError::NotFound)?;
     let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
     let topic = state.store().topic_by_slug(&slug).await?;
     let chrome = chrome::load(&state, state.now()).await?;
     let title = format!("{} - {}", topic.name, chrome.site.name);
-    respond(&state, &chrome, &headers, format, title, &topic_url(&topic.slug), Listing::Topic(topic.id)).await
+    respond(&state, &chrome, format, title, &topic_url(&topic.slug), Listing::Topic(topic.id)).await
 }

@@ -3,9 +3,10 @@
 
 use super::chrome;
 use crate::error::WebError;
+use crate::page_cache::tag;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::response::Html;
+use axum::response::Response;
 use dateline_newsroom::{ArticleStore, ArticleSummary, Listing, SectionId, SettingsStore, Window};
 use dateline_render::views::{section_url, Link, StoryCard};
 use serde::Serialize;
@@ -53,22 +54,25 @@ async fn front_page_stories(state: &AppState, now: jiff::Timestamp) -> Result<Ve
     Ok(front)
 }
 
-pub(crate) async fn show(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+pub(crate) async fn show(State(state): State<AppState>) -> Result<Response, WebError> {
     let chrome = chrome::load(&state, state.now()).await?;
     let store = state.store();
+    chrome.shows(tag::HOME.to_owned());
+    chrome.shows_listing(&Listing::Everything);
     let front = front_page_stories(&state, chrome.now).await?;
 
     let mut blocks: Vec<(Link, Vec<ArticleSummary>)> = Vec::new();
     for top in chrome.tree.top_level() {
         let ids: Vec<SectionId> = std::iter::once(top.id).chain(chrome.tree.children(top.id).map(|c| c.id)).collect();
         let window = Window { limit: STORIES_PER_SECTION_BLOCK, offset: 0 };
+        chrome.shows_listing(&Listing::Sections(&ids));
         let stories = store.latest_public(chrome.now, Listing::Sections(&ids), window).await?;
         if !stories.is_empty() {
             blocks.push((Link { name: top.name.clone(), url: section_url(&top.path) }, stories));
         }
     }
     let everything: Vec<&ArticleSummary> = front.iter().chain(blocks.iter().flat_map(|(_, s)| s.iter())).collect();
-    let lookup = chrome::lookup_for(&state, chrome.tree.clone(), &everything, &[], &[]).await?;
+    let lookup = chrome::lookup_for(&state, &chrome, &everything, &[], &[]).await?;
     let mut cards = front.iter().map(|s| lookup.card(s, &chrome.clock));
     let page = HomePage {
         lead: cards.next(),

@@ -4,7 +4,7 @@ use super::chrome;
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::response::Response;
 use dateline_newsroom::{PageStore, Slug};
 use dateline_render::views::{page_url, PageView};
 use serde::Serialize;
@@ -15,7 +15,7 @@ struct StaticPageContent {
     canonical: String,
 }
 
-pub(crate) async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>, WebError> {
+pub(crate) async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, WebError> {
     let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
     let page = state.store().page_by_slug(&slug).await?;
     let chrome = chrome::load(&state, state.now()).await?;

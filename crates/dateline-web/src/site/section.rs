@@ -35,6 +35,7 @@ async fn front(state: AppState, path: String, query: Option<String>) -> Result<R
     let base = section_url(&section.path);
     let pagination = Pagination::new(&base, page, total)?;
     let window = Window { limit: PER_PAGE, offset: Pagination::offset(page) };
+    chrome.shows_listing(&Listing::Sections(&ids));
     let stories = store.latest_public(chrome.now, Listing::Sections(&ids), window).await?;
     let content = FrontPage {
         feed_base: format!("{}/", base.clone().trim_end_matches('/')),

@@ -5,11 +5,11 @@
 use super::chrome;
 use super::feeds::absolute;
 use crate::error::WebError;
-use crate::http_cache::conditional;
+use crate::http_cache::document;
+use crate::page_cache::{tag, Shows};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use dateline_feeds::{news_sitemap, robots_txt, sitemap_index, urlset, NewsEntry, SitemapEntry};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{Listing, Window};
@@ -24,7 +24,7 @@ const NEWS_LIMIT: u32 = 1_000;
 /// The sitemaps.org limit for one file.
 const URLS_PER_SITEMAP: u32 = 50_000;
 
-pub(crate) async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
+pub(crate) async fn index(State(state): State<AppState>) -> Result<Response, WebError> {
     let now = state.now();
     let months = state.store().published_months(now).await?;
     let newest = months.first().map(|m| m.last_change);
@@ -36,7 +36,7 @@ pub(crate) async fn index(State(state): State<AppState>, headers: HeaderMap) -> 
         loc: absolute(&state, &format!("/sitemaps/articles-{:04}-{:02}.xml", m.year, m.month)),
         lastmod: Some(m.last_change),
     }));
-    Ok(conditional(&headers, sitemap_index(&entries).into_bytes(), newest, XML, "public, max-age=600"))
+    Ok(document(sitemap_index(&entries), newest, XML, "public, max-age=600", archive()))
 }
 
 /// `articles-2026-11.xml` as the instants that bound that month (UTC).
@@ -53,11 +53,7 @@ fn month_bounds(file: &str) -> Option<(Timestamp, Timestamp)> {
     Some((utc(start)?, utc(next)?))
 }
 
-pub(crate) async fn sitemap(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, WebError> {
+pub(crate) async fn sitemap(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {
     let now = state.now();
     let store = state.store();
     match file.as_str() {
@@ -75,7 +71,7 @@ pub(crate) async fn sitemap(
                 .collect();
             let newest = stories.first().map(|s| s.first_published_at);
             let body = news_sitemap(&settings.site_name, &settings.language, &entries);
-            Ok(conditional(&headers, body.into_bytes(), newest, XML, "public, max-age=300"))
+            Ok(document(body, newest, XML, "public, max-age=300", archive()))
         }
         "pages.xml" => {
             let chrome = chrome::load(&state, now).await?;
@@ -86,7 +82,9 @@ pub(crate) async fn sitemap(
             paths.extend(store.pages().await?.iter().map(|p| page_url(&p.slug)));
             let entries: Vec<SitemapEntry> =
                 paths.iter().map(|p| SitemapEntry { loc: absolute(&state, p), lastmod: None }).collect();
-            Ok(conditional(&headers, urlset(&entries).into_bytes(), None, XML, "public, max-age=600"))
+            let mut shows = archive();
+            shows.add(tag::TOPICS.to_owned());
+            Ok(document(urlset(&entries), None, XML, "public, max-age=600", shows))
         }
         other => {
             let (from, until) = month_bounds(other).ok_or(WebError::NotFound)?;
@@ -103,15 +101,21 @@ pub(crate) async fn sitemap(
                 })
                 .collect();
             let newest = stories.iter().map(|s| s.last_public_change()).max();
-            Ok(conditional(&headers, urlset(&entries).into_bytes(), newest, XML, "public, max-age=600"))
+            Ok(document(urlset(&entries), newest, XML, "public, max-age=600", archive()))
         }
     }
 }
 
+/// Sitemaps list every public story: any change to one changes them.
+fn archive() -> Shows {
+    let mut shows = Shows::default();
+    shows.add(tag::ARCHIVE.to_owned());
+    shows
+}
+
 pub(crate) async fn robots(State(state): State<AppState>) -> Response {
     let body = robots_txt(state.settings().public_url.trim_end_matches('/'));
-    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], body)
-        .into_response()
+    document(body, None, "text/plain; charset=utf-8", "public, max-age=3600", Shows::default())
 }
 
 #[cfg(test)]

@@ -5,9 +5,10 @@ use super::chrome;
 use super::paging::{requested_page, Pagination, PER_PAGE};
 use super::section::pagination_url;
 use crate::error::WebError;
+use crate::page_cache::tag;
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
-use axum::response::Html;
+use axum::response::Response;
 use dateline_newsroom::{ArticleStore, Listing, Slug, TopicStore, Window};
 use dateline_render::views::{topic_url, Link, StoryCard};
 use serde::Serialize;
@@ -33,7 +34,7 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     RawQuery(query): RawQuery,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     let page = requested_page(query.as_deref())?;
     let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
     let topic = state.store().topic_by_slug(&slug).await?;
@@ -43,6 +44,8 @@ pub(crate) async fn show(
     let base = topic_url(&topic.slug);
     let pagination = Pagination::new(&base, page, total)?;
     let window = Window { limit: PER_PAGE, offset: Pagination::offset(page) };
+    chrome.shows(tag::topic(topic.id));
+    chrome.shows_listing(&Listing::Topic(topic.id));
     let stories = store.latest_public(chrome.now, Listing::Topic(topic.id), window).await?;
     let content = TopicPage {
         feed_base: format!("{}/", base.clone().trim_end_matches('/')),
@@ -56,8 +59,9 @@ pub(crate) async fn show(
     chrome.render(&state, "topic.html", content).await
 }
 
-pub(crate) async fn list(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+pub(crate) async fn list(State(state): State<AppState>) -> Result<Response, WebError> {
     let chrome = chrome::load(&state, state.now()).await?;
+    chrome.shows(tag::TOPICS.to_owned());
     let topics = state.store().topics().await?;
     let content =
         TopicsPage { topics: topics.iter().map(|t| Link { name: t.name.clone(), url: topic_url(&t.slug) }).collect() };

@@ -1,0 +1,127 @@
+//! Telling the rest of the program, and the other instances on the same PostgreSQL database,
+//! what each write changed ([`Change`]). Every write method of the store announces its
+//! change after its transaction commits; subscribers (the page cache) drop what shows it.
+//!
+//! Between instances the notice travels through PostgreSQL's own LISTEN/NOTIFY, so no other
+//! service is needed. A notice carries the sending instance's number so that an instance
+//! does not act twice on its own changes. If the listening connection drops, notices may
+//! have been missed, so the instance hears [`Change::Everything`] once it is back.
+
+use crate::db::{params, Db};
+use crate::SqlStore;
+use dateline_newsroom::{Change, StoreError};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// PostgreSQL's channel for Dateline's notices.
+const CHANNEL: &str = "dateline_changes";
+/// Changes a slow subscriber may fall behind by before it is told it lagged (and then drops
+/// everything, which is always safe).
+const BACKLOG: usize = 1024;
+
+#[derive(Debug, Clone)]
+pub(crate) struct ChangeFeed {
+    sender: broadcast::Sender<Change>,
+    /// This process's number among the instances, chosen at random at start.
+    instance: u64,
+}
+
+impl ChangeFeed {
+    pub(crate) fn new() -> Self {
+        let mut bytes = [0u8; 8];
+        // A clash of two random 64-bit numbers would only make an instance skip a notice that
+        // carried its own number; getrandom failing leaves 0, which is as good for one instance.
+        let _ = getrandom::getrandom(&mut bytes);
+        ChangeFeed { sender: broadcast::channel(BACKLOG).0, instance: u64::from_le_bytes(bytes) }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Notice {
+    from: u64,
+    change: Change,
+}
+
+impl SqlStore {
+    /// Every change from now on, this instance's and (on PostgreSQL, once
+    /// [`SqlStore::listen_to_other_instances`] runs) the other instances'.
+    pub fn subscribe_changes(&self) -> broadcast::Receiver<Change> {
+        self.changes.sender.subscribe()
+    }
+
+    /// Whether anyone listens; writes skip working out their change when nobody does (the
+    /// seed and the import, for example).
+    pub(crate) fn wants_changes(&self) -> bool {
+        self.changes.sender.receiver_count() > 0
+    }
+
+    /// Tells this instance's subscribers, and on PostgreSQL the other instances, about a
+    /// committed change. A failed notice is logged, not returned: the write itself succeeded.
+    pub(crate) async fn announce(&self, change: Change) {
+        if !self.wants_changes() {
+            return;
+        }
+        if matches!(self.db, Db::Postgres(_)) {
+            let notice = Notice { from: self.changes.instance, change: change.clone() };
+            match serde_json::to_string(&notice) {
+                Ok(payload) => {
+                    if let Err(error) = self.db.execute("SELECT pg_notify($1, $2)", params![CHANNEL, payload]).await {
+                        tracing::warn!(%error, "could not tell the other instances about a change");
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "could not write a change notice"),
+            }
+        }
+        // No receiver left is not an error: the cache may be switched off.
+        let _ = self.changes.sender.send(change);
+    }
+
+    /// On PostgreSQL, hears the other instances' changes until the program stops, and passes
+    /// them to this instance's subscribers. Does nothing on SQLite, where one process owns the
+    /// database file.
+    pub async fn listen_to_other_instances(&self) -> Result<(), StoreError> {
+        let Db::Postgres(pool) = &self.db else { return Ok(()) };
+        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await.map_err(crate::db::map_error)?;
+        listener.listen(CHANNEL).await.map_err(crate::db::map_error)?;
+        let feed = self.changes.clone();
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            // Set when the notices' connection dropped: whatever was said meanwhile is lost,
+            // so once the database answers again everything counts as changed. Until then the
+            // caches keep serving what they have.
+            let mut lost = false;
+            let mut ticker = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tokio::select! {
+                    received = listener.try_recv() => match received {
+                        Ok(Some(notification)) => match serde_json::from_str::<Notice>(notification.payload()) {
+                            Ok(notice) if notice.from == feed.instance => {}
+                            Ok(notice) => {
+                                let _ = feed.sender.send(notice.change);
+                            }
+                            Err(error) => tracing::warn!(%error, "a change notice could not be read"),
+                        },
+                        // sqlx reconnects on the next call.
+                        Ok(None) => {
+                            tracing::warn!("lost the connection that hears other instances' changes; reconnecting");
+                            lost = true;
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, "cannot hear the other instances' changes; trying again");
+                            lost = true;
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                        }
+                    },
+                    _ = ticker.tick(), if lost => {
+                        if sqlx::query("SELECT 1").execute(&pool).await.is_ok() {
+                            lost = false;
+                            let _ = feed.sender.send(Change::Everything);
+                        }
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+}

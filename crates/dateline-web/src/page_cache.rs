@@ -1,0 +1,671 @@
+//! Reader pages served from memory, and the HTTP caching headers a CDN can use.
+//!
+//! Every reader page (home, fronts, articles, author and topic pages, feeds, sitemaps) is
+//! kept rendered, up to a size bound, as the bytes readers get, each entry tagged with what it
+//! shows ([`Shows`]): the stories on it, the lists it draws (a section's stories, an author's,
+//! a topic's, the newest of the whole paper, the most read), the names it prints. The store
+//! announces every change ([`Change`]); the cache turns a change into the tags it touches
+//! ([`tags_touched`]) and drops exactly the entries carrying one of them, before it answers the
+//! next request. The same tags go out as `Surrogate-Key` and `Cache-Tag` headers, and to the
+//! operator's purge hook, so a CDN can drop the same pages.
+//!
+//! Compressed copies (brotli, gzip) are made once, the first time a reader asks for one,
+//! and kept beside the plain bytes. Strong ETags name each copy, and `If-None-Match` gets a
+//! 304 only when the copy's bytes are the same.
+//!
+//! Nothing under `/desk`, no search, no response that sets a cookie and nothing a handler did
+//! not mark with [`Shows`] is ever kept. With the cache switched off (a size of 0), pages are
+//! rendered for every request but get the same headers.
+
+use crate::state::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use dateline_newsroom::{Change, Placement};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+
+/// Readers' browsers keep a page briefly; shared caches longer, since Dateline purges them
+/// (through the purge hook) when the page changes, and may serve a stale copy while they fetch
+/// a fresh one.
+pub(crate) const READER_CACHE_CONTROL: &str = "public, max-age=30, s-maxage=300, stale-while-revalidate=60";
+/// A kept page is rendered again after this long even if no change touched it: a safety net
+/// for a notice that never arrived, not the way pages normally change.
+const LONGEST_KEPT: Duration = Duration::from_secs(600);
+/// Bodies smaller than this are not worth compressing.
+const SMALLEST_COMPRESSED: usize = 512;
+
+/// What a rendered page shows, as cache tags (which double as `Surrogate-Key` values).
+#[derive(Debug, Clone, Default)]
+pub struct Shows(BTreeSet<String>);
+
+impl Shows {
+    pub(crate) fn add(&mut self, tag: String) {
+        self.0.insert(tag);
+    }
+
+    fn tags(&self) -> impl Iterator<Item = &String> {
+        self.0.iter()
+    }
+}
+
+/// The names of the things a page can show. A page that shows a story (as itself, a card or
+/// a list item) carries `story-ID`; a page that lists a section's stories `in-section-ID`
+/// (a front, its parent's front, the home page's block, the section's feed); and so on.
+pub(crate) mod tag {
+    use dateline_newsroom::{ArticleId, AuthorId, MediaId, SectionId, TopicId};
+
+    pub fn story(id: ArticleId) -> String {
+        format!("story-{}", id.0)
+    }
+    pub fn author(id: AuthorId) -> String {
+        format!("author-{}", id.0)
+    }
+    pub fn topic(id: TopicId) -> String {
+        format!("topic-{}", id.0)
+    }
+    pub fn media(id: MediaId) -> String {
+        format!("media-{}", id.0)
+    }
+    /// The list of a section's stories.
+    pub fn in_section(id: SectionId) -> String {
+        format!("in-section-{}", id.0)
+    }
+    /// The list of an author's stories.
+    pub fn byline(id: AuthorId) -> String {
+        format!("byline-{}", id.0)
+    }
+    /// The list of a topic's stories.
+    pub fn tagged(id: TopicId) -> String {
+        format!("tagged-{}", id.0)
+    }
+    /// The newest stories of the whole paper: "Latest News" on every page, the home page, the
+    /// paper's feeds.
+    pub const LATEST: &str = "latest";
+    /// "Most Popular", on every page.
+    pub const POPULAR: &str = "popular";
+    /// The home page's own choice of lead and top stories.
+    pub const HOME: &str = "home";
+    /// Every public story at once: sitemaps, the corrections page.
+    pub const ARCHIVE: &str = "archive";
+    /// The list of topics.
+    pub const TOPICS: &str = "topics";
+}
+
+/// What a change touches: `None` means everything (the menu, footer or settings that every
+/// page shows).
+pub(crate) fn tags_touched(change: &Change) -> Option<Vec<String>> {
+    let tags = match change {
+        Change::Story { id, before, after } => {
+            let mut tags = vec![tag::story(*id), tag::ARCHIVE.to_owned()];
+            // A story edited in place shows where it showed; pages that show it carry its
+            // tag. One that enters, leaves or moves within lists changes those lists, on
+            // every page of them.
+            if before != after {
+                tags.push(tag::LATEST.to_owned());
+                tags.push(tag::HOME.to_owned());
+                for placement in [before, after].into_iter().flatten() {
+                    tags.extend(listing_tags(placement));
+                }
+            }
+            tags
+        }
+        Change::Author(id) => vec![tag::author(*id), tag::byline(*id)],
+        Change::Topic(id) => vec![tag::topic(*id), tag::tagged(*id), tag::TOPICS.to_owned()],
+        Change::Media(id) => vec![tag::media(*id)],
+        Change::HomeCuration => vec![tag::HOME.to_owned()],
+        Change::Sections | Change::Pages | Change::Settings | Change::Everything => return None,
+    };
+    Some(tags)
+}
+
+fn listing_tags(placement: &Placement) -> Vec<String> {
+    std::iter::once(tag::in_section(placement.section))
+        .chain(placement.authors.iter().map(|a| tag::byline(*a)))
+        .chain(placement.topics.iter().map(|t| tag::tagged(*t)))
+        .collect()
+}
+
+/// Attaches what a page shows to its response, so the cache may keep it.
+pub(crate) fn shown(mut response: Response, shows: Shows) -> Response {
+    response.extensions_mut().insert(shows);
+    response
+}
+
+/// One kept page.
+struct Entry {
+    content_type: HeaderValue,
+    last_modified: Option<HeaderValue>,
+    cache_control: HeaderValue,
+    surrogate_keys: Option<HeaderValue>,
+    cache_tags: Option<HeaderValue>,
+    tags: Vec<String>,
+    /// Strong validator of the plain bytes; each compressed copy adds its coding's name.
+    digest: String,
+    plain: Bytes,
+    brotli: OnceLock<Bytes>,
+    gzip: OnceLock<Bytes>,
+    stored_at: Instant,
+    /// Set when read; the eviction gives such an entry a second chance.
+    recently_used: AtomicBool,
+}
+
+impl Entry {
+    fn size(&self) -> usize {
+        self.plain.len()
+            + self.brotli.get().map_or(0, Bytes::len)
+            + self.gzip.get().map_or(0, Bytes::len)
+            + self.tags.iter().map(|t| t.len() + 24).sum::<usize>()
+            + 256
+    }
+}
+
+#[derive(Default)]
+struct Entries {
+    by_key: HashMap<String, Arc<Entry>>,
+    by_tag: HashMap<String, HashSet<String>>,
+    /// Keys in the order they were stored, for eviction.
+    order: VecDeque<String>,
+    bytes: usize,
+}
+
+impl Entries {
+    fn remove(&mut self, key: &str) {
+        if let Some(entry) = self.by_key.remove(key) {
+            self.bytes = self.bytes.saturating_sub(entry.size());
+            for tag in &entry.tags {
+                if let Some(keys) = self.by_tag.get_mut(tag) {
+                    keys.remove(key);
+                    if keys.is_empty() {
+                        self.by_tag.remove(tag);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drops entries, oldest first but sparing once those read since they were last looked
+    /// at, until the whole fits in `budget`.
+    fn shrink_to(&mut self, budget: usize) {
+        while self.bytes > budget {
+            let Some(key) = self.order.pop_front() else { break };
+            match self.by_key.get(&key) {
+                Some(entry) if entry.recently_used.swap(false, Ordering::Relaxed) => self.order.push_back(key),
+                Some(_) => self.remove(&key),
+                None => {}
+            }
+        }
+    }
+}
+
+/// Counters for the operator.
+#[derive(Debug, Default)]
+pub struct CacheCounters {
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
+    pub purged: AtomicU64,
+}
+
+pub struct PageCache {
+    budget: usize,
+    entries: RwLock<Entries>,
+    /// The store's changes not yet applied; drained before every lookup, so a page changes on
+    /// the very next request after the write that changed it.
+    changes: Mutex<broadcast::Receiver<Change>>,
+    /// Bumped by every purge: a page rendered across a purge is not kept, since it may show
+    /// what the purge removed.
+    generation: AtomicU64,
+    /// Keys of the last purges, for the purge hook.
+    purge_hook: Option<crate::purge::PurgeHook>,
+    pub counters: CacheCounters,
+}
+
+impl PageCache {
+    pub fn new(
+        budget_bytes: usize,
+        changes: broadcast::Receiver<Change>,
+        purge_hook: Option<crate::purge::PurgeHook>,
+    ) -> Self {
+        PageCache {
+            budget: budget_bytes,
+            entries: RwLock::default(),
+            changes: Mutex::new(changes),
+            generation: AtomicU64::new(0),
+            purge_hook,
+            counters: CacheCounters::default(),
+        }
+    }
+
+    fn enabled(&self) -> bool {
+        self.budget > 0
+    }
+
+    /// Applies every change announced since the last call.
+    fn catch_up(&self) {
+        let mut pending = Vec::new();
+        {
+            let Ok(mut changes) = self.changes.lock() else { return };
+            loop {
+                match changes.try_recv() {
+                    Ok(change) => pending.push(tags_touched(&change)),
+                    Err(broadcast::error::TryRecvError::Lagged(_)) => pending.push(None),
+                    Err(_) => break,
+                }
+            }
+        }
+        for touched in pending {
+            match touched {
+                Some(tags) => self.purge(&tags),
+                None => self.purge_everything(),
+            }
+        }
+    }
+
+    /// Drops every page carrying one of `tags`, here and (through the hook) in the CDN.
+    pub fn purge(&self, tags: &[String]) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut entries) = self.entries.write() {
+            let keys: HashSet<String> =
+                tags.iter().filter_map(|t| entries.by_tag.get(t)).flat_map(|keys| keys.iter().cloned()).collect();
+            for key in &keys {
+                entries.remove(key);
+            }
+            self.counters.purged.fetch_add(keys.len() as u64, Ordering::Relaxed);
+        }
+        if let Some(hook) = &self.purge_hook {
+            hook.purge(tags.to_vec());
+        }
+    }
+
+    pub fn purge_everything(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut entries) = self.entries.write() {
+            self.counters.purged.fetch_add(entries.by_key.len() as u64, Ordering::Relaxed);
+            *entries = Entries::default();
+        }
+        if let Some(hook) = &self.purge_hook {
+            hook.purge_everything();
+        }
+    }
+
+    fn lookup(&self, key: &str) -> Option<Arc<Entry>> {
+        let entries = self.entries.read().ok()?;
+        let entry = entries.by_key.get(key)?;
+        if entry.stored_at.elapsed() > LONGEST_KEPT {
+            return None;
+        }
+        entry.recently_used.store(true, Ordering::Relaxed);
+        Some(entry.clone())
+    }
+
+    fn store(&self, key: String, entry: Arc<Entry>, rendered_in_generation: u64) {
+        self.catch_up();
+        if self.generation.load(Ordering::SeqCst) != rendered_in_generation {
+            return;
+        }
+        let Ok(mut entries) = self.entries.write() else { return };
+        entries.remove(&key);
+        entries.bytes += entry.size();
+        for tag in &entry.tags {
+            entries.by_tag.entry(tag.clone()).or_default().insert(key.clone());
+        }
+        entries.order.push_back(key.clone());
+        entries.by_key.insert(key, entry);
+        let budget = self.budget;
+        entries.shrink_to(budget);
+        // Keys of entries replaced or purged linger in the queue; keep it from growing without end.
+        if entries.order.len() > 4 * entries.by_key.len() + 1024 {
+            let live: Vec<String> = entries.order.iter().filter(|k| entries.by_key.contains_key(*k)).cloned().collect();
+            entries.order = live.into();
+        }
+    }
+
+    /// A compressed copy of a kept entry was made: count its bytes against the bound.
+    fn grew(&self, key: &str, entry: &Arc<Entry>, added: usize) {
+        if let Ok(mut entries) = self.entries.write() {
+            if !entries.by_key.get(key).is_some_and(|kept| Arc::ptr_eq(kept, entry)) {
+                return;
+            }
+            entries.bytes += added;
+            let budget = self.budget;
+            entries.shrink_to(budget);
+        }
+    }
+
+    /// Pages kept, and their bytes.
+    pub fn usage(&self) -> (usize, usize) {
+        self.entries.read().map(|e| (e.by_key.len(), e.bytes)).unwrap_or_default()
+    }
+}
+
+/// Whether a path is a reader page the cache may keep.
+fn cacheable_path(path: &str) -> bool {
+    !(path.starts_with("/desk")
+        || path.starts_with("/search")
+        || path.starts_with("/api/")
+        || path.starts_with("/_v/")
+        || path.starts_with("/static/")
+        || path.starts_with("/media/")
+        || path == "/healthz"
+        || path == "/metrics")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Coding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+impl Coding {
+    /// The best coding the client accepts: brotli, then gzip, else none.
+    fn negotiate(headers: &HeaderMap) -> Coding {
+        let Some(accepted) = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else {
+            return Coding::Identity;
+        };
+        let accepts = |name: &str| {
+            accepted.split(',').any(|item| {
+                let mut parts = item.split(';');
+                let coding = parts.next().unwrap_or("").trim();
+                let refused = parts.any(|p| {
+                    let p = p.trim();
+                    p.strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
+                });
+                coding.eq_ignore_ascii_case(name) && !refused
+            })
+        };
+        if accepts("br") {
+            Coding::Brotli
+        } else if accepts("gzip") {
+            Coding::Gzip
+        } else {
+            Coding::Identity
+        }
+    }
+}
+
+fn brotli(bytes: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(bytes.len() / 4);
+    {
+        // Quality 6: most of brotli's gain at a fraction of the time of its best.
+        let mut writer = brotli::CompressorWriter::new(&mut out, 16 * 1024, 6, 22);
+        let _ = writer.write_all(bytes);
+    }
+    out.into()
+}
+
+fn gzip(bytes: &[u8]) -> Bytes {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(6));
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default().into()
+}
+
+/// FNV-1a over the body: a validator for identical bytes, stable across builds and instances.
+fn digest(body: &[u8]) -> String {
+    let hash = body.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("{hash:016x}-{:x}", body.len())
+}
+
+/// Where an entry is kept, so that a compressed copy made later counts against the bound.
+type KeptAt<'a> = Option<(&'a PageCache, &'a str)>;
+
+/// The copy of `entry` in `coding`, made now if it was not yet.
+fn copy_in(kept: KeptAt<'_>, entry: &Arc<Entry>, coding: Coding) -> (Bytes, Coding) {
+    if entry.plain.len() < SMALLEST_COMPRESSED {
+        return (entry.plain.clone(), Coding::Identity);
+    }
+    type Compress = fn(&[u8]) -> Bytes;
+    let (slot, make): (&OnceLock<Bytes>, Compress) = match coding {
+        Coding::Identity => return (entry.plain.clone(), Coding::Identity),
+        Coding::Brotli => (&entry.brotli, brotli),
+        Coding::Gzip => (&entry.gzip, gzip),
+    };
+    let mut made = false;
+    let bytes = slot
+        .get_or_init(|| {
+            made = true;
+            make(&entry.plain)
+        })
+        .clone();
+    if made {
+        if let Some((cache, key)) = kept {
+            cache.grew(key, entry, bytes.len());
+        }
+    }
+    (bytes, coding)
+}
+
+fn if_none_match_holds(request: &HeaderMap, etag: &str) -> bool {
+    request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|wanted| wanted.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+fn not_modified_since(request: &HeaderMap, last_modified: Option<&HeaderValue>) -> bool {
+    let (Some(since), Some(modified)) = (
+        request.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()),
+        last_modified.and_then(|v| v.to_str().ok()),
+    ) else {
+        return false;
+    };
+    match (jiff::fmt::rfc2822::parse(since), jiff::fmt::rfc2822::parse(modified)) {
+        (Ok(since), Ok(modified)) => modified.timestamp() <= since.timestamp(),
+        _ => false,
+    }
+}
+
+/// The response for `entry`, in the best coding the request accepts, or a 304.
+fn answer(kept: KeptAt<'_>, request: &HeaderMap, entry: &Arc<Entry>) -> Response {
+    let (bytes, coding) = copy_in(kept, entry, Coding::negotiate(request));
+    let etag = match coding {
+        Coding::Identity => format!("\"{}\"", entry.digest),
+        Coding::Brotli => format!("\"{}-br\"", entry.digest),
+        Coding::Gzip => format!("\"{}-gz\"", entry.digest),
+    };
+    // If-None-Match wins over If-Modified-Since, as RFC 9110 says.
+    let fresh = if request.contains_key(header::IF_NONE_MATCH) {
+        if_none_match_holds(request, &etag)
+    } else {
+        not_modified_since(request, entry.last_modified.as_ref())
+    };
+    let mut response = if fresh { StatusCode::NOT_MODIFIED.into_response() } else { Body::from(bytes).into_response() };
+    let headers = response.headers_mut();
+    if !fresh {
+        headers.insert(header::CONTENT_TYPE, entry.content_type.clone());
+        match coding {
+            Coding::Brotli => {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            }
+            Coding::Gzip => {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            Coding::Identity => {}
+        }
+    }
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(header::CACHE_CONTROL, entry.cache_control.clone());
+    if let Some(value) = &entry.last_modified {
+        headers.insert(header::LAST_MODIFIED, value.clone());
+    }
+    if let Some(value) = &entry.surrogate_keys {
+        headers.insert("surrogate-key", value.clone());
+    }
+    if let Some(value) = &entry.cache_tags {
+        headers.insert("cache-tag", value.clone());
+    }
+    response
+}
+
+/// The middleware: answers reader pages from memory, keeps what handlers render, and gives
+/// every reader page its caching headers.
+pub(crate) async fn serve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !matches!(*request.method(), Method::GET | Method::HEAD) || !cacheable_path(path) {
+        return next.run(request).await;
+    }
+    let key = match request.uri().query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    };
+    let cache = state.page_cache().filter(|c| c.enabled());
+    let mut generation = 0;
+    if let Some(cache) = cache {
+        cache.catch_up();
+        if let Some(entry) = cache.lookup(&key) {
+            cache.counters.hits.fetch_add(1, Ordering::Relaxed);
+            return answer(Some((cache, &key)), request.headers(), &entry);
+        }
+        cache.counters.misses.fetch_add(1, Ordering::Relaxed);
+        generation = cache.generation.load(Ordering::SeqCst);
+    }
+    // The handler renders the whole page; validation happens here, against the bytes.
+    let conditions = request.headers().clone();
+    request.headers_mut().remove(header::IF_NONE_MATCH);
+    request.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    let response = next.run(request).await;
+    let keepable = response.status() == StatusCode::OK
+        && response.extensions().get::<Shows>().is_some()
+        && !response.headers().contains_key(header::SET_COOKIE)
+        && !response.headers().contains_key(header::CONTENT_ENCODING);
+    if !keepable {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(plain) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let shows = parts.extensions.get::<Shows>().cloned().unwrap_or_default();
+    let tags: Vec<String> = shows.tags().cloned().collect();
+    let entry = Arc::new(Entry {
+        content_type: parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .cloned()
+            .unwrap_or(HeaderValue::from_static("text/html; charset=utf-8")),
+        last_modified: parts.headers.get(header::LAST_MODIFIED).cloned(),
+        cache_control: parts
+            .headers
+            .get(header::CACHE_CONTROL)
+            .cloned()
+            .unwrap_or(HeaderValue::from_static(READER_CACHE_CONTROL)),
+        surrogate_keys: HeaderValue::from_str(&tags.join(" ")).ok().filter(|_| !tags.is_empty()),
+        cache_tags: HeaderValue::from_str(&tags.join(",")).ok().filter(|_| !tags.is_empty()),
+        tags,
+        digest: digest(&plain),
+        plain,
+        brotli: OnceLock::new(),
+        gzip: OnceLock::new(),
+        stored_at: Instant::now(),
+        recently_used: AtomicBool::new(false),
+    });
+    // Not kept yet: the copy made now is counted when the entry is stored.
+    let mut answered = answer(None, &conditions, &entry);
+    // Anything else the handler set still applies.
+    for (name, value) in parts.headers.iter() {
+        if !answered.headers().contains_key(name) && name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE {
+            answered.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    if let Some(cache) = cache {
+        cache.store(key, entry, generation);
+    }
+    answered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dateline_newsroom::{ArticleId, AuthorId, SectionId};
+
+    fn entry(bytes: usize, tags: &[&str]) -> Arc<Entry> {
+        Arc::new(Entry {
+            content_type: HeaderValue::from_static("text/html"),
+            last_modified: None,
+            cache_control: HeaderValue::from_static(READER_CACHE_CONTROL),
+            surrogate_keys: None,
+            cache_tags: None,
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            digest: String::new(),
+            plain: Bytes::from(vec![b'x'; bytes]),
+            brotli: OnceLock::new(),
+            gzip: OnceLock::new(),
+            stored_at: Instant::now(),
+            recently_used: AtomicBool::new(false),
+        })
+    }
+
+    fn cache(budget: usize) -> (PageCache, broadcast::Sender<Change>) {
+        let (sender, receiver) = broadcast::channel(16);
+        (PageCache::new(budget, receiver, None), sender)
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_bound_and_spares_pages_being_read() {
+        let (cache, _changes) = cache(20_000);
+        for n in 0..10 {
+            cache.store(format!("/page/{n}"), entry(4_000, &["latest"]), 0);
+            // Page 0 is read all the time.
+            assert!(cache.lookup("/page/0").is_some(), "the busy page survives storing page {n}");
+        }
+        let (count, bytes) = cache.usage();
+        assert!(bytes <= 20_000 && count <= 5, "{count} pages, {bytes} bytes");
+        assert!(cache.lookup("/page/9").is_some(), "the newest page is kept");
+        assert!(cache.lookup("/page/1").is_none(), "an old page nobody read went first");
+    }
+
+    #[test]
+    fn a_change_drops_exactly_the_pages_that_show_it() {
+        let (cache, changes) = cache(1_000_000);
+        cache.store("/article/1/a".into(), entry(100, &["story-1", "latest"]), 0);
+        cache.store("/article/2/b".into(), entry(100, &["story-2", "latest"]), 0);
+        cache.store("/author/kim".into(), entry(100, &["byline-7", "story-2", "latest"]), 0);
+        let placement = Placement {
+            section: SectionId(3),
+            authors: vec![AuthorId(7)],
+            topics: vec![],
+            published_at: jiff::Timestamp::UNIX_EPOCH,
+        };
+        let fixed = Change::Story { id: ArticleId(1), before: Some(placement.clone()), after: Some(placement.clone()) };
+        changes.send(fixed).expect("send");
+        cache.catch_up();
+        assert!(cache.lookup("/article/1/a").is_none());
+        assert!(cache.lookup("/article/2/b").is_some() && cache.lookup("/author/kim").is_some());
+        let unpublished = Change::Story { id: ArticleId(5), before: Some(placement), after: None };
+        changes.send(unpublished).expect("send");
+        cache.catch_up();
+        assert!(cache.lookup("/author/kim").is_none(), "the byline's list changed");
+        assert!(cache.lookup("/article/2/b").is_none(), "so did Latest News on every page");
+    }
+
+    #[test]
+    fn a_page_rendered_across_a_change_is_not_kept() {
+        let (cache, changes) = cache(1_000_000);
+        let started = cache.generation.load(Ordering::SeqCst);
+        changes.send(Change::HomeCuration).expect("send");
+        cache.store("/".into(), entry(100, &["home"]), started);
+        assert!(cache.lookup("/").is_none());
+    }
+
+    #[test]
+    fn the_best_accepted_coding_is_chosen() {
+        let headers = |value: &str| {
+            let mut map = HeaderMap::new();
+            map.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).expect("value"));
+            map
+        };
+        assert!(Coding::negotiate(&headers("gzip, deflate, br")) == Coding::Brotli);
+        assert!(Coding::negotiate(&headers("gzip, br;q=0")) == Coding::Gzip);
+        assert!(Coding::negotiate(&headers("identity")) == Coding::Identity);
+        assert!(Coding::negotiate(&HeaderMap::new()) == Coding::Identity);
+    }
+}

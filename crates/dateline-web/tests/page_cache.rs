@@ -1,0 +1,237 @@
+//! Reader pages kept in memory stay correct: a change shows on the very next request, pages
+//! it does not touch stay kept, 304s come only for identical bytes, and nothing from the desk
+//! is ever kept or served to someone else. On both databases.
+
+use dateline_newsroom::{ArticleId, Role};
+use dateline_testkit::paper::{desk_user, SmallPaper, StoryBuilder};
+use dateline_testkit::{on_both_databases, texts, TestApp};
+use jiff::{SignedDuration, Timestamp};
+use std::io::Read;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+
+fn now() -> Timestamp {
+    "2026-11-28T03:00:00Z".parse().expect("instant")
+}
+
+fn story_id(location: &str) -> ArticleId {
+    let id = location.trim_start_matches("/desk/stories/").split('?').next().expect("id");
+    ArticleId(id.parse().expect("a story id in the address"))
+}
+
+/// How many requests the page cache has answered from memory so far.
+fn hits(app: &TestApp) -> u64 {
+    app.state.page_cache().expect("the cache is on in tests").counters.hits.load(Ordering::Relaxed)
+}
+
+async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = app.client.get(format!("{}{path}", app.base_url));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.expect("request")
+}
+
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+fn paragraphs(html: &str) -> Vec<String> {
+    texts(&scraper::Html::parse_document(html), ".story__body p")
+}
+
+on_both_databases! {
+    async fn a_desk_fix_changes_the_kept_article_page_at_once_and_leaves_unrelated_pages_kept(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Cache Editor").await;
+        // Two days old, so that "Latest News" on other pages no longer lists it.
+        let fixed = StoryBuilder::new("Port reopens after storm", paper.national.id, now() - SignedDuration::from_hours(48)).body("The port reopend on Monday.").store(&store).await;
+        let mut newer = Vec::new();
+        for n in 1..=10 {
+            newer.push(StoryBuilder::new(&format!("Market report number {n}"), paper.business.id, now() - SignedDuration::from_mins(n)).store(&store).await);
+        }
+        let other = newer[0];
+        let app = TestApp::start(store.clone(), now()).await;
+        let (fixed_path, other_path) = (format!("/article/{fixed}/port-reopens-after-storm"), format!("/article/{other}/market-report-number-1"));
+
+        let first = app.get(&fixed_path).await;
+        assert_eq!(paragraphs(&first.text().await.expect("body")), ["The port reopend on Monday."]);
+        let other_before = app.get(&other_path).await;
+        let other_etag = header(&other_before, "etag");
+        let before = hits(&app);
+        assert_eq!(app.get(&fixed_path).await.status(), 200);
+        assert_eq!(hits(&app), before + 1, "the second request for a page is answered from memory");
+
+        let desk = app.sign_in(&editor.email, &password).await;
+        let section = paper.national.id.to_string();
+        let saved = desk.post(&format!("/desk/stories/{fixed}"), &[("action", "save"), ("version", "1"), ("headline", "Port reopens after storm"), ("section", &section), ("body", "The port reopened on Monday.")]).await;
+        assert_eq!(saved.status(), 303);
+
+        let after = app.get(&fixed_path).await;
+        assert_eq!(paragraphs(&after.text().await.expect("body")), ["The port reopened on Monday."], "the fix shows on the next request");
+        let before = hits(&app);
+        let other_after = app.get(&other_path).await;
+        assert_eq!(hits(&app), before + 1, "a page that does not show the fixed text stays kept");
+        assert_eq!(header(&other_after, "etag"), other_etag);
+    }
+
+    async fn a_published_story_appears_on_every_kept_list_that_shows_it(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "List Editor").await;
+        StoryBuilder::new("Budget talks resume", paper.politics.id, now() - SignedDuration::from_hours(2)).by(&[paper.reporter.id]).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let lists = ["/", "/national/", "/national/politics/", "/author/kim-min-ji", "/business/"];
+        for path in lists {
+            app.page(path).await;
+        }
+        let feed_before = app.get("/rss.xml").await.text().await.expect("feed");
+        assert!(!feed_before.contains("Assembly passes the budget"));
+
+        let desk = app.sign_in(&editor.email, &password).await;
+        let (section, reporter) = (paper.politics.id.to_string(), paper.reporter.id.to_string());
+        let created = desk.post("/desk/stories", &[("headline", "Assembly passes the budget"), ("section", &section), ("byline", &reporter), ("body", "The vote was 180 to 95.")]).await;
+        let id = story_id(created.headers()["location"].to_str().expect("location"));
+        let published = desk.post(&format!("/desk/stories/{id}"), &[("action", "publish"), ("version", "1"), ("headline", "Assembly passes the budget"), ("section", &section), ("byline", &reporter), ("body", "The vote was 180 to 95.")]).await;
+        assert_eq!(published.status(), 303);
+
+        for path in ["/", "/national/", "/national/politics/", "/author/kim-min-ji"] {
+            let headlines = texts(&app.page(path).await, ".card__headline, .list__headline, a");
+            assert!(headlines.iter().any(|h| h.contains("Assembly passes the budget")), "{path} shows the new story: {headlines:?}");
+        }
+        let business = app.page("/business/").await;
+        assert!(texts(&business, "main .card__headline").iter().all(|h| !h.contains("Assembly")), "another section's front does not list it");
+        let feed = rss::Channel::read_from(app.get("/rss.xml").await.bytes().await.expect("feed").as_ref()).expect("RSS");
+        assert_eq!(feed.items().first().and_then(|i| i.title()), Some("Assembly passes the budget"));
+    }
+
+    async fn a_scheduled_story_appears_on_the_kept_front_at_its_time(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Night Editor").await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+        let section = paper.politics.id.to_string();
+        let created = desk.post("/desk/stories", &[("headline", "Morning briefing"), ("section", &section), ("body", "Text.")]).await;
+        let id = story_id(created.headers()["location"].to_str().expect("location"));
+        // 12:30 in Seoul is 03:30 UTC, half an hour from now.
+        let scheduled = desk.post(&format!("/desk/stories/{id}"), &[("action", "schedule"), ("version", "1"), ("headline", "Morning briefing"), ("section", &section), ("body", "Text."), ("publish_at", "2026-11-28T12:30")]).await;
+        assert_eq!(scheduled.status(), 303);
+        assert!(texts(&app.page("/national/politics/").await, ".card__headline").is_empty());
+        let before = hits(&app);
+        app.page("/national/politics/").await;
+        assert_eq!(hits(&app), before + 1, "the empty front is kept");
+
+        let due = now() + SignedDuration::from_mins(30);
+        app.set_now(due);
+        let published = dateline_newsroom::editing::publish_due(&store, due).await.expect("scheduler");
+        assert_eq!(published, [id]);
+        assert_eq!(texts(&app.page("/national/politics/").await, ".card__headline"), ["Morning briefing"]);
+    }
+
+    async fn a_304_comes_only_for_the_same_bytes_in_the_same_coding(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Validator Editor").await;
+        let body = "Rain fell all day. ".repeat(40);
+        let id = StoryBuilder::new("Rain all day", paper.national.id, now()).body(&body).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let path = format!("/article/{id}/rain-all-day");
+
+        let plain = app.get(&path).await;
+        let etag = header(&plain, "etag");
+        assert!(etag.starts_with('"') && etag.ends_with('"'), "a strong validator: {etag}");
+        let plain_bytes = plain.bytes().await.expect("body");
+        let again = get_with(&app, &path, &[("if-none-match", &etag)]).await;
+        assert_eq!(again.status(), 304);
+        assert!(again.bytes().await.expect("body").is_empty());
+
+        // Each coding is its own representation with its own validator, and decodes to the same page.
+        let brotli = get_with(&app, &path, &[("accept-encoding", "gzip, deflate, br"), ("if-none-match", &etag)]).await;
+        assert_eq!((brotli.status().as_u16(), header(&brotli, "content-encoding")), (200, "br".to_owned()));
+        let brotli_etag = header(&brotli, "etag");
+        assert_ne!(brotli_etag, etag);
+        let mut decoded = Vec::new();
+        brotli::Decompressor::new(brotli.bytes().await.expect("body").as_ref(), 4096).read_to_end(&mut decoded).expect("brotli");
+        assert_eq!(decoded, plain_bytes);
+        let gzip = get_with(&app, &path, &[("accept-encoding", "gzip")]).await;
+        assert_eq!(header(&gzip, "content-encoding"), "gzip");
+        let mut decoded = Vec::new();
+        flate2::read::GzDecoder::new(gzip.bytes().await.expect("body").as_ref()).read_to_end(&mut decoded).expect("gzip");
+        assert_eq!(decoded, plain_bytes);
+        assert_eq!(get_with(&app, &path, &[("accept-encoding", "br"), ("if-none-match", &brotli_etag)]).await.status(), 304);
+
+        let desk = app.sign_in(&editor.email, &password).await;
+        let section = paper.national.id.to_string();
+        desk.post(&format!("/desk/stories/{id}"), &[("action", "save"), ("version", "1"), ("headline", "Rain all day"), ("section", &section), ("body", "Rain fell until dusk.")]).await;
+        let changed = get_with(&app, &path, &[("if-none-match", &etag)]).await;
+        assert_eq!(changed.status(), 200, "new bytes, no 304");
+        assert_ne!(header(&changed, "etag"), etag);
+    }
+
+    async fn reader_pages_name_their_keys_for_a_cdn_and_desk_pages_are_never_kept(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Private Editor").await;
+        let id = StoryBuilder::new("Harbour plan approved", paper.national.id, now()).by(&[paper.reporter.id]).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+
+        let page = app.get(&format!("/article/{id}/harbour-plan-approved")).await;
+        let control = header(&page, "cache-control");
+        assert!(control.contains("public") && control.contains("s-maxage=") && control.contains("stale-while-revalidate="), "{control}");
+        let keys: Vec<String> = header(&page, "surrogate-key").split(' ').map(str::to_owned).collect();
+        for key in [format!("story-{id}"), format!("author-{}", paper.reporter.id), "latest".into(), "popular".into()] {
+            assert!(keys.contains(&key), "{key} in {keys:?}");
+        }
+        assert_eq!(header(&page, "cache-tag").split(',').count(), keys.len());
+        assert!(header(&page, "vary").contains("accept-encoding"));
+
+        let desk = app.sign_in(&editor.email, &password).await;
+        let kept = app.state.page_cache().expect("cache").usage().0;
+        for path in ["/desk/".to_owned(), format!("/desk/stories/{id}/preview"), format!("/desk/stories/{id}/preview")] {
+            let response = desk.get(&path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            assert_eq!(header(&response, "cache-control"), "private, no-store", "{path}");
+            assert!(header(&response, "surrogate-key").is_empty(), "{path}");
+        }
+        assert_eq!(app.state.page_cache().expect("cache").usage().0, kept, "nothing from the desk is kept");
+        let stranger = app.get("/desk/").await;
+        assert_ne!(stranger.status(), 200, "a reader gets the sign-in, never the editor's desk");
+        assert!(!stranger.text().await.expect("body").contains("Private Editor"));
+    }
+
+    async fn the_purge_hook_hears_the_keys_of_the_pages_a_change_touches(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Purging Editor").await;
+        let id = StoryBuilder::new("Ferry service resumes", paper.national.id, now()).store(&store).await;
+        let heard: Arc<Mutex<Vec<String>>> = Arc::default();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let hook_url = format!("http://{}/purge", listener.local_addr().expect("address"));
+        let recorder = heard.clone();
+        let hook = axum::Router::new().route("/purge", axum::routing::post(move |body: String| async move {
+            recorder.lock().expect("lock").push(body);
+            "ok"
+        }));
+        let server = tokio::spawn(async move { axum::serve(listener, hook).await.expect("hook server") });
+        let app = TestApp::start_with(store.clone(), now(), |settings| settings.purge_url = Some(hook_url)).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+        let section = paper.national.id.to_string();
+        desk.post(&format!("/desk/stories/{id}"), &[("action", "save"), ("version", "1"), ("headline", "Ferry service resumes"), ("section", &section), ("body", "Boats run again.")]).await;
+        app.get("/").await;
+
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let purge = loop {
+            let found = heard.lock().expect("lock").iter().find(|b| b.contains(&format!("\"story-{id}\""))).cloned();
+            if let Some(found) = found {
+                break found;
+            }
+            assert!(std::time::Instant::now() < deadline, "the hook never heard of story {id}: {:?}", heard.lock().expect("lock"));
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        let purge: serde_json::Value = serde_json::from_str(&purge).expect("JSON");
+        assert!(purge["surrogate_keys"].as_array().is_some_and(|keys| keys.iter().any(|k| k == "archive")), "{purge}");
+        server.abort();
+    }
+}
