@@ -524,10 +524,17 @@ impl ArticleStore for SqlStore {
         since: Timestamp,
         limit: u32,
     ) -> Result<Vec<ArticleSummary>, StoreError> {
+        // Start from the stories read in the window, not from every public story: SQLite
+        // keeps the join order of CROSS JOIN, which PostgreSQL spells JOIN (its planner finds
+        // the order by itself).
+        let join = match self.db.backend() {
+            Backend::Sqlite => "CROSS JOIN",
+            Backend::Postgres => "JOIN",
+        };
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles \
-             JOIN (SELECT article_id, SUM(views) AS total FROM article_views WHERE hour >= $2 GROUP BY article_id) counted \
-               ON counted.article_id = id \
+            "SELECT {SUMMARY_COLUMNS} FROM \
+             (SELECT article_id, SUM(views) AS total FROM article_views WHERE hour >= $2 GROUP BY article_id) counted \
+             {join} articles ON articles.id = counted.article_id \
              WHERE {PUBLIC_AT_1} ORDER BY counted.total DESC, first_published_at DESC, id DESC LIMIT $3"
         );
         let rows: Vec<SummaryRow> = self.db.fetch_all(&sql, params![now, since, i64::from(limit)]).await?;

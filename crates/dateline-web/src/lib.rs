@@ -12,6 +12,7 @@ mod health;
 mod http_cache;
 pub mod page_cache;
 mod purge;
+mod remembered;
 mod security;
 mod site;
 mod state;

@@ -27,9 +27,8 @@ use dateline_newsroom::{Change, Placement};
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
-use tokio::sync::broadcast;
 
 /// Readers' browsers keep a page briefly; shared caches longer, since Dateline purges them
 /// (through the purge hook) when the page changes, and may serve a stale copy while they fetch
@@ -215,9 +214,6 @@ pub struct CacheCounters {
 pub struct PageCache {
     budget: usize,
     entries: RwLock<Entries>,
-    /// The store's changes not yet applied; drained before every lookup, so a page changes on
-    /// the very next request after the write that changed it.
-    changes: Mutex<broadcast::Receiver<Change>>,
     /// Bumped by every purge: a page rendered across a purge is not kept, since it may show
     /// what the purge removed.
     generation: AtomicU64,
@@ -227,15 +223,10 @@ pub struct PageCache {
 }
 
 impl PageCache {
-    pub fn new(
-        budget_bytes: usize,
-        changes: broadcast::Receiver<Change>,
-        purge_hook: Option<crate::purge::PurgeHook>,
-    ) -> Self {
+    pub fn new(budget_bytes: usize, purge_hook: Option<crate::purge::PurgeHook>) -> Self {
         PageCache {
             budget: budget_bytes,
             entries: RwLock::default(),
-            changes: Mutex::new(changes),
             generation: AtomicU64::new(0),
             purge_hook,
             counters: CacheCounters::default(),
@@ -246,24 +237,11 @@ impl PageCache {
         self.budget > 0
     }
 
-    /// Applies every change announced since the last call.
-    fn catch_up(&self) {
-        let mut pending = Vec::new();
-        {
-            let Ok(mut changes) = self.changes.lock() else { return };
-            loop {
-                match changes.try_recv() {
-                    Ok(change) => pending.push(tags_touched(&change)),
-                    Err(broadcast::error::TryRecvError::Lagged(_)) => pending.push(None),
-                    Err(_) => break,
-                }
-            }
-        }
-        for touched in pending {
-            match touched {
-                Some(tags) => self.purge(&tags),
-                None => self.purge_everything(),
-            }
+    /// Drops the pages a change touches.
+    pub(crate) fn apply(&self, change: &Change) {
+        match tags_touched(change) {
+            Some(tags) => self.purge(&tags),
+            None => self.purge_everything(),
         }
     }
 
@@ -304,8 +282,9 @@ impl PageCache {
         Some(entry.clone())
     }
 
+    /// Keeps a page, unless a purge came between the start of its rendering and now (the
+    /// caller has applied the changes announced meanwhile).
     fn store(&self, key: String, entry: Arc<Entry>, rendered_in_generation: u64) {
-        self.catch_up();
         if self.generation.load(Ordering::SeqCst) != rendered_in_generation {
             return;
         }
@@ -519,8 +498,8 @@ pub(crate) async fn serve(State(state): State<AppState>, mut request: Request, n
     };
     let cache = state.page_cache().filter(|c| c.enabled());
     let mut generation = 0;
+    state.catch_up();
     if let Some(cache) = cache {
-        cache.catch_up();
         if let Some(entry) = cache.lookup(&key) {
             cache.counters.hits.fetch_add(1, Ordering::Relaxed);
             return answer(Some((cache, &key)), request.headers(), &entry);
@@ -577,6 +556,7 @@ pub(crate) async fn serve(State(state): State<AppState>, mut request: Request, n
         }
     }
     if let Some(cache) = cache {
+        state.catch_up();
         cache.store(key, entry, generation);
     }
     answered
@@ -604,14 +584,13 @@ mod tests {
         })
     }
 
-    fn cache(budget: usize) -> (PageCache, broadcast::Sender<Change>) {
-        let (sender, receiver) = broadcast::channel(16);
-        (PageCache::new(budget, receiver, None), sender)
+    fn cache(budget: usize) -> PageCache {
+        PageCache::new(budget, None)
     }
 
     #[test]
     fn the_cache_stays_within_its_bound_and_spares_pages_being_read() {
-        let (cache, _changes) = cache(20_000);
+        let cache = cache(20_000);
         for n in 0..10 {
             cache.store(format!("/page/{n}"), entry(4_000, &["latest"]), 0);
             // Page 0 is read all the time.
@@ -625,7 +604,7 @@ mod tests {
 
     #[test]
     fn a_change_drops_exactly_the_pages_that_show_it() {
-        let (cache, changes) = cache(1_000_000);
+        let cache = cache(1_000_000);
         cache.store("/article/1/a".into(), entry(100, &["story-1", "latest"]), 0);
         cache.store("/article/2/b".into(), entry(100, &["story-2", "latest"]), 0);
         cache.store("/author/kim".into(), entry(100, &["byline-7", "story-2", "latest"]), 0);
@@ -636,22 +615,20 @@ mod tests {
             published_at: jiff::Timestamp::UNIX_EPOCH,
         };
         let fixed = Change::Story { id: ArticleId(1), before: Some(placement.clone()), after: Some(placement.clone()) };
-        changes.send(fixed).expect("send");
-        cache.catch_up();
+        cache.apply(&fixed);
         assert!(cache.lookup("/article/1/a").is_none());
         assert!(cache.lookup("/article/2/b").is_some() && cache.lookup("/author/kim").is_some());
         let unpublished = Change::Story { id: ArticleId(5), before: Some(placement), after: None };
-        changes.send(unpublished).expect("send");
-        cache.catch_up();
+        cache.apply(&unpublished);
         assert!(cache.lookup("/author/kim").is_none(), "the byline's list changed");
         assert!(cache.lookup("/article/2/b").is_none(), "so did Latest News on every page");
     }
 
     #[test]
     fn a_page_rendered_across_a_change_is_not_kept() {
-        let (cache, changes) = cache(1_000_000);
+        let cache = cache(1_000_000);
         let started = cache.generation.load(Ordering::SeqCst);
-        changes.send(Change::HomeCuration).expect("send");
+        cache.apply(&Change::HomeCuration);
         cache.store("/".into(), entry(100, &["home"]), started);
         assert!(cache.lookup("/").is_none());
     }

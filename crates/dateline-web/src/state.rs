@@ -2,6 +2,7 @@
 //! view counters.
 
 use crate::page_cache::PageCache;
+use crate::remembered::Remembered;
 use crate::views::ViewCounter;
 use dateline_newsroom::ArticleStore;
 use dateline_render::Theme;
@@ -47,6 +48,7 @@ struct Inner {
     views: ViewCounter,
     sign_in_throttle: crate::desk::throttle::SignInThrottle,
     page_cache: Option<PageCache>,
+    remembered: Remembered,
     /// The stories "Most Popular" showed when last looked at.
     popular: std::sync::Mutex<Vec<dateline_newsroom::ArticleId>>,
 }
@@ -54,12 +56,9 @@ struct Inner {
 impl AppState {
     pub fn new(store: SqlStore, theme: Theme, settings: WebSettings, clock: Clock) -> Self {
         let page_cache = (settings.page_cache_bytes > 0).then(|| {
-            PageCache::new(
-                settings.page_cache_bytes,
-                store.subscribe_changes(),
-                settings.purge_url.clone().map(crate::purge::PurgeHook::new),
-            )
+            PageCache::new(settings.page_cache_bytes, settings.purge_url.clone().map(crate::purge::PurgeHook::new))
         });
+        let remembered = Remembered::new(store.subscribe_changes());
         let inner = Inner {
             store,
             theme,
@@ -68,6 +67,7 @@ impl AppState {
             views: ViewCounter::default(),
             sign_in_throttle: Default::default(),
             page_cache,
+            remembered,
             popular: Default::default(),
         };
         AppState { inner: Arc::new(inner) }
@@ -114,11 +114,21 @@ impl AppState {
             _ => false,
         };
         if changed {
+            self.inner.remembered.forget_lists();
             if let Some(cache) = &self.inner.page_cache {
                 cache.purge(&[crate::page_cache::tag::POPULAR.to_owned()]);
             }
         }
         Ok(())
+    }
+
+    /// Applies the store's changes announced since the last call (see `remembered.rs`).
+    pub(crate) fn catch_up(&self) {
+        self.inner.remembered.catch_up(self.inner.page_cache.as_ref());
+    }
+
+    pub(crate) fn remembered(&self) -> &Remembered {
+        &self.inner.remembered
     }
 
     /// The rendered-page cache, unless the operator switched it off.

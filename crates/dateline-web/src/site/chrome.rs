@@ -4,6 +4,7 @@
 
 use crate::error::WebError;
 use crate::page_cache::{shown, tag, Shows};
+use crate::remembered::{self, Lists};
 use crate::state::AppState;
 use axum::response::{Html, IntoResponse, Response};
 use dateline_newsroom::{
@@ -15,7 +16,7 @@ use dateline_render::PaperClock;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 const LATEST_NEWS: u32 = 10;
 pub(crate) const MOST_POPULAR: u32 = 5;
@@ -42,16 +43,30 @@ struct Frame<'a, T: Serialize> {
 }
 
 pub(crate) async fn load(state: &AppState, now: Timestamp) -> Result<Chrome, WebError> {
-    let store = state.store();
-    let settings = store.settings().await?;
-    let tree = SectionTree::new(store.sections().await?);
-    let pages = store.pages().await?;
+    state.catch_up();
+    let remembered = state.remembered();
+    let frame = match remembered.frame() {
+        Some(frame) => frame,
+        None => {
+            let read_in = remembered.generation();
+            let store = state.store();
+            let frame = Arc::new(remembered::Frame {
+                settings: store.settings().await?,
+                sections: store.sections().await?,
+                pages: store.pages().await?,
+            });
+            remembered.remember_frame(frame.clone(), read_in);
+            frame
+        }
+    };
+    let (settings, pages) = (&frame.settings, &frame.pages);
+    let tree = SectionTree::new(frame.sections.clone());
     let clock = PaperClock {
         zone: settings.zone().map_err(|e| WebError::Internal(e.to_string()))?,
         date_line_format: settings.date_line_format.clone(),
         timestamp_format: settings.timestamp_format.clone(),
     };
-    let site = SiteView::new(&settings, &clock, &tree, &pages, now);
+    let site = SiteView::new(settings, &clock, &tree, pages, now);
     Ok(Chrome { site, clock, tree, now, shows: Mutex::default() })
 }
 
@@ -79,17 +94,29 @@ impl Chrome {
     }
 
     async fn lists(&self, state: &AppState) -> Result<(Vec<StoryCard>, Vec<StoryCard>), WebError> {
-        let store = state.store();
-        let latest =
-            store.latest_public(self.now, Listing::Everything, Window { limit: LATEST_NEWS, offset: 0 }).await?;
-        let popular = store.most_viewed(self.now, self.now - POPULAR_WINDOW, MOST_POPULAR).await?;
+        let remembered = state.remembered();
+        let lists = match remembered.lists() {
+            Some(lists) => lists,
+            None => {
+                let read_in = remembered.generation();
+                let store = state.store();
+                let window = Window { limit: LATEST_NEWS, offset: 0 };
+                let lists = Arc::new(Lists {
+                    latest: store.latest_public(self.now, Listing::Everything, window).await?,
+                    popular: store.most_viewed(self.now, self.now - POPULAR_WINDOW, MOST_POPULAR).await?,
+                });
+                remembered.remember_lists(lists.clone(), read_in);
+                lists
+            }
+        };
+        let (latest, popular) = (&lists.latest, &lists.popular);
         self.shows(tag::LATEST.to_owned());
         self.shows(tag::POPULAR.to_owned());
-        for story in latest.iter().chain(&popular) {
+        for story in latest.iter().chain(popular) {
             self.shows(tag::story(story.id));
         }
         let lookup = Lookup { sections: self.tree.clone(), ..Lookup::default() };
-        let cards = |list: Vec<ArticleSummary>| list.iter().map(|s| lookup.card(s, &self.clock)).collect();
+        let cards = |list: &[ArticleSummary]| list.iter().map(|s| lookup.card(s, &self.clock)).collect();
         Ok((cards(latest), cards(popular)))
     }
 

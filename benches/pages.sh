@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Reader-page benchmark, in one run on this machine:
+#   - fills a SQLite paper with `dateline seed` (10,000 stories by default; bodies follow the
+#     length spread of real news);
+#   - starts `dateline serve` as in production (page cache on at its default bound, security
+#     headers, compression negotiation) and measures, with wrk on 127.0.0.1, requests per
+#     second and p50/p99 latency for an article page, the home page, a section front, a feed
+#     and a search, at 8 and 64 connections;
+#   - serves the same article page's bytes from a file with nginx (Debian's package, started
+#     in the foreground with a temporary config on 127.0.0.1 only) and prints Dateline ÷ nginx;
+#   - starts a second server with the cache switched off (DATELINE_CACHE__PAGE_CACHE_MB=0) and
+#     measures the uncached article render at 8 connections;
+#   - prints the cold-start time (process start to the first home page) and the server's
+#     peak memory (VmHWM).
+#
+#   bash benches/pages.sh            # 10,000 stories, 10 s per measurement, release build
+#   bash benches/pages.sh --big      # also 100,000 stories: cold start, home page, memory
+#   bash benches/pages.sh --smoke    # 300 stories, 1 s, 8 connections, debug build (what CI runs)
+#   STORIES=20000 DURATION=20 bash benches/pages.sh
+#
+# It installs nginx from Debian's packages when it is missing, without letting it start its
+# default site. It sends traffic only to 127.0.0.1, stops every process it started, and
+# removes its files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STORIES="${STORIES:-10000}"
+DURATION="${DURATION:-10}"
+CONNECTIONS=(8 64)
+PROFILE=release
+BIG=0
+case "${1:-}" in
+  --smoke) STORIES=300; DURATION=1; CONNECTIONS=(8); PROFILE=debug ;;
+  --big) BIG=1 ;;
+  "") ;;
+  *) echo "usage: bash benches/pages.sh [--smoke|--big]" >&2; exit 2 ;;
+esac
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (or bash scripts/install-checkers.sh)" >&2; exit 1; }
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  echo "installing nginx (it will not be started as a service)" >&2
+  # policy-rc.d answering 101 forbids maintainer scripts to start services.
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  apt-get -o DPkg::Lock::Timeout=900 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends nginx-light >/dev/null \
+    || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends nginx >/dev/null
+  rm -f /usr/sbin/policy-rc.d
+fi
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+if [ "$PROFILE" = release ]; then cargo build -q --release --bin dateline; else cargo build -q --bin dateline; fi
+BIN="target/$PROFILE/dateline"
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now_ms() { date +%s%3N; }
+
+# start_server NAME DB_URL [ENV=VALUE...]: starts a server, waits for its home page, and
+# prints how long that took. Sets SERVER_PID and SERVER_URL.
+start_server() {
+  local name="$1" url="$2"; shift 2
+  local port; port="$(free_port)"
+  local started; started="$(now_ms)"
+  env DATELINE_LOG__LEVEL=warn DATELINE_DATA_DIR="$work/data-$name" "$@" \
+    "$BIN" serve --listen "127.0.0.1:$port" --database-url "$url" >"$work/$name.log" 2>&1 &
+  SERVER_PID=$!
+  pids+=("$SERVER_PID")
+  SERVER_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 600); do
+    if curl -fs -o /dev/null "$SERVER_URL/"; then
+      echo "$name: cold start to the first home page: $(( $(now_ms) - started )) ms"
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "$name did not start:" >&2; cat "$work/$name.log" >&2; exit 1
+}
+
+# measure URL CONNECTIONS: prints "RPS P50 P99" from wrk.
+measure() {
+  local out
+  out="$(wrk -t2 -c"$2" -d"${DURATION}s" --latency "$1")"
+  local rps p50 p99
+  rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
+  p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
+  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
+  local errors; errors="$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$out")"
+  if [ -n "$errors" ]; then echo "wrk saw $errors error responses from $1" >&2; exit 1; fi
+  echo "$rps $p50 $p99"
+}
+
+peak_memory() { awk '/^VmHWM:/ {printf "%.0f MB", $2/1024}' "/proc/$1/status"; }
+
+db="$work/paper.db"
+started=$SECONDS
+DATELINE_LOG__LEVEL=warn "$BIN" seed --stories "$STORIES" --seed 11 --database-url "sqlite:$db" >/dev/null
+echo "seeded $STORIES stories in $((SECONDS - started)) s"
+
+start_server cached "sqlite:$db"
+cached_pid=$SERVER_PID; cached_url=$SERVER_URL
+article="$(curl -fs "$cached_url/rss.xml" | grep -o '/article/[0-9]*/[a-z0-9-]*' | head -1)"
+[ -n "$article" ] || { echo "no article found in the feed" >&2; exit 1; }
+declare -A paths=([article]="$article" [home]="/" [section]="/national/" [feed]="/rss.xml" [search]="/search?q=housing+budget")
+order=(article home section feed search)
+for page in "${order[@]}"; do curl -fs -o /dev/null "$cached_url${paths[$page]}"; done
+
+# nginx serves the same bytes as Dateline's article page, from a file.
+mkdir -p "$work/www" "$work/nginx"
+# nginx's workers drop root for an unprivileged user, who must be able to read the page.
+chmod 755 "$work" "$work/www"
+curl -fs -o "$work/www/article.html" "$cached_url$article"
+chmod 644 "$work/www/article.html"
+nginx_port="$(free_port)"
+cat >"$work/nginx/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $work/www;
+    location / { default_type "text/html; charset=utf-8"; }
+  }
+}
+EOF
+"$NGINX" -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+pids+=($!)
+for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/article.html" && break; sleep 0.05; done
+cmp -s "$work/www/article.html" <(curl -fs "http://127.0.0.1:$nginx_port/article.html") \
+  || { echo "nginx does not serve the same bytes" >&2; exit 1; }
+
+echo
+echo "page       conns   req/s      p50        p99        (Dateline, page cache on, $STORIES stories)"
+for conns in "${CONNECTIONS[@]}"; do
+  for page in "${order[@]}"; do
+    read -r rps p50 p99 < <(measure "$cached_url${paths[$page]}" "$conns")
+    printf '%-10s %5s %9s %10s %10s\n' "$page" "$conns" "$rps" "$p50" "$p99"
+    if [ "$page" = article ]; then
+      read -r nginx_rps nginx_p50 nginx_p99 < <(measure "http://127.0.0.1:$nginx_port/article.html" "$conns")
+      printf '%-10s %5s %9s %10s %10s   Dateline ÷ nginx = %s\n' "nginx" "$conns" "$nginx_rps" "$nginx_p50" "$nginx_p99" \
+        "$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')"
+    fi
+  done
+done
+echo "article page: $(wc -c <"$work/www/article.html") bytes"
+echo "peak memory (cached server): $(peak_memory "$cached_pid")"
+
+start_server uncached "sqlite:$db" DATELINE_CACHE__PAGE_CACHE_MB=0
+read -r rps p50 p99 < <(measure "$SERVER_URL$article" 8)
+echo "uncached article render, 8 connections: $rps req/s, p50 $p50, p99 $p99"
+
+if [ "$BIG" = 1 ]; then
+  big="$work/big.db"
+  started=$SECONDS
+  DATELINE_LOG__LEVEL=warn "$BIN" seed --stories 100000 --seed 11 --database-url "sqlite:$big" >/dev/null
+  echo
+  echo "seeded 100000 stories in $((SECONDS - started)) s"
+  start_server big "sqlite:$big"
+  curl -fs -o /dev/null "$SERVER_URL/"
+  read -r rps p50 p99 < <(measure "$SERVER_URL/" 8)
+  echo "home page at 100,000 stories, 8 connections: $rps req/s, p50 $p50, p99 $p99"
+  read -r rps p50 p99 < <(measure "$SERVER_URL$(curl -fs "$SERVER_URL/rss.xml" | grep -o '/article/[0-9]*/[a-z0-9-]*' | head -1)" 64)
+  echo "article page at 100,000 stories, 64 connections: $rps req/s, p50 $p50, p99 $p99"
+  echo "peak memory with 100,000 stories: $(peak_memory "$SERVER_PID")"
+fi

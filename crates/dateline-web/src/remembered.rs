@@ -1,0 +1,118 @@
+//! What this instance remembers between requests, and how the store's changes reach it.
+//!
+//! Every reader page draws the same frame: the paper's settings, its sections, its static
+//! pages, "Latest News" and "Most Popular". They change rarely, so they are read once and
+//! remembered until a change says otherwise. The store's changes (this instance's and, on
+//! PostgreSQL, the other instances') are drained before each use ([`Remembered::catch_up`]),
+//! so an editor's change shows on the very next request; the same drain passes each change
+//! to the page cache.
+
+use crate::page_cache::PageCache;
+use dateline_newsroom::{ArticleSummary, Change, EditorialSettings, Section, StaticPage};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use tokio::sync::broadcast;
+
+/// The paper's frame, as stored.
+pub(crate) struct Frame {
+    pub settings: EditorialSettings,
+    pub sections: Vec<Section>,
+    pub pages: Vec<StaticPage>,
+}
+
+/// "Latest News" and "Most Popular", as last read.
+pub(crate) struct Lists {
+    pub latest: Vec<ArticleSummary>,
+    pub popular: Vec<ArticleSummary>,
+}
+
+pub(crate) struct Remembered {
+    changes: Mutex<broadcast::Receiver<Change>>,
+    frame: RwLock<Option<Arc<Frame>>>,
+    lists: RwLock<Option<Arc<Lists>>>,
+    /// Bumped whenever something is forgotten: what was read before a change must not be
+    /// remembered after it.
+    generation: AtomicU64,
+}
+
+impl Remembered {
+    pub fn new(changes: broadcast::Receiver<Change>) -> Self {
+        Remembered {
+            changes: Mutex::new(changes),
+            frame: RwLock::default(),
+            lists: RwLock::default(),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// Applies every change announced since the last call, here and in the page cache.
+    pub fn catch_up(&self, cache: Option<&PageCache>) {
+        let mut pending = Vec::new();
+        if let Ok(mut changes) = self.changes.lock() {
+            loop {
+                match changes.try_recv() {
+                    Ok(change) => pending.push(change),
+                    // Changes were missed: anything may have changed.
+                    Err(broadcast::error::TryRecvError::Lagged(_)) => pending.push(Change::Everything),
+                    Err(_) => break,
+                }
+            }
+        }
+        for change in pending {
+            self.forget(&change);
+            if let Some(cache) = cache {
+                cache.apply(&change);
+            }
+        }
+    }
+
+    fn forget(&self, change: &Change) {
+        match change {
+            Change::Story { before, after, .. } if before.is_some() || after.is_some() => self.forget_lists(),
+            Change::Story { .. } | Change::Author(_) | Change::Topic(_) | Change::Media(_) | Change::HomeCuration => {}
+            Change::Sections | Change::Pages | Change::Settings | Change::Everything => {
+                self.generation.fetch_add(1, Ordering::SeqCst);
+                if let Ok(mut frame) = self.frame.write() {
+                    *frame = None;
+                }
+                self.forget_lists();
+            }
+        }
+    }
+
+    pub fn forget_lists(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut lists) = self.lists.write() {
+            *lists = None;
+        }
+    }
+
+    pub fn frame(&self) -> Option<Arc<Frame>> {
+        self.frame.read().ok().and_then(|f| f.clone())
+    }
+
+    /// Where things stand; pass it back to `remember_*` with what was read after it.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    pub fn remember_frame(&self, frame: Arc<Frame>, read_in: u64) {
+        if let Ok(mut slot) = self.frame.write() {
+            if self.generation() == read_in {
+                *slot = Some(frame);
+            }
+        }
+    }
+
+    pub fn lists(&self) -> Option<Arc<Lists>> {
+        self.lists.read().ok().and_then(|l| l.clone())
+    }
+
+    pub fn remember_lists(&self, lists: Arc<Lists>, read_in: u64) {
+        if let Ok(mut slot) = self.lists.write() {
+            if self.generation() == read_in {
+                *slot = Some(lists);
+            }
+        }
+    }
+}
