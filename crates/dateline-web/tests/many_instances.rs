@@ -1,0 +1,147 @@
+//! Two instances of the paper on one PostgreSQL database, each with its own connection pool,
+//! page cache and change listener, as two `dateline serve` processes behind a proxy would
+//! be: what one publishes shows on the other's kept pages through PostgreSQL's notices, a
+//! scheduled story is published once, views add up, and a desk session works on both.
+
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::{ArticleStatus, Role};
+use dateline_storage::SqlStore;
+use dateline_testkit::paper::{desk_user, SmallPaper, StoryBuilder};
+use dateline_testkit::{texts, TestApp, TestDatabase};
+use jiff::{SignedDuration, Timestamp};
+use std::time::{Duration, Instant};
+
+fn now() -> Timestamp {
+    "2026-11-28T03:00:00Z".parse().expect("instant")
+}
+
+/// A second instance: its own pool on the same database, listening to the other's notices.
+async fn instance(database: &TestDatabase) -> (SqlStore, TestApp) {
+    let store = database.store().await;
+    store.listen_to_other_instances().await.expect("listen for the other instance");
+    let app = TestApp::start(store.clone(), now()).await;
+    (store, app)
+}
+
+fn headlines(page: &scraper::Html) -> Vec<String> {
+    texts(page, ".card__headline")
+}
+
+#[tokio::test]
+async fn a_story_published_on_one_instance_shows_on_the_others_kept_pages_within_a_second() {
+    let Some(database) = TestDatabase::postgres().await else { return };
+    let (store_a, app_a) = instance(&database).await;
+    let (_store_b, app_b) = instance(&database).await;
+    let paper = SmallPaper::create(&store_a).await;
+    let (editor, password) = desk_user(&store_a, Role::Editor, "Instance Editor").await;
+    StoryBuilder::new("Earlier story", paper.politics.id, now() - SignedDuration::from_hours(3)).store(&store_a).await;
+    // The setup's own notices reach B too; let them land before B keeps its pages.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for path in ["/", "/national/politics/"] {
+        app_b.page(path).await;
+        let before = app_b.state.page_cache().expect("cache").counters.hits.load(std::sync::atomic::Ordering::Relaxed);
+        app_b.page(path).await;
+        let after = app_b.state.page_cache().expect("cache").counters.hits.load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(after, before + 1, "instance B keeps {path}");
+    }
+
+    let desk = app_a.sign_in(&editor.email, &password).await;
+    let section = paper.politics.id.to_string();
+    let created = desk
+        .post(
+            "/desk/stories",
+            &[("headline", "Cabinet reshuffle announced"), ("section", &section), ("body", "Five ministers change.")],
+        )
+        .await;
+    let location = created.headers()["location"].to_str().expect("location").to_owned();
+    let id = location.trim_start_matches("/desk/stories/").split('?').next().expect("id").to_owned();
+    let published_at = Instant::now();
+    let published = desk
+        .post(
+            &format!("/desk/stories/{id}"),
+            &[
+                ("action", "publish"),
+                ("version", "1"),
+                ("headline", "Cabinet reshuffle announced"),
+                ("section", &section),
+                ("body", "Five ministers change."),
+            ],
+        )
+        .await;
+    assert_eq!(published.status(), 303);
+
+    // Generous deadline; the time it took is printed, and benches measure it.
+    let deadline = published_at + Duration::from_secs(10);
+    loop {
+        let front = app_b.page("/national/politics/").await;
+        if headlines(&front).iter().any(|h| h == "Cabinet reshuffle announced") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "instance B never showed the story: {:?}", headlines(&front));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let took = published_at.elapsed();
+    println!("published on instance A, visible on instance B's kept section front after {took:?}");
+    assert!(took < Duration::from_secs(1), "it took {took:?}, not within a second");
+    let article = app_b.page(&format!("/article/{id}/cabinet-reshuffle-announced")).await;
+    assert_eq!(texts(&article, "h1"), ["Cabinet reshuffle announced"]);
+    assert!(headlines(&app_b.page("/").await).iter().any(|h| h == "Cabinet reshuffle announced"));
+}
+
+#[tokio::test]
+async fn a_scheduled_story_is_published_once_with_two_instances_running() {
+    let Some(database) = TestDatabase::postgres().await else { return };
+    let (store_a, _app_a) = instance(&database).await;
+    let (store_b, _app_b) = instance(&database).await;
+    let paper = SmallPaper::create(&store_a).await;
+    let due = now() + SignedDuration::from_mins(5);
+    let mut scheduled =
+        StoryBuilder::new("Morning markets", paper.business.id, now()).status(ArticleStatus::Scheduled).build();
+    scheduled.first_published_at = None;
+    scheduled.publish_at = Some(due);
+    let id = store_a.insert_article(&scheduled).await.expect("stored");
+
+    let (from_a, from_b) = tokio::join!(
+        dateline_newsroom::editing::publish_due(&store_a, due),
+        dateline_newsroom::editing::publish_due(&store_b, due)
+    );
+    let published: Vec<_> = from_a.expect("A's scheduler").into_iter().chain(from_b.expect("B's scheduler")).collect();
+    assert_eq!(published, [id], "exactly one instance published it");
+    let kinds: Vec<_> = store_a.revisions(id).await.expect("history").iter().map(|r| r.kind.as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "published").count(), 1, "{kinds:?}");
+}
+
+#[tokio::test]
+async fn views_counted_on_both_instances_add_up_in_most_popular_and_a_desk_session_works_on_both() {
+    let Some(database) = TestDatabase::postgres().await else { return };
+    let (store_a, app_a) = instance(&database).await;
+    let (_store_b, app_b) = instance(&database).await;
+    let paper = SmallPaper::create(&store_a).await;
+    let (editor, password) = desk_user(&store_a, Role::Editor, "Roaming Editor").await;
+    let split = StoryBuilder::new("Read on both servers", paper.national.id, now()).store(&store_a).await;
+    let single = StoryBuilder::new("Read on one server", paper.national.id, now()).store(&store_a).await;
+    // Three reads on each instance for one story, four on one instance for the other.
+    for app in [&app_a, &app_b] {
+        for _ in 0..3 {
+            assert_eq!(app.read_beacon(&format!("/_v/{split}")).await.status(), 200);
+        }
+    }
+    for _ in 0..4 {
+        app_a.read_beacon(&format!("/_v/{single}")).await;
+    }
+    app_a.state.flush_views().await.expect("flush A");
+    app_b.state.flush_views().await.expect("flush B");
+    let page = app_b.page("/").await;
+    let popular = texts(&page, ".list--popular li a");
+    assert_eq!(popular.first().map(String::as_str), Some("Read on both servers"), "6 reads beat 4: {popular:?}");
+
+    let desk = app_a.sign_in(&editor.email, &password).await;
+    let on_b = app_b
+        .client
+        .get(format!("{}/desk/", app_b.base_url))
+        .header("cookie", &desk.cookie)
+        .send()
+        .await
+        .expect("desk on B");
+    assert_eq!(on_b.status(), 200, "the session made on A opens the desk on B");
+}
