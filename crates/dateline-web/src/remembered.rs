@@ -5,10 +5,14 @@
 //! remembered until a change says otherwise. The store's changes (this instance's and, on
 //! PostgreSQL, the other instances') are drained before each use ([`Remembered::catch_up`]),
 //! so an editor's change shows on the very next request; the same drain passes each change
-//! to the page cache.
+//! to the page cache. Authors and photos met on pages are remembered too, each until a change
+//! to it, up to [`MOST_REMEMBERED`] of each.
 
 use crate::page_cache::PageCache;
-use dateline_newsroom::{ArticleSummary, Change, EditorialSettings, Section, StaticPage};
+use dateline_newsroom::{
+    ArticleSummary, Author, AuthorId, Change, EditorialSettings, Media, MediaId, Section, StaticPage,
+};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::broadcast;
@@ -26,10 +30,15 @@ pub(crate) struct Lists {
     pub popular: Vec<ArticleSummary>,
 }
 
+/// Authors or photos remembered at most; past it the memory starts again from empty.
+const MOST_REMEMBERED: usize = 10_000;
+
 pub(crate) struct Remembered {
     changes: Mutex<broadcast::Receiver<Change>>,
     frame: RwLock<Option<Arc<Frame>>>,
     lists: RwLock<Option<Arc<Lists>>>,
+    authors: RwLock<HashMap<AuthorId, Author>>,
+    media: RwLock<HashMap<MediaId, Media>>,
     /// Bumped whenever something is forgotten: what was read before a change must not be
     /// remembered after it.
     generation: AtomicU64,
@@ -41,6 +50,8 @@ impl Remembered {
             changes: Mutex::new(changes),
             frame: RwLock::default(),
             lists: RwLock::default(),
+            authors: RwLock::default(),
+            media: RwLock::default(),
             generation: AtomicU64::new(0),
         }
     }
@@ -69,11 +80,29 @@ impl Remembered {
     fn forget(&self, change: &Change) {
         match change {
             Change::Story { before, after, .. } if before.is_some() || after.is_some() => self.forget_lists(),
-            Change::Story { .. } | Change::Author(_) | Change::Topic(_) | Change::Media(_) | Change::HomeCuration => {}
+            Change::Author(id) => {
+                self.generation.fetch_add(1, Ordering::SeqCst);
+                if let Ok(mut authors) = self.authors.write() {
+                    authors.remove(id);
+                }
+            }
+            Change::Media(id) => {
+                self.generation.fetch_add(1, Ordering::SeqCst);
+                if let Ok(mut media) = self.media.write() {
+                    media.remove(id);
+                }
+            }
+            Change::Story { .. } | Change::Topic(_) | Change::HomeCuration => {}
             Change::Sections | Change::Pages | Change::Settings | Change::Everything => {
                 self.generation.fetch_add(1, Ordering::SeqCst);
                 if let Ok(mut frame) = self.frame.write() {
                     *frame = None;
+                }
+                if let Ok(mut authors) = self.authors.write() {
+                    authors.clear();
+                }
+                if let Ok(mut media) = self.media.write() {
+                    media.clear();
                 }
                 self.forget_lists();
             }
@@ -115,4 +144,50 @@ impl Remembered {
             }
         }
     }
+
+    /// The remembered ones among `ids`, and the ids still to be read.
+    pub fn authors(&self, ids: &[AuthorId]) -> (Vec<Author>, Vec<AuthorId>) {
+        known(&self.authors, ids)
+    }
+
+    pub fn remember_authors(&self, found: &[Author], read_in: u64) {
+        remember(&self.authors, found.iter().map(|a| (a.id, a.clone())), self, read_in);
+    }
+
+    pub fn media(&self, ids: &[MediaId]) -> (Vec<Media>, Vec<MediaId>) {
+        known(&self.media, ids)
+    }
+
+    pub fn remember_media(&self, found: &[Media], read_in: u64) {
+        remember(&self.media, found.iter().map(|m| (m.id, m.clone())), self, read_in);
+    }
+}
+
+fn known<K: Copy + Eq + std::hash::Hash, V: Clone>(memory: &RwLock<HashMap<K, V>>, ids: &[K]) -> (Vec<V>, Vec<K>) {
+    let Ok(memory) = memory.read() else { return (Vec::new(), ids.to_vec()) };
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for id in ids {
+        match memory.get(id) {
+            Some(value) => found.push(value.clone()),
+            None => missing.push(*id),
+        }
+    }
+    (found, missing)
+}
+
+fn remember<K: Eq + std::hash::Hash, V>(
+    memory: &RwLock<HashMap<K, V>>,
+    found: impl Iterator<Item = (K, V)>,
+    remembered: &Remembered,
+    read_in: u64,
+) {
+    let Ok(mut memory) = memory.write() else { return };
+    if remembered.generation() != read_in {
+        return;
+    }
+    if memory.len() > MOST_REMEMBERED {
+        memory.clear();
+    }
+    memory.extend(found);
 }

@@ -2,8 +2,9 @@
 //! it does not touch stay kept, 304s come only for identical bytes, and nothing from the desk
 //! is ever kept or served to someone else. On both databases.
 
-use dateline_newsroom::{ArticleId, Role};
-use dateline_testkit::paper::{desk_user, SmallPaper, StoryBuilder};
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::{ArticleId, MediaDetails, NewAuthor, Role};
+use dateline_testkit::paper::{desk_user, photo, SmallPaper, StoryBuilder};
 use dateline_testkit::{on_both_databases, texts, TestApp};
 use jiff::{SignedDuration, Timestamp};
 use std::io::Read;
@@ -233,5 +234,25 @@ on_both_databases! {
         let purge: serde_json::Value = serde_json::from_str(&purge).expect("JSON");
         assert!(purge["surrogate_keys"].as_array().is_some_and(|keys| keys.iter().any(|k| k == "archive")), "{purge}");
         server.abort();
+    }
+
+    async fn a_renamed_author_and_a_recaptioned_photo_show_on_the_kept_pages_that_print_them(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let picture = photo(&store, "2026/11/harbour.jpg", "Boats in the harbour", "Dateline", now()).await;
+        let id = StoryBuilder::new("Harbour reopens", paper.national.id, now()).by(&[paper.reporter.id]).lead_photo(picture.id).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let path = format!("/article/{id}/harbour-reopens");
+        let page = app.page(&path).await;
+        assert_eq!(texts(&page, ".byline"), ["By Kim Min-ji"]);
+        assert_eq!(texts(&page, "figcaption"), ["Boats in the harbour (Dateline)"]);
+
+        let renamed = NewAuthor { name: "Kim Min-ji (Busan)".into(), ..NewAuthor {
+            slug: paper.reporter.slug.clone(), name: String::new(), kind: paper.reporter.kind, bio: paper.reporter.bio.clone(), photo_id: None } };
+        store.update_author(paper.reporter.id, &renamed).await.expect("renamed");
+        assert_eq!(texts(&app.page(&path).await, ".byline"), ["By Kim Min-ji (Busan)"]);
+        let details = MediaDetails { caption: "Fishing boats back in the harbour".into(), credit: "Dateline".into(), alt_text: "Boats".into(), photographer: "Test Photographer".into() };
+        store.update_media_details(picture.id, &details).await.expect("recaptioned");
+        assert_eq!(texts(&app.page(&path).await, "figcaption"), ["Fishing boats back in the harbour (Dateline)"]);
     }
 }

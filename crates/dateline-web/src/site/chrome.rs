@@ -155,19 +155,33 @@ pub(crate) async fn lookup_for(
             author_ids.push(*id);
         }
     }
-    let authors: HashMap<_, _> = store.authors_by_ids(&author_ids).await?.into_iter().map(|a| (a.id, a)).collect();
-    let mut media = HashMap::new();
+    let remembered = state.remembered();
+    let read_in = remembered.generation();
+    let (mut found_authors, missing) = remembered.authors(&author_ids);
+    if !missing.is_empty() {
+        let read = store.authors_by_ids(&missing).await?;
+        remembered.remember_authors(&read, read_in);
+        found_authors.extend(read);
+    }
+    let authors: HashMap<_, _> = found_authors.into_iter().map(|a| (a.id, a)).collect();
+    let mut media_ids: Vec<MediaId> = Vec::new();
     for id in stories.iter().filter_map(|s| s.lead_media_id).chain(extra_media.iter().copied()) {
-        if let std::collections::hash_map::Entry::Vacant(slot) = media.entry(id) {
-            match store.media_by_id(id).await {
-                Ok(found) => {
-                    slot.insert(found);
-                }
-                Err(StoreError::NotFound) => {}
-                Err(other) => return Err(other.into()),
-            }
+        if !media_ids.contains(&id) {
+            media_ids.push(id);
         }
     }
+    let (found_media, missing) = remembered.media(&media_ids);
+    let mut media: HashMap<_, _> = found_media.into_iter().map(|m| (m.id, m)).collect();
+    let mut read = Vec::new();
+    for id in missing {
+        match store.media_by_id(id).await {
+            Ok(found) => read.push(found),
+            Err(StoreError::NotFound) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    remembered.remember_media(&read, read_in);
+    media.extend(read.into_iter().map(|m| (m.id, m)));
     for id in authors.keys() {
         chrome.shows(tag::author(*id));
     }
