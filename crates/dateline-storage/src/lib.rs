@@ -9,6 +9,7 @@
 pub mod admin;
 mod articles;
 mod authors;
+mod backup;
 mod changes;
 mod connect;
 mod db;
@@ -21,6 +22,7 @@ mod settings;
 mod topics;
 mod users;
 
+pub use backup::BackupError;
 pub use connect::{redact_url, ConnectError, ConnectOptions};
 pub use db::Backend;
 

@@ -222,3 +222,54 @@ async fn an_admin_is_created_from_the_command_line_and_can_get_a_new_password() 
     ]);
     assert!(!ok && err.contains("--password-file"), "without a terminal the password must come from a file: {err}");
 }
+
+#[tokio::test]
+async fn an_operator_backs_up_the_live_paper_and_the_copy_opens_with_every_story() {
+    let database = TestDatabase::sqlite().await;
+    let (ok, _, err) = run(&["seed", "--stories", "30", "--seed", "3", "--database-url", &database.url]);
+    assert!(ok, "{err}");
+    let data = tempfile::tempdir().expect("data folder");
+    // The paper is serving while the copy is taken.
+    let server = Running::start(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        &database.url,
+        "--data-dir",
+        data.path().to_str().expect("path"),
+    ]);
+    assert_eq!(reqwest::get(format!("{}/", server.base_url)).await.expect("home").status(), 200);
+    let backups = tempfile::tempdir().expect("backup folder");
+    let file = backups.path().join("paper-2026-11-28.db");
+    let file_text = file.to_str().expect("path");
+    let (ok, out, err) = run(&["backup", file_text, "--database-url", &database.url]);
+    assert!(ok, "{err}");
+    assert!(out.contains("backed up 30 stories"), "{out}");
+    let copy =
+        dateline_storage::SqlStore::connect(&dateline_storage::ConnectOptions::new(format!("sqlite:{file_text}")))
+            .await
+            .expect("the copy opens");
+    use dateline_newsroom::prelude::*;
+    use dateline_newsroom::search::{parse_query, SearchQuery};
+    assert_eq!(copy.count_articles().await.expect("count"), 30);
+    let now = jiff::Timestamp::now();
+    let newest = copy.latest_public(now, Listing::Everything, Window { limit: 1, offset: 0 }).await.expect("newest");
+    let headline = &newest.first().expect("a public story in the copy").headline;
+    let found = copy.search(&SearchQuery::new(parse_query(&format!("\"{headline}\""))), now).await.expect("search");
+    assert_eq!(found.hits.first().map(|h| &h.story.headline), Some(headline), "the copy's search index came along");
+
+    let (ok, _, err) = run(&["backup", file_text, "--database-url", &database.url]);
+    assert!(!ok && err.contains("exists already"), "a backup is never overwritten: {err}");
+    let (ok, _, err) = run(&["backup", "/no/such/folder/paper.db", "--database-url", &database.url]);
+    assert!(!ok && err.contains("does not exist"), "{err}");
+    drop(server);
+}
+
+#[tokio::test]
+async fn a_postgresql_backup_is_sent_to_pg_dump() {
+    let Some(database) = TestDatabase::postgres().await else { return };
+    database.store().await;
+    let (ok, _, err) = run(&["backup", "/tmp/never-written.db", "--database-url", &database.url]);
+    assert!(!ok && err.contains("pg_dump"), "{err}");
+}

@@ -1,5 +1,6 @@
 //! The command line: global flags shared by every subcommand, and one file per subcommand.
 
+mod backup;
 mod demo;
 mod migrate;
 mod seed;
@@ -45,6 +46,8 @@ pub enum Command {
     Seed(seed::SeedArgs),
     /// Manage desk users: add one, or reset a password.
     User(user::UserArgs),
+    /// Copy the live SQLite database to FILE, consistently, while the paper keeps running.
+    Backup(backup::BackupArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -54,6 +57,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate(args) => migrate::run(&cli.global, args).await,
         Command::Seed(args) => seed::run(&cli.global, args).await,
         Command::User(args) => user::run(&cli.global, args).await,
+        Command::Backup(args) => backup::run(&cli.global, args).await,
     }
 }
 
