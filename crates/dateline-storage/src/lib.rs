@@ -51,6 +51,14 @@ impl SqlStore {
         migrate::run(&self.db, now).await
     }
 
+    /// Connections open in the pool, and how many of them are idle.
+    pub fn pool_usage(&self) -> (u32, usize) {
+        match &self.db {
+            db::Db::Sqlite(pool) => (pool.size(), pool.num_idle()),
+            db::Db::Postgres(pool) => (pool.size(), pool.num_idle()),
+        }
+    }
+
     /// Closes every connection; later calls fail as unavailable.
     pub async fn close(&self) {
         self.db.close().await;

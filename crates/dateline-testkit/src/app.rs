@@ -36,6 +36,7 @@ impl TestApp {
             // Every test runs with the page cache on, as production does: a page kept too
             // long shows up as a failing test anywhere.
             page_cache_bytes: 64 * 1024 * 1024,
+            metrics_allow: vec![("127.0.0.1".parse().expect("loopback"), 32)],
             ..WebSettings::default()
         };
         let mut settings = settings;

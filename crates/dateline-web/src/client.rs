@@ -5,7 +5,7 @@ use crate::state::WebSettings;
 use axum::http::HeaderMap;
 use std::net::{IpAddr, SocketAddr};
 
-fn in_network(address: IpAddr, (network, prefix): (IpAddr, u8)) -> bool {
+pub(crate) fn in_network(address: IpAddr, (network, prefix): (IpAddr, u8)) -> bool {
     match (address, network) {
         (IpAddr::V4(a), IpAddr::V4(n)) => {
             let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(prefix.min(32))) };

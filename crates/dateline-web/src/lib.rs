@@ -10,6 +10,7 @@ mod desk;
 mod error;
 mod health;
 mod http_cache;
+pub mod metrics;
 pub mod page_cache;
 mod purge;
 mod remembered;
@@ -47,6 +48,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/{file}", get(site::assets::theme_asset))
         .route("/media/{*key}", get(site::assets::media_file))
         .route("/healthz", get(health::check))
+        .route("/metrics", get(metrics::show))
         // Fronts last: their first segment is any section slug not taken by a route above.
         .route("/{file}", get(site::feeds::whole_paper_or_section))
         .route("/{section}/", get(site::section::top_level))
@@ -57,6 +59,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(site::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::measure))
         .layer(axum::middleware::from_fn(security::protective_headers))
         // Pages from the cache come compressed already; this compresses the rest (the desk,
         // search, the API) for clients that ask.

@@ -30,6 +30,8 @@ pub struct WebSettings {
     pub page_cache_bytes: usize,
     /// Called with the keys of pages to drop whenever content changes (see `purge.rs`).
     pub purge_url: Option<String>,
+    /// Networks (address, prefix length) whose clients may read `/metrics`.
+    pub metrics_allow: Vec<(IpAddr, u8)>,
 }
 
 /// The clock, read in one place so tests can fix "now".
@@ -49,6 +51,7 @@ struct Inner {
     sign_in_throttle: crate::desk::throttle::SignInThrottle,
     page_cache: Option<PageCache>,
     remembered: Remembered,
+    metrics: crate::metrics::Metrics,
     /// The stories "Most Popular" showed when last looked at.
     popular: std::sync::Mutex<Vec<dateline_newsroom::ArticleId>>,
 }
@@ -68,6 +71,7 @@ impl AppState {
             sign_in_throttle: Default::default(),
             page_cache,
             remembered,
+            metrics: Default::default(),
             popular: Default::default(),
         };
         AppState { inner: Arc::new(inner) }
@@ -129,6 +133,11 @@ impl AppState {
 
     pub(crate) fn remembered(&self) -> &Remembered {
         &self.inner.remembered
+    }
+
+    /// Counters for `/metrics`; the server's background jobs count themselves here.
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.inner.metrics
     }
 
     /// The rendered-page cache, unless the operator switched it off.

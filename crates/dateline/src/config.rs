@@ -29,6 +29,7 @@ pub struct Config {
     pub media: MediaConfig,
     pub uploads: UploadConfig,
     pub cache: CacheConfig,
+    pub metrics: MetricsConfig,
     pub http: HttpConfig,
     pub log: LogConfig,
 }
@@ -74,6 +75,19 @@ pub struct CacheConfig {
     pub purge_url: Option<String>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Addresses (or CIDR ranges) of clients that may read `/metrics`.
+    pub allow: Vec<String>,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig { allow: vec!["127.0.0.1/32".into(), "::1/128".into()] }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HttpConfig {
@@ -108,6 +122,7 @@ impl Default for Config {
             media: MediaConfig::default(),
             uploads: UploadConfig::default(),
             cache: CacheConfig::default(),
+            metrics: MetricsConfig::default(),
             http: HttpConfig::default(),
             log: LogConfig::default(),
         }
@@ -229,6 +244,13 @@ impl Config {
             if parse_cidr(proxy).is_none() {
                 return Err(ConfigError::Value(format!(
                     "http.trusted_proxies holds {proxy:?}, which is neither an IP address nor a range such as 10.0.0.0/8"
+                )));
+            }
+        }
+        for network in &self.metrics.allow {
+            if parse_cidr(network).is_none() {
+                return Err(ConfigError::Value(format!(
+                    "metrics.allow holds {network:?}, which is neither an IP address nor a range such as 10.0.0.0/8"
                 )));
             }
         }

@@ -7,6 +7,7 @@ use dateline_render::Theme;
 use dateline_storage::{ConnectOptions, SqlStore};
 use dateline_web::{app, AppState, WebSettings};
 use std::io::Write;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,6 +46,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
         max_image_bytes: config.uploads.max_image_bytes,
         page_cache_bytes: usize::try_from(config.cache.page_cache_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX),
         purge_url: config.cache.purge_url.clone(),
+        metrics_allow: config.metrics.allow.iter().filter_map(|p| crate::config::parse_cidr(p)).collect(),
     };
     let state = AppState::new(store.clone(), theme, settings, Arc::new(jiff::Timestamp::now));
     // Other instances on the same PostgreSQL database tell this one what they changed.
@@ -59,7 +61,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     }
     tracing::info!(%address, backend = ?store.backend(), "serving");
     let flusher = tokio::spawn(flush_views_regularly(state.clone()));
-    let scheduler = tokio::spawn(publish_scheduled_stories(store.clone()));
+    let scheduler = tokio::spawn(publish_scheduled_stories(state.clone()));
     axum::serve(listener, app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
@@ -89,7 +91,10 @@ async fn flush_views_regularly(state: AppState) {
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
+        let jobs = &state.metrics().jobs;
+        jobs.view_flushes.fetch_add(1, Ordering::Relaxed);
         if let Err(error) = state.flush_views().await {
+            jobs.view_flush_failures.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(%error, "could not save counted views; they are kept for the next try");
         }
     }
@@ -101,21 +106,28 @@ const SCHEDULER_INTERVAL: Duration = Duration::from_secs(5);
 /// Publishes scheduled stories at their time, whether or not anyone visits, and clears
 /// expired desk sessions. A story missed while the server was down is published at the
 /// next start; the version check keeps it from being published twice.
-async fn publish_scheduled_stories(store: SqlStore) {
+async fn publish_scheduled_stories(state: AppState) {
     use dateline_newsroom::SessionStore;
+    let store = state.store();
+    let jobs = &state.metrics().jobs;
     let mut ticker = tokio::time::interval(SCHEDULER_INTERVAL);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut ticks: u64 = 0;
     loop {
         ticker.tick().await;
         let now = jiff::Timestamp::now();
-        match dateline_newsroom::editing::publish_due(&store, now).await {
+        jobs.scheduler_runs.fetch_add(1, Ordering::Relaxed);
+        match dateline_newsroom::editing::publish_due(store, now).await {
             Ok(published) => {
+                jobs.stories_published_on_schedule.fetch_add(published.len() as u64, Ordering::Relaxed);
                 for id in published {
                     tracing::info!(article.id = %id, "published a scheduled story");
                 }
             }
-            Err(error) => tracing::warn!(%error, "the scheduler could not run"),
+            Err(error) => {
+                jobs.scheduler_failures.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(%error, "the scheduler could not run");
+            }
         }
         ticks += 1;
         if ticks % 720 == 1 {
