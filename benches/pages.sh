@@ -3,7 +3,7 @@
 #   - fills a SQLite paper with `dateline seed` (10,000 stories by default; bodies follow the
 #     length spread of real news);
 #   - starts `dateline serve` as in production (page cache on at its default bound, security
-#     headers, compression negotiation) and measures, with wrk on 127.0.0.1, requests per
+#     headers, compression negotiation, metrics, logging at info to a file) and measures, with wrk on 127.0.0.1, requests per
 #     second and p50/p99 latency for an article page, the home page, a section front, a feed
 #     and a search, at 8 and 64 connections;
 #   - serves the same article page's bytes from a file with nginx (Debian's package, started
@@ -69,8 +69,8 @@ start_server() {
   local name="$1" url="$2"; shift 2
   local port; port="$(free_port)"
   local started; started="$(now_ms)"
-  env DATELINE_LOG__LEVEL=warn DATELINE_DATA_DIR="$work/data-$name" "$@" \
-    "$BIN" serve --listen "127.0.0.1:$port" --database-url "$url" >"$work/$name.log" 2>&1 &
+  env DATELINE_LOG__LEVEL=info DATELINE_DATA_DIR="$work/data-$name" "$@" \
+    "$BIN" serve --listen "127.0.0.1:$port" --database-url "$url" >"$work/$name.out" 2>"$work/$name.log" &
   SERVER_PID=$!
   pids+=("$SERVER_PID")
   SERVER_URL="http://127.0.0.1:$port"
@@ -81,7 +81,7 @@ start_server() {
     fi
     sleep 0.05
   done
-  echo "$name did not start:" >&2; cat "$work/$name.log" >&2; exit 1
+  echo "$name did not start:" >&2; cat "$work/$name.out" "$work/$name.log" >&2; exit 1
 }
 
 # measure URL CONNECTIONS: prints "RPS P50 P99" from wrk.
@@ -157,6 +157,12 @@ for conns in "${CONNECTIONS[@]}"; do
 done
 echo "article page: $(wc -c <"$work/www/article.html") bytes"
 echo "peak memory (cached server): $(peak_memory "$cached_pid")"
+
+kill "$cached_pid"
+start_server logged "sqlite:$db" DATELINE_LOG__ACCESS=true
+read -r rps p50 p99 < <(measure "$SERVER_URL$article" "${CONNECTIONS[0]}")
+echo "article with an access-log line per request, ${CONNECTIONS[0]} connections: $rps req/s, p50 $p50, p99 $p99 ($(wc -l <"$work/logged.log") lines logged)"
+kill "$SERVER_PID"
 
 start_server uncached "sqlite:$db" DATELINE_CACHE__PAGE_CACHE_MB=0
 read -r rps p50 p99 < <(measure "$SERVER_URL$article" 8)

@@ -3,9 +3,9 @@
 //! addresses the operator allows (`metrics.allow`, loopback by default) may read it; the
 //! address is the client's own, forwarding headers believed only from trusted proxies.
 //!
-//! The same middleware writes one access-log line per request (target `dateline::access`):
-//! method, route pattern (never the query string, which may hold a reader's search), status
-//! and time.
+//! The same middleware writes one access-log line per request when `log.access` is on
+//! (target `dateline::access`): method, route pattern (never the query string, which may
+//! hold a reader's search), status and time.
 
 use crate::client::{client_address, Peer};
 use crate::state::AppState;
@@ -198,7 +198,9 @@ pub(crate) async fn measure(State(state): State<AppState>, request: Request, nex
     let seconds = started.elapsed().as_secs_f64();
     let status = response.status().as_u16();
     state.metrics().record(&route, status, seconds);
-    tracing::info!(target: "dateline::access", %method, route, status, ms = seconds * 1e3);
+    if state.settings().access_log {
+        tracing::info!(target: "dateline::access", %method, route, status, ms = seconds * 1e3);
+    }
     response
 }
 

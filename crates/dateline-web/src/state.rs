@@ -30,6 +30,8 @@ pub struct WebSettings {
     pub page_cache_bytes: usize,
     /// Called with the keys of pages to drop whenever content changes (see `purge.rs`).
     pub purge_url: Option<String>,
+    /// Write one log line per request.
+    pub access_log: bool,
     /// Networks (address, prefix length) whose clients may read `/metrics`.
     pub metrics_allow: Vec<(IpAddr, u8)>,
 }

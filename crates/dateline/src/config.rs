@@ -108,6 +108,8 @@ pub struct LogConfig {
     pub format: LogFormat,
     /// A tracing filter such as `info` or `dateline=debug,sqlx=warn`.
     pub level: String,
+    /// One line per request (method, route pattern, status, time), at `info`.
+    pub access: bool,
 }
 
 impl Default for Config {
@@ -155,7 +157,7 @@ impl Default for CacheConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        LogConfig { format: LogFormat::Text, level: "info".into() }
+        LogConfig { format: LogFormat::Text, level: "info".into(), access: false }
     }
 }
 

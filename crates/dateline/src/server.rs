@@ -46,6 +46,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
         max_image_bytes: config.uploads.max_image_bytes,
         page_cache_bytes: usize::try_from(config.cache.page_cache_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX),
         purge_url: config.cache.purge_url.clone(),
+        access_log: config.log.access,
         metrics_allow: config.metrics.allow.iter().filter_map(|p| crate::config::parse_cidr(p)).collect(),
     };
     let state = AppState::new(store.clone(), theme, settings, Arc::new(jiff::Timestamp::now));

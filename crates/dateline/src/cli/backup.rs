@@ -18,7 +18,7 @@ pub struct BackupArgs {
 
 pub async fn run(global: &GlobalArgs, args: BackupArgs) -> anyhow::Result<()> {
     let config = super::load_config(global, None, Path::new("./dateline-data"))?;
-    crate::telemetry::init(&config.log);
+    let _log = crate::telemetry::init(&config.log);
     let store = server::connect(&config).await?;
     store.backup_to(&args.file).await?;
     // Read the copy back: a backup nobody can open is no backup.

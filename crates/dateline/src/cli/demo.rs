@@ -14,7 +14,7 @@ pub struct DemoArgs {
 
 pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
     let config = super::load_config(global, args.listen, Path::new("./dateline-demo"))?;
-    crate::telemetry::init(&config.log);
+    let _log = crate::telemetry::init(&config.log);
     let store = server::open_store(&config).await?;
     let loaded = content::demo::load_if_empty(&store, &config.media_dir(), jiff::Timestamp::now()).await?;
     if loaded {

@@ -10,7 +10,7 @@ pub struct MigrateArgs {}
 
 pub async fn run(global: &GlobalArgs, _args: MigrateArgs) -> anyhow::Result<()> {
     let config = super::load_config(global, None, Path::new("./dateline-data"))?;
-    crate::telemetry::init(&config.log);
+    let _log = crate::telemetry::init(&config.log);
     let store = server::connect(&config).await?;
     let applied = store.migrate(jiff::Timestamp::now()).await?;
     if applied.is_empty() {

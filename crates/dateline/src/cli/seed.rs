@@ -22,7 +22,7 @@ pub struct SeedArgs {
 
 pub async fn run(global: &GlobalArgs, args: SeedArgs) -> anyhow::Result<()> {
     let config = super::load_config(global, None, Path::new("./dateline-data"))?;
-    crate::telemetry::init(&config.log);
+    let _log = crate::telemetry::init(&config.log);
     let now = match &args.now {
         Some(text) => text
             .parse()

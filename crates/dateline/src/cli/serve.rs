@@ -14,7 +14,7 @@ pub struct ServeArgs {
 
 pub async fn run(global: &GlobalArgs, args: ServeArgs) -> anyhow::Result<()> {
     let config = super::load_config(global, args.listen, Path::new("./dateline-data"))?;
-    crate::telemetry::init(&config.log);
+    let _log = crate::telemetry::init(&config.log);
     let store = server::open_store(&config).await?;
     server::serve(&config, store, &[]).await
 }

@@ -63,7 +63,7 @@ fn read_password(file: Option<&Path>) -> anyhow::Result<String> {
 
 pub async fn run(global: &GlobalArgs, args: UserArgs) -> anyhow::Result<()> {
     let config = super::load_config(global, None, Path::new("./dateline-data"))?;
-    crate::telemetry::init(&config.log);
+    let _log = crate::telemetry::init(&config.log);
     match args.action {
         UserAction::Add { email, name, role, password_file } => {
             let email = normalize_email(&email)?;
