@@ -145,3 +145,100 @@ async fn views_counted_on_both_instances_add_up_in_most_popular_and_a_desk_sessi
         .expect("desk on B");
     assert_eq!(on_b.status(), 200, "the session made on A opens the desk on B");
 }
+
+/// A TCP path to PostgreSQL that the test can cut and restore, as a network fault or a
+/// database restart would: cutting closes the listening port and every open connection.
+struct CuttablePath {
+    port: u16,
+    target: std::net::SocketAddr,
+    tasks: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl CuttablePath {
+    async fn open(target: std::net::SocketAddr) -> CuttablePath {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let path = CuttablePath { port, target, tasks: Default::default() };
+        path.serve(listener);
+        path
+    }
+
+    fn serve(&self, listener: tokio::net::TcpListener) {
+        let (tasks, target) = (self.tasks.clone(), self.target);
+        let accepting = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let relay = tokio::spawn(async move {
+                    if let Ok(mut server) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                tasks.lock().expect("lock").push(relay);
+            }
+        });
+        self.tasks.lock().expect("lock").push(accepting);
+    }
+
+    fn cut(&self) {
+        for task in self.tasks.lock().expect("lock").drain(..) {
+            task.abort();
+        }
+    }
+
+    async fn restore(&self) {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await.expect("bind the same port again");
+        self.serve(listener);
+    }
+}
+
+#[tokio::test]
+async fn when_the_database_goes_away_kept_pages_are_still_served_others_answer_503_and_all_recover() {
+    let Some(database) = TestDatabase::postgres().await else { return };
+    let seed = database.store().await;
+    let paper = SmallPaper::create(&seed).await;
+    let kept = StoryBuilder::new("Kept through the outage", paper.national.id, now()).store(&seed).await;
+    let other = StoryBuilder::new("Not yet read", paper.business.id, now()).store(&seed).await;
+    seed.close().await;
+
+    // The instance reaches PostgreSQL only through the cuttable path.
+    let url = reqwest::Url::parse(&database.url).expect("database URL");
+    let target = format!("{}:{}", url.host_str().expect("host"), url.port().unwrap_or(5432));
+    let target = tokio::net::lookup_host(target).await.expect("resolve").next().expect("an address");
+    let path = CuttablePath::open(target).await;
+    let mut through = url.clone();
+    through.set_host(Some("127.0.0.1")).expect("host");
+    through.set_port(Some(path.port)).expect("port");
+    let options = dateline_storage::ConnectOptions {
+        url: through.to_string(),
+        max_connections: 4,
+        acquire_timeout: Duration::from_millis(800),
+    };
+    let store = SqlStore::connect(&options).await.expect("connect through the path");
+    let app = TestApp::start(store, now()).await;
+    let kept_path = format!("/article/{kept}/kept-through-the-outage");
+    assert_eq!(app.get(&kept_path).await.status(), 200);
+    assert_eq!(app.get("/healthz").await.status(), 200);
+
+    path.cut();
+    println!("cut the path to PostgreSQL");
+    let during = app.get(&kept_path).await;
+    assert_eq!(during.status(), 200, "a kept page is served from memory");
+    assert!(texts(&scraper::Html::parse_document(&during.text().await.expect("body")), "h1")
+        .contains(&"Kept through the outage".to_owned()));
+    let unread = app.get(&format!("/article/{other}/not-yet-read")).await;
+    assert_eq!(unread.status(), 503, "a page never kept cannot be drawn");
+    assert_eq!(app.get("/healthz").await.status(), 503);
+
+    path.restore().await;
+    println!("restored the path to PostgreSQL");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let status = app.get(&format!("/article/{other}/not-yet-read")).await.status();
+        if status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the instance did not recover by itself (last answer {status})");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    path.cut();
+}
