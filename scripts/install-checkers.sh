@@ -28,6 +28,8 @@ PY_PINS=(
   "schemathesis==4.32.5"   # property-based OpenAPI fuzzing
   "sitemap-verify==0.1.1"  # sitemap + sitemap-index XSD (its own, simplified) and Google News
                            # sitemap rules; run with --no-check-reachability --no-recursive
+  "moto[server]==5.2.5"    # an S3-compatible server on 127.0.0.1 for the object-storage tests
+                           # (added by Dateline; not in the shared installer)
 )
 # npm: exact versions. lighthouse is pinned to 12.2.3: 13.x needs Node >= 22.19
 # (the machine has Node 20), and a lock made with 12.3-12.8 alone did not pass
@@ -78,7 +80,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 py_ok=1
 for pin in "${PY_PINS[@]}"; do
-  name="${pin%%==*}"; want="${pin##*==}"
+  name="${pin%%==*}"; name="${name%%\[*}"; want="${pin##*==}"
   have="$("$VENV/bin/python" -c "import importlib.metadata as m,sys
 try: print(m.version(sys.argv[1]))
 except Exception: print('')" "$name")"

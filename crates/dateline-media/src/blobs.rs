@@ -1,7 +1,13 @@
-//! Blob storage: where media files live. Keys are relative paths of plain names
-//! (`uploads/2026/11/8f3a….jpg`); nothing can be read or written outside the root.
+//! Blob storage: where media files live, a local folder ([`LocalBlobs`]) or S3-compatible
+//! object storage ([`ObjectBlobs`], through the `object_store` crate) that several instances
+//! share. Keys are relative paths of plain names (`uploads/2026/11/8f3a….jpg`); nothing can
+//! be read or written outside the folder or the bucket's prefix.
 
+use object_store::aws::AmazonS3Builder;
+use object_store::{BackoffConfig, ClientOptions, ObjectStore, PutPayload, RetryConfig};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BlobError {
@@ -9,6 +15,10 @@ pub enum BlobError {
     BadKey(String),
     #[error("cannot write {key}: {reason}")]
     Write { key: String, reason: String },
+    #[error("cannot read {key}: {reason}")]
+    Read { key: String, reason: String },
+    #[error("the object storage settings are not usable: {0}")]
+    Settings(String),
 }
 
 #[derive(Debug, Clone)]
@@ -25,15 +35,6 @@ fn checked(key: &str) -> Result<&Path, BlobError> {
 impl LocalBlobs {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         LocalBlobs { root: root.into() }
-    }
-
-    /// A fresh key for an upload of this extension, under the year and month.
-    pub fn new_key(&self, year_month: &str, extension: &str) -> Result<String, BlobError> {
-        let mut random = [0u8; 12];
-        getrandom::getrandom(&mut random)
-            .map_err(|e| BlobError::Write { key: String::new(), reason: e.to_string() })?;
-        let name: String = random.iter().map(|b| format!("{b:02x}")).collect();
-        Ok(format!("uploads/{year_month}/{name}.{extension}"))
     }
 
     /// Writes a file completely or not at all: it is written aside, then renamed into place.
@@ -60,6 +61,147 @@ impl LocalBlobs {
     }
 }
 
+/// A fresh key for an upload of this extension, under the year and month.
+pub fn new_key(year_month: &str, extension: &str) -> Result<String, BlobError> {
+    let mut random = [0u8; 12];
+    getrandom::getrandom(&mut random).map_err(|e| BlobError::Write { key: String::new(), reason: e.to_string() })?;
+    let name: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("uploads/{year_month}/{name}.{extension}"))
+}
+
+/// Where an S3-compatible bucket is and how to sign in to it.
+#[derive(Debug, Clone, Default)]
+pub struct S3Settings {
+    pub bucket: String,
+    pub region: String,
+    /// For S3-compatible services other than AWS (MinIO, Ceph, R2, …): their address.
+    pub endpoint: Option<String>,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// Keys are stored under this prefix in the bucket (`dateline/` for example).
+    pub prefix: String,
+    /// Plain http to the endpoint (a service on a private network, or a test server).
+    pub allow_http: bool,
+}
+
+/// Media in an S3-compatible bucket.
+#[derive(Clone)]
+pub struct ObjectBlobs {
+    store: Arc<dyn ObjectStore>,
+    prefix: String,
+    bucket: String,
+}
+
+impl std::fmt::Debug for ObjectBlobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ObjectBlobs(s3://{}/{})", self.bucket, self.prefix)
+    }
+}
+
+impl ObjectBlobs {
+    pub fn s3(settings: &S3Settings) -> Result<Self, BlobError> {
+        if settings.bucket.trim().is_empty() {
+            return Err(BlobError::Settings("media.s3.bucket is empty".into()));
+        }
+        let mut builder = AmazonS3Builder::new()
+            .with_bucket_name(&settings.bucket)
+            .with_region(&settings.region)
+            .with_access_key_id(&settings.access_key_id)
+            .with_secret_access_key(&settings.secret_access_key)
+            // A reader waiting for a photo should not wait for minutes of retries.
+            .with_retry(RetryConfig {
+                max_retries: 2,
+                retry_timeout: Duration::from_secs(10),
+                backoff: BackoffConfig::default(),
+            })
+            .with_client_options(
+                // Client options replace the builder's own, so plain http is allowed here.
+                ClientOptions::new()
+                    .with_allow_http(settings.allow_http)
+                    .with_timeout(Duration::from_secs(20))
+                    .with_connect_timeout(Duration::from_secs(3)),
+            );
+        if let Some(endpoint) = settings.endpoint.as_deref().filter(|e| !e.is_empty()) {
+            // Other services address buckets by path, not by host name.
+            builder = builder.with_endpoint(endpoint).with_virtual_hosted_style_request(false);
+        }
+        let store = builder.build().map_err(|e| BlobError::Settings(e.to_string()))?;
+        let prefix = settings.prefix.trim_matches('/').to_owned();
+        Ok(ObjectBlobs { store: Arc::new(store), prefix, bucket: settings.bucket.clone() })
+    }
+
+    fn location(&self, key: &str) -> Result<object_store::path::Path, BlobError> {
+        checked(key)?;
+        let full = if self.prefix.is_empty() { key.to_owned() } else { format!("{}/{key}", self.prefix) };
+        object_store::path::Path::parse(&full).map_err(|_| BlobError::BadKey(key.to_owned()))
+    }
+}
+
+/// Where this paper keeps its media.
+#[derive(Debug, Clone)]
+pub enum Blobs {
+    Local(LocalBlobs),
+    Object(ObjectBlobs),
+}
+
+impl Blobs {
+    /// Stores a file whole, or not at all.
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), BlobError> {
+        match self {
+            Blobs::Local(local) => {
+                let (local, key) = (local.clone(), key.to_owned());
+                tokio::task::spawn_blocking(move || local.put(&key, &bytes))
+                    .await
+                    .map_err(|e| BlobError::Write { key: String::new(), reason: e.to_string() })?
+            }
+            Blobs::Object(object) => {
+                let location = object.location(key)?;
+                object
+                    .store
+                    .put(&location, PutPayload::from(bytes))
+                    .await
+                    .map(drop)
+                    .map_err(|e| BlobError::Write { key: key.to_owned(), reason: e.to_string() })
+            }
+        }
+    }
+
+    /// A file's bytes, or `None` when there is no such file.
+    pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BlobError> {
+        match self {
+            Blobs::Local(local) => {
+                let path = local.path_of(key)?;
+                match tokio::fs::read(&path).await {
+                    Ok(bytes) => Ok(Some(bytes)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(BlobError::Read { key: key.to_owned(), reason: e.to_string() }),
+                }
+            }
+            Blobs::Object(object) => {
+                let location = object.location(key)?;
+                let read = |e: object_store::Error| BlobError::Read { key: key.to_owned(), reason: e.to_string() };
+                match object.store.get(&location).await {
+                    Ok(found) => Ok(Some(found.bytes().await.map_err(read)?.to_vec())),
+                    Err(object_store::Error::NotFound { .. }) => Ok(None),
+                    Err(other) => Err(read(other)),
+                }
+            }
+        }
+    }
+
+    /// Removes a file written for an upload that was then refused; a missing file is fine.
+    pub async fn delete(&self, key: &str) {
+        match self {
+            Blobs::Local(local) => local.delete(key),
+            Blobs::Object(object) => {
+                if let Ok(location) = object.location(key) {
+                    let _ = object.store.delete(&location).await;
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,7 +210,7 @@ mod tests {
     fn files_stay_inside_the_root() {
         let dir = tempfile::tempdir().expect("dir");
         let blobs = LocalBlobs::new(dir.path());
-        let key = blobs.new_key("2026/11", "jpg").expect("key");
+        let key = new_key("2026/11", "jpg").expect("key");
         assert!(key.starts_with("uploads/2026/11/") && key.ends_with(".jpg"));
         blobs.put(&key, b"bytes").expect("put");
         assert_eq!(std::fs::read(blobs.path_of(&key).expect("path")).expect("read"), b"bytes");

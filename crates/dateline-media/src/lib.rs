@@ -1,11 +1,12 @@
 //! Photos: checking an upload is the image it claims to be, making the smaller sizes a
 //! reader's screen asks for (`srcset`), and keeping the files in blob storage (a local
-//! folder for now). It knows nothing of the database or HTTP.
+//! folder, or an S3-compatible bucket that several instances share). It knows nothing of the
+//! database or HTTP.
 
 mod blobs;
 mod inspect;
 mod variants;
 
-pub use blobs::{BlobError, LocalBlobs};
+pub use blobs::{new_key, BlobError, Blobs, LocalBlobs, ObjectBlobs, S3Settings};
 pub use inspect::{inspect, ImageFormat, InspectedImage, UploadError};
 pub use variants::{make_variants, variant_key, variant_widths, VARIANT_WIDTHS};

@@ -111,6 +111,16 @@ pub fn checker_python() -> Option<PathBuf> {
     python
 }
 
+/// `moto_server` from the checkers' virtual environment: an S3-compatible server to start on
+/// 127.0.0.1 for the object-storage tests.
+pub fn moto_server() -> Option<PathBuf> {
+    let server = env("VERIFIERS_HOME").map(|h| PathBuf::from(h).join("venv/bin/moto_server")).filter(|p| p.is_file());
+    if server.is_none() {
+        missing("moto_server (pip moto[server] in VERIFIERS_HOME/venv)");
+    }
+    server
+}
+
 /// A script of ours in `tests/checkers/`, run with the checkers' Python on `files`.
 pub fn python_checker(script: &str, files: &[PathBuf]) -> Option<CheckerReport> {
     let python = checker_python()?;

@@ -20,6 +20,8 @@ pub struct WebSettings {
     pub public_url: String,
     /// Where local media files live.
     pub media_root: PathBuf,
+    /// Media in an S3-compatible bucket instead of `media_root`.
+    pub object_media: Option<dateline_media::ObjectBlobs>,
     /// Session cookies are marked `Secure` when readers reach the paper over HTTPS.
     pub secure_cookies: bool,
     /// Proxies (network, prefix length) whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
@@ -155,8 +157,12 @@ impl AppState {
         &self.inner.theme
     }
 
-    pub fn media_root(&self) -> &std::path::Path {
-        &self.inner.settings.media_root
+    /// Where media files are kept: the bucket when one is configured, else the local folder.
+    pub fn blobs(&self) -> dateline_media::Blobs {
+        match &self.inner.settings.object_media {
+            Some(bucket) => dateline_media::Blobs::Object(bucket.clone()),
+            None => dateline_media::Blobs::Local(dateline_media::LocalBlobs::new(&self.inner.settings.media_root)),
+        }
     }
 
     pub fn now(&self) -> Timestamp {

@@ -47,6 +47,8 @@ pub struct DatabaseConfig {
 pub enum MediaStorage {
     /// Files in a folder on this server.
     Local,
+    /// An S3-compatible bucket (`[media.s3]`), which several instances can share.
+    S3,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,6 +57,36 @@ pub struct MediaConfig {
     pub storage: MediaStorage,
     /// Folder for media files; empty means `media/` in the data folder.
     pub local_dir: Option<PathBuf>,
+    pub s3: S3Config,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct S3Config {
+    pub bucket: String,
+    pub region: String,
+    /// The service's address, for S3-compatible services other than AWS.
+    pub endpoint: Option<String>,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// Keys are stored under this prefix in the bucket.
+    pub prefix: String,
+    /// Allow plain http to the endpoint (a private network).
+    pub allow_http: bool,
+}
+
+impl Default for S3Config {
+    fn default() -> Self {
+        S3Config {
+            bucket: String::new(),
+            region: "us-east-1".into(),
+            endpoint: None,
+            access_key_id: String::new(),
+            secret_access_key: String::new(),
+            prefix: String::new(),
+            allow_http: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,7 +171,7 @@ impl Default for DatabaseConfig {
 
 impl Default for MediaConfig {
     fn default() -> Self {
-        MediaConfig { storage: MediaStorage::Local, local_dir: None }
+        MediaConfig { storage: MediaStorage::Local, local_dir: None, s3: S3Config::default() }
     }
 }
 
@@ -249,6 +281,12 @@ impl Config {
                 )));
             }
         }
+        if self.media.storage == MediaStorage::S3 && self.media.s3.bucket.trim().is_empty() {
+            return Err(ConfigError::Value(
+                "media.storage = \"s3\" needs media.s3.bucket (and its region, keys, and endpoint unless it is AWS)"
+                    .into(),
+            ));
+        }
         for network in &self.metrics.allow {
             if parse_cidr(network).is_none() {
                 return Err(ConfigError::Value(format!(
@@ -287,6 +325,22 @@ impl Config {
 
     pub fn media_dir(&self) -> PathBuf {
         self.media.local_dir.clone().unwrap_or_else(|| self.data_dir.join("media"))
+    }
+
+    /// The bucket settings when media live in object storage.
+    pub fn object_media(&self) -> Option<dateline_media::S3Settings> {
+        (self.media.storage == MediaStorage::S3).then(|| {
+            let s3 = &self.media.s3;
+            dateline_media::S3Settings {
+                bucket: s3.bucket.clone(),
+                region: s3.region.clone(),
+                endpoint: s3.endpoint.clone(),
+                access_key_id: s3.access_key_id.clone(),
+                secret_access_key: s3.secret_access_key.clone(),
+                prefix: s3.prefix.clone(),
+                allow_http: s3.allow_http,
+            }
+        })
     }
 }
 
@@ -449,6 +503,9 @@ mod tests {
             ("DATELINE_PUBLIC_URL", "example.com", "public_url"),
             ("DATELINE_HTTP__TRUSTED_PROXIES", "[\"10.0.0.0/99\"]", "trusted_proxies"),
             ("DATELINE_LOG__FORMAT", "xml", "xml"),
+            ("DATELINE_MEDIA__STORAGE", "s3", "media.s3.bucket"),
+            ("DATELINE_METRICS__ALLOW", "[\"everyone\"]", "metrics.allow"),
+            ("DATELINE_CACHE__PURGE_URL", "https://cdn.example/purge", "cache.purge_url"),
         ] {
             let error =
                 Config::load(&Overrides::default(), &env(&[(key, value)]), Path::new("d")).expect_err(key).to_string();

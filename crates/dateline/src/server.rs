@@ -41,6 +41,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     let settings = WebSettings {
         public_url: config.public_url.trim_end_matches('/').to_owned(),
         media_root: media_dir,
+        object_media: object_media(config)?,
         secure_cookies: config.public_url.starts_with("https://"),
         trusted_proxies: config.http.trusted_proxies.iter().filter_map(|p| crate::config::parse_cidr(p)).collect(),
         max_image_bytes: config.uploads.max_image_bytes,
@@ -73,6 +74,23 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     }
     store.close().await;
     Ok(())
+}
+
+/// The bucket for media, when the operator chose object storage.
+pub fn object_media(config: &Config) -> anyhow::Result<Option<dateline_media::ObjectBlobs>> {
+    config
+        .object_media()
+        .map(|settings| dateline_media::ObjectBlobs::s3(&settings))
+        .transpose()
+        .context("cannot use the media bucket; check [media.s3]")
+}
+
+/// Where media files are written: the bucket, or the local folder.
+pub fn media_blobs(config: &Config) -> anyhow::Result<dateline_media::Blobs> {
+    Ok(match object_media(config)? {
+        Some(bucket) => dateline_media::Blobs::Object(bucket),
+        None => dateline_media::Blobs::Local(dateline_media::LocalBlobs::new(config.media_dir())),
+    })
 }
 
 fn announce(address: std::net::SocketAddr, banner: &[String]) -> std::io::Result<()> {

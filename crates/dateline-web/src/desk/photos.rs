@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use dateline_media::{inspect, make_variants, variant_key, LocalBlobs};
+use dateline_media::{inspect, make_variants, new_key, variant_key, Blobs};
 use dateline_newsroom::accounts::Action;
 use dateline_newsroom::editing;
 use dateline_newsroom::prelude::*;
@@ -216,9 +216,9 @@ pub(crate) async fn upload(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
     };
 
-    let blobs = LocalBlobs::new(state.media_root());
+    let blobs = state.blobs();
     let month = state.now().strftime("%Y/%m").to_string();
-    let key = blobs.new_key(&month, found.format.extension()).map_err(|e| WebError::Internal(e.to_string()))?;
+    let key = new_key(&month, found.format.extension()).map_err(|e| WebError::Internal(e.to_string()))?;
     let written = write_with_variants(&blobs, &key, &bytes).await;
     let new = NewMedia {
         storage_key: key.clone(),
@@ -235,7 +235,9 @@ pub(crate) async fn upload(
         Ok(files) => match state.store().insert_media(&new, state.now()).await {
             Ok(media) => Ok(media),
             Err(error) => {
-                files.iter().for_each(|f| blobs.delete(f));
+                for file in &files {
+                    blobs.delete(file).await;
+                }
                 Err(WebError::from(error))
             }
         },
@@ -245,30 +247,26 @@ pub(crate) async fn upload(
 }
 
 /// Writes the original and its smaller sizes; on failure, removes whatever was written.
-async fn write_with_variants(blobs: &LocalBlobs, key: &str, bytes: &[u8]) -> Result<Vec<String>, WebError> {
-    let (blobs, key, bytes) = (blobs.clone(), key.to_owned(), bytes.to_vec());
-    tokio::task::spawn_blocking(move || {
-        let mut written = Vec::new();
-        let result = (|| {
-            blobs.put(&key, &bytes).map_err(|e| e.to_string())?;
-            written.push(key.clone());
-            for (width, smaller) in make_variants(&bytes).map_err(|e| e.to_string())? {
-                let variant = variant_key(&key, width);
-                blobs.put(&variant, &smaller).map_err(|e| e.to_string())?;
-                written.push(variant);
+async fn write_with_variants(blobs: &Blobs, key: &str, bytes: &[u8]) -> Result<Vec<String>, WebError> {
+    let original = bytes.to_vec();
+    // Resizing is work for a blocking thread, not for the threads that answer readers.
+    let variants = tokio::task::spawn_blocking(move || make_variants(&original).map_err(|e| e.to_string()))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .map_err(|reason| WebError::Internal(format!("storing a photo failed: {reason}")))?;
+    let files = std::iter::once((key.to_owned(), bytes.to_vec()))
+        .chain(variants.into_iter().map(|(width, smaller)| (variant_key(key, width), smaller)));
+    let mut written: Vec<String> = Vec::new();
+    for (file, content) in files {
+        if let Err(error) = blobs.put(&file, content).await {
+            for done in &written {
+                blobs.delete(done).await;
             }
-            Ok::<(), String>(())
-        })();
-        match result {
-            Ok(()) => Ok(written),
-            Err(reason) => {
-                written.iter().for_each(|f| blobs.delete(f));
-                Err(WebError::Internal(format!("storing a photo failed: {reason}")))
-            }
+            return Err(WebError::Internal(format!("storing a photo failed: {error}")));
         }
-    })
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))?
+        written.push(file);
+    }
+    Ok(written)
 }
 
 fn parse_media_id(text: &str) -> Result<MediaId, WebError> {

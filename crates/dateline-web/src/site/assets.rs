@@ -45,8 +45,15 @@ fn media_type(key: &str) -> &'static str {
 }
 
 pub(crate) async fn media_file(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response, WebError> {
-    let relative = safe_relative_path(&key).ok_or(WebError::NotFound)?;
-    let bytes = tokio::fs::read(state.media_root().join(relative)).await.map_err(|_| WebError::NotFound)?;
+    safe_relative_path(&key).ok_or(WebError::NotFound)?;
+    let bytes = match state.blobs().get(&key).await {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) | Err(dateline_media::BlobError::BadKey(_)) => return Err(WebError::NotFound),
+        Err(other) => {
+            tracing::warn!(error = %other, "a media file could not be read");
+            return Err(WebError::Unavailable);
+        }
+    };
     Ok((
         [
             (header::CONTENT_TYPE, media_type(&key)),

@@ -15,7 +15,6 @@ use dateline_newsroom::{
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::path::Path;
 
 const STORIES: &str = include_str!("../../demo/stories.toml");
 const PAGES: &str = include_str!("../../demo/pages.toml");
@@ -144,7 +143,7 @@ fn topic_name(slug: &str) -> String {
 }
 
 /// Loads the demo paper into an empty database; returns false when it already holds stories.
-pub async fn load_if_empty(store: &impl Store, media_dir: &Path, now: Timestamp) -> anyhow::Result<bool> {
+pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, now: Timestamp) -> anyhow::Result<bool> {
     if store.count_articles().await? > 0 {
         return Ok(false);
     }
@@ -186,8 +185,6 @@ pub async fn load_if_empty(store: &impl Store, media_dir: &Path, now: Timestamp)
         }
     }
 
-    let photo_dir = media_dir.join("demo");
-    std::fs::create_dir_all(&photo_dir).with_context(|| format!("cannot create {}", photo_dir.display()))?;
     let loader = RevisionAuthor::system("demo loader");
     let mut demo_views = Vec::new();
     for (index, story) in stories.story.iter().enumerate() {
@@ -199,11 +196,10 @@ pub async fn load_if_empty(store: &impl Store, media_dir: &Path, now: Timestamp)
             Some(photo) => {
                 let bytes = images::draw_jpeg(&photo.palette, index as u32)?;
                 let key = format!("demo/story-{:02}-{}.jpg", index + 1, photo.palette);
-                std::fs::write(media_dir.join(&key), &bytes).with_context(|| format!("cannot write {key}"))?;
+                media.put(&key, bytes.clone()).await.with_context(|| format!("cannot write {key}"))?;
                 for (width, smaller) in dateline_media::make_variants(&bytes)? {
                     let variant = dateline_media::variant_key(&key, width);
-                    std::fs::write(media_dir.join(&variant), smaller)
-                        .with_context(|| format!("cannot write {variant}"))?;
+                    media.put(&variant, smaller).await.with_context(|| format!("cannot write {variant}"))?;
                 }
                 let media = store
                     .insert_media(
