@@ -238,4 +238,15 @@ pub trait Store:
 {
     /// Answers only when the database does: what `/healthz` asks.
     fn ping(&self) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Takes or renews the lease on a background job until `until`, so that of several
+    /// instances sharing the database one does the job: true when `holder` has it now (it was
+    /// free, had run out, or was `holder`'s already).
+    fn take_lease(
+        &self,
+        job: &str,
+        holder: &str,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
 }

@@ -69,4 +69,19 @@ impl Store for SqlStore {
     async fn ping(&self) -> Result<(), StoreError> {
         self.db.fetch_one::<(i64,)>("SELECT CAST(1 AS BIGINT)", vec![]).await.map(drop)
     }
+
+    async fn take_lease(&self, job: &str, holder: &str, now: Timestamp, until: Timestamp) -> Result<bool, StoreError> {
+        // One statement, so two instances asking at once cannot both win: the row is taken
+        // when it is new, has run out, or is already this holder's.
+        let taken = self
+            .db
+            .execute(
+                "INSERT INTO leases (job, holder, expires_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
+                 WHERE leases.expires_at <= $4 OR leases.holder = excluded.holder",
+                db::params![job, holder, until, now],
+            )
+            .await?;
+        Ok(taken == 1)
+    }
 }

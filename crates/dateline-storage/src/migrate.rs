@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_section_redirects"),
     migration!(6, "0006_search"),
     migration!(7, "0007_visibility_index"),
+    migration!(8, "0008_leases"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -327,3 +327,22 @@ fn every_migration_comes_in_a_same_numbered_pair() {
     }
     assert_eq!(sqlite, compiled, "every migration file must be listed in MIGRATIONS, in order");
 }
+
+on_both_databases! {
+    async fn of_two_instances_one_holds_the_schedulers_lease_until_it_runs_out(db) {
+        let first = db.store().await;
+        let second = db.store().await;
+        let now: Timestamp = "2026-11-28T03:00:00Z".parse().expect("instant");
+        let lease = SignedDuration::from_secs(30);
+        assert!(first.take_lease("scheduler", "instance-a", now, now + lease).await.expect("lease"));
+        assert!(!second.take_lease("scheduler", "instance-b", now, now + lease).await.expect("lease"), "taken already");
+        let later = now + SignedDuration::from_secs(10);
+        assert!(first.take_lease("scheduler", "instance-a", later, later + lease).await.expect("renew"), "the holder renews");
+        assert!(!second.take_lease("scheduler", "instance-b", later, later + lease).await.expect("lease"));
+        assert!(second.take_lease("other-job", "instance-b", later, later + lease).await.expect("lease"), "leases are per job");
+        // instance-a stops renewing; once its lease has run out, instance-b takes over.
+        let after = later + lease;
+        assert!(second.take_lease("scheduler", "instance-b", after, after + lease).await.expect("take over"));
+        assert!(!first.take_lease("scheduler", "instance-a", after, after + lease).await.expect("lease"), "and keeps it");
+    }
+}

@@ -122,19 +122,36 @@ async fn flush_views_regularly(state: AppState) {
 /// How often the scheduler looks for stories whose time has come.
 const SCHEDULER_INTERVAL: Duration = Duration::from_secs(5);
 
+/// How long the scheduler's lease lasts; the holder renews it at every run, and another
+/// instance takes over this long after the holder stops.
+const SCHEDULER_LEASE: jiff::SignedDuration = jiff::SignedDuration::from_secs(30);
+
 /// Publishes scheduled stories at their time, whether or not anyone visits, and clears
-/// expired desk sessions. A story missed while the server was down is published at the
-/// next start; the version check keeps it from being published twice.
+/// expired desk sessions. With several instances on one database, the one holding the
+/// scheduler's lease does it (the version check would keep a story from being published
+/// twice anyway; the lease keeps the instances from all doing the same work). A story missed
+/// while every server was down is published at the next start. Views are not leased: each
+/// instance saves the views it counted itself.
 async fn publish_scheduled_stories(state: AppState) {
-    use dateline_newsroom::SessionStore;
+    use dateline_newsroom::{SessionStore, Store};
     let store = state.store();
     let jobs = &state.metrics().jobs;
+    let holder = instance_name();
     let mut ticker = tokio::time::interval(SCHEDULER_INTERVAL);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut ticks: u64 = 0;
     loop {
         ticker.tick().await;
         let now = jiff::Timestamp::now();
+        match store.take_lease("scheduler", &holder, now, now + SCHEDULER_LEASE).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(error) => {
+                jobs.scheduler_failures.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(%error, "the scheduler could not take its lease");
+                continue;
+            }
+        }
         jobs.scheduler_runs.fetch_add(1, Ordering::Relaxed);
         match dateline_newsroom::editing::publish_due(store, now).await {
             Ok(published) => {
@@ -155,6 +172,14 @@ async fn publish_scheduled_stories(state: AppState) {
             }
         }
     }
+}
+
+/// This process among the instances: host name, process id and a random part.
+fn instance_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_default();
+    let mut random = [0u8; 4];
+    let _ = getrandom::getrandom(&mut random);
+    format!("{host}:{}:{:08x}", std::process::id(), u32::from_le_bytes(random))
 }
 
 async fn shutdown_signal() {
