@@ -256,3 +256,17 @@ on_both_databases! {
         assert_eq!(texts(&app.page(&path).await, "figcaption"), ["Fishing boats back in the harbour (Dateline)"]);
     }
 }
+
+#[tokio::test]
+async fn a_head_request_first_does_not_leave_an_empty_page_kept() {
+    let database = dateline_testkit::TestDatabase::sqlite().await;
+    let store = database.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let id = StoryBuilder::new("Checked by a crawler first", paper.national.id, now()).store(&store).await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let path = format!("/article/{id}/checked-by-a-crawler-first");
+    let head = app.client.head(format!("{}{path}", app.base_url)).send().await.expect("HEAD");
+    assert_eq!(head.status(), 200);
+    let page = app.page(&path).await;
+    assert_eq!(texts(&page, "h1"), ["Checked by a crawler first"], "the GET after a HEAD gets the whole page");
+}
