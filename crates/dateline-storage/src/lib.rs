@@ -7,6 +7,7 @@
 //! `StoreError` in one place.
 
 pub mod admin;
+mod archive;
 mod articles;
 mod authors;
 mod backup;
@@ -22,6 +23,7 @@ mod settings;
 mod topics;
 mod users;
 
+pub use archive::{archive_table, ArchiveImport, ArchiveTable, Cell, ColumnKind, ExportError, ARCHIVE_TABLES};
 pub use backup::BackupError;
 pub use connect::{redact_url, ConnectError, ConnectOptions};
 pub use db::Backend;

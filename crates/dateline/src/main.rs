@@ -2,6 +2,7 @@
 //! that puts the storage, render and web crates together. Demo content and the story
 //! generator behind `dateline seed` live here too, in `content/`.
 
+mod archive;
 mod cli;
 mod config;
 mod content;

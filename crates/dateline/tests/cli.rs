@@ -273,3 +273,138 @@ async fn a_postgresql_backup_is_sent_to_pg_dump() {
     let (ok, _, err) = run(&["backup", "/tmp/never-written.db", "--database-url", &database.url]);
     assert!(!ok && err.contains("pg_dump"), "{err}");
 }
+
+/// The lines of an archive after its header, which alone says when and from where.
+fn archive_content(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path).expect("archive").lines().skip(1).map(str::to_owned).collect()
+}
+
+#[tokio::test]
+async fn a_paper_moves_from_sqlite_to_postgresql_through_an_archive_and_nothing_is_lost() {
+    let work = tempfile::tempdir().expect("work folder");
+    let path = |name: &str| work.path().join(name).display().to_string();
+    let (ok, _, err) = run(&["demo", "--load-only", "--data-dir", &path("old")]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(&["export", &path("first.jsonl"), "--data-dir", &path("old")]);
+    assert!(ok, "{err}");
+    assert!(out.contains("media files"), "{out}");
+
+    // PostgreSQL when the tests have one; the same archive goes into SQLite otherwise.
+    let target = match TestDatabase::postgres().await {
+        Some(database) => database,
+        None => TestDatabase::sqlite().await,
+    };
+    let (ok, out, err) =
+        run(&["import", &path("first.jsonl"), "--data-dir", &path("new"), "--database-url", &target.url]);
+    assert!(ok, "{err}");
+    assert!(out.contains("dateline user reset-password"), "the operator is told the passwords stayed behind: {out}");
+    let (ok, _, err) =
+        run(&["export", &path("second.jsonl"), "--data-dir", &path("new"), "--database-url", &target.url]);
+    assert!(ok, "{err}");
+
+    let first = archive_content(&work.path().join("first.jsonl"));
+    let second = archive_content(&work.path().join("second.jsonl"));
+    assert_eq!(first.len(), second.len(), "as many lines each way");
+    for (number, (a, b)) in first.iter().zip(&second).enumerate() {
+        assert_eq!(a, b, "line {} differs after the move", number + 2);
+    }
+    let count = |kind: &str| first.iter().filter(|line| line.contains(kind)).count();
+    assert!(count("\"table\":\"articles\"") >= 20, "the stories are in the archive");
+    assert!(count("\"table\":\"article_revisions\"") >= count("\"table\":\"articles\""), "with every revision");
+    assert!(count("\"file\":") >= 5, "and the photos' bytes");
+    assert!(
+        first
+            .iter()
+            .filter(|line| line.contains("\"table\":\"users\""))
+            .all(|line| line.contains("\"password_hash\":null")),
+        "password hashes stay out unless asked for"
+    );
+
+    // The moved paper serves its stories, their photos, and finds them in search.
+    let server = Running::start(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        &path("new"),
+        "--database-url",
+        &target.url,
+    ]);
+    let article = server.find_article(|page| !attributes(page, "figure img", "src").is_empty()).await;
+    let page = server.page(&article).await;
+    let photo = attributes(&page, "figure img", "src").remove(0);
+    let fetched = reqwest::get(format!("{}{photo}", server.base_url)).await.expect("photo");
+    assert_eq!(fetched.status(), 200, "{photo}");
+    let headline = page.select(&scraper::Selector::parse("h1").expect("selector")).next().expect("h1");
+    let headline: String = headline.text().collect();
+    let search = reqwest::Url::parse_with_params("http://paper/search", [("q", format!("\"{}\"", headline.trim()))])
+        .expect("search address");
+    let results = server.page(&format!("/search?{}", search.query().unwrap_or_default())).await;
+    assert!(attributes(&results, "a[href^='/article/']", "href").contains(&article), "the search index was rebuilt");
+}
+
+#[tokio::test]
+async fn a_damaged_archive_is_refused_with_its_line_and_the_database_stays_empty() {
+    let work = tempfile::tempdir().expect("work folder");
+    let path = |name: &str| work.path().join(name).display().to_string();
+    let (ok, _, err) = run(&["demo", "--load-only", "--data-dir", &path("old")]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(&["export", &path("whole.jsonl"), "--data-dir", &path("old")]);
+    assert!(ok, "{err}");
+    let whole = std::fs::read_to_string(work.path().join("whole.jsonl")).expect("archive");
+    let lines: Vec<&str> = whole.lines().collect();
+
+    let article_line = lines.iter().position(|l| l.contains("\"table\":\"articles\"")).expect("a story line");
+    let mut orphan = lines.clone();
+    let broken = orphan[article_line].replace("\"section_id\":", "\"section_id\":9999");
+    orphan[article_line] = &broken;
+    let cases = [
+        ("cut.jsonl", whole[..whole.len() * 2 / 3].to_owned(), "cut short".to_owned()),
+        (
+            "garbled.jsonl",
+            whole.replacen("\"table\":\"articles\"", "\"table\":\"articles\"\"", 1),
+            "not valid JSON".to_owned(),
+        ),
+        ("orphan.jsonl", orphan.join("\n") + "\n", format!("line {}", article_line + 1)),
+    ];
+    for database in [Some(TestDatabase::sqlite().await), TestDatabase::postgres().await].into_iter().flatten() {
+        let media = tempfile::tempdir().expect("media folder");
+        for (name, text, expected) in &cases {
+            std::fs::write(work.path().join(name), text).expect("write");
+            let (ok, _, err) = run(&[
+                "import",
+                &path(name),
+                "--database-url",
+                &database.url,
+                "--data-dir",
+                &media.path().display().to_string(),
+            ]);
+            assert!(!ok, "{name} must be refused");
+            assert!(err.contains("line ") && err.contains(expected.as_str()), "{name}: {err}");
+            let store = database.store().await;
+            assert_eq!(store.count_articles().await.expect("count"), 0, "{name} left nothing behind");
+            store.close().await;
+            let files = walk_files(media.path());
+            assert!(files.is_empty(), "{name} left no media files: {files:?}");
+        }
+        // The same database takes the whole archive, then refuses a second paper.
+        let target = ["import", &path("whole.jsonl"), "--database-url", &database.url, "--data-dir", &path("new")];
+        let (ok, _, err) = run(&target);
+        assert!(ok, "{err}");
+        let (ok, _, err) = run(&target);
+        assert!(!ok && err.contains("empty database"), "{err}");
+    }
+}
+
+fn walk_files(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk_files(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}

@@ -10,6 +10,9 @@ pub struct DemoArgs {
     /// Address to listen on, such as 127.0.0.1:8080 (127.0.0.1:0 picks a free port).
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<String>,
+    /// Load the demo content (and the demo users) into the database, then exit without serving.
+    #[arg(long)]
+    pub load_only: bool,
 }
 
 pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
@@ -22,5 +25,9 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
         tracing::info!(folder = %config.data_dir.display(), "demo content loaded");
     }
     let accounts = content::demo::ensure_demo_users(&store, jiff::Timestamp::now()).await?;
+    if args.load_only {
+        println!("the demo paper is in {}", dateline_storage::redact_url(&config.database_url()));
+        return Ok(());
+    }
     server::serve(&config, store, &accounts).await
 }

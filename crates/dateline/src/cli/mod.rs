@@ -2,6 +2,8 @@
 
 mod backup;
 mod demo;
+mod export;
+mod import;
 mod migrate;
 mod seed;
 mod serve;
@@ -48,6 +50,10 @@ pub enum Command {
     User(user::UserArgs),
     /// Copy the live SQLite database to FILE, consistently, while the paper keeps running.
     Backup(backup::BackupArgs),
+    /// Write the whole paper (rows and media files) to FILE, a versioned JSON Lines archive.
+    Export(export::ExportArgs),
+    /// Read an archive written by `dateline export` into an empty database of either kind.
+    Import(import::ImportArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -58,6 +64,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Seed(args) => seed::run(&cli.global, args).await,
         Command::User(args) => user::run(&cli.global, args).await,
         Command::Backup(args) => backup::run(&cli.global, args).await,
+        Command::Export(args) => export::run(&cli.global, args).await,
+        Command::Import(args) => import::run(&cli.global, args).await,
     }
 }
 
@@ -82,4 +90,35 @@ pub(crate) fn load_config(
         listen,
     };
     Ok(Config::load(&overrides, &environment(), default_data_dir)?)
+}
+
+/// A count on one line of the terminal, for commands that run a long time; quiet when the
+/// output goes to a file or another program.
+pub(crate) struct Progress {
+    verb: &'static str,
+    shown: bool,
+    on_terminal: bool,
+    last: std::time::Instant,
+}
+
+impl Progress {
+    pub(crate) fn new(verb: &'static str) -> Self {
+        use std::io::IsTerminal;
+        Progress { verb, shown: false, on_terminal: std::io::stderr().is_terminal(), last: std::time::Instant::now() }
+    }
+
+    pub(crate) fn tick(&mut self, count: u64, what: &str) {
+        if self.on_terminal && self.last.elapsed() >= std::time::Duration::from_millis(200) {
+            self.last = std::time::Instant::now();
+            self.shown = true;
+            eprint!("\r\x1b[K{} {count} ({what})", self.verb);
+        }
+    }
+
+    pub(crate) fn done(&mut self) {
+        if self.shown {
+            eprint!("\r\x1b[K");
+            self.shown = false;
+        }
+    }
 }

@@ -1,0 +1,356 @@
+//! The rows of a paper, read out of one database and written into another: the storage half
+//! of `dateline export` and `dateline import` (the file format lives in the binary's
+//! `archive` module, and is documented in docs/ARCHIVE.md).
+//!
+//! [`ARCHIVE_TABLES`] names every table that holds the paper and each column with its kind;
+//! that list, not the schema of whichever database is on hand, is the archive's contract, so
+//! a SQLite paper and a PostgreSQL paper export the same lines. Tables that only describe a
+//! running system are left out: sign-in sessions, job leases, the migration ledger and the
+//! search index, which the import rebuilds from the stories.
+//!
+//! Export reads every table in one read-only transaction, so the archive is one moment of the
+//! paper even while it keeps publishing. Import writes every row in one transaction with the
+//! ids the archive gives, resets PostgreSQL's id sequences past them, rebuilds the search
+//! index, and commits only when all of it worked; dropped before [`ArchiveImport::finish`],
+//! nothing is left behind.
+
+use crate::db::{map_error, DbTime, Param, Tx};
+use crate::SqlStore;
+use dateline_newsroom::StoreError;
+use futures_util::TryStreamExt;
+use jiff::Timestamp;
+
+/// What one column holds. Every value may also be null.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Int,
+    Text,
+    Time,
+}
+
+/// One value of a row, of its column's kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Int(Option<i64>),
+    Text(Option<String>),
+    Time(Option<Timestamp>),
+}
+
+impl From<Cell> for Param {
+    fn from(cell: Cell) -> Self {
+        match cell {
+            Cell::Int(v) => Param::Int(v),
+            Cell::Text(v) => Param::Text(v),
+            Cell::Time(v) => Param::Time(v),
+        }
+    }
+}
+
+/// A table as the archive carries it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ArchiveTable {
+    pub name: &'static str,
+    pub columns: &'static [(&'static str, ColumnKind)],
+    /// The order rows are written in: by key, and parents before the rows that refer to them.
+    order_by: &'static str,
+    /// Whether the table numbers its rows itself (an `id` from a sequence on PostgreSQL).
+    numbered: bool,
+}
+
+impl ArchiveTable {
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|(column, _)| *column == name)
+    }
+}
+
+use ColumnKind::{Int, Text, Time};
+
+/// Every table of the paper, in an order where each row comes after the rows it refers to.
+pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
+    ArchiveTable {
+        name: "users",
+        columns: &[
+            ("id", Int),
+            ("email", Text),
+            ("name", Text),
+            ("role", Text),
+            ("password_hash", Text),
+            ("created_at", Time),
+        ],
+        order_by: "id",
+        numbered: true,
+    },
+    ArchiveTable {
+        name: "media",
+        columns: &[
+            ("id", Int),
+            ("storage_key", Text),
+            ("mime_type", Text),
+            ("width", Int),
+            ("height", Int),
+            ("byte_size", Int),
+            ("caption", Text),
+            ("credit", Text),
+            ("alt_text", Text),
+            ("photographer", Text),
+            ("created_at", Time),
+        ],
+        order_by: "id",
+        numbered: true,
+    },
+    ArchiveTable {
+        name: "sections",
+        columns: &[("id", Int), ("slug", Text), ("name", Text), ("parent_id", Int), ("position", Int), ("path", Text)],
+        // A section can be moved under one made after it: its path's depth puts parents first.
+        order_by: "length(path) - length(replace(path, '/', '')), id",
+        numbered: true,
+    },
+    ArchiveTable {
+        name: "authors",
+        columns: &[("id", Int), ("slug", Text), ("name", Text), ("kind", Text), ("bio", Text), ("photo_id", Int)],
+        order_by: "id",
+        numbered: true,
+    },
+    ArchiveTable {
+        name: "topics",
+        columns: &[("id", Int), ("slug", Text), ("name", Text), ("description", Text)],
+        order_by: "id",
+        numbered: true,
+    },
+    ArchiveTable {
+        name: "articles",
+        columns: &[
+            ("id", Int),
+            ("slug", Text),
+            ("headline", Text),
+            ("deck", Text),
+            ("section_id", Int),
+            ("label", Text),
+            ("lead_media_id", Int),
+            ("body", Text),
+            ("seo_title", Text),
+            ("seo_description", Text),
+            ("status", Text),
+            ("embargo_until", Time),
+            ("publish_at", Time),
+            ("first_published_at", Time),
+            ("last_public_update_at", Time),
+            ("created_at", Time),
+            ("modified_at", Time),
+            ("version", Int),
+            ("created_by_user_id", Int),
+        ],
+        order_by: "id",
+        numbered: true,
+    },
+    ArchiveTable {
+        name: "article_bylines",
+        columns: &[("article_id", Int), ("position", Int), ("author_id", Int)],
+        order_by: "article_id, position",
+        numbered: false,
+    },
+    ArchiveTable {
+        name: "article_topics",
+        columns: &[("article_id", Int), ("position", Int), ("topic_id", Int)],
+        order_by: "article_id, position",
+        numbered: false,
+    },
+    ArchiveTable {
+        name: "article_revisions",
+        columns: &[
+            ("article_id", Int),
+            ("number", Int),
+            ("kind", Text),
+            ("made_by_user_id", Int),
+            ("made_by_name", Text),
+            ("made_at", Time),
+            ("note", Text),
+            ("content", Text),
+        ],
+        order_by: "article_id, number",
+        numbered: false,
+    },
+    ArchiveTable {
+        name: "corrections",
+        columns: &[("id", Int), ("article_id", Int), ("text", Text), ("published_at", Time), ("made_by_name", Text)],
+        order_by: "id",
+        numbered: true,
+    },
+    ArchiveTable {
+        name: "article_views",
+        columns: &[("article_id", Int), ("hour", Time), ("views", Int)],
+        order_by: "article_id, hour",
+        numbered: false,
+    },
+    ArchiveTable {
+        name: "pages",
+        columns: &[("id", Int), ("slug", Text), ("title", Text), ("body", Text), ("updated_at", Time)],
+        order_by: "id",
+        numbered: true,
+    },
+    ArchiveTable { name: "settings", columns: &[("name", Text), ("value", Text)], order_by: "name", numbered: false },
+    ArchiveTable {
+        name: "section_redirects",
+        columns: &[("old_path", Text), ("section_id", Int)],
+        order_by: "old_path",
+        numbered: false,
+    },
+];
+
+/// The archive's description of a table, by name.
+pub fn archive_table(name: &str) -> Option<&'static ArchiveTable> {
+    ARCHIVE_TABLES.iter().find(|table| table.name == name)
+}
+
+/// Why an export stopped: the database, or whoever was writing the rows out.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write the archive: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+fn select_sql(table: &ArchiveTable) -> String {
+    let columns: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+    format!("SELECT {} FROM {} ORDER BY {}", columns.join(", "), table.name, table.order_by)
+}
+
+fn cells_of<'r, R>(row: &'r R, columns: &[(&str, ColumnKind)]) -> Result<Vec<Cell>, sqlx::Error>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<DbTime>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, (_, kind))| {
+            Ok(match kind {
+                ColumnKind::Int => Cell::Int(row.try_get(i)?),
+                ColumnKind::Text => Cell::Text(row.try_get(i)?),
+                ColumnKind::Time => Cell::Time(row.try_get::<Option<DbTime>, _>(i)?.map(|t| t.0)),
+            })
+        })
+        .collect()
+}
+
+impl SqlStore {
+    /// Hands every row of every table in [`ARCHIVE_TABLES`] to `each`, table by table, all
+    /// read from one snapshot of the database. `each` may stop the export with an I/O error.
+    pub async fn export_rows(
+        &self,
+        mut each: impl FnMut(&'static ArchiveTable, Vec<Cell>) -> std::io::Result<()>,
+    ) -> Result<(), ExportError> {
+        let mut tx = self.db.begin().await?;
+        if let Tx::Postgres(_) = tx {
+            tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", vec![]).await?;
+        }
+        for table in ARCHIVE_TABLES {
+            let sql = select_sql(table);
+            // The rows stream through: a paper's archive need not fit in memory.
+            match &mut tx {
+                Tx::Sqlite(conn) => {
+                    let mut rows = sqlx::query(&sql).fetch(&mut **conn);
+                    while let Some(row) = rows.try_next().await.map_err(map_error)? {
+                        each(table, cells_of(&row, table.columns).map_err(map_error)?)?;
+                    }
+                }
+                Tx::Postgres(conn) => {
+                    let mut rows = sqlx::query(&sql).fetch(&mut **conn);
+                    while let Some(row) = rows.try_next().await.map_err(map_error)? {
+                        each(table, cells_of(&row, table.columns).map_err(map_error)?)?;
+                    }
+                }
+            }
+        }
+        // A read-only transaction has nothing to keep; ending it either way releases the snapshot.
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Starts an import into this database, which must hold no paper yet (the schema is
+    /// brought up to date first). Nothing is visible to anyone until `finish`.
+    pub async fn begin_import(&self, now: Timestamp) -> Result<ArchiveImport, StoreError> {
+        self.migrate(now).await?;
+        let mut tx = self.db.begin().await?;
+        for table in ARCHIVE_TABLES {
+            let (count,): (i64,) = tx.fetch_one(&format!("SELECT COUNT(*) FROM {}", table.name), vec![]).await?;
+            if count > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "the database already holds a paper ({count} rows in {}); import only into an empty database",
+                    table.name
+                )));
+            }
+        }
+        Ok(ArchiveImport { tx, rows: 0 })
+    }
+}
+
+/// An import under way: one open transaction.
+pub struct ArchiveImport {
+    tx: Tx,
+    rows: u64,
+}
+
+impl ArchiveImport {
+    /// Writes one row, with the cells in the order of `table.columns`.
+    pub async fn insert(&mut self, table: &ArchiveTable, cells: Vec<Cell>) -> Result<(), StoreError> {
+        if cells.len() != table.columns.len() {
+            return Err(StoreError::Other(format!(
+                "a row of {} needs {} values, not {}",
+                table.name,
+                table.columns.len(),
+                cells.len()
+            )));
+        }
+        let columns: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            table.name,
+            columns.join(", "),
+            crate::db::placeholders(1, columns.len())
+        );
+        self.tx.execute(&sql, cells.into_iter().map(Param::from).collect()).await?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Rebuilds the search index, moves PostgreSQL's id sequences past the imported ids, and
+    /// commits. Returns how many rows were written.
+    pub async fn finish(mut self) -> Result<u64, StoreError> {
+        match self.tx {
+            Tx::Sqlite(_) => {
+                self.tx.execute("DELETE FROM article_search", vec![]).await?;
+                self.tx.execute(REBUILD_SEARCH_SQLITE, vec![]).await?;
+            }
+            Tx::Postgres(_) => {
+                self.tx.execute(REBUILD_SEARCH_POSTGRES, vec![]).await?;
+                for table in ARCHIVE_TABLES.iter().filter(|table| table.numbered) {
+                    let sql = format!(
+                        "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {0}",
+                        table.name
+                    );
+                    self.tx.fetch_one::<(i64,)>(&sql, vec![]).await?;
+                }
+            }
+        }
+        self.tx.commit().await?;
+        Ok(self.rows)
+    }
+}
+
+/// The search index from the stories themselves, as the search migrations first built it.
+const REBUILD_SEARCH_SQLITE: &str = "INSERT INTO article_search (rowid, headline, deck, bylines, body) \
+     SELECT a.id, a.headline, COALESCE(a.deck, ''), \
+     COALESCE((SELECT group_concat(au.name, ' ') FROM article_bylines b JOIN authors au ON au.id = b.author_id \
+               WHERE b.article_id = a.id), ''), a.body FROM articles a";
+
+const REBUILD_SEARCH_POSTGRES: &str = "UPDATE articles a SET search_vector = \
+     setweight(to_tsvector('english', a.headline), 'A') \
+     || setweight(to_tsvector('english', COALESCE(a.deck, '')), 'B') \
+     || setweight(to_tsvector('simple', COALESCE((SELECT string_agg(au.name, ' ') FROM article_bylines b \
+        JOIN authors au ON au.id = b.author_id WHERE b.article_id = a.id), '')), 'B') \
+     || setweight(to_tsvector('english', a.body), 'D')";

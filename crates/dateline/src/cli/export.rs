@@ -1,0 +1,108 @@
+//! `dateline export FILE`: the whole paper as one Dateline archive (see `crate::archive`).
+
+use super::GlobalArgs;
+use crate::archive::{ArchiveWriter, Header};
+use crate::server;
+use anyhow::Context;
+use clap::Args;
+use dateline_storage::{Backend, Cell};
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The archive to write; it must not exist yet.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Include the desk users' password hashes, so they can sign in on the new server as
+    /// before. Without it they are left out, and each user needs `dateline user reset-password`.
+    #[arg(long)]
+    pub with_password_hashes: bool,
+}
+
+pub async fn run(global: &GlobalArgs, args: ExportArgs) -> anyhow::Result<()> {
+    let config = super::load_config(global, None, Path::new("./dateline-data"))?;
+    let _log = crate::telemetry::init(&config.log);
+    let shown = args.file.display().to_string();
+    if args.file.exists() {
+        anyhow::bail!("{shown} exists already; choose a new file name, so that no archive is ever overwritten");
+    }
+    let store = server::connect(&config).await?;
+    let blobs = server::media_blobs(&config)?;
+    // Written under a temporary name and renamed when whole, so a failed export never leaves
+    // a file that looks like an archive.
+    let partial = args.file.with_extension("partial");
+    let out = std::fs::File::create(&partial).with_context(|| format!("cannot write {}", partial.display()))?;
+    let written = write_archive(&store, &blobs, BufWriter::new(out), args.with_password_hashes).await;
+    let (rows, files) = match written {
+        Ok(counts) => counts,
+        Err(error) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(error);
+        }
+    };
+    std::fs::rename(&partial, &args.file).with_context(|| format!("cannot name the archive {shown}"))?;
+    println!("exported {rows} rows and {files} media files to {shown}");
+    Ok(())
+}
+
+async fn write_archive(
+    store: &dateline_storage::SqlStore,
+    blobs: &dateline_media::Blobs,
+    out: BufWriter<std::fs::File>,
+    with_password_hashes: bool,
+) -> anyhow::Result<(u64, u64)> {
+    let header = Header {
+        exported_at: jiff::Timestamp::now(),
+        from: match store.backend() {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+        .to_owned(),
+        password_hashes: with_password_hashes,
+    };
+    let mut writer = ArchiveWriter::start(out, &header)?;
+    let mut progress = super::Progress::new("exporting");
+    let mut photos: Vec<(String, u32)> = Vec::new();
+    let mut rows = 0u64;
+    store
+        .export_rows(|table, mut cells| {
+            if table.name == "users" && !with_password_hashes {
+                if let Some(hash) = table.column_index("password_hash") {
+                    cells[hash] = Cell::Text(None);
+                }
+            }
+            if table.name == "media" {
+                if let (Some(Cell::Text(Some(key))), Some(Cell::Int(Some(width)))) = (
+                    table.column_index("storage_key").map(|i| &cells[i]),
+                    table.column_index("width").map(|i| &cells[i]),
+                ) {
+                    photos.push((key.clone(), u32::try_from(*width).unwrap_or(0)));
+                }
+            }
+            rows += 1;
+            progress.tick(rows, table.name);
+            writer.row(table, &cells)
+        })
+        .await?;
+    let mut files = 0u64;
+    for (key, width) in photos {
+        let variants = dateline_media::variant_widths(width).into_iter().map(|w| dateline_media::variant_key(&key, w));
+        for (index, file_key) in std::iter::once(key.clone()).chain(variants).enumerate() {
+            match blobs.get(&file_key).await.with_context(|| format!("cannot read the media file {file_key}"))? {
+                Some(bytes) => {
+                    writer.file(&file_key, &bytes)?;
+                    files += 1;
+                    progress.tick(rows + files, "media files");
+                }
+                // A missing smaller copy is made again on demand; a missing original is a loss
+                // the operator must hear about, but it is not this export's to hide.
+                None if index == 0 => eprintln!("warning: the media file {file_key} is missing; exported without it"),
+                None => {}
+            }
+        }
+    }
+    writer.finish()?;
+    progress.done();
+    Ok((rows, files))
+}
