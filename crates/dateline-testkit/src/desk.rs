@@ -4,8 +4,10 @@
 use crate::app::TestApp;
 use reqwest::header::{COOKIE, SET_COOKIE};
 
-pub struct DeskSession<'a> {
-    app: &'a TestApp,
+#[derive(Clone)]
+pub struct DeskSession {
+    base_url: String,
+    client: reqwest::Client,
     pub cookie: String,
     pub csrf: String,
     /// The `Set-Cookie` header the sign-in answered with, for tests of its flags.
@@ -29,43 +31,53 @@ fn hidden_csrf(html: &str) -> String {
 
 impl TestApp {
     /// Signs in through the form; the response of the final POST is returned when it fails.
-    pub async fn try_sign_in(&self, email: &str, password: &str) -> Result<DeskSession<'_>, reqwest::Response> {
-        let form = self.get("/desk/sign-in").await;
+    pub async fn try_sign_in(&self, email: &str, password: &str) -> Result<DeskSession, reqwest::Response> {
+        DeskSession::try_sign_in_at(&self.base_url, email, password).await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> DeskSession {
+        DeskSession::sign_in_at(&self.base_url, email, password).await
+    }
+}
+
+impl DeskSession {
+    /// Signs in to the paper at `base_url` (any running server, such as a `dateline serve`
+    /// process) through its form; the response of the final POST is returned when it fails.
+    pub async fn try_sign_in_at(base_url: &str, email: &str, password: &str) -> Result<DeskSession, reqwest::Response> {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        let form = client.get(format!("{base_url}/desk/sign-in")).send().await.expect("sign-in form");
         let (form_cookie, _) = cookie_value(&form, "dateline_sign_in").expect("the sign-in form sets its cookie");
         let csrf = hidden_csrf(&form.text().await.expect("form"));
-        let response = self
-            .client
-            .post(format!("{}/desk/sign-in", self.base_url))
+        let response = client
+            .post(format!("{base_url}/desk/sign-in"))
             .header(COOKIE, form_cookie)
             .form(&[("email", email), ("password", password), ("csrf", &csrf), ("next", "/desk/")])
             .send()
             .await
             .expect("sign in");
         let Some((cookie, set_cookie)) = cookie_value(&response, "dateline_session") else { return Err(response) };
-        let mut session = DeskSession { app: self, cookie, csrf: String::new(), set_cookie };
+        let mut session =
+            DeskSession { base_url: base_url.to_owned(), client, cookie, csrf: String::new(), set_cookie };
         let desk = session.get("/desk/").await;
         assert_eq!(desk.status(), 200, "the desk opens after signing in");
         session.csrf = hidden_csrf(&desk.text().await.expect("desk"));
         Ok(session)
     }
 
-    pub async fn sign_in(&self, email: &str, password: &str) -> DeskSession<'_> {
-        match self.try_sign_in(email, password).await {
+    pub async fn sign_in_at(base_url: &str, email: &str, password: &str) -> DeskSession {
+        match DeskSession::try_sign_in_at(base_url, email, password).await {
             Ok(session) => session,
             Err(response) => panic!("signing in as {email} failed with {}", response.status()),
         }
     }
-}
 
-impl DeskSession<'_> {
+    /// The same session used on another server of the same paper.
+    pub fn on(&self, base_url: &str) -> DeskSession {
+        DeskSession { base_url: base_url.to_owned(), ..self.clone() }
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.app
-            .client
-            .get(format!("{}{path}", self.app.base_url))
-            .header(COOKIE, &self.cookie)
-            .send()
-            .await
-            .expect("get")
+        self.client.get(format!("{}{path}", self.base_url)).header(COOKIE, &self.cookie).send().await.expect("get")
     }
 
     pub async fn page(&self, path: &str) -> scraper::Html {
@@ -84,9 +96,8 @@ impl DeskSession<'_> {
     /// Posts a multipart form (an upload) with this session's CSRF token added.
     pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> reqwest::Response {
         let form = form.text("csrf", self.csrf.clone());
-        self.app
-            .client
-            .post(format!("{}{path}", self.app.base_url))
+        self.client
+            .post(format!("{}{path}", self.base_url))
             .header(COOKIE, &self.cookie)
             .multipart(form)
             .send()
@@ -95,9 +106,8 @@ impl DeskSession<'_> {
     }
 
     pub async fn post_without_csrf(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        self.app
-            .client
-            .post(format!("{}{path}", self.app.base_url))
+        self.client
+            .post(format!("{}{path}", self.base_url))
             .header(COOKIE, &self.cookie)
             .form(fields)
             .send()
