@@ -19,6 +19,7 @@ pub mod section;
 pub mod settings;
 pub mod store;
 pub mod topic;
+pub mod wire;
 
 pub use accounts::{Action, NewUser, Role, Session, User};
 pub use article::{

@@ -1,0 +1,390 @@
+//! Agency bodies (HTML, XHTML or plain text) into the Markdown the desk edits, refusing
+//! anything that could run in a reader's browser.
+//!
+//! Both formats hand their markup over as a small [`Markup`] tree (NinJS's HTML through
+//! html5ever, NewsML-G2's inline XHTML through the XML parser), so one converter serves both.
+//! Structure a story needs survives (paragraphs, subheads, quotations, lists, links, emphasis,
+//! line breaks); presentation does not. A script, a frame, an embedded object, an event
+//! handler or a `javascript:` link is not cleaned away silently: the item is refused, so the
+//! agency hears that its copy carried something a newspaper will not publish.
+
+use crate::Rejection;
+
+/// Markup as both parsers hand it over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Markup {
+    Element { name: String, attributes: Vec<(String, String)>, children: Vec<Markup> },
+    Text(String),
+}
+
+/// Elements whose presence refuses the item.
+const FORBIDDEN_ELEMENTS: [&str; 7] = ["script", "iframe", "object", "embed", "frame", "frameset", "applet"];
+/// Elements dropped with everything inside them.
+const DROPPED_ELEMENTS: [&str; 6] = ["head", "style", "title", "meta", "link", "template"];
+
+/// Parses an HTML fragment or document (as NinJS carries it).
+pub fn parse_html(html: &str) -> Vec<Markup> {
+    let document = scraper::Html::parse_fragment(html);
+    fn convert(node: ego_tree::NodeRef<'_, scraper::Node>) -> Option<Markup> {
+        match node.value() {
+            scraper::Node::Text(text) => Some(Markup::Text(text.to_string())),
+            scraper::Node::Element(element) => Some(Markup::Element {
+                name: element.name().to_ascii_lowercase(),
+                attributes: element.attrs().map(|(k, v)| (k.to_ascii_lowercase(), v.to_owned())).collect(),
+                children: node.children().filter_map(convert).collect(),
+            }),
+            _ => None,
+        }
+    }
+    let root = document.root_element();
+    // A fragment is wrapped in <html>; its children are the body's content.
+    root.children().filter_map(convert).collect()
+}
+
+/// Refuses markup that could run in a browser; the reason names what was found.
+pub fn check_safe(nodes: &[Markup], field: &str) -> Result<(), Rejection> {
+    for node in nodes {
+        let Markup::Element { name, attributes, children } = node else { continue };
+        if FORBIDDEN_ELEMENTS.contains(&name.as_str()) {
+            return Err(Rejection::unsafe_body(format!(
+                "{field} holds a <{name}> element, which a newspaper does not publish"
+            )));
+        }
+        for (attribute, value) in attributes {
+            if attribute.starts_with("on") {
+                return Err(Rejection::unsafe_body(format!(
+                    "{field} holds an event handler ({attribute}) on <{name}>"
+                )));
+            }
+            let squeezed: String = value.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+            let scheme = squeezed.to_ascii_lowercase();
+            if matches!(attribute.as_str(), "href" | "src" | "action" | "formaction" | "xlink:href")
+                && (scheme.starts_with("javascript:")
+                    || scheme.starts_with("vbscript:")
+                    || scheme.starts_with("data:text"))
+            {
+                return Err(Rejection::unsafe_body(format!(
+                    "{field} holds a script address in {attribute} on <{name}>"
+                )));
+            }
+        }
+        check_safe(children, field)?;
+    }
+    Ok(())
+}
+
+/// Markdown for the markup: paragraphs separated by blank lines.
+pub fn to_markdown(nodes: &[Markup]) -> String {
+    let mut out = Writer::default();
+    blocks(nodes, &mut out, "");
+    out.finish()
+}
+
+/// Markdown for plain text: a blank line (or, where there are none, each line) is a paragraph.
+pub fn text_to_markdown(text: &str) -> String {
+    let text = text.replace("\r\n", "\n");
+    let paragraphs: Vec<&str> =
+        if text.contains("\n\n") { text.split("\n\n").collect() } else { text.lines().collect() };
+    paragraphs
+        .iter()
+        .map(|p| escape_line_start(&escape_inline(&squeeze(p))))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+#[derive(Default)]
+struct Writer {
+    blocks: Vec<String>,
+    inline: String,
+}
+
+impl Writer {
+    fn flush(&mut self, prefix: &str) {
+        let text = self.inline.trim().to_owned();
+        self.inline.clear();
+        if !text.is_empty() {
+            let text = escape_line_start(&text);
+            let prefixed: Vec<String> = text.lines().map(|line| format!("{prefix}{}", line.trim_start())).collect();
+            self.blocks.push(prefixed.join("\n"));
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.flush("");
+        self.blocks.join("\n\n")
+    }
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "body"
+            | "html"
+            | "main"
+            | "header"
+            | "footer"
+            | "aside"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "ul"
+            | "ol"
+            | "li"
+            | "pre"
+            | "table"
+            | "tr"
+            | "figure"
+            | "figcaption"
+            | "hr"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "address"
+            | "nitf"
+            | "block"
+            | "hedline"
+            | "hl1"
+            | "hl2"
+    )
+}
+
+fn blocks(nodes: &[Markup], out: &mut Writer, prefix: &str) {
+    for node in nodes {
+        match node {
+            Markup::Text(text) => out.inline.push_str(&escape_inline(&squeeze_keep_edges(text))),
+            Markup::Element { name, children, .. } if DROPPED_ELEMENTS.contains(&name.as_str()) => {
+                let _ = children;
+            }
+            Markup::Element { name, children, attributes } => match name.as_str() {
+                "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hl2" => {
+                    out.flush(prefix);
+                    let level = match name.as_str() {
+                        "h1" | "h2" | "hl2" => "##",
+                        "h3" => "###",
+                        _ => "####",
+                    };
+                    let text = inline_text(children);
+                    if !text.is_empty() {
+                        out.blocks.push(format!("{prefix}{level} {text}"));
+                    }
+                }
+                "blockquote" => {
+                    out.flush(prefix);
+                    blocks(children, out, &format!("{prefix}> "));
+                    out.flush(&format!("{prefix}> "));
+                }
+                "ul" | "ol" => {
+                    out.flush(prefix);
+                    let numbered = name == "ol";
+                    let mut number = 0;
+                    for item in children {
+                        if let Markup::Element { name, children, .. } = item {
+                            if name == "li" {
+                                number += 1;
+                                let marker = if numbered { format!("{number}. ") } else { "- ".to_owned() };
+                                let text = inline_text(children);
+                                if !text.is_empty() {
+                                    out.blocks.push(format!("{prefix}{marker}{text}"));
+                                }
+                            }
+                        }
+                    }
+                }
+                "br" => out.inline.push_str("\\\n"),
+                "hr" => {
+                    out.flush(prefix);
+                    out.blocks.push(format!("{prefix}---"));
+                }
+                other if is_block(other) => {
+                    out.flush(prefix);
+                    blocks(children, out, prefix);
+                    out.flush(prefix);
+                }
+                _ => out.inline.push_str(&inline_element(name, attributes, children)),
+            },
+        }
+    }
+}
+
+/// The inline Markdown of some markup, on one line.
+fn inline_text(nodes: &[Markup]) -> String {
+    let mut text = String::new();
+    for node in nodes {
+        match node {
+            Markup::Text(t) => text.push_str(&escape_inline(&squeeze_keep_edges(t))),
+            Markup::Element { name, children, .. } if DROPPED_ELEMENTS.contains(&name.as_str()) => {
+                let _ = children;
+            }
+            Markup::Element { name, attributes, children } => {
+                if is_block(name) && !text.ends_with(' ') && !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(&inline_element(name, attributes, children));
+            }
+        }
+    }
+    squeeze(&text)
+}
+
+fn inline_element(name: &str, attributes: &[(String, String)], children: &[Markup]) -> String {
+    let inner = inline_text(children);
+    if inner.is_empty() {
+        return if name == "br" { "\\\n".to_owned() } else { String::new() };
+    }
+    // Emphasis markers must touch the words they wrap.
+    let wrap = |marker: &str| {
+        let lead = if children_start_with_space(children) { " " } else { "" };
+        let trail = if children_end_with_space(children) { " " } else { "" };
+        format!("{lead}{marker}{inner}{marker}{trail}")
+    };
+    match name {
+        "strong" | "b" => wrap("**"),
+        "em" | "i" => wrap("*"),
+        "a" => {
+            let href = attributes.iter().find(|(k, _)| k == "href").map(|(_, v)| v.trim()).unwrap_or_default();
+            let lower = href.to_ascii_lowercase();
+            if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") {
+                let href = href.replace(' ', "%20").replace('(', "%28").replace(')', "%29");
+                format!("[{inner}]({href})")
+            } else {
+                inner
+            }
+        }
+        _ => {
+            let lead = if children_start_with_space(children) { " " } else { "" };
+            let trail = if children_end_with_space(children) { " " } else { "" };
+            format!("{lead}{inner}{trail}")
+        }
+    }
+}
+
+fn children_start_with_space(children: &[Markup]) -> bool {
+    match children.first() {
+        Some(Markup::Text(t)) => t.starts_with(char::is_whitespace),
+        Some(Markup::Element { children, .. }) => children_start_with_space(children),
+        None => false,
+    }
+}
+
+fn children_end_with_space(children: &[Markup]) -> bool {
+    match children.last() {
+        Some(Markup::Text(t)) => t.ends_with(char::is_whitespace),
+        Some(Markup::Element { children, .. }) => children_end_with_space(children),
+        None => false,
+    }
+}
+
+/// Runs of whitespace become one space; the ends are trimmed.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// As [`squeeze`], but a space at either end stays one space, so words do not run together.
+fn squeeze_keep_edges(text: &str) -> String {
+    let inner = squeeze(text);
+    if inner.is_empty() {
+        return if text.is_empty() { String::new() } else { " ".to_owned() };
+    }
+    let lead = if text.starts_with(char::is_whitespace) { " " } else { "" };
+    let trail = if text.ends_with(char::is_whitespace) { " " } else { "" };
+    format!("{lead}{inner}{trail}")
+}
+
+/// Characters Markdown would read as syntax anywhere in a line.
+fn escape_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '`' | '|' | '~') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Characters Markdown reads as syntax only at the start of a line (a heading, a list, a quote).
+fn escape_line_start(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+            let rest = &trimmed[digits..];
+            if trimmed.starts_with(['#', '-', '+', '=']) {
+                format!("\\{trimmed}")
+            } else if digits > 0 && (rest.starts_with(". ") || rest.starts_with(") ") || rest == "." || rest == ")") {
+                format!("{}\\{}", &trimmed[..digits], rest)
+            } else {
+                trimmed.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_subheads_quotes_lists_and_links_survive() {
+        let markdown = to_markdown(&parse_html(
+            "<p>SEOUL, Nov. 28 (Yonhap) -- The <b>assembly</b> met.</p><h2>Vote</h2><blockquote><p>We agree.</p></blockquote>\
+             <ul><li>One</li><li>Two</li></ul><p>See <a href=\"https://example.org/a\">the bill</a>.<br>Next line.</p>",
+        ));
+        assert_eq!(
+            markdown,
+            "SEOUL, Nov. 28 (Yonhap) -- The **assembly** met.\n\n## Vote\n\n> We agree.\n\n- One\n\n- Two\n\nSee [the bill](https://example.org/a).\\\nNext line."
+        );
+    }
+
+    #[test]
+    fn text_that_looks_like_markdown_stays_text() {
+        let markdown = text_to_markdown("1. Not a list\n\n# not a heading\n\n*stars* and [brackets]");
+        let html = dateline_render_free_check(&markdown);
+        assert_eq!(html, ["1. Not a list", "# not a heading", "*stars* and [brackets]"]);
+    }
+
+    /// The paragraphs a Markdown reader would see, unescaped, without a Markdown library.
+    fn dateline_render_free_check(markdown: &str) -> Vec<String> {
+        markdown
+            .split("\n\n")
+            .map(|p| {
+                let mut out = String::new();
+                let mut escaped = false;
+                for c in p.chars() {
+                    if c == '\\' && !escaped {
+                        escaped = true;
+                        continue;
+                    }
+                    escaped = false;
+                    out.push(c);
+                }
+                out
+            })
+            .collect()
+    }
+
+    #[test]
+    fn scripts_frames_handlers_and_script_links_refuse_the_item() {
+        for (html, named) in [
+            ("<p>Hi</p><script>alert(1)</script>", "<script>"),
+            ("<p onclick=\"steal()\">Hi</p>", "onclick"),
+            ("<p><a href=\" JaVaScript:alert(1)\">x</a></p>", "script address"),
+            ("<iframe src=\"https://evil.example\"></iframe>", "<iframe>"),
+            ("<p><img src=x onerror=alert(1)></p>", "onerror"),
+        ] {
+            let error = check_safe(&parse_html(html), "the body").expect_err(html);
+            assert!(error.to_string().contains(named), "{html}: {error}");
+        }
+        assert!(check_safe(&parse_html("<p>A <em>fine</em> <a href=\"https://a.example\">story</a></p>"), "the body")
+            .is_ok());
+    }
+}

@@ -1,0 +1,161 @@
+//! Wire copy in: agency documents read, checked and mapped onto the newsroom's [`WireCopy`].
+//!
+//! Two IPTC standards, each in its own module: [`ninjs`] (JSON; every 1.x and 2.x version,
+//! each item checked against the JSON Schema of its own version, embedded in the binary) and
+//! [`newsml`] (NewsML-G2 news items in XML, with no DTD allowed, so neither entity expansion
+//! nor external entities can happen). Agency bodies become Markdown in [`body`], which
+//! refuses scripts and event handlers outright.
+//!
+//! This crate reads and judges documents; it stores nothing. What a version does to a story
+//! is the newsroom's rule (`dateline_newsroom::wire`), and where the documents come from
+//! (HTTP, a watched folder) is the web and binary crates' business.
+
+pub mod body;
+pub mod newsml;
+pub mod ninjs;
+
+pub use dateline_newsroom::wire::{WireCopy, WireKind, WirePhoto, WireStatus};
+
+/// The largest document read unless the operator sets another limit.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 2 * 1024 * 1024;
+
+/// A standard a wire source delivers in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WireFormat {
+    NinJs(ninjs::Version),
+    NewsMlG2,
+}
+
+impl WireFormat {
+    /// The name the desk and the configuration use: `ninjs-1.4`, `ninjs-2.1`, `newsml-g2`.
+    pub fn name(self) -> String {
+        match self {
+            WireFormat::NinJs(version) => format!("ninjs-{}", version.as_str()),
+            WireFormat::NewsMlG2 => "newsml-g2".to_owned(),
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<WireFormat> {
+        let name = name.trim().to_ascii_lowercase();
+        if name == "newsml-g2" {
+            return Some(WireFormat::NewsMlG2);
+        }
+        name.strip_prefix("ninjs-").and_then(ninjs::Version::parse).map(WireFormat::NinJs)
+    }
+
+    /// Every format a source may be set to.
+    pub fn all() -> Vec<WireFormat> {
+        ninjs::Version::ALL.iter().map(|v| WireFormat::NinJs(*v)).chain([WireFormat::NewsMlG2]).collect()
+    }
+}
+
+/// Why a document was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectionKind {
+    /// Not JSON or XML at all, cut short, or not the shape of the standard.
+    Malformed,
+    /// Valid JSON that its version's schema refuses.
+    Schema,
+    /// A body that could run in a browser.
+    Unsafe,
+    /// Over the size limit.
+    TooLarge,
+    /// A well-formed item Dateline does not publish (an event, a planning item, audio, video),
+    /// or one that lacks what a story needs (a headline) or has a date it cannot read.
+    Declined,
+}
+
+/// A document refused, with the reason the agency (or the desk) reads.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct Rejection {
+    pub kind: RejectionKind,
+    pub reason: String,
+}
+
+impl Rejection {
+    pub fn malformed(reason: impl Into<String>) -> Self {
+        Rejection { kind: RejectionKind::Malformed, reason: reason.into() }
+    }
+    pub fn schema(reason: impl Into<String>) -> Self {
+        Rejection { kind: RejectionKind::Schema, reason: reason.into() }
+    }
+    pub fn unsafe_body(reason: impl Into<String>) -> Self {
+        Rejection { kind: RejectionKind::Unsafe, reason: reason.into() }
+    }
+    pub fn declined(reason: impl Into<String>) -> Self {
+        Rejection { kind: RejectionKind::Declined, reason: reason.into() }
+    }
+}
+
+/// Reads one delivered document in the source's format.
+pub fn read_item(format: WireFormat, bytes: &[u8], max_bytes: usize) -> Result<WireCopy, Rejection> {
+    if bytes.len() > max_bytes {
+        return Err(Rejection {
+            kind: RejectionKind::TooLarge,
+            reason: format!("the document is {} bytes; this source takes at most {max_bytes}", bytes.len()),
+        });
+    }
+    let text =
+        std::str::from_utf8(bytes).map_err(|e| Rejection::malformed(format!("the document is not UTF-8: {e}")))?;
+    match format {
+        WireFormat::NinJs(version) => ninjs::read(version, text),
+        WireFormat::NewsMlG2 => newsml::read(text),
+    }
+}
+
+/// Splits a byline into the names it holds: "By Kim Ji-won and Lee Min-ho" gives two.
+pub fn byline_names(byline: &str) -> Vec<String> {
+    let byline = byline.trim();
+    // "By" in the languages agencies file in: English, German, the Nordic languages, French,
+    // Spanish and Portuguese, Italian, Dutch.
+    let byline = ["by ", "von ", "av ", "af ", "par ", "por ", "di ", "door "]
+        .iter()
+        .find(|prefix| {
+            byline.len() > prefix.len()
+                && byline.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+        })
+        .map_or(byline, |prefix| &byline[prefix.len()..]);
+    byline
+        .split(" and ")
+        .flat_map(|part| part.split([',', ';', '&']))
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+/// An instant the way agencies write them (RFC 3339, with or without seconds' fractions).
+pub(crate) fn read_instant(text: &str, field: &str) -> Result<jiff::Timestamp, Rejection> {
+    text.trim().parse::<jiff::Timestamp>().map_err(|_| {
+        Rejection::declined(format!("{field} is {text:?}, which is not a date and time Dateline can read (RFC 3339)"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_byline_gives_each_name_it_holds() {
+        assert_eq!(byline_names("Paulo Santalucia and Frances d'Emilio"), ["Paulo Santalucia", "Frances d'Emilio"]);
+        assert_eq!(byline_names("By Kim Ji-won, Lee Min-ho"), ["Kim Ji-won", "Lee Min-ho"]);
+        assert!(byline_names("  ").is_empty());
+        assert_eq!(byline_names("Von Christian Hollmann, dpa"), ["Christian Hollmann", "dpa"]);
+        assert_eq!(byline_names("Bystander Kim"), ["Bystander Kim"], "only a word of its own is a prefix");
+    }
+
+    #[test]
+    fn formats_are_named_as_the_desk_names_them() {
+        for format in WireFormat::all() {
+            assert_eq!(WireFormat::parse(&format.name()), Some(format));
+        }
+        assert_eq!(WireFormat::parse("ninjs-9.9"), None);
+        assert_eq!(WireFormat::parse("rss"), None);
+    }
+
+    #[test]
+    fn a_document_over_the_limit_is_refused_before_it_is_read() {
+        let error = read_item(WireFormat::NewsMlG2, &[b' '; 100], 10).expect_err("too large");
+        assert_eq!(error.kind, RejectionKind::TooLarge);
+    }
+}

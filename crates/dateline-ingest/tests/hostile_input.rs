@@ -1,0 +1,93 @@
+//! Broken and hostile documents, each refused with a reason and never half-read: malformed
+//! and truncated JSON and XML, schema failures, unknown shapes, script in bodies, entity
+//! expansion ("billion laughs"), external entities, and documents over the size limit.
+
+use dateline_ingest::ninjs::Version;
+use dateline_ingest::{read_item, RejectionKind, WireFormat};
+
+const LIMIT: usize = 1 << 20;
+
+fn newsml_text() -> String {
+    std::fs::read_to_string(format!("{}/tests/fixtures/newsml-g2/text.xml", env!("CARGO_MANIFEST_DIR")))
+        .expect("fixture")
+}
+
+const NINJS: &str =
+    r#"{"uri":"urn:x:1","type":"text","headline":"Ferry resumes","body_html":"<p>It sails at dawn.</p>"}"#;
+
+fn refused(format: WireFormat, document: &str) -> dateline_ingest::Rejection {
+    read_item(format, document.as_bytes(), LIMIT).expect_err(&document.chars().take(80).collect::<String>())
+}
+
+#[test]
+fn broken_documents_are_refused_with_what_is_wrong() {
+    let ninjs = WireFormat::NinJs(Version::V1_4);
+    assert!(read_item(ninjs, NINJS.as_bytes(), LIMIT).is_ok(), "the sound item is taken");
+    for cut in [10, NINJS.len() / 2, NINJS.len() - 1] {
+        let error = refused(ninjs, &NINJS[..cut]);
+        assert_eq!(error.kind, RejectionKind::Malformed, "{error}");
+        assert!(error.reason.contains("cut short"), "{error}");
+    }
+    assert_eq!(refused(ninjs, "{\"uri\": \"x\",, }").kind, RejectionKind::Malformed);
+    assert_eq!(refused(ninjs, "<newsItem/>").kind, RejectionKind::Malformed, "XML sent to a NinJS source");
+    let schema = refused(ninjs, r#"{"uri":"urn:x:1","headline":"A","body_html":"<p>b</p>","urgency":"very"}"#);
+    assert_eq!(schema.kind, RejectionKind::Schema);
+    assert!(schema.reason.contains("/urgency"), "{schema}");
+
+    let g2 = WireFormat::NewsMlG2;
+    let text = newsml_text();
+    let cut = refused(g2, &text[..text.len() / 2]);
+    assert_eq!(cut.kind, RejectionKind::Malformed);
+    assert!(cut.reason.contains("cut short") || cut.reason.contains("XML"), "{cut}");
+    assert_eq!(refused(g2, "{\"uri\":\"x\"}").kind, RejectionKind::Malformed, "JSON sent to a NewsML-G2 source");
+    let other = refused(g2, "<rss version=\"2.0\"><channel/></rss>");
+    assert!(other.reason.contains("<rss>"), "{other}");
+    assert_eq!(refused(g2, &text.replace(" guid=", " gid=")).kind, RejectionKind::Malformed);
+    let bytes = [0xff, 0xfe, 0x00];
+    assert_eq!(read_item(g2, &bytes, LIMIT).expect_err("not UTF-8").kind, RejectionKind::Malformed);
+}
+
+#[test]
+fn script_and_event_handlers_in_a_body_refuse_the_item_in_either_format() {
+    let ninjs = WireFormat::NinJs(Version::V1_4);
+    for body in
+        ["<p>Hi</p><script>alert(1)</script>", "<p onmouseover=\"x()\">Hi</p>", "<a href=\"javascript:x()\">Hi</a>"]
+    {
+        let item = NINJS.replace("<p>It sails at dawn.</p>", &body.replace('"', "\\\""));
+        let error = refused(ninjs, &item);
+        assert_eq!(error.kind, RejectionKind::Unsafe, "{body}: {error}");
+    }
+    let g2 = newsml_text().replace("<p>The vote was", "<p onclick=\"steal()\">The vote was");
+    assert_eq!(refused(WireFormat::NewsMlG2, &g2).kind, RejectionKind::Unsafe);
+    let g2 = newsml_text().replace("</body>", "<script>alert(1)</script></body>");
+    let error = refused(WireFormat::NewsMlG2, &g2);
+    assert!(error.reason.contains("<script>"), "{error}");
+}
+
+#[test]
+fn entity_expansion_and_external_entities_are_never_read() {
+    let laughs = r#"<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<newsItem guid="x" version="1"><itemMeta/><contentMeta><headline>&lol4;</headline></contentMeta></newsItem>"#;
+    let external = r#"<?xml version="1.0"?>
+<!DOCTYPE item [ <!ENTITY secret SYSTEM "file:///etc/passwd"> ]>
+<newsItem guid="x" version="1"><itemMeta/><contentMeta><headline>&secret;</headline></contentMeta></newsItem>"#;
+    for document in [laughs, external] {
+        let error = refused(WireFormat::NewsMlG2, document);
+        assert_eq!(error.kind, RejectionKind::Malformed);
+        assert!(error.reason.contains("DTD"), "{error}");
+    }
+}
+
+#[test]
+fn a_document_over_the_limit_is_refused_by_size() {
+    let padded = NINJS.replace("It sails at dawn.", &"word ".repeat(1000));
+    let error = read_item(WireFormat::NinJs(Version::V1_4), padded.as_bytes(), 1000).expect_err("too big");
+    assert_eq!(error.kind, RejectionKind::TooLarge);
+    assert!(error.reason.contains("1000"), "{error}");
+}
