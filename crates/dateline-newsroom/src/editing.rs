@@ -232,6 +232,10 @@ pub async fn save_story(
     let mut update = ArticleUpdate::of(&article, revision_kind, by(actor), now);
     update.content = content;
     update.embargo_until = draft.embargo_until;
+    // An agency's embargo is the agency's: the desk may move it later, never earlier.
+    if let Some(crate::wire::AgencyHold::Embargo(until)) = crate::wire::agency_hold(store, id, now).await? {
+        update.embargo_until = Some(update.embargo_until.map_or(until, |desk| desk.max(until)));
+    }
     if revision_kind == RevisionKind::PublicUpdate {
         update.last_public_update_at = Some(now);
     }
@@ -286,6 +290,15 @@ pub async fn submit_for_review(
     .await
 }
 
+/// Refuses to make public at `at` a story the agency killed or embargoed past `at`.
+async fn check_agency_hold(store: &impl Store, id: ArticleId, at: Timestamp, now: Timestamp) -> Result<(), EditError> {
+    match crate::wire::agency_hold(store, id, now).await? {
+        Some(crate::wire::AgencyHold::Killed) => Err(EditError::WrongStatus("killed by the agency")),
+        Some(crate::wire::AgencyHold::Embargo(until)) if until > at => Err(EditError::EmbargoNotLifted(until)),
+        _ => Ok(()),
+    }
+}
+
 fn status_words(status: ArticleStatus) -> &'static str {
     match status {
         ArticleStatus::Draft => "a draft",
@@ -307,6 +320,7 @@ pub async fn publish(
     if !actor.role.may(Action::Publish) {
         return Err(EditError::NotAllowed);
     }
+    check_agency_hold(store, id, now, now).await?;
     change_status(
         store,
         actor,
@@ -347,6 +361,7 @@ pub async fn schedule(
     if at <= now {
         return Err(EditError::ScheduleInPast);
     }
+    check_agency_hold(store, id, at, now).await?;
     change_status(
         store,
         actor,

@@ -29,6 +29,7 @@ id_type!(MediaId);
 id_type!(PageId);
 id_type!(TopicId);
 id_type!(UserId);
+id_type!(WireSourceId);
 
 /// A URL segment: lowercase ASCII letters, digits and single hyphens, 1 to 100 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -28,7 +28,7 @@ pub use article::{
 };
 pub use author::{Author, AuthorKind, NewAuthor};
 pub use changes::{Change, Placement};
-pub use ids::{ArticleId, AuthorId, MediaId, PageId, SectionId, Slug, SlugError, TopicId, UserId};
+pub use ids::{ArticleId, AuthorId, MediaId, PageId, SectionId, Slug, SlugError, TopicId, UserId, WireSourceId};
 pub use media::{Media, MediaDetails, NewMedia};
 pub use page::{NewPage, StaticPage};
 pub use section::{
@@ -49,4 +49,5 @@ pub mod prelude {
         ArticleStore, AuthorStore, MediaStore, PageStore, SearchStore, SectionStore, SessionStore, SettingsStore,
         Store, TopicStore, UserStore,
     };
+    pub use crate::wire::WireStore;
 }

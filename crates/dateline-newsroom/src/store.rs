@@ -231,6 +231,7 @@ pub trait Store:
     + UserStore
     + SessionStore
     + SearchStore
+    + crate::wire::WireStore
     + Clone
     + Send
     + Sync

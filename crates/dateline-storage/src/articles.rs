@@ -275,12 +275,11 @@ impl SqlStore {
     }
 }
 
-impl ArticleStore for SqlStore {
-    async fn insert_article(&self, new: &NewArticle) -> Result<ArticleId, StoreError> {
-        let c = &new.content;
-        let mut tx = self.db.begin().await?;
-        let (id,): (i64,) = tx
-            .fetch_one(
+/// Writes a new story, its bylines, topics, search entry and first revision in `tx`.
+pub(crate) async fn insert_article_in(tx: &mut Tx, new: &NewArticle) -> Result<ArticleId, StoreError> {
+    let c = &new.content;
+    let (id,): (i64,) = tx
+        .fetch_one(
                 "INSERT INTO articles (slug, headline, deck, section_id, label, lead_media_id, body, seo_title, seo_description,
                      status, embargo_until, publish_at, first_published_at, last_public_update_at, created_at, modified_at, version,
                      created_by_user_id)
@@ -305,35 +304,17 @@ impl ArticleStore for SqlStore {
                 ],
             )
             .await?;
-        write_bylines_and_topics(&mut tx, id, c).await?;
-        crate::search::index_story(&mut tx, id, c).await?;
-        insert_revision(&mut tx, id, RevisionKind::Created, &new.made_by, new.created_at, None, c).await?;
-        tx.commit().await?;
-        if self.wants_changes() {
-            // A story can be stored already public (the demo, an agency's item); then lists change.
-            let article = self.article_by_id(ArticleId(id)).await?;
-            let at = new.first_published_at.map_or(new.created_at, |t| t.max(new.created_at));
-            if let Some(after) = Placement::of(&article, at) {
-                self.announce(Change::Story { id: article.id, before: None, after: Some(after) }).await;
-            }
-        }
-        Ok(ArticleId(id))
-    }
+    write_bylines_and_topics(tx, id, c).await?;
+    crate::search::index_story(tx, id, c).await?;
+    insert_revision(tx, id, RevisionKind::Created, &new.made_by, new.created_at, None, c).await?;
+    Ok(ArticleId(id))
+}
 
-    async fn article_by_id(&self, id: ArticleId) -> Result<Article, StoreError> {
-        let row: ArticleRow =
-            self.db.fetch_one(&format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1"), params![id.0]).await?;
-        self.full_articles(vec![row]).await?.pop().ok_or(StoreError::NotFound)
-    }
-
-    async fn update_article(&self, update: &ArticleUpdate) -> Result<Article, StoreError> {
-        let c = &update.content;
-        // Where the story showed before, so the change can tell a story entering a list from
-        // one edited in place. Read before the write; the version check below makes sure no
-        // other write came between (or the update fails).
-        let before = if self.wants_changes() { Some(self.article_by_id(update.id).await?) } else { None };
-        let mut tx = self.db.begin().await?;
-        let changed = tx
+/// Writes `update` in `tx` if the story is still at its expected version; false when someone
+/// saved it in between (and nothing was written).
+pub(crate) async fn update_article_in(tx: &mut Tx, update: &ArticleUpdate) -> Result<bool, StoreError> {
+    let c = &update.content;
+    let changed = tx
             .execute(
                 "UPDATE articles SET slug = $3, headline = $4, deck = $5, section_id = $6, label = $7, lead_media_id = $8,
                      body = $9, seo_title = $10, seo_description = $11, status = $12, embargo_until = $13, publish_at = $14,
@@ -360,32 +341,51 @@ impl ArticleStore for SqlStore {
                 ],
             )
             .await?;
-        if changed == 0 {
-            drop(tx);
-            // Tell a story that moved on from one that is not there.
-            self.article_by_id(update.id).await?;
-            return Err(StoreError::Conflict("the story was saved by someone else in the meantime".into()));
-        }
-        write_bylines_and_topics(&mut tx, update.id.0, c).await?;
-        crate::search::index_story(&mut tx, update.id.0, c).await?;
-        if let Some(text) = &update.correction {
-            tx.execute(
-                "INSERT INTO corrections (article_id, text, published_at, made_by_name) VALUES ($1, $2, $3, $4)",
-                params![update.id.0, text, update.modified_at, &update.made_by.name],
-            )
-            .await?;
-        }
-        insert_revision(
-            &mut tx,
-            update.id.0,
-            update.revision_kind,
-            &update.made_by,
-            update.modified_at,
-            update.note.as_deref(),
-            c,
+    if changed == 0 {
+        return Ok(false);
+    }
+    write_bylines_and_topics(tx, update.id.0, c).await?;
+    crate::search::index_story(tx, update.id.0, c).await?;
+    if let Some(text) = &update.correction {
+        tx.execute(
+            "INSERT INTO corrections (article_id, text, published_at, made_by_name) VALUES ($1, $2, $3, $4)",
+            params![update.id.0, text, update.modified_at, &update.made_by.name],
         )
         .await?;
-        tx.commit().await?;
+    }
+    insert_revision(
+        tx,
+        update.id.0,
+        update.revision_kind,
+        &update.made_by,
+        update.modified_at,
+        update.note.as_deref(),
+        c,
+    )
+    .await?;
+    Ok(true)
+}
+
+impl SqlStore {
+    /// Tells the other parts (and instances) of a story stored already public.
+    pub(crate) async fn announce_inserted(&self, id: ArticleId, new: &NewArticle) -> Result<(), StoreError> {
+        if self.wants_changes() {
+            // A story can be stored already public (the demo, an agency's item); then lists change.
+            let article = self.article_by_id(id).await?;
+            let at = new.first_published_at.map_or(new.created_at, |t| t.max(new.created_at));
+            if let Some(after) = Placement::of(&article, at) {
+                self.announce(Change::Story { id: article.id, before: None, after: Some(after) }).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// Tells of an updated story, given where it showed before, and returns it as it is now.
+    pub(crate) async fn announce_updated(
+        &self,
+        before: Option<Article>,
+        update: &ArticleUpdate,
+    ) -> Result<Article, StoreError> {
         let article = self.article_by_id(update.id).await?;
         if let Some(before) = before {
             let at = update.modified_at;
@@ -395,6 +395,38 @@ impl ArticleStore for SqlStore {
             }
         }
         Ok(article)
+    }
+}
+
+impl ArticleStore for SqlStore {
+    async fn insert_article(&self, new: &NewArticle) -> Result<ArticleId, StoreError> {
+        let mut tx = self.db.begin().await?;
+        let id = insert_article_in(&mut tx, new).await?;
+        tx.commit().await?;
+        self.announce_inserted(id, new).await?;
+        Ok(id)
+    }
+
+    async fn article_by_id(&self, id: ArticleId) -> Result<Article, StoreError> {
+        let row: ArticleRow =
+            self.db.fetch_one(&format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1"), params![id.0]).await?;
+        self.full_articles(vec![row]).await?.pop().ok_or(StoreError::NotFound)
+    }
+
+    async fn update_article(&self, update: &ArticleUpdate) -> Result<Article, StoreError> {
+        // Where the story showed before, so the change can tell a story entering a list from
+        // one edited in place. Read before the write; the version check makes sure no other
+        // write came between (or the update fails).
+        let before = if self.wants_changes() { Some(self.article_by_id(update.id).await?) } else { None };
+        let mut tx = self.db.begin().await?;
+        if !update_article_in(&mut tx, update).await? {
+            drop(tx);
+            // Tell a story that moved on from one that is not there.
+            self.article_by_id(update.id).await?;
+            return Err(StoreError::Conflict("the story was saved by someone else in the meantime".into()));
+        }
+        tx.commit().await?;
+        self.announce_updated(before, update).await
     }
 
     async fn scheduled_due(&self, now: Timestamp) -> Result<Vec<Article>, StoreError> {

@@ -22,6 +22,7 @@ mod sections;
 mod settings;
 mod topics;
 mod users;
+mod wire;
 
 pub use archive::{archive_table, ArchiveImport, ArchiveTable, Cell, ColumnKind, ExportError, ARCHIVE_TABLES};
 pub use backup::BackupError;

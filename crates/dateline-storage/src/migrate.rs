@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_search"),
     migration!(7, "0007_visibility_index"),
     migration!(8, "0008_leases"),
+    migration!(9, "0009_wire"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

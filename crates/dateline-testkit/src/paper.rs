@@ -191,3 +191,40 @@ pub async fn desk_user(
         .expect("desk user");
     (user, password)
 }
+
+/// A wire source named `name` delivering `format` (`ninjs-1.4`, `newsml-g2`, …) into
+/// `section`, with the agency as an author of its own; returns it and its HTTP token.
+pub async fn wire_source(
+    store: &impl Store,
+    name: &str,
+    format: &str,
+    section: SectionId,
+    publish_at_once: bool,
+) -> (dateline_newsroom::wire::WireSource, String) {
+    let agency = store
+        .insert_author(&NewAuthor {
+            slug: Slug::suggest(name).expect("an ASCII agency name"),
+            name: name.to_owned(),
+            kind: AuthorKind::Agency,
+            bio: String::new(),
+            photo_id: None,
+        })
+        .await
+        .expect("the agency as an author");
+    let token = dateline_newsroom::accounts::random_token().expect("token");
+    let source = store
+        .insert_wire_source(&dateline_newsroom::wire::NewWireSource {
+            slug: Slug::suggest(name).expect("slug"),
+            name: name.to_owned(),
+            format: format.to_owned(),
+            token_digest: Some(dateline_newsroom::accounts::token_digest(&token)),
+            folder: None,
+            section_id: section,
+            publish_at_once,
+            agency_id: agency.id,
+            created_at: Timestamp::now(),
+        })
+        .await
+        .expect("the wire source");
+    (source, token)
+}

@@ -18,15 +18,24 @@ mod security;
 mod site;
 mod state;
 mod views;
+pub mod wire;
 
 pub use error::WebError;
 pub use state::{AppState, Clock, WebSettings};
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 /// Every route of the program, in one table.
 pub fn app(state: AppState) -> Router {
+    // A document and its photos.
+    let settings = state.settings();
+    let ingest_limit = axum::extract::DefaultBodyLimit::max(
+        settings
+            .ingest
+            .max_document_bytes
+            .saturating_add(usize::try_from(settings.max_image_bytes).unwrap_or(usize::MAX).saturating_mul(8)),
+    );
     Router::new()
         .route("/", get(site::home::show))
         .route("/article/{id}", get(site::article::redirect_to_canonical))
@@ -47,6 +56,7 @@ pub fn app(state: AppState) -> Router {
         .route("/_v/{id}", get(site::beacon::count_view))
         .route("/static/{file}", get(site::assets::theme_asset))
         .route("/media/{*key}", get(site::assets::media_file))
+        .route("/api/v1/ingest/{source}", post(wire::ingest::deliver).layer(ingest_limit))
         .route("/healthz", get(health::check))
         .route("/metrics", get(metrics::show))
         // Fronts last: their first segment is any section slug not taken by a route above.

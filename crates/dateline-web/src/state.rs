@@ -36,6 +36,8 @@ pub struct WebSettings {
     pub access_log: bool,
     /// Networks (address, prefix length) whose clients may read `/metrics`.
     pub metrics_allow: Vec<(IpAddr, u8)>,
+    /// Limits on wire deliveries.
+    pub ingest: crate::wire::IngestSettings,
 }
 
 /// The clock, read in one place so tests can fix "now".

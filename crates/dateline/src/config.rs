@@ -32,6 +32,34 @@ pub struct Config {
     pub metrics: MetricsConfig,
     pub http: HttpConfig,
     pub log: LogConfig,
+    pub ingest: IngestConfig,
+}
+
+/// Wire copy: watched folders and fetching remote photos.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IngestConfig {
+    /// The folder under which wire sources' watched folders live; none means no folders are
+    /// watched. The desk names only a subfolder; it can never point elsewhere.
+    pub root: Option<PathBuf>,
+    /// Hosts a photo given only as a remote address may be fetched from.
+    pub fetch_hosts: Vec<String>,
+    pub fetch_timeout_secs: u64,
+    pub fetch_max_bytes: u64,
+    /// How often the watched folders are looked at.
+    pub scan_interval_secs: u64,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig {
+            root: None,
+            fetch_hosts: Vec::new(),
+            fetch_timeout_secs: 10,
+            fetch_max_bytes: 20 * 1024 * 1024,
+            scan_interval_secs: 2,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -159,6 +187,7 @@ impl Default for Config {
             metrics: MetricsConfig::default(),
             http: HttpConfig::default(),
             log: LogConfig::default(),
+            ingest: IngestConfig::default(),
         }
     }
 }

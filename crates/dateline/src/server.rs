@@ -49,6 +49,12 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
         purge_url: config.cache.purge_url.clone(),
         access_log: config.log.access,
         metrics_allow: config.metrics.allow.iter().filter_map(|p| crate::config::parse_cidr(p)).collect(),
+        ingest: dateline_web::wire::IngestSettings {
+            max_document_bytes: usize::try_from(config.uploads.max_wire_item_bytes).unwrap_or(usize::MAX),
+            fetch_hosts: config.ingest.fetch_hosts.clone(),
+            fetch_timeout: Duration::from_secs(config.ingest.fetch_timeout_secs.max(1)),
+            fetch_max_bytes: config.ingest.fetch_max_bytes,
+        },
     };
     let state = AppState::new(store.clone(), theme, settings, Arc::new(jiff::Timestamp::now));
     // Other instances on the same PostgreSQL database tell this one what they changed.

@@ -8,7 +8,7 @@ mod form;
 mod frame;
 mod front_page;
 mod pages;
-mod photos;
+pub(crate) mod photos;
 mod revisions;
 mod sections;
 mod session;

@@ -247,7 +247,7 @@ pub(crate) async fn upload(
 }
 
 /// Writes the original and its smaller sizes; on failure, removes whatever was written.
-async fn write_with_variants(blobs: &Blobs, key: &str, bytes: &[u8]) -> Result<Vec<String>, WebError> {
+pub(crate) async fn write_with_variants(blobs: &Blobs, key: &str, bytes: &[u8]) -> Result<Vec<String>, WebError> {
     let original = bytes.to_vec();
     // Resizing is work for a blocking thread, not for the threads that answer readers.
     let variants = tokio::task::spawn_blocking(move || make_variants(&original).map_err(|e| e.to_string()))

@@ -1,0 +1,183 @@
+//! `POST /api/v1/ingest/{source}`: an agency delivers an item over HTTP.
+//!
+//! The source's token comes as `Authorization: Bearer TOKEN`; the paper keeps only its
+//! SHA-256 and compares digests in constant time. The body is the document itself (NinJS
+//! JSON or NewsML-G2 XML, as the source is set up), or a `multipart/form-data` request whose
+//! part named `item` is the document and whose other parts are its photos, each named as the
+//! item's rendition names it (the part's file name, or the part's name). Every answer is
+//! JSON: what became of the item, or `{"error": …, "kind": …}` with a 4xx status.
+
+use super::{take_delivery, Attachment, DeliveryError};
+use crate::state::AppState;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use dateline_ingest::RejectionKind;
+use dateline_newsroom::accounts::{constant_time_eq, token_digest};
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::wire::Receipt;
+use dateline_newsroom::StoreError;
+use serde_json::json;
+use std::collections::HashMap;
+
+fn answer(status: StatusCode, body: serde_json::Value) -> Response {
+    // `no-store`: an answer about one delivery is never for a cache.
+    (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
+}
+
+fn refuse(status: StatusCode, kind: &str, reason: impl Into<String>) -> Response {
+    answer(status, json!({ "error": reason.into(), "kind": kind }))
+}
+
+pub(crate) async fn deliver(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+    let source = match state.store().wire_source_by_slug(&slug).await {
+        Ok(source) => source,
+        Err(StoreError::NotFound) => {
+            return refuse(StatusCode::NOT_FOUND, "unknown_source", format!("there is no wire source {slug:?}"))
+        }
+        Err(error) => return store_failure(&error),
+    };
+    let Some(expected) = source.token_digest.as_deref() else {
+        return refuse(StatusCode::FORBIDDEN, "no_http", format!("the source {slug} takes no deliveries over HTTP"));
+    };
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or_default();
+    if given.is_empty() || !constant_time_eq(&token_digest(given), expected) {
+        let mut response =
+            refuse(StatusCode::UNAUTHORIZED, "bad_token", "the token is missing or wrong for this source");
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        return response;
+    }
+
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let wants_json = source.format.starts_with("ninjs");
+    let (document, attachments) = if content_type.starts_with("multipart/form-data") {
+        match read_parts(&state, request).await {
+            Ok(parts) => parts,
+            Err(response) => return response,
+        }
+    } else {
+        let plausible = content_type.is_empty()
+            || content_type.starts_with("application/octet-stream")
+            || (wants_json && content_type.contains("json"))
+            || (!wants_json && content_type.contains("xml"));
+        if !plausible {
+            let expected = if wants_json { "NinJS (application/json)" } else { "NewsML-G2 (application/xml)" };
+            return refuse(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unknown_format",
+                format!("the source {slug} takes {expected}, not {content_type}"),
+            );
+        }
+        match axum::body::Bytes::from_request(request, &state).await {
+            Ok(bytes) => (bytes.to_vec(), HashMap::new()),
+            Err(rejection) => return too_large_or_bad(rejection.status(), rejection.body_text()),
+        }
+    };
+    match take_delivery(&state, &source, &document, &attachments).await {
+        Ok(receipt) => receipt_answer(&receipt),
+        Err(DeliveryError::Refused(rejection)) => {
+            let (status, kind) = match rejection.kind {
+                RejectionKind::Malformed => (StatusCode::BAD_REQUEST, "malformed"),
+                RejectionKind::Schema => (StatusCode::UNPROCESSABLE_ENTITY, "schema"),
+                RejectionKind::Unsafe => (StatusCode::UNPROCESSABLE_ENTITY, "unsafe"),
+                RejectionKind::Declined => (StatusCode::UNPROCESSABLE_ENTITY, "declined"),
+                RejectionKind::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            };
+            refuse(status, kind, rejection.reason)
+        }
+        Err(DeliveryError::UnknownFormat(format)) => refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_format",
+            format!("the source's format {format:?} is not one Dateline reads"),
+        ),
+        Err(DeliveryError::Store(error)) => store_failure(&error),
+    }
+}
+
+fn too_large_or_bad(status: StatusCode, text: String) -> Response {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        refuse(status, "too_large", "the delivery is larger than this paper takes")
+    } else {
+        refuse(StatusCode::BAD_REQUEST, "malformed", text)
+    }
+}
+
+fn store_failure(error: &StoreError) -> Response {
+    match error {
+        StoreError::Conflict(what) => refuse(StatusCode::CONFLICT, "conflict", format!("{what}; send the item again")),
+        StoreError::Unavailable(_) => refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the paper's database is unavailable; send the item again later",
+        ),
+        other => {
+            tracing::error!(error = %other, "a wire delivery failed");
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the delivery could not be stored")
+        }
+    }
+}
+
+/// The document and the photos of a multipart delivery.
+async fn read_parts(state: &AppState, request: Request) -> Result<(Vec<u8>, HashMap<String, Attachment>), Response> {
+    let mut multipart = Multipart::from_request(request, state)
+        .await
+        .map_err(|rejection| refuse(StatusCode::BAD_REQUEST, "malformed", rejection.body_text()))?;
+    let (mut document, mut attachments) = (None, HashMap::new());
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => return Err(too_large_or_bad(error.status(), error.body_text())),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let content_type = field.content_type().unwrap_or_default().to_owned();
+        let bytes = field.bytes().await.map_err(|error| too_large_or_bad(error.status(), error.body_text()))?;
+        if name == "item" {
+            document = Some(bytes.to_vec());
+        } else {
+            let key = file_name.filter(|f| !f.is_empty()).unwrap_or(name);
+            attachments
+                .insert(super::file_name_of(&key).to_owned(), Attachment { bytes: bytes.to_vec(), content_type });
+        }
+    }
+    let document = document.ok_or_else(|| {
+        refuse(StatusCode::BAD_REQUEST, "malformed", "the multipart delivery has no part named \"item\"")
+    })?;
+    Ok((document, attachments))
+}
+
+fn receipt_answer(receipt: &Receipt) -> Response {
+    match receipt {
+        Receipt::Created { article, status } => answer(
+            StatusCode::CREATED,
+            json!({ "outcome": "created", "story": article.0, "status": status.as_str(), "desk": format!("/desk/stories/{article}") }),
+        ),
+        Receipt::Updated { article, status } => answer(
+            StatusCode::OK,
+            json!({ "outcome": "updated", "story": article.0, "status": status.as_str(), "desk": format!("/desk/stories/{article}") }),
+        ),
+        Receipt::HeldForDesk { article } => answer(
+            StatusCode::ACCEPTED,
+            json!({ "outcome": "held_for_desk", "story": article.0, "reason": "the desk has changed the story; an editor decides on this version" }),
+        ),
+        Receipt::Killed { article } => {
+            answer(StatusCode::OK, json!({ "outcome": "killed", "story": article.map(|a| a.0) }))
+        }
+        Receipt::Photo { media } => {
+            answer(StatusCode::CREATED, json!({ "outcome": "photo", "photo": media.map(|m| m.0) }))
+        }
+        Receipt::Ignored { reason } => answer(StatusCode::OK, json!({ "outcome": "ignored", "reason": reason })),
+    }
+}

@@ -1,0 +1,210 @@
+//! Wire deliveries: an agency's document (and the photos that came with it) turned into a
+//! story, whichever way it arrived. The HTTP endpoint ([`ingest`]) and the watched folders
+//! (run by the binary) both hand a delivery to [`take_delivery`], which reads the document
+//! (`dateline-ingest`), stores the photos it can have, and applies the newsroom's rules for
+//! versions, embargoes and kills (`dateline_newsroom::wire::receive`).
+//!
+//! Nothing is stored for a document that is refused. Photos are stored before the story, so
+//! the story can name its lead photo; a photo that cannot be had (missing, damaged, or at a
+//! remote address whose host the operator does not allow) leaves the story without it and a
+//! note for the desk saying why.
+
+pub(crate) mod ingest;
+
+use crate::state::AppState;
+use dateline_ingest::{read_item, Rejection, WireFormat};
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::wire::{receive, Receipt, WireSource};
+use dateline_newsroom::{MediaId, NewMedia, StoreError};
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// The operator's limits on wire deliveries.
+#[derive(Debug, Clone)]
+pub struct IngestSettings {
+    /// The largest document taken, in bytes.
+    pub max_document_bytes: usize,
+    /// Hosts a rendition given only as a remote address may be fetched from (exact names).
+    pub fetch_hosts: Vec<String>,
+    pub fetch_timeout: Duration,
+    pub fetch_max_bytes: u64,
+}
+
+impl Default for IngestSettings {
+    fn default() -> Self {
+        IngestSettings {
+            max_document_bytes: dateline_ingest::DEFAULT_MAX_DOCUMENT_BYTES,
+            fetch_hosts: Vec::new(),
+            fetch_timeout: Duration::from_secs(10),
+            fetch_max_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
+
+/// A file that came with the document: a multipart part, or a file beside it in the folder.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub bytes: Vec<u8>,
+    pub content_type: String,
+}
+
+/// Why a delivery was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    #[error("{0}")]
+    Refused(#[from] Rejection),
+    #[error("the source's format {0:?} is not one Dateline reads")]
+    UnknownFormat(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The last segment of a rendition's reference, as a file beside the item is named.
+pub fn file_name_of(reference: &str) -> &str {
+    let path = reference.split(['?', '#']).next().unwrap_or(reference);
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Takes one delivered document for `source`.
+pub async fn take_delivery(
+    state: &AppState,
+    source: &WireSource,
+    document: &[u8],
+    attachments: &HashMap<String, Attachment>,
+) -> Result<Receipt, DeliveryError> {
+    let format =
+        WireFormat::parse(&source.format).ok_or_else(|| DeliveryError::UnknownFormat(source.format.clone()))?;
+    let copy = read_item(format, document, state.settings().ingest.max_document_bytes)?;
+    let now = state.now();
+    // A version the paper has (the same file twice, or an older one) changes nothing: not
+    // even its photos are stored again.
+    if let Some(known) = state.store().wire_item(source.id, &copy.guid).await? {
+        let newest_known =
+            known.pending.as_ref().map_or((known.version, known.version_created), |held| held.version_key());
+        if copy.version_key() <= newest_known {
+            return Ok(receive(state.store(), source, &copy, &[], None, now).await?);
+        }
+    }
+    let mut photos: Vec<MediaId> = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    if !copy.status.is_kill() {
+        for photo in &copy.photos {
+            match photo_bytes(state, &photo.reference, attachments).await {
+                Ok((bytes, content_type)) => match store_photo(state, &bytes, &content_type, photo, source).await {
+                    Ok(id) => photos.push(id),
+                    Err(why) => problems.push(format!("photo {}: {why}", file_name_of(&photo.reference))),
+                },
+                Err(why) => problems.push(format!("photo {}: {why}", file_name_of(&photo.reference))),
+            }
+        }
+    }
+    let note = (!problems.is_empty()).then(|| problems.join("; "));
+    Ok(receive(state.store(), source, &copy, &photos, note, now).await?)
+}
+
+/// A photo's bytes: from the delivery itself, or from an allowed remote host.
+async fn photo_bytes(
+    state: &AppState,
+    reference: &str,
+    attachments: &HashMap<String, Attachment>,
+) -> Result<(Vec<u8>, String), String> {
+    let name = file_name_of(reference);
+    if let Some(found) = attachments.get(reference).or_else(|| attachments.get(name)) {
+        return Ok((found.bytes.clone(), found.content_type.clone()));
+    }
+    let lower = reference.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        return Err("it was not delivered with the item".into());
+    }
+    fetch_remote(&state.settings().ingest, reference).await
+}
+
+/// Fetches a remote rendition from an allowed host, within the size and time limits.
+async fn fetch_remote(settings: &IngestSettings, address: &str) -> Result<(Vec<u8>, String), String> {
+    let url = reqwest::Url::parse(address).map_err(|_| "its address cannot be read".to_owned())?;
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    if !settings.fetch_hosts.iter().any(|allowed| allowed.eq_ignore_ascii_case(&host)) {
+        return Err(format!("{host} is not among the hosts photos may be fetched from (ingest.fetch_hosts)"));
+    }
+    let client = reqwest::Client::builder()
+        .timeout(settings.fetch_timeout)
+        // A redirect could lead anywhere; the allow-list is about where the bytes come from.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut response = client.get(url).send().await.map_err(|e| {
+        if e.is_timeout() {
+            format!("{host} did not answer within {} s", settings.fetch_timeout.as_secs())
+        } else {
+            format!("{host} could not be reached")
+        }
+    })?;
+    if !response.status().is_success() {
+        return Err(format!("{host} answered {}", response.status().as_u16()));
+    }
+    if response.content_length().is_some_and(|length| length > settings.fetch_max_bytes) {
+        return Err(format!("it is larger than the limit of {} bytes", settings.fetch_max_bytes));
+    }
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let mut bytes = Vec::new();
+    loop {
+        match tokio::time::timeout(settings.fetch_timeout, response.chunk()).await {
+            Ok(Ok(Some(chunk))) => {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() as u64 > settings.fetch_max_bytes {
+                    return Err(format!("it is larger than the limit of {} bytes", settings.fetch_max_bytes));
+                }
+            }
+            Ok(Ok(None)) => break,
+            Ok(Err(_)) => return Err(format!("{host} broke off the transfer")),
+            Err(_) => return Err(format!("{host} did not finish within {} s", settings.fetch_timeout.as_secs())),
+        }
+    }
+    Ok((bytes, content_type))
+}
+
+/// Stores a wire photo in the library, with the agency's caption and credit.
+async fn store_photo(
+    state: &AppState,
+    bytes: &[u8],
+    content_type: &str,
+    photo: &dateline_newsroom::wire::WirePhoto,
+    source: &WireSource,
+) -> Result<MediaId, String> {
+    let limit = state.settings().max_image_bytes;
+    let claimed = content_type.split(';').next().unwrap_or_default().trim();
+    let found = dateline_media::inspect(bytes, claimed, limit).map_err(|e| e.to_string())?;
+    let blobs = state.blobs();
+    let month = state.now().strftime("%Y/%m").to_string();
+    let key = dateline_media::new_key(&month, found.format.extension()).map_err(|e| e.to_string())?;
+    let files = crate::desk::photos::write_with_variants(&blobs, &key, bytes).await.map_err(|e| e.to_string())?;
+    let clip = |text: &str| text.trim().chars().take(1_000).collect::<String>();
+    let credit = if photo.credit.trim().is_empty() { source.name.clone() } else { clip(&photo.credit) };
+    let alt_text =
+        if photo.caption.trim().is_empty() { format!("Photo from {}", source.name) } else { clip(&photo.caption) };
+    let new = NewMedia {
+        storage_key: key,
+        mime_type: found.format.mime_type().into(),
+        width: found.width,
+        height: found.height,
+        byte_size: bytes.len() as u64,
+        caption: clip(&photo.caption),
+        credit,
+        alt_text,
+        photographer: clip(&photo.photographer),
+    };
+    match state.store().insert_media(&new, state.now()).await {
+        Ok(media) => Ok(media.id),
+        Err(error) => {
+            for file in &files {
+                blobs.delete(file).await;
+            }
+            Err(error.to_string())
+        }
+    }
+}

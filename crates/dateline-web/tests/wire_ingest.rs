@@ -1,0 +1,271 @@
+//! Wire copy arriving over HTTP, on both databases: an agency's story with its photo waits
+//! in the queue or goes straight to the front; new versions update it (in public when it is
+//! published) unless the desk changed it, when they wait for an editor; an embargo holds even
+//! against an editor; a kill brings the story down for good; the same delivery twice changes
+//! nothing; hostile and broken deliveries are refused with a JSON reason and store nothing.
+
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::{ArticleStatus, Role, Window};
+use dateline_testkit::paper::{desk_user, wire_source, SmallPaper};
+use dateline_testkit::{on_both_databases, texts, TestApp};
+use jiff::{SignedDuration, Timestamp};
+use reqwest::multipart::{Form, Part};
+use serde_json::Value;
+use std::io::Cursor;
+
+fn now() -> Timestamp {
+    "2026-11-28T03:00:00Z".parse().expect("instant")
+}
+
+fn g2(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/../dateline-ingest/tests/fixtures/newsml-g2/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture")
+}
+
+fn jpeg() -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(1200, 800, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(pixels)
+        .write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Jpeg)
+        .expect("jpeg");
+    bytes
+}
+
+async fn deliver(app: &TestApp, source: &str, token: &str, body: String, content_type: &str) -> (u16, Value) {
+    let response = app
+        .client
+        .post(format!("{}/api/v1/ingest/{source}", app.base_url))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("deliver");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("every answer is JSON ({e}): {text}")))
+}
+
+async fn deliver_with_photo(app: &TestApp, source: &str, token: &str, item: String, photo: Vec<u8>) -> (u16, Value) {
+    let form = Form::new()
+        .part("item", Part::text(item).mime_str("application/xml").expect("mime"))
+        .part("photo", Part::bytes(photo).file_name("budget-vote.jpg").mime_str("image/jpeg").expect("mime"));
+    let response = app
+        .client
+        .post(format!("{}/api/v1/ingest/{source}", app.base_url))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("deliver");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("JSON ({e}): {text}")))
+}
+
+fn story_id(answer: &Value) -> dateline_newsroom::ArticleId {
+    dateline_newsroom::ArticleId(answer["story"].as_i64().unwrap_or_else(|| panic!("a story id in {answer}")))
+}
+
+on_both_databases! {
+    async fn an_agency_story_with_its_photo_waits_in_the_wire_queue_as_a_draft(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (source, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
+        let app = TestApp::start(store.clone(), now()).await;
+
+        let (status, answer) = deliver_with_photo(&app, "hanbit-news", &token, g2("message.xml"), jpeg()).await;
+        assert_eq!(status, 201, "{answer}");
+        assert_eq!((answer["outcome"].as_str(), answer["status"].as_str()), (Some("created"), Some("draft")));
+        let story = store.article_by_id(story_id(&answer)).await.expect("story");
+        assert_eq!(story.status, ArticleStatus::Draft);
+        assert_eq!(story.content.headline, "Assembly passes next year's budget after all-night session");
+        assert_eq!(story.content.section_id, paper.politics.id);
+        let names: Vec<String> = store.authors_by_ids(&story.content.bylines).await.expect("authors").into_iter().map(|a| a.name).collect();
+        assert_eq!(names, ["Kim Ji-won", "Lee Min-ho", "Hanbit News"], "reporters, then the agency");
+        assert_eq!(story.content.bylines.last(), Some(&source.agency_id));
+        let photo = store.media_by_id(story.content.lead_media_id.expect("a lead photo")).await.expect("photo");
+        assert_eq!((photo.credit.as_str(), photo.photographer.as_str()), ("Hanbit News", "Park Seo-yeon"));
+        assert!(photo.caption.starts_with("Lawmakers cast their votes"));
+        assert_eq!(story.content.topics.len(), 2, "subjects and keywords became topics");
+        assert!(story.content.body.ends_with("(Hanbit News)"), "the sign-off stays: {}", story.content.body);
+
+        // Readers do not see a draft; the desk's wire queue lists it.
+        assert_eq!(app.get(&format!("/article/{}/x", story.id)).await.status(), 404);
+        let queue = store.wire_queue(None, Window { limit: 10, offset: 0 }).await.expect("queue");
+        assert_eq!(queue.len(), 1);
+        assert_eq!(queue[0].headline, story.content.headline);
+    }
+
+    async fn a_source_that_publishes_at_once_updates_its_story_in_public_and_ignores_repeats(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, true).await;
+        let app = TestApp::start(store.clone(), now()).await;
+
+        let (status, answer) = deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml").await;
+        assert_eq!((status, answer["status"].as_str()), (201, Some("published")), "{answer}");
+        let id = story_id(&answer);
+        let front = app.page("/national/politics/").await;
+        assert!(texts(&front, ".card__headline").contains(&"Assembly passes next year's budget after all-night session".to_owned()));
+
+        app.set_now(now() + SignedDuration::from_mins(30));
+        let (status, answer) = deliver(&app, "hanbit-news", &token, g2("text-v2.xml"), "application/xml").await;
+        assert_eq!((status, answer["outcome"].as_str()), (200, Some("updated")), "{answer}");
+        let story = store.article_by_id(id).await.expect("story");
+        assert!(story.content.body.contains("with 12 abstentions"));
+        assert_eq!(story.last_public_update_at, Some(now() + SignedDuration::from_mins(30)), "readers see it was updated");
+        let kinds: Vec<&str> = store.revisions(id).await.expect("history").iter().map(|r| r.kind.as_str()).collect::<Vec<_>>().into_iter().collect();
+        assert!(kinds.contains(&"public_update"), "{kinds:?}");
+        let page = app.page(&format!("/article/{id}/{}", story.content.slug)).await;
+        assert!(texts(&page, ".article-body p, article p").iter().any(|p| p.contains("with 12 abstentions")), "the reader sees the new version");
+
+        // The same file again, and an older version, change nothing.
+        let revisions = store.revisions(id).await.expect("history").len();
+        for older in ["text-v2.xml", "text.xml"] {
+            let (status, answer) = deliver(&app, "hanbit-news", &token, g2(older), "application/xml").await;
+            assert_eq!((status, answer["outcome"].as_str()), (200, Some("ignored")), "{older}: {answer}");
+        }
+        assert_eq!(store.revisions(id).await.expect("history").len(), revisions);
+        assert_eq!(store.count_articles().await.expect("count"), 1);
+    }
+
+    async fn an_embargo_holds_the_story_back_even_from_an_editor(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Wire Editor").await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let (status, answer) = deliver(&app, "hanbit-news", &token, g2("embargoed.xml"), "application/xml").await;
+        assert_eq!(status, 201, "{answer}");
+        let id = story_id(&answer);
+        let story = store.article_by_id(id).await.expect("story");
+        let until: Timestamp = "2026-11-28T09:00:00Z".parse().expect("instant");
+        assert_eq!(story.embargo_until, Some(until));
+
+        // The editor clears the embargo field and tries to publish: the agency's embargo stands.
+        let desk = app.sign_in(&editor.email, &password).await;
+        let section = paper.politics.id.to_string();
+        let version = story.version.to_string();
+        let fields = [
+            ("headline", story.content.headline.as_str()),
+            ("section", section.as_str()),
+            ("body", story.content.body.as_str()),
+            ("embargo_until", ""),
+            ("action", "publish"),
+            ("version", version.as_str()),
+        ];
+        desk.post(&format!("/desk/stories/{id}"), &fields).await;
+        let after = store.article_by_id(id).await.expect("story");
+        assert_ne!(after.status, ArticleStatus::Published, "published before the embargo");
+        assert!(!after.is_public(now()));
+        let publish = dateline_newsroom::editing::publish(&store, &editor, id, after.version, now()).await;
+        assert!(matches!(publish, Err(dateline_newsroom::editing::EditError::EmbargoNotLifted(t)) if t == until), "{publish:?}");
+        // After the embargo, the editor may.
+        let later = until + SignedDuration::from_mins(1);
+        let published = dateline_newsroom::editing::publish(&store, &editor, id, after.version, later).await.expect("publish after the embargo");
+        assert!(published.is_public(later));
+    }
+
+    async fn a_kill_takes_the_story_down_notes_it_and_keeps_it_down(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, true).await;
+        let (editor, _) = desk_user(&store, Role::Editor, "Kill Editor").await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let (_, answer) = deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml").await;
+        let id = story_id(&answer);
+        let slug = store.article_by_id(id).await.expect("story").content.slug;
+        app.page(&format!("/article/{id}/{slug}")).await;
+
+        let (status, answer) = deliver(&app, "hanbit-news", &token, g2("killed.xml"), "application/xml").await;
+        assert_eq!((status, answer["outcome"].as_str()), (200, Some("killed")), "{answer}");
+        let story = store.article_by_id(id).await.expect("story");
+        assert_eq!(story.status, ArticleStatus::Unpublished);
+        assert_eq!(app.get(&format!("/article/{id}/{}", story.content.slug)).await.status(), 404, "readers no longer see it");
+        let history = store.revisions(id).await.expect("history");
+        let note = history.last().and_then(|r| r.note.clone()).unwrap_or_default();
+        assert!(note.contains("killed"), "the history says why: {note:?}");
+        let again = dateline_newsroom::editing::publish(&store, &editor, id, story.version, now()).await;
+        assert!(again.is_err(), "a killed story cannot be published again: {again:?}");
+        let queue = store.wire_queue(None, Window { limit: 10, offset: 0 }).await.expect("queue");
+        assert!(queue[0].item.note.as_deref().unwrap_or_default().contains("killed"), "the desk is told");
+    }
+
+    async fn a_new_version_waits_beside_a_story_the_desk_has_edited(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (source, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Copy Editor").await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let (_, answer) = deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml").await;
+        let id = story_id(&answer);
+        let story = store.article_by_id(id).await.expect("story");
+
+        let desk = app.sign_in(&editor.email, &password).await;
+        let section = paper.politics.id.to_string();
+        let version = story.version.to_string();
+        let sharper = "Budget passes after all-night session";
+        let saved = desk
+            .post(&format!("/desk/stories/{id}"), &[("headline", sharper), ("section", &section), ("body", &story.content.body), ("action", "save"), ("version", &version)])
+            .await;
+        assert_eq!(saved.status(), 303);
+
+        let (status, answer) = deliver(&app, "hanbit-news", &token, g2("text-v2.xml"), "application/xml").await;
+        assert_eq!((status, answer["outcome"].as_str()), (202, Some("held_for_desk")), "{answer}");
+        let kept = store.article_by_id(id).await.expect("story");
+        assert_eq!(kept.content.headline, sharper, "the desk's work is not overwritten");
+        let item = store.wire_item_of_article(id).await.expect("item").expect("a wire item");
+        assert_eq!(item.pending.as_ref().map(|p| p.version), Some(2));
+
+        // The editor takes the agency's version.
+        dateline_newsroom::wire::decide_pending(&store, &editor, &source, id, dateline_newsroom::wire::PendingDecision::TakeAgencyVersion, now())
+            .await
+            .expect("decide");
+        let taken = store.article_by_id(id).await.expect("story");
+        assert!(taken.content.body.contains("with 12 abstentions"));
+        assert!(store.wire_item_of_article(id).await.expect("item").expect("item").pending.is_none());
+    }
+
+    async fn hostile_and_broken_deliveries_are_refused_with_a_reason_and_store_nothing(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (_, g2_token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, true).await;
+        let (_, json_token) = wire_source(&store, "Eastern Wire", "ninjs-2.1", paper.business.id, true).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let laughs = "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]><newsItem guid=\"x\" version=\"1\"><itemMeta/><contentMeta><headline>&b;</headline></contentMeta></newsItem>";
+        let external = "<?xml version=\"1.0\"?><!DOCTYPE i [<!ENTITY s SYSTEM \"file:///etc/passwd\">]><newsItem guid=\"x\" version=\"1\"><itemMeta/><contentMeta><headline>&s;</headline></contentMeta></newsItem>";
+        let text = g2("text.xml");
+        let scripted = text.replace("</body>", "<script>alert(1)</script></body>");
+        let handler = text.replace("<p>The vote", "<p onclick=\"x()\">The vote");
+        let huge = text.replace("The vote was", &"word ".repeat(1_200_000));
+        let cases: Vec<(&str, &str, String, &str, u16, &str)> = vec![
+            ("hanbit-news", "wrong-token", text.clone(), "application/xml", 401, "bad_token"),
+            ("no-such-agency", &g2_token, text.clone(), "application/xml", 404, "unknown_source"),
+            ("hanbit-news", &g2_token, text[..text.len() / 2].to_owned(), "application/xml", 400, "malformed"),
+            ("hanbit-news", &g2_token, "<newsItem guid=".to_owned(), "application/xml", 400, "malformed"),
+            ("hanbit-news", &g2_token, laughs.to_owned(), "application/xml", 400, "malformed"),
+            ("hanbit-news", &g2_token, external.to_owned(), "application/xml", 400, "malformed"),
+            ("hanbit-news", &g2_token, scripted, "application/xml", 422, "unsafe"),
+            ("hanbit-news", &g2_token, handler, "application/xml", 422, "unsafe"),
+            ("hanbit-news", &g2_token, huge, "application/xml", 413, "too_large"),
+            ("hanbit-news", &g2_token, "{\"uri\":\"x\"}".to_owned(), "text/plain", 415, "unknown_format"),
+            ("eastern-wire", &json_token, "{\"uri\": \"urn:x\", \"headlines\": 7}".to_owned(), "application/json", 422, "schema"),
+            ("eastern-wire", &json_token, "{\"uri\": \"urn:x\", \"headl".to_owned(), "application/json", 400, "malformed"),
+            ("eastern-wire", &json_token, "{\"uri\":\"urn:x\",\"type\":\"video\",\"headlines\":[{\"value\":\"Clip\"}]}".to_owned(), "application/json", 422, "declined"),
+        ];
+        for (source, token, body, content_type, expected, kind) in cases {
+            let (status, answer) = deliver(&app, source, token, body, content_type).await;
+            assert_eq!(status, expected, "{kind}: {answer}");
+            assert_eq!(answer["kind"].as_str(), Some(kind), "{answer}");
+            assert!(answer["error"].as_str().is_some_and(|e| e.len() > 10), "a reason: {answer}");
+        }
+        assert_eq!(store.count_articles().await.expect("count"), 0, "nothing partial was stored");
+        assert!(store.media_list(Window { limit: 10, offset: 0 }).await.expect("media").is_empty());
+        assert!(store.wire_queue(None, Window { limit: 10, offset: 0 }).await.expect("queue").is_empty());
+        assert_eq!(app.get("/healthz").await.status(), 200, "the paper stays healthy");
+    }
+}
