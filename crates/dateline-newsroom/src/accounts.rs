@@ -74,6 +74,8 @@ pub enum Action {
     ManagePages,
     ManageUsers,
     ManageSettings,
+    /// Set up agency feeds and their tokens.
+    ManageWireSources,
 }
 
 impl Role {
@@ -84,7 +86,7 @@ impl Role {
         use Action::*;
         match self {
             Role::Admin => true,
-            Role::Editor => !matches!(action, ManageUsers | ManageSettings),
+            Role::Editor => !matches!(action, ManageUsers | ManageSettings | ManageWireSources),
             Role::PhotoEditor => {
                 matches!(action, UseDesk | WriteDraft | EditOwnStory | UploadPhoto | EditPhotoDetails | ChooseLeadPhoto)
             }

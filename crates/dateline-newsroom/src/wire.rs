@@ -583,3 +583,33 @@ pub async fn agency_hold(store: &impl Store, id: ArticleId, now: Timestamp) -> S
     }
     Ok(item.embargo_until.filter(|until| *until > now).map(AgencyHold::Embargo))
 }
+
+/// Checks the name of a wire source's watched folder: one plain folder name under the
+/// operator's `ingest_root`, so the desk can never point the server elsewhere.
+pub fn check_folder_name(name: &str) -> Result<(), String> {
+    let well_formed = !name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && !name.starts_with(['-', '_']);
+    if well_formed && !matches!(name, "done" | "rejected") {
+        Ok(())
+    } else {
+        Err(format!(
+            "the folder {name:?} must be one plain folder name: lowercase letters, digits, - and _ (no slashes or dots)"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod folder_tests {
+    use super::check_folder_name;
+
+    #[test]
+    fn a_watched_folder_is_one_plain_name_under_the_root() {
+        assert!(check_folder_name("hanbit").is_ok());
+        assert!(check_folder_name("afp_korea-2").is_ok());
+        for bad in ["", "../etc", "/etc", "a/b", ".", "..", "Hanbit", "a b", "-x", "done"] {
+            assert!(check_folder_name(bad).is_err(), "{bad:?}");
+        }
+    }
+}

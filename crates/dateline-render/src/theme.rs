@@ -33,6 +33,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("desk/settings.html", include_str!("../../../themes/default/templates/desk/settings.html")),
     ("desk/authors.html", include_str!("../../../themes/default/templates/desk/authors.html")),
     ("desk/topics.html", include_str!("../../../themes/default/templates/desk/topics.html")),
+    ("desk/wire.html", include_str!("../../../themes/default/templates/desk/wire.html")),
+    ("desk/wire_sources.html", include_str!("../../../themes/default/templates/desk/wire_sources.html")),
     ("desk/pages.html", include_str!("../../../themes/default/templates/desk/pages.html")),
     ("desk/users.html", include_str!("../../../themes/default/templates/desk/users.html")),
     ("desk/photos.html", include_str!("../../../themes/default/templates/desk/photos.html")),

@@ -33,6 +33,34 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
         )
         .await
         .expect("page");
+    // A wire story the desk edited, with the agency's next version waiting beside it.
+    let (source, _) =
+        dateline_testkit::paper::wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
+    let fixture = |name: &str| {
+        std::fs::read_to_string(format!(
+            "{}/../dateline-ingest/tests/fixtures/newsml-g2/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("fixture")
+    };
+    let first = dateline_ingest::newsml::read(&fixture("text.xml")).expect("version 1");
+    let dateline_newsroom::wire::Receipt::Created { article: wire_id, .. } =
+        dateline_newsroom::wire::receive(&store, &source, &first, &[], None, now).await.expect("taken")
+    else {
+        panic!("a new wire story");
+    };
+    let mut edited = store.article_by_id(wire_id).await.expect("wire story");
+    let mut update = dateline_newsroom::ArticleUpdate::of(
+        &edited,
+        dateline_newsroom::RevisionKind::Saved,
+        dateline_newsroom::RevisionAuthor::system("Valid Admin"),
+        now,
+    );
+    update.content.headline = "Budget passes after a long night".into();
+    edited = store.update_article(&update).await.expect("desk edit");
+    let second = dateline_ingest::newsml::read(&fixture("text-v2.xml")).expect("version 2");
+    dateline_newsroom::wire::receive(&store, &source, &second, &[], None, now).await.expect("held");
+    assert_eq!(edited.content.headline, "Budget passes after a long night");
     let app = TestApp::start(store.clone(), now).await;
     let desk = app.sign_in(&admin.email, &password).await;
     desk.post(&format!("/desk/stories/{id}/correct"), &[("version", "1"), ("correction", "A fix.")]).await;
@@ -55,6 +83,10 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
         "/desk/pages".to_owned(),
         "/desk/settings".to_owned(),
         "/desk/users".to_owned(),
+        "/desk/wire".to_owned(),
+        "/desk/wire?source=hanbit-news".to_owned(),
+        "/desk/wire/sources".to_owned(),
+        format!("/desk/stories/{wire_id}"),
     ] {
         let response = desk.get(&path).await;
         assert_eq!(response.status(), 200, "{path}");

@@ -269,3 +269,69 @@ on_both_databases! {
         assert_eq!(app.get("/healthz").await.status(), 200, "the paper stays healthy");
     }
 }
+
+on_both_databases! {
+    async fn an_admin_sets_up_a_source_on_the_desk_and_an_editor_works_the_wire_queue(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (admin, admin_password) = desk_user(&store, Role::Admin, "Wire Admin").await;
+        let (editor, editor_password) = desk_user(&store, Role::Editor, "Queue Editor").await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let admin_desk = app.sign_in(&admin.email, &admin_password).await;
+        let section = paper.politics.id.to_string();
+        let source_form = |folder: &'static str| {
+            vec![("name", "Hanbit News"), ("slug", "hanbit-news"), ("format", "newsml-g2"), ("arrival", "queue"), ("http", "on"), ("folder", folder)]
+        };
+
+        let mut escaping = source_form("../etc");
+        escaping.push(("section", &section));
+        let refused = admin_desk.post("/desk/wire/sources", &escaping).await;
+        assert_eq!(refused.status(), 422, "a folder outside the ingest root is refused");
+        let mut fields = source_form("hanbit");
+        fields.push(("section", &section));
+        let created = admin_desk.post("/desk/wire/sources", &fields).await;
+        assert_eq!(created.status(), 200);
+        assert!(created.headers()["cache-control"].to_str().expect("header").contains("no-store"), "the token is never cached");
+        let page = scraper::Html::parse_document(&created.text().await.expect("page"));
+        let token = dateline_testkit::attributes(&page, "#new-token", "value").pop().expect("the token, shown once");
+        let source = store.wire_source_by_slug("hanbit-news").await.expect("stored");
+        assert_ne!(source.token_digest.as_deref(), Some(token.as_str()), "only a digest is kept");
+        let again = scraper::Html::parse_document(&admin_desk.get("/desk/wire/sources").await.text().await.expect("page"));
+        assert!(dateline_testkit::attributes(&again, "#new-token", "value").is_empty(), "the token is not shown again");
+
+        let (status, answer) = deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml").await;
+        assert_eq!(status, 201, "{answer}");
+        let id = story_id(&answer);
+
+        let desk = app.sign_in(&editor.email, &editor_password).await;
+        assert_eq!(desk.get("/desk/wire/sources").await.status(), 403, "tokens are for admins");
+        let queue = desk.page("/desk/wire?source=hanbit-news").await;
+        assert_eq!(texts(&queue, ".desk-table tbody td a"), ["Assembly passes next year's budget after all-night session"]);
+        assert_eq!(dateline_testkit::attributes(&queue, ".desk-table tbody td a", "href"), [format!("/desk/stories/{id}")]);
+
+        // The editor sharpens the headline; the agency's next version waits beside it.
+        let story = store.article_by_id(id).await.expect("story");
+        let version = story.version.to_string();
+        desk.post(
+            &format!("/desk/stories/{id}"),
+            &[("headline", "Budget passes at dawn"), ("section", &section), ("body", &story.content.body), ("action", "save"), ("version", &version)],
+        )
+        .await;
+        let (status, _) = deliver(&app, "hanbit-news", &token, g2("text-v2.xml"), "application/xml").await;
+        assert_eq!(status, 202);
+        let editor_page = desk.page(&format!("/desk/stories/{id}")).await;
+        let banner = texts(&editor_page, ".wire-origin p").join(" ");
+        assert!(banner.contains("Agency update available: version 2"), "{banner}");
+        assert!(texts(&editor_page, ".wire-origin ins").iter().any(|t| t.contains("abstentions")), "the diff shows what the agency added");
+        let queue = desk.page("/desk/wire").await;
+        assert!(texts(&queue, ".desk-table tbody td").iter().any(|t| t.contains("Agency update available")));
+
+        let taken = desk.post(&format!("/desk/stories/{id}/agency-update"), &[("decision", "take")]).await;
+        assert_eq!(taken.status(), 303);
+        let story = store.article_by_id(id).await.expect("story");
+        assert!(story.content.body.contains("with 12 abstentions"));
+        assert_eq!(story.content.headline, "Assembly passes next year's budget after all-night session");
+        let history = store.revisions(id).await.expect("history");
+        assert_eq!(history.last().map(|r| r.made_by.name.as_str()), Some("Queue Editor"), "the history says who decided");
+    }
+}

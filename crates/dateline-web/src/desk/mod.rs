@@ -18,6 +18,7 @@ mod stories;
 pub(crate) mod throttle;
 mod topics;
 mod users;
+mod wire;
 
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -56,6 +57,10 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/pages/{id}", post(pages::update))
         .route("/desk/settings", get(settings::show).post(settings::save))
         .route("/desk/users", get(users::list).post(users::create))
+        .route("/desk/wire", get(wire::queue))
+        .route("/desk/wire/sources", get(wire::sources).post(wire::create_source))
+        .route("/desk/wire/sources/{id}", post(wire::update_source))
+        .route("/desk/stories/{id}/agency-update", post(wire::decide))
         .route("/desk/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/desk/sign-out", post(sign_in::sign_out))
 }

@@ -18,13 +18,13 @@ use similar::{ChangeTag, TextDiff};
 
 /// One stretch of text in a comparison: unchanged, removed or added.
 #[derive(Serialize)]
-struct Piece {
+pub(crate) struct Piece {
     kind: &'static str,
     text: String,
 }
 
 #[derive(Serialize)]
-struct FieldDiff {
+pub(crate) struct FieldDiff {
     name: &'static str,
     changed: bool,
     pieces: Vec<Piece>,
@@ -40,7 +40,7 @@ struct DiffPage {
     fields: Vec<FieldDiff>,
 }
 
-fn word_diff(name: &'static str, old: &str, new: &str) -> FieldDiff {
+pub(crate) fn word_diff(name: &'static str, old: &str, new: &str) -> FieldDiff {
     let diff = TextDiff::from_words(old, new);
     let pieces: Vec<Piece> = diff
         .iter_all_changes()
@@ -56,7 +56,7 @@ fn word_diff(name: &'static str, old: &str, new: &str) -> FieldDiff {
     FieldDiff { name, changed: old != new, pieces }
 }
 
-fn compare(old: &ArticleContent, new: &ArticleContent) -> Vec<FieldDiff> {
+pub(crate) fn compare(old: &ArticleContent, new: &ArticleContent) -> Vec<FieldDiff> {
     vec![
         word_diff("Headline", &old.headline, &new.headline),
         word_diff("Deck", old.deck.as_deref().unwrap_or(""), new.deck.as_deref().unwrap_or("")),

@@ -82,6 +82,8 @@ struct EditorPage {
     conflict: Option<ConflictView>,
     may: Permissions,
     time_zone: String,
+    /// Where the story came from on the wire, and any agency update waiting.
+    wire: Option<super::wire::WireBanner>,
 }
 
 #[derive(Serialize)]
@@ -123,7 +125,7 @@ struct HistoryPage {
     may_restore: bool,
 }
 
-fn status_title(status: ArticleStatus) -> &'static str {
+pub(crate) fn status_title(status: ArticleStatus) -> &'static str {
     match status {
         ArticleStatus::Draft => "Draft",
         ArticleStatus::InReview => "In review",
@@ -134,7 +136,7 @@ fn status_title(status: ArticleStatus) -> &'static str {
     }
 }
 
-async fn paper_clock(state: &AppState) -> Result<PaperClock, WebError> {
+pub(crate) async fn paper_clock(state: &AppState) -> Result<PaperClock, WebError> {
     let settings = state.store().settings().await?;
     Ok(PaperClock {
         zone: settings.zone().map_err(|e| WebError::Internal(e.to_string()))?,
@@ -212,6 +214,10 @@ async fn editor_page(
             correct: status == ArticleStatus::Published && role.may(Action::Correct),
         },
         time_zone: zone.iana_name().unwrap_or("UTC").to_owned(),
+        wire: match article {
+            Some(article) => super::wire::banner(state, article).await?,
+            None => None,
+        },
     })
 }
 

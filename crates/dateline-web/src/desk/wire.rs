@@ -1,0 +1,421 @@
+//! The wire on the desk: the queue of incoming agency items (newest first, by source, with
+//! embargoes, kills and waiting updates shown), the agency sources and their tokens (admins
+//! only; a token is shown once and kept only as a digest), and an editor's decision on an
+//! agency update that the desk's own changes held back.
+
+use super::form::FormData;
+use super::revisions::{compare, FieldDiff};
+use super::session::Desk;
+use super::{unprocessable, written};
+use crate::error::WebError;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use dateline_ingest::WireFormat;
+use dateline_newsroom::accounts::{random_token, token_digest, Action};
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::wire::{
+    check_folder_name, decide_pending, story_content, NewWireSource, PendingDecision, WireSource,
+};
+use dateline_newsroom::{Article, ArticleId, AuthorKind, NewAuthor, SectionId, SectionTree, Slug, StoreError, Window};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct QueueRow {
+    received: String,
+    source: String,
+    headline: String,
+    link: Option<String>,
+    status: &'static str,
+    version: i64,
+    embargo: Option<String>,
+    note: Option<String>,
+    update_waiting: bool,
+    killed: bool,
+}
+
+#[derive(Serialize)]
+struct SourceChoice {
+    slug: String,
+    name: String,
+    selected: bool,
+}
+
+#[derive(Serialize)]
+struct QueuePage {
+    rows: Vec<QueueRow>,
+    sources: Vec<SourceChoice>,
+    filtered: bool,
+}
+
+fn query_value(query: Option<&str>, key: &str) -> Option<String> {
+    form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
+}
+
+pub(crate) async fn queue(
+    State(state): State<AppState>,
+    desk: Desk,
+    RawQuery(query): RawQuery,
+) -> Result<Html<String>, WebError> {
+    desk.require(Action::Publish)?;
+    let store = state.store();
+    let sources = store.wire_sources().await?;
+    let wanted = query_value(query.as_deref(), "source").filter(|s| !s.is_empty());
+    let chosen = wanted.as_deref().and_then(|slug| sources.iter().find(|s| s.slug.as_str() == slug));
+    if wanted.is_some() && chosen.is_none() {
+        return Err(WebError::BadRequest("There is no such wire source.".into()));
+    }
+    let clock = super::stories::paper_clock(&state).await?;
+    let now = state.now();
+    let rows = store
+        .wire_queue(chosen.map(|s| s.id), Window { limit: 200, offset: 0 })
+        .await?
+        .into_iter()
+        .map(|entry| {
+            let item = &entry.item;
+            QueueRow {
+                received: clock.time(item.received_at).text,
+                source: entry.source_name,
+                headline: entry.headline,
+                link: item
+                    .article_id
+                    .map(|id| format!("/desk/stories/{id}"))
+                    .or_else(|| item.media_id.map(|id| format!("/desk/photos/{id}"))),
+                status: match (entry.story_status, item.media_id) {
+                    (Some(status), _) => super::stories::status_title(status),
+                    (None, Some(_)) => "Photo",
+                    (None, None) => "Not run",
+                },
+                version: item.version,
+                embargo: item.embargo_until.filter(|until| *until > now).map(|until| clock.time(until).text),
+                note: item.note.clone(),
+                update_waiting: item.pending.is_some(),
+                killed: item.status.is_kill(),
+            }
+        })
+        .collect();
+    let sources = sources
+        .iter()
+        .map(|s| SourceChoice {
+            slug: s.slug.to_string(),
+            name: s.name.clone(),
+            selected: chosen.is_some_and(|c| c.id == s.id),
+        })
+        .collect();
+    desk.render(&state, "desk/wire.html", QueuePage { rows, sources, filtered: chosen.is_some() }).await
+}
+
+#[derive(Serialize)]
+struct SourceRow {
+    id: i64,
+    slug: String,
+    name: String,
+    format: String,
+    section_id: i64,
+    publish_at_once: bool,
+    folder: String,
+    over_http: bool,
+}
+
+#[derive(Serialize)]
+struct Choice {
+    id: i64,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct SourcesPage {
+    sources: Vec<SourceRow>,
+    formats: Vec<String>,
+    sections: Vec<Choice>,
+    error: Option<String>,
+    notice: Option<String>,
+    /// A token just made: shown this once.
+    token: Option<TokenShown>,
+}
+
+#[derive(Serialize)]
+struct TokenShown {
+    source: String,
+    token: String,
+    address: String,
+}
+
+async fn sources_page(
+    state: &AppState,
+    desk: &Desk,
+    error: Option<String>,
+    notice: Option<String>,
+    token: Option<TokenShown>,
+) -> Result<Html<String>, WebError> {
+    let store = state.store();
+    let tree = SectionTree::new(store.sections().await?);
+    let mut sections = Vec::new();
+    for top in tree.top_level() {
+        sections.push(Choice { id: top.id.0, name: top.name.clone() });
+        for child in tree.children(top.id) {
+            sections.push(Choice { id: child.id.0, name: format!("{} › {}", top.name, child.name) });
+        }
+    }
+    let sources = store
+        .wire_sources()
+        .await?
+        .into_iter()
+        .map(|s| SourceRow {
+            id: s.id.0,
+            slug: s.slug.to_string(),
+            name: s.name,
+            format: s.format,
+            section_id: s.section_id.0,
+            publish_at_once: s.publish_at_once,
+            folder: s.folder.unwrap_or_default(),
+            over_http: s.token_digest.is_some(),
+        })
+        .collect();
+    let formats = WireFormat::all().into_iter().map(WireFormat::name).collect();
+    desk.render(state, "desk/wire_sources.html", SourcesPage { sources, formats, sections, error, notice, token }).await
+}
+
+pub(crate) async fn sources(
+    State(state): State<AppState>,
+    desk: Desk,
+    RawQuery(query): RawQuery,
+) -> Result<Html<String>, WebError> {
+    desk.require(Action::ManageWireSources)?;
+    let notice = query.as_deref().is_some_and(|q| q.contains("saved=1")).then(|| "Saved.".to_owned());
+    sources_page(&state, &desk, None, notice, None).await
+}
+
+/// The settings a source form sends, checked.
+struct SourceForm {
+    name: String,
+    format: String,
+    section_id: SectionId,
+    publish_at_once: bool,
+    folder: Option<String>,
+}
+
+fn read_source_form(form: &FormData) -> Result<SourceForm, String> {
+    let name = form.get("name").trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err("a source needs a name of at most 100 characters (the agency's, as bylines show it)".into());
+    }
+    let format = form.get("format").trim().to_owned();
+    if WireFormat::parse(&format).is_none() {
+        return Err(format!("{format:?} is not a format Dateline reads"));
+    }
+    let section_id = form
+        .get("section")
+        .parse::<i64>()
+        .map(SectionId)
+        .map_err(|_| "choose the section its stories go to".to_owned())?;
+    let folder = Some(form.get("folder").trim().to_owned()).filter(|f| !f.is_empty());
+    if let Some(folder) = &folder {
+        check_folder_name(folder)?;
+    }
+    Ok(SourceForm { name, format, section_id, publish_at_once: form.get("arrival") == "publish", folder })
+}
+
+fn new_token_for(source: &str, slug: &str) -> Result<(TokenShown, String), WebError> {
+    let token = random_token().map_err(|e| WebError::Internal(e.to_string()))?;
+    let digest = token_digest(&token);
+    Ok((TokenShown { source: source.to_owned(), token, address: format!("/api/v1/ingest/{slug}") }, digest))
+}
+
+/// The agency as an author: the one with the source's slug, made if there is none.
+async fn agency_author(
+    state: &AppState,
+    slug: &Slug,
+    name: &str,
+) -> Result<Result<dateline_newsroom::AuthorId, String>, WebError> {
+    let store = state.store();
+    match store.author_by_slug(slug).await {
+        Ok(author) if author.kind == AuthorKind::Agency => Ok(Ok(author.id)),
+        Ok(_) => Ok(Err(format!("the author {slug} is a person, not an agency; choose another slug for the source"))),
+        Err(StoreError::NotFound) => {
+            let new = NewAuthor {
+                slug: slug.clone(),
+                name: name.to_owned(),
+                kind: AuthorKind::Agency,
+                bio: String::new(),
+                photo_id: None,
+            };
+            match written(store.insert_author(&new).await)? {
+                Ok(()) => Ok(Ok(store.author_by_slug(slug).await?.id)),
+                Err(text) => Ok(Err(text)),
+            }
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The sources page again, saying why the form was not saved.
+async fn refused_form(state: &AppState, desk: &Desk, problem: String) -> Result<Response, WebError> {
+    Ok(unprocessable(sources_page(state, desk, Some(format!("Not saved: {problem}.")), None, None).await?))
+}
+
+pub(crate) async fn create_source(
+    State(state): State<AppState>,
+    desk: Desk,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::ManageWireSources)?;
+    let settings = match read_source_form(&form) {
+        Ok(settings) => settings,
+        Err(text) => return refused_form(&state, &desk, text).await,
+    };
+    let slug = match Slug::parse(form.get("slug").trim()) {
+        Ok(slug) => slug,
+        Err(e) => return refused_form(&state, &desk, format!("the slug is not usable: {e}")).await,
+    };
+    let agency_id = match agency_author(&state, &slug, &settings.name).await? {
+        Ok(id) => id,
+        Err(text) => return refused_form(&state, &desk, text).await,
+    };
+    let over_http = form.get("http") == "on";
+    let (token, digest) = if over_http {
+        let (shown, digest) = new_token_for(&settings.name, slug.as_str())?;
+        (Some(shown), Some(digest))
+    } else {
+        (None, None)
+    };
+    let new = NewWireSource {
+        slug,
+        name: settings.name,
+        format: settings.format,
+        token_digest: digest,
+        folder: settings.folder,
+        section_id: settings.section_id,
+        publish_at_once: settings.publish_at_once,
+        agency_id,
+        created_at: state.now(),
+    };
+    match written(state.store().insert_wire_source(&new).await)? {
+        Ok(()) => {
+            // The token is on this page only; every desk page is `private, no-store`.
+            Ok(sources_page(&state, &desk, None, Some(format!("{} is set up.", new.name)), token)
+                .await?
+                .into_response())
+        }
+        Err(text) => refused_form(&state, &desk, text).await,
+    }
+}
+
+pub(crate) async fn update_source(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::ManageWireSources)?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let mut source: WireSource =
+        state.store().wire_sources().await?.into_iter().find(|s| s.id.0 == id).ok_or(WebError::NotFound)?;
+    let mut token = None;
+    match form.get("action") {
+        "new_token" => {
+            let (shown, digest) = new_token_for(&source.name, source.slug.as_str())?;
+            source.token_digest = Some(digest);
+            token = Some(shown);
+        }
+        "stop_http" => source.token_digest = None,
+        _ => match read_source_form(&form) {
+            Ok(settings) => {
+                source.name = settings.name;
+                source.format = settings.format;
+                source.section_id = settings.section_id;
+                source.publish_at_once = settings.publish_at_once;
+                source.folder = settings.folder;
+            }
+            Err(text) => return refused_form(&state, &desk, text).await,
+        },
+    }
+    match written(state.store().update_wire_source(&source).await)? {
+        Ok(()) => Ok(sources_page(&state, &desk, None, Some(format!("{} is saved.", source.name)), token)
+            .await?
+            .into_response()),
+        Err(text) => refused_form(&state, &desk, text).await,
+    }
+}
+
+/// What the editor screen shows of a story's agency origin.
+#[derive(Serialize)]
+pub(crate) struct WireBanner {
+    source_name: String,
+    guid: String,
+    version: i64,
+    note: Option<String>,
+    killed: bool,
+    pending: Option<PendingView>,
+}
+
+#[derive(Serialize)]
+struct PendingView {
+    version: i64,
+    fields: Vec<FieldDiff>,
+}
+
+/// The banner for a story that came from the wire, with the diff of any waiting update.
+pub(crate) async fn banner(state: &AppState, article: &Article) -> Result<Option<WireBanner>, WebError> {
+    let store = state.store();
+    let Some(item) = store.wire_item_of_article(article.id).await? else { return Ok(None) };
+    let Some(source) = store.wire_sources().await?.into_iter().find(|s| s.id == item.source_id) else {
+        return Ok(None);
+    };
+    let pending = match &item.pending {
+        Some(copy) => {
+            let theirs =
+                story_content(store, &source, copy, article.content.lead_media_id, Some(article.content.slug.clone()))
+                    .await?;
+            Some(PendingView { version: copy.version, fields: compare(&article.content, &theirs) })
+        }
+        None => None,
+    };
+    Ok(Some(WireBanner {
+        source_name: source.name,
+        guid: item.guid,
+        version: item.version,
+        note: item.note,
+        killed: item.status.is_kill(),
+        pending,
+    }))
+}
+
+pub(crate) async fn decide(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormData::parse(&body)?;
+    desk.check_csrf(form.get("csrf"))?;
+    desk.require(Action::Publish)?;
+    let id = ArticleId(id.parse().map_err(|_| WebError::NotFound)?);
+    let decision = match form.get("decision") {
+        "take" => PendingDecision::TakeAgencyVersion,
+        "keep" => PendingDecision::KeepDeskVersion,
+        _ => {
+            return Err(WebError::BadRequest("Choose to take the agency's version or keep the story as it is.".into()))
+        }
+    };
+    let store = state.store();
+    let item = store.wire_item_of_article(id).await?.ok_or(WebError::NotFound)?;
+    let source = store.wire_sources().await?.into_iter().find(|s| s.id == item.source_id).ok_or(WebError::NotFound)?;
+    match decide_pending(store, &desk.session.user, &source, id, decision, state.now()).await {
+        Ok(()) => {
+            Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/stories/{id}?saved=1"))]).into_response())
+        }
+        Err(dateline_newsroom::editing::EditError::Conflict) => {
+            Err(WebError::Conflict("The story was saved in the meantime. Reload it and decide again.".into()))
+        }
+        Err(dateline_newsroom::editing::EditError::NotAllowed) => Err(WebError::Forbidden),
+        Err(dateline_newsroom::editing::EditError::Store(error)) => Err(error.into()),
+        Err(other) => Err(WebError::BadRequest(format!("{other}."))),
+    }
+}
