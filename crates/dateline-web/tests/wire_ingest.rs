@@ -335,3 +335,86 @@ on_both_databases! {
         assert_eq!(history.last().map(|r| r.made_by.name.as_str()), Some("Queue Editor"), "the history says who decided");
     }
 }
+
+/// A file server on 127.0.0.1 standing in for an agency's photo host.
+async fn photo_host() -> String {
+    use axum::routing::get;
+    let photo = jpeg();
+    let big = vec![0u8; 4 * 1024 * 1024];
+    let router = axum::Router::new()
+        .route("/photos/lead.jpg", get(move || async move { ([("content-type", "image/jpeg")], photo) }))
+        .route("/photos/big.jpg", get(move || async move { ([("content-type", "image/jpeg")], big) }))
+        .route(
+            "/photos/slow.jpg",
+            get(|| async {
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                "late"
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
+    format!("http://127.0.0.1:{}", address.port())
+}
+
+fn ninjs_with_photo(guid: &str, href: &str) -> String {
+    serde_json::json!({
+        "uri": guid,
+        "type": "text",
+        "headlines": [{"role": "main", "value": format!("Ferry service resumes {guid}")}],
+        "bodies": [{"role": "main", "contenttype": "text/html", "value": "<p>MOKPO -- Ferries sailed again on Saturday. (Eastern Wire)</p>"}],
+        "by": "Jung Ha-eun",
+        "associations": [{
+            "name": "photo1",
+            "uri": format!("{guid}:photo"),
+            "type": "picture",
+            "descriptions": [{"role": "caption", "value": "A ferry leaves Mokpo harbour."}],
+            "renditions": [{"name": "original", "href": href, "contenttype": "image/jpeg"}]
+        }]
+    })
+    .to_string()
+}
+
+on_both_databases! {
+    async fn a_photo_at_a_remote_address_is_fetched_only_from_allowed_hosts_within_limits(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (_, token) = wire_source(&store, "Eastern Wire", "ninjs-2.1", paper.national.id, false).await;
+        let host = photo_host().await;
+        let app = TestApp::start_with(store.clone(), now(), |settings| {
+            settings.ingest = dateline_web::wire::IngestSettings {
+                fetch_hosts: vec!["127.0.0.1".into()],
+                fetch_timeout: std::time::Duration::from_secs(1),
+                fetch_max_bytes: 2 * 1024 * 1024,
+                ..dateline_web::wire::IngestSettings::default()
+            };
+        })
+        .await;
+        let other_host = host.replace("127.0.0.1", "localhost");
+        let cases = [
+            ("urn:ew:1", format!("{host}/photos/lead.jpg"), None),
+            ("urn:ew:2", format!("{other_host}/photos/lead.jpg"), Some("is not among the hosts")),
+            ("urn:ew:3", format!("{host}/photos/missing.jpg"), Some("answered 404")),
+            ("urn:ew:4", format!("{host}/photos/big.jpg"), Some("larger than the limit")),
+            ("urn:ew:5", format!("{host}/photos/slow.jpg"), Some("did not answer")),
+        ];
+        for (guid, href, problem) in cases {
+            let (status, answer) = deliver(&app, "eastern-wire", &token, ninjs_with_photo(guid, &href), "application/json").await;
+            assert_eq!(status, 201, "{guid}: {answer}");
+            let story = store.article_by_id(story_id(&answer)).await.expect("story");
+            let item = store.wire_item_of_article(story.id).await.expect("item").expect("item");
+            match problem {
+                None => {
+                    let photo = store.media_by_id(story.content.lead_media_id.expect("fetched")).await.expect("photo");
+                    assert_eq!(photo.caption, "A ferry leaves Mokpo harbour.");
+                    assert!(item.note.is_none(), "{:?}", item.note);
+                }
+                Some(why) => {
+                    assert_eq!(story.content.lead_media_id, None, "{guid} comes in without the photo");
+                    let note = item.note.unwrap_or_default();
+                    assert!(note.contains(why), "{guid}: the desk is told why: {note}");
+                }
+            }
+        }
+    }
+}

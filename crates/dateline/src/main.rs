@@ -8,6 +8,7 @@ mod config;
 mod content;
 mod server;
 mod telemetry;
+mod watched_folders;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -70,10 +70,17 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     tracing::info!(%address, backend = ?store.backend(), "serving");
     let flusher = tokio::spawn(flush_views_regularly(state.clone()));
     let scheduler = tokio::spawn(publish_scheduled_stories(state.clone()));
+    let folders = config.ingest.root.clone().map(|root| {
+        let interval = Duration::from_secs(config.ingest.scan_interval_secs.max(1));
+        tokio::spawn(crate::watched_folders::watch(state.clone(), root, interval, instance_name()))
+    });
     axum::serve(listener, app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     flusher.abort();
+    if let Some(folders) = folders {
+        folders.abort();
+    }
     scheduler.abort();
     if let Err(error) = state.flush_views().await {
         tracing::warn!(%error, "could not save the last counted views");

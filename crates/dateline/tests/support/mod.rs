@@ -28,8 +28,18 @@ pub struct Running {
 
 impl Running {
     pub fn start(args: &[&str]) -> Running {
-        let mut child =
-            dateline().args(args).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("start dateline");
+        Running::start_with_env(args, &[])
+    }
+
+    /// As [`Running::start`], with settings from the environment as an operator may give them.
+    pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Running {
+        let mut child = dateline()
+            .args(args)
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start dateline");
         let stdout = child.stdout.take().expect("stdout");
         let mut reader = BufReader::new(stdout);
         let mut first_line = String::new();
