@@ -613,3 +613,66 @@ mod folder_tests {
         }
     }
 }
+
+/// A new wire source as the desk or the command line describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSetUp {
+    pub slug: Slug,
+    pub name: String,
+    /// Already known to be a format the ingest crate reads.
+    pub format: String,
+    pub section_id: SectionId,
+    pub publish_at_once: bool,
+    pub folder: Option<String>,
+    /// Whether it takes deliveries over HTTP (then a token is made).
+    pub over_http: bool,
+}
+
+/// Sets up a wire source: the agency becomes an author of kind agency under the source's slug
+/// (or the existing agency author of that slug is used), and a token is made when it takes
+/// deliveries over HTTP. Returns the source and the token, which is not kept anywhere.
+pub async fn set_up_source(
+    store: &impl Store,
+    set_up: &SourceSetUp,
+    now: Timestamp,
+) -> Result<(WireSource, Option<String>), String> {
+    let failed = |e: StoreError| match e {
+        StoreError::Conflict(what) => what,
+        other => format!("it could not be stored ({other})"),
+    };
+    if set_up.name.trim().is_empty() || set_up.name.chars().count() > 100 {
+        return Err("a source needs a name of at most 100 characters (the agency's, as bylines show it)".into());
+    }
+    if let Some(folder) = &set_up.folder {
+        check_folder_name(folder)?;
+    }
+    let agency_id = match store.author_by_slug(&set_up.slug).await {
+        Ok(author) if author.kind == AuthorKind::Agency => author.id,
+        Ok(_) => return Err(format!("the author {} is a person, not an agency; choose another slug", set_up.slug)),
+        Err(StoreError::NotFound) => {
+            let new = NewAuthor {
+                slug: set_up.slug.clone(),
+                name: set_up.name.trim().to_owned(),
+                kind: AuthorKind::Agency,
+                bio: String::new(),
+                photo_id: None,
+            };
+            store.insert_author(&new).await.map_err(failed)?.id
+        }
+        Err(other) => return Err(failed(other)),
+    };
+    let token = if set_up.over_http { Some(crate::accounts::random_token().map_err(|e| e.to_string())?) } else { None };
+    let new = NewWireSource {
+        slug: set_up.slug.clone(),
+        name: set_up.name.trim().to_owned(),
+        format: set_up.format.clone(),
+        token_digest: token.as_deref().map(crate::accounts::token_digest),
+        folder: set_up.folder.clone(),
+        section_id: set_up.section_id,
+        publish_at_once: set_up.publish_at_once,
+        agency_id,
+        created_at: now,
+    };
+    let source = store.insert_wire_source(&new).await.map_err(failed)?;
+    Ok((source, token))
+}

@@ -201,30 +201,16 @@ pub async fn wire_source(
     section: SectionId,
     publish_at_once: bool,
 ) -> (dateline_newsroom::wire::WireSource, String) {
-    let agency = store
-        .insert_author(&NewAuthor {
-            slug: Slug::suggest(name).expect("an ASCII agency name"),
-            name: name.to_owned(),
-            kind: AuthorKind::Agency,
-            bio: String::new(),
-            photo_id: None,
-        })
-        .await
-        .expect("the agency as an author");
-    let token = dateline_newsroom::accounts::random_token().expect("token");
-    let source = store
-        .insert_wire_source(&dateline_newsroom::wire::NewWireSource {
-            slug: Slug::suggest(name).expect("slug"),
-            name: name.to_owned(),
-            format: format.to_owned(),
-            token_digest: Some(dateline_newsroom::accounts::token_digest(&token)),
-            folder: None,
-            section_id: section,
-            publish_at_once,
-            agency_id: agency.id,
-            created_at: Timestamp::now(),
-        })
-        .await
-        .expect("the wire source");
-    (source, token)
+    let set_up = dateline_newsroom::wire::SourceSetUp {
+        slug: Slug::suggest(name).expect("an ASCII agency name"),
+        name: name.to_owned(),
+        format: format.to_owned(),
+        section_id: section,
+        publish_at_once,
+        folder: None,
+        over_http: true,
+    };
+    let (source, token) =
+        dateline_newsroom::wire::set_up_source(store, &set_up, Timestamp::now()).await.expect("the wire source");
+    (source, token.expect("a token"))
 }

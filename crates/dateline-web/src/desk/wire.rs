@@ -17,9 +17,9 @@ use dateline_ingest::WireFormat;
 use dateline_newsroom::accounts::{random_token, token_digest, Action};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::wire::{
-    check_folder_name, decide_pending, story_content, NewWireSource, PendingDecision, WireSource,
+    check_folder_name, decide_pending, set_up_source, story_content, PendingDecision, SourceSetUp, WireSource,
 };
-use dateline_newsroom::{Article, ArticleId, AuthorKind, NewAuthor, SectionId, SectionTree, Slug, StoreError, Window};
+use dateline_newsroom::{Article, ArticleId, SectionId, SectionTree, Slug, Window};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -224,33 +224,6 @@ fn new_token_for(source: &str, slug: &str) -> Result<(TokenShown, String), WebEr
     Ok((TokenShown { source: source.to_owned(), token, address: format!("/api/v1/ingest/{slug}") }, digest))
 }
 
-/// The agency as an author: the one with the source's slug, made if there is none.
-async fn agency_author(
-    state: &AppState,
-    slug: &Slug,
-    name: &str,
-) -> Result<Result<dateline_newsroom::AuthorId, String>, WebError> {
-    let store = state.store();
-    match store.author_by_slug(slug).await {
-        Ok(author) if author.kind == AuthorKind::Agency => Ok(Ok(author.id)),
-        Ok(_) => Ok(Err(format!("the author {slug} is a person, not an agency; choose another slug for the source"))),
-        Err(StoreError::NotFound) => {
-            let new = NewAuthor {
-                slug: slug.clone(),
-                name: name.to_owned(),
-                kind: AuthorKind::Agency,
-                bio: String::new(),
-                photo_id: None,
-            };
-            match written(store.insert_author(&new).await)? {
-                Ok(()) => Ok(Ok(store.author_by_slug(slug).await?.id)),
-                Err(text) => Ok(Err(text)),
-            }
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
 /// The sources page again, saying why the form was not saved.
 async fn refused_form(state: &AppState, desk: &Desk, problem: String) -> Result<Response, WebError> {
     Ok(unprocessable(sources_page(state, desk, Some(format!("Not saved: {problem}.")), None, None).await?))
@@ -272,32 +245,24 @@ pub(crate) async fn create_source(
         Ok(slug) => slug,
         Err(e) => return refused_form(&state, &desk, format!("the slug is not usable: {e}")).await,
     };
-    let agency_id = match agency_author(&state, &slug, &settings.name).await? {
-        Ok(id) => id,
-        Err(text) => return refused_form(&state, &desk, text).await,
-    };
-    let over_http = form.get("http") == "on";
-    let (token, digest) = if over_http {
-        let (shown, digest) = new_token_for(&settings.name, slug.as_str())?;
-        (Some(shown), Some(digest))
-    } else {
-        (None, None)
-    };
-    let new = NewWireSource {
+    let set_up = SourceSetUp {
         slug,
         name: settings.name,
         format: settings.format,
-        token_digest: digest,
-        folder: settings.folder,
         section_id: settings.section_id,
         publish_at_once: settings.publish_at_once,
-        agency_id,
-        created_at: state.now(),
+        folder: settings.folder,
+        over_http: form.get("http") == "on",
     };
-    match written(state.store().insert_wire_source(&new).await)? {
-        Ok(()) => {
+    match set_up_source(state.store(), &set_up, state.now()).await {
+        Ok((source, token)) => {
+            let token = token.map(|token| TokenShown {
+                source: source.name.clone(),
+                token,
+                address: format!("/api/v1/ingest/{}", source.slug),
+            });
             // The token is on this page only; every desk page is `private, no-store`.
-            Ok(sources_page(&state, &desk, None, Some(format!("{} is set up.", new.name)), token)
+            Ok(sources_page(&state, &desk, None, Some(format!("{} is set up.", source.name)), token)
                 .await?
                 .into_response())
         }

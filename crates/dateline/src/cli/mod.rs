@@ -8,6 +8,7 @@ mod migrate;
 mod seed;
 mod serve;
 mod user;
+mod wire;
 
 use crate::config::{Config, Overrides};
 use clap::{Args, Parser, Subcommand};
@@ -54,6 +55,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Read an archive written by `dateline export` into an empty database of either kind.
     Import(import::ImportArgs),
+    /// Set up agency wire sources (NinJS or NewsML-G2 over HTTP or from a watched folder).
+    Wire(wire::WireArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -66,6 +69,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup(args) => backup::run(&cli.global, args).await,
         Command::Export(args) => export::run(&cli.global, args).await,
         Command::Import(args) => import::run(&cli.global, args).await,
+        Command::Wire(args) => wire::run(&cli.global, args).await,
     }
 }
 
