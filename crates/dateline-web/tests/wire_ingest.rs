@@ -418,3 +418,61 @@ on_both_databases! {
         }
     }
 }
+
+on_both_databases! {
+    async fn a_picture_item_becomes_a_library_photo_with_the_agencys_caption_and_credit(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.national.id, false).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let (status, answer) = deliver_with_photo(&app, "hanbit-news", &token, g2("picture.xml"), jpeg()).await;
+        assert_eq!((status, answer["outcome"].as_str()), (201, Some("photo")), "{answer}");
+        let photo = store
+            .media_by_id(dateline_newsroom::MediaId(answer["photo"].as_i64().expect("photo id")))
+            .await
+            .expect("photo");
+        assert_eq!(photo.caption, "Lawmakers cast their votes on next year's budget at the National Assembly in Seoul on Nov. 28.");
+        assert_eq!((photo.credit.as_str(), photo.photographer.as_str()), ("Hanbit News", "Park Seo-yeon"));
+        assert_eq!((photo.width, photo.height), (1200, 800));
+        assert_eq!(store.count_articles().await.expect("count"), 0, "a photo, not a story");
+    }
+
+    async fn an_editor_publishes_a_wire_story_and_readers_see_the_agency_byline_credit_and_sign_off(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Night Editor").await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let (_, answer) = deliver_with_photo(&app, "hanbit-news", &token, g2("message.xml"), jpeg()).await;
+        let id = story_id(&answer);
+        let desk = app.sign_in(&editor.email, &password).await;
+        let queue = desk.page("/desk/wire").await;
+        let link = dateline_testkit::attributes(&queue, ".desk-table tbody td a", "href").pop().expect("a queued story");
+        let editor_page = desk.page(&link).await;
+        let body = texts(&editor_page, "textarea[name=body]").pop().expect("the body in the editor");
+        let version = dateline_testkit::attributes(&editor_page, "input[name=version]", "value").pop().expect("version");
+        let section = paper.politics.id.to_string();
+        let story = store.article_by_id(id).await.expect("story");
+        let mut fields: Vec<(String, String)> = vec![
+            ("headline".into(), story.content.headline.clone()),
+            ("section".into(), section),
+            ("body".into(), body),
+            ("lead_media".into(), story.content.lead_media_id.map(|m| m.to_string()).unwrap_or_default()),
+            ("action".into(), "publish".into()),
+            ("version".into(), version),
+        ];
+        fields.extend(story.content.bylines.iter().map(|a| ("byline".to_owned(), a.to_string())));
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let published = desk.post(&link, &fields).await;
+        assert_eq!(published.status(), 303);
+
+        let story = store.article_by_id(id).await.expect("story");
+        assert_eq!(story.status, ArticleStatus::Published);
+        let page = app.page(&format!("/article/{id}/{}", story.content.slug)).await;
+        let byline = texts(&page, ".byline").join(" ");
+        assert!(byline.contains("Hanbit News") && byline.contains("Kim Ji-won"), "{byline}");
+        assert_eq!(texts(&page, "figcaption").pop().map(|c| c.ends_with("(Hanbit News)")), Some(true), "the photo credit");
+        let paragraphs = texts(&page, "article p");
+        assert!(paragraphs.iter().any(|p| p.ends_with("The vote was 171 to 98. (Hanbit News)")), "the sign-off: {paragraphs:?}");
+    }
+}
