@@ -267,15 +267,19 @@ impl WireStore for SqlStore {
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| StoreError::Other(format!("cannot keep the agency's version: {e}")))?;
-        tx.execute(
-            "INSERT INTO wire_items (source_id, guid, version, version_created, status, embargo_until, article_id, media_id, \
+        // A new story is made only while the item has none: two deliveries of one new item at
+        // once must not make two stories.
+        let guard =
+            if matches!(arrival.story, StoryWrite::Insert(_)) { " WHERE wire_items.article_id IS NULL" } else { "" };
+        let written = tx.execute(
+            &format!("INSERT INTO wire_items (source_id, guid, version, version_created, status, embargo_until, article_id, media_id, \
                  taken_digest, pending_copy, note, received_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
              ON CONFLICT (source_id, guid) DO UPDATE SET version = excluded.version, \
                  version_created = excluded.version_created, status = excluded.status, \
                  embargo_until = excluded.embargo_until, article_id = excluded.article_id, media_id = excluded.media_id, \
                  taken_digest = excluded.taken_digest, pending_copy = excluded.pending_copy, note = excluded.note, \
-                 received_at = excluded.received_at",
+                 received_at = excluded.received_at{guard}"),
             params![
                 item.source_id.0,
                 &item.guid,
@@ -292,6 +296,11 @@ impl WireStore for SqlStore {
             ],
         )
         .await?;
+        if written == 0 {
+            // Another delivery of the same item made its story a moment ago: this one's story
+            // is not kept (the transaction ends unwritten), and a resend is then ignored.
+            return Err(StoreError::Conflict("another delivery of this item was taken at the same moment".into()));
+        }
         tx.commit().await?;
         match &arrival.story {
             StoryWrite::None => {}

@@ -476,3 +476,19 @@ on_both_databases! {
         assert!(paragraphs.iter().any(|p| p.ends_with("The vote was 171 to 98. (Hanbit News)")), "the sign-off: {paragraphs:?}");
     }
 }
+
+on_both_databases! {
+    async fn one_item_delivered_several_times_at_once_makes_one_story(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let send = || deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml");
+        let (a, b, c, d) = tokio::join!(send(), send(), send(), send());
+        let answers = [a, b, c, d];
+        let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
+        assert!(statuses.contains(&201), "{answers:?}");
+        assert!(statuses.iter().all(|s| matches!(s, 201 | 200 | 409)), "taken, ignored, or asked to resend: {answers:?}");
+        assert_eq!(store.count_articles().await.expect("count"), 1, "one story: {answers:?}");
+    }
+}
