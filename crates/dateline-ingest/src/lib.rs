@@ -124,6 +124,26 @@ pub fn byline_names(byline: &str) -> Vec<String> {
         .collect()
 }
 
+/// What every story or photo needs, whichever standard it came in: a headline (a photo
+/// without one takes its caption's first words) and, for a story, a body. A kill needs
+/// neither: it only names the item to take down.
+pub(crate) fn complete(mut copy: WireCopy) -> Result<WireCopy, Rejection> {
+    if copy.headline.is_empty() && copy.kind == WireKind::Picture {
+        let caption = copy.photos.first().map(|p| p.caption.as_str()).unwrap_or_default();
+        copy.headline = caption.split_whitespace().take(12).collect::<Vec<_>>().join(" ");
+    }
+    if copy.status.is_kill() {
+        return Ok(copy);
+    }
+    if copy.headline.is_empty() {
+        return Err(Rejection::declined("the item has no headline; a story needs one"));
+    }
+    if copy.kind == WireKind::Text && copy.body.trim().is_empty() {
+        return Err(Rejection::declined("the item has no body text; a story needs one"));
+    }
+    Ok(copy)
+}
+
 /// An instant the way agencies write them (RFC 3339, with or without seconds' fractions).
 pub(crate) fn read_instant(text: &str, field: &str) -> Result<jiff::Timestamp, Rejection> {
     text.trim().parse::<jiff::Timestamp>().map_err(|_| {

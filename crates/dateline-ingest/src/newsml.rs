@@ -224,33 +224,20 @@ fn read_news_item(item: Node<'_, '_>) -> Result<(WireCopy, String), Rejection> {
             }
         }
     }
-    let headline = if headline.is_empty() && kind == WireKind::Picture {
-        photos.first().map(|p| p.caption.split_whitespace().take(12).collect::<Vec<_>>().join(" ")).unwrap_or_default()
-    } else {
-        headline
-    };
-    if headline.is_empty() && !status.is_kill() {
-        return Err(Rejection::declined("the item has no headline; a story needs one"));
-    }
-    if kind == WireKind::Text && body.trim().is_empty() && !status.is_kill() {
-        return Err(Rejection::declined("the item has no body text (contentSet/inlineXML); a story needs one"));
-    }
-    Ok((
-        WireCopy {
-            guid,
-            version,
-            version_created,
-            status,
-            kind,
-            embargo_until,
-            headline,
-            deck,
-            body,
-            byline_names: byline.as_deref().map(byline_names).unwrap_or_default(),
-            dateline,
-            subjects,
-            photos,
-        },
-        class,
-    ))
+    let copy = crate::complete(WireCopy {
+        guid,
+        version,
+        version_created,
+        status,
+        kind,
+        embargo_until,
+        headline,
+        deck,
+        body,
+        byline_names: byline.as_deref().map(byline_names).unwrap_or_default(),
+        dateline,
+        subjects,
+        photos,
+    })?;
+    Ok((copy, class))
 }

@@ -432,29 +432,18 @@ fn map_item(version: Version, item: &Map<String, Value>) -> Result<WireCopy, Rej
         }
     }
 
-    let headline = match (headline, kind) {
-        (Some(h), _) => h,
-        (None, WireKind::Picture) => photos.first().map(|p| first_words(&p.caption)).unwrap_or_default(),
-        (None, WireKind::Text) => String::new(),
-    };
-    if headline.is_empty() && !status.is_kill() {
-        return Err(Rejection::declined("the item has no headline; a story needs one"));
-    }
-    if kind == WireKind::Text && body.trim().is_empty() && !status.is_kill() {
-        return Err(Rejection::declined("the item has no body text; a story needs one"));
-    }
     let mut subjects = names_in(item, if generation_2 { "subjects" } else { "subject" });
     subjects.extend(names_in(item, "keywords"));
     subjects.dedup();
 
-    Ok(WireCopy {
+    crate::complete(WireCopy {
         guid: guid.to_owned(),
         version: version_number,
         version_created,
         status,
         kind,
         embargo_until,
-        headline,
+        headline: headline.unwrap_or_default(),
         deck,
         body,
         byline_names: byline.map(byline_names).unwrap_or_default(),
@@ -462,12 +451,6 @@ fn map_item(version: Version, item: &Map<String, Value>) -> Result<WireCopy, Rej
         subjects,
         photos,
     })
-}
-
-/// A headline for a photo that has none: the caption's opening words.
-fn first_words(caption: &str) -> String {
-    let words: Vec<&str> = caption.split_whitespace().take(12).collect();
-    words.join(" ")
 }
 
 #[cfg(test)]
