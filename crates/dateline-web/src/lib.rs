@@ -7,9 +7,9 @@
 
 mod client;
 mod desk;
+mod documents;
 mod error;
 mod health;
-mod http_cache;
 pub mod metrics;
 pub mod page_cache;
 mod purge;

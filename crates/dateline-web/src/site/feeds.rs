@@ -3,8 +3,8 @@
 //! 50 stories, with conditional GET so feed readers that poll often get a 304.
 
 use super::chrome::{self, Chrome};
+use crate::documents::document;
 use crate::error::WebError;
-use crate::http_cache::document;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;

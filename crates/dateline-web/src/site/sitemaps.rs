@@ -4,8 +4,8 @@
 
 use super::chrome;
 use super::feeds::absolute;
+use crate::documents::document;
 use crate::error::WebError;
-use crate::http_cache::document;
 use crate::page_cache::{tag, Shows};
 use crate::state::AppState;
 use axum::extract::{Path, State};
