@@ -109,6 +109,9 @@ pub trait MediaStore {
     ) -> impl Future<Output = StoreResult<Media>> + Send;
     /// Uploaded media, newest first: what the photo picker offers.
     fn media_list(&self, window: Window) -> impl Future<Output = StoreResult<Vec<Media>>> + Send;
+    /// Removes a photo nothing uses yet (one stored for a delivery that was then not taken);
+    /// `StoreError::Conflict` when a story or an author shows it.
+    fn delete_unused_media(&self, id: MediaId) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 pub trait ArticleStore {

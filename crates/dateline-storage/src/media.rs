@@ -102,6 +102,11 @@ impl MediaStore for SqlStore {
         rows.into_iter().map(MediaRow::into_media).collect()
     }
 
+    async fn delete_unused_media(&self, id: MediaId) -> Result<(), StoreError> {
+        // A photo shown anywhere stays: the foreign keys refuse, and that is a conflict.
+        self.db.execute("DELETE FROM media WHERE id = $1", params![id.0]).await.map(drop)
+    }
+
     async fn media_by_storage_key(&self, key: &str) -> Result<Media, StoreError> {
         let row: MediaRow =
             self.db.fetch_one(&format!("SELECT {COLUMNS} FROM media WHERE storage_key = $1"), params![key]).await?;

@@ -490,5 +490,27 @@ on_both_databases! {
         assert!(statuses.contains(&201), "{answers:?}");
         assert!(statuses.iter().all(|s| matches!(s, 201 | 200 | 409)), "taken, ignored, or asked to resend: {answers:?}");
         assert_eq!(store.count_articles().await.expect("count"), 1, "one story: {answers:?}");
+
+        // With a photo each: the deliveries not taken leave no photo behind.
+        let send = || deliver_with_photo(&app, "hanbit-news", &token, g2("message.xml").replace("budget-vote\"", "budget-photo-story\""), jpeg());
+        let (a, b, c) = tokio::join!(send(), send(), send());
+        let answers = [a, b, c];
+        assert_eq!(store.count_articles().await.expect("count"), 2, "one more story: {answers:?}");
+        let photos = store.media_list(Window { limit: 10, offset: 0 }).await.expect("media");
+        assert_eq!(photos.len(), 1, "only the taken delivery's photo stays: {answers:?}");
+        let files = walk(app.media_dir.path());
+        assert_eq!(files.iter().filter(|f| !f.contains("-w")).count(), 1, "one original on disk: {files:?}");
     }
+}
+
+fn walk(folder: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        if entry.path().is_dir() {
+            found.extend(walk(&entry.path()));
+        } else {
+            found.push(entry.path().display().to_string());
+        }
+    }
+    found
 }

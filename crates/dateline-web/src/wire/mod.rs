@@ -86,12 +86,16 @@ pub async fn take_delivery(
         }
     }
     let mut photos: Vec<MediaId> = Vec::new();
+    let mut stored_files: Vec<Vec<String>> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
     if !copy.status.is_kill() {
         for photo in &copy.photos {
             match photo_bytes(state, &photo.reference, attachments).await {
                 Ok((bytes, content_type)) => match store_photo(state, &bytes, &content_type, photo, source).await {
-                    Ok(id) => photos.push(id),
+                    Ok((id, files)) => {
+                        photos.push(id);
+                        stored_files.push(files);
+                    }
                     Err(why) => problems.push(format!("photo {}: {why}", file_name_of(&photo.reference))),
                 },
                 Err(why) => problems.push(format!("photo {}: {why}", file_name_of(&photo.reference))),
@@ -99,7 +103,24 @@ pub async fn take_delivery(
         }
     }
     let note = (!problems.is_empty()).then(|| problems.join("; "));
-    Ok(receive(state.store(), source, &copy, &photos, note, now).await?)
+    let outcome = receive(state.store(), source, &copy, &photos, note, now).await;
+    // Photos stored for a delivery that was not taken (another delivery of the item won, or
+    // the story could not be written) do not stay behind in the library.
+    if matches!(outcome, Err(_) | Ok(Receipt::Ignored { .. })) && !photos.is_empty() {
+        for (id, files) in photos.iter().zip(&stored_files) {
+            match state.store().delete_unused_media(*id).await {
+                Ok(()) => {
+                    for file in files {
+                        state.blobs().delete(file).await;
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(media = %id, %error, "a photo of a delivery not taken stays in the library")
+                }
+            }
+        }
+    }
+    Ok(outcome?)
 }
 
 /// A photo's bytes: from the delivery itself, or from an allowed remote host.
@@ -168,14 +189,15 @@ async fn fetch_remote(settings: &IngestSettings, address: &str) -> Result<(Vec<u
     Ok((bytes, content_type))
 }
 
-/// Stores a wire photo in the library, with the agency's caption and credit.
+/// Stores a wire photo in the library, with the agency's caption and credit; returns it and
+/// the files written for it.
 async fn store_photo(
     state: &AppState,
     bytes: &[u8],
     content_type: &str,
     photo: &dateline_newsroom::wire::WirePhoto,
     source: &WireSource,
-) -> Result<MediaId, String> {
+) -> Result<(MediaId, Vec<String>), String> {
     let limit = state.settings().max_image_bytes;
     let claimed = content_type.split(';').next().unwrap_or_default().trim();
     let found = dateline_media::inspect(bytes, claimed, limit).map_err(|e| e.to_string())?;
@@ -199,7 +221,7 @@ async fn store_photo(
         photographer: clip(&photo.photographer),
     };
     match state.store().insert_media(&new, state.now()).await {
-        Ok(media) => Ok(media.id),
+        Ok(media) => Ok((media.id, files)),
         Err(error) => {
             for file in &files {
                 blobs.delete(file).await;
