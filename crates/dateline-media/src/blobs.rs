@@ -69,8 +69,10 @@ pub fn new_key(year_month: &str, extension: &str) -> Result<String, BlobError> {
     Ok(format!("uploads/{year_month}/{name}.{extension}"))
 }
 
-/// Where an S3-compatible bucket is and how to sign in to it.
-#[derive(Debug, Clone, Default)]
+/// Where an S3-compatible bucket is and how to sign in to it: `[media.s3]` in the operator's
+/// configuration, read as it is.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct S3Settings {
     pub bucket: String,
     pub region: String,
@@ -82,6 +84,20 @@ pub struct S3Settings {
     pub prefix: String,
     /// Plain http to the endpoint (a service on a private network, or a test server).
     pub allow_http: bool,
+}
+
+impl Default for S3Settings {
+    fn default() -> Self {
+        S3Settings {
+            bucket: String::new(),
+            region: "us-east-1".into(),
+            endpoint: None,
+            access_key_id: String::new(),
+            secret_access_key: String::new(),
+            prefix: String::new(),
+            allow_http: false,
+        }
+    }
 }
 
 /// Media in an S3-compatible bucket.

@@ -85,36 +85,8 @@ pub struct MediaConfig {
     pub storage: MediaStorage,
     /// Folder for media files; empty means `media/` in the data folder.
     pub local_dir: Option<PathBuf>,
-    pub s3: S3Config,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct S3Config {
-    pub bucket: String,
-    pub region: String,
-    /// The service's address, for S3-compatible services other than AWS.
-    pub endpoint: Option<String>,
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    /// Keys are stored under this prefix in the bucket.
-    pub prefix: String,
-    /// Allow plain http to the endpoint (a private network).
-    pub allow_http: bool,
-}
-
-impl Default for S3Config {
-    fn default() -> Self {
-        S3Config {
-            bucket: String::new(),
-            region: "us-east-1".into(),
-            endpoint: None,
-            access_key_id: String::new(),
-            secret_access_key: String::new(),
-            prefix: String::new(),
-            allow_http: false,
-        }
-    }
+    /// The bucket, when `storage` is `s3`.
+    pub s3: dateline_media::S3Settings,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -200,7 +172,7 @@ impl Default for DatabaseConfig {
 
 impl Default for MediaConfig {
     fn default() -> Self {
-        MediaConfig { storage: MediaStorage::Local, local_dir: None, s3: S3Config::default() }
+        MediaConfig { storage: MediaStorage::Local, local_dir: None, s3: dateline_media::S3Settings::default() }
     }
 }
 
@@ -358,18 +330,7 @@ impl Config {
 
     /// The bucket settings when media live in object storage.
     pub fn object_media(&self) -> Option<dateline_media::S3Settings> {
-        (self.media.storage == MediaStorage::S3).then(|| {
-            let s3 = &self.media.s3;
-            dateline_media::S3Settings {
-                bucket: s3.bucket.clone(),
-                region: s3.region.clone(),
-                endpoint: s3.endpoint.clone(),
-                access_key_id: s3.access_key_id.clone(),
-                secret_access_key: s3.secret_access_key.clone(),
-                prefix: s3.prefix.clone(),
-                allow_http: s3.allow_http,
-            }
-        })
+        (self.media.storage == MediaStorage::S3).then(|| self.media.s3.clone())
     }
 }
 
