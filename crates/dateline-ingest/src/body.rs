@@ -160,9 +160,8 @@ fn blocks(nodes: &[Markup], out: &mut Writer, prefix: &str) {
     for node in nodes {
         match node {
             Markup::Text(text) => out.inline.push_str(&escape_inline(&squeeze_keep_edges(text))),
-            Markup::Element { name, children, .. } if DROPPED_ELEMENTS.contains(&name.as_str()) => {
-                let _ = children;
-            }
+            // A dropped element goes with everything inside it.
+            Markup::Element { name, .. } if DROPPED_ELEMENTS.contains(&name.as_str()) => {}
             Markup::Element { name, children, attributes } => match name.as_str() {
                 "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hl2" => {
                     out.flush(prefix);
@@ -220,9 +219,8 @@ fn inline_text(nodes: &[Markup]) -> String {
     for node in nodes {
         match node {
             Markup::Text(t) => text.push_str(&escape_inline(&squeeze_keep_edges(t))),
-            Markup::Element { name, children, .. } if DROPPED_ELEMENTS.contains(&name.as_str()) => {
-                let _ = children;
-            }
+            // A dropped element goes with everything inside it.
+            Markup::Element { name, .. } if DROPPED_ELEMENTS.contains(&name.as_str()) => {}
             Markup::Element { name, attributes, children } => {
                 if is_block(name) && !text.ends_with(' ') && !text.is_empty() {
                     text.push(' ');

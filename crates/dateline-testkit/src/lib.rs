@@ -13,6 +13,21 @@ pub use app::{attributes, texts, TestApp, PUBLIC_URL};
 pub use database::{TestBackend, TestDatabase};
 pub use desk::DeskSession;
 
+/// Every file under `folder`, at any depth (none when it does not exist): what a test left
+/// in a media folder.
+pub fn files_under(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
 /// Writes one test per backend: `mod name { fn sqlite(); fn postgres(); }`, so a failure names
 /// the database it happened on and a skipped PostgreSQL run is visible as such.
 ///

@@ -29,15 +29,6 @@ fn upload(bytes: Vec<u8>, file_name: &str, mime: &str, alt: &str) -> Form {
         .text("photographer", "Lee Su-bin")
 }
 
-fn files_in(dir: &std::path::Path) -> usize {
-    fn walk(dir: &std::path::Path) -> usize {
-        std::fs::read_dir(dir)
-            .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
-            .unwrap_or(0)
-    }
-    walk(dir)
-}
-
 on_both_databases! {
     async fn a_photo_editor_uploads_a_photo_and_makes_it_a_storys_lead_photo(db) {
         let store = db.store().await;
@@ -105,6 +96,6 @@ on_both_databases! {
         assert_eq!(outsider.post_multipart("/desk/photos", upload(png, "p.png", "image/png", "A chart")).await.status(), 403);
 
         assert!(store.media_list(Window { limit: 10, offset: 0 }).await.expect("media").is_empty());
-        assert_eq!(files_in(app.media_dir.path()), 0, "no file was left behind");
+        assert_eq!(dateline_testkit::files_under(app.media_dir.path()).len(), 0, "no file was left behind");
     }
 }

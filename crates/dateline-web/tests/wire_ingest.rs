@@ -498,19 +498,8 @@ on_both_databases! {
         assert_eq!(store.count_articles().await.expect("count"), 2, "one more story: {answers:?}");
         let photos = store.media_list(Window { limit: 10, offset: 0 }).await.expect("media");
         assert_eq!(photos.len(), 1, "only the taken delivery's photo stays: {answers:?}");
-        let files = walk(app.media_dir.path());
-        assert_eq!(files.iter().filter(|f| !f.contains("-w")).count(), 1, "one original on disk: {files:?}");
+        let files = dateline_testkit::files_under(app.media_dir.path());
+        let originals = files.iter().filter(|f| !f.display().to_string().contains("-w")).count();
+        assert_eq!(originals, 1, "one original on disk: {files:?}");
     }
-}
-
-fn walk(folder: &std::path::Path) -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
-        if entry.path().is_dir() {
-            found.extend(walk(&entry.path()));
-        } else {
-            found.push(entry.path().display().to_string());
-        }
-    }
-    found
 }

@@ -384,7 +384,7 @@ async fn a_damaged_archive_is_refused_with_its_line_and_the_database_stays_empty
             let store = database.store().await;
             assert_eq!(store.count_articles().await.expect("count"), 0, "{name} left nothing behind");
             store.close().await;
-            let files = walk_files(media.path());
+            let files = dateline_testkit::files_under(media.path());
             assert!(files.is_empty(), "{name} left no media files: {files:?}");
         }
         // The same database takes the whole archive, then refuses a second paper.
@@ -394,17 +394,4 @@ async fn a_damaged_archive_is_refused_with_its_line_and_the_database_stays_empty
         let (ok, _, err) = run(&target);
         assert!(!ok && err.contains("empty database"), "{err}");
     }
-}
-
-fn walk_files(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(walk_files(&path));
-        } else {
-            found.push(path);
-        }
-    }
-    found
 }

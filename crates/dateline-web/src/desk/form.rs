@@ -8,6 +8,11 @@ use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
+/// A value from a desk page's query string (`?q=…`, `?source=…`).
+pub(crate) fn query_value(query: Option<&str>, key: &str) -> Option<String> {
+    form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
+}
+
 /// The largest form the desk accepts; a story body is at most 200,000 characters.
 pub(crate) const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 

@@ -124,10 +124,7 @@ pub(crate) async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::UseDesk)?;
-    let q = query
-        .as_deref()
-        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "q").map(|(_, v)| v.into_owned()))
-        .unwrap_or_default();
+    let q = super::form::query_value(query.as_deref(), "q").unwrap_or_default();
     photos_page(&state, &desk, &q, DetailsForm::default(), Vec::new()).await
 }
 

@@ -66,13 +66,9 @@ pub(crate) fn compare(old: &ArticleContent, new: &ArticleContent) -> Vec<FieldDi
 }
 
 fn number(query: Option<&str>, key: &str) -> Result<Option<i64>, WebError> {
-    let Some(query) = query else { return Ok(None) };
-    match form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == key) {
-        None => Ok(None),
-        Some((_, v)) => {
-            v.parse().map(Some).map_err(|_| WebError::BadRequest(format!("{key} must be a revision number.")))
-        }
-    }
+    super::form::query_value(query, key)
+        .map(|v| v.parse().map_err(|_| WebError::BadRequest(format!("{key} must be a revision number."))))
+        .transpose()
 }
 
 async fn revisions_of(

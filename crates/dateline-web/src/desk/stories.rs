@@ -25,9 +25,9 @@ use serde::Serialize;
 const BYLINE_FIELDS: usize = 4;
 
 #[derive(Serialize)]
-struct Choice {
-    id: i64,
-    name: String,
+pub(crate) struct Choice {
+    pub(crate) id: i64,
+    pub(crate) name: String,
 }
 
 #[derive(Serialize)]
@@ -145,7 +145,7 @@ pub(crate) async fn paper_clock(state: &AppState) -> Result<PaperClock, WebError
     })
 }
 
-fn section_choices(tree: &SectionTree) -> Vec<Choice> {
+pub(crate) fn section_choices(tree: &SectionTree) -> Vec<Choice> {
     let mut choices = Vec::new();
     for top in tree.top_level() {
         choices.push(Choice { id: top.id.0, name: top.name.clone() });
@@ -345,10 +345,7 @@ pub(crate) async fn search(
 ) -> Result<Html<String>, WebError> {
     use dateline_newsroom::search::{parse_query, SearchQuery};
     desk.require(Action::UseDesk)?;
-    let text = query
-        .as_deref()
-        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "q").map(|(_, v)| v.into_owned()))
-        .unwrap_or_default();
+    let text = super::form::query_value(query.as_deref(), "q").unwrap_or_default();
     let store = state.store();
     let clock = paper_clock(&state).await?;
     let tree = SectionTree::new(store.sections().await?);

@@ -6,6 +6,7 @@
 use super::form::FormData;
 use super::revisions::{compare, FieldDiff};
 use super::session::Desk;
+use super::stories::{section_choices, Choice};
 use super::{unprocessable, written};
 use crate::error::WebError;
 use crate::state::AppState;
@@ -19,7 +20,7 @@ use dateline_newsroom::prelude::*;
 use dateline_newsroom::wire::{
     check_folder_name, decide_pending, set_up_source, story_content, PendingDecision, SourceSetUp, WireSource,
 };
-use dateline_newsroom::{Article, ArticleId, SectionId, SectionTree, Slug, Window};
+use dateline_newsroom::{Article, ArticleId, SectionId, SectionTree, Slug, Window, WireSourceId};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -50,10 +51,6 @@ struct QueuePage {
     filtered: bool,
 }
 
-fn query_value(query: Option<&str>, key: &str) -> Option<String> {
-    form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
-}
-
 pub(crate) async fn queue(
     State(state): State<AppState>,
     desk: Desk,
@@ -62,7 +59,7 @@ pub(crate) async fn queue(
     desk.require(Action::Publish)?;
     let store = state.store();
     let sources = store.wire_sources().await?;
-    let wanted = query_value(query.as_deref(), "source").filter(|s| !s.is_empty());
+    let wanted = super::form::query_value(query.as_deref(), "source").filter(|s| !s.is_empty());
     let chosen = wanted.as_deref().and_then(|slug| sources.iter().find(|s| s.slug.as_str() == slug));
     if wanted.is_some() && chosen.is_none() {
         return Err(WebError::BadRequest("There is no such wire source.".into()));
@@ -120,12 +117,6 @@ struct SourceRow {
 }
 
 #[derive(Serialize)]
-struct Choice {
-    id: i64,
-    name: String,
-}
-
-#[derive(Serialize)]
 struct SourcesPage {
     sources: Vec<SourceRow>,
     formats: Vec<String>,
@@ -151,14 +142,7 @@ async fn sources_page(
     token: Option<TokenShown>,
 ) -> Result<Html<String>, WebError> {
     let store = state.store();
-    let tree = SectionTree::new(store.sections().await?);
-    let mut sections = Vec::new();
-    for top in tree.top_level() {
-        sections.push(Choice { id: top.id.0, name: top.name.clone() });
-        for child in tree.children(top.id) {
-            sections.push(Choice { id: child.id.0, name: format!("{} › {}", top.name, child.name) });
-        }
-    }
+    let sections = section_choices(&SectionTree::new(store.sections().await?));
     let sources = store
         .wire_sources()
         .await?
@@ -224,6 +208,11 @@ fn new_token_for(source: &str, slug: &str) -> Result<(TokenShown, String), WebEr
     Ok((TokenShown { source: source.to_owned(), token, address: format!("/api/v1/ingest/{slug}") }, digest))
 }
 
+/// A paper has a handful of sources: finding one among them costs less than a query of its own.
+async fn source_by_id(state: &AppState, id: WireSourceId) -> Result<Option<WireSource>, WebError> {
+    Ok(state.store().wire_sources().await?.into_iter().find(|s| s.id == id))
+}
+
 /// The sources page again, saying why the form was not saved.
 async fn refused_form(state: &AppState, desk: &Desk, problem: String) -> Result<Response, WebError> {
     Ok(unprocessable(sources_page(state, desk, Some(format!("Not saved: {problem}.")), None, None).await?))
@@ -280,8 +269,7 @@ pub(crate) async fn update_source(
     desk.check_csrf(form.get("csrf"))?;
     desk.require(Action::ManageWireSources)?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let mut source: WireSource =
-        state.store().wire_sources().await?.into_iter().find(|s| s.id.0 == id).ok_or(WebError::NotFound)?;
+    let mut source = source_by_id(&state, WireSourceId(id)).await?.ok_or(WebError::NotFound)?;
     let mut token = None;
     match form.get("action") {
         "new_token" => {
@@ -330,9 +318,7 @@ struct PendingView {
 pub(crate) async fn banner(state: &AppState, article: &Article) -> Result<Option<WireBanner>, WebError> {
     let store = state.store();
     let Some(item) = store.wire_item_of_article(article.id).await? else { return Ok(None) };
-    let Some(source) = store.wire_sources().await?.into_iter().find(|s| s.id == item.source_id) else {
-        return Ok(None);
-    };
+    let Some(source) = source_by_id(state, item.source_id).await? else { return Ok(None) };
     let pending = match &item.pending {
         Some(copy) => {
             let theirs =
@@ -371,7 +357,7 @@ pub(crate) async fn decide(
     };
     let store = state.store();
     let item = store.wire_item_of_article(id).await?.ok_or(WebError::NotFound)?;
-    let source = store.wire_sources().await?.into_iter().find(|s| s.id == item.source_id).ok_or(WebError::NotFound)?;
+    let source = source_by_id(&state, item.source_id).await?.ok_or(WebError::NotFound)?;
     match decide_pending(store, &desk.session.user, &source, id, decision, state.now()).await {
         Ok(()) => {
             Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/stories/{id}?saved=1"))]).into_response())

@@ -14,7 +14,7 @@ pub(crate) mod ingest;
 use crate::state::AppState;
 use dateline_ingest::{read_item, Rejection, WireFormat};
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::wire::{receive, Receipt, WireSource};
+use dateline_newsroom::wire::{already_has, receive, Receipt, WireSource};
 use dateline_newsroom::{MediaId, NewMedia, StoreError};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -78,12 +78,9 @@ pub async fn take_delivery(
     let now = state.now();
     // A version the paper has (the same file twice, or an older one) changes nothing: not
     // even its photos are stored again.
-    if let Some(known) = state.store().wire_item(source.id, &copy.guid).await? {
-        let newest_known =
-            known.pending.as_ref().map_or((known.version, known.version_created), |held| held.version_key());
-        if copy.version_key() <= newest_known {
-            return Ok(receive(state.store(), source, &copy, &[], None, now).await?);
-        }
+    let known = state.store().wire_item(source.id, &copy.guid).await?;
+    if let Some(reason) = already_has(known.as_ref(), &copy) {
+        return Ok(Receipt::Ignored { reason });
     }
     let mut photos: Vec<MediaId> = Vec::new();
     let mut stored_files: Vec<Vec<String>> = Vec::new();
