@@ -22,23 +22,50 @@ const FORBIDDEN_ELEMENTS: [&str; 7] = ["script", "iframe", "object", "embed", "f
 /// Elements dropped with everything inside them.
 const DROPPED_ELEMENTS: [&str; 6] = ["head", "style", "title", "meta", "link", "template"];
 
+/// How deep elements may nest in an agency body. Real copy nests a handful of levels (a list
+/// in a quotation in a section); every walk over [`Markup`] is recursive, so a deeper document
+/// is refused while it is converted, before any walk could exhaust a thread's stack.
+pub const MAX_MARKUP_DEPTH: usize = 100;
+
+/// The refusal for a body nested deeper than [`MAX_MARKUP_DEPTH`].
+pub(crate) fn too_deep(field: &str) -> Rejection {
+    Rejection::malformed(format!(
+        "{field} nests elements more than {MAX_MARKUP_DEPTH} levels deep; no story needs that many"
+    ))
+}
+
 /// Parses an HTML fragment or document (as NinJS carries it).
-pub fn parse_html(html: &str) -> Vec<Markup> {
+pub fn parse_html(html: &str, field: &str) -> Result<Vec<Markup>, Rejection> {
+    // html5ever's cost grows with the square of nesting and of one element's attributes.
+    crate::shape::check(html, crate::shape::Dialect::Html, MAX_MARKUP_DEPTH, field)?;
     let document = scraper::Html::parse_fragment(html);
-    fn convert(node: ego_tree::NodeRef<'_, scraper::Node>) -> Option<Markup> {
+    fn convert(node: ego_tree::NodeRef<'_, scraper::Node>, depth: usize) -> Result<Option<Markup>, ()> {
         match node.value() {
-            scraper::Node::Text(text) => Some(Markup::Text(text.to_string())),
-            scraper::Node::Element(element) => Some(Markup::Element {
-                name: element.name().to_ascii_lowercase(),
-                attributes: element.attrs().map(|(k, v)| (k.to_ascii_lowercase(), v.to_owned())).collect(),
-                children: node.children().filter_map(convert).collect(),
-            }),
-            _ => None,
+            scraper::Node::Text(text) => Ok(Some(Markup::Text(text.to_string()))),
+            scraper::Node::Element(element) => {
+                if depth >= MAX_MARKUP_DEPTH {
+                    return Err(());
+                }
+                let mut children = Vec::new();
+                for child in node.children() {
+                    children.extend(convert(child, depth + 1)?);
+                }
+                Ok(Some(Markup::Element {
+                    name: element.name().to_ascii_lowercase(),
+                    attributes: element.attrs().map(|(k, v)| (k.to_ascii_lowercase(), v.to_owned())).collect(),
+                    children,
+                }))
+            }
+            _ => Ok(None),
         }
     }
     let root = document.root_element();
     // A fragment is wrapped in <html>; its children are the body's content.
-    root.children().filter_map(convert).collect()
+    let mut nodes = Vec::new();
+    for child in root.children() {
+        nodes.extend(convert(child, 0).map_err(|()| too_deep(field))?);
+    }
+    Ok(nodes)
 }
 
 /// Refuses markup that could run in a browser; the reason names what was found.
@@ -336,7 +363,9 @@ mod tests {
         let markdown = to_markdown(&parse_html(
             "<p>SEOUL, Nov. 28 (Yonhap) -- The <b>assembly</b> met.</p><h2>Vote</h2><blockquote><p>We agree.</p></blockquote>\
              <ul><li>One</li><li>Two</li></ul><p>See <a href=\"https://example.org/a\">the bill</a>.<br>Next line.</p>",
-        ));
+            "the body",
+        )
+        .expect("shallow"));
         assert_eq!(
             markdown,
             "SEOUL, Nov. 28 (Yonhap) -- The **assembly** met.\n\n## Vote\n\n> We agree.\n\n- One\n\n- Two\n\nSee [the bill](https://example.org/a).\\\nNext line."
@@ -379,10 +408,23 @@ mod tests {
             ("<iframe src=\"https://evil.example\"></iframe>", "<iframe>"),
             ("<p><img src=x onerror=alert(1)></p>", "onerror"),
         ] {
-            let error = check_safe(&parse_html(html), "the body").expect_err(html);
+            let error = check_safe(&parse_html(html, "the body").expect("shallow"), "the body").expect_err(html);
             assert!(error.to_string().contains(named), "{html}: {error}");
         }
-        assert!(check_safe(&parse_html("<p>A <em>fine</em> <a href=\"https://a.example\">story</a></p>"), "the body")
-            .is_ok());
+        assert!(check_safe(
+            &parse_html("<p>A <em>fine</em> <a href=\"https://a.example\">story</a></p>", "the body").expect("shallow"),
+            "the body"
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn a_body_nested_past_the_limit_is_refused_and_one_within_it_is_read() {
+        let nested = |depth: usize| format!("{}<p>deep</p>{}", "<div>".repeat(depth), "</div>".repeat(depth));
+        let error = parse_html(&nested(10_000), "the body").expect_err("too deep");
+        assert_eq!(error.kind, crate::RejectionKind::Malformed);
+        assert!(error.reason.contains("levels deep"), "{error}");
+        let fine = parse_html(&nested(MAX_MARKUP_DEPTH - 2), "the body").expect("within the limit");
+        assert_eq!(to_markdown(&fine), "deep");
     }
 }

@@ -13,6 +13,7 @@
 pub mod body;
 pub mod newsml;
 pub mod ninjs;
+mod shape;
 
 pub use dateline_newsroom::wire::{WireCopy, WireKind, WirePhoto, WireStatus};
 

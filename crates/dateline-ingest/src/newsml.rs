@@ -9,14 +9,21 @@
 //! No DTD is read: a `<!DOCTYPE>` refuses the document, so an entity can neither expand (the
 //! "billion laughs") nor reach outside (an external entity). NewsML-G2 needs no DTD.
 
-use crate::body::{check_safe, text_to_markdown, to_markdown, Markup};
+use crate::body::{check_safe, text_to_markdown, to_markdown, too_deep, Markup, MAX_MARKUP_DEPTH};
+use crate::shape::{self, Dialect};
 use crate::{byline_names, read_instant, Rejection, WireCopy, WireKind, WirePhoto, WireStatus};
 use roxmltree::{Document, Node, ParsingOptions};
 
 /// More elements than a news item could need: a document past it is refused, not parsed on.
 const MAX_NODES: u32 = 200_000;
 
+/// How deep the whole document may nest: the item's own structure is about ten levels and its
+/// body at most [`MAX_MARKUP_DEPTH`]. roxmltree's tokenizer recurses once per level, so a
+/// deeper document is refused by [`shape::check`] before roxmltree sees it.
+const MAX_DOCUMENT_DEPTH: usize = MAX_MARKUP_DEPTH + 50;
+
 pub fn read(text: &str) -> Result<WireCopy, Rejection> {
+    shape::check(text, Dialect::Xml, MAX_DOCUMENT_DEPTH, "the document")?;
     let options = ParsingOptions { allow_dtd: false, nodes_limit: MAX_NODES };
     let document = Document::parse_with_options(text, options).map_err(|error| match error {
         roxmltree::Error::DtdDetected => Rejection::malformed(
@@ -79,18 +86,27 @@ fn role_of(node: Node<'_, '_>) -> String {
     node.attribute("role").map(|r| r.rsplit(':').next().unwrap_or(r).to_ascii_lowercase()).unwrap_or_default()
 }
 
-fn markup_of(node: Node<'_, '_>) -> Option<Markup> {
+/// The inline XHTML as [`Markup`], refused past [`MAX_MARKUP_DEPTH`] levels so that no later
+/// walk recurses deeper than that.
+fn markup_of(node: Node<'_, '_>, depth: usize) -> Result<Option<Markup>, Rejection> {
     if node.is_text() {
-        return node.text().map(|t| Markup::Text(t.to_owned()));
+        return Ok(node.text().map(|t| Markup::Text(t.to_owned())));
     }
     if !node.is_element() {
-        return None;
+        return Ok(None);
     }
-    Some(Markup::Element {
+    if depth >= MAX_MARKUP_DEPTH {
+        return Err(too_deep("the body"));
+    }
+    let mut children = Vec::new();
+    for child in node.children() {
+        children.extend(markup_of(child, depth + 1)?);
+    }
+    Ok(Some(Markup::Element {
         name: node.tag_name().name().to_ascii_lowercase(),
         attributes: node.attributes().map(|a| (a.name().to_ascii_lowercase(), a.value().to_owned())).collect(),
-        children: node.children().filter_map(markup_of).collect(),
-    })
+        children,
+    }))
 }
 
 fn read_news_message(root: Node<'_, '_>) -> Result<WireCopy, Rejection> {
@@ -192,7 +208,10 @@ fn read_news_item(item: Node<'_, '_>) -> Result<(WireCopy, String), Rejection> {
     let mut photos = Vec::new();
     if let Some(set) = content_set {
         if let Some(inline) = child(set, "inlineXML") {
-            let markup: Vec<Markup> = inline.children().filter_map(|n| markup_of(n)).collect();
+            let mut markup: Vec<Markup> = Vec::new();
+            for node in inline.children() {
+                markup.extend(markup_of(node, 0)?);
+            }
             check_safe(&markup, "the body")?;
             body = to_markdown(&markup);
         } else if let Some(data) = child(set, "inlineData") {

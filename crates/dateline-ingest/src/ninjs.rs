@@ -215,7 +215,7 @@ fn is_html_type(content_type: &str) -> bool {
 /// Markdown of a body or description given as HTML or as text.
 fn markdown_of(html: Option<&str>, plain: Option<&str>, field: &str) -> Result<String, Rejection> {
     if let Some(html) = html {
-        let markup = parse_html(html);
+        let markup = parse_html(html, field)?;
         check_safe(&markup, field)?;
         return Ok(to_markdown(&markup));
     }
@@ -228,7 +228,7 @@ fn plain_of(html: Option<&str>, plain: Option<&str>, field: &str) -> Result<Stri
         return Ok(plain.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     if let Some(html) = html {
-        let markup = parse_html(html);
+        let markup = parse_html(html, field)?;
         check_safe(&markup, field)?;
         return Ok(scraper::Html::parse_fragment(html)
             .root_element()

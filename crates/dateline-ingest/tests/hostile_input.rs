@@ -91,3 +91,54 @@ fn a_document_over_the_limit_is_refused_by_size() {
     assert_eq!(error.kind, RejectionKind::TooLarge);
     assert!(error.reason.contains("1000"), "{error}");
 }
+
+/// A NewsML-G2 item whose XHTML body is `inner`.
+fn newsml_with_body(inner: &str) -> String {
+    let text = newsml_text();
+    let start = text.find("<body>").expect("fixture body") + "<body>".len();
+    let end = text.find("</body>").expect("fixture body end");
+    format!("{}{inner}{}", &text[..start], &text[end..])
+}
+
+/// A NinJS item whose HTML body is `inner`.
+fn ninjs_with_body(inner: &str) -> String {
+    serde_json::json!({"uri": "urn:x:1", "type": "text", "headline": "Ferry resumes", "body_html": inner}).to_string()
+}
+
+#[test]
+fn a_body_nested_ten_thousand_deep_is_refused_in_either_format_without_exhausting_the_stack() {
+    for element in ["div", "blockquote", "ul"] {
+        let nested =
+            format!("{}<p>deep</p>{}", format!("<{element}>").repeat(10_000), format!("</{element}>").repeat(10_000));
+        for (format, document) in [
+            (WireFormat::NewsMlG2, newsml_with_body(&nested)),
+            (WireFormat::NinJs(Version::V1_4), ninjs_with_body(&nested)),
+        ] {
+            let error = read_item(format, document.as_bytes(), 8 << 20).expect_err(element);
+            assert_eq!(error.kind, RejectionKind::Malformed, "{element}: {error}");
+            assert!(error.reason.contains("levels deep"), "{element}: {error}");
+        }
+    }
+}
+
+#[test]
+fn wide_bodies_long_attributes_and_many_attributes_get_an_answer() {
+    let siblings = "<p>x</p>".repeat(200_000);
+    let long_attribute = format!("<p title=\"{}\">x</p>", "a".repeat(4 << 20));
+    let many_attributes =
+        format!("<p {}>x</p>", (0..50_000).map(|i| format!("data-a{i}=\"v\"")).collect::<Vec<_>>().join(" "));
+    for (what, inner) in
+        [("siblings", siblings), ("a long attribute", long_attribute), ("many attributes", many_attributes)]
+    {
+        for (format, document) in [
+            (WireFormat::NewsMlG2, newsml_with_body(&inner)),
+            (WireFormat::NinJs(Version::V1_4), ninjs_with_body(&inner)),
+        ] {
+            // Read with a limit well above the default: taken, or refused with a reason.
+            match read_item(format, document.as_bytes(), 16 << 20) {
+                Ok(copy) => assert!(!copy.body.is_empty(), "{what}: a taken item has its body"),
+                Err(error) => assert!(!error.reason.is_empty(), "{what}: a refusal says why"),
+            }
+        }
+    }
+}

@@ -135,6 +135,16 @@ pub async fn check_draft(store: &impl Store, draft: &StoryDraft) -> Result<Artic
             message: format!("The body is longer than {MAX_BODY_CHARS} characters."),
         });
     }
+    let nesting = crate::body::nesting_depth(&draft.body);
+    if nesting > crate::body::MAX_BODY_NESTING {
+        errors.push(FieldError {
+            field: "body",
+            message: format!(
+                "The body nests quotations or lists {nesting} levels deep; keep it to {} levels.",
+                crate::body::MAX_BODY_NESTING
+            ),
+        });
+    }
     match (errors.is_empty(), slug, section_id) {
         (true, Some(slug), Some(section_id)) => Ok(ArticleContent {
             slug,

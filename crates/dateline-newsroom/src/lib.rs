@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod article;
 pub mod author;
+pub mod body;
 pub mod changes;
 pub mod editing;
 pub mod ids;

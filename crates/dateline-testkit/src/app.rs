@@ -107,3 +107,40 @@ pub fn attributes(html: &scraper::Html, selector: &str, attribute: &str) -> Vec<
     let selector = scraper::Selector::parse(selector).expect("a valid selector");
     html.select(&selector).filter_map(|e| e.value().attr(attribute).map(str::to_owned)).collect()
 }
+
+/// What a browser submits for the form matching `form_selector`, untouched: text fields and
+/// hidden fields, checked boxes, each select's selected option (or its first, as browsers
+/// do when none is selected) and text areas. Submit buttons are left out.
+pub fn form_fields(html: &scraper::Html, form_selector: &str) -> Vec<(String, String)> {
+    let form_selector = scraper::Selector::parse(form_selector).expect("a valid selector");
+    let field_selector = scraper::Selector::parse("input, select, textarea").expect("selector");
+    let option_selector = scraper::Selector::parse("option").expect("selector");
+    let form = html.select(&form_selector).next().expect("the form is on the page");
+    let mut fields = Vec::new();
+    for field in form.select(&field_selector) {
+        let element = field.value();
+        let Some(name) = element.attr("name") else { continue };
+        let value = match element.name() {
+            "textarea" => Some(field.text().collect::<String>()),
+            "select" => {
+                let options: Vec<_> = field.select(&option_selector).collect();
+                options
+                    .iter()
+                    .find(|o| o.value().attr("selected").is_some())
+                    .or(options.first())
+                    .map(|o| o.value().attr("value").map_or_else(|| o.text().collect(), str::to_owned))
+            }
+            _ => match element.attr("type").unwrap_or("text") {
+                "submit" | "button" | "image" | "reset" | "file" => None,
+                "checkbox" | "radio" => {
+                    element.attr("checked").map(|_| element.attr("value").unwrap_or("on").to_owned())
+                }
+                _ => Some(element.attr("value").unwrap_or_default().to_owned()),
+            },
+        };
+        if let Some(value) = value {
+            fields.push((name.to_owned(), value));
+        }
+    }
+    fields
+}

@@ -9,7 +9,7 @@ mod database;
 mod desk;
 pub mod paper;
 
-pub use app::{attributes, texts, TestApp, PUBLIC_URL};
+pub use app::{attributes, form_fields, texts, TestApp, PUBLIC_URL};
 pub use database::{TestBackend, TestDatabase};
 pub use desk::DeskSession;
 

@@ -98,6 +98,18 @@ impl IntoResponse for WebError {
     }
 }
 
+/// A handler that panicked answers 500 for that request alone: the panic is logged with its
+/// message and the error page is drawn as for any internal error. Tokio would otherwise drop
+/// the connection without an answer.
+pub(crate) fn answer_panic(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned());
+    WebError::Internal(format!("a handler panicked: {message}")).into_response()
+}
+
 #[derive(Serialize)]
 struct ErrorContext<'a> {
     site: &'a dateline_render::views::SiteView,
@@ -137,4 +149,28 @@ pub(crate) async fn render_error_pages(State(state): State<AppState>, request: R
     let mut out = (status, Html(html)).into_response();
     out.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_handler_that_panics_answers_500_with_the_error_page_marker_and_the_next_request_is_served() {
+        async fn boom() -> &'static str {
+            panic!("the printer ran out of ink")
+        }
+        let app = axum::Router::new()
+            .route("/boom", get(boom))
+            .route("/fine", get(|| async { "fine" }))
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(answer_panic));
+        let request = |path: &str| axum::http::Request::get(path).body(axum::body::Body::empty()).expect("request");
+        let response = app.clone().oneshot(request("/boom")).await.expect("an answer");
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(response.extensions().get::<ErrorPage>().is_some(), "the theme's error page is drawn around it");
+        let response = app.oneshot(request("/fine")).await.expect("an answer");
+        assert_eq!(response.status(), StatusCode::OK);
+    }
 }

@@ -67,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .route("/{section}/{subsection}", get(site::feeds::top_section_or_slash))
         .merge(desk::routes(state.settings().max_image_bytes))
         .fallback(site::not_found)
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::answer_panic))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::measure))

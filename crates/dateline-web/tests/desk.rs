@@ -1,7 +1,7 @@
 //! The newsroom desk through HTTP, as editors and reporters use it, on both databases.
 
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{ArticleId, ArticleStatus, Role};
+use dateline_newsroom::{ArticleId, ArticleStatus, Role, Window};
 use dateline_testkit::paper::{desk_user, SmallPaper, StoryBuilder};
 use dateline_testkit::{attributes, on_both_databases, texts, TestApp};
 use jiff::{SignedDuration, Timestamp};
@@ -568,5 +568,48 @@ on_both_databases! {
         let page = desk.get("/desk/").await;
         assert_eq!(page.headers()["cache-control"], "private, no-store");
         assert!(page.headers().contains_key("content-security-policy"));
+    }
+}
+
+on_both_databases! {
+    async fn an_editor_saves_an_old_story_untouched_and_it_keeps_its_lead_photo_the_oldest_of_two_hundred(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Baek Min-ho").await;
+        let oldest = dateline_testkit::paper::photo(&store, "2016/harbour.jpg", "The old harbour", "Archive", now() - SignedDuration::from_hours(24 * 3650)).await;
+        for n in 0..199 {
+            dateline_testkit::paper::photo(&store, &format!("2026/p{n}.jpg"), &format!("Photo {n}"), "Desk", now()).await;
+        }
+        let id = StoryBuilder::new("Harbour reopens after ten years", paper.national.id, now()).lead_photo(oldest.id).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+
+        let editor_page = desk.page(&format!("/desk/stories/{id}")).await;
+        let mut fields = dateline_testkit::form_fields(&editor_page, "form.editor");
+        fields.retain(|(name, _)| name != "csrf");
+        fields.push(("action".into(), "save".into()));
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let saved = desk.post(&format!("/desk/stories/{id}"), &fields).await;
+        assert_eq!(saved.status(), 303, "the untouched form saves");
+        let article = store.article_by_id(id).await.expect("story");
+        assert_eq!(article.content.lead_media_id, Some(oldest.id), "the lead photo survives a save of the untouched form");
+        assert_eq!(article.content.headline, "Harbour reopens after ten years");
+    }
+
+    async fn a_contributor_saves_a_draft_of_quotations_nested_thousands_deep_and_is_told_why_with_the_text_kept(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (contributor, password) = desk_user(&store, Role::Contributor, "Han Seo-yeon").await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&contributor.email, &password).await;
+        let section = paper.national.id.to_string();
+        let body = format!("{} the words", ">".repeat(30_000));
+        let refused = desk.post("/desk/stories", &[("headline", "Quotes"), ("section", &section), ("body", &body)]).await;
+        assert_eq!(refused.status(), 422);
+        let page = scraper::Html::parse_document(&refused.text().await.expect("page"));
+        let errors = texts(&page, ".form-error li");
+        assert!(errors.iter().any(|e| e.contains("30000 levels deep")), "{errors:?}");
+        assert_eq!(texts(&page, "textarea#body").concat().len(), body.len(), "the text is kept in the form");
+        assert!(store.desk_stories(None, Window { limit: 10, offset: 0 }).await.expect("stories").is_empty(), "nothing was saved");
     }
 }

@@ -242,6 +242,12 @@ on_both_databases! {
         let scripted = text.replace("</body>", "<script>alert(1)</script></body>");
         let handler = text.replace("<p>The vote", "<p onclick=\"x()\">The vote");
         let huge = text.replace("The vote was", &"word ".repeat(1_200_000));
+        let nested = |open: &str, close: &str| format!("{}<p>deep</p>{}", open.repeat(10_000), close.repeat(10_000));
+        let deep_g2 = text.replace("<p>The vote", &format!("{}<p>The vote", nested("<div>", "</div>")));
+        let deep_quotes_g2 = text.replace("<p>The vote", &format!("{}<p>The vote", nested("<blockquote>", "</blockquote>")));
+        let attributes = (0..50_000).map(|i| format!("data-a{i}=\"v\"")).collect::<Vec<_>>().join(" ");
+        let many_attributes_g2 = text.replace("<p>The vote", &format!("<p {attributes}>The vote"));
+        let deep_ninjs = serde_json::json!({"uri": "urn:x:deep", "type": "text", "headlines": [{"value": "Deep"}], "bodies": [{"role": "main", "contenttype": "text/html", "value": nested("<div>", "</div>")}]}).to_string();
         let cases: Vec<(&str, &str, String, &str, u16, &str)> = vec![
             ("hanbit-news", "wrong-token", text.clone(), "application/xml", 401, "bad_token"),
             ("no-such-agency", &g2_token, text.clone(), "application/xml", 404, "unknown_source"),
@@ -252,6 +258,10 @@ on_both_databases! {
             ("hanbit-news", &g2_token, scripted, "application/xml", 422, "unsafe"),
             ("hanbit-news", &g2_token, handler, "application/xml", 422, "unsafe"),
             ("hanbit-news", &g2_token, huge, "application/xml", 413, "too_large"),
+            ("hanbit-news", &g2_token, deep_g2, "application/xml", 400, "malformed"),
+            ("hanbit-news", &g2_token, deep_quotes_g2, "application/xml", 400, "malformed"),
+            ("hanbit-news", &g2_token, many_attributes_g2, "application/xml", 400, "malformed"),
+            ("eastern-wire", &json_token, deep_ninjs, "application/json", 400, "malformed"),
             ("hanbit-news", &g2_token, "{\"uri\":\"x\"}".to_owned(), "text/plain", 415, "unknown_format"),
             ("eastern-wire", &json_token, "{\"uri\": \"urn:x\", \"headlines\": 7}".to_owned(), "application/json", 422, "schema"),
             ("eastern-wire", &json_token, "{\"uri\": \"urn:x\", \"headl".to_owned(), "application/json", 400, "malformed"),

@@ -15,7 +15,8 @@ use dateline_newsroom::accounts::Action;
 use dateline_newsroom::editing::{self, EditError, FieldError, SaveKind, StoryDraft};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{
-    Article, ArticleId, ArticleStatus, AuthorId, Label, MediaId, SectionId, SectionTree, TopicId, Window,
+    Article, ArticleId, ArticleStatus, AuthorId, Label, Media, MediaId, SectionId, SectionTree, Store, StoreError,
+    TopicId, Window,
 };
 use dateline_render::PaperClock;
 use jiff::tz::TimeZone;
@@ -195,12 +196,7 @@ async fn editor_page(
         authors: store.authors().await?.into_iter().map(|a| Choice { id: a.id.0, name: a.name }).collect(),
         all_topics: store.topics().await?.into_iter().map(|t| Choice { id: t.id.0, name: t.name }).collect(),
         labels: Label::ALL.iter().map(|l| l.as_str()).collect(),
-        media: store
-            .media_list(Window { limit: 100, offset: 0 })
-            .await?
-            .into_iter()
-            .map(|m| Choice { id: m.id.0, name: if m.caption.is_empty() { m.storage_key } else { m.caption } })
-            .collect(),
+        media: lead_photo_choices(store, draft.lead_media_id).await?,
         errors: Vec::new(),
         notice: None,
         conflict: None,
@@ -651,4 +647,21 @@ pub(crate) async fn history(
             .collect(),
     };
     desk.render(&state, "desk/history.html", page).await
+}
+
+/// The photos the lead photo list offers: the newest hundred, and always the story's own
+/// lead photo however old, so that saving the form never drops a photo the editor did not
+/// touch.
+async fn lead_photo_choices(store: &impl Store, current: Option<MediaId>) -> Result<Vec<Choice>, WebError> {
+    let choice = |m: Media| Choice { id: m.id.0, name: if m.caption.is_empty() { m.storage_key } else { m.caption } };
+    let mut choices: Vec<Choice> =
+        store.media_list(Window { limit: 100, offset: 0 }).await?.into_iter().map(choice).collect();
+    if let Some(current) = current.filter(|id| !choices.iter().any(|c| c.id == id.0)) {
+        match store.media_by_id(current).await {
+            Ok(media) => choices.insert(0, choice(media)),
+            Err(StoreError::NotFound) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(choices)
 }
