@@ -66,7 +66,24 @@ pub enum UploadError {
     #[error("the image is damaged or cut short and cannot be read")]
     Damaged,
     #[error("the image is {width}×{height} pixels; the largest accepted is {max}×{max}")]
-    TooManyPixels { width: u32, height: u32, max: u32 },
+    TooWide { width: u32, height: u32, max: u32 },
+    #[error("the image is {width}×{height} pixels, more than the {max_megapixels} megapixels accepted")]
+    TooManyPixels { width: u32, height: u32, max_megapixels: u64 },
+}
+
+/// What an upload may be, set by the operator (`[uploads]` in the configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadLimits {
+    /// The largest file, in bytes.
+    pub max_bytes: u64,
+    /// The most pixels (width × height, as the file's header declares them). Decoding takes
+    /// four bytes a pixel, so this bounds the memory one upload can cost before any decode.
+    pub max_pixels: u64,
+}
+
+impl UploadLimits {
+    /// 50 megapixels: the largest news camera's frame, and 200 MB at most to decode.
+    pub const DEFAULT_MAX_PIXELS: u64 = 50_000_000;
 }
 
 /// The largest side accepted, so that decoding an upload cannot exhaust memory.
@@ -81,7 +98,8 @@ pub struct InspectedImage {
 
 /// Checks an upload. `claimed_mime` is the type the browser sent; an empty one is not held
 /// against the file, but a wrong one is.
-pub fn inspect(bytes: &[u8], claimed_mime: &str, limit: u64) -> Result<InspectedImage, UploadError> {
+pub fn inspect(bytes: &[u8], claimed_mime: &str, limits: UploadLimits) -> Result<InspectedImage, UploadError> {
+    let limit = limits.max_bytes;
     if bytes.is_empty() {
         return Err(UploadError::Empty);
     }
@@ -100,19 +118,25 @@ pub fn inspect(bytes: &[u8], claimed_mime: &str, limit: u64) -> Result<Inspected
     );
     let (width, height) = reader.into_dimensions().map_err(|_| UploadError::Damaged)?;
     if width > MAX_SIDE || height > MAX_SIDE || width == 0 || height == 0 {
-        return Err(UploadError::TooManyPixels { width, height, max: MAX_SIDE });
+        return Err(UploadError::TooWide { width, height, max: MAX_SIDE });
+    }
+    // Read from the header alone: nothing has been decoded yet.
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > limits.max_pixels {
+        return Err(UploadError::TooManyPixels { width, height, max_megapixels: limits.max_pixels / 1_000_000 });
     }
     if !ends_where_its_format_ends(format, bytes) {
         return Err(UploadError::Damaged);
     }
     // Decode it all: a file cut short has a good header and a broken body.
-    let mut limits = image::Limits::default();
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    let mut decode_limits = image::Limits::default();
+    // Four bytes a pixel for the picture, and as much again for a decoder's working frame.
+    decode_limits.max_alloc = Some(pixels.saturating_mul(8).max(16 * 1024 * 1024));
     let mut reader = ImageReader::with_format(
         Cursor::new(bytes),
         image::ImageFormat::from_mime_type(format.mime_type()).ok_or(UploadError::NotAnImage)?,
     );
-    reader.limits(limits);
+    reader.limits(decode_limits);
     reader.decode().map_err(|_| UploadError::Damaged)?;
     Ok(InspectedImage { format, width, height })
 }
@@ -142,6 +166,10 @@ mod tests {
     use super::*;
     use image::{ImageBuffer, Rgb};
 
+    fn limits(max_bytes: u64) -> UploadLimits {
+        UploadLimits { max_bytes, max_pixels: UploadLimits::DEFAULT_MAX_PIXELS }
+    }
+
     fn encoded(format: image::ImageFormat) -> Vec<u8> {
         let picture: ImageBuffer<Rgb<u8>, Vec<u8>> =
             ImageBuffer::from_fn(64, 48, |x, y| Rgb([x as u8 * 4, y as u8 * 5, 90]));
@@ -158,7 +186,7 @@ mod tests {
             (image::ImageFormat::WebP, "image/webp"),
             (image::ImageFormat::Gif, "image/gif"),
         ] {
-            let found = inspect(&encoded(format), mime, 1_000_000).expect(mime);
+            let found = inspect(&encoded(format), mime, limits(1_000_000)).expect(mime);
             assert_eq!((found.width, found.height, found.format.mime_type()), (64, 48, mime));
         }
     }
@@ -166,17 +194,20 @@ mod tests {
     #[test]
     fn anything_else_is_refused_with_a_reason() {
         let png = encoded(image::ImageFormat::Png);
-        assert_eq!(inspect(&[], "image/png", 10), Err(UploadError::Empty));
-        assert_eq!(inspect(&png, "image/png", 10), Err(UploadError::TooLarge { size: png.len() as u64, limit: 10 }));
-        assert_eq!(inspect(b"%PDF-1.7 not a picture", "image/png", 1_000), Err(UploadError::NotAnImage));
+        assert_eq!(inspect(&[], "image/png", limits(10)), Err(UploadError::Empty));
         assert_eq!(
-            inspect(b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml", 1_000),
+            inspect(&png, "image/png", limits(10)),
+            Err(UploadError::TooLarge { size: png.len() as u64, limit: 10 })
+        );
+        assert_eq!(inspect(b"%PDF-1.7 not a picture", "image/png", limits(1_000)), Err(UploadError::NotAnImage));
+        assert_eq!(
+            inspect(b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml", limits(1_000)),
             Err(UploadError::NotAnImage)
         );
-        assert!(matches!(inspect(&png, "image/jpeg", 1_000_000), Err(UploadError::TypeMismatch { .. })));
+        assert!(matches!(inspect(&png, "image/jpeg", limits(1_000_000)), Err(UploadError::TypeMismatch { .. })));
         let jpeg = encoded(image::ImageFormat::Jpeg);
-        assert_eq!(inspect(&jpeg[..jpeg.len() / 2], "image/jpeg", 1_000_000), Err(UploadError::Damaged));
-        assert_eq!(inspect(&png[..png.len() - 20], "image/png", 1_000_000), Err(UploadError::Damaged));
+        assert_eq!(inspect(&jpeg[..jpeg.len() / 2], "image/jpeg", limits(1_000_000)), Err(UploadError::Damaged));
+        assert_eq!(inspect(&png[..png.len() - 20], "image/png", limits(1_000_000)), Err(UploadError::Damaged));
         for (format, mime) in [
             (image::ImageFormat::Jpeg, "image/jpeg"),
             (image::ImageFormat::Gif, "image/gif"),
@@ -184,8 +215,42 @@ mod tests {
         ] {
             let whole = encoded(format);
             for cut in [whole.len() * 2 / 3, whole.len() - 1] {
-                assert_eq!(inspect(&whole[..cut], mime, 1_000_000), Err(UploadError::Damaged), "{mime} cut at {cut}");
+                assert_eq!(
+                    inspect(&whole[..cut], mime, limits(1_000_000)),
+                    Err(UploadError::Damaged),
+                    "{mime} cut at {cut}"
+                );
             }
         }
+    }
+
+    /// A whole GIF of a few dozen bytes whose logical screen is `side` × `side`: one 1×1 frame.
+    fn gif_declaring_a_screen_of(side: u16) -> Vec<u8> {
+        let mut gif = b"GIF89a".to_vec();
+        gif.extend(side.to_le_bytes());
+        gif.extend(side.to_le_bytes());
+        gif.extend([0x80, 0, 0]); // a global colour table of two colours
+        gif.extend([0, 0, 0, 255, 255, 255]);
+        gif.extend([0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0]); // one 1×1 image at the origin
+        gif.extend([2, 2, 0x4C, 0x01, 0]); // its LZW data
+        gif.push(0x3B);
+        gif
+    }
+
+    #[test]
+    fn a_small_file_declaring_a_huge_picture_is_refused_from_its_header_before_any_decode() {
+        let bomb = gif_declaring_a_screen_of(11_000);
+        assert!(bomb.len() < 40, "{} bytes", bomb.len());
+        assert_eq!(
+            inspect(&bomb, "image/gif", limits(1_000_000)),
+            Err(UploadError::TooManyPixels { width: 11_000, height: 11_000, max_megapixels: 50 })
+        );
+        let tight = UploadLimits { max_bytes: 1_000_000, max_pixels: 100 };
+        assert!(matches!(
+            inspect(&gif_declaring_a_screen_of(11), "image/gif", tight),
+            Err(UploadError::TooManyPixels { .. })
+        ));
+        let found = inspect(&gif_declaring_a_screen_of(10), "image/gif", tight).expect("a 10×10 GIF fits");
+        assert_eq!((found.width, found.height), (10, 10));
     }
 }

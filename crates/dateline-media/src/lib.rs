@@ -6,7 +6,9 @@
 mod blobs;
 mod inspect;
 mod variants;
+mod work;
 
 pub use blobs::{new_key, BlobError, Blobs, LocalBlobs, ObjectBlobs, S3Settings};
-pub use inspect::{inspect, ImageFormat, InspectedImage, UploadError};
+pub use inspect::{inspect, ImageFormat, InspectedImage, UploadError, UploadLimits};
 pub use variants::{make_variants, variant_key, variant_widths, VARIANT_WIDTHS};
+pub use work::ImageWork;

@@ -177,7 +177,9 @@ impl SectionTree {
     pub fn trail(&self, id: SectionId) -> Vec<&Section> {
         let mut trail = Vec::new();
         let mut next = self.get(id);
-        while let Some(section) = next {
+        // A parent chain that returns to a section already on the trail (a cycle that only a
+        // damaged database could hold) ends the walk instead of looping forever.
+        while let Some(section) = next.filter(|s| !trail.iter().any(|t: &&Section| t.id == s.id)) {
             trail.push(section);
             next = section.parent_id.and_then(|p| self.get(p));
         }
@@ -246,5 +248,16 @@ mod tests {
         ]);
         let trail: Vec<_> = tree.trail(SectionId(2)).iter().map(|s| s.path.clone()).collect();
         assert_eq!(trail, ["national", "national/politics"]);
+    }
+
+    #[test]
+    fn a_trail_through_a_cycle_ends_instead_of_looping() {
+        let tree = SectionTree::new(vec![
+            section(1, "a", Some(2), 0, "a/b/a"),
+            section(2, "b", Some(1), 1, "b/a/b"),
+            section(3, "c", Some(3), 2, "c"),
+        ]);
+        assert_eq!(tree.trail(SectionId(1)).len(), 2);
+        assert_eq!(tree.trail(SectionId(3)).len(), 1, "a section that is its own parent");
     }
 }

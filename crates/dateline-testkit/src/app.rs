@@ -33,6 +33,8 @@ impl TestApp {
             public_url: PUBLIC_URL.to_owned(),
             media_root: media_dir.path().to_owned(),
             max_image_bytes: 5 * 1024 * 1024,
+            max_image_pixels: 50_000_000,
+            image_workers: 2,
             // Every test runs with the page cache on, as production does: a page kept too
             // long shows up as a failing test anywhere.
             page_cache_bytes: 64 * 1024 * 1024,

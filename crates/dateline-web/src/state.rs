@@ -28,6 +28,10 @@ pub struct WebSettings {
     pub trusted_proxies: Vec<(IpAddr, u8)>,
     /// Largest image upload accepted, in bytes.
     pub max_image_bytes: u64,
+    /// Most pixels an image may declare; refused from its header before any decode.
+    pub max_image_pixels: u64,
+    /// Images decoded or resized at once (the memory bound of image work; see `ImageWork`).
+    pub image_workers: usize,
     /// Upper bound of the rendered-page cache, in bytes; 0 switches it off.
     pub page_cache_bytes: usize,
     /// Called with the keys of pages to drop whenever content changes (see `purge.rs`).
@@ -56,6 +60,7 @@ struct Inner {
     views: ViewCounter,
     sign_in_throttle: crate::desk::throttle::SignInThrottle,
     page_cache: Option<PageCache>,
+    image_work: dateline_media::ImageWork,
     remembered: Remembered,
     metrics: crate::metrics::Metrics,
     /// The stories "Most Popular" showed when last looked at.
@@ -68,7 +73,12 @@ impl AppState {
             PageCache::new(settings.page_cache_bytes, settings.purge_url.clone().map(crate::purge::PurgeHook::new))
         });
         let remembered = Remembered::new(store.subscribe_changes());
+        let image_work = dateline_media::ImageWork::new(
+            dateline_media::UploadLimits { max_bytes: settings.max_image_bytes, max_pixels: settings.max_image_pixels },
+            settings.image_workers,
+        );
         let inner = Inner {
+            image_work,
             store,
             theme,
             settings,
@@ -81,6 +91,11 @@ impl AppState {
             popular: Default::default(),
         };
         AppState { inner: Arc::new(inner) }
+    }
+
+    /// Where every image is checked and resized, a bounded number at once.
+    pub(crate) fn image_work(&self) -> &dateline_media::ImageWork {
+        &self.inner.image_work
     }
 
     pub fn settings(&self) -> &WebSettings {

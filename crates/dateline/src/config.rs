@@ -96,6 +96,12 @@ pub struct UploadConfig {
     pub max_image_bytes: u64,
     /// Largest wire item accepted by ingest, in bytes.
     pub max_wire_item_bytes: u64,
+    /// Most pixels (width × height) an image may have; read from the file's header, so a
+    /// small file declaring a huge picture is refused before it costs any memory.
+    pub max_image_pixels: u64,
+    /// Images decoded or resized at once; image memory stays under about
+    /// `image_workers × max_image_pixels × 8` bytes however many arrive together.
+    pub image_workers: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -178,7 +184,12 @@ impl Default for MediaConfig {
 
 impl Default for UploadConfig {
     fn default() -> Self {
-        UploadConfig { max_image_bytes: 20 * 1024 * 1024, max_wire_item_bytes: 5 * 1024 * 1024 }
+        UploadConfig {
+            max_image_bytes: 20 * 1024 * 1024,
+            max_wire_item_bytes: 5 * 1024 * 1024,
+            max_image_pixels: dateline_media::UploadLimits::DEFAULT_MAX_PIXELS,
+            image_workers: 2,
+        }
     }
 }
 

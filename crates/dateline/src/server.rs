@@ -45,6 +45,8 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
         secure_cookies: config.public_url.starts_with("https://"),
         trusted_proxies: config.http.trusted_proxies.iter().filter_map(|p| crate::config::parse_cidr(p)).collect(),
         max_image_bytes: config.uploads.max_image_bytes,
+        max_image_pixels: config.uploads.max_image_pixels,
+        image_workers: config.uploads.image_workers,
         page_cache_bytes: usize::try_from(config.cache.page_cache_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX),
         purge_url: config.cache.purge_url.clone(),
         access_log: config.log.access,

@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use dateline_media::{inspect, make_variants, new_key, variant_key, Blobs};
+use dateline_media::{new_key, variant_key, Blobs};
 use dateline_newsroom::accounts::Action;
 use dateline_newsroom::editing;
 use dateline_newsroom::prelude::*;
@@ -135,7 +135,7 @@ pub(crate) async fn upload(
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
     let limit = state.settings().max_image_bytes;
-    let mut file: Option<(Vec<u8>, String)> = None;
+    let mut file: Option<(std::sync::Arc<[u8]>, String)> = None;
     let mut details = DetailsForm::default();
     let mut csrf = String::new();
     let mut too_large = false;
@@ -159,7 +159,7 @@ pub(crate) async fn upload(
                 }
                 bytes.extend_from_slice(&chunk);
             }
-            file = Some((bytes, content_type));
+            file = Some((std::sync::Arc::<[u8]>::from(bytes), content_type));
             if too_large {
                 break;
             }
@@ -191,7 +191,7 @@ pub(crate) async fn upload(
             errors.push(ErrorRow { field: "file", message: "Choose a photo to upload.".into() });
             None
         }
-        Some((bytes, claimed)) => match inspect(bytes, claimed, limit) {
+        Some((bytes, claimed)) => match state.image_work().inspect(bytes.clone(), claimed).await {
             Ok(found) => Some(found),
             Err(problem) => {
                 errors.push(ErrorRow { field: "file", message: format!("This photo cannot be used: {problem}.") });
@@ -216,7 +216,7 @@ pub(crate) async fn upload(
     let blobs = state.blobs();
     let month = state.now().strftime("%Y/%m").to_string();
     let key = new_key(&month, found.format.extension()).map_err(|e| WebError::Internal(e.to_string()))?;
-    let written = write_with_variants(&blobs, &key, &bytes).await;
+    let written = write_with_variants(&state, &blobs, &key, bytes.clone()).await;
     let new = NewMedia {
         storage_key: key.clone(),
         mime_type: found.format.mime_type().into(),
@@ -244,12 +244,18 @@ pub(crate) async fn upload(
 }
 
 /// Writes the original and its smaller sizes; on failure, removes whatever was written.
-pub(crate) async fn write_with_variants(blobs: &Blobs, key: &str, bytes: &[u8]) -> Result<Vec<String>, WebError> {
-    let original = bytes.to_vec();
-    // Resizing is work for a blocking thread, not for the threads that answer readers.
-    let variants = tokio::task::spawn_blocking(move || make_variants(&original).map_err(|e| e.to_string()))
+pub(crate) async fn write_with_variants(
+    state: &AppState,
+    blobs: &Blobs,
+    key: &str,
+    bytes: std::sync::Arc<[u8]>,
+) -> Result<Vec<String>, WebError> {
+    // Resizing is work for a blocking thread, a bounded number at once, never for the threads
+    // that answer readers.
+    let variants = state
+        .image_work()
+        .variants(bytes.clone())
         .await
-        .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(|reason| WebError::Internal(format!("storing a photo failed: {reason}")))?;
     let files = std::iter::once((key.to_owned(), bytes.to_vec()))
         .chain(variants.into_iter().map(|(width, smaller)| (variant_key(key, width), smaller)));

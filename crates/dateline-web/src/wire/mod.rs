@@ -195,13 +195,15 @@ async fn store_photo(
     photo: &dateline_newsroom::wire::WirePhoto,
     source: &WireSource,
 ) -> Result<(MediaId, Vec<String>), String> {
-    let limit = state.settings().max_image_bytes;
     let claimed = content_type.split(';').next().unwrap_or_default().trim();
-    let found = dateline_media::inspect(bytes, claimed, limit).map_err(|e| e.to_string())?;
+    let bytes: std::sync::Arc<[u8]> = std::sync::Arc::from(bytes);
+    let found = state.image_work().inspect(bytes.clone(), claimed).await.map_err(|e| e.to_string())?;
     let blobs = state.blobs();
     let month = state.now().strftime("%Y/%m").to_string();
     let key = dateline_media::new_key(&month, found.format.extension()).map_err(|e| e.to_string())?;
-    let files = crate::desk::photos::write_with_variants(&blobs, &key, bytes).await.map_err(|e| e.to_string())?;
+    let files = crate::desk::photos::write_with_variants(state, &blobs, &key, bytes.clone())
+        .await
+        .map_err(|e| e.to_string())?;
     let clip = |text: &str| text.trim().chars().take(1_000).collect::<String>();
     let credit = if photo.credit.trim().is_empty() { source.name.clone() } else { clip(&photo.credit) };
     let alt_text =

@@ -1,0 +1,76 @@
+//! Image work (the full decode that proves an upload whole, the smaller sizes for `srcset`)
+//! on blocking threads, a bounded number at once.
+//!
+//! Decoding costs four bytes a pixel and a resize as much again, so memory for images is at
+//! most `concurrent × max_pixels × 8` bytes whatever arrives: with the defaults (two at once,
+//! 50 megapixels) about 800 MB, and 16 MB for an ordinary 2-megapixel news photo. Uploads
+//! beyond that wait their turn instead of adding up, and readers' threads never decode.
+
+use crate::{inspect, make_variants, InspectedImage, UploadError, UploadLimits};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+#[derive(Debug, Clone)]
+pub struct ImageWork {
+    limits: UploadLimits,
+    permits: Arc<Semaphore>,
+}
+
+impl ImageWork {
+    /// `concurrent` images are worked on at once (at least one).
+    pub fn new(limits: UploadLimits, concurrent: usize) -> Self {
+        ImageWork { limits, permits: Arc::new(Semaphore::new(concurrent.max(1))) }
+    }
+
+    pub fn limits(&self) -> UploadLimits {
+        self.limits
+    }
+
+    /// Runs `work` on a blocking thread once a permit is free.
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
+        let _permit = self.permits.acquire().await.map_err(|e| e.to_string())?;
+        tokio::task::spawn_blocking(work).await.map_err(|e| format!("image work stopped: {e}"))
+    }
+
+    /// [`inspect`] within the limits, its decode bounded with every other image's.
+    pub async fn inspect(&self, bytes: Arc<[u8]>, claimed_mime: &str) -> Result<InspectedImage, UploadError> {
+        let limits = self.limits;
+        let claimed = claimed_mime.to_owned();
+        self.run(move || inspect(&bytes, &claimed, limits)).await.map_err(|_| UploadError::Damaged)?
+    }
+
+    /// The smaller sizes of an inspected image.
+    pub async fn variants(&self, bytes: Arc<[u8]>) -> Result<Vec<(u32, Vec<u8>)>, String> {
+        self.run(move || make_variants(&bytes).map_err(|e| e.to_string())).await?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn only_the_permitted_number_of_images_is_worked_on_at_once() {
+        let work = ImageWork::new(UploadLimits { max_bytes: 1, max_pixels: 1 }, 2);
+        let busy = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let most = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..6)
+            .map(|_| {
+                let (work, busy, most) = (work.clone(), busy.clone(), most.clone());
+                tokio::spawn(async move {
+                    work.run(move || {
+                        let now = busy.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                        most.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(30));
+                        busy.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("task").expect("work");
+        }
+        assert_eq!(most.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+}
