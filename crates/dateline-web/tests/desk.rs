@@ -50,6 +50,7 @@ on_both_databases! {
         assert_eq!(texts(&page, ".byline"), ["By Kim Min-ji"]);
         let history: Vec<_> = store.revisions(id).await.expect("revisions").iter().map(|r| (r.kind.as_str(), r.made_by.name.clone())).collect();
         assert_eq!(history.last(), Some(&("published", "Baek Min-ho".to_owned())));
+        assert_eq!(history.len(), 2, "\"Publish now\" saves the text and publishes in one change: {history:?}");
     }
 
     async fn a_reporter_writes_and_submits_but_finds_no_way_to_publish(db) {

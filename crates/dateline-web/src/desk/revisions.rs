@@ -78,11 +78,7 @@ async fn revisions_of(
 ) -> Result<(dateline_newsroom::Article, Vec<Revision>), WebError> {
     let id = id.parse::<i64>().ok().filter(|i| *i > 0).map(ArticleId).ok_or(WebError::NotFound)?;
     let article = state.store().article_by_id(id).await?;
-    let user = &desk.session.user;
-    if !(editing::may_edit(user, &article)
-        || user.role.may(Action::EditAnyStory)
-        || article.created_by == Some(user.id))
-    {
+    if !editing::may_see(&desk.session.user, &article) {
         return Err(WebError::Forbidden);
     }
     let revisions = state.store().revisions(id).await?;

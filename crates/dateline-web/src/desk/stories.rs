@@ -12,7 +12,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dateline_newsroom::accounts::Action;
-use dateline_newsroom::editing::{self, EditError, FieldError, SaveKind, StoryDraft};
+use dateline_newsroom::editing::{self, EditError, FieldError, SaveKind, StoryDraft, StoryRequest};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{
     Article, ArticleId, ArticleStatus, AuthorId, Label, Media, MediaId, SectionId, SectionTree, Store, StoreError,
@@ -20,6 +20,7 @@ use dateline_newsroom::{
 };
 use dateline_render::PaperClock;
 use jiff::tz::TimeZone;
+use jiff::Timestamp;
 use serde::Serialize;
 
 /// How many byline fields the editor offers.
@@ -42,16 +43,6 @@ struct ConflictView {
     headline: String,
     body: String,
     saved_by: String,
-}
-
-#[derive(Serialize, Default)]
-struct Permissions {
-    submit: bool,
-    publish: bool,
-    schedule: bool,
-    unpublish: bool,
-    remove: bool,
-    correct: bool,
 }
 
 #[derive(Serialize)]
@@ -81,7 +72,8 @@ struct EditorPage {
     errors: Vec<ErrorView>,
     notice: Option<String>,
     conflict: Option<ConflictView>,
-    may: Permissions,
+    /// What the rules allow this user on this story: the buttons the screen offers.
+    may: editing::StoryActions,
     time_zone: String,
     /// Where the story came from on the wire, and any agency update waiting.
     wire: Option<super::wire::WireBanner>,
@@ -167,11 +159,9 @@ async fn editor_page(
 ) -> Result<EditorPage, WebError> {
     let store = state.store();
     let tree = SectionTree::new(store.sections().await?);
-    let role = desk.session.user.role;
     let status = article.map(|a| a.status).unwrap_or(ArticleStatus::Draft);
     let mut bylines: Vec<Option<i64>> = draft.bylines.iter().map(|a| Some(a.0)).collect();
     bylines.resize(BYLINE_FIELDS.max(bylines.len()), None);
-    let open = article.is_some() && !matches!(status, ArticleStatus::Removed);
     Ok(EditorPage {
         story_id: article.map(|a| a.id.0),
         version: article.map(|a| a.version).unwrap_or(0),
@@ -200,15 +190,7 @@ async fn editor_page(
         errors: Vec::new(),
         notice: None,
         conflict: None,
-        may: Permissions {
-            submit: open && status == ArticleStatus::Draft && role.may(Action::SubmitForReview),
-            publish: open && status != ArticleStatus::Published && role.may(Action::Publish),
-            schedule: open && status != ArticleStatus::Published && role.may(Action::Schedule),
-            unpublish: matches!(status, ArticleStatus::Published | ArticleStatus::Scheduled)
-                && role.may(Action::Unpublish),
-            remove: open && role.may(Action::Remove),
-            correct: status == ArticleStatus::Published && role.may(Action::Correct),
-        },
+        may: editing::actions_for(&desk.session.user, article),
         time_zone: zone.iana_name().unwrap_or("UTC").to_owned(),
         wire: match article {
             Some(article) => super::wire::banner(state, article).await?,
@@ -423,10 +405,7 @@ fn edit_failure(error: EditError) -> WebError {
 
 async fn load(state: &AppState, desk: &Desk, id: &str) -> Result<Article, WebError> {
     let article = state.store().article_by_id(parse_story_id(id)?).await?;
-    let user = &desk.session.user;
-    let may_see =
-        editing::may_edit(user, &article) || user.role.may(Action::EditAnyStory) || article.created_by == Some(user.id);
-    if !may_see {
+    if !editing::may_see(&desk.session.user, &article) {
         return Err(WebError::Forbidden);
     }
     Ok(article)
@@ -461,58 +440,40 @@ pub(crate) async fn act(
     let article = load(&state, &desk, &id).await?;
     let zone = paper_clock(&state).await?.zone;
     let version = form.id("version")?.unwrap_or(0);
-    let action = form.get("action");
-    let user = &desk.session.user;
-    // Refuse what the role may not do before saving anything, so a refusal changes nothing.
-    let needed = match action {
-        "publish" | "update_public" => Some(Action::Publish),
-        "schedule" => Some(Action::Schedule),
-        "submit" => Some(Action::SubmitForReview),
-        "unpublish" => Some(Action::Unpublish),
-        _ => None,
+    let (draft, errors) = draft_from(&form, &zone)?;
+    let store = state.store();
+    // The button pressed, as a request on the story: the text in the form goes with it, so
+    // "Publish now" saves and publishes in one change.
+    let request = match form.get("action") {
+        "save" => StoryRequest::Save { draft: draft.clone(), kind: SaveKind::Quiet },
+        "update_public" => StoryRequest::Save { draft: draft.clone(), kind: SaveKind::PublicUpdate },
+        "submit" => StoryRequest::Submit { draft: Some(draft.clone()) },
+        "publish" => StoryRequest::Publish { draft: Some(draft.clone()) },
+        "schedule" => StoryRequest::Schedule { draft: Some(draft.clone()), at: Timestamp::MAX },
+        "unpublish" => StoryRequest::Unpublish,
+        other => return Err(WebError::BadRequest(format!("{other:?} is not an action on a story."))),
     };
-    if let Some(needed) = needed {
-        desk.require(needed)?;
-    }
-    if action != "unpublish" && !editing::may_edit(user, &article) && !user.role.may(Action::Publish) {
+    // Refuse what the rules never allow before reading the form any further, so a refusal
+    // changes nothing and says so.
+    if let Err(EditError::NotAllowed) = editing::check(&desk.session.user, &article, request.action()) {
         return Err(WebError::Forbidden);
     }
-    let (draft, mut errors) = draft_from(&form, &zone)?;
-    let now = state.now();
-    let store = state.store();
-
     let outcome: Result<Article, EditError> = if !errors.is_empty() {
-        Err(EditError::Invalid(std::mem::take(&mut errors)))
+        Err(EditError::Invalid(errors))
     } else {
-        match action {
-            "unpublish" => editing::unpublish(store, user, article.id, version, now).await,
-            "save" | "update_public" | "submit" | "publish" | "schedule" => {
-                let kind = if action == "update_public" { SaveKind::PublicUpdate } else { SaveKind::Quiet };
-                // Whoever may only publish (not edit) acts on the story as it is.
-                let saved = if editing::may_edit(user, &article) {
-                    editing::save_story(store, user, article.id, version, &draft, kind, now).await
-                } else if version == article.version {
-                    Ok(article.clone())
-                } else {
-                    Err(EditError::Conflict)
-                };
-                match (action, saved) {
-                    ("submit", Ok(saved)) => {
-                        editing::submit_for_review(store, user, saved.id, saved.version, now).await
-                    }
-                    ("publish", Ok(saved)) => editing::publish(store, user, saved.id, saved.version, now).await,
-                    ("schedule", Ok(saved)) => match local_time(form.get("publish_at"), &zone) {
-                        Ok(Some(at)) => editing::schedule(store, user, saved.id, saved.version, at, now).await,
-                        Ok(None) => Err(EditError::Invalid(vec![FieldError {
-                            field: "publish_at",
-                            message: "Give the time to publish at.".into(),
-                        }])),
-                        Err(message) => Err(EditError::Invalid(vec![FieldError { field: "publish_at", message }])),
-                    },
-                    (_, saved) => saved,
+        match request {
+            StoryRequest::Schedule { draft, .. } => match local_time(form.get("publish_at"), &zone) {
+                Ok(Some(at)) => {
+                    let request = StoryRequest::Schedule { draft, at };
+                    editing::act(store, &desk.session.user, article.id, version, request, state.now()).await
                 }
-            }
-            other => return Err(WebError::BadRequest(format!("{other:?} is not an action on a story."))),
+                Ok(None) => Err(EditError::Invalid(vec![FieldError {
+                    field: "publish_at",
+                    message: "Give the time to publish at.".into(),
+                }])),
+                Err(message) => Err(EditError::Invalid(vec![FieldError { field: "publish_at", message }])),
+            },
+            request => editing::act(store, &desk.session.user, article.id, version, request, state.now()).await,
         }
     };
 
@@ -561,20 +522,8 @@ pub(crate) async fn remove(
 ) -> Result<Response, WebError> {
     let form = FormData::parse(&body)?;
     desk.check_csrf(form.get("csrf"))?;
-    desk.require(Action::Remove)?;
-    let article = load(&state, &desk, &id).await?;
-    let version = form.id("version")?.unwrap_or(0);
-    match editing::remove(state.store(), &desk.session.user, article.id, version, form.get("reason"), state.now()).await
-    {
-        Ok(removed) => Ok(see_other(format!("/desk/stories/{}?saved=1", removed.id))),
-        Err(EditError::ReasonRequired) => {
-            let zone = paper_clock(&state).await?.zone;
-            let mut page = editor_page(&state, &desk, Some(&article), &draft_of(&article), &zone).await?;
-            page.errors = vec![ErrorView { field: "reason", message: "Say why the story is removed.".into() }];
-            show_editor(&state, &desk, StatusCode::UNPROCESSABLE_ENTITY, page).await
-        }
-        Err(other) => Err(edit_failure(other)),
-    }
+    let request = StoryRequest::Remove { reason: form.get("reason").to_owned() };
+    act_from_form(&state, &desk, &id, &form, request).await
 }
 
 /// `POST /desk/stories/{id}/correct`: a correction readers see at the end of the story.
@@ -586,21 +535,34 @@ pub(crate) async fn correct(
 ) -> Result<Response, WebError> {
     let form = FormData::parse(&body)?;
     desk.check_csrf(form.get("csrf"))?;
-    desk.require(Action::Correct)?;
-    let article = load(&state, &desk, &id).await?;
+    let request = StoryRequest::Correct { text: form.get("correction").to_owned() };
+    act_from_form(&state, &desk, &id, &form, request).await
+}
+
+/// A request from one of the editor screen's smaller forms: done, or the editor shown again
+/// with what was wrong.
+async fn act_from_form(
+    state: &AppState,
+    desk: &Desk,
+    id: &str,
+    form: &FormData,
+    request: StoryRequest,
+) -> Result<Response, WebError> {
+    let id = parse_story_id(id)?;
     let version = form.id("version")?.unwrap_or(0);
-    match editing::correct(state.store(), &desk.session.user, article.id, version, form.get("correction"), state.now())
-        .await
-    {
-        Ok(corrected) => Ok(see_other(format!("/desk/stories/{}?saved=1", corrected.id))),
-        Err(EditError::Invalid(found)) => {
-            let zone = paper_clock(&state).await?.zone;
-            let mut page = editor_page(&state, &desk, Some(&article), &draft_of(&article), &zone).await?;
-            page.errors = errors_view(found);
-            show_editor(&state, &desk, StatusCode::UNPROCESSABLE_ENTITY, page).await
+    let errors = match editing::act(state.store(), &desk.session.user, id, version, request, state.now()).await {
+        Ok(changed) => return Ok(see_other(format!("/desk/stories/{}?saved=1", changed.id))),
+        Err(EditError::ReasonRequired) => {
+            vec![ErrorView { field: "reason", message: "Say why the story is removed.".into() }]
         }
-        Err(other) => Err(edit_failure(other)),
-    }
+        Err(EditError::Invalid(found)) => errors_view(found),
+        Err(other) => return Err(edit_failure(other)),
+    };
+    let article = load(state, desk, &id.to_string()).await?;
+    let zone = paper_clock(state).await?.zone;
+    let mut page = editor_page(state, desk, Some(&article), &draft_of(&article), &zone).await?;
+    page.errors = errors;
+    show_editor(state, desk, StatusCode::UNPROCESSABLE_ENTITY, page).await
 }
 
 /// The story as readers will see it, at a private desk address, whatever its status.
@@ -626,12 +588,10 @@ pub(crate) async fn history(
     let article = load(&state, &desk, &id).await?;
     let clock = paper_clock(&state).await?;
     let revisions = state.store().revisions(article.id).await?;
-    let user = &desk.session.user;
     let page = HistoryPage {
         story_id: article.id.0,
         version: article.version,
-        may_restore: editing::may_edit(user, &article)
-            && (article.status != ArticleStatus::Published || user.role.may(Action::Publish)),
+        may_restore: editing::actions_for(&desk.session.user, Some(&article)).restore,
         headline: article.content.headline.clone(),
         revisions: revisions
             .into_iter()

@@ -1,7 +1,16 @@
-//! The desk's use cases on a story: create, save, submit for review, publish, schedule,
-//! unpublish, remove, and the scheduler's "publish what is due". Each checks the actor's
-//! role, computes the change from the story as loaded and `now`, and hands it to the store's
-//! one write, which refuses it if someone saved in between (the version check).
+//! The use cases on a story: create it, and [`act`] on it (save, submit for review, publish,
+//! schedule, unpublish, remove, correct, choose the lead photo, restore a revision), and the
+//! scheduler's "publish what is due". Every caller (the desk, the wire, the API to come)
+//! goes through [`act`]: it checks the actor against the one permission table in [`rules`],
+//! lets the pure [`rules::decide`] compute one update from the story as loaded and `now`, and
+//! hands it to the store's one write, which refuses it if someone saved in between (the
+//! version check).
+
+mod rules;
+
+pub use rules::{
+    actions_for, check, decide, may_edit, may_see, role_allows, CheckedText, PreparedRequest, StoryAction, StoryActions,
+};
 
 use crate::accounts::{Action, User};
 use crate::article::{
@@ -168,17 +177,6 @@ fn capitalize(text: &str) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-fn by(actor: &User) -> RevisionAuthor {
-    RevisionAuthor { user_id: Some(actor.id), name: actor.name.clone() }
-}
-
-/// Whether `actor` may change this story's text at all.
-pub fn may_edit(actor: &User, article: &Article) -> bool {
-    let own = article.created_by == Some(actor.id);
-    let open = matches!(article.status, ArticleStatus::Draft | ArticleStatus::InReview);
-    actor.role.may(Action::EditAnyStory) || (own && open && actor.role.may(Action::EditOwnStory))
-}
-
 pub async fn create_story(
     store: &impl Store,
     actor: &User,
@@ -197,7 +195,7 @@ pub async fn create_story(
         first_published_at: None,
         last_public_update_at: None,
         created_at: now,
-        made_by: by(actor),
+        made_by: rules::by(actor),
     };
     Ok(store.insert_article(&new).await?)
 }
@@ -211,6 +209,120 @@ pub enum SaveKind {
     PublicUpdate,
 }
 
+/// What an editor asks of a story, as the desk (or any other caller) sends it: texts are
+/// unchecked drafts, checked against the paper by [`act`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoryRequest {
+    Save {
+        draft: StoryDraft,
+        kind: SaveKind,
+    },
+    /// Submit for review; with a draft, its text is saved in the same change.
+    Submit {
+        draft: Option<StoryDraft>,
+    },
+    /// Publish now; with a draft, its text is saved in the same change and revision.
+    Publish {
+        draft: Option<StoryDraft>,
+    },
+    Schedule {
+        draft: Option<StoryDraft>,
+        at: Timestamp,
+    },
+    Unpublish,
+    Remove {
+        reason: String,
+    },
+    Correct {
+        text: String,
+    },
+    ChooseLeadPhoto {
+        photo: Option<MediaId>,
+    },
+    Restore {
+        number: i64,
+    },
+}
+
+impl StoryRequest {
+    pub fn action(&self) -> StoryAction {
+        match self {
+            StoryRequest::Save { kind: SaveKind::PublicUpdate, .. } => StoryAction::PublicUpdate,
+            StoryRequest::Save { .. } => StoryAction::Save,
+            StoryRequest::Submit { .. } => StoryAction::Submit,
+            StoryRequest::Publish { .. } => StoryAction::Publish,
+            StoryRequest::Schedule { .. } => StoryAction::Schedule,
+            StoryRequest::Unpublish => StoryAction::Unpublish,
+            StoryRequest::Remove { .. } => StoryAction::Remove,
+            StoryRequest::Correct { .. } => StoryAction::Correct,
+            StoryRequest::ChooseLeadPhoto { .. } => StoryAction::ChooseLeadPhoto,
+            StoryRequest::Restore { .. } => StoryAction::Restore,
+        }
+    }
+}
+
+async fn check_text(store: &impl Store, draft: StoryDraft) -> Result<CheckedText, EditError> {
+    let content = check_draft(store, &draft).await?;
+    Ok(CheckedText { content, embargo_until: draft.embargo_until })
+}
+
+async fn checked_text(store: &impl Store, draft: Option<StoryDraft>) -> Result<Option<CheckedText>, EditError> {
+    match draft {
+        Some(draft) => check_text(store, draft).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The one way a story changes: loads it, checks `actor` against the permission table once,
+/// loads and checks what the request needs (the text against the paper, the agency's hold,
+/// the revision to restore), lets [`rules::decide`] compute one update, and hands it to the
+/// store's one write (one transaction, one revision, refused if someone saved in between).
+pub async fn act(
+    store: &impl Store,
+    actor: &User,
+    id: ArticleId,
+    expected_version: i64,
+    request: StoryRequest,
+    now: Timestamp,
+) -> Result<Article, EditError> {
+    // Refuse early, before the story is loaded or any text checked, so that a refusal costs
+    // nothing, changes nothing and says why.
+    if !rules::role_allows(actor, request.action()) {
+        return Err(EditError::NotAllowed);
+    }
+    let article = store.article_by_id(id).await?;
+    rules::check(actor, &article, request.action())?;
+    let prepared = match request {
+        StoryRequest::Save { draft, kind } => PreparedRequest::Save { text: check_text(store, draft).await?, kind },
+        StoryRequest::Submit { draft } => PreparedRequest::Submit { text: checked_text(store, draft).await? },
+        StoryRequest::Publish { draft } => PreparedRequest::Publish { text: checked_text(store, draft).await? },
+        StoryRequest::Schedule { draft, at } => {
+            PreparedRequest::Schedule { text: checked_text(store, draft).await?, at }
+        }
+        StoryRequest::Unpublish => PreparedRequest::Unpublish,
+        StoryRequest::Remove { reason } => PreparedRequest::Remove { reason },
+        StoryRequest::Correct { text } => PreparedRequest::Correct { text },
+        StoryRequest::ChooseLeadPhoto { photo } => {
+            if let Some(media) = photo {
+                store.media_by_id(media).await?;
+            }
+            PreparedRequest::ChooseLeadPhoto { photo }
+        }
+        StoryRequest::Restore { number } => {
+            let revision = store
+                .revisions(id)
+                .await?
+                .into_iter()
+                .find(|r| r.number == number)
+                .ok_or(EditError::Store(StoreError::NotFound))?;
+            PreparedRequest::Restore { number, content: revision.content }
+        }
+    };
+    let hold = crate::wire::agency_hold(store, id, now).await?;
+    let update = rules::decide(actor, &article, expected_version, prepared, hold, now)?;
+    Ok(store.update_article(&update).await?)
+}
+
 /// Saves the editor's text. On a published story, a quiet save is a minor fix with no
 /// public trace; a public update sets the time shown as "Updated".
 pub async fn save_story(
@@ -222,52 +334,7 @@ pub async fn save_story(
     kind: SaveKind,
     now: Timestamp,
 ) -> Result<Article, EditError> {
-    let article = store.article_by_id(id).await?;
-    if !may_edit(actor, &article) {
-        return Err(EditError::NotAllowed);
-    }
-    if article.version != expected_version {
-        return Err(EditError::Conflict);
-    }
-    let content = check_draft(store, draft).await?;
-    let published = article.status == ArticleStatus::Published;
-    let revision_kind = match (published, kind) {
-        (true, SaveKind::PublicUpdate) => RevisionKind::PublicUpdate,
-        (true, SaveKind::Quiet) => RevisionKind::MinorFix,
-        (false, _) => RevisionKind::Saved,
-    };
-    if published && !actor.role.may(Action::Publish) {
-        return Err(EditError::NotAllowed);
-    }
-    let mut update = ArticleUpdate::of(&article, revision_kind, by(actor), now);
-    update.content = content;
-    update.embargo_until = draft.embargo_until;
-    // An agency's embargo is the agency's: the desk may move it later, never earlier.
-    if let Some(crate::wire::AgencyHold::Embargo(until)) = crate::wire::agency_hold(store, id, now).await? {
-        update.embargo_until = Some(update.embargo_until.map_or(until, |desk| desk.max(until)));
-    }
-    if revision_kind == RevisionKind::PublicUpdate {
-        update.last_public_update_at = Some(now);
-    }
-    Ok(store.update_article(&update).await?)
-}
-
-async fn change_status(
-    store: &impl Store,
-    actor: &User,
-    id: ArticleId,
-    expected_version: i64,
-    now: Timestamp,
-    change: impl FnOnce(&Article, &mut ArticleUpdate) -> Result<(), EditError>,
-    kind: RevisionKind,
-) -> Result<Article, EditError> {
-    let article = store.article_by_id(id).await?;
-    if article.version != expected_version {
-        return Err(EditError::Conflict);
-    }
-    let mut update = ArticleUpdate::of(&article, kind, by(actor), now);
-    change(&article, &mut update)?;
-    Ok(store.update_article(&update).await?)
+    act(store, actor, id, expected_version, StoryRequest::Save { draft: draft.clone(), kind }, now).await
 }
 
 pub async fn submit_for_review(
@@ -277,47 +344,7 @@ pub async fn submit_for_review(
     version: i64,
     now: Timestamp,
 ) -> Result<Article, EditError> {
-    let article = store.article_by_id(id).await?;
-    let own = article.created_by == Some(actor.id);
-    if !(actor.role.may(Action::SubmitForReview) && (own || actor.role.may(Action::EditAnyStory))) {
-        return Err(EditError::NotAllowed);
-    }
-    change_status(
-        store,
-        actor,
-        id,
-        version,
-        now,
-        |a, u| {
-            if a.status != ArticleStatus::Draft {
-                return Err(EditError::WrongStatus(status_words(a.status)));
-            }
-            u.status = ArticleStatus::InReview;
-            Ok(())
-        },
-        RevisionKind::Saved,
-    )
-    .await
-}
-
-/// Refuses to make public at `at` a story the agency killed or embargoed past `at`.
-async fn check_agency_hold(store: &impl Store, id: ArticleId, at: Timestamp, now: Timestamp) -> Result<(), EditError> {
-    match crate::wire::agency_hold(store, id, now).await? {
-        Some(crate::wire::AgencyHold::Killed) => Err(EditError::WrongStatus("killed by the agency")),
-        Some(crate::wire::AgencyHold::Embargo(until)) if until > at => Err(EditError::EmbargoNotLifted(until)),
-        _ => Ok(()),
-    }
-}
-
-fn status_words(status: ArticleStatus) -> &'static str {
-    match status {
-        ArticleStatus::Draft => "a draft",
-        ArticleStatus::InReview => "in review",
-        ArticleStatus::Scheduled => "scheduled",
-        ArticleStatus::Published => "published",
-        ArticleStatus::Unpublished => "unpublished",
-        ArticleStatus::Removed => "removed",
-    }
+    act(store, actor, id, version, StoryRequest::Submit { draft: None }, now).await
 }
 
 pub async fn publish(
@@ -327,34 +354,7 @@ pub async fn publish(
     version: i64,
     now: Timestamp,
 ) -> Result<Article, EditError> {
-    if !actor.role.may(Action::Publish) {
-        return Err(EditError::NotAllowed);
-    }
-    check_agency_hold(store, id, now, now).await?;
-    change_status(
-        store,
-        actor,
-        id,
-        version,
-        now,
-        |a, u| {
-            match a.status {
-                ArticleStatus::Published | ArticleStatus::Removed => {
-                    return Err(EditError::WrongStatus(status_words(a.status)))
-                }
-                _ => {}
-            }
-            if let Some(until) = a.embargo_until.filter(|until| *until > now) {
-                return Err(EditError::EmbargoNotLifted(until));
-            }
-            u.status = ArticleStatus::Published;
-            u.publish_at = None;
-            u.first_published_at = Some(a.first_published_at.unwrap_or(now));
-            Ok(())
-        },
-        RevisionKind::Published,
-    )
-    .await
+    act(store, actor, id, version, StoryRequest::Publish { draft: None }, now).await
 }
 
 pub async fn schedule(
@@ -365,36 +365,7 @@ pub async fn schedule(
     at: Timestamp,
     now: Timestamp,
 ) -> Result<Article, EditError> {
-    if !actor.role.may(Action::Schedule) {
-        return Err(EditError::NotAllowed);
-    }
-    if at <= now {
-        return Err(EditError::ScheduleInPast);
-    }
-    check_agency_hold(store, id, at, now).await?;
-    change_status(
-        store,
-        actor,
-        id,
-        version,
-        now,
-        |a, u| {
-            match a.status {
-                ArticleStatus::Published | ArticleStatus::Removed => {
-                    return Err(EditError::WrongStatus(status_words(a.status)))
-                }
-                _ => {}
-            }
-            if let Some(until) = a.embargo_until.filter(|until| *until > at) {
-                return Err(EditError::EmbargoNotLifted(until));
-            }
-            u.status = ArticleStatus::Scheduled;
-            u.publish_at = Some(at);
-            Ok(())
-        },
-        RevisionKind::Saved,
-    )
-    .await
+    act(store, actor, id, version, StoryRequest::Schedule { draft: None, at }, now).await
 }
 
 pub async fn unpublish(
@@ -404,26 +375,7 @@ pub async fn unpublish(
     version: i64,
     now: Timestamp,
 ) -> Result<Article, EditError> {
-    if !actor.role.may(Action::Unpublish) {
-        return Err(EditError::NotAllowed);
-    }
-    change_status(
-        store,
-        actor,
-        id,
-        version,
-        now,
-        |a, u| {
-            if !matches!(a.status, ArticleStatus::Published | ArticleStatus::Scheduled) {
-                return Err(EditError::WrongStatus(status_words(a.status)));
-            }
-            u.status = ArticleStatus::Unpublished;
-            u.publish_at = None;
-            Ok(())
-        },
-        RevisionKind::Unpublished,
-    )
-    .await
+    act(store, actor, id, version, StoryRequest::Unpublish, now).await
 }
 
 /// Takes a story down for legal reasons: its URL answers 410 and it leaves every list; the
@@ -436,42 +388,11 @@ pub async fn remove(
     reason: &str,
     now: Timestamp,
 ) -> Result<Article, EditError> {
-    if !actor.role.may(Action::Remove) {
-        return Err(EditError::NotAllowed);
-    }
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(EditError::ReasonRequired);
-    }
-    if reason.chars().count() > MAX_REMOVAL_REASON_CHARS {
-        return Err(EditError::Invalid(vec![FieldError {
-            field: "reason",
-            message: "The reason is too long.".into(),
-        }]));
-    }
-    let reason = reason.to_owned();
-    change_status(
-        store,
-        actor,
-        id,
-        version,
-        now,
-        move |a, u| {
-            if a.status == ArticleStatus::Removed {
-                return Err(EditError::WrongStatus("removed"));
-            }
-            u.status = ArticleStatus::Removed;
-            u.publish_at = None;
-            u.note = Some(reason);
-            Ok(())
-        },
-        RevisionKind::Removed,
-    )
-    .await
+    act(store, actor, id, version, StoryRequest::Remove { reason: reason.to_owned() }, now).await
 }
 
 /// Sets (or clears) a story's lead photo: the photo desk's part in a story, which needs no
-/// right to edit its text.
+/// right to edit its text. It applies to the story as it is now, whatever version.
 pub async fn choose_lead_photo(
     store: &impl Store,
     actor: &User,
@@ -479,20 +400,8 @@ pub async fn choose_lead_photo(
     photo: Option<MediaId>,
     now: Timestamp,
 ) -> Result<Article, EditError> {
-    if !actor.role.may(Action::ChooseLeadPhoto) {
-        return Err(EditError::NotAllowed);
-    }
-    if let Some(media) = photo {
-        store.media_by_id(media).await?;
-    }
-    let article = store.article_by_id(id).await?;
-    if article.status == ArticleStatus::Removed {
-        return Err(EditError::WrongStatus("removed"));
-    }
-    let kind = if article.status == ArticleStatus::Published { RevisionKind::MinorFix } else { RevisionKind::Saved };
-    let mut update = ArticleUpdate::of(&article, kind, by(actor), now);
-    update.content.lead_media_id = photo;
-    Ok(store.update_article(&update).await?)
+    let version = store.article_by_id(id).await?.version;
+    act(store, actor, id, version, StoryRequest::ChooseLeadPhoto { photo }, now).await
 }
 
 /// Brings back the text of an earlier revision as a new revision; nothing in between is lost.
@@ -504,23 +413,7 @@ pub async fn restore_revision(
     number: i64,
     now: Timestamp,
 ) -> Result<Article, EditError> {
-    let article = store.article_by_id(id).await?;
-    if !may_edit(actor, &article) || (article.status == ArticleStatus::Published && !actor.role.may(Action::Publish)) {
-        return Err(EditError::NotAllowed);
-    }
-    if article.version != version {
-        return Err(EditError::Conflict);
-    }
-    let revision = store
-        .revisions(id)
-        .await?
-        .into_iter()
-        .find(|r| r.number == number)
-        .ok_or(EditError::Store(StoreError::NotFound))?;
-    let mut update = ArticleUpdate::of(&article, RevisionKind::Restored, by(actor), now);
-    update.content = revision.content;
-    update.note = Some(format!("restored revision {number}"));
-    Ok(store.update_article(&update).await?)
+    act(store, actor, id, version, StoryRequest::Restore { number }, now).await
 }
 
 pub const MAX_CORRECTION_CHARS: usize = 2_000;
@@ -535,33 +428,7 @@ pub async fn correct(
     text: &str,
     now: Timestamp,
 ) -> Result<Article, EditError> {
-    if !actor.role.may(Action::Correct) {
-        return Err(EditError::NotAllowed);
-    }
-    let text = text.trim();
-    if text.is_empty() || text.chars().count() > MAX_CORRECTION_CHARS {
-        let message = format!("Write the correction, in at most {MAX_CORRECTION_CHARS} characters.");
-        return Err(EditError::Invalid(vec![FieldError { field: "correction", message }]));
-    }
-    let text = text.to_owned();
-    change_status(
-        store,
-        actor,
-        id,
-        version,
-        now,
-        move |a, u| {
-            if a.status != ArticleStatus::Published {
-                return Err(EditError::WrongStatus(status_words(a.status)));
-            }
-            u.last_public_update_at = Some(now);
-            u.note = Some(text.clone());
-            u.correction = Some(text);
-            Ok(())
-        },
-        RevisionKind::Correction,
-    )
-    .await
+    act(store, actor, id, version, StoryRequest::Correct { text: text.to_owned() }, now).await
 }
 
 /// Publishes every scheduled story whose time has come, at the time it was scheduled for.
