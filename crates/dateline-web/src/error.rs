@@ -1,6 +1,12 @@
-//! One error vocabulary for every handler. A handler returns `WebError`; the response it
-//! becomes carries only a status and a marker, and [`render_error_pages`] draws the theme's
-//! error page around it, so internal text never reaches a reader.
+//! One error vocabulary for every handler, mapped to a response in one place.
+//!
+//! A handler returns [`WebError`]. Its response carries only a status and an [`ErrorPage`]
+//! marker (a stable `code`, a sentence for people, perhaps the field at fault), and
+//! [`render_error_pages`] draws it once for everybody: under `/api/` as the one JSON shape
+//! `{"errors":[{"code","detail","field"}]}`, everywhere else as the theme's error page. An
+//! error response that axum or a layer made without a marker (a path that does not parse, a
+//! method not allowed, a body over its limit) is drawn the same way. Internal causes are
+//! logged once, here, and never put in a response.
 
 use crate::site::chrome;
 use crate::state::AppState;
@@ -20,6 +26,9 @@ pub enum WebError {
     Gone,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// No credentials, or wrong ones (an API token).
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
     /// Signed in, but the role does not allow it, or the form's CSRF token is wrong.
     #[error("forbidden")]
     Forbidden,
@@ -33,6 +42,47 @@ pub enum WebError {
     Unavailable,
     #[error("internal error: {0}")]
     Internal(String),
+    /// A refusal with a code of the API's own (an agency document that fails its schema, a
+    /// body over the limit, a content type not taken), a sentence, and perhaps the field.
+    #[error("refused ({code}): {detail}")]
+    Refused { status: StatusCode, code: &'static str, detail: String, field: Option<&'static str> },
+}
+
+impl WebError {
+    pub fn refused(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        WebError::Refused { status, code, detail: detail.into(), field: None }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Gone => StatusCode::GONE,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Refused { status, .. } => *status,
+        }
+    }
+
+    /// The stable code clients read (documented in docs/API.md): it never changes meaning.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebError::NotFound => "not_found",
+            WebError::Gone => "gone",
+            WebError::BadRequest(_) => "bad_request",
+            WebError::Unauthorized(_) => "unauthorized",
+            WebError::Forbidden => "forbidden",
+            WebError::Conflict(_) => "conflict",
+            WebError::TooManyAttempts(_) => "too_many_attempts",
+            WebError::Unavailable => "unavailable",
+            WebError::Internal(_) => "internal",
+            WebError::Refused { code, .. } => code,
+        }
+    }
 }
 
 impl From<StoreError> for WebError {
@@ -51,49 +101,50 @@ impl From<dateline_render::ThemeError> for WebError {
     }
 }
 
-/// The marker an error response carries until the error page is drawn.
+/// The marker an error response carries until [`render_error_pages`] draws it.
 #[derive(Debug, Clone)]
 struct ErrorPage {
+    code: &'static str,
     heading: &'static str,
     message: String,
+    field: Option<&'static str>,
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let (status, heading, message) = match &self {
+        let status = self.status();
+        let code = self.code();
+        let (heading, message, field) = match self {
             WebError::NotFound => (
-                StatusCode::NOT_FOUND,
                 "Page not found",
                 "There is no page at this address. It may have moved, or the link may be mistyped.".to_owned(),
+                None,
             ),
-            WebError::Gone => {
-                (StatusCode::GONE, "This story has been removed", "This story is no longer available.".to_owned())
-            }
-            WebError::BadRequest(why) => (StatusCode::BAD_REQUEST, "Bad request", why.clone()),
+            WebError::Gone => ("This story has been removed", "This story is no longer available.".to_owned(), None),
+            WebError::BadRequest(why) => ("Bad request", why, None),
+            WebError::Unauthorized(why) => ("Not signed in", why, None),
             WebError::Forbidden => (
-                StatusCode::FORBIDDEN,
                 "Not allowed",
                 "Your role does not allow this, or the form has expired. Go back, reload the page and try again."
                     .to_owned(),
+                None,
             ),
-            WebError::Conflict(what) => (StatusCode::CONFLICT, "Changed in the meantime", what.clone()),
-            WebError::TooManyAttempts(wait) => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts", wait.clone()),
+            WebError::Conflict(what) => ("Changed in the meantime", what, None),
+            WebError::TooManyAttempts(wait) => ("Too many attempts", wait, None),
             WebError::Unavailable => (
-                StatusCode::SERVICE_UNAVAILABLE,
                 "Temporarily unavailable",
                 "We cannot show this page right now. Please try again in a moment.".to_owned(),
+                None,
             ),
             WebError::Internal(detail) => {
+                // Logged once, here, inside the request's span; never shown.
                 tracing::error!(error = %detail, "request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Something went wrong",
-                    "We could not show this page. The problem has been logged.".to_owned(),
-                )
+                ("Something went wrong", "We could not show this page. The problem has been logged.".to_owned(), None)
             }
+            WebError::Refused { detail, field, .. } => ("Refused", detail, field),
         };
         let mut response = status.into_response();
-        response.extensions_mut().insert(ErrorPage { heading, message });
+        response.extensions_mut().insert(ErrorPage { code, heading, message, field });
         response
     }
 }
@@ -110,6 +161,40 @@ pub(crate) fn answer_panic(payload: Box<dyn std::any::Any + Send + 'static>) -> 
     WebError::Internal(format!("a handler panicked: {message}")).into_response()
 }
 
+/// The marker for an error response made without one (by axum's extractors or a layer): the
+/// status says what kind of error, the plain-text body (axum's rejection text) says why.
+fn marker_for_bare(status: StatusCode, text: String) -> ErrorPage {
+    let (code, heading) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "Page not found"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Not allowed here"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "Too large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "Not a type taken here"),
+        StatusCode::UNPROCESSABLE_ENTITY => ("unprocessable", "Bad request"),
+        s if s.is_server_error() => ("internal", "Something went wrong"),
+        _ => ("bad_request", "Bad request"),
+    };
+    let message = if status.is_server_error() || text.trim().is_empty() {
+        status.canonical_reason().unwrap_or("Error").to_owned() + "."
+    } else {
+        // axum's rejection texts are about the request, never about the server's insides.
+        text.trim().chars().take(300).collect()
+    };
+    ErrorPage { code, heading, message, field: None }
+}
+
+#[derive(Serialize)]
+struct ApiError<'a> {
+    code: &'a str,
+    detail: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ApiErrors<'a> {
+    errors: [ApiError<'a>; 1],
+}
+
 #[derive(Serialize)]
 struct ErrorContext<'a> {
     site: &'a dateline_render::views::SiteView,
@@ -118,13 +203,67 @@ struct ErrorContext<'a> {
     message: &'a str,
 }
 
-/// Draws the theme's error page, with the site's menu, for every error response.
+/// Marks an error response whose body is meant as it is (the health check's one line for a
+/// load balancer), so it is not drawn as an error page.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AsIs;
+
+/// Whether an error response is a bare one that should be drawn: axum's rejections come as
+/// plain text or with no body; a handler's own page (the editor with its 422) is left alone.
+fn is_bare(response: &Response) -> bool {
+    let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    content_type.is_empty() || content_type.starts_with("text/plain")
+}
+
+/// Draws every error response once: the one JSON shape under `/api/`, the theme's error page
+/// (with the site's menu) everywhere else.
 pub(crate) async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
-    let Some(page) = response.extensions().get::<ErrorPage>().cloned() else { return response };
     let status = response.status();
+    let page = match response.extensions().get::<ErrorPage>().cloned() {
+        Some(page) => page,
+        None if (status.is_client_error() || status.is_server_error())
+            && is_bare(&response)
+            && response.extensions().get::<AsIs>().is_none() =>
+        {
+            let (parts, body) = response.into_parts();
+            let text = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+            let page = marker_for_bare(status, String::from_utf8_lossy(&text).into_owned());
+            return draw(&state, is_api, status, page, parts.headers).await;
+        }
+        None => return response,
+    };
+    let headers = response.headers().clone();
+    draw(&state, is_api, status, page, headers).await
+}
+
+async fn draw(
+    state: &AppState,
+    is_api: bool,
+    status: StatusCode,
+    page: ErrorPage,
+    original: axum::http::HeaderMap,
+) -> Response {
+    let mut out = if is_api {
+        let body = ApiErrors { errors: [ApiError { code: page.code, detail: &page.message, field: page.field }] };
+        (status, axum::Json(body)).into_response()
+    } else {
+        (status, Html(error_page_html(state, status, &page).await)).into_response()
+    };
+    // What a handler or a layer set besides the body stays (Allow on a 405, Retry-After).
+    for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+        if let Some(value) = original.get(&name) {
+            out.headers_mut().insert(name, value.clone());
+        }
+    }
+    out.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    out
+}
+
+async fn error_page_html(state: &AppState, status: StatusCode, page: &ErrorPage) -> String {
     let now = state.now();
-    let html = match chrome::load(&state, now).await {
+    let html = match chrome::load(state, now).await {
         Ok(chrome) => state
             .theme()
             .render(
@@ -140,15 +279,18 @@ pub(crate) async fn render_error_pages(State(state): State<AppState>, request: R
         Err(_) => None,
     };
     // Without the database there is no menu to draw: a bare page still says what happened.
-    let html = html.unwrap_or_else(|| {
+    html.unwrap_or_else(|| {
         format!(
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{0}</title></head><body><main><h1>{0}</h1><p>{1}</p></main></body></html>",
-            page.heading, page.message
+            page.heading,
+            escape_text(&page.message)
         )
-    });
-    let mut out = (status, Html(html)).into_response();
-    out.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    out
+    })
+}
+
+/// Text for the bare page, which no template escapes.
+fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -200,4 +200,39 @@ on_both_databases! {
         }
         assert_eq!(headlines(&app, "\"ordinary").await, ["Ordinary story"], "an unclosed quote still finds the phrase");
     }
+
+    async fn every_error_under_the_api_comes_in_one_json_shape_and_every_other_as_the_papers_error_page(db) {
+        let store = db.store().await;
+        SmallPaper::create(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let api_error = |response: reqwest::Response| async move {
+            let status = response.status().as_u16();
+            let allow = response.headers().get("allow").map(|v| v.to_str().expect("allow").to_owned());
+            assert!(response.headers()["content-type"].to_str().expect("type").starts_with("application/json"));
+            let body: serde_json::Value = serde_json::from_str(&response.text().await.expect("body")).expect("json");
+            let error = &body["errors"][0];
+            assert!(error["detail"].as_str().is_some_and(|d| !d.is_empty()), "{body}");
+            (status, error["code"].as_str().expect("code").to_owned(), allow)
+        };
+        assert_eq!(api_error(app.get("/api/v1/search?q=x&page=0").await).await.0, 400);
+        assert_eq!(api_error(app.get("/api/v1/no-such-thing").await).await, (404, "not_found".into(), None));
+        let posted = app.client.post(format!("{}/api/v1/search", app.base_url)).send().await.expect("post");
+        let (status, code, allow) = api_error(posted).await;
+        assert_eq!((status, code.as_str()), (405, "method_not_allowed"));
+        assert!(allow.is_some_and(|a| a.contains("GET")), "the Allow header stays");
+        let unauthorized = app.client.post(format!("{}/api/v1/ingest/no-such-agency", app.base_url)).body("{}").send().await.expect("post");
+        assert_eq!(api_error(unauthorized).await.0, 401);
+
+        for (path, status) in [("/article/not-a-number/x", 404), ("/no-such-section/", 404)] {
+            let response = app.get(path).await;
+            assert_eq!(response.status().as_u16(), status, "{path}");
+            assert!(response.headers()["content-type"].to_str().expect("type").starts_with("text/html"), "{path}");
+            let page = scraper::Html::parse_document(&response.text().await.expect("body"));
+            assert_eq!(texts(&page, "h1").len(), 1, "{path}: the paper's error page");
+            assert!(!texts(&page, "nav a").is_empty(), "{path}: with the paper's menu");
+        }
+        let posted = app.client.post(format!("{}/search", app.base_url)).send().await.expect("post");
+        assert_eq!(posted.status().as_u16(), 405);
+        assert!(posted.headers()["content-type"].to_str().expect("type").starts_with("text/html"));
+    }
 }

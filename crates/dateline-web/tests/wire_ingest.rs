@@ -250,7 +250,7 @@ on_both_databases! {
         let deep_ninjs = serde_json::json!({"uri": "urn:x:deep", "type": "text", "headlines": [{"value": "Deep"}], "bodies": [{"role": "main", "contenttype": "text/html", "value": nested("<div>", "</div>")}]}).to_string();
         let cases: Vec<(&str, &str, String, &str, u16, &str)> = vec![
             ("hanbit-news", "wrong-token", text.clone(), "application/xml", 401, "bad_token"),
-            ("no-such-agency", &g2_token, text.clone(), "application/xml", 404, "unknown_source"),
+            ("no-such-agency", &g2_token, text.clone(), "application/xml", 401, "bad_token"),
             ("hanbit-news", &g2_token, text[..text.len() / 2].to_owned(), "application/xml", 400, "malformed"),
             ("hanbit-news", &g2_token, "<newsItem guid=".to_owned(), "application/xml", 400, "malformed"),
             ("hanbit-news", &g2_token, laughs.to_owned(), "application/xml", 400, "malformed"),
@@ -270,8 +270,8 @@ on_both_databases! {
         for (source, token, body, content_type, expected, kind) in cases {
             let (status, answer) = deliver(&app, source, token, body, content_type).await;
             assert_eq!(status, expected, "{kind}: {answer}");
-            assert_eq!(answer["kind"].as_str(), Some(kind), "{answer}");
-            assert!(answer["error"].as_str().is_some_and(|e| e.len() > 10), "a reason: {answer}");
+            assert_eq!(answer["errors"][0]["code"].as_str(), Some(kind), "{answer}");
+            assert!(answer["errors"][0]["detail"].as_str().is_some_and(|e| e.len() > 10), "a reason: {answer}");
         }
         assert_eq!(store.count_articles().await.expect("count"), 0, "nothing partial was stored");
         assert!(store.media_list(Window { limit: 10, offset: 0 }).await.expect("media").is_empty());

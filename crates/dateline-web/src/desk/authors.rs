@@ -2,11 +2,10 @@
 //! Each has a slug (the address of their page), a name, a kind and a short biography.
 
 use super::form::FormData;
-use super::session::Desk;
+use super::session::{Desk, DeskForm};
 use super::{saved, unprocessable, written};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{Html, Response};
 use dateline_newsroom::accounts::Action;
@@ -72,9 +71,10 @@ async fn finish(state: &AppState, desk: &Desk, outcome: Result<(), String>) -> R
     }
 }
 
-pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Bytes) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    DeskForm { desk, form }: DeskForm,
+) -> Result<Response, WebError> {
     desk.require(Action::ManageAuthors)?;
     let outcome = match read(&form) {
         Ok(new) => written(state.store().insert_author(&new).await)?,
@@ -85,12 +85,9 @@ pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Byte
 
 pub(crate) async fn update(
     State(state): State<AppState>,
-    desk: Desk,
     Path(id): Path<String>,
-    body: Bytes,
+    DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
     desk.require(Action::ManageAuthors)?;
     let id = AuthorId(id.parse().map_err(|_| WebError::NotFound)?);
     let outcome = match read(&form) {

@@ -1,11 +1,9 @@
 //! Curating the home page: the lead story and the order of the top stories, chosen from the
 //! stories readers can see. The rest of the home page follows the news by itself.
 
-use super::form::FormData;
-use super::session::Desk;
+use super::session::{Desk, DeskForm};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -51,9 +49,10 @@ pub(crate) async fn show(
     desk.render(&state, "desk/front_page.html", page).await
 }
 
-pub(crate) async fn save(State(state): State<AppState>, desk: Desk, body: Bytes) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
+pub(crate) async fn save(
+    State(state): State<AppState>,
+    DeskForm { desk, form }: DeskForm,
+) -> Result<Response, WebError> {
     desk.require(Action::CurateHome)?;
     let lead = form.id("lead")?.map(ArticleId);
     let mut top: Vec<ArticleId> = Vec::new();

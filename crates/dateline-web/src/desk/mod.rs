@@ -1,7 +1,8 @@
 //! The newsroom desk under `/desk/`: signing in, the story list, the editor and the actions
 //! on a story. Server-rendered like the reader site; every form works without JavaScript.
-//! Handlers check the role (`Desk::require`) and the CSRF token (`Desk::check_csrf`) before
-//! anything else, then hand the change to the newsroom's use cases.
+//! Every POST handler takes a [`session::DeskForm`], so the session and the form's CSRF token
+//! are checked before it runs; what the user may do is the newsroom's rule (story actions go
+//! through `dateline_newsroom::editing::act`), and handlers only read forms and draw pages.
 
 mod authors;
 mod form;

@@ -2,11 +2,10 @@
 //! written in Markdown and linked from every page's footer.
 
 use super::form::FormData;
-use super::session::Desk;
+use super::session::{Desk, DeskForm};
 use super::{saved, unprocessable, written};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{Html, Response};
 use dateline_newsroom::accounts::Action;
@@ -70,9 +69,10 @@ async fn finish(state: &AppState, desk: &Desk, outcome: Result<(), String>) -> R
     }
 }
 
-pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Bytes) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    DeskForm { desk, form }: DeskForm,
+) -> Result<Response, WebError> {
     desk.require(Action::ManagePages)?;
     let outcome = match read(&form) {
         Ok(new) => written(state.store().insert_page(&new, state.now()).await)?,
@@ -83,12 +83,9 @@ pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Byte
 
 pub(crate) async fn update(
     State(state): State<AppState>,
-    desk: Desk,
     Path(id): Path<String>,
-    body: Bytes,
+    DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
     desk.require(Action::ManagePages)?;
     let id = PageId(id.parse().map_err(|_| WebError::NotFound)?);
     let outcome = match read(&form) {

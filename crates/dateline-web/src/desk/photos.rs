@@ -2,11 +2,9 @@
 //! within the size limit), keep its caption, credit, alt text and photographer, find earlier
 //! uploads, and choose a story's lead photo.
 
-use super::form::FormData;
-use super::session::Desk;
+use super::session::{Desk, DeskForm};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -330,12 +328,9 @@ pub(crate) async fn show(
 /// `POST /desk/photos/{id}`: new caption, credit, alt text and photographer.
 pub(crate) async fn update(
     State(state): State<AppState>,
-    desk: Desk,
     Path(id): Path<String>,
-    body: Bytes,
+    DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
     desk.require(Action::EditPhotoDetails)?;
     let media = state.store().media_by_id(parse_media_id(&id)?).await?;
     let details = MediaDetails {
@@ -357,12 +352,9 @@ pub(crate) async fn update(
 /// `POST /desk/photos/{id}/lead`: make this photo the lead photo of a story.
 pub(crate) async fn choose_as_lead(
     State(state): State<AppState>,
-    desk: Desk,
     Path(id): Path<String>,
-    body: Bytes,
+    DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
     desk.require(Action::ChooseLeadPhoto)?;
     let media = state.store().media_by_id(parse_media_id(&id)?).await?;
     let story = ArticleId(form.id("story")?.ok_or_else(|| WebError::BadRequest("Choose a story.".into()))?);

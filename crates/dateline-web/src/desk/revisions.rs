@@ -1,11 +1,9 @@
 //! A story's history on the desk: every revision, a readable word-by-word comparison of any
 //! two, and restoring an earlier text as a new revision.
 
-use super::form::FormData;
-use super::session::Desk;
+use super::session::{Desk, DeskForm};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -113,12 +111,9 @@ pub(crate) async fn diff(
 /// `POST /desk/stories/{id}/restore`: the text of revision `revision` becomes the current one.
 pub(crate) async fn restore(
     State(state): State<AppState>,
-    desk: Desk,
     Path(id): Path<String>,
-    body: Bytes,
+    DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
     desk.require(Action::UseDesk)?;
     let (article, _) = revisions_of(&state, &desk, &id).await?;
     let number = form.id("revision")?.ok_or_else(|| WebError::BadRequest("Choose a revision to restore.".into()))?;

@@ -2,10 +2,9 @@
 //! place in the menu. A renamed or moved section's old address answers 301 to the new one.
 
 use super::form::FormData;
-use super::session::Desk;
+use super::session::{Desk, DeskForm};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -107,9 +106,10 @@ async fn respond(state: &AppState, desk: &Desk, outcome: Result<(), String>) -> 
     }
 }
 
-pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Bytes) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    DeskForm { desk, form }: DeskForm,
+) -> Result<Response, WebError> {
     desk.require(Action::ManageSections)?;
     let outcome = match read(&form) {
         Err(message) => Err(message),
@@ -125,12 +125,9 @@ pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Byte
 
 pub(crate) async fn update(
     State(state): State<AppState>,
-    desk: Desk,
     Path(id): Path<String>,
-    body: Bytes,
+    DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
     desk.require(Action::ManageSections)?;
     let id = SectionId(id.parse().map_err(|_| WebError::NotFound)?);
     let outcome = match read(&form) {

@@ -1,10 +1,11 @@
-//! The signed-in desk user, taken from the session cookie on every desk request, with the
-//! two checks every handler makes: may this role do it, and does the form carry this
-//! session's CSRF token.
+//! The signed-in desk user, taken from the session cookie on every desk request, and
+//! [`DeskForm`], the extractor every desk POST handler takes: it checks the session and the
+//! form's CSRF token before the handler runs, so a new handler cannot forget either. (The
+//! photo upload reads a multipart body and checks its token itself, the one exception.)
 
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -53,6 +54,26 @@ impl Desk {
         } else {
             Err(WebError::Forbidden)
         }
+    }
+}
+
+/// A signed-in user's form whose CSRF token has been checked.
+pub(crate) struct DeskForm {
+    pub desk: Desk,
+    pub form: crate::desk::form::FormData,
+}
+
+impl FromRequest<AppState> for DeskForm {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let desk = Desk::from_request_parts(&mut parts, state).await?;
+        let request = Request::from_parts(parts, body);
+        let bytes = axum::body::Bytes::from_request(request, state).await.map_err(IntoResponse::into_response)?;
+        let form = crate::desk::form::FormData::parse(&bytes).map_err(IntoResponse::into_response)?;
+        desk.check_csrf(form.get("csrf")).map_err(IntoResponse::into_response)?;
+        Ok(DeskForm { desk, form })
     }
 }
 

@@ -1,11 +1,9 @@
 //! The paper's editorial settings, for admins: name, owner, language, time zone, date
 //! formats, outbound links and the legal masthead.
 
-use super::form::FormData;
-use super::session::Desk;
+use super::session::{Desk, DeskForm};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -32,9 +30,10 @@ pub(crate) async fn show(
     desk.render(&state, "desk/settings.html", SettingsPage { settings, error: None, notice }).await
 }
 
-pub(crate) async fn save(State(state): State<AppState>, desk: Desk, body: Bytes) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
+pub(crate) async fn save(
+    State(state): State<AppState>,
+    DeskForm { desk, form }: DeskForm,
+) -> Result<Response, WebError> {
     desk.require(Action::ManageSettings)?;
     let current = state.store().settings().await?;
     let text = |name: &str| form.get(name).trim().to_owned();

@@ -3,11 +3,10 @@
 //! through `dateline_newsroom::editing`, which checks the role and the version.
 
 use super::form::{local_input, local_time, FormData};
-use super::session::Desk;
+use super::session::{Desk, DeskForm};
 use crate::error::WebError;
 use crate::site::article::{render as render_article, Audience};
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -373,9 +372,10 @@ pub(crate) async fn new_story(State(state): State<AppState>, desk: Desk) -> Resu
     show_editor(&state, &desk, StatusCode::OK, page).await
 }
 
-pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Bytes) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    DeskForm { desk, form }: DeskForm,
+) -> Result<Response, WebError> {
     desk.require(Action::WriteDraft)?;
     let zone = paper_clock(&state).await?.zone;
     let (draft, mut errors) = draft_from(&form, &zone)?;
@@ -430,12 +430,9 @@ pub(crate) async fn edit(
 /// `POST /desk/stories/{id}`: save the text, then take the action the button asked for.
 pub(crate) async fn act(
     State(state): State<AppState>,
-    desk: Desk,
     Path(id): Path<String>,
-    body: Bytes,
+    DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
     desk.require(Action::UseDesk)?;
     let article = load(&state, &desk, &id).await?;
     let zone = paper_clock(&state).await?.zone;
@@ -516,12 +513,9 @@ fn capitalize(text: &str) -> String {
 /// `POST /desk/stories/{id}/remove`: legal removal, with a reason.
 pub(crate) async fn remove(
     State(state): State<AppState>,
-    desk: Desk,
     Path(id): Path<String>,
-    body: Bytes,
+    DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
     let request = StoryRequest::Remove { reason: form.get("reason").to_owned() };
     act_from_form(&state, &desk, &id, &form, request).await
 }
@@ -529,12 +523,9 @@ pub(crate) async fn remove(
 /// `POST /desk/stories/{id}/correct`: a correction readers see at the end of the story.
 pub(crate) async fn correct(
     State(state): State<AppState>,
-    desk: Desk,
     Path(id): Path<String>,
-    body: Bytes,
+    DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
     let request = StoryRequest::Correct { text: form.get("correction").to_owned() };
     act_from_form(&state, &desk, &id, &form, request).await
 }

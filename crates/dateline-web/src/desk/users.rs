@@ -1,10 +1,8 @@
 //! Desk accounts, for admins: who works on the desk and in which role.
 
-use super::form::FormData;
-use super::session::Desk;
+use super::session::{Desk, DeskForm};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -53,9 +51,10 @@ pub(crate) async fn list(
     page(&state, &desk, None, notice).await
 }
 
-pub(crate) async fn create(State(state): State<AppState>, desk: Desk, body: Bytes) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    DeskForm { desk, form }: DeskForm,
+) -> Result<Response, WebError> {
     desk.require(Action::ManageUsers)?;
     let checked = (|| {
         let email = normalize_email(form.get("email")).map_err(|e| e.to_string())?;

@@ -5,12 +5,11 @@
 
 use super::form::FormData;
 use super::revisions::{compare, FieldDiff};
-use super::session::Desk;
+use super::session::{Desk, DeskForm};
 use super::stories::{section_choices, Choice};
 use super::{unprocessable, written};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -220,11 +219,8 @@ async fn refused_form(state: &AppState, desk: &Desk, problem: String) -> Result<
 
 pub(crate) async fn create_source(
     State(state): State<AppState>,
-    desk: Desk,
-    body: Bytes,
+    DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
     desk.require(Action::ManageWireSources)?;
     let settings = match read_source_form(&form) {
         Ok(settings) => settings,
@@ -261,12 +257,9 @@ pub(crate) async fn create_source(
 
 pub(crate) async fn update_source(
     State(state): State<AppState>,
-    desk: Desk,
     Path(id): Path<String>,
-    body: Bytes,
+    DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
     desk.require(Action::ManageWireSources)?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let mut source = source_by_id(&state, WireSourceId(id)).await?.ok_or(WebError::NotFound)?;
@@ -340,12 +333,9 @@ pub(crate) async fn banner(state: &AppState, article: &Article) -> Result<Option
 
 pub(crate) async fn decide(
     State(state): State<AppState>,
-    desk: Desk,
     Path(id): Path<String>,
-    body: Bytes,
+    DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let form = FormData::parse(&body)?;
-    desk.check_csrf(form.get("csrf"))?;
     desk.require(Action::Publish)?;
     let id = ArticleId(id.parse().map_err(|_| WebError::NotFound)?);
     let decision = match form.get("decision") {

@@ -7,7 +7,6 @@ use super::paging::PER_PAGE;
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::search::{parse_query, SearchOrder, SearchQuery, SearchResults, MATCH_END, MATCH_START};
@@ -225,28 +224,11 @@ struct ApiResults {
     results: Vec<ApiHit>,
 }
 
-#[derive(Serialize)]
-struct ApiError {
-    code: &'static str,
-    detail: String,
-    field: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-struct ApiErrors {
-    errors: Vec<ApiError>,
-}
-
 /// `GET /api/v1/search`: the reader search as JSON (documented in docs/API.md).
-pub(crate) async fn api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    let failed = |status: StatusCode, code: &'static str, detail: String| {
-        (status, Json(ApiErrors { errors: vec![ApiError { code, detail, field: None }] })).into_response()
-    };
-    let asked = match Asked::read(raw.as_deref()) {
-        Ok(asked) => asked,
-        Err(error) => return failed(StatusCode::BAD_REQUEST, "bad_request", error_text(error)),
-    };
-    let outcome = async {
+/// Errors come in the API's one shape, drawn by `error::render_error_pages`.
+pub(crate) async fn api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, WebError> {
+    let asked = Asked::read(raw.as_deref())?;
+    let results = async {
         let chrome = chrome::load(&state, state.now()).await?;
         let (results, _) = run(&state, &chrome, &asked, false).await?;
         let stories: Vec<_> = results.hits.iter().map(|h| h.story.clone()).collect();
@@ -272,23 +254,6 @@ pub(crate) async fn api(State(state): State<AppState>, RawQuery(raw): RawQuery) 
                 .collect(),
         })
     }
-    .await;
-    match outcome {
-        Ok(results) => Json(results).into_response(),
-        Err(WebError::BadRequest(detail)) => failed(StatusCode::BAD_REQUEST, "bad_request", detail),
-        Err(WebError::Unavailable) => {
-            failed(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The database is unavailable.".into())
-        }
-        Err(other) => {
-            tracing::error!(error = %other, "search failed");
-            failed(StatusCode::INTERNAL_SERVER_ERROR, "internal", "The search failed.".into())
-        }
-    }
-}
-
-fn error_text(error: WebError) -> String {
-    match error {
-        WebError::BadRequest(detail) => detail,
-        other => other.to_string(),
-    }
+    .await?;
+    Ok(Json(results).into_response())
 }

@@ -5,9 +5,11 @@
 //! JSON or NewsML-G2 XML, as the source is set up), or a `multipart/form-data` request whose
 //! part named `item` is the document and whose other parts are its photos, each named as the
 //! item's rendition names it (the part's file name, or the part's name). Every answer is
-//! JSON: what became of the item, or `{"error": …, "kind": …}` with a 4xx status.
+//! JSON: what became of the item, or the API's one error shape
+//! (`{"errors":[{"code","detail"}]}`, see docs/API.md) with a 4xx or 5xx status.
 
 use super::{take_delivery, Attachment, DeliveryError};
+use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, StatusCode};
@@ -25,21 +27,26 @@ fn answer(status: StatusCode, body: serde_json::Value) -> Response {
     (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
 }
 
-fn refuse(status: StatusCode, kind: &str, reason: impl Into<String>) -> Response {
-    answer(status, json!({ "error": reason.into(), "kind": kind }))
+/// A refusal in the API's one error shape (drawn by `error::render_error_pages`).
+fn refuse(status: StatusCode, code: &'static str, reason: impl Into<String>) -> Response {
+    WebError::refused(status, code, reason).into_response()
 }
 
 pub(crate) async fn deliver(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+    // An unknown source, a source that takes nothing over HTTP and a wrong token all get the
+    // same answer, so that nobody can learn from outside which sources exist.
+    let unauthorized = || {
+        let mut response =
+            refuse(StatusCode::UNAUTHORIZED, "bad_token", "the source or its token is wrong, or the token is missing");
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        response
+    };
     let source = match state.store().wire_source_by_slug(&slug).await {
         Ok(source) => source,
-        Err(StoreError::NotFound) => {
-            return refuse(StatusCode::NOT_FOUND, "unknown_source", format!("there is no wire source {slug:?}"))
-        }
+        Err(StoreError::NotFound) => return unauthorized(),
         Err(error) => return store_failure(&error),
     };
-    let Some(expected) = source.token_digest.as_deref() else {
-        return refuse(StatusCode::FORBIDDEN, "no_http", format!("the source {slug} takes no deliveries over HTTP"));
-    };
+    let Some(expected) = source.token_digest.as_deref() else { return unauthorized() };
     let given = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -48,10 +55,7 @@ pub(crate) async fn deliver(State(state): State<AppState>, Path(slug): Path<Stri
         .map(str::trim)
         .unwrap_or_default();
     if given.is_empty() || !constant_time_eq(&token_digest(given), expected) {
-        let mut response =
-            refuse(StatusCode::UNAUTHORIZED, "bad_token", "the token is missing or wrong for this source");
-        response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
-        return response;
+        return unauthorized();
     }
 
     let content_type = request
