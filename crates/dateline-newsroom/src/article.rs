@@ -237,6 +237,10 @@ pub struct ArticleUpdate {
     pub note: Option<String>,
     /// A correction to publish with this change, shown to readers at the end of the story.
     pub correction: Option<String>,
+    /// Where readers saw the story when it was loaded for this update (its lists), so that
+    /// the change the write announces is known without reading the story again. The version
+    /// check guarantees nothing came between.
+    pub shown_before: Option<crate::changes::Placement>,
 }
 
 impl ArticleUpdate {
@@ -256,6 +260,7 @@ impl ArticleUpdate {
             made_by: by,
             note: None,
             correction: None,
+            shown_before: crate::changes::Placement::of(article, now),
         }
     }
 }

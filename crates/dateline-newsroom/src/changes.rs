@@ -8,7 +8,7 @@
 //! section) and one merely corrected in place can be told apart.
 
 use crate::ids::{ArticleId, AuthorId, MediaId, SectionId, TopicId};
-use crate::Article;
+use crate::{Article, ArticleContent, ArticleStatus, ArticleUpdate, NewArticle};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -49,11 +49,48 @@ pub struct Placement {
 impl Placement {
     /// Where the story shows at `now`, or `None` when readers cannot see it.
     pub fn of(article: &Article, now: Timestamp) -> Option<Placement> {
-        article.is_public(now).then(|| Placement {
-            section: article.content.section_id,
-            authors: article.content.bylines.clone(),
-            topics: article.content.topics.clone(),
-            published_at: article.first_published_at.unwrap_or(now),
+        article.is_public(now).then(|| Placement::showing(&article.content, article.first_published_at, now))
+    }
+
+    fn showing(content: &ArticleContent, first_published_at: Option<Timestamp>, now: Timestamp) -> Placement {
+        Placement {
+            section: content.section_id,
+            authors: content.bylines.clone(),
+            topics: content.topics.clone(),
+            published_at: first_published_at.unwrap_or(now),
+        }
+    }
+
+    /// Where the story will show once `update` is written, worked out from the update alone
+    /// (the same rule as [`Article::is_public`]), so the store need not read it back.
+    pub fn after(update: &ArticleUpdate) -> Option<Placement> {
+        let now = update.modified_at;
+        let public = update.status == ArticleStatus::Published
+            && update.embargo_until.is_none_or(|until| until <= now)
+            && update.first_published_at.is_some_and(|at| at <= now);
+        public.then(|| Placement::showing(&update.content, update.first_published_at, now))
+    }
+}
+
+impl Change {
+    /// What writing `update` changes for readers: `None` when the story showed nowhere before
+    /// and shows nowhere after (a draft saved again).
+    pub fn of_update(update: &ArticleUpdate) -> Option<Change> {
+        let (before, after) = (update.shown_before.clone(), Placement::after(update));
+        (before.is_some() || after.is_some()).then_some(Change::Story { id: update.id, before, after })
+    }
+
+    /// What storing `new` as story `id` changes: something only when it is stored public
+    /// already (the demo, an agency's item published at once).
+    pub fn of_new(id: ArticleId, new: &NewArticle) -> Option<Change> {
+        let at = new.first_published_at.map_or(new.created_at, |t| t.max(new.created_at));
+        let public = new.status == ArticleStatus::Published
+            && new.embargo_until.is_none_or(|until| until <= at)
+            && new.first_published_at.is_some_and(|t| t <= at);
+        public.then(|| Change::Story {
+            id,
+            before: None,
+            after: Some(Placement::showing(&new.content, new.first_published_at, at)),
         })
     }
 }

@@ -9,7 +9,7 @@ use dateline_newsroom::{
     DeskStory, HourlyViews, Label, Listing, MediaId, NewArticle, Revision, RevisionAuthor, RevisionKind, SectionId,
     StoreError, TopicId, UserId, Window,
 };
-use dateline_newsroom::{Change, Correction, Placement, PublishedMonth};
+use dateline_newsroom::{Change, Correction, PublishedMonth};
 use jiff::Timestamp;
 use std::collections::HashMap;
 
@@ -366,44 +366,11 @@ pub(crate) async fn update_article_in(tx: &mut Tx, update: &ArticleUpdate) -> Re
     Ok(true)
 }
 
-impl SqlStore {
-    /// Tells the other parts (and instances) of a story stored already public.
-    pub(crate) async fn announce_inserted(&self, id: ArticleId, new: &NewArticle) -> Result<(), StoreError> {
-        if self.wants_changes() {
-            // A story can be stored already public (the demo, an agency's item); then lists change.
-            let article = self.article_by_id(id).await?;
-            let at = new.first_published_at.map_or(new.created_at, |t| t.max(new.created_at));
-            if let Some(after) = Placement::of(&article, at) {
-                self.announce(Change::Story { id: article.id, before: None, after: Some(after) }).await;
-            }
-        }
-        Ok(())
-    }
-
-    /// Tells of an updated story, given where it showed before, and returns it as it is now.
-    pub(crate) async fn announce_updated(
-        &self,
-        before: Option<Article>,
-        update: &ArticleUpdate,
-    ) -> Result<Article, StoreError> {
-        let article = self.article_by_id(update.id).await?;
-        if let Some(before) = before {
-            let at = update.modified_at;
-            let (before, after) = (Placement::of(&before, at), Placement::of(&article, at));
-            if before.is_some() || after.is_some() {
-                self.announce(Change::Story { id: update.id, before, after }).await;
-            }
-        }
-        Ok(article)
-    }
-}
-
 impl ArticleStore for SqlStore {
     async fn insert_article(&self, new: &NewArticle) -> Result<ArticleId, StoreError> {
         let mut tx = self.db.begin().await?;
         let id = insert_article_in(&mut tx, new).await?;
-        tx.commit().await?;
-        self.announce_inserted(id, new).await?;
+        self.commit_with_change(tx, Change::of_new(id, new)).await?;
         Ok(id)
     }
 
@@ -414,10 +381,8 @@ impl ArticleStore for SqlStore {
     }
 
     async fn update_article(&self, update: &ArticleUpdate) -> Result<Article, StoreError> {
-        // Where the story showed before, so the change can tell a story entering a list from
-        // one edited in place. Read before the write; the version check makes sure no other
-        // write came between (or the update fails).
-        let before = if self.wants_changes() { Some(self.article_by_id(update.id).await?) } else { None };
+        // What readers see change is worked out from the update itself (where the story showed
+        // when the use case loaded it, and where it will show), so nothing is read twice.
         let mut tx = self.db.begin().await?;
         if !update_article_in(&mut tx, update).await? {
             drop(tx);
@@ -425,8 +390,8 @@ impl ArticleStore for SqlStore {
             self.article_by_id(update.id).await?;
             return Err(StoreError::Conflict("the story was saved by someone else in the meantime".into()));
         }
-        tx.commit().await?;
-        self.announce_updated(before, update).await
+        self.commit_with_change(tx, Change::of_update(update)).await?;
+        self.article_by_id(update.id).await
     }
 
     async fn scheduled_due(&self, now: Timestamp) -> Result<Vec<Article>, StoreError> {

@@ -49,8 +49,8 @@ impl AuthorStore for SqlStore {
     }
 
     async fn update_author(&self, id: AuthorId, changed: &NewAuthor) -> Result<Author, StoreError> {
-        let row: AuthorRow = self
-            .db
+        let mut tx = self.db.begin().await?;
+        let row: AuthorRow = tx
             .fetch_one(
                 &format!("UPDATE authors SET slug = $2, name = $3, kind = $4, bio = $5, photo_id = $6 WHERE id = $1 RETURNING {COLUMNS}"),
                 params![id.0, changed.slug.as_str(), &changed.name, changed.kind.as_str(), &changed.bio, changed.photo_id.map(|m| m.0)],
@@ -61,7 +61,7 @@ impl AuthorStore for SqlStore {
                 other => other,
             })?;
         let author = row.into_author()?;
-        self.announce(Change::Author(id)).await;
+        self.commit_with_change(tx, Some(Change::Author(id))).await?;
         Ok(author)
     }
 

@@ -1,19 +1,28 @@
-//! Telling the rest of the program, and the other instances on the same PostgreSQL database,
-//! what each write changed ([`Change`]). Every write method of the store announces its
-//! change after its transaction commits; subscribers (the page cache) drop what shows it.
+//! Telling the rest of the program, the other instances on the same PostgreSQL database, and
+//! the outbox what each write changed ([`Change`]).
+//!
+//! Every write method of the store that readers could notice ends with
+//! [`SqlStore::commit_with_change`]: inside the write's own transaction it adds the change to
+//! the outbox (whose worker makes its lasting side effects, such as the CDN purge) and, on
+//! PostgreSQL, queues the notice to the other instances (NOTIFY is delivered on commit and
+//! dropped on rollback, so no crash can separate a write from its notice); after the commit
+//! it tells this instance's subscribers at once, so the writer reads its own write.
 //!
 //! Between instances the notice travels through PostgreSQL's own LISTEN/NOTIFY, so no other
 //! service is needed. A notice carries the sending instance's number so that an instance
 //! does not act twice on its own changes. If the listening connection drops, notices may
-//! have been missed, so the instance hears [`Change::Everything`] once it is back.
+//! have been missed, so the instance hears [`Change::Everything`] once it is back: it forgets
+//! what it kept in memory, and nothing more (the CDN heard every change through the outbox).
 
-use crate::db::{params, Db};
+use crate::db::{params, Db, Tx};
 use crate::SqlStore;
 use dateline_newsroom::{Change, StoreError};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
+/// The longest notice sent; PostgreSQL refuses payloads of 8,000 bytes or more.
+const MAX_NOTICE_BYTES: usize = 7_900;
 /// PostgreSQL's channel for Dateline's notices.
 const CHANNEL: &str = "dateline_changes";
 /// Changes a slow subscriber may fall behind by before it is told it lagged (and then drops
@@ -50,31 +59,42 @@ impl SqlStore {
         self.changes.sender.subscribe()
     }
 
-    /// Whether anyone listens; writes skip working out their change when nobody does (the
-    /// seed and the import, for example).
-    pub(crate) fn wants_changes(&self) -> bool {
-        self.changes.sender.receiver_count() > 0
+    /// Ends a write made in `tx`: records `change` (if the write changed anything readers
+    /// see) in the outbox and, on PostgreSQL, the notice to the other instances, all in `tx`;
+    /// commits; then tells this instance's subscribers.
+    pub(crate) async fn commit_with_change(&self, mut tx: Tx, change: Option<Change>) -> Result<(), StoreError> {
+        if let Some(change) = &change {
+            self.record_change(&mut tx, change).await?;
+        }
+        tx.commit().await?;
+        if let Some(change) = change {
+            // No receiver left is not an error: the cache may be switched off.
+            let _ = self.changes.sender.send(change);
+        }
+        Ok(())
     }
 
-    /// Tells this instance's subscribers, and on PostgreSQL the other instances, about a
-    /// committed change. A failed notice is logged, not returned: the write itself succeeded.
-    pub(crate) async fn announce(&self, change: Change) {
-        if !self.wants_changes() {
-            return;
-        }
+    /// Adds `change` to the outbox and queues the notice to the other instances, in `tx`.
+    async fn record_change(&self, tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
+        let payload = serde_json::to_string(change).map_err(|e| StoreError::Other(e.to_string()))?;
+        // Written with the real time: the outbox is the running system's, not the paper's.
+        let now = jiff::Timestamp::now();
+        tx.execute(
+            "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)",
+            params![crate::outbox::CHANGE, payload, now],
+        )
+        .await?;
         if matches!(self.db, Db::Postgres(_)) {
             let notice = Notice { from: self.changes.instance, change: change.clone() };
-            match serde_json::to_string(&notice) {
-                Ok(payload) => {
-                    if let Err(error) = self.db.execute("SELECT pg_notify($1, $2)", params![CHANNEL, payload]).await {
-                        tracing::warn!(%error, "could not tell the other instances about a change");
-                    }
-                }
-                Err(error) => tracing::warn!(%error, "could not write a change notice"),
+            let mut text = serde_json::to_string(&notice).map_err(|e| StoreError::Other(e.to_string()))?;
+            // NOTIFY carries at most 8,000 bytes; a change too long to tell is "everything".
+            if text.len() > MAX_NOTICE_BYTES {
+                let everything = Notice { from: self.changes.instance, change: Change::Everything };
+                text = serde_json::to_string(&everything).map_err(|e| StoreError::Other(e.to_string()))?;
             }
+            tx.execute("SELECT pg_notify($1, $2)", params![CHANNEL, text]).await?;
         }
-        // No receiver left is not an error: the cache may be switched off.
-        let _ = self.changes.sender.send(change);
+        Ok(())
     }
 
     /// On PostgreSQL, hears the other instances' changes until the program stops, and passes

@@ -77,8 +77,8 @@ impl MediaStore for SqlStore {
     }
 
     async fn update_media_details(&self, id: MediaId, details: &MediaDetails) -> Result<Media, StoreError> {
-        let row: MediaRow = self
-            .db
+        let mut tx = self.db.begin().await?;
+        let row: MediaRow = tx
             .fetch_one(
                 &format!(
                     "UPDATE media SET caption = $2, credit = $3, alt_text = $4, photographer = $5 WHERE id = $1 RETURNING {COLUMNS}"
@@ -87,7 +87,7 @@ impl MediaStore for SqlStore {
             )
             .await?;
         let media = row.into_media()?;
-        self.announce(Change::Media(id)).await;
+        self.commit_with_change(tx, Some(Change::Media(id))).await?;
         Ok(media)
     }
 

@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_visibility_index"),
     migration!(8, "0008_leases"),
     migration!(9, "0009_wire"),
+    migration!(10, "0010_outbox"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -32,8 +32,8 @@ const COLUMNS: &str = "id, slug, title, body, updated_at";
 
 impl PageStore for SqlStore {
     async fn insert_page(&self, new: &NewPage, now: Timestamp) -> Result<StaticPage, StoreError> {
-        let row: PageRow = self
-            .db
+        let mut tx = self.db.begin().await?;
+        let row: PageRow = tx
             .fetch_one(
                 &format!(
                     "INSERT INTO pages (slug, title, body, updated_at) VALUES ($1, $2, $3, $4) RETURNING {COLUMNS}"
@@ -48,13 +48,13 @@ impl PageStore for SqlStore {
                 other => other,
             })?;
         let page = row.into_page()?;
-        self.announce(Change::Pages).await;
+        self.commit_with_change(tx, Some(Change::Pages)).await?;
         Ok(page)
     }
 
     async fn update_page(&self, id: PageId, changed: &NewPage, now: Timestamp) -> Result<StaticPage, StoreError> {
-        let row: PageRow = self
-            .db
+        let mut tx = self.db.begin().await?;
+        let row: PageRow = tx
             .fetch_one(
                 &format!("UPDATE pages SET slug = $2, title = $3, body = $4, updated_at = $5 WHERE id = $1 RETURNING {COLUMNS}"),
                 params![id.0, changed.slug.as_str(), &changed.title, &changed.body, now],
@@ -65,7 +65,7 @@ impl PageStore for SqlStore {
                 other => other,
             })?;
         let page = row.into_page()?;
-        self.announce(Change::Pages).await;
+        self.commit_with_change(tx, Some(Change::Pages)).await?;
         Ok(page)
     }
 

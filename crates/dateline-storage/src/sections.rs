@@ -36,8 +36,8 @@ const COLUMNS: &str = "id, slug, name, parent_id, position, path";
 
 impl SectionStore for SqlStore {
     async fn insert_section(&self, new: &NewSection, path: &str) -> Result<Section, StoreError> {
-        let row: SectionRow = self
-            .db
+        let mut tx = self.db.begin().await?;
+        let row: SectionRow = tx
             .fetch_one(
                 &format!("INSERT INTO sections (slug, name, parent_id, position, path) VALUES ($1, $2, $3, $4, $5) RETURNING {COLUMNS}"),
                 params![new.slug.as_str(), &new.name, new.parent_id.map(|p| p.0), new.position, path],
@@ -48,7 +48,7 @@ impl SectionStore for SqlStore {
                 other => other,
             })?;
         let section = row.into_section()?;
-        self.announce(Change::Sections).await;
+        self.commit_with_change(tx, Some(Change::Sections)).await?;
         Ok(section)
     }
 
@@ -102,11 +102,10 @@ impl SectionStore for SqlStore {
                 .await?;
             }
         }
-        tx.commit().await?;
         let row: SectionRow =
-            self.db.fetch_one(&format!("SELECT {COLUMNS} FROM sections WHERE id = $1"), params![section.id.0]).await?;
+            tx.fetch_one(&format!("SELECT {COLUMNS} FROM sections WHERE id = $1"), params![section.id.0]).await?;
         let section = row.into_section()?;
-        self.announce(Change::Sections).await;
+        self.commit_with_change(tx, Some(Change::Sections)).await?;
         Ok(section)
     }
 

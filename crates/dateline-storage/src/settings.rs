@@ -20,15 +20,16 @@ impl SqlStore {
         }
     }
 
-    async fn save_document<T: Serialize>(&self, name: &str, value: &T) -> Result<(), StoreError> {
+    /// Saves a settings document and tells of `change`, in one transaction.
+    async fn save_document<T: Serialize>(&self, name: &str, value: &T, change: Change) -> Result<(), StoreError> {
         let json = serde_json::to_string(value).map_err(|e| StoreError::Other(e.to_string()))?;
-        self.db
-            .execute(
-                "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                params![name, json],
-            )
-            .await
-            .map(drop)
+        let mut tx = self.db.begin().await?;
+        tx.execute(
+            "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            params![name, json],
+        )
+        .await?;
+        self.commit_with_change(tx, Some(change)).await
     }
 }
 
@@ -38,9 +39,7 @@ impl SettingsStore for SqlStore {
     }
 
     async fn save_settings(&self, settings: &EditorialSettings) -> Result<(), StoreError> {
-        self.save_document(EDITORIAL, settings).await?;
-        self.announce(Change::Settings).await;
-        Ok(())
+        self.save_document(EDITORIAL, settings, Change::Settings).await
     }
 
     async fn home_curation(&self) -> Result<HomeCuration, StoreError> {
@@ -48,8 +47,6 @@ impl SettingsStore for SqlStore {
     }
 
     async fn save_home_curation(&self, curation: &HomeCuration) -> Result<(), StoreError> {
-        self.save_document(HOME, curation).await?;
-        self.announce(Change::HomeCuration).await;
-        Ok(())
+        self.save_document(HOME, curation, Change::HomeCuration).await
     }
 }

@@ -27,8 +27,8 @@ impl TopicRow {
 
 impl TopicStore for SqlStore {
     async fn insert_topic(&self, new: &NewTopic) -> Result<Topic, StoreError> {
-        let row: TopicRow = self
-            .db
+        let mut tx = self.db.begin().await?;
+        let row: TopicRow = tx
             .fetch_one(
                 "INSERT INTO topics (slug, name, description) VALUES ($1, $2, $3) RETURNING id, slug, name, description",
                 params![new.slug.as_str(), &new.name, &new.description],
@@ -39,13 +39,13 @@ impl TopicStore for SqlStore {
                 other => other,
             })?;
         let topic = row.into_topic()?;
-        self.announce(Change::Topic(topic.id)).await;
+        self.commit_with_change(tx, Some(Change::Topic(topic.id))).await?;
         Ok(topic)
     }
 
     async fn update_topic(&self, id: TopicId, changed: &NewTopic) -> Result<Topic, StoreError> {
-        let row: TopicRow = self
-            .db
+        let mut tx = self.db.begin().await?;
+        let row: TopicRow = tx
             .fetch_one(
                 "UPDATE topics SET slug = $2, name = $3, description = $4 WHERE id = $1 RETURNING id, slug, name, description",
                 params![id.0, changed.slug.as_str(), &changed.name, &changed.description],
@@ -56,7 +56,7 @@ impl TopicStore for SqlStore {
                 other => other,
             })?;
         let topic = row.into_topic()?;
-        self.announce(Change::Topic(id)).await;
+        self.commit_with_change(tx, Some(Change::Topic(id))).await?;
         Ok(topic)
     }
 

@@ -9,7 +9,7 @@ use dateline_newsroom::wire::{
     NewWireSource, StoryWrite, WireArrival, WireCopy, WireItem, WireQueueEntry, WireSource, WireStatus, WireStore,
 };
 use dateline_newsroom::{
-    ArticleId, ArticleStatus, ArticleStore, AuthorId, MediaId, SectionId, StoreError, Window, WireSourceId,
+    ArticleId, ArticleStatus, AuthorId, Change, MediaId, SectionId, StoreError, Window, WireSourceId,
 };
 
 #[derive(sqlx::FromRow)]
@@ -245,10 +245,6 @@ impl WireStore for SqlStore {
     }
 
     async fn record_wire_arrival(&self, arrival: &WireArrival) -> Result<Option<ArticleId>, StoreError> {
-        let before = match &arrival.story {
-            StoryWrite::Update(update) if self.wants_changes() => Some(self.article_by_id(update.id).await?),
-            _ => None,
-        };
         let mut tx = self.db.begin().await?;
         let article_id = match &arrival.story {
             StoryWrite::None => arrival.item.article_id,
@@ -301,18 +297,12 @@ impl WireStore for SqlStore {
             // is not kept (the transaction ends unwritten), and a resend is then ignored.
             return Err(StoreError::Conflict("another delivery of this item was taken at the same moment".into()));
         }
-        tx.commit().await?;
-        match &arrival.story {
-            StoryWrite::None => {}
-            StoryWrite::Insert(new) => {
-                if let Some(id) = article_id {
-                    self.announce_inserted(id, new).await?;
-                }
-            }
-            StoryWrite::Update(update) => {
-                self.announce_updated(before, update).await?;
-            }
-        }
+        let change = match (&arrival.story, article_id) {
+            (StoryWrite::Insert(new), Some(id)) => Change::of_new(id, new),
+            (StoryWrite::Update(update), _) => Change::of_update(update),
+            _ => None,
+        };
+        self.commit_with_change(tx, change).await?;
         Ok(article_id)
     }
 }

@@ -345,4 +345,44 @@ on_both_databases! {
         assert!(second.take_lease("scheduler", "instance-b", after, after + lease).await.expect("take over"));
         assert!(!first.take_lease("scheduler", "instance-a", after, after + lease).await.expect("lease"), "and keeps it");
     }
+
+    async fn every_change_readers_see_goes_into_the_outbox_with_its_write_and_a_refused_write_leaves_none(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let now: Timestamp = "2026-11-28T03:00:00Z".parse().expect("instant");
+        let draft = store.insert_article(&StoryBuilder::new("Quiet draft", paper.national.id, now).status(ArticleStatus::Draft).build()).await.expect("draft");
+        let waiting = store.outbox_waiting().await.expect("waiting");
+        let story = store.article_by_id(draft).await.expect("story");
+
+        // A draft saved again changes nothing a reader sees: no row.
+        let mut saved = ArticleUpdate::of(&story, RevisionKind::Saved, RevisionAuthor::system("test"), now);
+        saved.content.body = "Still quiet.".into();
+        let story = store.update_article(&saved).await.expect("save");
+        assert_eq!(store.outbox_waiting().await.expect("waiting"), waiting);
+
+        // A write refused by the version check leaves no row either.
+        let mut stale = ArticleUpdate::of(&story, RevisionKind::Published, RevisionAuthor::system("test"), now);
+        stale.expected_version -= 1;
+        stale.status = ArticleStatus::Published;
+        stale.first_published_at = Some(now);
+        assert!(matches!(store.update_article(&stale).await, Err(StoreError::Conflict(_))));
+        assert_eq!(store.outbox_waiting().await.expect("waiting"), waiting);
+
+        // Publishing is one row, naming where the story now shows.
+        let mut publish = ArticleUpdate::of(&story, RevisionKind::Published, RevisionAuthor::system("test"), now);
+        publish.status = ArticleStatus::Published;
+        publish.first_published_at = Some(now);
+        store.update_article(&publish).await.expect("publish");
+        let due = store.outbox_due(now, 100).await.expect("due");
+        assert_eq!(due.len() as i64, waiting + 1);
+        match &due.last().expect("the publish").change {
+            Change::Story { id, before: None, after: Some(placement) } => {
+                assert_eq!((*id, placement.section), (draft, paper.national.id));
+            }
+            other => panic!("publishing told {other:?}"),
+        }
+        store.outbox_done(&due.iter().map(|e| e.id).collect::<Vec<_>>(), now).await.expect("done");
+        assert_eq!(store.outbox_waiting().await.expect("waiting"), 0);
+        assert_eq!(store.outbox_prune(now + SignedDuration::from_secs(1)).await.expect("prune") as usize, due.len());
+    }
 }

@@ -17,6 +17,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub media_dir: tempfile::TempDir,
     server: tokio::task::JoinHandle<()>,
+    companions: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl TestApp {
@@ -54,13 +55,23 @@ impl TestApp {
         let serving = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind an ephemeral port");
         let address = listener.local_addr().expect("address");
+        // The server's companions, as `dateline serve` runs them: changes applied as they
+        // commit, and the outbox worked (quickly, so tests need not wait).
+        let companions = vec![
+            tokio::spawn(state.clone().follow_changes()),
+            tokio::spawn(dateline_web::outbox::run(
+                state.clone(),
+                format!("test-{address}"),
+                std::time::Duration::from_millis(50),
+            )),
+        ];
         let server = tokio::spawn(async move {
             axum::serve(listener, app(serving).into_make_service_with_connect_info::<std::net::SocketAddr>())
                 .await
                 .expect("serve");
         });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        TestApp { base_url: format!("http://{address}"), clock, state, client, media_dir, server }
+        TestApp { base_url: format!("http://{address}"), clock, state, client, media_dir, server, companions }
     }
 
     /// Moves the paper's clock, as time passing would.
@@ -93,6 +104,9 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();
+        for companion in &self.companions {
+            companion.abort();
+        }
     }
 }
 

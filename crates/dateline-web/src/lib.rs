@@ -11,6 +11,7 @@ mod documents;
 mod error;
 mod health;
 pub mod metrics;
+pub mod outbox;
 pub mod page_cache;
 mod purge;
 mod remembered;

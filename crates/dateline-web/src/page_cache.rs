@@ -4,10 +4,11 @@
 //! kept rendered, up to a size bound, as the bytes readers get, each entry tagged with what it
 //! shows ([`Shows`]): the stories on it, the lists it draws (a section's stories, an author's,
 //! a topic's, the newest of the whole paper, the most read), the names it prints. The store
-//! announces every change ([`Change`]); the cache turns a change into the tags it touches
-//! ([`tags_touched`]) and drops exactly the entries carrying one of them, before it answers the
-//! next request. The same tags go out as `Surrogate-Key` and `Cache-Tag` headers, and to the
-//! operator's purge hook, so a CDN can drop the same pages.
+//! announces every change ([`Change`]) the moment it commits; the cache turns a change into
+//! the tags it touches ([`tags_touched`]) and drops exactly the entries carrying one of them
+//! (`AppState::follow_changes`, and again before each request as a backstop). The same tags
+//! go out as `Surrogate-Key` and `Cache-Tag` headers, and through the outbox to the operator's
+//! purge hook, so a CDN can drop the same pages.
 //!
 //! Compressed copies (brotli, gzip) are made once, the first time a reader asks for one,
 //! and kept beside the plain bytes. Strong ETags name each copy, and `If-None-Match` gets a
@@ -217,18 +218,15 @@ pub struct PageCache {
     /// Bumped by every purge: a page rendered across a purge is not kept, since it may show
     /// what the purge removed.
     generation: AtomicU64,
-    /// Keys of the last purges, for the purge hook.
-    purge_hook: Option<crate::purge::PurgeHook>,
     pub counters: CacheCounters,
 }
 
 impl PageCache {
-    pub fn new(budget_bytes: usize, purge_hook: Option<crate::purge::PurgeHook>) -> Self {
+    pub fn new(budget_bytes: usize) -> Self {
         PageCache {
             budget: budget_bytes,
             entries: RwLock::default(),
             generation: AtomicU64::new(0),
-            purge_hook,
             counters: CacheCounters::default(),
         }
     }
@@ -245,7 +243,8 @@ impl PageCache {
         }
     }
 
-    /// Drops every page carrying one of `tags`, here and (through the hook) in the CDN.
+    /// Drops every page carrying one of `tags` from this instance's memory. (The CDN hears of
+    /// changes from the outbox, once for all instances.)
     pub fn purge(&self, tags: &[String]) {
         self.generation.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut entries) = self.entries.write() {
@@ -256,9 +255,6 @@ impl PageCache {
             }
             self.counters.purged.fetch_add(keys.len() as u64, Ordering::Relaxed);
         }
-        if let Some(hook) = &self.purge_hook {
-            hook.purge(tags.to_vec());
-        }
     }
 
     pub fn purge_everything(&self) {
@@ -266,9 +262,6 @@ impl PageCache {
         if let Ok(mut entries) = self.entries.write() {
             self.counters.purged.fetch_add(entries.by_key.len() as u64, Ordering::Relaxed);
             *entries = Entries::default();
-        }
-        if let Some(hook) = &self.purge_hook {
-            hook.purge_everything();
         }
     }
 
@@ -596,7 +589,7 @@ mod tests {
     }
 
     fn cache(budget: usize) -> PageCache {
-        PageCache::new(budget, None)
+        PageCache::new(budget)
     }
 
     #[test]

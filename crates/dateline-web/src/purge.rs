@@ -3,9 +3,9 @@
 //! keys it sends as `Surrogate-Key`.
 //!
 //! The call is `POST {url}` with `{"surrogate_keys": ["story-12", "latest"]}`, or
-//! `{"purge_everything": true}` when every page changed. It is made in the background and
-//! never delays a reader or an editor; a failure is logged and the CDN's own lifetime
-//! (`s-maxage`) bounds how long it serves the old page.
+//! `{"purge_everything": true}` when every page changed. Only the outbox worker
+//! (`outbox.rs`) calls it, once for each change across all instances, retrying failures; it
+//! never delays a reader or an editor.
 
 use serde::Serialize;
 use std::time::Duration;
@@ -30,26 +30,23 @@ impl PurgeHook {
         PurgeHook { url, client }
     }
 
-    pub(crate) fn purge(&self, keys: Vec<String>) {
-        self.send(Purge { surrogate_keys: keys, purge_everything: false });
+    /// Asks the CDN to drop the pages carrying any of `keys`.
+    pub(crate) async fn purge(&self, keys: Vec<String>) -> Result<(), String> {
+        self.send(Purge { surrogate_keys: keys, purge_everything: false }).await
     }
 
-    pub(crate) fn purge_everything(&self) {
-        self.send(Purge { surrogate_keys: Vec::new(), purge_everything: true });
+    /// Asks the CDN to drop every page.
+    pub(crate) async fn purge_everything(&self) -> Result<(), String> {
+        self.send(Purge { surrogate_keys: Vec::new(), purge_everything: true }).await
     }
 
-    fn send(&self, purge: Purge) {
-        let Ok(body) = serde_json::to_string(&purge) else { return };
-        let (client, url) = (self.client.clone(), self.url.clone());
-        // Outside a runtime (a unit test of the cache, say) there is nobody to tell.
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
-        runtime.spawn(async move {
-            let sent = client.post(&url).header("content-type", "application/json").body(body).send().await;
-            match sent {
-                Ok(response) if response.status().is_success() => {}
-                Ok(response) => tracing::warn!(status = %response.status(), "the purge hook refused a purge"),
-                Err(error) => tracing::warn!(%error, "could not call the purge hook"),
-            }
-        });
+    async fn send(&self, purge: Purge) -> Result<(), String> {
+        let body = serde_json::to_string(&purge).map_err(|e| e.to_string())?;
+        let sent = self.client.post(&self.url).header("content-type", "application/json").body(body).send().await;
+        match sent {
+            Ok(response) if response.status().is_success() => Ok(()),
+            Ok(response) => Err(format!("the purge hook answered {}", response.status())),
+            Err(error) => Err(format!("could not call the purge hook: {error}")),
+        }
     }
 }

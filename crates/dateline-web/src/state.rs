@@ -60,6 +60,8 @@ struct Inner {
     views: ViewCounter,
     sign_in_throttle: crate::desk::throttle::SignInThrottle,
     page_cache: Option<PageCache>,
+    /// The operator's CDN purge hook, called by the outbox worker only.
+    purge_hook: Option<crate::purge::PurgeHook>,
     image_work: dateline_media::ImageWork,
     remembered: Remembered,
     metrics: crate::metrics::Metrics,
@@ -69,15 +71,15 @@ struct Inner {
 
 impl AppState {
     pub fn new(store: SqlStore, theme: Theme, settings: WebSettings, clock: Clock) -> Self {
-        let page_cache = (settings.page_cache_bytes > 0).then(|| {
-            PageCache::new(settings.page_cache_bytes, settings.purge_url.clone().map(crate::purge::PurgeHook::new))
-        });
+        let page_cache = (settings.page_cache_bytes > 0).then(|| PageCache::new(settings.page_cache_bytes));
+        let purge_hook = settings.purge_url.clone().map(crate::purge::PurgeHook::new);
         let remembered = Remembered::new(store.subscribe_changes());
         let image_work = dateline_media::ImageWork::new(
             dateline_media::UploadLimits { max_bytes: settings.max_image_bytes, max_pixels: settings.max_image_pixels },
             settings.image_workers,
         );
         let inner = Inner {
+            purge_hook,
             image_work,
             store,
             theme,
@@ -150,6 +152,23 @@ impl AppState {
     /// Applies the store's changes announced since the last call (see `remembered.rs`).
     pub(crate) fn catch_up(&self) {
         self.inner.remembered.catch_up(self.inner.page_cache.as_ref());
+    }
+
+    /// Applies every change the moment it is announced (this instance's writes as they
+    /// commit, other instances' as their notices arrive), without waiting for a reader's
+    /// request, until the program stops. Run it once per process, beside the server.
+    pub async fn follow_changes(self) {
+        let mut wake = self.inner.store.subscribe_changes();
+        loop {
+            match wake.recv().await {
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => self.catch_up(),
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    }
+
+    pub(crate) fn purge_hook(&self) -> Option<&crate::purge::PurgeHook> {
+        self.inner.purge_hook.as_ref()
     }
 
     pub(crate) fn remembered(&self) -> &Remembered {

@@ -71,6 +71,8 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     }
     tracing::info!(%address, backend = ?store.backend(), "serving");
     let flusher = tokio::spawn(flush_views_regularly(state.clone()));
+    let follower = tokio::spawn(state.clone().follow_changes());
+    let outbox = tokio::spawn(dateline_web::outbox::run(state.clone(), instance_name(), OUTBOX_INTERVAL));
     let scheduler = tokio::spawn(publish_scheduled_stories(state.clone()));
     let folders = config.ingest.root.clone().map(|root| {
         let interval = Duration::from_secs(config.ingest.scan_interval_secs.max(1));
@@ -80,6 +82,8 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     flusher.abort();
+    follower.abort();
+    outbox.abort();
     if let Some(folders) = folders {
         folders.abort();
     }
@@ -133,6 +137,9 @@ async fn flush_views_regularly(state: AppState) {
         }
     }
 }
+
+/// How often the outbox worker looks for side effects waiting (the CDN purge, mostly).
+const OUTBOX_INTERVAL: Duration = Duration::from_millis(500);
 
 /// How often the scheduler looks for stories whose time has come.
 const SCHEDULER_INTERVAL: Duration = Duration::from_secs(5);
