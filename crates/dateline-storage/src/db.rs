@@ -331,6 +331,10 @@ pub(crate) enum Tx {
 }
 
 impl Tx {
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self, Tx::Postgres(_))
+    }
+
     async fn target(&mut self) -> Result<Held<'_>, StoreError> {
         Ok(match self {
             Tx::Sqlite(tx) => Held::SqliteBorrowed(tx),

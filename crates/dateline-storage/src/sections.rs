@@ -1,6 +1,6 @@
 //! SQL for the section tree.
 
-use crate::db::params;
+use crate::db::{params, Tx};
 use crate::SqlStore;
 use dateline_newsroom::Change;
 use dateline_newsroom::{NewSection, Section, SectionId, SectionStore, Slug, StoreError};
@@ -34,9 +34,42 @@ impl SectionRow {
 
 const COLUMNS: &str = "id, slug, name, parent_id, position, path";
 
+/// Section writes go one at a time, so that each is checked against the tree as it is when it
+/// writes, not as the editor saw it: two editors moving A under B and B under A at the same
+/// moment must not both succeed. PostgreSQL: a table lock that readers pass through. SQLite:
+/// a write first, which takes the database's write lock (its busy timeout waits for it), so
+/// the transaction never has to upgrade from a stale read.
+async fn one_writer_at_a_time(tx: &mut Tx) -> Result<(), StoreError> {
+    if tx.is_postgres() {
+        tx.execute("LOCK TABLE sections IN SHARE ROW EXCLUSIVE MODE", params![]).await?;
+    } else {
+        tx.execute("UPDATE sections SET position = position WHERE id = 0", params![]).await?;
+    }
+    Ok(())
+}
+
+/// Two levels at most: no section may sit under one that has a parent itself, which also
+/// rules out every cycle. Checked inside the write's transaction, before it commits.
+async fn two_levels_at_most(tx: &mut Tx) -> Result<(), StoreError> {
+    let (nested,): (i64,) = tx
+        .fetch_one(
+            "SELECT COUNT(*) FROM sections s JOIN sections p ON p.id = s.parent_id WHERE p.parent_id IS NOT NULL",
+            params![],
+        )
+        .await?;
+    if nested > 0 {
+        return Err(StoreError::Conflict(
+            "the sections were changed by someone else at the same moment; a section may sit only under a top-level section"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 impl SectionStore for SqlStore {
     async fn insert_section(&self, new: &NewSection, path: &str) -> Result<Section, StoreError> {
         let mut tx = self.db.begin().await?;
+        one_writer_at_a_time(&mut tx).await?;
         let row: SectionRow = tx
             .fetch_one(
                 &format!("INSERT INTO sections (slug, name, parent_id, position, path) VALUES ($1, $2, $3, $4, $5) RETURNING {COLUMNS}"),
@@ -48,12 +81,14 @@ impl SectionStore for SqlStore {
                 other => other,
             })?;
         let section = row.into_section()?;
+        two_levels_at_most(&mut tx).await?;
         self.commit_with_change(tx, Some(Change::Sections)).await?;
         Ok(section)
     }
 
     async fn update_section(&self, section: &Section) -> Result<Section, StoreError> {
         let mut tx = self.db.begin().await?;
+        one_writer_at_a_time(&mut tx).await?;
         let (old_path,): (String,) =
             tx.fetch_one("SELECT path FROM sections WHERE id = $1", params![section.id.0]).await?;
         let children: Vec<(i64, String, String)> =
@@ -102,6 +137,7 @@ impl SectionStore for SqlStore {
                 .await?;
             }
         }
+        two_levels_at_most(&mut tx).await?;
         let row: SectionRow =
             tx.fetch_one(&format!("SELECT {COLUMNS} FROM sections WHERE id = $1"), params![section.id.0]).await?;
         let section = row.into_section()?;

@@ -385,4 +385,22 @@ on_both_databases! {
         assert_eq!(store.outbox_waiting().await.expect("waiting"), 0);
         assert_eq!(store.outbox_prune(now + SignedDuration::from_secs(1)).await.expect("prune") as usize, due.len());
     }
+
+    async fn two_editors_moving_two_sections_under_each_other_at_once_never_make_a_cycle(db) {
+        let store = db.store().await;
+        for round in 0..20 {
+            let a = store.insert_section(&NewSection { slug: slug(&format!("east-{round}")), name: "East".into(), parent_id: None, position: 10 }, &format!("east-{round}")).await.expect("a");
+            let b = store.insert_section(&NewSection { slug: slug(&format!("west-{round}")), name: "West".into(), parent_id: None, position: 11 }, &format!("west-{round}")).await.expect("b");
+            let under = |child: &Section, parent: &Section| Section { parent_id: Some(parent.id), path: format!("{}/{}", parent.path, child.slug.as_str()), ..child.clone() };
+            let (a_under_b, b_under_a) = (under(&a, &b), under(&b, &a));
+            let (first, second) = tokio::join!(store.update_section(&a_under_b), store.update_section(&b_under_a));
+            assert!(first.is_ok() != second.is_ok(), "round {round}: exactly one move wins: {first:?} {second:?}");
+            let loser = if first.is_err() { first } else { second };
+            assert!(matches!(loser, Err(StoreError::Conflict(_))), "round {round}: {loser:?}");
+            let tree = SectionTree::new(store.sections().await.expect("sections"));
+            for id in [a.id, b.id] {
+                assert!(tree.trail(id).len() <= 2, "round {round}: two levels at most");
+            }
+        }
+    }
 }
