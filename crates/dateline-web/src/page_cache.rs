@@ -316,6 +316,25 @@ impl PageCache {
     }
 }
 
+/// The key a page is kept under: its path and the query parameters reader pages read (only
+/// `page`), in the order given. Anything else in the query (`?utm_source=…`, a cache-buster)
+/// changes nothing on the page, so it must not make a new entry: otherwise each unique junk
+/// value would be a full render and a new entry, and a flood of them would push the home page
+/// out of memory.
+fn cache_key(path: &str, query: Option<&str>) -> String {
+    let pages: Vec<String> = query
+        .map(|q| {
+            form_urlencoded::parse(q.as_bytes()).filter(|(k, _)| k == "page").map(|(_, v)| v.into_owned()).collect()
+        })
+        .unwrap_or_default();
+    if pages.is_empty() {
+        return path.to_owned();
+    }
+    let query: String =
+        form_urlencoded::Serializer::new(String::new()).extend_pairs(pages.iter().map(|v| ("page", v))).finish();
+    format!("{path}?{query}")
+}
+
 /// Whether a path is a reader page the cache may keep.
 fn cacheable_path(path: &str) -> bool {
     !(path.starts_with("/desk")
@@ -496,10 +515,7 @@ pub(crate) async fn serve(State(state): State<AppState>, mut request: Request, n
     if !matches!(*request.method(), Method::GET | Method::HEAD) || !cacheable_path(path) {
         return next.run(request).await;
     }
-    let key = match request.uri().query() {
-        Some(query) => format!("{path}?{query}"),
-        None => path.to_owned(),
-    };
+    let key = cache_key(path, request.uri().query());
     let cache = state.page_cache().filter(|c| c.enabled());
     let mut generation = 0;
     state.catch_up();
@@ -635,6 +651,15 @@ mod tests {
         cache.apply(&Change::HomeCuration);
         cache.store("/".into(), entry(100, &["home"]), started);
         assert!(cache.lookup("/").is_none());
+    }
+
+    #[test]
+    fn a_page_is_kept_under_what_it_reads_and_junk_in_the_query_adds_no_entry() {
+        assert_eq!(cache_key("/national/", None), "/national/");
+        assert_eq!(cache_key("/national/", Some("utm_source=x&fbclid=y")), "/national/");
+        assert_eq!(cache_key("/national/", Some("utm=1&page=2")), "/national/?page=2");
+        assert_eq!(cache_key("/national/", Some("page=2&utm=9")), cache_key("/national/", Some("page=2")));
+        assert_eq!(cache_key("/national/", Some("page=1&page=2")), "/national/?page=1&page=2");
     }
 
     #[test]

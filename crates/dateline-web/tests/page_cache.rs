@@ -320,3 +320,27 @@ async fn a_head_request_first_does_not_leave_an_empty_page_kept() {
     let page = app.page(&path).await;
     assert_eq!(texts(&page, "h1"), ["Checked by a crawler first"], "the GET after a HEAD gets the whole page");
 }
+
+on_both_databases! {
+    async fn a_flood_of_unique_junk_in_the_query_is_answered_from_the_one_kept_front_and_adds_nothing(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        StoryBuilder::new("Harbour reopens", paper.national.id, now()).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        assert_eq!(app.get("/").await.status(), 200);
+        assert_eq!(app.get("/national/").await.status(), 200);
+        let cache = app.state.page_cache().expect("cache");
+        let (entries, _) = cache.usage();
+        let hits_before = hits(&app);
+        for n in 0..300 {
+            let response = app.get(&format!("/national/?utm_source=flood-{n}&fbclid={n}")).await;
+            assert_eq!(response.status(), 200);
+        }
+        assert_eq!(hits(&app) - hits_before, 300, "every junk request is answered from memory");
+        assert_eq!(cache.usage().0, entries, "and none of them made a new entry");
+        assert_eq!(app.get("/national/?utm=x&page=1").await.status(), 200);
+        let before = hits(&app);
+        assert_eq!(app.get("/").await.status(), 200);
+        assert_eq!(hits(&app), before + 1, "the home page is still kept");
+    }
+}
