@@ -66,9 +66,8 @@ impl TestApp {
             )),
         ];
         let server = tokio::spawn(async move {
-            axum::serve(listener, app(serving).into_make_service_with_connect_info::<std::net::SocketAddr>())
-                .await
-                .expect("serve");
+            let limits = serving.settings().connections;
+            dateline_web::serve::serve(listener, app(serving), limits, std::future::pending()).await.expect("serve");
         });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         TestApp { base_url: format!("http://{address}"), clock, state, client, media_dir, server, companions }

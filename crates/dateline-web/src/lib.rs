@@ -16,6 +16,7 @@ pub mod page_cache;
 mod purge;
 mod remembered;
 mod security;
+pub mod serve;
 mod site;
 mod state;
 mod views;

@@ -42,6 +42,8 @@ pub struct WebSettings {
     pub metrics_allow: Vec<(IpAddr, u8)>,
     /// Limits on wire deliveries.
     pub ingest: crate::wire::IngestSettings,
+    /// Timeouts and the connection cap (see `serve.rs`).
+    pub connections: crate::serve::ConnectionLimits,
 }
 
 /// The clock, read in one place so tests can fix "now".

@@ -271,3 +271,78 @@ on_both_databases! {
         assert!(store.article_by_id(id).await.is_ok());
     }
 }
+
+/// Reads from `stream` until the server closes it (or `limit` passes); what it said, and when.
+async fn until_closed(stream: &mut tokio::net::TcpStream, limit: std::time::Duration) -> (String, std::time::Duration) {
+    use tokio::io::AsyncReadExt;
+    let started = std::time::Instant::now();
+    let mut said = Vec::new();
+    let mut buffer = [0u8; 1024];
+    loop {
+        match tokio::time::timeout(limit.saturating_sub(started.elapsed()), stream.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => said.extend_from_slice(&buffer[..n]),
+            Err(_) => panic!("the server still held the connection after {limit:?}"),
+        }
+    }
+    (String::from_utf8_lossy(&said).into_owned(), started.elapsed())
+}
+
+#[tokio::test]
+async fn a_client_that_sends_nothing_or_trickles_its_headers_is_cut_off_and_a_connection_over_the_cap_is_told_to_come_back(
+) {
+    use tokio::io::AsyncWriteExt;
+    let db = dateline_testkit::TestDatabase::sqlite().await;
+    let store = db.store().await;
+    SmallPaper::create(&store).await;
+    let limits = dateline_web::serve::ConnectionLimits {
+        header_read_timeout: std::time::Duration::from_secs(1),
+        request_timeout: std::time::Duration::from_secs(5),
+        max_connections: 4,
+        shutdown_grace: std::time::Duration::from_secs(1),
+    };
+    let app = TestApp::start_with(store, now(), |settings| settings.connections = limits).await;
+    let address = app.base_url.trim_start_matches("http://").to_owned();
+    let limit = std::time::Duration::from_secs(5);
+
+    let mut silent = tokio::net::TcpStream::connect(&address).await.expect("connect");
+    let (_, after) = until_closed(&mut silent, limit).await;
+    assert!(after < std::time::Duration::from_secs(3), "a silent connection was held {after:?}");
+
+    // A kept-alive connection that asks nothing more is closed as soon.
+    let mut idle = tokio::net::TcpStream::connect(&address).await.expect("connect");
+    idle.write_all(b"GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n").await.expect("request");
+    let (said, after) = until_closed(&mut idle, limit).await;
+    assert!(said.starts_with("HTTP/1.1 200"), "{said}");
+    assert!(after < std::time::Duration::from_secs(3), "an idle kept-alive connection was held {after:?}");
+
+    let mut trickle = tokio::net::TcpStream::connect(&address).await.expect("connect");
+    let writer = tokio::spawn(async move {
+        let _ = trickle.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await;
+        for _ in 0..20 {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            if trickle.write_all(b"X").await.is_err() {
+                return true;
+            }
+        }
+        false
+    });
+    let cut_off = writer.await.expect("writer");
+    assert!(cut_off, "a client trickling its headers for 6 s was never cut off");
+
+    // Four connections held (the cap), then a fifth: told to come back, at once.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(tokio::net::TcpStream::connect(&address).await.expect("connect"));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let mut fifth = tokio::net::TcpStream::connect(&address).await.expect("connect");
+    let (said, after) = until_closed(&mut fifth, limit).await;
+    assert!(said.starts_with("HTTP/1.1 503"), "{said}");
+    assert!(said.contains("Retry-After"), "{said}");
+    assert!(after < std::time::Duration::from_millis(900), "answered at once, not after a timeout: {after:?}");
+    drop(held);
+    // Once they are gone, readers are served again.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(app.get("/").await.status(), 200);
+}

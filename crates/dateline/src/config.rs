@@ -126,11 +126,44 @@ impl Default for MetricsConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HttpConfig {
     /// Addresses (or CIDR ranges) of reverse proxies whose forwarding headers are believed.
     pub trusted_proxies: Vec<String>,
+    /// A request's headers must arrive within this many seconds; an idle kept-alive
+    /// connection is closed after as long.
+    pub header_read_timeout_secs: u64,
+    /// A whole request, body included, must be answered within this many seconds (else 408).
+    pub request_timeout_secs: u64,
+    /// Connections held at once; one more is answered 503 and closed.
+    pub max_connections: usize,
+    /// On shutdown, open requests get this many seconds to finish.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        let limits = dateline_web::serve::ConnectionLimits::default();
+        HttpConfig {
+            trusted_proxies: Vec::new(),
+            header_read_timeout_secs: limits.header_read_timeout.as_secs(),
+            request_timeout_secs: limits.request_timeout.as_secs(),
+            max_connections: limits.max_connections,
+            shutdown_grace_secs: limits.shutdown_grace.as_secs(),
+        }
+    }
+}
+
+impl HttpConfig {
+    pub fn connection_limits(&self) -> dateline_web::serve::ConnectionLimits {
+        dateline_web::serve::ConnectionLimits {
+            header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout_secs.max(1)),
+            request_timeout: std::time::Duration::from_secs(self.request_timeout_secs.max(1)),
+            max_connections: self.max_connections.max(1),
+            shutdown_grace: std::time::Duration::from_secs(self.shutdown_grace_secs),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -57,6 +57,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
             fetch_timeout: Duration::from_secs(config.ingest.fetch_timeout_secs.max(1)),
             fetch_max_bytes: config.ingest.fetch_max_bytes,
         },
+        connections: config.http.connection_limits(),
     };
     let state = AppState::new(store.clone(), theme, settings, Arc::new(jiff::Timestamp::now));
     // Other instances on the same PostgreSQL database tell this one what they changed.
@@ -78,9 +79,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
         let interval = Duration::from_secs(config.ingest.scan_interval_secs.max(1));
         tokio::spawn(crate::watched_folders::watch(state.clone(), root, interval, instance_name()))
     });
-    axum::serve(listener, app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    dateline_web::serve::serve(listener, app(state.clone()), state.settings().connections, shutdown_signal()).await?;
     flusher.abort();
     follower.abort();
     outbox.abort();
