@@ -668,3 +668,51 @@ on_both_databases! {
         assert_eq!(story.content.body, "First line.\n\nSecond line.\tTabbed.");
     }
 }
+
+/// Posts the sign-in form as a browser behind the trusted proxy at `from` would.
+async fn sign_in_from(app: &TestApp, from: &str, email: &str, password: &str) -> u16 {
+    let form = app.client.get(format!("{}/desk/sign-in", app.base_url)).send().await.expect("form");
+    let cookie = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("dateline_sign_in="))
+        .and_then(|v| v.split(';').next())
+        .expect("the form's cookie")
+        .to_owned();
+    let page = scraper::Html::parse_document(&form.text().await.expect("form"));
+    let csrf = attributes(&page, "input[name=csrf]", "value").pop().expect("token");
+    app.client
+        .post(format!("{}/desk/sign-in", app.base_url))
+        .header("cookie", cookie)
+        .header("x-forwarded-for", from)
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf", csrf.as_str()),
+            ("next", "/desk/\r\nSet-Cookie: x=1"),
+        ])
+        .send()
+        .await
+        .expect("sign in")
+        .status()
+        .as_u16()
+}
+
+on_both_databases! {
+    async fn a_burst_of_guesses_gets_no_free_tries_and_a_flood_from_elsewhere_never_locks_the_editor_out(db) {
+        let store = db.store().await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Guarded Editor").await;
+        let app = TestApp::start_with(store, now(), |settings| settings.trusted_proxies = vec![("127.0.0.1".parse().expect("ip"), 32)]).await;
+        let attempts = (0..40).map(|_| sign_in_from(&app, "203.0.113.9", &editor.email, "a wrong guess"));
+        let statuses = futures_util::future::join_all(attempts).await;
+        assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 3, "three tries, however many arrive at once: {statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 37, "{statuses:?}");
+        for n in 0..30 {
+            sign_in_from(&app, &format!("192.0.2.{n}"), &editor.email, "another wrong guess").await;
+        }
+        assert_eq!(sign_in_from(&app, "198.51.100.20", &editor.email, &password).await, 303, "the editor signs in from a clean address");
+        assert_eq!(sign_in_from(&app, "203.0.113.9", &editor.email, &password).await, 429, "the guesser's address still waits");
+    }
+}

@@ -54,7 +54,15 @@ struct SignInPage<'a> {
 /// Only a desk address may be the place to go after signing in.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with("/desk/") && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        // Only a desk address, and nothing that could end a header line (CR, LF, NUL).
+        Some(path)
+            if path.starts_with("/desk/")
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
         _ => "/desk/".to_owned(),
     }
 }
@@ -100,7 +108,8 @@ pub(crate) async fn submit(
     let address = client_address(state.settings(), peer, &headers);
     let email = normalize_email(&form.email).unwrap_or_else(|_| form.email.trim().to_lowercase());
     let clock = std::time::Instant::now();
-    if let Some(wait) = state.sign_in_throttle().must_wait(&email, address, clock) {
+    // Counted before the password is checked: a burst of guesses gets no free tries.
+    if let Err(wait) = state.sign_in_throttle().attempt(&email, address, clock) {
         let minutes = wait.as_secs().div_ceil(60);
         let seconds = wait.as_secs().max(1);
         let text = if seconds < 60 { format!("{seconds} seconds") } else { format!("{minutes} minutes") };
@@ -121,13 +130,12 @@ pub(crate) async fn submit(
     let user = match (found, matches) {
         (Some((user, Some(_))), true) => user,
         _ => {
-            state.sign_in_throttle().failed(&email, address, clock);
             tracing::info!("failed desk sign-in");
             let message = "The e-mail address or the password is wrong.";
             return page(&state, StatusCode::UNAUTHORIZED, &form.csrf, &next, &form.email, Some(message), secure).await;
         }
     };
-    state.sign_in_throttle().succeeded(&email);
+    state.sign_in_throttle().succeeded(&email, address);
     let token = random_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let csrf = random_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let now = state.now();

@@ -1,14 +1,26 @@
-//! Slowing down password guessing: after a few failed sign-ins for one account or from one
-//! address, each further try must wait, twice as long each time, up to fifteen minutes. Kept
-//! in this instance's memory; a success clears the account's count.
+//! Slowing down password guessing without letting anyone lock a real user out.
+//!
+//! An attempt is counted *before* its password is checked, under one lock, so forty wrong
+//! passwords sent at once are forty counted attempts, not forty free ones; a correct password
+//! takes its attempt back. After a few failures, each further try must wait, twice as long
+//! each time, up to fifteen minutes. Three counts are kept:
+//! - per account *and* address: the guesser's own tries at one account;
+//! - per address: one address trying many accounts;
+//! - per account from everywhere: many addresses at one account, with a higher allowance.
+//!   This one slows only addresses that have failed themselves, so a flood of failures from
+//!   elsewhere never blocks the real user signing in from an address with no failures.
+//!
+//! That follows OWASP's authentication guidance: throttling rather than hard lockout, and no
+//! lockout an attacker can trigger against someone else. Kept in this instance's memory.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-const FREE_TRIES_PER_ACCOUNT: u32 = 3;
+const FREE_TRIES_PER_ACCOUNT_AND_ADDRESS: u32 = 3;
 const FREE_TRIES_PER_ADDRESS: u32 = 10;
+const FREE_TRIES_PER_ACCOUNT: u32 = 20;
 const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
 /// Bounds memory under a flood of made-up e-mail addresses.
 const MAX_TRACKED: usize = 50_000;
@@ -20,9 +32,15 @@ struct Failures {
 }
 
 #[derive(Debug, Default)]
+struct Counts {
+    pairs: HashMap<(String, IpAddr), Failures>,
+    addresses: HashMap<IpAddr, Failures>,
+    accounts: HashMap<String, Failures>,
+}
+
+#[derive(Debug, Default)]
 pub struct SignInThrottle {
-    accounts: Mutex<HashMap<String, Failures>>,
-    addresses: Mutex<HashMap<IpAddr, Failures>>,
+    counts: Mutex<Counts>,
 }
 
 fn wait_for(failures: Option<&Failures>, free: u32, now: Instant) -> Option<Duration> {
@@ -36,8 +54,7 @@ fn wait_for(failures: Option<&Failures>, free: u32, now: Instant) -> Option<Dura
     (ready > now).then(|| ready - now)
 }
 
-fn note<K: std::hash::Hash + Eq>(map: &Mutex<HashMap<K, Failures>>, key: K, now: Instant) {
-    let Ok(mut map) = map.lock() else { return };
+fn note<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Failures>, key: K, now: Instant) {
     if map.len() >= MAX_TRACKED {
         map.retain(|_, f| now.duration_since(f.last) < LONGEST_WAIT);
     }
@@ -46,26 +63,45 @@ fn note<K: std::hash::Hash + Eq>(map: &Mutex<HashMap<K, Failures>>, key: K, now:
     entry.last = now;
 }
 
+fn take_back<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Failures>, key: &K) {
+    if let Some(failures) = map.get_mut(key) {
+        failures.count = failures.count.saturating_sub(1);
+        if failures.count == 0 {
+            map.remove(key);
+        }
+    }
+}
+
 impl SignInThrottle {
-    /// How long this account or address must still wait before trying again, if at all.
-    pub fn must_wait(&self, email: &str, address: Option<IpAddr>, now: Instant) -> Option<Duration> {
-        let account = self.accounts.lock().ok().and_then(|m| wait_for(m.get(email), FREE_TRIES_PER_ACCOUNT, now));
-        let from = address
-            .and_then(|a| self.addresses.lock().ok().and_then(|m| wait_for(m.get(&a), FREE_TRIES_PER_ADDRESS, now)));
-        account.max(from)
+    /// Counts an attempt for `email` from `address`, or says how long it must still wait.
+    /// Call it before checking the password; call [`SignInThrottle::succeeded`] when the
+    /// password was right.
+    pub fn attempt(&self, email: &str, address: Option<IpAddr>, now: Instant) -> Result<(), Duration> {
+        let address = address.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let Ok(mut counts) = self.counts.lock() else { return Ok(()) };
+        let pair = (email.to_owned(), address);
+        let own = wait_for(counts.pairs.get(&pair), FREE_TRIES_PER_ACCOUNT_AND_ADDRESS, now);
+        let from_here = wait_for(counts.addresses.get(&address), FREE_TRIES_PER_ADDRESS, now);
+        let has_failed_here = counts.pairs.contains_key(&pair);
+        let everywhere =
+            has_failed_here.then(|| wait_for(counts.accounts.get(email), FREE_TRIES_PER_ACCOUNT, now)).flatten();
+        if let Some(wait) = own.max(from_here).max(everywhere) {
+            return Err(wait);
+        }
+        note(&mut counts.pairs, pair, now);
+        note(&mut counts.addresses, address, now);
+        note(&mut counts.accounts, email.to_owned(), now);
+        Ok(())
     }
 
-    pub fn failed(&self, email: &str, address: Option<IpAddr>, now: Instant) {
-        note(&self.accounts, email.to_owned(), now);
-        if let Some(address) = address {
-            note(&self.addresses, address, now);
-        }
-    }
-
-    pub fn succeeded(&self, email: &str) {
-        if let Ok(mut accounts) = self.accounts.lock() {
-            accounts.remove(email);
-        }
+    /// The password was right: the attempt is taken back, and the account's own failures
+    /// from this address are forgotten.
+    pub fn succeeded(&self, email: &str, address: Option<IpAddr>) {
+        let address = address.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let Ok(mut counts) = self.counts.lock() else { return };
+        counts.pairs.remove(&(email.to_owned(), address));
+        take_back(&mut counts.addresses, &address);
+        take_back(&mut counts.accounts, &email.to_owned());
     }
 }
 
@@ -73,32 +109,57 @@ impl SignInThrottle {
 mod tests {
     use super::*;
 
-    #[test]
-    fn repeated_failures_make_an_account_wait_longer_each_time() {
-        let throttle = SignInThrottle::default();
-        let start = Instant::now();
-        for _ in 0..3 {
-            assert_eq!(throttle.must_wait("a@x.org", None, start), None);
-            throttle.failed("a@x.org", None, start);
-        }
-        assert_eq!(throttle.must_wait("a@x.org", None, start), Some(Duration::from_secs(1)));
-        throttle.failed("a@x.org", None, start);
-        assert_eq!(throttle.must_wait("a@x.org", None, start), Some(Duration::from_secs(2)));
-        assert_eq!(throttle.must_wait("a@x.org", None, start + Duration::from_secs(3)), None);
-        assert_eq!(throttle.must_wait("b@x.org", None, start), None, "other accounts are not slowed");
-        throttle.succeeded("a@x.org");
-        assert_eq!(throttle.must_wait("a@x.org", None, start), None);
+    fn ip(text: &str) -> Option<IpAddr> {
+        text.parse().ok()
     }
 
     #[test]
-    fn one_address_trying_many_accounts_is_slowed_too() {
+    fn repeated_failures_make_an_account_wait_longer_each_time_from_that_address() {
+        let throttle = SignInThrottle::default();
+        let start = Instant::now();
+        let here = ip("198.51.100.7");
+        for _ in 0..3 {
+            assert_eq!(throttle.attempt("a@x.org", here, start), Ok(()));
+        }
+        assert_eq!(throttle.attempt("a@x.org", here, start), Err(Duration::from_secs(1)));
+        assert_eq!(throttle.attempt("a@x.org", here, start + Duration::from_secs(1)), Ok(()));
+        assert_eq!(throttle.attempt("a@x.org", here, start + Duration::from_secs(1)), Err(Duration::from_secs(2)));
+        assert_eq!(throttle.attempt("b@x.org", here, start), Ok(()), "other accounts are not slowed");
+    }
+
+    #[test]
+    fn attempts_are_counted_before_the_password_so_a_burst_gets_no_free_guesses() {
         let throttle = SignInThrottle::default();
         let now = Instant::now();
-        let address: IpAddr = "203.0.113.4".parse().expect("ip");
-        for n in 0..10 {
-            throttle.failed(&format!("user{n}@x.org"), Some(address), now);
+        let allowed = (0..40).filter(|_| throttle.attempt("a@x.org", ip("203.0.113.9"), now).is_ok()).count();
+        assert_eq!(allowed, 3);
+    }
+
+    #[test]
+    fn failures_from_elsewhere_never_lock_out_the_user_signing_in_from_a_clean_address() {
+        let throttle = SignInThrottle::default();
+        let now = Instant::now();
+        for n in 0..200 {
+            let _ = throttle.attempt("editor@x.org", ip(&format!("203.0.113.{}", n % 250)), now);
         }
-        assert!(throttle.must_wait("fresh@x.org", Some(address), now).is_some());
-        assert!(throttle.must_wait("fresh@x.org", None, now).is_none());
+        assert_eq!(throttle.attempt("editor@x.org", ip("198.51.100.1"), now), Ok(()), "a clean address gets its try");
+        throttle.succeeded("editor@x.org", ip("198.51.100.1"));
+        // An address that has failed at this account is slowed by the account's total too.
+        assert!(throttle.attempt("editor@x.org", ip("203.0.113.1"), now).is_err());
+    }
+
+    #[test]
+    fn one_address_trying_many_accounts_is_slowed_and_a_success_takes_its_attempt_back() {
+        let throttle = SignInThrottle::default();
+        let now = Instant::now();
+        let address = ip("203.0.113.4");
+        for n in 0..9 {
+            assert!(throttle.attempt(&format!("user{n}@x.org"), address, now).is_ok());
+        }
+        assert!(throttle.attempt("mine@x.org", address, now).is_ok());
+        throttle.succeeded("mine@x.org", address);
+        assert!(throttle.attempt("fresh@x.org", address, now).is_ok(), "the success did not count against the address");
+        assert!(throttle.attempt("other@x.org", address, now).is_err());
+        assert!(throttle.attempt("other@x.org", ip("198.51.100.2"), now).is_ok());
     }
 }
