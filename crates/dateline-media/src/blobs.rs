@@ -26,6 +26,12 @@ pub struct LocalBlobs {
     root: PathBuf,
 }
 
+/// Whether `key` is a plain relative name that stays inside the media store (no `..`, no
+/// leading `/`, no control characters).
+pub fn is_plain_key(key: &str) -> bool {
+    checked(key).is_ok() && !key.chars().any(char::is_control)
+}
+
 fn checked(key: &str) -> Result<&Path, BlobError> {
     let path = Path::new(key);
     let plain = !key.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)));

@@ -8,7 +8,7 @@ mod inspect;
 mod variants;
 mod work;
 
-pub use blobs::{new_key, BlobError, Blobs, LocalBlobs, ObjectBlobs, S3Settings};
-pub use inspect::{inspect, ImageFormat, InspectedImage, UploadError, UploadLimits};
+pub use blobs::{is_plain_key, new_key, BlobError, Blobs, LocalBlobs, ObjectBlobs, S3Settings};
+pub use inspect::{inspect, ImageFormat, InspectedImage, UploadError, UploadLimits, MAX_SIDE};
 pub use variants::{make_variants, variant_key, variant_widths, VARIANT_WIDTHS};
 pub use work::ImageWork;

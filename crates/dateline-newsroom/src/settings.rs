@@ -53,6 +53,8 @@ pub enum SettingsError {
         "{0:?} is not a date format this program can use; use strftime fields such as %Y-%m-%d or %b %d, %Y - %H:%M"
     )]
     BadFormat(String),
+    #[error("{0:?} is not a web address; links must start with https://, http://, mailto: or / (a page of this site)")]
+    BadLink(String),
 }
 
 impl EditorialSettings {
@@ -66,6 +68,17 @@ impl EditorialSettings {
             && self.language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !lang_ok {
             return Err(SettingsError::BadLanguage(self.language.clone()));
+        }
+        // Links are printed in every page's chrome: only web and mail addresses, never a
+        // script (`javascript:`) or a data address.
+        for link in [&self.links.podcast_url, &self.links.video_channel_url, &self.links.subscribe_url] {
+            let lowered = link.trim().to_ascii_lowercase();
+            let on_this_site = lowered.starts_with('/') && !lowered.starts_with("//");
+            let web =
+                on_this_site || ["https://", "http://", "mailto:"].iter().any(|scheme| lowered.starts_with(scheme));
+            if !link.trim().is_empty() && (!web || link.chars().any(char::is_control)) {
+                return Err(SettingsError::BadLink(link.clone()));
+            }
         }
         let sample = jiff::Timestamp::UNIX_EPOCH.to_zoned(TimeZone::UTC);
         for pattern in [&self.date_line_format, &self.timestamp_format] {
@@ -134,5 +147,32 @@ mod tests {
     fn an_unknown_time_zone_is_refused_by_name() {
         let settings = EditorialSettings { time_zone: "Mars/Olympus".into(), ..Default::default() };
         assert_eq!(settings.validate(), Err(SettingsError::UnknownTimeZone("Mars/Olympus".into())));
+    }
+
+    #[test]
+    fn links_are_web_or_mail_addresses_never_scripts() {
+        let with = |url: &str| EditorialSettings {
+            links: OutboundLinks { podcast_url: url.into(), ..Default::default() },
+            ..Default::default()
+        };
+        for good in [
+            "",
+            "https://podcasts.example/paper",
+            "http://tv.example",
+            "mailto:desk@paper.example",
+            "/english-eye/podcast/",
+        ] {
+            assert_eq!(with(good).validate(), Ok(()), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "data:text/html,x",
+            "paper.example",
+            "//evil.example",
+            "https://x\n.example",
+        ] {
+            assert!(matches!(with(bad).validate(), Err(SettingsError::BadLink(_))), "{bad}");
+        }
     }
 }

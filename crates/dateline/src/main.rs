@@ -3,6 +3,7 @@
 //! generator behind `dateline seed` live here too, in `content/`.
 
 mod archive;
+mod archive_checks;
 mod cli;
 mod config;
 mod content;

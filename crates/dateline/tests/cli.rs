@@ -395,3 +395,103 @@ async fn a_damaged_archive_is_refused_with_its_line_and_the_database_stays_empty
         assert!(!ok && err.contains("empty database"), "{err}");
     }
 }
+
+/// The archive's lines with the first row of `table` changed by `change`, and that row's line.
+fn with_row_changed(
+    lines: &[&str],
+    table: &str,
+    change: impl Fn(&mut serde_json::Map<String, serde_json::Value>),
+) -> (String, usize) {
+    let at = lines
+        .iter()
+        .position(|l| l.contains(&format!("\"table\":\"{table}\"")))
+        .unwrap_or_else(|| panic!("the archive has a row of {table}"));
+    let mut record: serde_json::Value = serde_json::from_str(lines[at]).expect("a row");
+    change(record["row"].as_object_mut().expect("cells"));
+    let mut changed: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+    changed[at] = record.to_string();
+    (changed.join("\n") + "\n", at + 1)
+}
+
+#[tokio::test]
+async fn an_archive_whose_rows_break_the_newsrooms_rules_is_refused_by_line_and_the_database_stays_empty() {
+    use serde_json::Value;
+    let work = tempfile::tempdir().expect("work folder");
+    let path = |name: &str| work.path().join(name).display().to_string();
+    let (ok, _, err) = run(&["demo", "--load-only", "--data-dir", &path("old")]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(&["export", &path("whole.jsonl"), "--data-dir", &path("old")]);
+    assert!(ok, "{err}");
+    let whole = std::fs::read_to_string(work.path().join("whole.jsonl")).expect("archive");
+    let lines: Vec<&str> = whole.lines().collect();
+    let editorial = |edit: &dyn Fn(&mut Value)| {
+        let at = lines
+            .iter()
+            .position(|l| l.contains("\"table\":\"settings\"") && l.contains("\"name\":\"editorial\""))
+            .expect("editorial settings");
+        let mut record: Value = serde_json::from_str(lines[at]).expect("row");
+        let mut value: Value = serde_json::from_str(record["row"]["value"].as_str().expect("text")).expect("settings");
+        edit(&mut value);
+        record["row"]["value"] = Value::from(value.to_string());
+        let mut changed: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+        changed[at] = record.to_string();
+        (changed.join("\n") + "\n", at + 1)
+    };
+    let set = |column: &'static str, value: Value| {
+        move |row: &mut serde_json::Map<String, Value>| {
+            row.insert(column.to_owned(), value.clone());
+        }
+    };
+    let cases: Vec<(&str, (String, usize), &str)> = vec![
+        (
+            "settings that are not JSON",
+            with_row_changed(&lines, "settings", set("value", Value::from("{not json"))),
+            "not settings",
+        ),
+        ("a time zone on Mars", editorial(&|v| v["time_zone"] = Value::from("Mars/Olympus")), "Mars/Olympus"),
+        (
+            "a script link in the settings",
+            editorial(&|v| v["links"]["podcast_url"] = Value::from("javascript:alert(1)")),
+            "not a web address",
+        ),
+        ("an unknown label", with_row_changed(&lines, "articles", set("label", Value::from("rumour"))), "label"),
+        ("a slug that climbs out", with_row_changed(&lines, "articles", set("slug", Value::from("../etc"))), "slug"),
+        ("a slug with markup", with_row_changed(&lines, "topics", set("slug", Value::from("<b>x</b>"))), "slug"),
+        ("a photo of width 0", with_row_changed(&lines, "media", set("width", Value::from(0))), "width"),
+        (
+            "a media file outside the store",
+            with_row_changed(&lines, "media", set("storage_key", Value::from("../../etc/passwd"))),
+            "leaves the media store",
+        ),
+        ("a god among users", with_row_changed(&lines, "users", set("role", Value::from("god"))), "role"),
+        (
+            "a revision that is not a story",
+            with_row_changed(&lines, "article_revisions", set("content", Value::from("{"))),
+            "revision",
+        ),
+    ];
+    let first_section = lines.iter().position(|l| l.contains("\"table\":\"sections\"")).expect("a section");
+    let section: Value = serde_json::from_str(lines[first_section]).expect("row");
+    let own_parent = with_row_changed(&lines, "sections", set("parent_id", section["row"]["id"].clone()));
+    let mut cases = cases;
+    cases.push(("a section that is its own parent", own_parent, "own parent"));
+    for database in [Some(TestDatabase::sqlite().await), TestDatabase::postgres().await].into_iter().flatten() {
+        let media = tempfile::tempdir().expect("media folder");
+        for (what, (text, line), expected) in &cases {
+            std::fs::write(work.path().join("impossible.jsonl"), text).expect("write");
+            let (ok, _, err) = run(&[
+                "import",
+                &path("impossible.jsonl"),
+                "--database-url",
+                &database.url,
+                "--data-dir",
+                &media.path().display().to_string(),
+            ]);
+            assert!(!ok, "{what} must be refused");
+            assert!(err.contains(&format!("line {line}:")) && err.contains(expected), "{what}: {err}");
+            let store = database.store().await;
+            assert_eq!(store.count_articles().await.expect("count"), 0, "{what} left nothing behind");
+            store.close().await;
+        }
+    }
+}

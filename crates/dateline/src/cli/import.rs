@@ -30,13 +30,20 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> anyhow::Result<()> {
     let _log = crate::telemetry::init(&config.log);
     let shown = args.file.display().to_string();
 
+    // Every line is read and every row checked against the newsroom's rules before anything is
+    // written: a damaged or impossible archive is refused with its line, the database untouched.
     let mut checking = super::Progress::new("checking");
-    let header = read_archive(open(&args.file)?, |line, _| {
+    let mut checks = crate::archive_checks::RowChecks::default();
+    let header = read_archive(open(&args.file)?, |line, record| {
         checking.tick(line, "lines");
-        Ok::<_, std::convert::Infallible>(())
+        match &record {
+            Record::Row { table, cells } => checks.row(line, table, cells),
+            Record::File { .. } => Ok(()),
+        }
     })
-    .with_context(|| format!("{shown} cannot be imported"))?
-    .unwrap_or_else(|never| match never {});
+    .and_then(|checked| checked)
+    .and_then(|header| checks.finish().map(|()| header))
+    .with_context(|| format!("{shown} cannot be imported"))?;
     checking.done();
 
     let store = server::connect(&config).await?;

@@ -1,0 +1,171 @@
+//! What every row of an archive must hold before anything is written: the same rules a desk
+//! or API write obeys (a slug is a slug, a role is a role, the settings are settings a paper
+//! can be shown with, a section tree two levels deep). The file format (`archive.rs`) only
+//! knows JSON shapes and column types; an archive that passes them could still name a label
+//! that does not exist, a time zone on Mars, a media file outside the store or a section that
+//! is its own parent, and a paper imported from it would answer 500 (or, for the last, loop).
+//! Each such row is refused with its line and the reason, and the database stays empty.
+
+use crate::archive::ArchiveError;
+use dateline_newsroom::accounts::{normalize_email, Role};
+use dateline_newsroom::{
+    ArticleContent, ArticleStatus, AuthorKind, EditorialSettings, HomeCuration, Label, RevisionKind, Slug,
+};
+use dateline_storage::{ArchiveTable, Cell};
+use std::collections::HashMap;
+
+/// Checks rows one by one as they are read, and the section tree once all are read.
+#[derive(Debug, Default)]
+pub struct RowChecks {
+    /// Every section's parent, and the line it was read on.
+    sections: HashMap<i64, (Option<i64>, u64)>,
+}
+
+fn text<'a>(table: &ArchiveTable, cells: &'a [Cell], column: &str) -> Option<&'a str> {
+    match table.column_index(column).and_then(|i| cells.get(i)) {
+        Some(Cell::Text(Some(value))) => Some(value.as_str()),
+        _ => None,
+    }
+}
+
+fn int(table: &ArchiveTable, cells: &[Cell], column: &str) -> Option<i64> {
+    match table.column_index(column).and_then(|i| cells.get(i)) {
+        Some(Cell::Int(value)) => *value,
+        _ => None,
+    }
+}
+
+fn slug(table: &ArchiveTable, cells: &[Cell], column: &str) -> Result<(), String> {
+    let value = text(table, cells, column).unwrap_or_default();
+    Slug::parse(value).map(drop).map_err(|e| format!("{column} {value:?} of a row of {}: {e}", table.name))
+}
+
+fn one_of<T>(
+    table: &ArchiveTable,
+    cells: &[Cell],
+    column: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<(), String> {
+    match text(table, cells, column) {
+        Some(value) if parse(value).is_some() => Ok(()),
+        value => Err(format!("{column} {value:?} of a row of {} is not one Dateline knows", table.name)),
+    }
+}
+
+impl RowChecks {
+    /// Checks one row read on `line`.
+    pub fn row(&mut self, line: u64, table: &ArchiveTable, cells: &[Cell]) -> Result<(), ArchiveError> {
+        self.check(table, cells).map_err(|reason| ArchiveError { line, reason })?;
+        if table.name == "sections" {
+            let id = int(table, cells, "id").unwrap_or_default();
+            self.sections.insert(id, (int(table, cells, "parent_id"), line));
+        }
+        Ok(())
+    }
+
+    fn check(&self, table: &ArchiveTable, cells: &[Cell]) -> Result<(), String> {
+        match table.name {
+            "users" => {
+                one_of(table, cells, "role", Role::parse)?;
+                let email = text(table, cells, "email").unwrap_or_default();
+                normalize_email(email).map(drop).map_err(|e| format!("a user's e-mail: {e}"))
+            }
+            "media" => {
+                let key = text(table, cells, "storage_key").unwrap_or_default();
+                if !dateline_media::is_plain_key(key) {
+                    return Err(format!("the media file name {key:?} leaves the media store"));
+                }
+                for side in ["width", "height"] {
+                    let value = int(table, cells, side).unwrap_or_default();
+                    if value <= 0 || value > i64::from(dateline_media::MAX_SIDE) {
+                        return Err(format!(
+                            "a photo's {side} is {value}; it must be 1 to {}",
+                            dateline_media::MAX_SIDE
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            "sections" => {
+                slug(table, cells, "slug")?;
+                let path = text(table, cells, "path").unwrap_or_default();
+                let parts: Vec<&str> = path.split('/').collect();
+                if parts.len() > 2 || parts.iter().any(|part| Slug::parse(part).is_err()) {
+                    return Err(format!("the section address {path:?} is not one or two slugs"));
+                }
+                if int(table, cells, "parent_id").is_some_and(|parent| Some(parent) == int(table, cells, "id")) {
+                    return Err(format!("the section {path:?} is its own parent"));
+                }
+                Ok(())
+            }
+            "authors" => {
+                slug(table, cells, "slug")?;
+                one_of(table, cells, "kind", AuthorKind::parse)
+            }
+            "topics" | "pages" | "wire_sources" => slug(table, cells, "slug"),
+            "articles" => {
+                slug(table, cells, "slug")?;
+                one_of(table, cells, "status", ArticleStatus::parse)?;
+                if text(table, cells, "label").is_some() {
+                    one_of(table, cells, "label", Label::parse)?;
+                }
+                if text(table, cells, "headline").unwrap_or_default().trim().is_empty() {
+                    return Err("a story has no headline".into());
+                }
+                Ok(())
+            }
+            "article_revisions" => {
+                one_of(table, cells, "kind", RevisionKind::parse)?;
+                let content = text(table, cells, "content").unwrap_or_default();
+                serde_json::from_str::<ArticleContent>(content)
+                    .map(drop)
+                    .map_err(|e| format!("a revision's content is not a story's content: {e}"))
+            }
+            "settings" => {
+                let value = text(table, cells, "value").unwrap_or_default();
+                match text(table, cells, "name").unwrap_or_default() {
+                    "editorial" => serde_json::from_str::<EditorialSettings>(value)
+                        .map_err(|e| format!("the editorial settings are not settings: {e}"))?
+                        .validate()
+                        .map_err(|e| format!("the editorial settings cannot be used: {e}")),
+                    "home" => serde_json::from_str::<HomeCuration>(value)
+                        .map(drop)
+                        .map_err(|e| format!("the home page's curation is not readable: {e}")),
+                    other => Err(format!("there is no setting named {other:?}")),
+                }
+            }
+            "section_redirects" => {
+                let path = text(table, cells, "old_path").unwrap_or_default();
+                if path.split('/').any(|part| Slug::parse(part).is_err()) {
+                    return Err(format!("the old section address {path:?} is not made of slugs"));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Once every row is read: the section tree is two levels deep at most, so it has no
+    /// cycle either.
+    pub fn finish(&self) -> Result<(), ArchiveError> {
+        for (id, (parent, line)) in &self.sections {
+            let Some(parent) = parent else { continue };
+            match self.sections.get(parent) {
+                Some((None, _)) => {}
+                Some((Some(_), _)) => {
+                    return Err(ArchiveError {
+                        line: *line,
+                        reason: format!("section {id} sits under section {parent}, which is a subsection itself"),
+                    })
+                }
+                None => {
+                    return Err(ArchiveError {
+                        line: *line,
+                        reason: format!("section {id} sits under section {parent}, which is not in the archive"),
+                    })
+                }
+            }
+        }
+        Ok(())
+    }
+}
