@@ -129,6 +129,20 @@ pub fn byline_names(byline: &str) -> Vec<String> {
 /// without one takes its caption's first words) and, for a story, a body. A kill needs
 /// neither: it only names the item to take down.
 pub(crate) fn complete(mut copy: WireCopy) -> Result<WireCopy, Rejection> {
+    copy = without_control_characters(copy);
+    use dateline_newsroom::editing::{MAX_BYLINES, MAX_TOPICS};
+    if copy.byline_names.len() > MAX_BYLINES {
+        return Err(Rejection::declined(format!(
+            "the byline names {} authors; a story takes at most {MAX_BYLINES}",
+            copy.byline_names.len()
+        )));
+    }
+    if copy.subjects.len() > MAX_TOPICS {
+        return Err(Rejection::declined(format!(
+            "the item has {} subjects and keywords; a story takes at most {MAX_TOPICS}",
+            copy.subjects.len()
+        )));
+    }
     if copy.headline.is_empty() && copy.kind == WireKind::Picture {
         let caption = copy.photos.first().map(|p| p.caption.as_str()).unwrap_or_default();
         copy.headline = caption.split_whitespace().take(12).collect::<Vec<_>>().join(" ");
@@ -143,6 +157,29 @@ pub(crate) fn complete(mut copy: WireCopy) -> Result<WireCopy, Rejection> {
         return Err(Rejection::declined("the item has no body text; a story needs one"));
     }
     Ok(copy)
+}
+
+/// The copy with NUL and the other control characters dropped from every text (line breaks
+/// and tabs stay): no field means to hold one, and PostgreSQL refuses NUL outright, so an
+/// item carrying one would fail on one database and not the other, and the agency would be
+/// asked to send it again forever.
+fn without_control_characters(mut copy: WireCopy) -> WireCopy {
+    fn clean(text: &mut String) {
+        if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            text.retain(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'));
+        }
+    }
+    clean(&mut copy.guid);
+    clean(&mut copy.headline);
+    clean(&mut copy.body);
+    copy.deck.iter_mut().chain(copy.dateline.iter_mut()).for_each(clean);
+    copy.byline_names.iter_mut().chain(copy.subjects.iter_mut()).for_each(clean);
+    for photo in &mut copy.photos {
+        for text in [&mut photo.reference, &mut photo.caption, &mut photo.credit, &mut photo.photographer] {
+            clean(text);
+        }
+    }
+    copy
 }
 
 /// An instant the way agencies write them (RFC 3339, with or without seconds' fractions).

@@ -142,3 +142,17 @@ fn wide_bodies_long_attributes_and_many_attributes_get_an_answer() {
         }
     }
 }
+
+#[test]
+fn a_byline_of_ten_thousand_names_is_refused_and_control_characters_are_dropped() {
+    let names = (0..10_000).map(|n| format!("Reporter {n}")).collect::<Vec<_>>().join(", ");
+    let item = serde_json::json!({"uri": "urn:x:1", "type": "text", "headline": "Ferry resumes", "byline": names, "body_html": "<p>It sails.</p>"}).to_string();
+    let error = read_item(WireFormat::NinJs(Version::V1_4), item.as_bytes(), LIMIT).expect_err("too many authors");
+    assert_eq!(error.kind, RejectionKind::Declined);
+    assert!(error.reason.contains("10000 authors"), "{error}");
+
+    let item = serde_json::json!({"uri": "urn:x:2", "type": "text", "headline": "Ferry\u{0} resumes", "body_html": "<p>It\u{0} sails\u{7}.</p>"}).to_string();
+    let copy = read_item(WireFormat::NinJs(Version::V1_4), item.as_bytes(), LIMIT).expect("taken");
+    assert_eq!(copy.headline, "Ferry resumes");
+    assert!(!copy.body.chars().any(|c| c == '\u{0}' || c == '\u{7}'), "{:?}", copy.body);
+}

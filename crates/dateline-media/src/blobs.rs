@@ -43,16 +43,28 @@ impl LocalBlobs {
         LocalBlobs { root: root.into() }
     }
 
-    /// Writes a file completely or not at all: it is written aside, then renamed into place.
+    /// Writes a file completely or not at all, and durably: it is written aside and flushed
+    /// to the disk, renamed into place, and the folder flushed too, so that once this returns
+    /// (and before the database row that names the file commits) a power cut cannot leave the
+    /// row pointing at a missing or empty file.
     pub fn put(&self, key: &str, bytes: &[u8]) -> Result<(), BlobError> {
+        use std::io::Write;
         let path = self.root.join(checked(key)?);
         let failed = |e: std::io::Error| BlobError::Write { key: key.to_owned(), reason: e.to_string() };
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(failed)?;
         }
         let partial = path.with_extension("partial");
-        std::fs::write(&partial, bytes).map_err(failed)?;
-        std::fs::rename(&partial, &path).map_err(failed)
+        let mut file = std::fs::File::create(&partial).map_err(failed)?;
+        file.write_all(bytes).map_err(failed)?;
+        file.sync_all().map_err(failed)?;
+        drop(file);
+        std::fs::rename(&partial, &path).map_err(failed)?;
+        if let Some(parent) = path.parent() {
+            // The rename is an entry in the folder: flushing the folder makes it last.
+            std::fs::File::open(parent).and_then(|folder| folder.sync_all()).map_err(failed)?;
+        }
+        Ok(())
     }
 
     /// Removes files written for an upload that was then refused; missing files are fine.

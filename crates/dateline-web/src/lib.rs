@@ -70,6 +70,7 @@ pub fn app(state: AppState) -> Router {
         .merge(desk::routes(state.settings().max_image_bytes))
         .fallback(site::not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::answer_panic))
+        .layer(axum::middleware::from_fn(security::refuse_control_characters))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::measure))

@@ -335,6 +335,17 @@ fn cache_key(path: &str, query: Option<&str>) -> String {
     format!("{path}?{query}")
 }
 
+/// The longest `Surrogate-Key` or `Cache-Tag` value sent; CDNs refuse longer headers (Fastly
+/// takes 16 KB, Cloudflare 16 KB of tags), and no proxy should be handed an unbounded one.
+const LONGEST_TAG_HEADER: usize = 8 * 1024;
+
+/// The page's tags as one header value, or none when there are none or too many to send: a
+/// CDN then keeps the page for its `s-maxage` only, which is always safe.
+fn bounded_header(tags: &[String], separator: &str) -> Option<HeaderValue> {
+    let joined = tags.join(separator);
+    (!tags.is_empty() && joined.len() <= LONGEST_TAG_HEADER).then(|| HeaderValue::from_str(&joined).ok()).flatten()
+}
+
 /// Whether a path is a reader page the cache may keep.
 fn cacheable_path(path: &str) -> bool {
     !(path.starts_with("/desk")
@@ -557,8 +568,8 @@ pub(crate) async fn serve(State(state): State<AppState>, mut request: Request, n
             .get(header::CACHE_CONTROL)
             .cloned()
             .unwrap_or(HeaderValue::from_static(READER_CACHE_CONTROL)),
-        surrogate_keys: HeaderValue::from_str(&tags.join(" ")).ok().filter(|_| !tags.is_empty()),
-        cache_tags: HeaderValue::from_str(&tags.join(",")).ok().filter(|_| !tags.is_empty()),
+        surrogate_keys: bounded_header(&tags, " "),
+        cache_tags: bounded_header(&tags, ","),
         tags,
         digest: digest(&plain),
         plain,

@@ -10,6 +10,20 @@ use axum::response::Response;
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// An address whose path, once percent-decoded, holds a NUL or another control character
+/// names nothing Dateline has (slugs, ids and media names never hold one): it answers 404
+/// before any handler, so no such text reaches a query (PostgreSQL refuses NUL outright, and
+/// the two databases must answer alike) or a log line.
+pub(crate) async fn refuse_control_characters(request: Request, next: Next) -> Response {
+    let escaped_control = request.uri().path().split('%').skip(1).any(|rest| {
+        rest.get(..2).and_then(|hex| u8::from_str_radix(hex, 16).ok()).is_some_and(|b| b < 0x20 || b == 0x7f)
+    });
+    if escaped_control {
+        return axum::response::IntoResponse::into_response(crate::error::WebError::NotFound);
+    }
+    next.run(request).await
+}
+
 pub(crate) async fn protective_headers(request: Request, next: Next) -> Response {
     let is_desk = request.uri().path().starts_with("/desk");
     let mut response = next.run(request).await;

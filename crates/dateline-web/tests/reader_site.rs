@@ -114,7 +114,9 @@ on_both_databases! {
         let store = db.store().await;
         SmallPaper::create(&store).await;
         let app = TestApp::start(store, now()).await;
-        for path in ["/no-such-page", "/article/abc/x", "/article/-1/x", "/article/99999999999999999999999/x", "/article/424242/x", "/media/../secret"] {
+        let deep_media = format!("/media/{}x.jpg", "c/".repeat(2_000));
+        let paths = ["/no-such-page", "/article/abc/x", "/article/-1/x", "/article/99999999999999999999999/x", "/article/424242/x", "/media/../secret", "/media/%00", "/media/demo/%00.jpg", deep_media.as_str(), "/national%00/"];
+        for path in paths {
             let response = app.get(path).await;
             assert_eq!(response.status(), 404, "{path}");
             let page = scraper::Html::parse_document(&response.text().await.expect("body"));

@@ -24,6 +24,10 @@ pub const MAX_HEADLINE_CHARS: usize = 200;
 pub const MAX_DECK_CHARS: usize = 400;
 pub const MAX_BODY_CHARS: usize = 200_000;
 pub const MAX_REMOVAL_REASON_CHARS: usize = 2_000;
+/// More authors than any byline holds; past it a story (or an agency's item) is refused.
+pub const MAX_BYLINES: usize = 20;
+/// More topics than any story is filed under.
+pub const MAX_TOPICS: usize = 30;
 
 /// What the editor screen submits, before it is checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -128,6 +132,15 @@ pub async fn check_draft(store: &impl Store, draft: &StoryDraft) -> Result<Artic
     }
     if store.authors_by_ids(&bylines).await?.len() != bylines.len() {
         errors.push(FieldError { field: "bylines", message: "A byline names an author who does not exist.".into() });
+    }
+    if bylines.len() > MAX_BYLINES {
+        errors.push(FieldError { field: "bylines", message: format!("A byline names at most {MAX_BYLINES} authors.") });
+    }
+    if draft.topics.len() > MAX_TOPICS {
+        errors.push(FieldError {
+            field: "topics",
+            message: format!("A story is filed under at most {MAX_TOPICS} topics."),
+        });
     }
     let topics = store.topics().await?;
     if draft.topics.iter().any(|t| !topics.iter().any(|known| known.id == *t)) {

@@ -45,12 +45,18 @@ fn media_type(key: &str) -> &'static str {
 }
 
 pub(crate) async fn media_file(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response, WebError> {
+    // A name no upload could have (a NUL, a control character, an absurd length) is simply
+    // not there: 404, without a trip to the store or a log line holding the whole name.
+    if key.len() > 512 || key.chars().any(char::is_control) || !dateline_media::is_plain_key(&key) {
+        return Err(WebError::NotFound);
+    }
     safe_relative_path(&key).ok_or(WebError::NotFound)?;
     let bytes = match state.blobs().get(&key).await {
         Ok(Some(bytes)) => bytes,
         Ok(None) | Err(dateline_media::BlobError::BadKey(_)) => return Err(WebError::NotFound),
         Err(other) => {
-            tracing::warn!(error = %other, "a media file could not be read");
+            let excerpt: String = key.chars().take(120).collect();
+            tracing::warn!(error = %other.to_string().chars().take(300).collect::<String>(), key = %excerpt, "a media file could not be read");
             return Err(WebError::Unavailable);
         }
     };
