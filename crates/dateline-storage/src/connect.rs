@@ -12,11 +12,24 @@ pub struct ConnectOptions {
     pub max_connections: u32,
     /// How long a request waits for a free connection before the database counts as unavailable.
     pub acquire_timeout: Duration,
+    /// How long a statement waits for a lock another connection (or process) holds before it
+    /// gives up and the database counts as busy (SQLite's busy timeout, PostgreSQL's
+    /// `lock_timeout`): the request answers 503 with `Retry-After` instead of hanging.
+    pub lock_timeout: Duration,
+    /// The longest a statement may run on PostgreSQL (`statement_timeout`); none for long
+    /// jobs such as an import.
+    pub statement_timeout: Option<Duration>,
 }
 
 impl ConnectOptions {
     pub fn new(url: impl Into<String>) -> Self {
-        ConnectOptions { url: url.into(), max_connections: 10, acquire_timeout: Duration::from_secs(5) }
+        ConnectOptions {
+            url: url.into(),
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(5),
+            lock_timeout: Duration::from_secs(10),
+            statement_timeout: None,
+        }
     }
 }
 
@@ -50,7 +63,7 @@ pub(crate) async fn open(options: &ConnectOptions) -> Result<Db, ConnectError> {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(options.lock_timeout);
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(options.acquire_timeout)
@@ -59,8 +72,14 @@ pub(crate) async fn open(options: &ConnectOptions) -> Result<Db, ConnectError> {
             .map_err(|e| ConnectError::Unreachable { url: shown, reason: e.to_string() })?;
         Ok(Db::Sqlite(pool))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let millis = |d: Duration| format!("{}ms", d.as_millis().max(1));
+        let mut settings = vec![("lock_timeout", millis(options.lock_timeout))];
+        if let Some(limit) = options.statement_timeout {
+            settings.push(("statement_timeout", millis(limit)));
+        }
         let connect = PgConnectOptions::from_str(url)
-            .map_err(|e| ConnectError::BadUrl { url: shown.clone(), reason: e.to_string() })?;
+            .map_err(|e| ConnectError::BadUrl { url: shown.clone(), reason: e.to_string() })?
+            .options(settings);
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(options.acquire_timeout)

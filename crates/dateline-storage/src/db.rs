@@ -398,6 +398,15 @@ pub(crate) fn map_error(error: sqlx::Error) -> StoreError {
         {
             StoreError::Unavailable(error.to_string())
         }
+        // Busy rather than broken: a lock held elsewhere past the lock timeout (PostgreSQL's
+        // lock_not_available and query_canceled by statement_timeout; SQLite's BUSY and
+        // LOCKED). The request answers 503 with Retry-After and the next one may pass.
+        sqlx::Error::Database(db)
+            if db.code().as_deref().is_some_and(|c| matches!(c, "55P03" | "57014" | "5" | "6" | "517" | "261"))
+                || db.message().contains("database is locked") =>
+        {
+            StoreError::Unavailable(error.to_string())
+        }
         _ => StoreError::Other(error.to_string()),
     }
 }

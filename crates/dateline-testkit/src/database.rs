@@ -78,9 +78,58 @@ impl TestDatabase {
         })
     }
 
+    /// Another process holding the write lock on the stories for `seconds`, as a long
+    /// transaction elsewhere would: `python3`'s sqlite3 with `BEGIN IMMEDIATE` on SQLite, `psql`
+    /// with `LOCK TABLE articles` on PostgreSQL. The returned child ends by itself.
+    pub fn hold_write_lock(&self, seconds: u32) -> std::process::Child {
+        let mut command = match self.backend {
+            TestBackend::Sqlite => {
+                let path = self.url.trim_start_matches("sqlite:").to_owned();
+                let script = format!(
+                    "import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute('BEGIN IMMEDIATE')\nc.execute('UPDATE articles SET version = version WHERE id = 0')\nprint('locked', flush=True)\ntime.sleep({seconds})\nc.execute('ROLLBACK')\n"
+                );
+                let mut command = std::process::Command::new("python3");
+                command.arg("-c").arg(script).arg(path);
+                command
+            }
+            TestBackend::Postgres => {
+                let mut command = std::process::Command::new("psql");
+                // One -c per statement: psql runs them in one session and prints each result as
+                // it comes, so "locked" is read while the lock is held.
+                command.arg(&self.url).arg("-v").arg("ON_ERROR_STOP=1");
+                for statement in [
+                    "BEGIN".to_owned(),
+                    "LOCK TABLE articles IN ACCESS EXCLUSIVE MODE".to_owned(),
+                    "SELECT 'locked'".to_owned(),
+                    format!("SELECT pg_sleep({seconds})"),
+                    "ROLLBACK".to_owned(),
+                ] {
+                    command.arg("-c").arg(statement);
+                }
+                command
+            }
+        };
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("a process to hold the lock (python3 or psql)");
+        // Wait until the lock is held before the test goes on.
+        let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        while std::io::BufRead::read_line(&mut out, &mut line).unwrap_or(0) > 0 && !line.contains("locked") {
+            line.clear();
+        }
+        child
+    }
+
     /// A store on this database with the schema in place.
     pub async fn store(&self) -> SqlStore {
-        let store = SqlStore::connect(&ConnectOptions::new(&self.url)).await.expect("connect to the test database");
+        // A lock held elsewhere is given up on after 2 s in tests (10 s by default), so a test
+        // of a busy database is quick; no test's own writes wait that long.
+        let options =
+            ConnectOptions { lock_timeout: std::time::Duration::from_secs(2), ..ConnectOptions::new(&self.url) };
+        let store = SqlStore::connect(&options).await.expect("connect to the test database");
         store.migrate(Timestamp::now()).await.expect("migrate the test database");
         store
     }

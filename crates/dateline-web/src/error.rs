@@ -144,6 +144,10 @@ impl IntoResponse for WebError {
             WebError::Refused { detail, field, .. } => ("Refused", detail, field),
         };
         let mut response = status.into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // Busy or briefly away: worth asking again in a moment, and clients may say so.
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+        }
         response.extensions_mut().insert(ErrorPage { code, heading, message, field });
         response
     }

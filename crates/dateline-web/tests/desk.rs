@@ -716,3 +716,31 @@ on_both_databases! {
         assert_eq!(sign_in_from(&app, "203.0.113.9", &editor.email, &password).await, 429, "the guesser's address still waits");
     }
 }
+
+on_both_databases! {
+    async fn a_save_while_another_process_holds_the_database_answers_503_with_retry_after_and_the_next_one_passes(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Patient Editor").await;
+        let id = StoryBuilder::new("Harbour reopens", paper.national.id, now()).status(ArticleStatus::Draft).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&editor.email, &password).await;
+        let section = paper.national.id.to_string();
+        let fields = |headline: &'static str| vec![("action", "save"), ("version", "1"), ("headline", headline), ("section", section.as_str()), ("body", "Boats again.")];
+
+        let mut holder = db.hold_write_lock(3);
+        let started = std::time::Instant::now();
+        let busy = desk.post(&format!("/desk/stories/{id}"), &fields("Harbour reopens at dawn")).await;
+        let waited = started.elapsed();
+        assert_eq!(busy.status(), 503, "a busy database is a 503, not a 500 or a hang");
+        assert_eq!(busy.headers()["retry-after"], "5");
+        assert!(waited < std::time::Duration::from_secs(5), "gave up after the lock timeout: {waited:?}");
+        // The other process ends its transaction by itself (a killed client's session could
+        // hold its lock on the server until it notices).
+        let _ = holder.wait();
+
+        let saved = desk.post(&format!("/desk/stories/{id}"), &fields("Harbour reopens at dawn")).await;
+        assert_eq!(saved.status(), 303, "once the lock is gone the same save passes");
+        assert_eq!(store.article_by_id(id).await.expect("story").content.headline, "Harbour reopens at dawn");
+    }
+}

@@ -211,6 +211,7 @@ async fn when_the_database_goes_away_kept_pages_are_still_served_others_answer_5
         url: through.to_string(),
         max_connections: 4,
         acquire_timeout: Duration::from_millis(800),
+        ..dateline_storage::ConnectOptions::new("")
     };
     let store = SqlStore::connect(&options).await.expect("connect through the path");
     let app = TestApp::start(store, now()).await;

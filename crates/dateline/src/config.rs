@@ -68,6 +68,12 @@ pub struct DatabaseConfig {
     pub max_connections: u32,
     /// Seconds a request waits for a free connection before answering 503.
     pub acquire_timeout_secs: u64,
+    /// Seconds a statement waits for a lock held elsewhere (another process, a long
+    /// transaction) before the request answers 503 with Retry-After.
+    pub lock_timeout_secs: u64,
+    /// Seconds a statement may run on PostgreSQL while serving, before it is cancelled and
+    /// the request answers 503 (commands such as import and export have no such limit).
+    pub statement_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,7 +211,12 @@ impl Default for Config {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        DatabaseConfig { max_connections: 10, acquire_timeout_secs: 5 }
+        DatabaseConfig {
+            max_connections: 10,
+            acquire_timeout_secs: 5,
+            lock_timeout_secs: 5,
+            statement_timeout_secs: 30,
+        }
     }
 }
 

@@ -12,15 +12,29 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub async fn connect(config: &Config) -> anyhow::Result<SqlStore> {
+    connect_with(config, false).await
+}
+
+/// Connects for serving readers and the desk: statements also have a time limit, so a request
+/// never waits on the database for longer than an operator would want a reader to.
+pub async fn open_store_for_serving(config: &Config) -> anyhow::Result<SqlStore> {
+    let store = connect_with(config, true).await?;
+    store.migrate(jiff::Timestamp::now()).await.context("cannot bring the database schema up to date")?;
+    Ok(store)
+}
+
+async fn connect_with(config: &Config, serving: bool) -> anyhow::Result<SqlStore> {
     let url = config.database_url();
     if url.starts_with("sqlite:") {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("cannot create the data folder {}; check data_dir", config.data_dir.display()))?;
     }
     let options = ConnectOptions {
-        url,
         max_connections: config.database.max_connections,
         acquire_timeout: Duration::from_secs(config.database.acquire_timeout_secs),
+        lock_timeout: Duration::from_secs(config.database.lock_timeout_secs.max(1)),
+        statement_timeout: serving.then(|| Duration::from_secs(config.database.statement_timeout_secs.max(1))),
+        ..ConnectOptions::new(url)
     };
     Ok(SqlStore::connect(&options).await?)
 }

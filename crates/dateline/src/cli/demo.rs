@@ -18,7 +18,7 @@ pub struct DemoArgs {
 pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
     let config = super::load_config(global, args.listen, Path::new("./dateline-demo"))?;
     let _log = crate::telemetry::init(&config.log);
-    let store = server::open_store(&config).await?;
+    let store = server::open_store_for_serving(&config).await?;
     let blobs = crate::server::media_blobs(&config)?;
     let loaded = content::demo::load_if_empty(&store, &blobs, jiff::Timestamp::now()).await?;
     if loaded {

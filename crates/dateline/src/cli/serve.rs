@@ -15,6 +15,6 @@ pub struct ServeArgs {
 pub async fn run(global: &GlobalArgs, args: ServeArgs) -> anyhow::Result<()> {
     let config = super::load_config(global, args.listen, Path::new("./dateline-data"))?;
     let _log = crate::telemetry::init(&config.log);
-    let store = server::open_store(&config).await?;
+    let store = server::open_store_for_serving(&config).await?;
     server::serve(&config, store, &[]).await
 }
