@@ -1,6 +1,6 @@
 //! RSS 2.0 and Atom 1.0 (RFC 4287) feeds of stories.
 
-use crate::xml::{escape, rfc2822, rfc3339};
+use crate::xml::{escape, rfc2822, rfc3339, text};
 use jiff::Timestamp;
 use std::fmt::Write;
 
@@ -52,8 +52,8 @@ fn media_content(out: &mut String, image: &FeedImage) {
         escape(&image.mime_type),
         image.width,
         image.height,
-        escape(&image.caption),
-        escape(&image.credit)
+        text(&image.caption),
+        text(&image.credit)
     );
 }
 
@@ -64,9 +64,9 @@ pub fn rss(feed: &FeedInfo, entries: &[FeedEntry]) -> String {
     let _ = write!(
         out,
         "<title>{}</title>\n<link>{}</link>\n<description>{}</description>\n<language>{}</language>\n<lastBuildDate>{}</lastBuildDate>\n<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
-        escape(&feed.title),
+        text(&feed.title),
         escape(&feed.page_url),
-        escape(&feed.description),
+        text(&feed.description),
         escape(&feed.language),
         rfc2822(feed.updated),
         escape(&feed.feed_url)
@@ -75,17 +75,17 @@ pub fn rss(feed: &FeedInfo, entries: &[FeedEntry]) -> String {
         let _ = write!(
             out,
             "<item>\n<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"true\">{}</guid>\n<description>{}</description>\n<pubDate>{}</pubDate>\n",
-            escape(&entry.title),
+            text(&entry.title),
             escape(&entry.url),
             escape(&entry.guid),
-            escape(&entry.summary),
+            text(&entry.summary),
             rfc2822(entry.published)
         );
         for author in &entry.authors {
-            let _ = writeln!(out, "<dc:creator>{}</dc:creator>", escape(author));
+            let _ = writeln!(out, "<dc:creator>{}</dc:creator>", text(author));
         }
         if let Some(category) = &entry.category {
-            let _ = writeln!(out, "<category>{}</category>", escape(category));
+            let _ = writeln!(out, "<category>{}</category>", text(category));
         }
         if let Some(image) = &entry.image {
             media_content(&mut out, image);
@@ -104,29 +104,29 @@ pub fn atom(feed: &FeedInfo, entries: &[FeedEntry]) -> String {
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:media=\"http://search.yahoo.com/mrss/\" xml:lang=\"{}\">\n<id>{}</id>\n<title>{}</title>\n<subtitle>{}</subtitle>\n<updated>{}</updated>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n<author><name>{}</name></author>\n",
         escape(&feed.language),
         escape(&feed.feed_url),
-        escape(&feed.title),
-        escape(&feed.description),
+        text(&feed.title),
+        text(&feed.description),
         rfc3339(feed.updated),
         escape(&feed.page_url),
         escape(&feed.feed_url),
-        escape(&feed.title)
+        text(&feed.title)
     );
     for entry in entries {
         let _ = write!(
             out,
             "<entry>\n<id>{}</id>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<published>{}</published>\n<updated>{}</updated>\n<summary>{}</summary>\n",
             escape(&entry.guid),
-            escape(&entry.title),
+            text(&entry.title),
             escape(&entry.url),
             rfc3339(entry.published),
             rfc3339(entry.updated),
-            escape(&entry.summary)
+            text(&entry.summary)
         );
         for author in &entry.authors {
-            let _ = writeln!(out, "<author><name>{}</name></author>", escape(author));
+            let _ = writeln!(out, "<author><name>{}</name></author>", text(author));
         }
         if let Some(category) = &entry.category {
-            let _ = writeln!(out, "<category term=\"{}\"/>", escape(category));
+            let _ = writeln!(out, "<category term=\"{}\"/>", text(category));
         }
         if let Some(image) = &entry.image {
             media_content(&mut out, image);

@@ -1,6 +1,6 @@
 //! Sitemaps (sitemaps.org 0.9), the sitemap index, the Google News sitemap and robots.txt.
 
-use crate::xml::{escape, rfc3339};
+use crate::xml::{escape, rfc3339, text};
 use jiff::Timestamp;
 use std::fmt::Write;
 
@@ -55,10 +55,10 @@ pub fn news_sitemap(publication: &str, language: &str, stories: &[NewsEntry]) ->
             out,
             "<url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name><news:language>{}</news:language></news:publication><news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news></url>",
             escape(&story.loc),
-            escape(publication),
+            text(publication),
             escape(language),
             rfc3339(story.published),
-            escape(&story.title)
+            text(&story.title)
         );
     }
     out.push_str("</urlset>\n");

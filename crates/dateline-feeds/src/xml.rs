@@ -24,6 +24,32 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Text for a field many feed readers render as HTML (RSS titles and descriptions, Atom
+/// titles, names, captions, the News sitemap's title): anything shaped like a tag (`<` then a
+/// letter, `/`, `!` or `?`, up to the next `>`) is dropped before escaping, so that a headline
+/// holding `<script>` or `<form action=…>` is harmless text in every reader, while
+/// "Inflation < 2%" keeps its `<`. Only the markup is lost, never the words around it.
+pub fn text(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('<') {
+        let after = &rest[at + 1..];
+        let tag_like = after.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
+        kept.push_str(&rest[..at]);
+        if tag_like {
+            match after.find('>') {
+                Some(end) => rest = &after[end + 1..],
+                None => rest = "",
+            }
+        } else {
+            kept.push('<');
+            rest = after;
+        }
+    }
+    kept.push_str(rest);
+    escape(&kept)
+}
+
 /// RFC 822 / 2822 dates, as RSS 2.0 requires (`Sun, 24 Jan 2021 02:27:00 +0000`).
 pub fn rfc2822(t: Timestamp) -> String {
     t.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string()
@@ -48,5 +74,14 @@ mod tests {
         let t: Timestamp = "2021-01-24T02:27:00Z".parse().expect("instant");
         assert_eq!(rfc2822(t), "Sun, 24 Jan 2021 02:27:00 +0000");
         assert_eq!(rfc3339(t), "2021-01-24T02:27:00Z");
+    }
+
+    #[test]
+    fn markup_in_a_text_field_is_dropped_and_the_words_stay() {
+        assert_eq!(text("Inflation < 2% & falling"), "Inflation &lt; 2% &amp; falling");
+        assert_eq!(text("Vote <script>alert(1)</script>today"), "Vote alert(1)today");
+        assert_eq!(text("<form action='javascript:x()'><input onfocus=x autofocus>Sign"), "Sign");
+        assert_eq!(text("<b"), "");
+        assert_eq!(text("a <!-- c --> b"), "a  b");
     }
 }

@@ -269,3 +269,35 @@ on_both_databases! {
         }
     }
 }
+
+on_both_databases! {
+    async fn a_headline_holding_markup_is_plain_text_in_every_feed_and_the_news_sitemap(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        StoryBuilder::new("Vote <script>alert(1)</script>counted <form action='javascript:x()'>tonight", paper.national.id, now())
+            .deck("Turnout < 60% <img src=x onerror=alert(1)>in the capital")
+            .store(&store)
+            .await;
+        let app = TestApp::start(store, now()).await;
+        for path in ["/rss.xml", "/atom.xml", "/sitemaps/news.xml"] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            let body = response.text().await.expect("body");
+            for field in ["<title>", "<description>", "<summary>", "<news:title>"] {
+                for (at, _) in body.match_indices(field) {
+                    let end = body[at..].find("</").map_or(body.len(), |e| at + e);
+                    let decoded = body[at + field.len()..end].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+                    for markup in ["<script", "<form", "<img", "onerror", "javascript:"] {
+                        assert!(!decoded.contains(markup), "{path} {field} holds {markup}: {decoded}");
+                    }
+                }
+            }
+            assert!(body.contains("Vote alert(1)counted tonight"), "{path}: the words stay");
+        }
+        let rss = app.get("/rss.xml").await.text().await.expect("rss");
+        let channel = rss::Channel::read_from(rss.as_bytes()).expect("RSS parses");
+        let item = channel.items().first().expect("the story");
+        assert_eq!(item.title(), Some("Vote alert(1)counted tonight"));
+        assert_eq!(item.description(), Some("Turnout < 60% in the capital"));
+    }
+}
