@@ -134,6 +134,9 @@ pub trait ArticleStore {
     ) -> impl Future<Output = StoreResult<Vec<ArticleSummary>>> + Send;
     /// The months (UTC) that hold public stories, newest first.
     fn published_months(&self, now: Timestamp) -> impl Future<Output = StoreResult<Vec<PublishedMonth>>> + Send;
+    /// Which of `ids` are stories readers can see at `now`.
+    fn public_ids(&self, ids: &[ArticleId], now: Timestamp)
+        -> impl Future<Output = StoreResult<Vec<ArticleId>>> + Send;
     /// Adds views to the hourly counters; views of stories that do not exist are dropped.
     fn add_views(&self, views: &[HourlyViews]) -> impl Future<Output = StoreResult<()>> + Send;
     /// The public stories most viewed since `since`, most viewed first.

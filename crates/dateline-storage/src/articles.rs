@@ -511,6 +511,25 @@ impl ArticleStore for SqlStore {
             .collect()
     }
 
+    async fn public_ids(&self, ids: &[ArticleId], now: Timestamp) -> Result<Vec<ArticleId>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in ids.chunks(500) {
+            let list = chunk.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(", ");
+            let rows: Vec<(i64,)> = self
+                .db
+                .fetch_all(
+                    &format!(
+                        "SELECT id FROM articles WHERE id IN ({list}) AND status = 'published' \
+                         AND first_published_at <= $1 AND (embargo_until IS NULL OR embargo_until <= $1)"
+                    ),
+                    params![now],
+                )
+                .await?;
+            found.extend(rows.into_iter().map(|(id,)| ArticleId(id)));
+        }
+        Ok(found)
+    }
+
     async fn add_views(&self, views: &[HourlyViews]) -> Result<(), StoreError> {
         if views.is_empty() {
             return Ok(());

@@ -117,7 +117,7 @@ impl AppState {
     /// Writes the views counted so far to the database; the server calls it on a timer and at
     /// shutdown.
     pub async fn flush_views(&self) -> Result<usize, dateline_newsroom::StoreError> {
-        let flushed = self.inner.views.flush(&self.inner.store).await?;
+        let flushed = self.inner.views.flush(&self.inner.store, self.now()).await?;
         self.refresh_popular().await?;
         Ok(flushed)
     }

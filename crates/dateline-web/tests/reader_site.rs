@@ -256,7 +256,14 @@ on_both_databases! {
             app.client.get(format!("{}/_v/{crawled}", app.base_url)).header("user-agent", "Googlebot/2.1").send().await.expect("bot");
         }
         assert_eq!(app.read_beacon("/_v/not-a-number").await.status(), 200, "a bad beacon still answers, and counts nothing");
+        // A flood of beacons for stories that do not exist: answered, and counted nowhere.
+        for made_up in 900_000..903_000 {
+            app.state.views().record(dateline_newsroom::ArticleId(made_up), now());
+        }
+        assert_eq!(app.read_beacon("/_v/123456789").await.status(), 200);
         app.state.flush_views().await.expect("flush");
+        let counted = store_of(&app).most_viewed(now(), now() - SignedDuration::from_hours(24), 100).await.expect("most viewed");
+        assert_eq!(counted.len(), 2, "only the real stories' views were written");
 
         let home = app.page("/").await;
         assert_eq!(texts(&home, "#most-popular"), ["Most Popular"]);
@@ -347,4 +354,8 @@ async fn a_client_that_sends_nothing_or_trickles_its_headers_is_cut_off_and_a_co
     // Once they are gone, readers are served again.
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert_eq!(app.get("/").await.status(), 200);
+}
+
+fn store_of(app: &TestApp) -> &dateline_storage::SqlStore {
+    app.state.store()
 }

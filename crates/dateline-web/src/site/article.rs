@@ -96,6 +96,10 @@ pub(crate) async fn render(state: &AppState, article: &Article, audience: Audien
         .clone()
         .or_else(|| article.content.deck.clone())
         .unwrap_or_else(|| plain_excerpt(&article.content.body, 30));
+    if audience == Audience::Reader {
+        // Its beacons count from now on without asking the database.
+        state.views().mark_readable(article.id);
+    }
     let beacon_url = match audience {
         Audience::Reader => format!("/_v/{}", article.id),
         Audience::Preview => String::new(),
