@@ -1,10 +1,8 @@
 //! On a phone 375 px wide, reader pages do not scroll sideways and the menu's links are
 //! large enough to tap: checked in headless Chromium.
 
-mod support;
-
+use crate::support::Running;
 use dateline_testkit::checkers::playwright_node_path;
-use support::Running;
 
 #[tokio::test]
 async fn reader_pages_fit_a_phone_screen_with_tappable_menus() {

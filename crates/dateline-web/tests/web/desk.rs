@@ -618,7 +618,7 @@ on_both_databases! {
 /// The desk's POST routes, read from the route table itself, so a route added later is
 /// covered by the CSRF test below without anyone remembering to list it.
 fn desk_post_routes() -> Vec<String> {
-    let table = include_str!("../src/desk/mod.rs");
+    let table = include_str!("../../src/desk/mod.rs");
     table
         .lines()
         .filter(|line| line.contains(".route(\"/desk/") && line.contains("post("))

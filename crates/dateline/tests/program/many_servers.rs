@@ -5,15 +5,13 @@
 //! desk session made on one works on the other. Each process has its own connection pool,
 //! page cache, scheduler and view counter: nothing is shared but the database.
 
-mod support;
-
+use crate::support::Running;
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{ArticleStatus, Role};
 use dateline_testkit::paper::{desk_user, SmallPaper, StoryBuilder};
 use dateline_testkit::{texts, DeskSession, TestDatabase};
 use jiff::{SignedDuration, Timestamp};
 use std::time::{Duration, Instant};
-use support::Running;
 
 fn serve(database: &TestDatabase, media: &std::path::Path) -> Running {
     Running::start(&[

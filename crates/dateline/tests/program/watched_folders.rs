@@ -3,14 +3,12 @@
 //! beside it and moves to `done/`; a hostile one moves to `rejected/` with its reason; files
 //! still being written (`.part`, `.tmp`) are left alone.
 
-mod support;
-
+use crate::support::Running;
 use dateline_newsroom::prelude::*;
 use dateline_testkit::paper::{wire_source, SmallPaper};
 use dateline_testkit::TestDatabase;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use support::Running;
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/../dateline-ingest/tests/fixtures/newsml-g2/{name}", env!("CARGO_MANIFEST_DIR")))

@@ -1,9 +1,7 @@
 //! The demo paper's reader pages pass the Nu HTML Checker with no errors.
 
-mod support;
-
+use crate::support::Running;
 use dateline_testkit::checkers::html_errors;
-use support::Running;
 
 #[tokio::test]
 async fn every_reader_page_type_passes_the_nu_html_checker() {

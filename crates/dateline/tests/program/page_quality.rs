@@ -4,10 +4,8 @@
 //! no layout shift, and under 150 KB in all. The performance score is printed, not gated:
 //! two shared cores make it noisy.
 
-mod support;
-
+use crate::support::Running;
 use dateline_testkit::checkers::browser_tools;
-use support::Running;
 
 const CHROME_FLAGS: &str = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync";
 

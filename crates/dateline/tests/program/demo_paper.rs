@@ -1,9 +1,7 @@
 //! The demo paper shows every part of the reference page, on SQLite and on PostgreSQL.
 
-mod support;
-
+use crate::support::Running;
 use dateline_testkit::{attributes, texts, TestDatabase};
-use support::Running;
 
 fn has(page: &scraper::Html, selector: &str) -> bool {
     !attributes(page, selector, "class").is_empty() || !texts(page, selector).is_empty()

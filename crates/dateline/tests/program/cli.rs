@@ -2,10 +2,9 @@
 //! sentence it prints when something is wrong.
 
 use dateline_newsroom::{ArticleStore, Listing, Window};
-mod support;
 
+use crate::support::{run, Running};
 use dateline_testkit::{attributes, TestDatabase};
-use support::{run, Running};
 
 #[test]
 fn every_subcommand_explains_itself() {

@@ -1,10 +1,8 @@
 //! A real browser on the demo paper: an editor writes and publishes a story with a photo and
 //! readers see it; a reporter finds no way to publish (`tests/browser/newsroom.cjs`).
 
-mod support;
-
+use crate::support::Running;
 use dateline_testkit::checkers::playwright_node_path;
-use support::Running;
 
 #[tokio::test]
 async fn an_editor_publishes_a_story_with_a_photo_in_a_real_browser_and_a_reporter_cannot() {

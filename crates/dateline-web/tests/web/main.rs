@@ -1,0 +1,15 @@
+//! The web crate's integration tests, one binary: the reader site, the desk, the caches, the wire and the API through HTTP, on both databases.
+//!
+//! One binary per crate keeps build and link time down (docs/TESTING.md).
+
+mod desk;
+mod desk_pages_valid;
+mod discovery;
+mod many_instances;
+mod metrics;
+mod object_media;
+mod page_cache;
+mod photos;
+mod reader_site;
+mod search;
+mod wire_ingest;

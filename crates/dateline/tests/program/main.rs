@@ -1,0 +1,13 @@
+//! The program's integration tests, one binary: the real `dateline` binary started as users and operators start it, checked by outside tools.
+//!
+//! One binary per crate keeps build and link time down (docs/TESTING.md).
+
+mod cli;
+mod demo_paper;
+mod html_checker;
+mod many_servers;
+mod narrow_screen;
+mod newsroom_browser;
+mod page_quality;
+mod support;
+mod watched_folders;
