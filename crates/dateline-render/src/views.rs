@@ -245,6 +245,18 @@ impl CorrectionView {
 
 impl ArticleView {
     pub fn new(article: &Article, corrections: &[Correction], lookup: &Lookup, clock: &PaperClock) -> Self {
+        ArticleView::with_body_html(article, corrections, lookup, clock, render_markdown(&article.content.body))
+    }
+
+    /// The view with its body already rendered (by `render_markdown`, on a worker thread for
+    /// long bodies), so that the caller chooses where the rendering work runs.
+    pub fn with_body_html(
+        article: &Article,
+        corrections: &[Correction],
+        lookup: &Lookup,
+        clock: &PaperClock,
+        body_html: String,
+    ) -> Self {
         let c = &article.content;
         ArticleView {
             id: article.id.0,
@@ -263,7 +275,7 @@ impl ArticleView {
             published: article.first_published_at.map(|t| clock.time(t)),
             updated: article.last_public_update_at.map(|t| clock.time(t)),
             lead_image: lookup.image(c.lead_media_id),
-            body_html: render_markdown(&c.body),
+            body_html,
             corrections: corrections.iter().map(|k| CorrectionView::new(k, clock)).collect(),
         }
     }

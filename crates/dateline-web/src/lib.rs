@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod page_cache;
 mod purge;
 mod remembered;
+mod render_work;
 mod security;
 pub mod serve;
 mod site;

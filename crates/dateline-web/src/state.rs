@@ -65,6 +65,7 @@ struct Inner {
     /// The operator's CDN purge hook, called by the outbox worker only.
     purge_hook: Option<crate::purge::PurgeHook>,
     image_work: dateline_media::ImageWork,
+    render_work: crate::render_work::RenderWork,
     remembered: Remembered,
     metrics: crate::metrics::Metrics,
     /// The stories "Most Popular" showed when last looked at.
@@ -81,6 +82,7 @@ impl AppState {
             settings.image_workers,
         );
         let inner = Inner {
+            render_work: Default::default(),
             purge_hook,
             image_work,
             store,
@@ -95,6 +97,11 @@ impl AppState {
             popular: Default::default(),
         };
         AppState { inner: Arc::new(inner) }
+    }
+
+    /// Where long story bodies become HTML, off the readers' threads.
+    pub(crate) fn render_work(&self) -> &crate::render_work::RenderWork {
+        &self.inner.render_work
     }
 
     /// Where every image is checked and resized, a bounded number at once.

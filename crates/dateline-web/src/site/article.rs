@@ -89,7 +89,8 @@ pub(crate) async fn render(state: &AppState, article: &Article, audience: Audien
     }
     let lookup = chrome::lookup_for(state, &chrome, &[], &article.content.bylines, &lead_media).await?;
     let corrections = state.store().corrections_of(article.id).await?;
-    let view = ArticleView::new(article, &corrections, &lookup, &chrome.clock);
+    let body_html = state.render_work().body_html(&article.content.body).await;
+    let view = ArticleView::with_body_html(article, &corrections, &lookup, &chrome.clock, body_html);
     let description = article
         .content
         .seo_description

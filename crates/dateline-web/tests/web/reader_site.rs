@@ -359,3 +359,30 @@ async fn a_client_that_sends_nothing_or_trickles_its_headers_is_cut_off_and_a_co
 fn store_of(app: &TestApp) -> &dateline_storage::SqlStore {
     app.state.store()
 }
+
+on_both_databases! {
+    async fn a_story_whose_body_nests_quotations_thirty_thousand_deep_renders_and_keeps_nobody_waiting(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        // Stored as an old archive or another program could have stored it, past the desk's rules.
+        let body = format!("{} the last words\n\n{}", ">".repeat(30_000), "A long paragraph of the report. ".repeat(2_000));
+        let id = StoryBuilder::new("Deep quotes", paper.national.id, now()).body(&body).store(&store).await;
+        let app = TestApp::start(store, now()).await;
+        let path = format!("/article/{id}/deep-quotes");
+        let pages = (0..4).map(|_| app.client.get(format!("{}{path}", app.base_url)).send());
+        let health = async {
+            let started = std::time::Instant::now();
+            let status = app.get("/healthz").await.status();
+            (status, started.elapsed())
+        };
+        let (pages, (status, waited)) = tokio::join!(futures_util::future::join_all(pages), health);
+        assert_eq!(status, 200);
+        assert!(waited < std::time::Duration::from_secs(2), "the health check waited {waited:?} behind renders");
+        for page in pages {
+            let page = page.expect("page");
+            assert_eq!(page.status(), 200);
+            let html = scraper::Html::parse_document(&page.text().await.expect("body"));
+            assert!(texts(&html, ".story__body blockquote").iter().any(|t| t.contains("the last words")), "the words survive the flattening");
+        }
+    }
+}
