@@ -155,6 +155,20 @@ for conns in "${CONNECTIONS[@]}"; do
     fi
   done
 done
+# A flood of unique junk in the query (?utm_source=<n>) must be answered from the one kept
+# front, not rendered and kept anew each time: the same front, plain and flooded, in one run.
+cat >"$work/flood.lua" <<'LUA'
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/national/?utm_source=flood-" .. n .. "&fbclid=" .. n)
+end
+LUA
+read -r plain_rps _ _ < <(measure "$cached_url/national/" "${CONNECTIONS[0]}")
+flood_out="$(wrk -t2 -c"${CONNECTIONS[0]}" -d"${DURATION}s" -s "$work/flood.lua" "$cached_url")"
+flood_rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$flood_out")"
+if grep -q "Non-2xx or 3xx responses" <<<"$flood_out"; then echo "the flood got error responses" >&2; exit 1; fi
+echo "section front under a flood of unique ?utm= values, ${CONNECTIONS[0]} connections: $flood_rps req/s (the same front plain: $plain_rps req/s; flooded ÷ plain = $(awk -v a="$flood_rps" -v b="$plain_rps" 'BEGIN {printf "%.2f", a / b}'))"
 echo "article page: $(wc -c <"$work/www/article.html") bytes"
 echo "peak memory (cached server): $(peak_memory "$cached_pid")"
 
