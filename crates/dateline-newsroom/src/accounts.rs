@@ -190,6 +190,35 @@ pub fn random_token() -> Result<String, AccountError> {
     Ok(base64_url(&bytes))
 }
 
+/// How long a sign-in form stays good.
+pub const SIGN_IN_FORM_LIFETIME_SECS: i64 = 3600;
+
+fn form_signature(key: &str, body: &str) -> String {
+    use hmac::Mac;
+    // HMAC takes a key of any length, so building it cannot fail.
+    let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(key.as_bytes()) else { return String::new() };
+    mac.update(body.as_bytes());
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The token of a sign-in form issued at `now`: when, a random part, and the server's
+/// signature over both. Signed by a key every instance shares (kept in the database), so an
+/// attacker cannot choose a token and cookie pair of their own and sign a victim in to the
+/// attacker's account (login CSRF).
+pub fn issue_sign_in_token(key: &str, now: jiff::Timestamp) -> Result<String, AccountError> {
+    let body = format!("{}.{}", now.as_second(), random_token()?);
+    let signature = form_signature(key, &body);
+    Ok(format!("{body}.{signature}"))
+}
+
+/// Whether `token` is one this paper issued, less than an hour before `now`.
+pub fn sign_in_token_is_ours(key: &str, token: &str, now: jiff::Timestamp) -> bool {
+    let Some((body, signature)) = token.rsplit_once('.') else { return false };
+    let Some(issued) = body.split_once('.').and_then(|(secs, _)| secs.parse::<i64>().ok()) else { return false };
+    let age = now.as_second() - issued;
+    (0..=SIGN_IN_FORM_LIFETIME_SECS).contains(&age) && constant_time_eq(signature, &form_signature(key, body))
+}
+
 /// What the database keeps of a token: its SHA-256, in hex.
 pub fn token_digest(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
@@ -270,5 +299,22 @@ mod tests {
     fn the_decoy_hash_is_well_formed_and_matches_nothing_likely() {
         assert!(PasswordHash::new(decoy_hash()).is_ok());
         assert!(!verify_password("password123", decoy_hash()));
+    }
+
+    #[test]
+    fn a_sign_in_token_is_good_only_when_this_paper_issued_it_within_the_hour() {
+        let now: jiff::Timestamp = "2026-11-28T03:00:00Z".parse().expect("instant");
+        let token = issue_sign_in_token("the paper's key", now).expect("token");
+        assert!(sign_in_token_is_ours("the paper's key", &token, now + jiff::SignedDuration::from_mins(59)));
+        assert!(!sign_in_token_is_ours("another key", &token, now), "signed by another key");
+        assert!(
+            !sign_in_token_is_ours("the paper's key", &token, now + jiff::SignedDuration::from_mins(61)),
+            "too old"
+        );
+        let forged = format!("{}x", &token[..token.len() - 1]);
+        assert!(!sign_in_token_is_ours("the paper's key", &forged, now));
+        for chosen in ["attacker-chosen", "", "1.2", "1.2.3"] {
+            assert!(!sign_in_token_is_ours("the paper's key", chosen, now), "{chosen}");
+        }
     }
 }

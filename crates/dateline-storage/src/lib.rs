@@ -19,6 +19,7 @@ pub mod migrate;
 mod outbox;
 mod pages;
 mod search;
+mod secrets;
 mod sections;
 mod settings;
 mod topics;

@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_leases"),
     migration!(9, "0009_wire"),
     migration!(10, "0010_outbox"),
+    migration!(11, "0011_server_secrets"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,6 +1,6 @@
 //! The outbox's rows: what the worker reads, and how it marks them done or to be tried again.
-//! Rows are written by [`SqlStore::commit_with_change`](crate::SqlStore) in the transaction of
-//! the write they describe.
+//! Rows are written by `SqlStore::commit_with_change` in the transaction of the write they
+//! describe. Part of the running system, not of the paper: never exported.
 
 use crate::db::params;
 use crate::SqlStore;

@@ -11,13 +11,16 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, Html, IntoResponse, Response};
 use axum::Form;
 use dateline_newsroom::accounts::{
-    constant_time_eq, decoy_hash, normalize_email, random_token, token_digest, verify_password,
+    constant_time_eq, decoy_hash, issue_sign_in_token, normalize_email, random_token, sign_in_token_is_ours,
+    token_digest, verify_password,
 };
 use dateline_newsroom::{SessionStore, SettingsStore, StoreError, UserStore};
 use jiff::SignedDuration;
 use serde::{Deserialize, Serialize};
 
 const FORM_COOKIE: &str = "dateline_sign_in";
+/// The shared secret that signs sign-in forms.
+const SIGN_IN_KEY: &str = "sign_in_forms";
 /// A desk session lasts a long shift.
 pub(crate) const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
 
@@ -89,7 +92,8 @@ pub(crate) async fn form(
     Query(query): Query<NextQuery>,
 ) -> Result<Response, WebError> {
     let secure = state.settings().secure_cookies || is_https(state.settings(), peer, &headers);
-    let csrf = random_token().map_err(|e| WebError::Internal(e.to_string()))?;
+    let key = state.store().server_secret(SIGN_IN_KEY).await?;
+    let csrf = issue_sign_in_token(&key, state.now()).map_err(|e| WebError::Internal(e.to_string()))?;
     page(&state, StatusCode::OK, &csrf, &safe_next(query.next.as_deref()), "", None, secure).await
 }
 
@@ -100,8 +104,15 @@ pub(crate) async fn submit(
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
     let secure = state.settings().secure_cookies || is_https(state.settings(), peer, &headers);
+    // The form's token must match its cookie (double submit) and be one this paper issued:
+    // a pair an attacker made up themselves would otherwise sign a victim in to the
+    // attacker's account.
     let expected = cookie(&headers, FORM_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !constant_time_eq(&form.csrf, &expected) {
+    let key = state.store().server_secret(SIGN_IN_KEY).await?;
+    if expected.is_empty()
+        || !constant_time_eq(&form.csrf, &expected)
+        || !sign_in_token_is_ours(&key, &form.csrf, state.now())
+    {
         return Err(WebError::Forbidden);
     }
     let next = safe_next(Some(&form.next));

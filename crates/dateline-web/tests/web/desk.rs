@@ -744,3 +744,25 @@ on_both_databases! {
         assert_eq!(store.article_by_id(id).await.expect("story").content.headline, "Harbour reopens at dawn");
     }
 }
+
+on_both_databases! {
+    async fn a_sign_in_form_token_the_attacker_made_up_is_refused_even_with_the_right_password(db) {
+        let store = db.store().await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Careful Editor").await;
+        let app = TestApp::start(store, now()).await;
+        for made_up in ["attacker-chosen-token", "1764298800.abc.0000"] {
+            let response = app
+                .client
+                .post(format!("{}/desk/sign-in", app.base_url))
+                .header("cookie", format!("dateline_sign_in={made_up}"))
+                .form(&[("email", editor.email.as_str()), ("password", password.as_str()), ("csrf", made_up), ("next", "/desk/")])
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(response.status(), 403, "{made_up}");
+            assert!(response.headers().get_all("set-cookie").iter().all(|c| !c.to_str().unwrap_or("").starts_with("dateline_session=")), "no session for {made_up}");
+        }
+        // The form the paper issued works, on this instance or another of the same paper.
+        assert!(app.try_sign_in(&editor.email, &password).await.is_ok());
+    }
+}
