@@ -93,6 +93,14 @@ impl DeskSession {
         self.post_without_csrf(path, &all).await
     }
 
+    /// As [`DeskSession::post`], but `None` when the server does not answer at all (it was
+    /// stopped), for tests that stop it on purpose.
+    pub async fn try_post(&self, path: &str, fields: &[(&str, &str)]) -> Option<reqwest::Response> {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf", &self.csrf));
+        self.client.post(format!("{}{path}", self.base_url)).header(COOKIE, &self.cookie).form(&all).send().await.ok()
+    }
+
     /// Posts a multipart form (an upload) with this session's CSRF token added.
     pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> reqwest::Response {
         let form = form.text("csrf", self.csrf.clone());

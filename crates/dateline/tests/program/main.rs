@@ -4,6 +4,7 @@
 
 mod cli;
 mod demo_paper;
+mod durability;
 mod html_checker;
 mod many_servers;
 mod narrow_screen;
