@@ -3,7 +3,7 @@
 //! SIGKILL at a moment chosen at random; after a restart every write that got a success answer
 //! is there, whole, and no story is there half-written. On SQLite and on PostgreSQL.
 //!
-//! CI runs a few cycles; `benches/faults.sh` runs fifty or more (`DATELINE_FAULT_CYCLES`).
+//! CI runs a few cycles; `benches/faults.sh` runs fifty or more (`DATELINE_TEST_FAULT_CYCLES`).
 
 use crate::support::Running;
 use dateline_newsroom::prelude::*;
@@ -15,7 +15,7 @@ use std::time::Duration;
 
 #[expect(clippy::disallowed_methods, reason = "the benchmark script sets the number of cycles")]
 fn cycles() -> u64 {
-    std::env::var("DATELINE_FAULT_CYCLES").ok().and_then(|v| v.parse().ok()).unwrap_or(3)
+    std::env::var("DATELINE_TEST_FAULT_CYCLES").ok().and_then(|v| v.parse().ok()).unwrap_or(3)
 }
 
 /// What a story written in the stream must hold, by its number.
