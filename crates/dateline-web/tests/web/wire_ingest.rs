@@ -247,6 +247,8 @@ on_both_databases! {
         let deep_quotes_g2 = text.replace("<p>The vote", &format!("{}<p>The vote", nested("<blockquote>", "</blockquote>")));
         let attributes = (0..50_000).map(|i| format!("data-a{i}=\"v\"")).collect::<Vec<_>>().join(" ");
         let many_attributes_g2 = text.replace("<p>The vote", &format!("<p {attributes}>The vote"));
+        let crowd = (0..10_000).map(|n| format!("Reporter {n}")).collect::<Vec<_>>().join(", ");
+        let crowded_byline = serde_json::json!({"uri": "urn:x:crowd", "type": "text", "headlines": [{"value": "Crowd"}], "by": crowd, "bodies": [{"role": "main", "contenttype": "text/html", "value": "<p>Many hands.</p>"}]}).to_string();
         let deep_ninjs = serde_json::json!({"uri": "urn:x:deep", "type": "text", "headlines": [{"value": "Deep"}], "bodies": [{"role": "main", "contenttype": "text/html", "value": nested("<div>", "</div>")}]}).to_string();
         let cases: Vec<(&str, &str, String, &str, u16, &str)> = vec![
             ("hanbit-news", "wrong-token", text.clone(), "application/xml", 401, "bad_token"),
@@ -262,6 +264,7 @@ on_both_databases! {
             ("hanbit-news", &g2_token, deep_quotes_g2, "application/xml", 400, "malformed"),
             ("hanbit-news", &g2_token, many_attributes_g2, "application/xml", 400, "malformed"),
             ("eastern-wire", &json_token, deep_ninjs, "application/json", 400, "malformed"),
+            ("eastern-wire", &json_token, crowded_byline, "application/json", 422, "declined"),
             ("hanbit-news", &g2_token, "{\"uri\":\"x\"}".to_owned(), "text/plain", 415, "unknown_format"),
             ("eastern-wire", &json_token, "{\"uri\": \"urn:x\", \"headlines\": 7}".to_owned(), "application/json", 422, "schema"),
             ("eastern-wire", &json_token, "{\"uri\": \"urn:x\", \"headl".to_owned(), "application/json", 400, "malformed"),
