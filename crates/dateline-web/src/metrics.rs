@@ -194,7 +194,16 @@ pub(crate) async fn measure(State(state): State<AppState>, request: Request, nex
     let started = Instant::now();
     let method = request.method().clone();
     let route = request.extensions().get::<MatchedPath>().map_or("(no route)", |m| m.as_str()).to_owned();
-    let response = next.run(request).await;
+    // Every line logged while the request is handled (a failure's cause, logged once where it
+    // is handled) carries the route, and the user and story once they are known.
+    let span = tracing::info_span!(
+        "request",
+        %method,
+        route = %route,
+        user.id = tracing::field::Empty,
+        article.id = tracing::field::Empty,
+    );
+    let response = tracing::Instrument::instrument(next.run(request), span).await;
     let seconds = started.elapsed().as_secs_f64();
     let status = response.status().as_u16();
     state.metrics().record(&route, status, seconds);

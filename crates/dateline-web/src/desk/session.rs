@@ -93,7 +93,10 @@ impl FromRequestParts<AppState> for Desk {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Err(not_signed_in()) };
         let digest = token_digest(&token);
         match state.store().session(&digest, state.now()).await {
-            Ok(session) => Ok(Desk { session, token_digest: digest }),
+            Ok(session) => {
+                tracing::Span::current().record("user.id", session.user.id.0);
+                Ok(Desk { session, token_digest: digest })
+            }
             Err(StoreError::NotFound) => Err(not_signed_in()),
             Err(other) => Err(WebError::from(other).into_response()),
         }
@@ -102,10 +105,5 @@ impl FromRequestParts<AppState> for Desk {
 
 /// Percent-encodes a URL query value.
 pub(crate) fn encode_component(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }

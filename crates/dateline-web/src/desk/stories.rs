@@ -405,6 +405,7 @@ fn edit_failure(error: EditError) -> WebError {
 
 async fn load(state: &AppState, desk: &Desk, id: &str) -> Result<Article, WebError> {
     let article = state.store().article_by_id(parse_story_id(id)?).await?;
+    tracing::Span::current().record("article.id", article.id.0);
     if !editing::may_see(&desk.session.user, &article) {
         return Err(WebError::Forbidden);
     }

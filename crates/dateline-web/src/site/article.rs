@@ -81,6 +81,7 @@ pub(crate) enum Audience {
 /// The article page exactly as readers get it; the desk's preview uses it too, so what an
 /// editor previews is what readers will see.
 pub(crate) async fn render(state: &AppState, article: &Article, audience: Audience) -> Result<Response, WebError> {
+    tracing::Span::current().record("article.id", article.id.0);
     let chrome = chrome::load(state, state.now()).await?;
     let lead_media: Vec<_> = article.content.lead_media_id.into_iter().collect();
     chrome.shows(tag::story(article.id));
