@@ -13,6 +13,7 @@ mod health;
 pub mod metrics;
 pub mod outbox;
 pub mod page_cache;
+mod photo_intake;
 mod purge;
 mod remembered;
 mod render_work;

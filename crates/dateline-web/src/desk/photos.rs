@@ -8,11 +8,11 @@ use crate::state::AppState;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use dateline_media::{new_key, variant_key, Blobs};
+use dateline_media::variant_key;
 use dateline_newsroom::accounts::Action;
 use dateline_newsroom::editing;
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{ArticleId, Media, MediaDetails, MediaId, NewMedia, Window};
+use dateline_newsroom::{ArticleId, Media, MediaDetails, MediaId, Window};
 use dateline_render::views::media_url;
 use serde::Serialize;
 
@@ -189,7 +189,7 @@ pub(crate) async fn upload(
             errors.push(ErrorRow { field: "file", message: "Choose a photo to upload.".into() });
             None
         }
-        Some((bytes, claimed)) => match state.image_work().inspect(bytes.clone(), claimed).await {
+        Some((bytes, claimed)) => match crate::photo_intake::check(&state, bytes.clone(), claimed).await {
             Ok(found) => Some(found),
             Err(problem) => {
                 errors.push(ErrorRow { field: "file", message: format!("This photo cannot be used: {problem}.") });
@@ -211,63 +211,14 @@ pub(crate) async fn upload(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
     };
 
-    let blobs = state.blobs();
-    let month = state.now().strftime("%Y/%m").to_string();
-    let key = new_key(&month, found.format.extension()).map_err(|e| WebError::Internal(e.to_string()))?;
-    let written = write_with_variants(&state, &blobs, &key, bytes.clone()).await;
-    let new = NewMedia {
-        storage_key: key.clone(),
-        mime_type: found.format.mime_type().into(),
-        width: found.width,
-        height: found.height,
-        byte_size: bytes.len() as u64,
-        caption: media_details.caption.trim().into(),
-        credit: media_details.credit.trim().into(),
-        alt_text: media_details.alt_text.trim().into(),
-        photographer: media_details.photographer.trim().into(),
+    let texts = crate::photo_intake::PhotoTexts {
+        caption: media_details.caption,
+        credit: media_details.credit,
+        alt_text: media_details.alt_text,
+        photographer: media_details.photographer,
     };
-    let stored = match written {
-        Ok(files) => match state.store().insert_media(&new, state.now()).await {
-            Ok(media) => Ok(media),
-            Err(error) => {
-                for file in &files {
-                    blobs.delete(file).await;
-                }
-                Err(WebError::from(error))
-            }
-        },
-        Err(error) => Err(error),
-    }?;
+    let (stored, _) = crate::photo_intake::store(&state, bytes, &found, texts).await?;
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/photos/{}?saved=1", stored.id))]).into_response())
-}
-
-/// Writes the original and its smaller sizes; on failure, removes whatever was written.
-pub(crate) async fn write_with_variants(
-    state: &AppState,
-    blobs: &Blobs,
-    key: &str,
-    bytes: std::sync::Arc<[u8]>,
-) -> Result<Vec<String>, WebError> {
-    // Resizing is work for a blocking thread, a bounded number at once, never for the threads
-    // that answer readers.
-    let variants = state
-        .image_work()
-        .variants(bytes.clone())
-        .await
-        .map_err(|reason| WebError::Internal(format!("storing a photo failed: {reason}")))?;
-    let files = std::iter::once((key.to_owned(), bytes.to_vec()))
-        .chain(variants.into_iter().map(|(width, smaller)| (variant_key(key, width), smaller)));
-    let mut written: Vec<String> = Vec::new();
-    for (file, content) in files {
-        if let Err(error) = blobs.put(&file, content).await {
-            for done in &written {
-                blobs.delete(done).await;
-            }
-            return Err(WebError::Internal(format!("storing a photo failed: {error}")));
-        }
-        written.push(file);
-    }
-    Ok(written)
 }
 
 fn parse_media_id(text: &str) -> Result<MediaId, WebError> {

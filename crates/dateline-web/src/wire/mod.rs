@@ -15,7 +15,7 @@ use crate::state::AppState;
 use dateline_ingest::{read_item, Rejection, WireFormat};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::wire::{already_has, receive, Receipt, WireSource};
-use dateline_newsroom::{MediaId, NewMedia, StoreError};
+use dateline_newsroom::{MediaId, StoreError};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -197,35 +197,19 @@ async fn store_photo(
 ) -> Result<(MediaId, Vec<String>), String> {
     let claimed = content_type.split(';').next().unwrap_or_default().trim();
     let bytes: std::sync::Arc<[u8]> = std::sync::Arc::from(bytes);
-    let found = state.image_work().inspect(bytes.clone(), claimed).await.map_err(|e| e.to_string())?;
-    let blobs = state.blobs();
-    let month = state.now().strftime("%Y/%m").to_string();
-    let key = dateline_media::new_key(&month, found.format.extension()).map_err(|e| e.to_string())?;
-    let files = crate::desk::photos::write_with_variants(state, &blobs, &key, bytes.clone())
-        .await
-        .map_err(|e| e.to_string())?;
+    let found = crate::photo_intake::check(state, bytes.clone(), claimed).await.map_err(|e| e.to_string())?;
     let clip = |text: &str| text.trim().chars().take(1_000).collect::<String>();
-    let credit = if photo.credit.trim().is_empty() { source.name.clone() } else { clip(&photo.credit) };
-    let alt_text =
-        if photo.caption.trim().is_empty() { format!("Photo from {}", source.name) } else { clip(&photo.caption) };
-    let new = NewMedia {
-        storage_key: key,
-        mime_type: found.format.mime_type().into(),
-        width: found.width,
-        height: found.height,
-        byte_size: bytes.len() as u64,
+    let texts = crate::photo_intake::PhotoTexts {
+        credit: if photo.credit.trim().is_empty() { source.name.clone() } else { clip(&photo.credit) },
+        alt_text: if photo.caption.trim().is_empty() {
+            format!("Photo from {}", source.name)
+        } else {
+            clip(&photo.caption)
+        },
         caption: clip(&photo.caption),
-        credit,
-        alt_text,
         photographer: clip(&photo.photographer),
     };
-    match state.store().insert_media(&new, state.now()).await {
-        Ok(media) => Ok((media.id, files)),
-        Err(error) => {
-            for file in &files {
-                blobs.delete(file).await;
-            }
-            Err(error.to_string())
-        }
-    }
+    let (media, files) =
+        crate::photo_intake::store(state, bytes, &found, texts).await.map_err(|error| error.to_string())?;
+    Ok((media.id, files))
 }
