@@ -6,6 +6,7 @@ mod cli;
 mod demo_paper;
 mod durability;
 mod html_checker;
+mod image_memory;
 mod many_servers;
 mod narrow_screen;
 mod newsroom_browser;

@@ -55,6 +55,11 @@ impl Running {
         Running { child, base_url }
     }
 
+    /// The server's process id, for reading its memory in /proc.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub async fn page(&self, path: &str) -> scraper::Html {
         let response = reqwest::get(format!("{}{path}", self.base_url)).await.expect("request");
         assert_eq!(response.status(), 200, "{path}");
