@@ -105,4 +105,18 @@ mod tests {
         assert!(local_time("tomorrow", &seoul).is_err());
         assert_eq!(local_time("", &seoul), Ok(None));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3_000, ..Default::default() })]
+
+        /// Any form body is read without a panic, and no value keeps a control character
+        /// other than a line break or a tab.
+        #[test]
+        fn any_form_body_reads_and_holds_no_control_characters(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2_000)) {
+            let form = FormData::parse(&axum::body::Bytes::from(body)).expect("under the limit");
+            for (_, value) in &form.pairs {
+                proptest::prop_assert!(!value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')));
+            }
+        }
+    }
 }

@@ -78,4 +78,17 @@ mod tests {
         assert_eq!(Pagination::new("/x/", 2, 21).expect("page 2").previous.as_deref(), Some("/x/"));
         assert!(matches!(Pagination::new("/x/", 4, 45), Err(WebError::NotFound)));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3_000, ..Default::default() })]
+
+        /// Any query string at all gets a page in range or a clear refusal, never a panic.
+        #[test]
+        fn any_query_string_gets_a_page_in_range_or_a_bad_request(query in "[a-z=&%0-9.+\\-]{0,60}|page=[0-9]{0,25}(&page=[0-9]{0,3})?") {
+            match requested_page(Some(&query)) {
+                Ok(page) => proptest::prop_assert!((1..=MAX_PAGE).contains(&page)),
+                Err(error) => proptest::prop_assert!(matches!(error, WebError::BadRequest(_))),
+            }
+        }
+    }
 }
