@@ -11,7 +11,9 @@
 #   CYCLES=200 bash benches/faults.sh
 #
 # CI runs the same test with 3 cycles as part of `cargo test`. It prints, per database, the
-# cycles and how many acknowledged writes were checked.
+# cycles and how many acknowledged writes were checked. With BENCH_POSTGRES_URL it also
+# restarts the machine's PostgreSQL while desk stories stream in (the server answers 503
+# meanwhile and recovers by itself): run it where nothing else uses that server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CYCLES="${CYCLES:-50}"
@@ -21,3 +23,9 @@ if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
 fi
 cargo test -q --locked -p dateline --test program durability -- --nocapture --test-threads=1 2>&1 |
   grep -E "kill cycles|test result|panicked|FAILED|assertion"
+if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
+  # Then PostgreSQL itself restarts under load (this restarts the machine's cluster: run it
+  # where nothing else uses it).
+  cargo test -q --locked -p dateline --test program while_postgresql_restarts -- --ignored --nocapture 2>&1 |
+    grep -E "restarted under load|test result|panicked|FAILED|assertion"
+fi

@@ -296,4 +296,29 @@ mod tests {
             String::from_utf8(sample()).expect("text").replace("\"dateline_archive\":1", "\"dateline_archive\":9");
         assert!(read(text.as_bytes()).expect_err("a newer version").reason.contains("version 9"));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2_000, ..Default::default() })]
+
+        /// A whole archive with one line replaced by anything at all (or any bytes cut in) is
+        /// read to the end or refused with a line number; nothing panics, and what is refused
+        /// names a line of the file.
+        #[test]
+        fn an_archive_with_any_line_changed_is_read_or_refused_by_line(
+            line in 0usize..4,
+            junk in "(\\PC|\\{|\\}|\\[|\\]|\"|:|,){0,120}",
+            cells in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+        ) {
+            let whole = String::from_utf8(sample()).expect("UTF-8");
+            let mut lines: Vec<String> = whole.lines().map(str::to_owned).collect();
+            let at = line.min(lines.len() - 1);
+            lines[at] = junk;
+            let mut bytes = (lines.join("\n") + "\n").into_bytes();
+            bytes.extend(cells);
+            match read(&bytes) {
+                Ok(records) => proptest::prop_assert!(records.len() <= 2),
+                Err(error) => proptest::prop_assert!(error.line >= 1 && error.line as usize <= bytes.len() + 1, "{error}"),
+            }
+        }
+    }
 }

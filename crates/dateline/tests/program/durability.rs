@@ -195,3 +195,83 @@ async fn a_server_killed_mid_stream_loses_no_acknowledged_write_on_postgresql() 
     let Some(database) = TestDatabase::postgres().await else { return };
     a_killed_server_loses_no_acknowledged_write(database).await;
 }
+
+/// Run by `benches/faults.sh` only, since it restarts the machine's PostgreSQL: while desk
+/// stories stream in, PostgreSQL restarts; the server answers 503 meanwhile, recovers by
+/// itself, and every story it acknowledged is there whole.
+#[tokio::test]
+#[ignore = "restarts the machine's PostgreSQL; benches/faults.sh runs it"]
+async fn while_postgresql_restarts_under_load_the_server_answers_503_recovers_and_loses_nothing() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let Some(database) = TestDatabase::postgres().await else { return };
+    let store = database.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Steady Editor").await;
+    let media = tempfile::tempdir().expect("media folder");
+    let server = serve(&database, media.path());
+    let desk = DeskSession::sign_in_at(&server.base_url, &editor.email, &password).await;
+    let section = paper.national.id.to_string();
+    let stop = Arc::new(AtomicBool::new(false));
+    let busy = Arc::new(AtomicU64::new(0));
+    let writer = {
+        let (stop, busy) = (stop.clone(), busy.clone());
+        tokio::spawn(async move {
+            let mut acked = Vec::new();
+            let mut n = 2_000_000u64;
+            while !stop.load(Ordering::SeqCst) {
+                let (headline, body) = (headline(n), body(n));
+                let fields = [("headline", headline.as_str()), ("section", section.as_str()), ("body", body.as_str())];
+                match desk.try_post("/desk/stories", &fields).await.map(|r| (r.status().as_u16(), r)) {
+                    Some((303, response)) => {
+                        let location = response.headers()["location"].to_str().expect("location").to_owned();
+                        let id = location
+                            .trim_start_matches("/desk/stories/")
+                            .split('?')
+                            .next()
+                            .expect("id")
+                            .parse::<i64>()
+                            .expect("id");
+                        acked.push((n, ArticleId(id)));
+                        n += 1;
+                    }
+                    Some((503, _)) => {
+                        busy.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                    other => {
+                        panic!("while PostgreSQL restarts a save answers 303 or 503, not {:?}", other.map(|(s, _)| s))
+                    }
+                }
+            }
+            acked
+        })
+    };
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let restarted = tokio::task::spawn_blocking(|| {
+        let version = std::fs::read_dir("/etc/postgresql").ok()?.filter_map(Result::ok).next()?.file_name();
+        std::process::Command::new("pg_ctlcluster")
+            .args(["--skip-systemctl-redirect", version.to_str()?, "main", "restart"])
+            .status()
+            .ok()
+    })
+    .await
+    .expect("restart");
+    assert!(restarted.is_some_and(|s| s.success()), "PostgreSQL restarted");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    stop.store(true, Ordering::SeqCst);
+    let acked = writer.await.expect("writer");
+    assert_eq!(
+        reqwest::get(format!("{}/healthz", server.base_url)).await.expect("health").status(),
+        200,
+        "recovered by itself"
+    );
+    for (n, id) in &acked {
+        let story = store.article_by_id(*id).await.unwrap_or_else(|e| panic!("acknowledged story {n} is gone: {e}"));
+        assert!(story.content.headline == headline(*n) && story.content.body == body(*n), "story {n} is not whole");
+    }
+    eprintln!(
+        "PostgreSQL restarted under load: {} acknowledged stories, all there; {} saves answered 503 meanwhile",
+        acked.len(),
+        busy.load(Ordering::SeqCst)
+    );
+}
