@@ -214,3 +214,14 @@ pub async fn wire_source(
         dateline_newsroom::wire::set_up_source(store, &set_up, Timestamp::now()).await.expect("the wire source");
     (source, token.expect("a token"))
 }
+
+/// A whole GIF of a few dozen bytes whose logical screen is `side` × `side`: one 1×1 frame. A
+/// decompression bomb when `side` is large, since decoding it allocates the whole screen.
+pub fn gif_declaring_a_screen_of(side: u16) -> Vec<u8> {
+    let mut gif = b"GIF89a".to_vec();
+    gif.extend(side.to_le_bytes());
+    gif.extend(side.to_le_bytes());
+    gif.extend([0x80, 0, 0, 0, 0, 0, 255, 255, 255]);
+    gif.extend([0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x4C, 0x01, 0, 0x3B]);
+    gif
+}

@@ -81,7 +81,7 @@ on_both_databases! {
             ("a PNG calling itself a JPEG", upload(png.clone(), "lie.jpg", "image/jpeg", "x"), "its content is image/png"),
             ("an SVG", upload(b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".to_vec(), "x.svg", "image/svg+xml", "x"), "none of them"),
             ("a photo without alt text", upload(png.clone(), "ok.png", "image/png", " "), "cannot see it"),
-            ("a 35-byte GIF declaring an 11,000 × 11,000 picture", upload(gif_declaring_a_screen_of(11_000), "bomb.gif", "image/gif", "x"), "more than the 50 megapixels"),
+            ("a 35-byte GIF declaring an 11,000 × 11,000 picture", upload(dateline_testkit::paper::gif_declaring_a_screen_of(11_000), "bomb.gif", "image/gif", "x"), "more than the 50 megapixels"),
         ];
         for (what, form, reason) in cases {
             let response = desk.post_multipart("/desk/photos", form).await;
@@ -99,15 +99,4 @@ on_both_databases! {
         assert!(store.media_list(Window { limit: 10, offset: 0 }).await.expect("media").is_empty());
         assert_eq!(dateline_testkit::files_under(app.media_dir.path()).len(), 0, "no file was left behind");
     }
-}
-
-/// A whole GIF of a few dozen bytes whose logical screen is `side` × `side`: a decompression
-/// bomb, since decoding it allocates the whole screen.
-fn gif_declaring_a_screen_of(side: u16) -> Vec<u8> {
-    let mut gif = b"GIF89a".to_vec();
-    gif.extend(side.to_le_bytes());
-    gif.extend(side.to_le_bytes());
-    gif.extend([0x80, 0, 0, 0, 0, 0, 255, 255, 255]);
-    gif.extend([0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x4C, 0x01, 0, 0x3B]);
-    gif
 }

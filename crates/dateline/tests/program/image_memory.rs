@@ -18,16 +18,6 @@ fn large_png(side: u32) -> Vec<u8> {
     bytes
 }
 
-/// A whole GIF of a few dozen bytes that declares an 11,000 × 11,000 screen.
-fn gif_bomb() -> Vec<u8> {
-    let mut gif = b"GIF89a".to_vec();
-    gif.extend(11_000u16.to_le_bytes());
-    gif.extend(11_000u16.to_le_bytes());
-    gif.extend([0x80, 0, 0, 0, 0, 0, 255, 255, 255]);
-    gif.extend([0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x4C, 0x01, 0, 0x3B]);
-    gif
-}
-
 fn upload(bytes: Vec<u8>, name: &str, mime: &str) -> Form {
     Form::new()
         .part("file", Part::bytes(bytes).file_name(name.to_owned()).mime_str(mime).expect("mime"))
@@ -70,12 +60,18 @@ async fn four_large_photos_and_four_bombs_at_once_cost_about_one_images_memory()
     let before = megabytes(server.pid(), "VmRSS:");
     // 6,000 × 6,000 = 36 megapixels: about 108 MB decoded, more while its sizes are made.
     let photo = large_png(6_000);
-    let uploads =
-        (0..4)
-            .map(|n| desk.post_multipart("/desk/photos", upload(photo.clone(), &format!("large-{n}.png"), "image/png")))
-            .chain((0..4).map(|n| {
-                desk.post_multipart("/desk/photos", upload(gif_bomb(), &format!("bomb-{n}.gif"), "image/gif"))
-            }));
+    let uploads = (0..4)
+        .map(|n| desk.post_multipart("/desk/photos", upload(photo.clone(), &format!("large-{n}.png"), "image/png")))
+        .chain((0..4).map(|n| {
+            desk.post_multipart(
+                "/desk/photos",
+                upload(
+                    dateline_testkit::paper::gif_declaring_a_screen_of(11_000),
+                    &format!("bomb-{n}.gif"),
+                    "image/gif",
+                ),
+            )
+        }));
     let answers = futures_util::future::join_all(uploads).await;
     let statuses: Vec<u16> = answers.iter().map(|a| a.status().as_u16()).collect();
     assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 4, "the four photos are taken: {statuses:?}");
