@@ -275,3 +275,52 @@ async fn while_postgresql_restarts_under_load_the_server_answers_503_recovers_an
         busy.load(Ordering::SeqCst)
     );
 }
+
+/// An import killed at any moment leaves the database as it was (the paper is imported all
+/// or nothing), and the same archive then imports whole.
+async fn a_killed_import_leaves_nothing_half_imported(database: TestDatabase) {
+    let work = tempfile::tempdir().expect("work folder");
+    let path = |name: &str| work.path().join(name).display().to_string();
+    let (ok, _, err) = crate::support::run(&["demo", "--load-only", "--data-dir", &path("old")]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = crate::support::run(&["export", &path("paper.jsonl"), "--data-dir", &path("old")]);
+    assert!(ok, "{err}");
+    let media = path("media");
+    let import = ["import", &path("paper.jsonl"), "--database-url", &database.url, "--data-dir", &media];
+    let mut moment = 104_729u64;
+    for cycle in 0..cycles() {
+        let mut child = crate::support::dateline()
+            .args(import)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("import");
+        moment = (moment * 48_271) % 2_147_483_647;
+        tokio::time::sleep(Duration::from_millis(20 + moment % 600)).await;
+        let _ = child.kill();
+        let finished = child.wait().expect("wait").success();
+        let store = database.store().await;
+        let stories = store.count_articles().await.expect("count");
+        store.close().await;
+        if finished {
+            // It finished before the kill: a whole paper is there; start again empty.
+            assert!(stories > 0, "cycle {cycle}: a finished import holds the paper");
+            return;
+        }
+        assert_eq!(stories, 0, "cycle {cycle}: a killed import left {stories} stories behind");
+    }
+    let (ok, out, err) = crate::support::run(&import);
+    assert!(ok, "after the kills the same archive imports whole: {err}");
+    assert!(out.contains("imported"), "{out}");
+}
+
+#[tokio::test]
+async fn an_import_killed_at_any_moment_leaves_nothing_half_imported_on_sqlite() {
+    a_killed_import_leaves_nothing_half_imported(TestDatabase::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn an_import_killed_at_any_moment_leaves_nothing_half_imported_on_postgresql() {
+    let Some(database) = TestDatabase::postgres().await else { return };
+    a_killed_import_leaves_nothing_half_imported(database).await;
+}
