@@ -128,6 +128,39 @@ pub struct HomeCuration {
     pub top: Vec<crate::ids::ArticleId>,
 }
 
+impl HomeCuration {
+    /// The stories this curation asks for, lead first.
+    pub fn chosen(&self) -> Vec<crate::ids::ArticleId> {
+        self.lead.into_iter().chain(self.top.iter().copied()).collect()
+    }
+
+    /// The home page's lead and top stories, `places` in all: the editors' lead when it is
+    /// public, then their other choices that are public, then the newest stories, each once.
+    /// `public_chosen` are the chosen stories readers can see now (in any order); `newest` the
+    /// newest public stories.
+    pub fn front_page(
+        &self,
+        mut public_chosen: Vec<crate::ArticleSummary>,
+        newest: Vec<crate::ArticleSummary>,
+        places: usize,
+    ) -> Vec<crate::ArticleSummary> {
+        let mut front: Vec<crate::ArticleSummary> = Vec::new();
+        if let Some(at) = self.lead.and_then(|lead| public_chosen.iter().position(|s| s.id == lead)) {
+            front.push(public_chosen.remove(at));
+        }
+        public_chosen.sort_by_key(|s| self.top.iter().position(|id| *id == s.id));
+        for story in public_chosen.into_iter().chain(newest) {
+            if front.len() >= places {
+                break;
+            }
+            if !front.iter().any(|s| s.id == story.id) {
+                front.push(story);
+            }
+        }
+        front
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +207,35 @@ mod tests {
         ] {
             assert!(matches!(with(bad).validate(), Err(SettingsError::BadLink(_))), "{bad}");
         }
+    }
+
+    fn summary(id: i64) -> crate::ArticleSummary {
+        crate::ArticleSummary {
+            id: crate::ids::ArticleId(id),
+            slug: crate::ids::Slug::parse("story").expect("slug"),
+            headline: format!("Story {id}"),
+            deck: None,
+            section_id: crate::ids::SectionId(1),
+            label: None,
+            lead_media_id: None,
+            bylines: Vec::new(),
+            first_published_at: jiff::Timestamp::UNIX_EPOCH,
+            last_public_update_at: None,
+            excerpt: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_front_page_leads_with_the_editors_choice_then_their_picks_then_the_newest_each_once() {
+        let ids = |front: Vec<crate::ArticleSummary>| front.iter().map(|s| s.id.0).collect::<Vec<_>>();
+        let curation = HomeCuration {
+            lead: Some(crate::ids::ArticleId(7)),
+            top: vec![crate::ids::ArticleId(3), crate::ids::ArticleId(5)],
+        };
+        let newest = || vec![summary(9), summary(7), summary(8), summary(3)];
+        assert_eq!(ids(curation.front_page(vec![summary(5), summary(3), summary(7)], newest(), 5)), [7, 3, 5, 9, 8]);
+        // A chosen story that is not public (withdrawn, embargoed) gives its place to the newest.
+        assert_eq!(ids(curation.front_page(vec![summary(5)], newest(), 4)), [5, 9, 7, 8]);
+        assert_eq!(ids(HomeCuration::default().front_page(Vec::new(), newest(), 2)), [9, 7]);
     }
 }

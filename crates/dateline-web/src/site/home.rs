@@ -32,26 +32,10 @@ struct HomePage {
 async fn front_page_stories(state: &AppState, now: jiff::Timestamp) -> Result<Vec<ArticleSummary>, WebError> {
     let store = state.store();
     let curation = store.home_curation().await?;
-    let chosen: Vec<_> = curation.lead.into_iter().chain(curation.top.iter().copied()).collect();
-    let mut curated = store.public_by_ids(now, &chosen).await?;
-    let latest =
+    let chosen = store.public_by_ids(now, &curation.chosen()).await?;
+    let newest =
         store.latest_public(now, Listing::Everything, Window { limit: 1 + 2 * TOP_STORIES, offset: 0 }).await?;
-    let mut front: Vec<ArticleSummary> = Vec::new();
-    // The lead: the chosen one if it is public, else the newest.
-    let lead = match curation.lead {
-        Some(id) => curated.iter().position(|s| s.id == id).map(|i| curated.remove(i)),
-        None => None,
-    };
-    front.extend(lead);
-    for story in curated.into_iter().chain(latest) {
-        if front.len() > TOP_STORIES as usize {
-            break;
-        }
-        if !front.iter().any(|s| s.id == story.id) {
-            front.push(story);
-        }
-    }
-    Ok(front)
+    Ok(curation.front_page(chosen, newest, 1 + TOP_STORIES as usize))
 }
 
 pub(crate) async fn show(State(state): State<AppState>) -> Result<Response, WebError> {
