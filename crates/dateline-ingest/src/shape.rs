@@ -29,7 +29,10 @@ pub(crate) fn check(text: &str, dialect: Dialect, max_depth: usize, field: &str)
         let from = from.min(bytes.len());
         bytes[from..].windows(end.len()).position(|w| w == end).map_or(bytes.len(), |at| from + at + end.len())
     };
-    let mut depth = 0usize;
+    // The open elements, by name: an end tag closes up to the element it names, and one that
+    // names no open element closes nothing (html5ever ignores it too), so stray end tags
+    // cannot hide nesting from this count. Never longer than `max_depth`.
+    let mut open: Vec<&[u8]> = Vec::new();
     let mut at = 0;
     while let Some(offset) = bytes.get(at..).and_then(|rest| rest.iter().position(|&b| b == b'<')) {
         at += offset;
@@ -43,8 +46,11 @@ pub(crate) fn check(text: &str, dialect: Dialect, max_depth: usize, field: &str)
         } else if rest.starts_with(b"<!") {
             at = skip_past(at + 2, b">");
         } else if rest.starts_with(b"</") {
-            if counts(dialect, tag_name(&rest[2..])) {
-                depth = depth.saturating_sub(1);
+            let name = tag_name(&rest[2..]);
+            if counts(dialect, name) {
+                if let Some(at_open) = open.iter().rposition(|o| o.eq_ignore_ascii_case(name)) {
+                    open.truncate(at_open);
+                }
             }
             at = skip_past(at + 2, b">");
         } else if rest.get(1).is_some_and(u8::is_ascii_alphabetic) || dialect == Dialect::Xml {
@@ -55,9 +61,10 @@ pub(crate) fn check(text: &str, dialect: Dialect, max_depth: usize, field: &str)
                 )));
             }
             let self_closing = end < bytes.len() && end > 0 && bytes[end - 1] == b'/';
-            if !self_closing && counts(dialect, tag_name(&rest[1..])) {
-                depth += 1;
-                if depth > max_depth {
+            let name = tag_name(&rest[1..]);
+            if !self_closing && counts(dialect, name) {
+                open.push(name);
+                if open.len() > max_depth {
                     return Err(Rejection::malformed(format!(
                         "{field} nests elements more than {max_depth} levels deep; no news item needs that many"
                     )));
@@ -168,5 +175,14 @@ mod tests {
         assert!(depth_ok(&attributes(MAX_ATTRIBUTES / 3), Dialect::Html, 5));
         let error = check(&attributes(MAX_ATTRIBUTES), Dialect::Xml, 5, "the body").expect_err("too many");
         assert!(error.reason.contains(&format!("{} attributes", 3 * MAX_ATTRIBUTES)), "{error}");
+    }
+
+    #[test]
+    fn stray_end_tags_cannot_hide_nesting() {
+        let hidden = "<span></i>".repeat(400);
+        let error = check(&hidden, Dialect::Html, 100, "the body").expect_err("400 spans deep");
+        assert!(error.reason.contains("levels deep"), "{error}");
+        assert!(depth_ok(&"<div></div>".repeat(400), Dialect::Html, 1), "closed elements do not nest");
+        assert!(depth_ok("<div><p>x</div></div></div>", Dialect::Html, 1), "end tags of nothing open close nothing");
     }
 }

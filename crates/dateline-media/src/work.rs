@@ -28,8 +28,15 @@ impl ImageWork {
 
     /// Runs `work` on a blocking thread once a permit is free.
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
-        let _permit = self.permits.acquire().await.map_err(|e| e.to_string())?;
-        tokio::task::spawn_blocking(work).await.map_err(|e| format!("image work stopped: {e}"))
+        // The permit goes with the work onto its thread: a request that is abandoned (a
+        // timeout, a closed connection) does not free it while the decode still runs.
+        let permit = self.permits.clone().acquire_owned().await.map_err(|e| e.to_string())?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|e| format!("image work stopped: {e}"))
     }
 
     /// [`inspect`] within the limits, its decode bounded with every other image's.

@@ -58,6 +58,10 @@ pub(crate) async fn run(db: &Db, now: Timestamp) -> Result<Vec<i64>, StoreError>
             Tx::Postgres(_) => (CREATE_LEDGER_POSTGRES, migration.postgres),
         };
         if matches!(tx, Tx::Postgres(_)) {
+            // A migration may wait for another instance's (the lock) or for readers, and may
+            // build an index for a long time: the serving pool's limits do not apply to it.
+            tx.execute("SET LOCAL lock_timeout = 0", vec![]).await?;
+            tx.execute("SET LOCAL statement_timeout = 0", vec![]).await?;
             tx.execute(LOCK_POSTGRES, vec![]).await?;
         }
         tx.execute(ledger, vec![]).await?;

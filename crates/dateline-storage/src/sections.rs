@@ -48,6 +48,29 @@ async fn one_writer_at_a_time(tx: &mut Tx) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The section's address must be its parent's address (as it is now, inside the lock) and
+/// its slug: a rename of the parent committed a moment earlier must not leave it under an
+/// address that no longer exists.
+async fn path_fits_parent(tx: &mut Tx, parent_id: Option<i64>, slug: &str, path: &str) -> Result<(), StoreError> {
+    let expected = match parent_id {
+        None => slug.to_owned(),
+        Some(parent) => {
+            let found: Option<(String,)> =
+                tx.fetch_optional("SELECT path FROM sections WHERE id = $1", params![parent]).await?;
+            let Some((parent_path,)) = found else {
+                return Err(StoreError::Conflict("the parent section no longer exists".into()));
+            };
+            format!("{parent_path}/{slug}")
+        }
+    };
+    if expected != path {
+        return Err(StoreError::Conflict(
+            "the sections were changed by someone else at the same moment; open the section again and retry".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Two levels at most: no section may sit under one that has a parent itself, which also
 /// rules out every cycle. Checked inside the write's transaction, before it commits.
 async fn two_levels_at_most(tx: &mut Tx) -> Result<(), StoreError> {
@@ -70,6 +93,7 @@ impl SectionStore for SqlStore {
     async fn insert_section(&self, new: &NewSection, path: &str) -> Result<Section, StoreError> {
         let mut tx = self.db.begin().await?;
         one_writer_at_a_time(&mut tx).await?;
+        path_fits_parent(&mut tx, new.parent_id.map(|p| p.0), new.slug.as_str(), path).await?;
         let row: SectionRow = tx
             .fetch_one(
                 &format!("INSERT INTO sections (slug, name, parent_id, position, path) VALUES ($1, $2, $3, $4, $5) RETURNING {COLUMNS}"),
@@ -89,6 +113,7 @@ impl SectionStore for SqlStore {
     async fn update_section(&self, section: &Section) -> Result<Section, StoreError> {
         let mut tx = self.db.begin().await?;
         one_writer_at_a_time(&mut tx).await?;
+        path_fits_parent(&mut tx, section.parent_id.map(|p| p.0), section.slug.as_str(), &section.path).await?;
         let (old_path,): (String,) =
             tx.fetch_one("SELECT path FROM sections WHERE id = $1", params![section.id.0]).await?;
         let children: Vec<(i64, String, String)> =

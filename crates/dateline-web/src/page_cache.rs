@@ -322,17 +322,19 @@ impl PageCache {
 /// value would be a full render and a new entry, and a flood of them would push the home page
 /// out of memory.
 fn cache_key(path: &str, query: Option<&str>) -> String {
-    let pages: Vec<String> = query
+    // Read exactly as the pages read it (`site::paging::requested_page`: raw `&`-separated
+    // pairs, the key `page` as written), so the key can never name another page than the
+    // one rendered: `?%70age=2` is not `?page=2` to either.
+    let pages: Vec<&str> = query
         .map(|q| {
-            form_urlencoded::parse(q.as_bytes()).filter(|(k, _)| k == "page").map(|(_, v)| v.into_owned()).collect()
+            q.split('&').filter_map(|pair| pair.split_once('=').filter(|(k, _)| *k == "page").map(|(_, v)| v)).collect()
         })
         .unwrap_or_default();
     if pages.is_empty() {
         return path.to_owned();
     }
-    let query: String =
-        form_urlencoded::Serializer::new(String::new()).extend_pairs(pages.iter().map(|v| ("page", v))).finish();
-    format!("{path}?{query}")
+    let query: Vec<String> = pages.iter().map(|v| format!("page={v}")).collect();
+    format!("{path}?{}", query.join("&"))
 }
 
 /// The longest `Surrogate-Key` or `Cache-Tag` value sent; CDNs refuse longer headers (Fastly
@@ -671,6 +673,7 @@ mod tests {
         assert_eq!(cache_key("/national/", Some("utm=1&page=2")), "/national/?page=2");
         assert_eq!(cache_key("/national/", Some("page=2&utm=9")), cache_key("/national/", Some("page=2")));
         assert_eq!(cache_key("/national/", Some("page=1&page=2")), "/national/?page=1&page=2");
+        assert_eq!(cache_key("/national/", Some("%70age=2")), "/national/", "what the page does not read as its page");
     }
 
     #[test]

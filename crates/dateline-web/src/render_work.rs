@@ -33,11 +33,16 @@ impl RenderWork {
         if markdown.len() < RENDERED_IN_PLACE {
             return dateline_render::render_markdown(markdown);
         }
-        let Ok(_permit) = self.permits.acquire().await else {
+        let Ok(permit) = self.permits.clone().acquire_owned().await else {
             return dateline_render::render_markdown(markdown);
         };
         let markdown = markdown.to_owned();
-        match tokio::task::spawn_blocking(move || dateline_render::render_markdown(&markdown)).await {
+        // The permit goes with the work: an abandoned request does not free it early.
+        let rendered = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            dateline_render::render_markdown(&markdown)
+        });
+        match rendered.await {
             Ok(html) => html,
             // The render panicked on its thread: the page shows no body rather than no page.
             Err(error) => {

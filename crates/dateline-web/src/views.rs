@@ -113,10 +113,11 @@ impl ViewCounter {
                 Some(HourlyViews { article_id, hour: Timestamp::from_second(hour * 3600).ok()?, views })
             })
             .collect();
-        for chunk in batch.chunks(FLUSH_CHUNK) {
+        for (at, chunk) in batch.chunks(FLUSH_CHUNK).enumerate() {
             if let Err(error) = store.add_views(chunk).await {
+                // This chunk and every one after it go back for the next flush.
                 if let Ok(mut pending) = self.pending.lock() {
-                    for counted in chunk {
+                    for counted in &batch[at * FLUSH_CHUNK..] {
                         let key = (counted.article_id, counted.hour.as_second().div_euclid(3600));
                         *pending.entry(key).or_default() += counted.views;
                     }
@@ -140,7 +141,18 @@ impl ViewCounter {
         let mut ids: Vec<ArticleId> = waiting.keys().map(|(id, _)| *id).collect();
         ids.sort_unstable_by_key(|id| id.0);
         ids.dedup();
-        let public: HashSet<ArticleId> = store.public_ids(&ids, now).await?.into_iter().collect();
+        let public: HashSet<ArticleId> = match store.public_ids(&ids, now).await {
+            Ok(public) => public.into_iter().collect(),
+            Err(error) => {
+                // Kept for the next flush rather than dropped.
+                if let Ok(mut unverified) = self.unverified.lock() {
+                    for (key, views) in waiting {
+                        *unverified.entry(key).or_default() += views;
+                    }
+                }
+                return Err(error);
+            }
+        };
         for id in &public {
             self.mark_readable(*id);
         }

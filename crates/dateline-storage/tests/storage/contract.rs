@@ -403,4 +403,16 @@ on_both_databases! {
             }
         }
     }
+
+    async fn a_move_made_from_a_stale_view_of_the_parent_is_refused_not_saved_under_an_old_address(db) {
+        let store = db.store().await;
+        let news = store.insert_section(&NewSection { slug: slug("news"), name: "News".into(), parent_id: None, position: 1 }, "news").await.expect("news");
+        let moving = store.insert_section(&NewSection { slug: slug("weather"), name: "Weather".into(), parent_id: None, position: 2 }, "weather").await.expect("weather");
+        // One editor renames the parent; another, who saw the old name, moves a section under it.
+        store.update_section(&Section { slug: slug("nieuws"), path: "nieuws".into(), ..news.clone() }).await.expect("rename");
+        let stale = Section { parent_id: Some(news.id), path: "news/weather".into(), ..moving.clone() };
+        assert!(matches!(store.update_section(&stale).await, Err(StoreError::Conflict(_))));
+        let fresh = Section { parent_id: Some(news.id), path: "nieuws/weather".into(), ..moving };
+        assert_eq!(store.update_section(&fresh).await.expect("move").path, "nieuws/weather");
+    }
 }

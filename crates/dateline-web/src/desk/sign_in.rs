@@ -104,6 +104,20 @@ pub(crate) async fn submit(
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
     let secure = state.settings().secure_cookies || is_https(state.settings(), peer, &headers);
+    // A browser says where a form was posted from: a sign-in posted from another site (a
+    // page that planted its own form) is refused, whatever its token.
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| !matches!(site, "same-origin" | "none"));
+    let foreign_origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).is_some_and(|origin| {
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let public = state.settings().public_url.trim_end_matches('/');
+        origin != public && origin.split_once("://").map(|(_, authority)| authority) != Some(host)
+    });
+    if cross_site || foreign_origin {
+        return Err(WebError::Forbidden);
+    }
     // The form's token must match its cookie (double submit) and be one this paper issued:
     // a pair an attacker made up themselves would otherwise sign a victim in to the
     // attacker's account.

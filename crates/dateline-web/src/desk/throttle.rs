@@ -57,6 +57,11 @@ fn wait_for(failures: Option<&Failures>, free: u32, now: Instant) -> Option<Dura
 fn note<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Failures>, key: K, now: Instant) {
     if map.len() >= MAX_TRACKED {
         map.retain(|_, f| now.duration_since(f.last) < LONGEST_WAIT);
+        // Still full of recent entries (a flood of made-up names): start again rather than
+        // scan a full map on every attempt.
+        if map.len() >= MAX_TRACKED {
+            map.clear();
+        }
     }
     let entry = map.entry(key).or_insert(Failures { count: 0, last: now });
     entry.count += 1;
@@ -72,12 +77,26 @@ fn take_back<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Failures>, key: &K) {
     }
 }
 
+/// The address as counted: an IPv6 address by its /64, which one household or server holds
+/// whole, so that rotating through it does not give fresh tries.
+fn counted(address: Option<IpAddr>) -> IpAddr {
+    match address {
+        Some(IpAddr::V6(v6)) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::V6(std::net::Ipv6Addr::from(segments))
+        }
+        Some(v4) => v4,
+        None => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+    }
+}
+
 impl SignInThrottle {
     /// Counts an attempt for `email` from `address`, or says how long it must still wait.
     /// Call it before checking the password; call [`SignInThrottle::succeeded`] when the
     /// password was right.
     pub fn attempt(&self, email: &str, address: Option<IpAddr>, now: Instant) -> Result<(), Duration> {
-        let address = address.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let address = counted(address);
         let Ok(mut counts) = self.counts.lock() else { return Ok(()) };
         let pair = (email.to_owned(), address);
         let own = wait_for(counts.pairs.get(&pair), FREE_TRIES_PER_ACCOUNT_AND_ADDRESS, now);
@@ -97,7 +116,7 @@ impl SignInThrottle {
     /// The password was right: the attempt is taken back, and the account's own failures
     /// from this address are forgotten.
     pub fn succeeded(&self, email: &str, address: Option<IpAddr>) {
-        let address = address.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let address = counted(address);
         let Ok(mut counts) = self.counts.lock() else { return };
         counts.pairs.remove(&(email.to_owned(), address));
         take_back(&mut counts.addresses, &address);
@@ -161,5 +180,16 @@ mod tests {
         assert!(throttle.attempt("fresh@x.org", address, now).is_ok(), "the success did not count against the address");
         assert!(throttle.attempt("other@x.org", address, now).is_err());
         assert!(throttle.attempt("other@x.org", ip("198.51.100.2"), now).is_ok());
+    }
+
+    #[test]
+    fn one_ipv6_network_counts_as_one_address() {
+        let throttle = SignInThrottle::default();
+        let now = Instant::now();
+        for n in 0..3 {
+            assert!(throttle.attempt("a@x.org", ip(&format!("2001:db8:1:2::{n:x}")), now).is_ok());
+        }
+        assert!(throttle.attempt("a@x.org", ip("2001:db8:1:2:ffff::9"), now).is_err(), "the same /64");
+        assert!(throttle.attempt("a@x.org", ip("2001:db8:1:3::1"), now).is_ok(), "another /64");
     }
 }
