@@ -92,7 +92,17 @@ pub struct CheckerReport {
 }
 
 fn run_checker(program: &str, args: &[String]) -> CheckerReport {
-    match Command::new(program).args(args).output() {
+    run_checker_in(program, args, None)
+}
+
+/// As [`run_checker`], in `folder` (for checkers that leave report files where they run).
+fn run_checker_in(program: &str, args: &[String], folder: Option<&std::path::Path>) -> CheckerReport {
+    let mut command = Command::new(program);
+    command.args(args);
+    if let Some(folder) = folder {
+        command.current_dir(folder);
+    }
+    match command.output() {
         Ok(out) => CheckerReport {
             passed: out.status.success(),
             output: format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
@@ -160,7 +170,9 @@ pub fn sitemap_verify(file: &std::path::Path) -> Option<CheckerReport> {
         "--no-recursive",
     ]
     .map(str::to_owned);
-    Some(run_checker(&tool.display().to_string(), &args))
+    // sitemap-verify writes a report database where it runs: beside the checked file (a
+    // test's temporary folder), never in the source tree.
+    Some(run_checker_in(&tool.display().to_string(), &args, file.parent()))
 }
 
 /// The browser-driven checkers: axe, Lighthouse and the Chromium they drive.
