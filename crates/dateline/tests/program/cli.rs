@@ -229,15 +229,7 @@ async fn an_operator_backs_up_the_live_paper_and_the_copy_opens_with_every_story
     assert!(ok, "{err}");
     let data = tempfile::tempdir().expect("data folder");
     // The paper is serving while the copy is taken.
-    let server = Running::start(&[
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--database-url",
-        &database.url,
-        "--data-dir",
-        data.path().to_str().expect("path"),
-    ]);
+    let server = Running::serve(&database.url, data.path(), &[]);
     assert_eq!(reqwest::get(format!("{}/", server.base_url)).await.expect("home").status(), 200);
     let backups = tempfile::tempdir().expect("backup folder");
     let file = backups.path().join("paper-2026-11-28.db");

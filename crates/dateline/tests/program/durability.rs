@@ -36,15 +36,7 @@ struct Acknowledged {
 }
 
 fn serve(database: &TestDatabase, media: &std::path::Path) -> Running {
-    Running::start(&[
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--database-url",
-        &database.url,
-        "--data-dir",
-        media.to_str().expect("path"),
-    ])
+    Running::serve(&database.url, media, &[])
 }
 
 /// Creates and publishes stories until the server stops answering.

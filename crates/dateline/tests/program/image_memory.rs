@@ -44,16 +44,9 @@ async fn four_large_photos_and_four_bombs_at_once_cost_about_one_images_memory()
     let store = database.store().await;
     let (editor, password) = desk_user(&store, Role::PhotoEditor, "Photo Desk").await;
     let media = tempfile::tempdir().expect("media folder");
-    let server = Running::start_with_env(
-        &[
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--database-url",
-            &database.url,
-            "--data-dir",
-            media.path().to_str().expect("path"),
-        ],
+    let server = Running::serve(
+        &database.url,
+        media.path(),
         &[("DATELINE_UPLOADS__IMAGE_WORKERS", "1"), ("DATELINE_UPLOADS__MAX_IMAGE_PIXELS", "40000000")],
     );
     let desk = DeskSession::sign_in_at(&server.base_url, &editor.email, &password).await;

@@ -14,15 +14,7 @@ use jiff::{SignedDuration, Timestamp};
 use std::time::{Duration, Instant};
 
 fn serve(database: &TestDatabase, media: &std::path::Path) -> Running {
-    Running::start(&[
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--database-url",
-        &database.url,
-        "--data-dir",
-        media.to_str().expect("path"),
-    ])
+    Running::serve(&database.url, media, &[])
 }
 
 /// The page-cache hits an instance reports on /metrics (readable from loopback).

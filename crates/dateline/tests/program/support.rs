@@ -55,6 +55,16 @@ impl Running {
         Running { child, base_url }
     }
 
+    /// `dateline serve` on a free port of 127.0.0.1, on `database_url`, with its media (and
+    /// other files) in `data_dir`, and settings from `env` as an operator may give them.
+    pub fn serve(database_url: &str, data_dir: &std::path::Path, env: &[(&str, &str)]) -> Running {
+        let data_dir = data_dir.to_str().expect("a UTF-8 path");
+        Running::start_with_env(
+            &["serve", "--listen", "127.0.0.1:0", "--database-url", database_url, "--data-dir", data_dir],
+            env,
+        )
+    }
+
     /// The server's process id, for reading its memory in /proc.
     pub fn pid(&self) -> u32 {
         self.child.id()
