@@ -152,17 +152,18 @@ async fn file_away(
     reason: Option<&str>,
 ) -> std::io::Result<()> {
     let target = folder.join(into);
+    // The photos go first, so whoever sees the item in `done/` also finds what came with it.
+    for photo in photos {
+        if photo.is_file() {
+            move_into(photo, &target).await?;
+        }
+    }
     let moved = move_into(item, &target).await?;
     if let Some(reason) = reason {
         let mut reason_file = moved.clone().into_os_string();
         reason_file.push(".reason");
         tokio::fs::write(PathBuf::from(reason_file), format!("{reason}\n")).await?;
         tracing::warn!(file = %moved.display(), reason, "wire file rejected");
-    }
-    for photo in photos {
-        if photo.is_file() {
-            move_into(photo, &target).await?;
-        }
     }
     Ok(())
 }
