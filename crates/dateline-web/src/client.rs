@@ -1,7 +1,7 @@
 //! Who is asking: the client's address and whether it came over HTTPS. Forwarding headers
 //! are believed only from a configured trusted proxy; anyone else could write them.
 
-use crate::state::WebSettings;
+use crate::settings::WebSettings;
 use axum::http::HeaderMap;
 use std::net::{IpAddr, SocketAddr};
 

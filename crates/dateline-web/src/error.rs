@@ -2,20 +2,15 @@
 //!
 //! A handler returns [`WebError`]. Its response carries only a status and an [`ErrorPage`]
 //! marker (a stable `code`, a sentence for people, perhaps the field at fault), and
-//! [`render_error_pages`] draws it once for everybody: under `/api/` as the one JSON shape
+//! `layers::render_error_pages` draws it once for everybody: under `/api/` as the one JSON shape
 //! `{"errors":[{"code","detail","field"}]}`, everywhere else as the theme's error page. An
 //! error response that axum or a layer made without a marker (a path that does not parse, a
 //! method not allowed, a body over its limit) is drawn the same way. Internal causes are
 //! logged once, here, and never put in a response.
 
-use crate::site::chrome;
-use crate::state::AppState;
-use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
-use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use dateline_newsroom::StoreError;
-use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -101,13 +96,13 @@ impl From<dateline_render::ThemeError> for WebError {
     }
 }
 
-/// The marker an error response carries until [`render_error_pages`] draws it.
+/// The marker an error response carries until `layers::render_error_pages` draws it.
 #[derive(Debug, Clone)]
-struct ErrorPage {
-    code: &'static str,
-    heading: &'static str,
-    message: String,
-    field: Option<&'static str>,
+pub(crate) struct ErrorPage {
+    pub code: &'static str,
+    pub heading: &'static str,
+    pub message: String,
+    pub field: Option<&'static str>,
 }
 
 impl IntoResponse for WebError {
@@ -167,7 +162,7 @@ pub(crate) fn answer_panic(payload: Box<dyn std::any::Any + Send + 'static>) -> 
 
 /// The marker for an error response made without one (by axum's extractors or a layer): the
 /// status says what kind of error, the plain-text body (axum's rejection text) says why.
-fn marker_for_bare(status: StatusCode, text: String) -> ErrorPage {
+pub(crate) fn marker_for_bare(status: StatusCode, text: String) -> ErrorPage {
     let (code, heading) = match status {
         StatusCode::NOT_FOUND => ("not_found", "Page not found"),
         StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Not allowed here"),
@@ -186,27 +181,6 @@ fn marker_for_bare(status: StatusCode, text: String) -> ErrorPage {
     ErrorPage { code, heading, message, field: None }
 }
 
-#[derive(Serialize)]
-struct ApiError<'a> {
-    code: &'a str,
-    detail: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct ApiErrors<'a> {
-    errors: [ApiError<'a>; 1],
-}
-
-#[derive(Serialize)]
-struct ErrorContext<'a> {
-    site: &'a dateline_render::views::SiteView,
-    status: u16,
-    heading: &'a str,
-    message: &'a str,
-}
-
 /// Marks an error response whose body is meant as it is (the health check's one line for a
 /// load balancer), so it is not drawn as an error page.
 #[derive(Debug, Clone, Copy)]
@@ -214,87 +188,9 @@ pub(crate) struct AsIs;
 
 /// Whether an error response is a bare one that should be drawn: axum's rejections come as
 /// plain text or with no body; a handler's own page (the editor with its 422) is left alone.
-fn is_bare(response: &Response) -> bool {
+pub(crate) fn is_bare(response: &Response) -> bool {
     let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     content_type.is_empty() || content_type.starts_with("text/plain")
-}
-
-/// Draws every error response once: the one JSON shape under `/api/`, the theme's error page
-/// (with the site's menu) everywhere else.
-pub(crate) async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let is_api = request.uri().path().starts_with("/api/");
-    let response = next.run(request).await;
-    let status = response.status();
-    let page = match response.extensions().get::<ErrorPage>().cloned() {
-        Some(page) => page,
-        None if (status.is_client_error() || status.is_server_error())
-            && is_bare(&response)
-            && response.extensions().get::<AsIs>().is_none() =>
-        {
-            let (parts, body) = response.into_parts();
-            let text = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
-            let page = marker_for_bare(status, String::from_utf8_lossy(&text).into_owned());
-            return draw(&state, is_api, status, page, parts.headers).await;
-        }
-        None => return response,
-    };
-    let headers = response.headers().clone();
-    draw(&state, is_api, status, page, headers).await
-}
-
-async fn draw(
-    state: &AppState,
-    is_api: bool,
-    status: StatusCode,
-    page: ErrorPage,
-    original: axum::http::HeaderMap,
-) -> Response {
-    let mut out = if is_api {
-        let body = ApiErrors { errors: [ApiError { code: page.code, detail: &page.message, field: page.field }] };
-        (status, axum::Json(body)).into_response()
-    } else {
-        (status, Html(error_page_html(state, status, &page).await)).into_response()
-    };
-    // What a handler or a layer set besides the body stays (Allow on a 405, Retry-After).
-    for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
-        if let Some(value) = original.get(&name) {
-            out.headers_mut().insert(name, value.clone());
-        }
-    }
-    out.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    out
-}
-
-async fn error_page_html(state: &AppState, status: StatusCode, page: &ErrorPage) -> String {
-    let now = state.now();
-    let html = match chrome::load(state, now).await {
-        Ok(chrome) => state
-            .theme()
-            .render(
-                "error.html",
-                ErrorContext {
-                    site: &chrome.site,
-                    status: status.as_u16(),
-                    heading: page.heading,
-                    message: &page.message,
-                },
-            )
-            .ok(),
-        Err(_) => None,
-    };
-    // Without the database there is no menu to draw: a bare page still says what happened.
-    html.unwrap_or_else(|| {
-        format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{0}</title></head><body><main><h1>{0}</h1><p>{1}</p></main></body></html>",
-            page.heading,
-            escape_text(&page.message)
-        )
-    })
-}
-
-/// Text for the bare page, which no template escapes.
-fn escape_text(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]

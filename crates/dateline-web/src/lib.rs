@@ -9,8 +9,9 @@ mod client;
 mod desk;
 mod documents;
 mod error;
-mod health;
+mod layers;
 pub mod metrics;
+mod operators;
 pub mod outbox;
 pub mod page_cache;
 mod photo_intake;
@@ -19,8 +20,10 @@ mod remembered;
 mod render_work;
 mod security;
 pub mod serve;
+mod settings;
 mod site;
 mod state;
+mod throttle;
 mod views;
 pub mod wire;
 
@@ -61,8 +64,8 @@ pub fn app(state: AppState) -> Router {
         .route("/static/{file}", get(site::assets::theme_asset))
         .route("/media/{*key}", get(site::assets::media_file))
         .route("/api/v1/ingest/{source}", post(wire::ingest::deliver).layer(ingest_limit))
-        .route("/healthz", get(health::check))
-        .route("/metrics", get(metrics::show))
+        .route("/healthz", get(operators::check))
+        .route("/metrics", get(operators::metrics))
         // Fronts last: their first segment is any section slug not taken by a route above.
         .route("/{file}", get(site::feeds::whole_paper_or_section))
         .route("/{section}/", get(site::section::top_level))
@@ -73,9 +76,9 @@ pub fn app(state: AppState) -> Router {
         .fallback(site::not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::answer_panic))
         .layer(axum::middleware::from_fn(security::refuse_control_characters))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::measure))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), layers::render_error_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), layers::serve_kept_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), layers::measure))
         .layer(axum::middleware::from_fn(security::protective_headers))
         // Pages from the cache come compressed already; this compresses the rest (the desk,
         // search, the API) for clients that ask.

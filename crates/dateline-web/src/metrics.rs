@@ -3,21 +3,14 @@
 //! addresses the operator allows (`metrics.allow`, loopback by default) may read it; the
 //! address is the client's own, forwarding headers believed only from trusted proxies.
 //!
-//! The same middleware writes one access-log line per request when `log.access` is on
-//! (target `dateline::access`): method, route pattern (never the query string, which may
-//! hold a reader's search), status and time.
+//! The counting is done by `layers::measure`, which also writes the access log; the page is
+//! served by `operators.rs`.
 
-use crate::client::{client_address, Peer};
-use crate::state::AppState;
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use crate::page_cache::PageCache;
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
-use std::time::Instant;
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
@@ -48,7 +41,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    fn record(&self, route: &str, status: u16, seconds: f64) {
+    pub(crate) fn record(&self, route: &str, status: u16, seconds: f64) {
         let bucket = BUCKETS.iter().position(|upper| seconds <= *upper).unwrap_or(BUCKETS.len());
         let micros = (seconds * 1e6) as u64;
         let count = |figures: &RouteFigures| {
@@ -73,7 +66,9 @@ impl Metrics {
         }
     }
 
-    fn render(&self, state: &AppState) -> String {
+    /// The Prometheus exposition of everything counted, with the page cache's and the pool's
+    /// figures as they are now.
+    pub(crate) fn render(&self, page_cache: Option<&PageCache>, (open, idle): (u32, usize)) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "# HELP dateline_http_requests_total Requests answered, by route pattern and status.");
         let _ = writeln!(out, "# TYPE dateline_http_requests_total counter");
@@ -123,7 +118,7 @@ impl Metrics {
         let mut gauge = |name: &str, kind: &str, help: &str, value: u64| {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
         };
-        if let Some(cache) = state.page_cache() {
+        if let Some(cache) = page_cache {
             let (pages, bytes) = cache.usage();
             let counters = &cache.counters;
             gauge(
@@ -147,7 +142,6 @@ impl Metrics {
             gauge("dateline_page_cache_pages", "gauge", "Pages kept now.", pages as u64);
             gauge("dateline_page_cache_bytes", "gauge", "Bytes kept now, compressed copies included.", bytes as u64);
         }
-        let (open, idle) = state.store().pool_usage();
         gauge("dateline_db_pool_connections", "gauge", "Database connections open.", u64::from(open));
         gauge("dateline_db_pool_idle_connections", "gauge", "Database connections open and idle.", idle as u64);
         let jobs = &self.jobs;
@@ -187,44 +181,4 @@ impl Metrics {
 
 fn escape(label: &str) -> String {
     label.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
-}
-
-/// Counts and times every request, and writes its access-log line.
-pub(crate) async fn measure(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let route = request.extensions().get::<MatchedPath>().map_or("(no route)", |m| m.as_str()).to_owned();
-    // Every line logged while the request is handled (a failure's cause, logged once where it
-    // is handled) carries the route, and the user and story once they are known.
-    let span = tracing::info_span!(
-        "request",
-        %method,
-        route = %route,
-        user.id = tracing::field::Empty,
-        article.id = tracing::field::Empty,
-    );
-    let response = tracing::Instrument::instrument(next.run(request), span).await;
-    let seconds = started.elapsed().as_secs_f64();
-    let status = response.status().as_u16();
-    state.metrics().record(&route, status, seconds);
-    if state.settings().access_log {
-        tracing::info!(target: "dateline::access", %method, route, status, ms = seconds * 1e3);
-    }
-    response
-}
-
-/// `GET /metrics`, for the addresses the operator allows.
-pub(crate) async fn show(State(state): State<AppState>, Peer(peer): Peer, headers: HeaderMap) -> Response {
-    let settings = state.settings();
-    let allowed = client_address(settings, peer, &headers).is_some_and(|address| {
-        settings.metrics_allow.iter().any(|network| crate::client::in_network(address, *network))
-    });
-    if !allowed {
-        return (StatusCode::FORBIDDEN, "metrics are not open to this address; see metrics.allow\n").into_response();
-    }
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
-        state.metrics().render(&state),
-    )
-        .into_response()
 }

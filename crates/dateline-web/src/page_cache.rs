@@ -6,7 +6,8 @@
 //! a topic's, the newest of the whole paper, the most read), the names it prints. The store
 //! announces every change ([`Change`]) the moment it commits; the cache turns a change into
 //! the tags it touches ([`tags_touched`]) and drops exactly the entries carrying one of them
-//! (`AppState::follow_changes`, and again before each request as a backstop). The same tags
+//! (`AppState::follow_changes`, and again before each request as a backstop, see
+//! [`serve_through`]). The same tags
 //! go out as `Surrogate-Key` and `Cache-Tag` headers, and through the outbox to the operator's
 //! purge hook, so a CDN can drop the same pages.
 //!
@@ -18,9 +19,8 @@
 //! not mark with [`Shows`] is ever kept. With the cache switched off (a size of 0), pages are
 //! rendered for every request but get the same headers.
 
-use crate::state::AppState;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -521,17 +521,23 @@ fn answer(kept: KeptAt<'_>, request: &HeaderMap, entry: &Arc<Entry>) -> Response
     response
 }
 
-/// The middleware: answers reader pages from memory, keeps what handlers render, and gives
-/// every reader page its caching headers.
-pub(crate) async fn serve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// The middleware's work: answers reader pages from memory, keeps what handlers render, and
+/// gives every reader page its caching headers. `catch_up` applies the changes announced so
+/// far, before the lookup and again before a rendered page is stored.
+pub(crate) async fn serve_through(
+    cache: Option<&PageCache>,
+    catch_up: impl Fn(),
+    mut request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     if !matches!(*request.method(), Method::GET | Method::HEAD) || !cacheable_path(path) {
         return next.run(request).await;
     }
     let key = cache_key(path, request.uri().query());
-    let cache = state.page_cache().filter(|c| c.enabled());
+    let cache = cache.filter(|c| c.enabled());
     let mut generation = 0;
-    state.catch_up();
+    catch_up();
     if let Some(cache) = cache {
         if let Some(entry) = cache.lookup(&key) {
             cache.counters.hits.fetch_add(1, Ordering::Relaxed);
@@ -589,7 +595,7 @@ pub(crate) async fn serve(State(state): State<AppState>, mut request: Request, n
         }
     }
     if let Some(cache) = cache {
-        state.catch_up();
+        catch_up();
         cache.store(key, entry, generation);
     }
     answered

@@ -17,6 +17,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::broadcast;
 
+/// Stories in "Latest News".
+pub(crate) const LATEST_NEWS: u32 = 10;
+/// Stories in "Most Popular".
+pub(crate) const MOST_POPULAR: u32 = 5;
+/// "Most Popular" ranks by views over this trailing window.
+pub(crate) const POPULAR_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
 /// The paper's frame, as stored.
 pub(crate) struct Frame {
     pub settings: EditorialSettings,

@@ -3,48 +3,13 @@
 
 use crate::page_cache::PageCache;
 use crate::remembered::Remembered;
+pub use crate::settings::WebSettings;
 use crate::views::ViewCounter;
 use dateline_newsroom::ArticleStore;
 use dateline_render::Theme;
 use dateline_storage::SqlStore;
 use jiff::Timestamp;
-use std::net::IpAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
-
-/// What the web layer needs of the operator's configuration.
-#[derive(Debug, Clone, Default)]
-pub struct WebSettings {
-    /// The address readers use (`https://news.example`), for absolute links in feeds,
-    /// sitemaps, canonical links and structured data.
-    pub public_url: String,
-    /// Where local media files live.
-    pub media_root: PathBuf,
-    /// Media in an S3-compatible bucket instead of `media_root`.
-    pub object_media: Option<dateline_media::ObjectBlobs>,
-    /// Session cookies are marked `Secure` when readers reach the paper over HTTPS.
-    pub secure_cookies: bool,
-    /// Proxies (network, prefix length) whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
-    pub trusted_proxies: Vec<(IpAddr, u8)>,
-    /// Largest image upload accepted, in bytes.
-    pub max_image_bytes: u64,
-    /// Most pixels an image may declare; refused from its header before any decode.
-    pub max_image_pixels: u64,
-    /// Images decoded or resized at once (the memory bound of image work; see `ImageWork`).
-    pub image_workers: usize,
-    /// Upper bound of the rendered-page cache, in bytes; 0 switches it off.
-    pub page_cache_bytes: usize,
-    /// Called with the keys of pages to drop whenever content changes (see `purge.rs`).
-    pub purge_url: Option<String>,
-    /// Write one log line per request.
-    pub access_log: bool,
-    /// Networks (address, prefix length) whose clients may read `/metrics`.
-    pub metrics_allow: Vec<(IpAddr, u8)>,
-    /// Limits on wire deliveries.
-    pub ingest: crate::wire::IngestSettings,
-    /// Timeouts and the connection cap (see `serve.rs`).
-    pub connections: crate::serve::ConnectionLimits,
-}
 
 /// The clock, read in one place so tests can fix "now".
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -60,7 +25,7 @@ struct Inner {
     settings: WebSettings,
     clock: Clock,
     views: ViewCounter,
-    sign_in_throttle: crate::desk::throttle::SignInThrottle,
+    sign_in_throttle: crate::throttle::SignInThrottle,
     page_cache: Option<PageCache>,
     /// The operator's CDN purge hook, called by the outbox worker only.
     purge_hook: Option<crate::purge::PurgeHook>,
@@ -113,7 +78,7 @@ impl AppState {
         &self.inner.settings
     }
 
-    pub(crate) fn sign_in_throttle(&self) -> &crate::desk::throttle::SignInThrottle {
+    pub(crate) fn sign_in_throttle(&self) -> &crate::throttle::SignInThrottle {
         &self.inner.sign_in_throttle
     }
 
@@ -137,7 +102,7 @@ impl AppState {
         let popular: Vec<_> = self
             .inner
             .store
-            .most_viewed(now, now - crate::site::chrome::POPULAR_WINDOW, crate::site::chrome::MOST_POPULAR)
+            .most_viewed(now, now - crate::remembered::POPULAR_WINDOW, crate::remembered::MOST_POPULAR)
             .await?
             .into_iter()
             .map(|s| s.id)

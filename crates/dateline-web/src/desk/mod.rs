@@ -16,7 +16,6 @@ mod session;
 mod settings;
 mod sign_in;
 mod stories;
-pub(crate) mod throttle;
 mod topics;
 mod users;
 mod wire;

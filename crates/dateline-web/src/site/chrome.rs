@@ -13,15 +13,12 @@ use dateline_newsroom::{
 };
 use dateline_render::views::{Lookup, SiteView, StoryCard};
 use dateline_render::PaperClock;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-const LATEST_NEWS: u32 = 10;
-pub(crate) const MOST_POPULAR: u32 = 5;
-/// "Most Popular" ranks by views over this trailing window.
-pub(crate) const POPULAR_WINDOW: SignedDuration = SignedDuration::from_hours(24);
+use crate::remembered::{LATEST_NEWS, MOST_POPULAR, POPULAR_WINDOW};
 
 pub(crate) struct Chrome {
     pub site: SiteView,

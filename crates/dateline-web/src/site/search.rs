@@ -225,7 +225,7 @@ struct ApiResults {
 }
 
 /// `GET /api/v1/search`: the reader search as JSON (documented in docs/API.md).
-/// Errors come in the API's one shape, drawn by `error::render_error_pages`.
+/// Errors come in the API's one shape, drawn by `layers::render_error_pages`.
 pub(crate) async fn api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, WebError> {
     let asked = Asked::read(raw.as_deref())?;
     let results = async {

@@ -27,7 +27,7 @@ fn answer(status: StatusCode, body: serde_json::Value) -> Response {
     (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
 }
 
-/// A refusal in the API's one error shape (drawn by `error::render_error_pages`).
+/// A refusal in the API's one error shape (drawn by `layers::render_error_pages`).
 fn refuse(status: StatusCode, code: &'static str, reason: impl Into<String>) -> Response {
     WebError::refused(status, code, reason).into_response()
 }

@@ -17,29 +17,8 @@ use dateline_newsroom::prelude::*;
 use dateline_newsroom::wire::{already_has, receive, Receipt, WireSource};
 use dateline_newsroom::{MediaId, StoreError};
 use std::collections::HashMap;
-use std::time::Duration;
 
-/// The operator's limits on wire deliveries.
-#[derive(Debug, Clone)]
-pub struct IngestSettings {
-    /// The largest document taken, in bytes.
-    pub max_document_bytes: usize,
-    /// Hosts a rendition given only as a remote address may be fetched from (exact names).
-    pub fetch_hosts: Vec<String>,
-    pub fetch_timeout: Duration,
-    pub fetch_max_bytes: u64,
-}
-
-impl Default for IngestSettings {
-    fn default() -> Self {
-        IngestSettings {
-            max_document_bytes: dateline_ingest::DEFAULT_MAX_DOCUMENT_BYTES,
-            fetch_hosts: Vec::new(),
-            fetch_timeout: Duration::from_secs(10),
-            fetch_max_bytes: 20 * 1024 * 1024,
-        }
-    }
-}
+pub use crate::settings::IngestSettings;
 
 /// A file that came with the document: a multipart part, or a file beside it in the folder.
 #[derive(Debug, Clone)]

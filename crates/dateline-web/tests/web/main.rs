@@ -7,6 +7,7 @@ mod desk_pages_valid;
 mod discovery;
 mod many_instances;
 mod metrics;
+mod module_layers;
 mod object_media;
 mod page_cache;
 mod photos;

@@ -1,0 +1,62 @@
+//! What the web layer takes from the operator's configuration (the binary reads the file and
+//! the environment and fills these in).
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// What the web layer needs of the operator's configuration.
+#[derive(Debug, Clone, Default)]
+pub struct WebSettings {
+    /// The address readers use (`https://news.example`), for absolute links in feeds,
+    /// sitemaps, canonical links and structured data.
+    pub public_url: String,
+    /// Where local media files live.
+    pub media_root: PathBuf,
+    /// Media in an S3-compatible bucket instead of `media_root`.
+    pub object_media: Option<dateline_media::ObjectBlobs>,
+    /// Session cookies are marked `Secure` when readers reach the paper over HTTPS.
+    pub secure_cookies: bool,
+    /// Proxies (network, prefix length) whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: Vec<(IpAddr, u8)>,
+    /// Largest image upload accepted, in bytes.
+    pub max_image_bytes: u64,
+    /// Most pixels an image may declare; refused from its header before any decode.
+    pub max_image_pixels: u64,
+    /// Images decoded or resized at once (the memory bound of image work; see `ImageWork`).
+    pub image_workers: usize,
+    /// Upper bound of the rendered-page cache, in bytes; 0 switches it off.
+    pub page_cache_bytes: usize,
+    /// Called with the keys of pages to drop whenever content changes (see `purge.rs`).
+    pub purge_url: Option<String>,
+    /// Write one log line per request.
+    pub access_log: bool,
+    /// Networks (address, prefix length) whose clients may read `/metrics`.
+    pub metrics_allow: Vec<(IpAddr, u8)>,
+    /// Limits on wire deliveries.
+    pub ingest: IngestSettings,
+    /// Timeouts and the connection cap (see `serve.rs`).
+    pub connections: crate::serve::ConnectionLimits,
+}
+
+/// The operator's limits on wire deliveries.
+#[derive(Debug, Clone)]
+pub struct IngestSettings {
+    /// The largest document taken, in bytes.
+    pub max_document_bytes: usize,
+    /// Hosts a rendition given only as a remote address may be fetched from (exact names).
+    pub fetch_hosts: Vec<String>,
+    pub fetch_timeout: Duration,
+    pub fetch_max_bytes: u64,
+}
+
+impl Default for IngestSettings {
+    fn default() -> Self {
+        IngestSettings {
+            max_document_bytes: dateline_ingest::DEFAULT_MAX_DOCUMENT_BYTES,
+            fetch_hosts: Vec::new(),
+            fetch_timeout: Duration::from_secs(10),
+            fetch_max_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
