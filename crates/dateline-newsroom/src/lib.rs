@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod article;
 pub mod author;
 pub mod body;
+pub mod catalog;
 pub mod changes;
 pub mod editing;
 pub mod ids;

@@ -50,6 +50,8 @@ impl AuthorStore for SqlStore {
 
     async fn update_author(&self, id: AuthorId, changed: &NewAuthor) -> Result<Author, StoreError> {
         let mut tx = self.db.begin().await?;
+        let before: Option<(String,)> =
+            tx.fetch_optional("SELECT name FROM authors WHERE id = $1", params![id.0]).await?;
         let row: AuthorRow = tx
             .fetch_one(
                 &format!("UPDATE authors SET slug = $2, name = $3, kind = $4, bio = $5, photo_id = $6 WHERE id = $1 RETURNING {COLUMNS}"),
@@ -61,6 +63,9 @@ impl AuthorStore for SqlStore {
                 other => other,
             })?;
         let author = row.into_author()?;
+        if before.is_some_and(|(name,)| name != author.name) {
+            crate::search::reindex_bylines_of(&mut tx, id.0).await?;
+        }
         self.commit_with_change(tx, Some(Change::Author(id))).await?;
         Ok(author)
     }

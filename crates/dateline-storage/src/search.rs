@@ -39,14 +39,56 @@ pub(crate) async fn index_story(tx: &mut Tx, id: i64, content: &ArticleContent) 
             tx.fetch_optional("SELECT name FROM authors WHERE id = $1", params![author.0]).await?;
         names.extend(row.map(|(name,)| name));
     }
-    let bylines = names.join(" ");
     let deck = content.deck.clone().unwrap_or_default();
+    write_entry(tx, id, &content.headline, &deck, &names.join(" "), &content.body).await
+}
+
+/// Writes again the index entries of every story an author's byline is on, after the
+/// author's name changed; call it inside the rename's transaction, so search never finds a
+/// story under a name its byline no longer shows.
+pub(crate) async fn reindex_bylines_of(tx: &mut Tx, author: i64) -> Result<u64, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct Text {
+        id: i64,
+        headline: String,
+        deck: Option<String>,
+        body: String,
+    }
+    let stories: Vec<Text> = tx
+        .fetch_all(
+            "SELECT a.id, a.headline, a.deck, a.body FROM articles a \
+             WHERE a.id IN (SELECT article_id FROM article_bylines WHERE author_id = $1)",
+            params![author],
+        )
+        .await?;
+    for story in &stories {
+        let names: Vec<(String,)> = tx
+            .fetch_all(
+                "SELECT au.name FROM article_bylines b JOIN authors au ON au.id = b.author_id \
+                 WHERE b.article_id = $1 ORDER BY b.position",
+                params![story.id],
+            )
+            .await?;
+        let bylines = names.into_iter().map(|(name,)| name).collect::<Vec<_>>().join(" ");
+        write_entry(tx, story.id, &story.headline, story.deck.as_deref().unwrap_or(""), &bylines, &story.body).await?;
+    }
+    Ok(stories.len() as u64)
+}
+
+async fn write_entry(
+    tx: &mut Tx,
+    id: i64,
+    headline: &str,
+    deck: &str,
+    bylines: &str,
+    body: &str,
+) -> Result<(), StoreError> {
     match tx {
         Tx::Sqlite(_) => {
             tx.execute("DELETE FROM article_search WHERE rowid = $1", params![id]).await?;
             tx.execute(
                 "INSERT INTO article_search (rowid, headline, deck, bylines, body) VALUES ($1, $2, $3, $4, $5)",
-                params![id, &content.headline, deck, bylines, &content.body],
+                params![id, headline, deck, bylines, body],
             )
             .await?;
         }
@@ -55,7 +97,7 @@ pub(crate) async fn index_story(tx: &mut Tx, id: i64, content: &ArticleContent) 
                 "UPDATE articles SET search_vector = setweight(to_tsvector('english', $2), 'A') \
                  || setweight(to_tsvector('english', $3), 'B') || setweight(to_tsvector('simple', $4), 'B') \
                  || setweight(to_tsvector('english', $5), 'D') WHERE id = $1",
-                params![id, &content.headline, deck, bylines, &content.body],
+                params![id, headline, deck, bylines, body],
             )
             .await?;
         }

@@ -90,6 +90,24 @@ impl From<StoreError> for WebError {
     }
 }
 
+impl From<dateline_newsroom::catalog::CatalogError> for WebError {
+    fn from(error: dateline_newsroom::catalog::CatalogError) -> Self {
+        use dateline_newsroom::catalog::CatalogError;
+        match error {
+            CatalogError::NotAllowed => WebError::Forbidden,
+            CatalogError::Invalid { field, problem } => WebError::Refused {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "invalid",
+                detail: problem,
+                field: Some(field),
+            },
+            CatalogError::Taken(what) => WebError::refused(StatusCode::CONFLICT, "taken", what),
+            CatalogError::NotFound => WebError::NotFound,
+            CatalogError::Store(error) => error.into(),
+        }
+    }
+}
+
 impl From<dateline_render::ThemeError> for WebError {
     fn from(error: dateline_render::ThemeError) -> Self {
         WebError::Internal(error.to_string())

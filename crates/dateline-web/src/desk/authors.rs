@@ -3,14 +3,15 @@
 
 use super::form::FormData;
 use super::session::{Desk, DeskForm};
-use super::{saved, unprocessable, written};
+use super::{catalog_outcome, saved, unprocessable};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{Html, Response};
 use dateline_newsroom::accounts::Action;
+use dateline_newsroom::catalog::{add_author, change_author, AuthorFields};
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{AuthorId, AuthorKind, NewAuthor, Slug};
+use dateline_newsroom::AuthorId;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -54,14 +55,13 @@ pub(crate) async fn list(
     page(&state, &desk, None, query.as_deref().is_some_and(|q| q.contains("saved=1")).then_some("Saved.")).await
 }
 
-fn read(form: &FormData) -> Result<NewAuthor, String> {
-    let slug = Slug::parse(form.get("slug").trim()).map_err(|e| format!("the slug is not usable: {e}"))?;
-    let name = form.get("name").trim().to_owned();
-    if name.is_empty() {
-        return Err("an author needs a name".into());
+fn fields(form: &FormData) -> AuthorFields {
+    AuthorFields {
+        slug: form.get("slug").to_owned(),
+        name: form.get("name").to_owned(),
+        kind: form.get("kind").to_owned(),
+        bio: form.get("bio").to_owned(),
     }
-    let kind = AuthorKind::parse(form.get("kind")).ok_or_else(|| "choose person or agency".to_owned())?;
-    Ok(NewAuthor { slug, name, kind, bio: form.get("bio").trim().to_owned(), photo_id: None })
 }
 
 async fn finish(state: &AppState, desk: &Desk, outcome: Result<(), String>) -> Result<Response, WebError> {
@@ -75,11 +75,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    desk.require(Action::ManageAuthors)?;
-    let outcome = match read(&form) {
-        Ok(new) => written(state.store().insert_author(&new).await)?,
-        Err(problem) => Err(problem),
-    };
+    let outcome = catalog_outcome(add_author(state.store(), &desk.session.user, &fields(&form)).await)?;
     finish(&state, &desk, outcome).await
 }
 
@@ -88,11 +84,7 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    desk.require(Action::ManageAuthors)?;
     let id = AuthorId(id.parse().map_err(|_| WebError::NotFound)?);
-    let outcome = match read(&form) {
-        Ok(changed) => written(state.store().update_author(id, &changed).await)?,
-        Err(problem) => Err(problem),
-    };
+    let outcome = catalog_outcome(change_author(state.store(), &desk.session.user, id, &fields(&form)).await)?;
     finish(&state, &desk, outcome).await
 }

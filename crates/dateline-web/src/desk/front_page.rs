@@ -8,8 +8,9 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dateline_newsroom::accounts::Action;
+use dateline_newsroom::catalog::{curate_home, CatalogError};
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{ArticleId, HomeCuration, Listing, Window};
+use dateline_newsroom::{ArticleId, Listing, Window};
 use serde::Serialize;
 
 /// How many top-story places the form offers.
@@ -53,19 +54,16 @@ pub(crate) async fn save(
     State(state): State<AppState>,
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    desk.require(Action::CurateHome)?;
     let lead = form.id("lead")?.map(ArticleId);
-    let mut top: Vec<ArticleId> = Vec::new();
-    for id in form.ids("top")?.into_iter().map(ArticleId) {
-        if Some(id) != lead && !top.contains(&id) {
-            top.push(id);
-        }
+    let picks: Vec<ArticleId> = form.ids("top")?.into_iter().map(ArticleId).collect();
+    match curate_home(state.store(), &desk.session.user, lead, &picks, state.now()).await {
+        Ok(_) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/home-page?saved=1")]).into_response()),
+        Err(CatalogError::Invalid { problem, .. }) => Err(WebError::BadRequest(format!("{}.", capitalized(&problem)))),
+        Err(other) => Err(other.into()),
     }
-    let chosen: Vec<ArticleId> = lead.into_iter().chain(top.iter().copied()).collect();
-    let public = state.store().public_by_ids(state.now(), &chosen).await?;
-    if public.len() != chosen.len() {
-        return Err(WebError::BadRequest("Only stories readers can see may go on the home page.".into()));
-    }
-    state.store().save_home_curation(&HomeCuration { lead, top }).await?;
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/home-page?saved=1")]).into_response())
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -77,16 +77,19 @@ pub(crate) fn unprocessable(page: axum::response::Html<String>) -> axum::respons
     (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
 }
 
-/// The outcome of a catalog write: done, or a uniqueness conflict for the editor to fix (its
-/// text says what clashed). A missing entry is a 404; any other failure is the server's.
-pub(crate) fn written<T>(
-    result: Result<T, dateline_newsroom::StoreError>,
+/// The outcome of a catalog use case for a desk form: done, or a sentence for the editor to
+/// act on (what cannot be used, what clashes). A refusal by role is a 403, a missing entry a
+/// 404, any other failure the server's.
+pub(crate) fn catalog_outcome<T>(
+    result: Result<T, dateline_newsroom::catalog::CatalogError>,
 ) -> Result<Result<(), String>, crate::error::WebError> {
-    use dateline_newsroom::StoreError;
+    use crate::error::WebError;
+    use dateline_newsroom::catalog::CatalogError;
     match result {
         Ok(_) => Ok(Ok(())),
-        Err(StoreError::Conflict(what)) => Ok(Err(what)),
-        Err(StoreError::NotFound) => Err(crate::error::WebError::NotFound),
-        Err(other) => Err(other.into()),
+        Err(problem @ (CatalogError::Invalid { .. } | CatalogError::Taken(_))) => Ok(Err(problem.to_string())),
+        Err(CatalogError::NotAllowed) => Err(WebError::Forbidden),
+        Err(CatalogError::NotFound) => Err(WebError::NotFound),
+        Err(CatalogError::Store(error)) => Err(error.into()),
     }
 }

@@ -3,14 +3,15 @@
 
 use super::form::FormData;
 use super::session::{Desk, DeskForm};
-use super::{saved, unprocessable, written};
+use super::{catalog_outcome, saved, unprocessable};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{Html, Response};
 use dateline_newsroom::accounts::Action;
+use dateline_newsroom::catalog::{add_page, change_page, PageFields};
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{NewPage, PageId, Slug};
+use dateline_newsroom::PageId;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -53,13 +54,12 @@ pub(crate) async fn list(
     page(&state, &desk, None, query.as_deref().is_some_and(|q| q.contains("saved=1")).then_some("Saved.")).await
 }
 
-fn read(form: &FormData) -> Result<NewPage, String> {
-    let slug = Slug::parse(form.get("slug").trim()).map_err(|e| format!("the slug is not usable: {e}"))?;
-    let title = form.get("title").trim().to_owned();
-    if title.is_empty() {
-        return Err("a page needs a title".into());
+fn fields(form: &FormData) -> PageFields {
+    PageFields {
+        slug: form.get("slug").to_owned(),
+        title: form.get("title").to_owned(),
+        body: form.get("body").to_owned(),
     }
-    Ok(NewPage { slug, title, body: form.get("body").replace("\r\n", "\n").trim().to_owned() })
 }
 
 async fn finish(state: &AppState, desk: &Desk, outcome: Result<(), String>) -> Result<Response, WebError> {
@@ -73,11 +73,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    desk.require(Action::ManagePages)?;
-    let outcome = match read(&form) {
-        Ok(new) => written(state.store().insert_page(&new, state.now()).await)?,
-        Err(problem) => Err(problem),
-    };
+    let outcome = catalog_outcome(add_page(state.store(), &desk.session.user, &fields(&form), state.now()).await)?;
     finish(&state, &desk, outcome).await
 }
 
@@ -86,11 +82,8 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    desk.require(Action::ManagePages)?;
     let id = PageId(id.parse().map_err(|_| WebError::NotFound)?);
-    let outcome = match read(&form) {
-        Ok(changed) => written(state.store().update_page(id, &changed, state.now()).await)?,
-        Err(problem) => Err(problem),
-    };
+    let outcome =
+        catalog_outcome(change_page(state.store(), &desk.session.user, id, &fields(&form), state.now()).await)?;
     finish(&state, &desk, outcome).await
 }

@@ -1,6 +1,7 @@
 //! Managing the section tree: create a section, rename it, move it under another, change its
 //! place in the menu. A renamed or moved section's old address answers 301 to the new one.
 
+use super::catalog_outcome;
 use super::form::FormData;
 use super::session::{Desk, DeskForm};
 use crate::error::WebError;
@@ -9,10 +10,9 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dateline_newsroom::accounts::Action;
+use dateline_newsroom::catalog::{add_section, change_section_as, SectionFields};
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{
-    change_section, create_section, CreateSectionError, NewSection, SectionChange, SectionId, SectionTree, Slug,
-};
+use dateline_newsroom::{SectionId, SectionTree};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -69,38 +69,20 @@ pub(crate) async fn list(
     page(&state, &desk, None, notice).await
 }
 
-fn read(form: &FormData) -> Result<(Slug, String, Option<SectionId>, i64), String> {
-    let slug = Slug::parse(form.get("slug").trim()).map_err(|e| format!("The slug is not usable: {e}."))?;
-    let parent = match form.get("parent").trim() {
-        "" => None,
-        text => Some(SectionId(text.parse().map_err(|_| "The parent section is not valid.".to_owned())?)),
-    };
-    let position = match form.get("position").trim() {
-        "" => 0,
-        text => text.parse().map_err(|_| "The position must be a whole number.".to_owned())?,
-    };
-    Ok((slug, form.get("name").trim().to_owned(), parent, position))
-}
-
-fn refused(error: CreateSectionError) -> Result<String, WebError> {
-    match error {
-        CreateSectionError::Invalid(problem) => Ok(format!("{}.", capitalize(&problem.to_string()))),
-        CreateSectionError::Store(dateline_newsroom::StoreError::Conflict(what)) => {
-            Ok(format!("{}.", capitalize(&what)))
-        }
-        CreateSectionError::Store(other) => Err(other.into()),
+fn fields(form: &FormData) -> SectionFields {
+    SectionFields {
+        slug: form.get("slug").to_owned(),
+        name: form.get("name").to_owned(),
+        parent: form.get("parent").to_owned(),
+        position: form.get("position").to_owned(),
     }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 async fn respond(state: &AppState, desk: &Desk, outcome: Result<(), String>) -> Result<Response, WebError> {
     match outcome {
         Ok(()) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/sections?saved=1")]).into_response()),
-        Err(message) => {
+        Err(problem) => {
+            let message = format!("Not saved: {problem}.");
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page(state, desk, Some(message), None).await?).into_response())
         }
     }
@@ -110,16 +92,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    desk.require(Action::ManageSections)?;
-    let outcome = match read(&form) {
-        Err(message) => Err(message),
-        Ok((slug, name, parent_id, position)) => {
-            match create_section(state.store(), NewSection { slug, name, parent_id, position }).await {
-                Ok(_) => Ok(()),
-                Err(error) => Err(refused(error)?),
-            }
-        }
-    };
+    let outcome = catalog_outcome(add_section(state.store(), &desk.session.user, &fields(&form)).await)?;
     respond(&state, &desk, outcome).await
 }
 
@@ -128,19 +101,7 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    desk.require(Action::ManageSections)?;
     let id = SectionId(id.parse().map_err(|_| WebError::NotFound)?);
-    let outcome = match read(&form) {
-        Err(message) => Err(message),
-        Ok((slug, name, parent_id, position)) => {
-            match change_section(state.store(), id, SectionChange { slug, name, parent_id, position }).await {
-                Ok(_) => Ok(()),
-                Err(CreateSectionError::Store(dateline_newsroom::StoreError::NotFound)) => {
-                    return Err(WebError::NotFound)
-                }
-                Err(error) => Err(refused(error)?),
-            }
-        }
-    };
+    let outcome = catalog_outcome(change_section_as(state.store(), &desk.session.user, id, &fields(&form)).await)?;
     respond(&state, &desk, outcome).await
 }

@@ -1,6 +1,7 @@
 //! The paper's editorial settings, for admins: name, owner, language, time zone, date
 //! formats, outbound links and the legal masthead.
 
+use super::catalog_outcome;
 use super::session::{Desk, DeskForm};
 use crate::error::WebError;
 use crate::state::AppState;
@@ -8,6 +9,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dateline_newsroom::accounts::Action;
+use dateline_newsroom::catalog::change_settings;
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{EditorialSettings, Masthead, OutboundLinks};
 use serde::Serialize;
@@ -34,7 +36,6 @@ pub(crate) async fn save(
     State(state): State<AppState>,
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    desk.require(Action::ManageSettings)?;
     let current = state.store().settings().await?;
     let text = |name: &str| form.get(name).trim().to_owned();
     let settings = EditorialSettings {
@@ -61,12 +62,12 @@ pub(crate) async fn save(
             telephone: text("telephone"),
         },
     };
-    if let Err(problem) = settings.validate() {
-        let page = SettingsPage { settings, error: Some(format!("Not saved: {problem}.")), notice: None };
-        return Ok(
-            (StatusCode::UNPROCESSABLE_ENTITY, desk.render(&state, "desk/settings.html", page).await?).into_response()
-        );
+    match catalog_outcome(change_settings(state.store(), &desk.session.user, &settings).await)? {
+        Ok(()) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/settings?saved=1")]).into_response()),
+        Err(problem) => {
+            let page = SettingsPage { settings, error: Some(format!("Not saved: {problem}.")), notice: None };
+            let html = desk.render(&state, "desk/settings.html", page).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
     }
-    state.store().save_settings(&settings).await?;
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/settings?saved=1")]).into_response())
 }

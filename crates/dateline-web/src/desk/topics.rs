@@ -2,14 +2,15 @@
 
 use super::form::FormData;
 use super::session::{Desk, DeskForm};
-use super::{saved, unprocessable, written};
+use super::{catalog_outcome, saved, unprocessable};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{Html, Response};
 use dateline_newsroom::accounts::Action;
+use dateline_newsroom::catalog::{add_topic, change_topic, TopicFields};
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{NewTopic, Slug, TopicId};
+use dateline_newsroom::TopicId;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -52,13 +53,12 @@ pub(crate) async fn list(
     page(&state, &desk, None, query.as_deref().is_some_and(|q| q.contains("saved=1")).then_some("Saved.")).await
 }
 
-fn read(form: &FormData) -> Result<NewTopic, String> {
-    let slug = Slug::parse(form.get("slug").trim()).map_err(|e| format!("the slug is not usable: {e}"))?;
-    let name = form.get("name").trim().to_owned();
-    if name.is_empty() {
-        return Err("a topic needs a name".into());
+fn fields(form: &FormData) -> TopicFields {
+    TopicFields {
+        slug: form.get("slug").to_owned(),
+        name: form.get("name").to_owned(),
+        description: form.get("description").to_owned(),
     }
-    Ok(NewTopic { slug, name, description: form.get("description").trim().to_owned() })
 }
 
 async fn finish(state: &AppState, desk: &Desk, outcome: Result<(), String>) -> Result<Response, WebError> {
@@ -72,11 +72,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    desk.require(Action::ManageTopics)?;
-    let outcome = match read(&form) {
-        Ok(new) => written(state.store().insert_topic(&new).await)?,
-        Err(problem) => Err(problem),
-    };
+    let outcome = catalog_outcome(add_topic(state.store(), &desk.session.user, &fields(&form)).await)?;
     finish(&state, &desk, outcome).await
 }
 
@@ -85,11 +81,7 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    desk.require(Action::ManageTopics)?;
     let id = TopicId(id.parse().map_err(|_| WebError::NotFound)?);
-    let outcome = match read(&form) {
-        Ok(changed) => written(state.store().update_topic(id, &changed).await)?,
-        Err(problem) => Err(problem),
-    };
+    let outcome = catalog_outcome(change_topic(state.store(), &desk.session.user, id, &fields(&form)).await)?;
     finish(&state, &desk, outcome).await
 }

@@ -1,12 +1,14 @@
 //! Desk accounts, for admins: who works on the desk and in which role.
 
+use super::catalog_outcome;
 use super::session::{Desk, DeskForm};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use dateline_newsroom::accounts::{hash_password, normalize_email, Action, NewUser, Role};
+use dateline_newsroom::accounts::{Action, Role};
+use dateline_newsroom::catalog::{add_user, UserFields};
 use dateline_newsroom::prelude::*;
 use serde::Serialize;
 
@@ -55,23 +57,14 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    desk.require(Action::ManageUsers)?;
-    let checked = (|| {
-        let email = normalize_email(form.get("email")).map_err(|e| e.to_string())?;
-        let name = form.get("name").trim().to_owned();
-        if name.is_empty() {
-            return Err("a user needs a name".to_owned());
-        }
-        let role = Role::parse(form.get("role")).ok_or_else(|| "choose a role".to_owned())?;
-        let password_hash = hash_password(form.get("password")).map_err(|e| e.to_string())?;
-        Ok(NewUser { email, name, role, password_hash })
-    })();
-    let problem = match checked {
-        Ok(new) => match state.store().insert_user(&new, state.now()).await {
-            Ok(_) => return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/users?saved=1")]).into_response()),
-            Err(dateline_newsroom::StoreError::Conflict(what)) => what,
-            Err(other) => return Err(other.into()),
-        },
+    let fields = UserFields {
+        email: form.get("email").to_owned(),
+        name: form.get("name").to_owned(),
+        role: form.get("role").to_owned(),
+        password: form.get("password").to_owned(),
+    };
+    let problem = match catalog_outcome(add_user(state.store(), &desk.session.user, &fields, state.now()).await)? {
+        Ok(()) => return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/users?saved=1")]).into_response()),
         Err(problem) => problem,
     };
     let html = page(&state, &desk, Some(format!("Not created: {problem}.")), None).await?;

@@ -7,7 +7,7 @@ use super::form::FormData;
 use super::revisions::{compare, FieldDiff};
 use super::session::{Desk, DeskForm};
 use super::stories::{section_choices, Choice};
-use super::{unprocessable, written};
+use super::{catalog_outcome, unprocessable};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
@@ -282,7 +282,9 @@ pub(crate) async fn update_source(
             Err(text) => return refused_form(&state, &desk, text).await,
         },
     }
-    match written(state.store().update_wire_source(&source).await)? {
+    match catalog_outcome(
+        state.store().update_wire_source(&source).await.map_err(dateline_newsroom::catalog::CatalogError::from),
+    )? {
         Ok(()) => Ok(sources_page(&state, &desk, None, Some(format!("{} is saved.", source.name)), token)
             .await?
             .into_response()),

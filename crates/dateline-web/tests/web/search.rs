@@ -1,5 +1,6 @@
 //! Searching the archive through HTTP, as readers and the desk do, on both databases.
 
+use dateline_newsroom::prelude::*;
 use dateline_newsroom::{ArticleStatus, Role};
 use dateline_testkit::paper::{desk_user, SmallPaper, StoryBuilder};
 use dateline_testkit::{on_both_databases, texts, TestApp};
@@ -114,6 +115,42 @@ on_both_databases! {
         assert_eq!(found, ["Lighthouse keepers retire", "Secret draft about lighthouses"], "the desk finds unpublished stories too");
         let by_id = desk.page(&format!("/desk/search?q={id}")).await;
         assert_eq!(texts(&by_id, ".story-list tbody td a").first().map(String::as_str), Some("Lighthouse keepers retire"), "by number");
+    }
+
+    async fn an_editor_renames_an_author_and_readers_find_the_stories_under_the_new_name(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Name Editor").await;
+        StoryBuilder::new("Harbour cranes idle for a week", paper.business.id, now() - SignedDuration::from_hours(2)).by(&[paper.reporter.id]).store(&store).await;
+        let app = TestApp::start(store.clone(), now()).await;
+        assert!(headlines(&app, "Seoyeon").await.is_empty(), "nobody of that name writes here yet");
+        let desk = app.sign_in(&editor.email, &password).await;
+        let renamed = desk.post(&format!("/desk/authors/{}", paper.reporter.id), &[("name", "Bae Seoyeon"), ("slug", paper.reporter.slug.as_str()), ("kind", "person"), ("bio", "")]).await;
+        assert_eq!(renamed.status(), 303);
+        assert_eq!(headlines(&app, "Seoyeon").await, ["Harbour cranes idle for a week"], "the byline's new name is searchable at once");
+        assert!(headlines(&app, &paper.reporter.name).await.is_empty(), "and the old name finds nothing");
+    }
+
+    async fn a_reporter_cannot_change_the_catalog_and_nothing_is_stored(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (reporter, password) = desk_user(&store, Role::Reporter, "Eager Reporter").await;
+        let app = TestApp::start(store.clone(), now()).await;
+        let desk = app.sign_in(&reporter.email, &password).await;
+        let attempts: [(String, Vec<(&str, &str)>); 5] = [
+            ("/desk/authors".into(), vec![("name", "Ghost"), ("slug", "ghost"), ("kind", "person")]),
+            (format!("/desk/authors/{}", paper.reporter.id), vec![("name", "Someone Else"), ("slug", "someone"), ("kind", "person")]),
+            ("/desk/topics".into(), vec![("name", "Rumours"), ("slug", "rumours")]),
+            ("/desk/pages".into(), vec![("title", "Our Scoops"), ("slug", "scoops"), ("body", "x")]),
+            ("/desk/sections".into(), vec![("name", "Gossip"), ("slug", "gossip"), ("parent", ""), ("position", "0")]),
+        ];
+        for (path, fields) in &attempts {
+            assert_eq!(desk.post(path, fields).await.status(), 403, "{path}");
+        }
+        assert!(store.authors().await.expect("authors").iter().all(|a| a.slug.as_str() != "ghost" && a.name != "Someone Else"));
+        assert!(store.topics().await.expect("topics").is_empty());
+        assert!(store.pages().await.expect("pages").is_empty());
+        assert_eq!(store.sections().await.expect("sections").len(), 3);
     }
 
     async fn search_ranks_headlines_first_stems_words_and_honours_phrases_and_korean(db) {
