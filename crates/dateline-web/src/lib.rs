@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod page_cache;
 mod photo_intake;
 mod purge;
+mod query;
 mod remembered;
 mod render_work;
 mod security;

@@ -322,19 +322,21 @@ impl PageCache {
 /// value would be a full render and a new entry, and a flood of them would push the home page
 /// out of memory.
 fn cache_key(path: &str, query: Option<&str>) -> String {
-    // Read exactly as the pages read it (`site::paging::requested_page`: raw `&`-separated
-    // pairs, the key `page` as written), so the key can never name another page than the
-    // one rendered: `?%70age=2` is not `?page=2` to either.
-    let pages: Vec<&str> = query
+    // Read exactly as the pages read it (`query::PageAsked`: percent-decoded pairs), so the key
+    // can never name another page than the one rendered: `?%70age=2` is `?page=2` to both.
+    let pages: Vec<String> = query
         .map(|q| {
-            q.split('&').filter_map(|pair| pair.split_once('=').filter(|(k, _)| *k == "page").map(|(_, v)| v)).collect()
+            form_urlencoded::parse(q.as_bytes()).filter(|(k, _)| k == "page").map(|(_, v)| v.into_owned()).collect()
         })
         .unwrap_or_default();
     if pages.is_empty() {
         return path.to_owned();
     }
-    let query: Vec<String> = pages.iter().map(|v| format!("page={v}")).collect();
-    format!("{path}?{}", query.join("&"))
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for page in &pages {
+        query.append_pair("page", page);
+    }
+    format!("{path}?{}", query.finish())
 }
 
 /// The longest `Surrogate-Key` or `Cache-Tag` value sent; CDNs refuse longer headers (Fastly
@@ -679,7 +681,8 @@ mod tests {
         assert_eq!(cache_key("/national/", Some("utm=1&page=2")), "/national/?page=2");
         assert_eq!(cache_key("/national/", Some("page=2&utm=9")), cache_key("/national/", Some("page=2")));
         assert_eq!(cache_key("/national/", Some("page=1&page=2")), "/national/?page=1&page=2");
-        assert_eq!(cache_key("/national/", Some("%70age=2")), "/national/", "what the page does not read as its page");
+        assert_eq!(cache_key("/national/", Some("%70age=2")), "/national/?page=2", "read as the page reads it");
+        assert_eq!(cache_key("/national/", Some("page=%32")), cache_key("/national/", Some("page=2")));
     }
 
     #[test]

@@ -5,8 +5,9 @@ use super::form::FormData;
 use super::session::{Desk, DeskForm};
 use super::{catalog_outcome, saved, unprocessable};
 use crate::error::WebError;
+use crate::query::{Query, SavedNotice};
 use crate::state::AppState;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use dateline_newsroom::accounts::Action;
 use dateline_newsroom::catalog::{add_author, change_author, AuthorFields};
@@ -49,10 +50,10 @@ async fn page(
 pub(crate) async fn list(
     State(state): State<AppState>,
     desk: Desk,
-    RawQuery(query): RawQuery,
+    Query(notice): Query<SavedNotice>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::ManageAuthors)?;
-    page(&state, &desk, None, query.as_deref().is_some_and(|q| q.contains("saved=1")).then_some("Saved.")).await
+    page(&state, &desk, None, notice.is_saved().then_some("Saved.")).await
 }
 
 fn fields(form: &FormData) -> AuthorFields {

@@ -8,11 +8,6 @@ use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-/// A value from a desk page's query string (`?q=…`, `?source=…`).
-pub(crate) fn query_value(query: Option<&str>, key: &str) -> Option<String> {
-    form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
-}
-
 /// `text` without NUL and the other control characters, which no field means to hold
 /// (PostgreSQL refuses NUL in text outright), keeping line breaks and tabs. Stripped here, on
 /// the way in, the same on both databases, so a pasted stray byte never costs the editor

@@ -3,8 +3,9 @@
 
 use super::session::{Desk, DeskForm};
 use crate::error::WebError;
+use crate::query::{Query, SavedNotice};
 use crate::state::AppState;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dateline_newsroom::accounts::Action;
@@ -33,7 +34,7 @@ struct FrontPageForm {
 pub(crate) async fn show(
     State(state): State<AppState>,
     desk: Desk,
-    RawQuery(query): RawQuery,
+    Query(notice): Query<SavedNotice>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::CurateHome)?;
     let store = state.store();
@@ -45,7 +46,7 @@ pub(crate) async fn show(
         stories: recent.into_iter().map(|s| StoryChoice { id: s.id.0, headline: s.headline }).collect(),
         lead: curation.lead.map(|id| id.0),
         top,
-        notice: query.as_deref().is_some_and(|q| q.contains("saved=1")).then_some("The home page is updated."),
+        notice: notice.is_saved().then_some("The home page is updated."),
     };
     desk.render(&state, "desk/front_page.html", page).await
 }

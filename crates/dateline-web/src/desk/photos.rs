@@ -4,8 +4,9 @@
 
 use super::session::{Desk, DeskForm};
 use crate::error::WebError;
+use crate::query::{Query, SavedNotice, TextAsked};
 use crate::state::AppState;
-use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dateline_media::variant_key;
@@ -119,10 +120,9 @@ async fn photos_page(
 pub(crate) async fn list(
     State(state): State<AppState>,
     desk: Desk,
-    RawQuery(query): RawQuery,
+    Query(TextAsked { q }): Query<TextAsked>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::UseDesk)?;
-    let q = super::form::query_value(query.as_deref(), "q").unwrap_or_default();
     photos_page(&state, &desk, &q, DetailsForm::default(), Vec::new()).await
 }
 
@@ -268,11 +268,11 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     desk: Desk,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    Query(notice): Query<SavedNotice>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::UseDesk)?;
     let media = state.store().media_by_id(parse_media_id(&id)?).await?;
-    let notice = query.as_deref().is_some_and(|q| q.contains("saved=1")).then(|| "Saved.".to_owned());
+    let notice = notice.is_saved().then(|| "Saved.".to_owned());
     photo_page(&state, &desk, &media, Vec::new(), notice).await
 }
 

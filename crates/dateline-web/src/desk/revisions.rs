@@ -3,8 +3,9 @@
 
 use super::session::{Desk, DeskForm};
 use crate::error::WebError;
+use crate::query::Query;
 use crate::state::AppState;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dateline_newsroom::accounts::Action;
@@ -63,10 +64,12 @@ pub(crate) fn compare(old: &ArticleContent, new: &ArticleContent) -> Vec<FieldDi
     ]
 }
 
-fn number(query: Option<&str>, key: &str) -> Result<Option<i64>, WebError> {
-    super::form::query_value(query, key)
-        .map(|v| v.parse().map_err(|_| WebError::BadRequest(format!("{key} must be a revision number."))))
-        .transpose()
+/// `?from=N&to=M`: the two revisions to compare.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct RevisionsAsked {
+    from: Option<i64>,
+    to: Option<i64>,
 }
 
 async fn revisions_of(
@@ -88,13 +91,13 @@ pub(crate) async fn diff(
     State(state): State<AppState>,
     desk: Desk,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    Query(asked): Query<RevisionsAsked>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::UseDesk)?;
     let (article, revisions) = revisions_of(&state, &desk, &id).await?;
     let last = revisions.last().map(|r| r.number).unwrap_or(1);
-    let to = number(query.as_deref(), "to")?.unwrap_or(last);
-    let from = number(query.as_deref(), "from")?.unwrap_or((to - 1).max(1));
+    let to = asked.to.unwrap_or(last);
+    let from = asked.from.unwrap_or((to - 1).max(1));
     let find = |n: i64| revisions.iter().find(|r| r.number == n).ok_or(WebError::NotFound);
     let (older, newer) = (find(from)?, find(to)?);
     let page = DiffPage {

@@ -5,8 +5,9 @@ use super::catalog_outcome;
 use super::form::FormData;
 use super::session::{Desk, DeskForm};
 use crate::error::WebError;
+use crate::query::{Query, SavedNotice};
 use crate::state::AppState;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dateline_newsroom::accounts::Action;
@@ -62,10 +63,10 @@ async fn page(
 pub(crate) async fn list(
     State(state): State<AppState>,
     desk: Desk,
-    RawQuery(query): RawQuery,
+    Query(notice): Query<SavedNotice>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::ManageSections)?;
-    let notice = query.as_deref().is_some_and(|q| q.contains("saved=1")).then_some("Saved.");
+    let notice = notice.is_saved().then_some("Saved.");
     page(&state, &desk, None, notice).await
 }
 

@@ -4,8 +4,9 @@
 use super::catalog_outcome;
 use super::session::{Desk, DeskForm};
 use crate::error::WebError;
+use crate::query::{Query, SavedNotice};
 use crate::state::AppState;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dateline_newsroom::accounts::Action;
@@ -24,11 +25,11 @@ struct SettingsPage {
 pub(crate) async fn show(
     State(state): State<AppState>,
     desk: Desk,
-    RawQuery(query): RawQuery,
+    Query(notice): Query<SavedNotice>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::ManageSettings)?;
     let settings = state.store().settings().await?;
-    let notice = query.as_deref().is_some_and(|q| q.contains("saved=1")).then_some("Saved.");
+    let notice = notice.is_saved().then_some("Saved.");
     desk.render(&state, "desk/settings.html", SettingsPage { settings, error: None, notice }).await
 }
 

@@ -5,8 +5,9 @@
 use super::session::{cookie, set_cookie, Desk, SESSION_COOKIE};
 use crate::client::{client_address, is_https, Peer};
 use crate::error::WebError;
+use crate::query::Query;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, Html, IntoResponse, Response};
 use axum::Form;

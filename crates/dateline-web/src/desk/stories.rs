@@ -5,9 +5,10 @@
 use super::form::{local_input, local_time, FormData};
 use super::session::{Desk, DeskForm};
 use crate::error::WebError;
+use crate::query::{Query, SavedNotice, TextAsked};
 use crate::site::article::{render as render_article, Audience};
 use crate::state::AppState;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dateline_newsroom::accounts::Action;
@@ -271,13 +272,20 @@ async fn show_editor(
     Ok((status, desk.render(state, "desk/editor.html", page).await?).into_response())
 }
 
+/// `?status=draft` (or any status) on the story list.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct StatusAsked {
+    status: String,
+}
+
 pub(crate) async fn list(
     State(state): State<AppState>,
     desk: Desk,
-    RawQuery(query): RawQuery,
+    Query(asked): Query<StatusAsked>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::UseDesk)?;
-    let wanted = query.as_deref().and_then(|q| q.split('&').find_map(|p| p.strip_prefix("status="))).unwrap_or("");
+    let wanted = asked.status.as_str();
     let status = match wanted {
         "" => None,
         text => Some(
@@ -318,11 +326,10 @@ pub(crate) async fn list(
 pub(crate) async fn search(
     State(state): State<AppState>,
     desk: Desk,
-    RawQuery(query): RawQuery,
+    Query(TextAsked { q: text }): Query<TextAsked>,
 ) -> Result<Html<String>, WebError> {
     use dateline_newsroom::search::{parse_query, SearchQuery};
     desk.require(Action::UseDesk)?;
-    let text = super::form::query_value(query.as_deref(), "q").unwrap_or_default();
     let store = state.store();
     let clock = paper_clock(&state).await?;
     let tree = SectionTree::new(store.sections().await?);
@@ -416,13 +423,13 @@ pub(crate) async fn edit(
     State(state): State<AppState>,
     desk: Desk,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    Query(notice): Query<SavedNotice>,
 ) -> Result<Response, WebError> {
     desk.require(Action::UseDesk)?;
     let article = load(&state, &desk, &id).await?;
     let zone = paper_clock(&state).await?.zone;
     let mut page = editor_page(&state, &desk, Some(&article), &draft_of(&article), &zone).await?;
-    if query.as_deref().is_some_and(|q| q.contains("saved=1")) {
+    if notice.is_saved() {
         page.notice = Some("Saved.".into());
     }
     show_editor(&state, &desk, StatusCode::OK, page).await

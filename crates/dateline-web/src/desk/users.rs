@@ -3,8 +3,9 @@
 use super::catalog_outcome;
 use super::session::{Desk, DeskForm};
 use crate::error::WebError;
+use crate::query::{Query, SavedNotice};
 use crate::state::AppState;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dateline_newsroom::accounts::{Action, Role};
@@ -46,10 +47,10 @@ async fn page(
 pub(crate) async fn list(
     State(state): State<AppState>,
     desk: Desk,
-    RawQuery(query): RawQuery,
+    Query(notice): Query<SavedNotice>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::ManageUsers)?;
-    let notice = query.as_deref().is_some_and(|q| q.contains("saved=1")).then_some("The account is created.");
+    let notice = notice.is_saved().then_some("The account is created.");
     page(&state, &desk, None, notice).await
 }
 

@@ -9,8 +9,9 @@ use super::session::{Desk, DeskForm};
 use super::stories::{section_choices, Choice};
 use super::{catalog_outcome, unprocessable};
 use crate::error::WebError;
+use crate::query::{Query, SavedNotice};
 use crate::state::AppState;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dateline_ingest::WireFormat;
@@ -50,15 +51,22 @@ struct QueuePage {
     filtered: bool,
 }
 
+/// `?source=slug` on the wire queue.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct SourceAsked {
+    source: Option<String>,
+}
+
 pub(crate) async fn queue(
     State(state): State<AppState>,
     desk: Desk,
-    RawQuery(query): RawQuery,
+    Query(asked): Query<SourceAsked>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::Publish)?;
     let store = state.store();
     let sources = store.wire_sources().await?;
-    let wanted = super::form::query_value(query.as_deref(), "source").filter(|s| !s.is_empty());
+    let wanted = asked.source.filter(|s| !s.is_empty());
     let chosen = wanted.as_deref().and_then(|slug| sources.iter().find(|s| s.slug.as_str() == slug));
     if wanted.is_some() && chosen.is_none() {
         return Err(WebError::BadRequest("There is no such wire source.".into()));
@@ -164,10 +172,10 @@ async fn sources_page(
 pub(crate) async fn sources(
     State(state): State<AppState>,
     desk: Desk,
-    RawQuery(query): RawQuery,
+    Query(notice): Query<SavedNotice>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::ManageWireSources)?;
-    let notice = query.as_deref().is_some_and(|q| q.contains("saved=1")).then(|| "Saved.".to_owned());
+    let notice = notice.is_saved().then(|| "Saved.".to_owned());
     sources_page(&state, &desk, None, notice, None).await
 }
 

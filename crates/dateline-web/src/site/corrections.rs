@@ -5,8 +5,9 @@ use super::chrome;
 use super::paging::{requested_page, PER_PAGE};
 use crate::error::WebError;
 use crate::page_cache::tag;
+use crate::query::{PageAsked, Query};
 use crate::state::AppState;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::response::Response;
 use dateline_newsroom::{ArticleStore, Window};
 use dateline_render::views::{article_url, CorrectionView};
@@ -26,8 +27,8 @@ struct CorrectionsPage {
     previous: Option<String>,
 }
 
-pub(crate) async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, WebError> {
-    let page = requested_page(query.as_deref())?;
+pub(crate) async fn list(State(state): State<AppState>, Query(asked): Query<PageAsked>) -> Result<Response, WebError> {
+    let page = requested_page(&asked)?;
     let chrome = chrome::load(&state, state.now()).await?;
     let window = Window { limit: PER_PAGE + 1, offset: (page - 1) * PER_PAGE };
     chrome.shows(tag::ARCHIVE.to_owned());

@@ -2,28 +2,22 @@
 //! page past the end a 404, never a 500 or an empty page.
 
 use crate::error::WebError;
+use crate::query::PageAsked;
+#[cfg(test)]
+use crate::query::Query;
 use serde::Serialize;
 
 pub(crate) const PER_PAGE: u32 = 20;
 const MAX_PAGE: u32 = 10_000;
 
-/// The page number asked for in a raw query string; 1 when none is.
-pub(crate) fn requested_page(query: Option<&str>) -> Result<u32, WebError> {
-    let Some(query) = query else { return Ok(1) };
-    let mut page = None;
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        if key == "page" {
-            if page.is_some() {
-                return Err(WebError::BadRequest("Give the page number once.".into()));
-            }
-            let number = value.parse::<u32>().ok().filter(|n| (1..=MAX_PAGE).contains(n)).ok_or_else(|| {
-                WebError::BadRequest(format!("The page number must be a whole number from 1 to {MAX_PAGE}."))
-            })?;
-            page = Some(number);
-        }
-    }
-    Ok(page.unwrap_or(1))
+/// The page number asked for (`?page=N`, read by [`crate::query::Query`]); 1 when none is.
+pub(crate) fn requested_page(asked: &PageAsked) -> Result<u32, WebError> {
+    let Some(value) = &asked.page else { return Ok(1) };
+    value
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=MAX_PAGE).contains(n))
+        .ok_or_else(|| WebError::BadRequest(format!("The page number must be a whole number from 1 to {MAX_PAGE}.")))
 }
 
 /// Links to the neighbouring pages of a listing at `base` (which ends without a query).
@@ -56,17 +50,23 @@ impl Pagination {
     }
 }
 
+/// The page a raw query string asks for, read as a handler reads it.
+#[cfg(test)]
+fn page_of(raw: Option<&str>) -> Result<u32, WebError> {
+    requested_page(&Query::<PageAsked>::read(raw)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn only_whole_page_numbers_in_range_are_accepted() {
-        assert_eq!(requested_page(None).ok(), Some(1));
-        assert_eq!(requested_page(Some("page=3")).ok(), Some(3));
-        assert_eq!(requested_page(Some("utm=x&page=2")).ok(), Some(2));
+        assert_eq!(page_of(None).ok(), Some(1));
+        assert_eq!(page_of(Some("page=3")).ok(), Some(3));
+        assert_eq!(page_of(Some("utm=x&page=2")).ok(), Some(2));
         for bad in ["page=abc", "page=-1", "page=0", "page=99999999999", "page=", "page=1&page=2", "page=2.5"] {
-            assert!(matches!(requested_page(Some(bad)), Err(WebError::BadRequest(_))), "{bad}");
+            assert!(matches!(page_of(Some(bad)), Err(WebError::BadRequest(_))), "{bad}");
         }
     }
 
@@ -85,7 +85,7 @@ mod tests {
         /// Any query string at all gets a page in range or a clear refusal, never a panic.
         #[test]
         fn any_query_string_gets_a_page_in_range_or_a_bad_request(query in "[a-z=&%0-9.+\\-]{0,60}|page=[0-9]{0,25}(&page=[0-9]{0,3})?") {
-            match requested_page(Some(&query)) {
+            match page_of(Some(&query)) {
                 Ok(page) => proptest::prop_assert!((1..=MAX_PAGE).contains(&page)),
                 Err(error) => proptest::prop_assert!(matches!(error, WebError::BadRequest(_))),
             }

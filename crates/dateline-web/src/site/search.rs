@@ -5,8 +5,9 @@
 use super::chrome;
 use super::paging::PER_PAGE;
 use crate::error::WebError;
+use crate::query::Query;
 use crate::state::AppState;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Json, Response};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::search::{parse_query, SearchOrder, SearchQuery, SearchResults, MATCH_END, MATCH_START};
@@ -26,35 +27,37 @@ pub(crate) struct Asked {
     pub page: u32,
 }
 
+/// The search parameters as sent (`?q=…&section=…&page=…`); [`Asked::checked`] reads them.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct SearchParams {
+    q: String,
+    section: String,
+    author: String,
+    from: String,
+    to: String,
+    sort: String,
+    page: Option<String>,
+}
+
 impl Asked {
-    pub(crate) fn read(raw: Option<&str>) -> Result<Asked, WebError> {
-        let mut asked = Asked {
-            text: String::new(),
-            section: String::new(),
-            author: String::new(),
-            from: String::new(),
-            to: String::new(),
-            sort: String::new(),
-            page: 1,
-        };
-        for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
-            let value = value.into_owned();
-            match key.as_ref() {
-                "q" => asked.text = value,
-                "section" => asked.section = value,
-                "author" => asked.author = value,
-                "from" => asked.from = value,
-                "to" => asked.to = value,
-                "sort" => asked.sort = value,
-                "page" => {
-                    asked.page = value.parse().ok().filter(|p| (1..=500).contains(p)).ok_or_else(|| {
-                        WebError::BadRequest("The page number must be a whole number from 1 to 500.".into())
-                    })?
-                }
-                _ => {}
-            }
-        }
-        Ok(asked)
+    pub(crate) fn checked(params: SearchParams) -> Result<Asked, WebError> {
+        let page =
+            match params.page {
+                None => 1,
+                Some(text) => text.parse().ok().filter(|p| (1..=500).contains(p)).ok_or_else(|| {
+                    WebError::BadRequest("The page number must be a whole number from 1 to 500.".into())
+                })?,
+            };
+        Ok(Asked {
+            text: params.q,
+            section: params.section,
+            author: params.author,
+            from: params.from,
+            to: params.to,
+            sort: params.sort,
+            page,
+        })
     }
 }
 
@@ -172,8 +175,11 @@ fn page_link(asked: &Asked, page: u32) -> String {
     format!("/search?{}", out.finish())
 }
 
-pub(crate) async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, WebError> {
-    let asked = Asked::read(raw.as_deref())?;
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    Query(params): Query<SearchParams>,
+) -> Result<Response, WebError> {
+    let asked = Asked::checked(params)?;
     let chrome = chrome::load(&state, state.now()).await?;
     let (results, query) = run(&state, &chrome, &asked, false).await?;
     if results.hits.is_empty() && asked.page > 1 {
@@ -226,8 +232,11 @@ struct ApiResults {
 
 /// `GET /api/v1/search`: the reader search as JSON (documented in docs/API.md).
 /// Errors come in the API's one shape, drawn by `layers::render_error_pages`.
-pub(crate) async fn api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, WebError> {
-    let asked = Asked::read(raw.as_deref())?;
+pub(crate) async fn api(
+    State(state): State<AppState>,
+    Query(params): Query<SearchParams>,
+) -> Result<Response, WebError> {
+    let asked = Asked::checked(params)?;
     let results = async {
         let chrome = chrome::load(&state, state.now()).await?;
         let (results, _) = run(&state, &chrome, &asked, false).await?;

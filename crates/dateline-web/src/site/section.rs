@@ -4,8 +4,9 @@
 use super::paging::{requested_page, Pagination, PER_PAGE};
 use super::{chrome, moved_permanently};
 use crate::error::WebError;
+use crate::query::{PageAsked, Query};
 use crate::state::AppState;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use dateline_newsroom::{ArticleStore, Listing, SectionId, SectionStore, Window};
 use dateline_render::views::{section_url, Link, StoryCard};
@@ -24,8 +25,8 @@ struct FrontPage {
     pagination: Pagination,
 }
 
-async fn front(state: AppState, path: String, query: Option<String>) -> Result<Response, WebError> {
-    let page = requested_page(query.as_deref())?;
+async fn front(state: AppState, path: String, asked: PageAsked) -> Result<Response, WebError> {
+    let page = requested_page(&asked)?;
     let chrome = chrome::load(&state, state.now()).await?;
     let Some(section) = chrome.tree.by_path(&path).cloned() else { return moved_section(&state, &path).await };
     let ids: Vec<SectionId> =
@@ -70,17 +71,17 @@ pub(crate) fn pagination_url(base: &str, page: u32) -> String {
 pub(crate) async fn top_level(
     State(state): State<AppState>,
     Path(section): Path<String>,
-    RawQuery(query): RawQuery,
+    Query(asked): Query<PageAsked>,
 ) -> Result<Response, WebError> {
-    front(state, section, query).await
+    front(state, section, asked).await
 }
 
 pub(crate) async fn subsection(
     State(state): State<AppState>,
     Path((section, subsection)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
+    Query(asked): Query<PageAsked>,
 ) -> Result<Response, WebError> {
-    front(state, format!("{section}/{subsection}"), query).await
+    front(state, format!("{section}/{subsection}"), asked).await
 }
 
 /// `/national` and `/national/politics` without the closing slash are sent on to the front.

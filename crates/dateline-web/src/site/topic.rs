@@ -6,8 +6,9 @@ use super::paging::{requested_page, Pagination, PER_PAGE};
 use super::section::pagination_url;
 use crate::error::WebError;
 use crate::page_cache::tag;
+use crate::query::{PageAsked, Query};
 use crate::state::AppState;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use dateline_newsroom::{ArticleStore, Listing, Slug, TopicStore, Window};
 use dateline_render::views::{topic_url, Link, StoryCard};
@@ -33,9 +34,9 @@ struct TopicsPage {
 pub(crate) async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    RawQuery(query): RawQuery,
+    Query(asked): Query<PageAsked>,
 ) -> Result<Response, WebError> {
-    let page = requested_page(query.as_deref())?;
+    let page = requested_page(&asked)?;
     let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
     let topic = state.store().topic_by_slug(&slug).await?;
     let chrome = chrome::load(&state, state.now()).await?;
