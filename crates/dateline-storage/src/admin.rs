@@ -1,5 +1,5 @@
-//! Whole-database tasks on a PostgreSQL server: creating and dropping a database by name, as
-//! the test suite does for every test. The name is checked, since it cannot be a bound
+//! Whole-database tasks on a PostgreSQL server: creating (perhaps from a template), renaming
+//! and dropping a database by name, as the test suite does for every test. The name is checked, since it cannot be a bound
 //! parameter in these statements.
 
 use crate::connect::redact_url;
@@ -27,6 +27,31 @@ async fn on_server(admin_url: &str, statement: &str) -> Result<(), StoreError> {
 /// Creates an empty database on the server `admin_url` points at.
 pub async fn create_postgres_database(admin_url: &str, name: &str) -> Result<(), StoreError> {
     on_server(admin_url, &format!("CREATE DATABASE {}", checked(name)?)).await
+}
+
+/// Creates a database as a copy of `template` (which nobody may be connected to): a test's
+/// database cloned from one migrated once, instead of migrating each.
+pub async fn create_postgres_database_from(admin_url: &str, name: &str, template: &str) -> Result<(), StoreError> {
+    on_server(admin_url, &format!("CREATE DATABASE {} TEMPLATE {}", checked(name)?, checked(template)?)).await
+}
+
+/// Whether a database of this name exists on the server.
+pub async fn postgres_database_exists(admin_url: &str, name: &str) -> Result<bool, StoreError> {
+    let mut connection = sqlx::PgConnection::connect(admin_url)
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("cannot reach {}: {e}", redact_url(admin_url))))?;
+    let found: Option<(i32,)> = sqlx::query_as("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(checked(name)?)
+        .fetch_optional(&mut connection)
+        .await
+        .map_err(map_error)?;
+    connection.close().await.ok();
+    Ok(found.is_some())
+}
+
+/// Renames a database (nobody may be connected to it).
+pub async fn rename_postgres_database(admin_url: &str, from: &str, to: &str) -> Result<(), StoreError> {
+    on_server(admin_url, &format!("ALTER DATABASE {} RENAME TO {}", checked(from)?, checked(to)?)).await
 }
 
 /// Drops a database, ending the connections still open to it.

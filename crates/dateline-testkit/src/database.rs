@@ -1,5 +1,5 @@
 //! Throwaway databases: a temporary SQLite file in WAL mode, or a PostgreSQL database
-//! created for one test and dropped when the test ends.
+//! created for one test (cloned from a migrated template) and dropped when the test ends.
 
 use dateline_storage::{ConnectOptions, SqlStore};
 use jiff::Timestamp;
@@ -45,6 +45,48 @@ fn with_database(url: &str, name: &str) -> String {
     format!("{server}/{name}{query}")
 }
 
+/// The name of the migrated template for this build's migrations: the same schema always gets
+/// the same name, so test runs share it, and a changed migration gets a new one.
+fn template_name() -> String {
+    use sha2::Digest;
+    let mut digest = sha2::Sha256::new();
+    for migration in dateline_storage::migrate::MIGRATIONS {
+        digest.update(migration.version.to_le_bytes());
+        digest.update(migration.postgres.as_bytes());
+    }
+    let hex: String = digest.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("dateline_template_{hex}")
+}
+
+/// A database with every migration applied, made once and then only copied: cloning a
+/// template is a file copy on the server, much cheaper than running the migrations for each
+/// test. It is made under a name of this process's own and renamed when complete, so a
+/// test never copies a half-migrated template, and two test processes at once cannot collide.
+async fn migrated_template(admin_url: &str) -> &'static str {
+    static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            use dateline_storage::admin;
+            let name = template_name();
+            let exists = admin::postgres_database_exists(admin_url, &name).await;
+            if exists.unwrap_or_else(|e| panic!("cannot reach DATELINE_TEST_POSTGRES_URL: {e}")) {
+                return name;
+            }
+            let building = format!("{name}_{}", std::process::id());
+            admin::create_postgres_database(admin_url, &building).await.expect("create the template");
+            let options = ConnectOptions::new(&with_database(admin_url, &building));
+            let store = SqlStore::connect(&options).await.expect("connect to the template");
+            store.migrate(Timestamp::now()).await.expect("migrate the template");
+            store.close().await;
+            if admin::rename_postgres_database(admin_url, &building, &name).await.is_err() {
+                // Another process finished the same template first; theirs is as good.
+                admin::drop_postgres_database(admin_url, &building).await.ok();
+            }
+            name
+        })
+        .await
+}
+
 impl TestDatabase {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder for the test database");
@@ -67,7 +109,8 @@ impl TestDatabase {
             COUNTER.fetch_add(1, Ordering::Relaxed),
             Timestamp::now().as_microsecond() % 1_000_000_000
         );
-        dateline_storage::admin::create_postgres_database(&admin_url, &name)
+        let template = migrated_template(&admin_url).await;
+        dateline_storage::admin::create_postgres_database_from(&admin_url, &name, template)
             .await
             .unwrap_or_else(|e| panic!("cannot create a test database with DATELINE_TEST_POSTGRES_URL: {e}"));
         Some(TestDatabase {
