@@ -74,7 +74,7 @@ async fn migrated_template(admin_url: &str) -> &'static str {
             }
             let building = format!("{name}_{}", std::process::id());
             admin::create_postgres_database(admin_url, &building).await.expect("create the template");
-            let options = ConnectOptions::new(&with_database(admin_url, &building));
+            let options = ConnectOptions::new(with_database(admin_url, &building));
             let store = SqlStore::connect(&options).await.expect("connect to the template");
             store.migrate(Timestamp::now()).await.expect("migrate the template");
             store.close().await;
