@@ -38,6 +38,14 @@ pub(crate) const READER_CACHE_CONTROL: &str = "public, max-age=30, s-maxage=300,
 /// A kept page is rendered again after this long even if no change touched it: a safety net
 /// for a notice that never arrived, not the way pages normally change.
 const LONGEST_KEPT: Duration = Duration::from_secs(600);
+/// How long a kept page may go on showing "Latest News" and "Most Popular" as they were,
+/// after they changed, unless the operator says otherwise (`cache.side_lists_lag_secs`). Every reader page shows both lists; dropping every page whenever a
+/// story is published (every few minutes on a news day, every few seconds in a crisis) would
+/// leave the cache nearly empty. So a page is tagged with what it is about (its story, its
+/// section's list, the home page's choice), and those are dropped at once; the side lists
+/// only mark the page to be rendered again within this lag. The home page and the paper's
+/// feeds, whose main list *is* the newest stories, carry [`tag::LATEST`] and change at once.
+pub const SIDE_LISTS_LAG: Duration = Duration::from_secs(60);
 /// Bodies smaller than this are not worth compressing.
 const SMALLEST_COMPRESSED: usize = 512;
 
@@ -85,11 +93,14 @@ pub(crate) mod tag {
     pub fn tagged(id: TopicId) -> String {
         format!("tagged-{}", id.0)
     }
-    /// The newest stories of the whole paper: "Latest News" on every page, the home page, the
+    /// The newest stories of the whole paper as a page's main list: the home page, the
     /// paper's feeds.
     pub const LATEST: &str = "latest";
-    /// "Most Popular", on every page.
+    /// "Most Popular" changed its stories or their order.
     pub const POPULAR: &str = "popular";
+    /// The boxes "Latest News" and "Most Popular" beside every reader page. A change to
+    /// either list makes such pages stale within [`super::SIDE_LISTS_LAG`], not at once.
+    pub const SIDE_LISTS: &str = "side-lists";
     /// The home page's own choice of lead and top stories.
     pub const HOME: &str = "home";
     /// Every public story at once: sitemaps, the corrections page.
@@ -154,6 +165,9 @@ struct Entry {
     stored_at: Instant,
     /// Set when read; the eviction gives such an entry a second chance.
     recently_used: AtomicBool,
+    /// When the side lists it shows changed, the moment it is to be rendered again
+    /// (see [`SIDE_LISTS_LAG`]); set once, by the first such change.
+    stale_from: OnceLock<Instant>,
 }
 
 impl Entry {
@@ -214,6 +228,7 @@ pub struct CacheCounters {
 
 pub struct PageCache {
     budget: usize,
+    side_lists_lag: Duration,
     entries: RwLock<Entries>,
     /// Bumped by every purge: a page rendered across a purge is not kept, since it may show
     /// what the purge removed.
@@ -222,9 +237,10 @@ pub struct PageCache {
 }
 
 impl PageCache {
-    pub fn new(budget_bytes: usize) -> Self {
+    pub fn new(budget_bytes: usize, side_lists_lag: Duration) -> Self {
         PageCache {
             budget: budget_bytes,
+            side_lists_lag,
             entries: RwLock::default(),
             generation: AtomicU64::new(0),
             counters: CacheCounters::default(),
@@ -243,10 +259,14 @@ impl PageCache {
         }
     }
 
-    /// Drops every page carrying one of `tags` from this instance's memory. (The CDN hears of
-    /// changes from the outbox, once for all instances.)
+    /// Drops every page carrying one of `tags` from this instance's memory; when the tags
+    /// say the newest or the most read stories changed, pages showing the side lists are
+    /// marked to be rendered again within the side lists' lag ([`SIDE_LISTS_LAG`] by
+    /// default; none at all drops them at once). (The CDN hears of changes from
+    /// the outbox, once for all instances.)
     pub fn purge(&self, tags: &[String]) {
         self.generation.fetch_add(1, Ordering::SeqCst);
+        let lists_changed = tags.iter().any(|t| t == tag::LATEST || t == tag::POPULAR);
         if let Ok(mut entries) = self.entries.write() {
             let keys: HashSet<String> =
                 tags.iter().filter_map(|t| entries.by_tag.get(t)).flat_map(|keys| keys.iter().cloned()).collect();
@@ -254,6 +274,21 @@ impl PageCache {
                 entries.remove(key);
             }
             self.counters.purged.fetch_add(keys.len() as u64, Ordering::Relaxed);
+            if lists_changed && self.side_lists_lag.is_zero() {
+                let keys: Vec<String> = entries.by_tag.get(tag::SIDE_LISTS).into_iter().flatten().cloned().collect();
+                self.counters.purged.fetch_add(keys.len() as u64, Ordering::Relaxed);
+                for key in &keys {
+                    entries.remove(key);
+                }
+            } else if lists_changed {
+                let stale_from = Instant::now() + self.side_lists_lag;
+                for key in entries.by_tag.get(tag::SIDE_LISTS).into_iter().flatten() {
+                    if let Some(entry) = entries.by_key.get(key) {
+                        // The first change sets the time; later ones cannot push it back.
+                        let _ = entry.stale_from.set(stale_from);
+                    }
+                }
+            }
         }
     }
 
@@ -268,7 +303,7 @@ impl PageCache {
     fn lookup(&self, key: &str) -> Option<Arc<Entry>> {
         let entries = self.entries.read().ok()?;
         let entry = entries.by_key.get(key)?;
-        if entry.stored_at.elapsed() > LONGEST_KEPT {
+        if entry.stored_at.elapsed() > LONGEST_KEPT || entry.stale_from.get().is_some_and(|at| Instant::now() >= *at) {
             return None;
         }
         entry.recently_used.store(true, Ordering::Relaxed);
@@ -587,6 +622,7 @@ pub(crate) async fn serve_through(
         gzip: OnceLock::new(),
         stored_at: Instant::now(),
         recently_used: AtomicBool::new(false),
+        stale_from: OnceLock::new(),
     });
     // Not kept yet: the copy made now is counted when the entry is stored.
     let mut answered = answer(None, &conditions, &entry);
@@ -622,11 +658,12 @@ mod tests {
             gzip: OnceLock::new(),
             stored_at: Instant::now(),
             recently_used: AtomicBool::new(false),
+            stale_from: OnceLock::new(),
         })
     }
 
     fn cache(budget: usize) -> PageCache {
-        PageCache::new(budget)
+        PageCache::new(budget, SIDE_LISTS_LAG)
     }
 
     #[test]
@@ -646,9 +683,10 @@ mod tests {
     #[test]
     fn a_change_drops_exactly_the_pages_that_show_it() {
         let cache = cache(1_000_000);
-        cache.store("/article/1/a".into(), entry(100, &["story-1", "latest"]), 0);
-        cache.store("/article/2/b".into(), entry(100, &["story-2", "latest"]), 0);
-        cache.store("/author/kim".into(), entry(100, &["byline-7", "story-2", "latest"]), 0);
+        cache.store("/article/1/a".into(), entry(100, &["story-1", "side-lists"]), 0);
+        cache.store("/article/2/b".into(), entry(100, &["story-2", "side-lists"]), 0);
+        cache.store("/author/kim".into(), entry(100, &["byline-7", "story-2", "side-lists"]), 0);
+        cache.store("/".into(), entry(100, &["latest", "home", "side-lists"]), 0);
         let placement = Placement {
             section: SectionId(3),
             authors: vec![AuthorId(7)],
@@ -662,7 +700,31 @@ mod tests {
         let unpublished = Change::Story { id: ArticleId(5), before: Some(placement), after: None };
         cache.apply(&unpublished);
         assert!(cache.lookup("/author/kim").is_none(), "the byline's list changed");
-        assert!(cache.lookup("/article/2/b").is_none(), "so did Latest News on every page");
+        assert!(cache.lookup("/").is_none(), "so did the home page's list of the newest");
+        let kept = cache.lookup("/article/2/b").expect("an article page stays, for now");
+        let due = kept.stale_from.get().expect("marked to be rendered again");
+        assert!(*due > Instant::now() + SIDE_LISTS_LAG - Duration::from_secs(5), "within the lag, not at once");
+    }
+
+    #[test]
+    fn pages_showing_changed_side_lists_are_rendered_again_after_the_lag_and_at_once_without_one() {
+        let placement = Placement {
+            section: SectionId(3),
+            authors: vec![],
+            topics: vec![],
+            published_at: jiff::Timestamp::UNIX_EPOCH,
+        };
+        let published = Change::Story { id: ArticleId(9), before: None, after: Some(placement) };
+        let lagging = PageCache::new(1_000_000, Duration::from_millis(30));
+        lagging.store("/article/2/b".into(), entry(100, &["story-2", "side-lists"]), 0);
+        lagging.apply(&published);
+        assert!(lagging.lookup("/article/2/b").is_some(), "served as kept within the lag");
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(lagging.lookup("/article/2/b").is_none(), "rendered again once the lag is over");
+        let strict = PageCache::new(1_000_000, Duration::ZERO);
+        strict.store("/article/2/b".into(), entry(100, &["story-2", "side-lists"]), 0);
+        strict.apply(&published);
+        assert!(strict.lookup("/article/2/b").is_none(), "no lag: dropped with the change");
     }
 
     #[test]

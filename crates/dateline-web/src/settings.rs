@@ -27,6 +27,9 @@ pub struct WebSettings {
     pub image_workers: usize,
     /// Upper bound of the rendered-page cache, in bytes; 0 switches it off.
     pub page_cache_bytes: usize,
+    /// How long a kept page may show the side lists as they were after they changed (see
+    /// `page_cache::PageCache::purge`).
+    pub side_lists_lag: Duration,
     /// Called with the keys of pages to drop whenever content changes (see `purge.rs`).
     pub purge_url: Option<String>,
     /// Write one log line per request.

@@ -39,7 +39,8 @@ struct Inner {
 
 impl AppState {
     pub fn new(store: SqlStore, theme: Theme, settings: WebSettings, clock: Clock) -> Self {
-        let page_cache = (settings.page_cache_bytes > 0).then(|| PageCache::new(settings.page_cache_bytes));
+        let page_cache =
+            (settings.page_cache_bytes > 0).then(|| PageCache::new(settings.page_cache_bytes, settings.side_lists_lag));
         let purge_hook = settings.purge_url.clone().map(crate::purge::PurgeHook::new);
         let remembered = Remembered::new(store.subscribe_changes());
         let image_work = dateline_media::ImageWork::new(

@@ -117,6 +117,10 @@ pub struct CacheConfig {
     pub page_cache_mb: u64,
     /// Called (POST, JSON) with the surrogate keys of pages to purge when content changes.
     pub purge_url: Option<String>,
+    /// How long a kept page may go on showing "Latest News" and "Most Popular" as they were
+    /// after they changed, in seconds (the page's own story, section and bylines change it at
+    /// once); 0 drops every page with the lists whenever they change.
+    pub side_lists_lag_secs: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -239,7 +243,7 @@ impl Default for UploadConfig {
 
 impl Default for CacheConfig {
     fn default() -> Self {
-        CacheConfig { page_cache_mb: 256, purge_url: None }
+        CacheConfig { page_cache_mb: 256, purge_url: None, side_lists_lag_secs: 60 }
     }
 }
 
@@ -357,6 +361,12 @@ impl Config {
                     "cache.purge_url = {url:?} is not a plain http:// address such as \"http://127.0.0.1:6081/purge\""
                 )));
             }
+        }
+        if self.cache.side_lists_lag_secs > 600 {
+            return Err(ConfigError::Value(format!(
+                "cache.side_lists_lag_secs = {} is more than 600; every kept page is rendered again after 10 minutes anyway",
+                self.cache.side_lists_lag_secs
+            )));
         }
         if self.database.max_connections == 0 {
             return Err(ConfigError::Value("database.max_connections must be at least 1".into()));

@@ -107,8 +107,7 @@ impl Chrome {
             }
         };
         let (latest, popular) = (&lists.latest, &lists.popular);
-        self.shows(tag::LATEST.to_owned());
-        self.shows(tag::POPULAR.to_owned());
+        self.shows(tag::SIDE_LISTS.to_owned());
         for story in latest.iter().chain(popular) {
             self.shows(tag::story(story.id));
         }

@@ -107,6 +107,36 @@ on_both_databases! {
         assert_eq!(feed.items().first().and_then(|i| i.title()), Some("Assembly passes the budget"));
     }
 
+    async fn a_publish_drops_the_lists_it_enters_at_once_and_other_pages_latest_news_within_the_lag(db) {
+        let store = db.store().await;
+        let paper = SmallPaper::create(&store).await;
+        let (editor, password) = desk_user(&store, Role::Editor, "Lag Editor").await;
+        let old = StoryBuilder::new("Ferry timetable changes", paper.business.id, now() - SignedDuration::from_hours(5)).store(&store).await;
+        let app = TestApp::start_with(store.clone(), now(), |settings| settings.side_lists_lag = std::time::Duration::from_secs(2)).await;
+        let old_page = format!("/article/{old}/ferry-timetable-changes");
+        let latest_news = |page: &scraper::Html| texts(page, ".list--latest li a");
+        app.page(&old_page).await;
+        app.page("/").await;
+
+        let desk = app.sign_in(&editor.email, &password).await;
+        let section = paper.politics.id.to_string();
+        let fields = [("headline", "Assembly passes the budget"), ("section", section.as_str()), ("body", "The vote was 180 to 95.")];
+        let created = desk.post("/desk/stories", &fields).await;
+        let id = story_id(created.headers()["location"].to_str().expect("location"));
+        let publish: Vec<(&str, &str)> = [("action", "publish"), ("version", "1")].into_iter().chain(fields).collect();
+        assert_eq!(desk.post(&format!("/desk/stories/{id}"), &publish).await.status(), 303);
+
+        let home = app.page("/").await;
+        assert!(texts(&home, ".card__headline").iter().any(|h| h.contains("Assembly passes the budget")), "the home page shows it at once");
+        let hits_before = hits(&app);
+        let kept = app.page(&old_page).await;
+        assert_eq!(hits(&app), hits_before + 1, "an unrelated article page is still served from memory");
+        assert!(!latest_news(&kept).iter().any(|h| h.contains("Assembly")), "with Latest News as it was");
+        tokio::time::sleep(std::time::Duration::from_millis(2_200)).await;
+        let fresh = app.page(&old_page).await;
+        assert!(latest_news(&fresh).iter().any(|h| h.contains("Assembly passes the budget")), "after the lag it is rendered with the new story: {:?}", latest_news(&fresh));
+    }
+
     async fn a_scheduled_story_appears_on_the_kept_front_at_its_time(db) {
         let store = db.store().await;
         let paper = SmallPaper::create(&store).await;
@@ -182,7 +212,7 @@ on_both_databases! {
         let control = header(&page, "cache-control");
         assert!(control.contains("public") && control.contains("s-maxage=") && control.contains("stale-while-revalidate="), "{control}");
         let keys: Vec<String> = header(&page, "surrogate-key").split(' ').map(str::to_owned).collect();
-        for key in [format!("story-{id}"), format!("author-{}", paper.reporter.id), "latest".into(), "popular".into()] {
+        for key in [format!("story-{id}"), format!("author-{}", paper.reporter.id), "side-lists".into()] {
             assert!(keys.contains(&key), "{key} in {keys:?}");
         }
         assert_eq!(header(&page, "cache-tag").split(',').count(), keys.len());
