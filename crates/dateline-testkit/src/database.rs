@@ -94,8 +94,19 @@ impl TestDatabase {
         TestDatabase { backend: TestBackend::Sqlite, url, _dir: Some(dir), postgres: None }
     }
 
-    /// A fresh PostgreSQL database, or `None` (with a notice) when no server is configured.
+    /// A fresh PostgreSQL database with the schema in place (a copy of the migrated
+    /// template), or `None` (with a notice) when no server is configured.
     pub async fn postgres() -> Option<Self> {
+        Self::postgres_made(true).await
+    }
+
+    /// A fresh PostgreSQL database with nothing in it, not even the schema: for tests of
+    /// `dateline migrate` itself.
+    pub async fn postgres_unmigrated() -> Option<Self> {
+        Self::postgres_made(false).await
+    }
+
+    async fn postgres_made(migrated: bool) -> Option<Self> {
         let Some(admin_url) = env("DATELINE_TEST_POSTGRES_URL") else {
             if env("DATELINE_TEST_REQUIRE_POSTGRES").as_deref() == Some("1") {
                 panic!("DATELINE_TEST_REQUIRE_POSTGRES=1 but DATELINE_TEST_POSTGRES_URL is not set");
@@ -109,10 +120,13 @@ impl TestDatabase {
             COUNTER.fetch_add(1, Ordering::Relaxed),
             Timestamp::now().as_microsecond() % 1_000_000_000
         );
-        let template = migrated_template(&admin_url).await;
-        dateline_storage::admin::create_postgres_database_from(&admin_url, &name, template)
-            .await
-            .unwrap_or_else(|e| panic!("cannot create a test database with DATELINE_TEST_POSTGRES_URL: {e}"));
+        let created = if migrated {
+            let template = migrated_template(&admin_url).await;
+            dateline_storage::admin::create_postgres_database_from(&admin_url, &name, template).await
+        } else {
+            dateline_storage::admin::create_postgres_database(&admin_url, &name).await
+        };
+        created.unwrap_or_else(|e| panic!("cannot create a test database with DATELINE_TEST_POSTGRES_URL: {e}"));
         Some(TestDatabase {
             backend: TestBackend::Postgres,
             url: with_database(&admin_url, &name),

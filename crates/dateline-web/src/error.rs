@@ -108,6 +108,23 @@ impl From<dateline_newsroom::catalog::CatalogError> for WebError {
     }
 }
 
+impl From<dateline_intake::PhotoError> for WebError {
+    fn from(error: dateline_intake::PhotoError) -> Self {
+        use dateline_intake::PhotoError;
+        match error {
+            PhotoError::NotAllowed => WebError::Forbidden,
+            PhotoError::Unusable(problem) => WebError::Refused {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "invalid",
+                detail: problem.to_string(),
+                field: Some("file"),
+            },
+            PhotoError::Storage(cause) => WebError::Internal(format!("storing a photo failed: {cause}")),
+            PhotoError::Store(error) => error.into(),
+        }
+    }
+}
+
 impl From<dateline_render::ThemeError> for WebError {
     fn from(error: dateline_render::ThemeError) -> Self {
         WebError::Internal(error.to_string())

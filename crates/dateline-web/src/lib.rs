@@ -14,7 +14,6 @@ pub mod metrics;
 mod operators;
 pub mod outbox;
 pub mod page_cache;
-mod photo_intake;
 mod purge;
 mod query;
 mod remembered;
@@ -26,7 +25,7 @@ mod site;
 mod state;
 mod throttle;
 mod views;
-pub mod wire;
+mod wire;
 
 pub use error::WebError;
 pub use state::{AppState, Clock, WebSettings};
@@ -64,7 +63,7 @@ pub fn app(state: AppState) -> Router {
         .route("/_v/{id}", get(site::beacon::count_view))
         .route("/static/{file}", get(site::assets::theme_asset))
         .route("/media/{*key}", get(site::assets::media_file))
-        .route("/api/v1/ingest/{source}", post(wire::ingest::deliver).layer(ingest_limit))
+        .route("/api/v1/ingest/{source}", post(wire::deliver).layer(ingest_limit))
         .route("/healthz", get(operators::check))
         .route("/metrics", get(operators::metrics))
         // Fronts last: their first segment is any section slug not taken by a route above.

@@ -96,7 +96,8 @@ pub(crate) mod tag {
     /// The newest stories of the whole paper as a page's main list: the home page, the
     /// paper's feeds.
     pub const LATEST: &str = "latest";
-    /// "Most Popular" changed its stories or their order.
+    /// "Most Popular" changed its stories or their order; the home page carries it, to
+    /// show the list as it is, while other pages age within the lag ([`SIDE_LISTS`]).
     pub const POPULAR: &str = "popular";
     /// The boxes "Latest News" and "Most Popular" beside every reader page. A change to
     /// either list makes such pages stale within [`super::SIDE_LISTS_LAG`], not at once.

@@ -5,6 +5,8 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use dateline_intake::IngestSettings;
+
 /// What the web layer needs of the operator's configuration.
 #[derive(Debug, Clone, Default)]
 pub struct WebSettings {
@@ -40,26 +42,4 @@ pub struct WebSettings {
     pub ingest: IngestSettings,
     /// Timeouts and the connection cap (see `serve.rs`).
     pub connections: crate::serve::ConnectionLimits,
-}
-
-/// The operator's limits on wire deliveries.
-#[derive(Debug, Clone)]
-pub struct IngestSettings {
-    /// The largest document taken, in bytes.
-    pub max_document_bytes: usize,
-    /// Hosts a rendition given only as a remote address may be fetched from (exact names).
-    pub fetch_hosts: Vec<String>,
-    pub fetch_timeout: Duration,
-    pub fetch_max_bytes: u64,
-}
-
-impl Default for IngestSettings {
-    fn default() -> Self {
-        IngestSettings {
-            max_document_bytes: dateline_ingest::DEFAULT_MAX_DOCUMENT_BYTES,
-            fetch_hosts: Vec::new(),
-            fetch_timeout: Duration::from_secs(10),
-            fetch_max_bytes: 20 * 1024 * 1024,
-        }
-    }
 }

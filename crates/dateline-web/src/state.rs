@@ -29,7 +29,8 @@ struct Inner {
     page_cache: Option<PageCache>,
     /// The operator's CDN purge hook, called by the outbox worker only.
     purge_hook: Option<crate::purge::PurgeHook>,
-    image_work: dateline_media::ImageWork,
+    /// Photos and agency copy coming in (shared with the watched folders).
+    intake: dateline_intake::Intake,
     render_work: crate::render_work::RenderWork,
     remembered: Remembered,
     metrics: crate::metrics::Metrics,
@@ -47,10 +48,15 @@ impl AppState {
             dateline_media::UploadLimits { max_bytes: settings.max_image_bytes, max_pixels: settings.max_image_pixels },
             settings.image_workers,
         );
+        let blobs = match &settings.object_media {
+            Some(bucket) => dateline_media::Blobs::Object(bucket.clone()),
+            None => dateline_media::Blobs::Local(dateline_media::LocalBlobs::new(&settings.media_root)),
+        };
+        let intake = dateline_intake::Intake::new(store.clone(), blobs, image_work, settings.ingest.clone());
         let inner = Inner {
             render_work: Default::default(),
             purge_hook,
-            image_work,
+            intake,
             store,
             theme,
             settings,
@@ -70,9 +76,10 @@ impl AppState {
         &self.inner.render_work
     }
 
-    /// Where every image is checked and resized, a bounded number at once.
-    pub(crate) fn image_work(&self) -> &dateline_media::ImageWork {
-        &self.inner.image_work
+    /// Where photos and agency copy are taken in: the same for the desk, the wire endpoint
+    /// and the binary's watched folders.
+    pub fn intake(&self) -> &dateline_intake::Intake {
+        &self.inner.intake
     }
 
     pub fn settings(&self) -> &WebSettings {
@@ -169,11 +176,8 @@ impl AppState {
     }
 
     /// Where media files are kept: the bucket when one is configured, else the local folder.
-    pub fn blobs(&self) -> dateline_media::Blobs {
-        match &self.inner.settings.object_media {
-            Some(bucket) => dateline_media::Blobs::Object(bucket.clone()),
-            None => dateline_media::Blobs::Local(dateline_media::LocalBlobs::new(&self.inner.settings.media_root)),
-        }
+    pub fn blobs(&self) -> &dateline_media::Blobs {
+        self.inner.intake.blobs()
     }
 
     pub fn now(&self) -> Timestamp {

@@ -66,7 +66,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
         purge_url: config.cache.purge_url.clone(),
         access_log: config.log.access,
         metrics_allow: config.metrics.allow.iter().filter_map(|p| crate::config::parse_cidr(p)).collect(),
-        ingest: dateline_web::wire::IngestSettings {
+        ingest: dateline_intake::IngestSettings {
             max_document_bytes: usize::try_from(config.uploads.max_wire_item_bytes).unwrap_or(usize::MAX),
             fetch_hosts: config.ingest.fetch_hosts.clone(),
             fetch_timeout: Duration::from_secs(config.ingest.fetch_timeout_secs.max(1)),
@@ -92,7 +92,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     let scheduler = tokio::spawn(publish_scheduled_stories(state.clone()));
     let folders = config.ingest.root.clone().map(|root| {
         let interval = Duration::from_secs(config.ingest.scan_interval_secs.max(1));
-        tokio::spawn(crate::watched_folders::watch(state.clone(), root, interval, instance_name()))
+        tokio::spawn(crate::watched_folders::watch(state.intake().clone(), root, interval, instance_name()))
     });
     dateline_web::serve::serve(listener, app(state.clone()), state.settings().connections, shutdown_signal()).await?;
     flusher.abort();

@@ -10,10 +10,10 @@
 //! `wire-folders` lease watches.
 
 use dateline_ingest::{read_item, WireFormat};
+use dateline_intake::wire::take_delivery;
+use dateline_intake::{file_name_of, Attachment, DeliveryError, Intake};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::wire::{Receipt, WireSource};
-use dateline_web::wire::{file_name_of, take_delivery, Attachment, DeliveryError};
-use dateline_web::AppState;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -22,13 +22,13 @@ use std::time::Duration;
 const LEASE: jiff::SignedDuration = jiff::SignedDuration::from_secs(30);
 
 /// Looks at every source's folder every `interval`, for as long as the server runs.
-pub async fn watch(state: AppState, root: PathBuf, interval: Duration, holder: String) {
+pub async fn watch(intake: Intake, root: PathBuf, interval: Duration, holder: String) {
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
         let now = jiff::Timestamp::now();
-        match state.store().take_lease("wire-folders", &holder, now, now + LEASE).await {
+        match intake.store().take_lease("wire-folders", &holder, now, now + LEASE).await {
             Ok(true) => {}
             Ok(false) => continue,
             Err(error) => {
@@ -36,7 +36,7 @@ pub async fn watch(state: AppState, root: PathBuf, interval: Duration, holder: S
                 continue;
             }
         }
-        let sources = match state.store().wire_sources().await {
+        let sources = match intake.store().wire_sources().await {
             Ok(sources) => sources,
             Err(error) => {
                 tracing::warn!(%error, "cannot read the wire sources");
@@ -50,7 +50,7 @@ pub async fn watch(state: AppState, root: PathBuf, interval: Duration, holder: S
                 tracing::warn!(source = %source.slug, folder, "a wire source's folder name is not usable; skipped");
                 continue;
             }
-            if let Err(error) = look_at(&state, &source, &root.join(folder)).await {
+            if let Err(error) = look_at(&intake, &source, &root.join(folder)).await {
                 tracing::warn!(source = %source.slug, %error, "could not look at the wire folder");
             }
         }
@@ -71,7 +71,7 @@ fn is_incomplete(name: &str) -> bool {
 }
 
 /// Takes every complete item in one source's folder.
-async fn look_at(state: &AppState, source: &WireSource, folder: &Path) -> std::io::Result<()> {
+async fn look_at(intake: &Intake, source: &WireSource, folder: &Path) -> std::io::Result<()> {
     let Some(format) = WireFormat::parse(&source.format) else { return Ok(()) };
     for sub in ["done", "rejected"] {
         tokio::fs::create_dir_all(folder.join(sub)).await?;
@@ -87,19 +87,19 @@ async fn look_at(state: &AppState, source: &WireSource, folder: &Path) -> std::i
     // Oldest name first: agencies number their files, and versions should arrive in order.
     items.sort();
     for item in items {
-        take_file(state, source, format, folder, &item).await?;
+        take_file(intake, source, format, folder, &item).await?;
     }
     Ok(())
 }
 
 async fn take_file(
-    state: &AppState,
+    intake: &Intake,
     source: &WireSource,
     format: WireFormat,
     folder: &Path,
     item: &Path,
 ) -> std::io::Result<()> {
-    let limit = state.settings().ingest.max_document_bytes;
+    let limit = intake.limits().max_document_bytes;
     let size = tokio::fs::metadata(item).await?.len();
     if size > limit as u64 {
         let reason = format!("the file is {size} bytes; this source takes at most {limit}");
@@ -120,7 +120,7 @@ async fn take_file(
             }
         }
     }
-    match take_delivery(state, source, &document, &attachments).await {
+    match take_delivery(intake, source, &document, &attachments, jiff::Timestamp::now()).await {
         Ok(receipt) => {
             let what = match &receipt {
                 Receipt::Created { article, .. } => format!("story {article} created"),

@@ -189,7 +189,7 @@ pub(crate) async fn upload(
             errors.push(ErrorRow { field: "file", message: "Choose a photo to upload.".into() });
             None
         }
-        Some((bytes, claimed)) => match crate::photo_intake::check(&state, bytes.clone(), claimed).await {
+        Some((bytes, claimed)) => match dateline_intake::photos::check(state.intake(), bytes.clone(), claimed).await {
             Ok(found) => Some(found),
             Err(problem) => {
                 errors.push(ErrorRow { field: "file", message: format!("This photo cannot be used: {problem}.") });
@@ -211,13 +211,15 @@ pub(crate) async fn upload(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
     };
 
-    let texts = crate::photo_intake::PhotoTexts {
+    let texts = dateline_intake::PhotoTexts {
         caption: media_details.caption,
         credit: media_details.credit,
         alt_text: media_details.alt_text,
         photographer: media_details.photographer,
     };
-    let (stored, _) = crate::photo_intake::store(&state, bytes, &found, texts).await?;
+    let stored =
+        dateline_intake::photos::add_to_library(state.intake(), &desk.session.user, bytes, &found, texts, state.now())
+            .await?;
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/photos/{}?saved=1", stored.id))]).into_response())
 }
 

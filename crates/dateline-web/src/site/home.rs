@@ -43,6 +43,9 @@ pub(crate) async fn show(State(state): State<AppState>) -> Result<Response, WebE
     let store = state.store();
     chrome.shows(tag::HOME.to_owned());
     chrome.shows_listing(&Listing::Everything);
+    // The paper's front shows its side lists as fresh as they are: one page, rendered again
+    // when Most Popular changes order (Latest News is its main list already).
+    chrome.shows(tag::POPULAR.to_owned());
     let front = front_page_stories(&state, chrome.now).await?;
 
     let mut blocks: Vec<(Link, Vec<ArticleSummary>)> = Vec::new();

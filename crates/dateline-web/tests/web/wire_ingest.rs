@@ -395,11 +395,11 @@ on_both_databases! {
         let (_, token) = wire_source(&store, "Eastern Wire", "ninjs-2.1", paper.national.id, false).await;
         let host = photo_host().await;
         let app = TestApp::start_with(store.clone(), now(), |settings| {
-            settings.ingest = dateline_web::wire::IngestSettings {
+            settings.ingest = dateline_intake::IngestSettings {
                 fetch_hosts: vec!["127.0.0.1".into()],
                 fetch_timeout: std::time::Duration::from_secs(1),
                 fetch_max_bytes: 2 * 1024 * 1024,
-                ..dateline_web::wire::IngestSettings::default()
+                ..dateline_intake::IngestSettings::default()
             };
         })
         .await;

@@ -49,7 +49,7 @@ async fn the_demo_starts_on_a_free_port_with_a_paper_full_of_stories() {
 
 #[tokio::test]
 async fn the_demo_runs_on_postgresql_too() {
-    let Some(database) = TestDatabase::postgres().await else { return };
+    let Some(database) = TestDatabase::postgres_unmigrated().await else { return };
     let (ok, out, err) = run(&["migrate", "--database-url", &database.url]);
     assert!(ok, "{err}");
     assert!(out.contains("applied migrations"), "{out}");

@@ -8,13 +8,14 @@
 //! JSON: what became of the item, or the API's one error shape
 //! (`{"errors":[{"code","detail"}]}`, see docs/API.md) with a 4xx or 5xx status.
 
-use super::{take_delivery, Attachment, DeliveryError};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use dateline_ingest::RejectionKind;
+use dateline_intake::wire::take_delivery;
+use dateline_intake::{Attachment, DeliveryError};
 use dateline_newsroom::accounts::{constant_time_eq, token_digest};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::wire::Receipt;
@@ -88,7 +89,7 @@ pub(crate) async fn deliver(State(state): State<AppState>, Path(slug): Path<Stri
             Err(rejection) => return too_large_or_bad(rejection.status(), rejection.body_text()),
         }
     };
-    match take_delivery(&state, &source, &document, &attachments).await {
+    match take_delivery(state.intake(), &source, &document, &attachments, state.now()).await {
         Ok(receipt) => receipt_answer(&receipt),
         Err(DeliveryError::Refused(rejection)) => {
             let (status, kind) = match rejection.kind {
@@ -152,8 +153,10 @@ async fn read_parts(state: &AppState, request: Request) -> Result<(Vec<u8>, Hash
             document = Some(bytes.to_vec());
         } else {
             let key = file_name.filter(|f| !f.is_empty()).unwrap_or(name);
-            attachments
-                .insert(super::file_name_of(&key).to_owned(), Attachment { bytes: bytes.to_vec(), content_type });
+            attachments.insert(
+                dateline_intake::file_name_of(&key).to_owned(),
+                Attachment { bytes: bytes.to_vec(), content_type },
+            );
         }
     }
     let document = document.ok_or_else(|| {

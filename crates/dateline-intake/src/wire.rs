@@ -1,6 +1,6 @@
 //! Wire deliveries: an agency's document (and the photos that came with it) turned into a
-//! story, whichever way it arrived. The HTTP endpoint ([`ingest`]) and the watched folders
-//! (run by the binary) both hand a delivery to [`take_delivery`], which reads the document
+//! story, whichever way it arrived. The HTTP endpoint (in the web crate) and the watched
+//! folders (run by the binary) both hand a delivery to [`take_delivery`], which reads the document
 //! (`dateline-ingest`), stores the photos it can have, and applies the newsroom's rules for
 //! versions, embargoes and kills (`dateline_newsroom::wire::receive`).
 //!
@@ -9,16 +9,13 @@
 //! remote address whose host the operator does not allow) leaves the story without it and a
 //! note for the desk saying why.
 
-pub(crate) mod ingest;
-
-use crate::state::AppState;
+use crate::{IngestSettings, Intake};
 use dateline_ingest::{read_item, Rejection, WireFormat};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::wire::{already_has, receive, Receipt, WireSource};
 use dateline_newsroom::{MediaId, StoreError};
+use jiff::Timestamp;
 use std::collections::HashMap;
-
-pub use crate::settings::IngestSettings;
 
 /// A file that came with the document: a multipart part, or a file beside it in the folder.
 #[derive(Debug, Clone)]
@@ -46,18 +43,18 @@ pub fn file_name_of(reference: &str) -> &str {
 
 /// Takes one delivered document for `source`.
 pub async fn take_delivery(
-    state: &AppState,
+    intake: &Intake,
     source: &WireSource,
     document: &[u8],
     attachments: &HashMap<String, Attachment>,
+    now: Timestamp,
 ) -> Result<Receipt, DeliveryError> {
     let format =
         WireFormat::parse(&source.format).ok_or_else(|| DeliveryError::UnknownFormat(source.format.clone()))?;
-    let copy = read_item(format, document, state.settings().ingest.max_document_bytes)?;
-    let now = state.now();
+    let copy = read_item(format, document, intake.limits().max_document_bytes)?;
     // A version the paper has (the same file twice, or an older one) changes nothing: not
     // even its photos are stored again.
-    let known = state.store().wire_item(source.id, &copy.guid).await?;
+    let known = intake.store().wire_item(source.id, &copy.guid).await?;
     if let Some(reason) = already_has(known.as_ref(), &copy) {
         return Ok(Receipt::Ignored { reason });
     }
@@ -66,8 +63,9 @@ pub async fn take_delivery(
     let mut problems: Vec<String> = Vec::new();
     if !copy.status.is_kill() {
         for photo in &copy.photos {
-            match photo_bytes(state, &photo.reference, attachments).await {
-                Ok((bytes, content_type)) => match store_photo(state, &bytes, &content_type, photo, source).await {
+            match photo_bytes(intake, &photo.reference, attachments).await {
+                Ok((bytes, content_type)) => match store_photo(intake, &bytes, &content_type, photo, source, now).await
+                {
                     Ok((id, files)) => {
                         photos.push(id);
                         stored_files.push(files);
@@ -79,15 +77,15 @@ pub async fn take_delivery(
         }
     }
     let note = (!problems.is_empty()).then(|| problems.join("; "));
-    let outcome = receive(state.store(), source, &copy, &photos, note, now).await;
+    let outcome = receive(intake.store(), source, &copy, &photos, note, now).await;
     // Photos stored for a delivery that was not taken (another delivery of the item won, or
     // the story could not be written) do not stay behind in the library.
     if matches!(outcome, Err(_) | Ok(Receipt::Ignored { .. })) && !photos.is_empty() {
         for (id, files) in photos.iter().zip(&stored_files) {
-            match state.store().delete_unused_media(*id).await {
+            match intake.store().delete_unused_media(*id).await {
                 Ok(()) => {
                     for file in files {
-                        state.blobs().delete(file).await;
+                        intake.blobs().delete(file).await;
                     }
                 }
                 Err(error) => {
@@ -101,7 +99,7 @@ pub async fn take_delivery(
 
 /// A photo's bytes: from the delivery itself, or from an allowed remote host.
 async fn photo_bytes(
-    state: &AppState,
+    intake: &Intake,
     reference: &str,
     attachments: &HashMap<String, Attachment>,
 ) -> Result<(Vec<u8>, String), String> {
@@ -113,7 +111,7 @@ async fn photo_bytes(
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {
         return Err("it was not delivered with the item".into());
     }
-    fetch_remote(&state.settings().ingest, reference).await
+    fetch_remote(intake.limits(), reference).await
 }
 
 /// Fetches a remote rendition from an allowed host, within the size and time limits.
@@ -168,17 +166,18 @@ async fn fetch_remote(settings: &IngestSettings, address: &str) -> Result<(Vec<u
 /// Stores a wire photo in the library, with the agency's caption and credit; returns it and
 /// the files written for it.
 async fn store_photo(
-    state: &AppState,
+    intake: &Intake,
     bytes: &[u8],
     content_type: &str,
     photo: &dateline_newsroom::wire::WirePhoto,
     source: &WireSource,
+    now: Timestamp,
 ) -> Result<(MediaId, Vec<String>), String> {
     let claimed = content_type.split(';').next().unwrap_or_default().trim();
     let bytes: std::sync::Arc<[u8]> = std::sync::Arc::from(bytes);
-    let found = crate::photo_intake::check(state, bytes.clone(), claimed).await.map_err(|e| e.to_string())?;
+    let found = crate::photos::check(intake, bytes.clone(), claimed).await.map_err(|e| e.to_string())?;
     let clip = |text: &str| text.trim().chars().take(1_000).collect::<String>();
-    let texts = crate::photo_intake::PhotoTexts {
+    let texts = crate::photos::PhotoTexts {
         credit: if photo.credit.trim().is_empty() { source.name.clone() } else { clip(&photo.credit) },
         alt_text: if photo.caption.trim().is_empty() {
             format!("Photo from {}", source.name)
@@ -189,6 +188,6 @@ async fn store_photo(
         photographer: clip(&photo.photographer),
     };
     let (media, files) =
-        crate::photo_intake::store(state, bytes, &found, texts).await.map_err(|error| error.to_string())?;
+        crate::photos::store(intake, bytes, &found, texts, now).await.map_err(|error| error.to_string())?;
     Ok((media.id, files))
 }

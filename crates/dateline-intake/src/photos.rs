@@ -1,0 +1,114 @@
+//! Taking a photo into the library: the one path for the desk's upload and the wire's
+//! pictures. The file is checked (its kind against the claimed type, its size, its pixels
+//! from the header, then a whole decode) through `ImageWork`, a bounded number at once; the
+//! original and its smaller sizes are written durably; then the row. If the row cannot be
+//! written, the files are removed again, so a refused or failed intake leaves nothing behind.
+
+use crate::Intake;
+use dateline_media::{new_key, variant_key, InspectedImage, UploadError};
+use dateline_newsroom::accounts::{Action, User};
+use dateline_newsroom::{Media, MediaStore, NewMedia, StoreError};
+use jiff::Timestamp;
+use std::sync::Arc;
+
+/// Why a photo was not taken in. Nothing is left behind in any of these cases.
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoError {
+    /// The actor's role may not add photos.
+    #[error("your role may not add photos")]
+    NotAllowed,
+    /// The file is not a photo the paper can use; the text says why.
+    #[error("{0}")]
+    Unusable(#[from] UploadError),
+    /// The files could not be written.
+    #[error("storing a photo failed: {0}")]
+    Storage(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What is said about a photo: the texts its row holds.
+#[derive(Debug, Clone, Default)]
+pub struct PhotoTexts {
+    pub caption: String,
+    pub credit: String,
+    pub alt_text: String,
+    pub photographer: String,
+}
+
+/// Checks a file as a photo the paper can use.
+pub async fn check(intake: &Intake, bytes: Arc<[u8]>, claimed_mime: &str) -> Result<InspectedImage, UploadError> {
+    intake.images().inspect(bytes, claimed_mime).await
+}
+
+/// A photo someone on the desk adds to the library: their role is checked first, then the
+/// file, then it is stored as [`store`] does.
+pub async fn add_to_library(
+    intake: &Intake,
+    actor: &User,
+    bytes: Arc<[u8]>,
+    found: &InspectedImage,
+    texts: PhotoTexts,
+    now: Timestamp,
+) -> Result<Media, PhotoError> {
+    if !actor.role.may(Action::UploadPhoto) {
+        return Err(PhotoError::NotAllowed);
+    }
+    Ok(store(intake, bytes, found, texts, now).await?.0)
+}
+
+/// Stores a checked photo: its files, then its row. Returns the row and the files written,
+/// which a caller that later gives up on the photo (a wire delivery that lost a race) removes.
+pub async fn store(
+    intake: &Intake,
+    bytes: Arc<[u8]>,
+    found: &InspectedImage,
+    texts: PhotoTexts,
+    now: Timestamp,
+) -> Result<(Media, Vec<String>), PhotoError> {
+    let month = now.strftime("%Y/%m").to_string();
+    let key = new_key(&month, found.format.extension()).map_err(|e| PhotoError::Storage(e.to_string()))?;
+    let files = write_with_variants(intake, &key, bytes.clone()).await?;
+    let new = NewMedia {
+        storage_key: key,
+        mime_type: found.format.mime_type().into(),
+        width: found.width,
+        height: found.height,
+        byte_size: bytes.len() as u64,
+        caption: texts.caption.trim().into(),
+        credit: texts.credit.trim().into(),
+        alt_text: texts.alt_text.trim().into(),
+        photographer: texts.photographer.trim().into(),
+    };
+    match intake.store().insert_media(&new, now).await {
+        Ok(media) => Ok((media, files)),
+        Err(error) => {
+            for file in &files {
+                intake.blobs().delete(file).await;
+            }
+            Err(PhotoError::Store(error))
+        }
+    }
+}
+
+/// Writes the original and its smaller sizes; on failure, removes whatever was written.
+async fn write_with_variants(intake: &Intake, key: &str, bytes: Arc<[u8]>) -> Result<Vec<String>, PhotoError> {
+    let blobs = intake.blobs();
+    // Resizing is work for a blocking thread, a bounded number at once, never for the threads
+    // that answer readers.
+    let variants =
+        intake.images().variants(bytes.clone()).await.map_err(|reason| PhotoError::Storage(reason.to_string()))?;
+    let files = std::iter::once((key.to_owned(), bytes.to_vec()))
+        .chain(variants.into_iter().map(|(width, smaller)| (variant_key(key, width), smaller)));
+    let mut written: Vec<String> = Vec::new();
+    for (file, content) in files {
+        if let Err(error) = blobs.put(&file, content).await {
+            for done in &written {
+                blobs.delete(done).await;
+            }
+            return Err(PhotoError::Storage(error.to_string()));
+        }
+        written.push(file);
+    }
+    Ok(written)
+}
