@@ -28,35 +28,33 @@ pub fn files_under(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
     found
 }
 
-/// Writes one test per backend: `mod name { fn sqlite(); fn postgres(); }`, so a failure names
-/// the database it happened on and a skipped PostgreSQL run is visible as such.
+/// Runs each named test on both databases: for every `name`, an ordinary
+/// `async fn name(db: TestDatabase)` written beside it (so rustfmt formats it like any code),
+/// the macro writes `mod name { fn sqlite(); fn postgres(); }`, so a failure names the
+/// database it happened on and a skipped PostgreSQL run is visible as such.
 ///
 /// ```ignore
-/// on_both_databases! {
-///     async fn a_story_is_stored(db) {
-///         let store = db.store().await;
-///         // …
-///     }
+/// async fn a_story_is_stored(db: TestDatabase) {
+///     let store = db.store().await;
+///     // …
 /// }
+///
+/// on_both_databases!(a_story_is_stored);
 /// ```
 #[macro_export]
 macro_rules! on_both_databases {
-    ($(async fn $name:ident($db:ident) $body:block)*) => {
+    ($($name:ident),* $(,)?) => {
         $(
             mod $name {
-                #[allow(unused_imports)]
-                use super::*;
-
                 #[tokio::test]
                 async fn sqlite() {
-                    let $db = $crate::TestDatabase::sqlite().await;
-                    $body
+                    super::$name($crate::TestDatabase::sqlite().await).await
                 }
 
                 #[tokio::test]
                 async fn postgres() {
-                    let Some($db) = $crate::TestDatabase::postgres().await else { return };
-                    $body
+                    let Some(db) = $crate::TestDatabase::postgres().await else { return };
+                    super::$name(db).await
                 }
             }
         )*

@@ -4,6 +4,7 @@
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{Role, Window};
 use dateline_testkit::paper::{desk_user, SmallPaper, StoryBuilder};
+use dateline_testkit::TestDatabase;
 use dateline_testkit::{attributes, on_both_databases, texts, TestApp};
 use jiff::Timestamp;
 use reqwest::multipart::{Form, Part};
@@ -29,74 +30,116 @@ fn upload(bytes: Vec<u8>, file_name: &str, mime: &str, alt: &str) -> Form {
         .text("photographer", "Lee Su-bin")
 }
 
-on_both_databases! {
-    async fn a_photo_editor_uploads_a_photo_and_makes_it_a_storys_lead_photo(db) {
-        let store = db.store().await;
-        let paper = SmallPaper::create(&store).await;
-        let (photo_editor, password) = desk_user(&store, Role::PhotoEditor, "Cha Eun-seo").await;
-        let id = StoryBuilder::new("Storm closes ports", paper.national.id, now()).store(&store).await;
-        let app = TestApp::start(store.clone(), now()).await;
-        let desk = app.sign_in(&photo_editor.email, &password).await;
+async fn a_photo_editor_uploads_a_photo_and_makes_it_a_storys_lead_photo(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (photo_editor, password) = desk_user(&store, Role::PhotoEditor, "Cha Eun-seo").await;
+    let id = StoryBuilder::new("Storm closes ports", paper.national.id, now()).store(&store).await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&photo_editor.email, &password).await;
 
-        for (format, name, mime) in [(image::ImageFormat::Png, "a.png", "image/png"), (image::ImageFormat::WebP, "b.webp", "image/webp"), (image::ImageFormat::Gif, "c.gif", "image/gif")] {
-            let response = desk.post_multipart("/desk/photos", upload(picture(format), name, mime, "Ferries at a quay")).await;
-            assert_eq!(response.status(), 303, "{mime}");
-        }
-        let uploaded = desk.post_multipart("/desk/photos", upload(picture(image::ImageFormat::Jpeg), "ferries.jpg", "image/jpeg", "Ferries moored at a quay under dark clouds")).await;
-        assert_eq!(uploaded.status(), 303);
-        let media = store.media_list(Window { limit: 10, offset: 0 }).await.expect("media");
-        assert_eq!(media.len(), 4);
-        let photo = media.iter().find(|m| m.mime_type == "image/jpeg").expect("the JPEG");
-        assert_eq!((photo.width, photo.height, photo.credit.as_str()), (1100, 700, "AFP-Yonhap"));
-
-        let found = desk.page("/desk/photos?q=mokpo").await;
-        assert_eq!(attributes(&found, ".photo-grid a", "href").len(), 4, "the picker finds earlier uploads");
-
-        let set = desk.post(&format!("/desk/photos/{}/lead", photo.id), &[("story", &id.to_string())]).await;
-        assert_eq!(set.status(), 303);
-        let page = app.page(&format!("/article/{id}/storm-closes-ports")).await;
-        assert_eq!(texts(&page, "figcaption"), ["Ferries wait out the storm in Mokpo. (AFP-Yonhap)"]);
-        let srcset = attributes(&page, "figure img", "srcset").pop().expect("srcset");
-        for width in ["320w", "640w", "960w", "1100w"] {
-            assert!(srcset.contains(width), "{srcset}");
-        }
-        let smallest = srcset.split(", ").next().and_then(|s| s.split(' ').next()).expect("a url").to_owned();
-        let served = app.get(&smallest).await;
-        assert_eq!(served.status(), 200, "{smallest}");
-        let bytes = served.bytes().await.expect("bytes");
-        assert_eq!(image::load_from_memory(&bytes).expect("a picture").width(), 320);
+    for (format, name, mime) in [
+        (image::ImageFormat::Png, "a.png", "image/png"),
+        (image::ImageFormat::WebP, "b.webp", "image/webp"),
+        (image::ImageFormat::Gif, "c.gif", "image/gif"),
+    ] {
+        let response =
+            desk.post_multipart("/desk/photos", upload(picture(format), name, mime, "Ferries at a quay")).await;
+        assert_eq!(response.status(), 303, "{mime}");
     }
+    let uploaded = desk
+        .post_multipart(
+            "/desk/photos",
+            upload(
+                picture(image::ImageFormat::Jpeg),
+                "ferries.jpg",
+                "image/jpeg",
+                "Ferries moored at a quay under dark clouds",
+            ),
+        )
+        .await;
+    assert_eq!(uploaded.status(), 303);
+    let media = store.media_list(Window { limit: 10, offset: 0 }).await.expect("media");
+    assert_eq!(media.len(), 4);
+    let photo = media.iter().find(|m| m.mime_type == "image/jpeg").expect("the JPEG");
+    assert_eq!((photo.width, photo.height, photo.credit.as_str()), (1100, 700, "AFP-Yonhap"));
 
-    async fn anything_but_a_whole_allowed_image_is_refused_and_nothing_is_stored(db) {
-        let store = db.store().await;
-        let (editor, password) = desk_user(&store, Role::Editor, "Refusing Editor").await;
-        let (contributor, contributor_password) = desk_user(&store, Role::Contributor, "Some Contributor").await;
-        let app = TestApp::start(store.clone(), now()).await;
-        let desk = app.sign_in(&editor.email, &password).await;
-        let jpeg = picture(image::ImageFormat::Jpeg);
-        let png = picture(image::ImageFormat::Png);
-        let cases: Vec<(&str, Form, &str)> = vec![
-            ("a text file", upload(b"just some words".to_vec(), "notes.jpg", "image/jpeg", "x"), "none of them"),
-            ("a cut-short JPEG", upload(jpeg[..jpeg.len() / 3].to_vec(), "cut.jpg", "image/jpeg", "x"), "damaged or cut short"),
-            ("a PNG calling itself a JPEG", upload(png.clone(), "lie.jpg", "image/jpeg", "x"), "its content is image/png"),
-            ("an SVG", upload(b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".to_vec(), "x.svg", "image/svg+xml", "x"), "none of them"),
-            ("a photo without alt text", upload(png.clone(), "ok.png", "image/png", " "), "cannot see it"),
-            ("a 35-byte GIF declaring an 11,000 × 11,000 picture", upload(dateline_testkit::paper::gif_declaring_a_screen_of(11_000), "bomb.gif", "image/gif", "x"), "more than the 50 megapixels"),
-        ];
-        for (what, form, reason) in cases {
-            let response = desk.post_multipart("/desk/photos", form).await;
-            assert_eq!(response.status(), 422, "{what}");
-            let page = scraper::Html::parse_document(&response.text().await.expect("body"));
-            assert!(texts(&page, ".form-error li").iter().any(|e| e.contains(reason)), "{what}: {:?}", texts(&page, ".form-error li"));
-        }
-        let huge = vec![0xFFu8; 6 * 1024 * 1024];
-        let too_large = desk.post_multipart("/desk/photos", upload(huge, "huge.jpg", "image/jpeg", "x")).await;
-        assert!(too_large.status().is_client_error(), "a file past the limit: {}", too_large.status());
+    let found = desk.page("/desk/photos?q=mokpo").await;
+    assert_eq!(attributes(&found, ".photo-grid a", "href").len(), 4, "the picker finds earlier uploads");
 
-        let outsider = app.sign_in(&contributor.email, &contributor_password).await;
-        assert_eq!(outsider.post_multipart("/desk/photos", upload(png, "p.png", "image/png", "A chart")).await.status(), 403);
-
-        assert!(store.media_list(Window { limit: 10, offset: 0 }).await.expect("media").is_empty());
-        assert_eq!(dateline_testkit::files_under(app.media_dir.path()).len(), 0, "no file was left behind");
+    let set = desk.post(&format!("/desk/photos/{}/lead", photo.id), &[("story", &id.to_string())]).await;
+    assert_eq!(set.status(), 303);
+    let page = app.page(&format!("/article/{id}/storm-closes-ports")).await;
+    assert_eq!(texts(&page, "figcaption"), ["Ferries wait out the storm in Mokpo. (AFP-Yonhap)"]);
+    let srcset = attributes(&page, "figure img", "srcset").pop().expect("srcset");
+    for width in ["320w", "640w", "960w", "1100w"] {
+        assert!(srcset.contains(width), "{srcset}");
     }
+    let smallest = srcset.split(", ").next().and_then(|s| s.split(' ').next()).expect("a url").to_owned();
+    let served = app.get(&smallest).await;
+    assert_eq!(served.status(), 200, "{smallest}");
+    let bytes = served.bytes().await.expect("bytes");
+    assert_eq!(image::load_from_memory(&bytes).expect("a picture").width(), 320);
 }
+
+async fn anything_but_a_whole_allowed_image_is_refused_and_nothing_is_stored(db: TestDatabase) {
+    let store = db.store().await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Refusing Editor").await;
+    let (contributor, contributor_password) = desk_user(&store, Role::Contributor, "Some Contributor").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&editor.email, &password).await;
+    let jpeg = picture(image::ImageFormat::Jpeg);
+    let png = picture(image::ImageFormat::Png);
+    let cases: Vec<(&str, Form, &str)> = vec![
+        ("a text file", upload(b"just some words".to_vec(), "notes.jpg", "image/jpeg", "x"), "none of them"),
+        (
+            "a cut-short JPEG",
+            upload(jpeg[..jpeg.len() / 3].to_vec(), "cut.jpg", "image/jpeg", "x"),
+            "damaged or cut short",
+        ),
+        ("a PNG calling itself a JPEG", upload(png.clone(), "lie.jpg", "image/jpeg", "x"), "its content is image/png"),
+        (
+            "an SVG",
+            upload(
+                b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".to_vec(),
+                "x.svg",
+                "image/svg+xml",
+                "x",
+            ),
+            "none of them",
+        ),
+        ("a photo without alt text", upload(png.clone(), "ok.png", "image/png", " "), "cannot see it"),
+        (
+            "a 35-byte GIF declaring an 11,000 × 11,000 picture",
+            upload(dateline_testkit::paper::gif_declaring_a_screen_of(11_000), "bomb.gif", "image/gif", "x"),
+            "more than the 50 megapixels",
+        ),
+    ];
+    for (what, form, reason) in cases {
+        let response = desk.post_multipart("/desk/photos", form).await;
+        assert_eq!(response.status(), 422, "{what}");
+        let page = scraper::Html::parse_document(&response.text().await.expect("body"));
+        assert!(
+            texts(&page, ".form-error li").iter().any(|e| e.contains(reason)),
+            "{what}: {:?}",
+            texts(&page, ".form-error li")
+        );
+    }
+    let huge = vec![0xFFu8; 6 * 1024 * 1024];
+    let too_large = desk.post_multipart("/desk/photos", upload(huge, "huge.jpg", "image/jpeg", "x")).await;
+    assert!(too_large.status().is_client_error(), "a file past the limit: {}", too_large.status());
+
+    let outsider = app.sign_in(&contributor.email, &contributor_password).await;
+    assert_eq!(
+        outsider.post_multipart("/desk/photos", upload(png, "p.png", "image/png", "A chart")).await.status(),
+        403
+    );
+
+    assert!(store.media_list(Window { limit: 10, offset: 0 }).await.expect("media").is_empty());
+    assert_eq!(dateline_testkit::files_under(app.media_dir.path()).len(), 0, "no file was left behind");
+}
+
+on_both_databases!(
+    a_photo_editor_uploads_a_photo_and_makes_it_a_storys_lead_photo,
+    anything_but_a_whole_allowed_image_is_refused_and_nothing_is_stored
+);

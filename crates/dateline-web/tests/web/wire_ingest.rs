@@ -7,6 +7,7 @@
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{ArticleStatus, Role, Window};
 use dateline_testkit::paper::{desk_user, wire_source, SmallPaper};
+use dateline_testkit::TestDatabase;
 use dateline_testkit::{on_both_databases, texts, TestApp};
 use jiff::{SignedDuration, Timestamp};
 use reqwest::multipart::{Form, Part};
@@ -70,284 +71,363 @@ fn story_id(answer: &Value) -> dateline_newsroom::ArticleId {
     dateline_newsroom::ArticleId(answer["story"].as_i64().unwrap_or_else(|| panic!("a story id in {answer}")))
 }
 
-on_both_databases! {
-    async fn an_agency_story_with_its_photo_waits_in_the_wire_queue_as_a_draft(db) {
-        let store = db.store().await;
-        let paper = SmallPaper::create(&store).await;
-        let (source, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
-        let app = TestApp::start(store.clone(), now()).await;
+async fn an_agency_story_with_its_photo_waits_in_the_wire_queue_as_a_draft(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (source, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
+    let app = TestApp::start(store.clone(), now()).await;
 
-        let (status, answer) = deliver_with_photo(&app, "hanbit-news", &token, g2("message.xml"), jpeg()).await;
-        assert_eq!(status, 201, "{answer}");
-        assert_eq!((answer["outcome"].as_str(), answer["status"].as_str()), (Some("created"), Some("draft")));
-        let story = store.article_by_id(story_id(&answer)).await.expect("story");
-        assert_eq!(story.status, ArticleStatus::Draft);
-        assert_eq!(story.content.headline, "Assembly passes next year's budget after all-night session");
-        assert_eq!(story.content.section_id, paper.politics.id);
-        let names: Vec<String> = store.authors_by_ids(&story.content.bylines).await.expect("authors").into_iter().map(|a| a.name).collect();
-        assert_eq!(names, ["Kim Ji-won", "Lee Min-ho", "Hanbit News"], "reporters, then the agency");
-        assert_eq!(story.content.bylines.last(), Some(&source.agency_id));
-        let photo = store.media_by_id(story.content.lead_media_id.expect("a lead photo")).await.expect("photo");
-        assert_eq!((photo.credit.as_str(), photo.photographer.as_str()), ("Hanbit News", "Park Seo-yeon"));
-        assert!(photo.caption.starts_with("Lawmakers cast their votes"));
-        assert_eq!(story.content.topics.len(), 2, "subjects and keywords became topics");
-        assert!(story.content.body.ends_with("(Hanbit News)"), "the sign-off stays: {}", story.content.body);
+    let (status, answer) = deliver_with_photo(&app, "hanbit-news", &token, g2("message.xml"), jpeg()).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!((answer["outcome"].as_str(), answer["status"].as_str()), (Some("created"), Some("draft")));
+    let story = store.article_by_id(story_id(&answer)).await.expect("story");
+    assert_eq!(story.status, ArticleStatus::Draft);
+    assert_eq!(story.content.headline, "Assembly passes next year's budget after all-night session");
+    assert_eq!(story.content.section_id, paper.politics.id);
+    let names: Vec<String> =
+        store.authors_by_ids(&story.content.bylines).await.expect("authors").into_iter().map(|a| a.name).collect();
+    assert_eq!(names, ["Kim Ji-won", "Lee Min-ho", "Hanbit News"], "reporters, then the agency");
+    assert_eq!(story.content.bylines.last(), Some(&source.agency_id));
+    let photo = store.media_by_id(story.content.lead_media_id.expect("a lead photo")).await.expect("photo");
+    assert_eq!((photo.credit.as_str(), photo.photographer.as_str()), ("Hanbit News", "Park Seo-yeon"));
+    assert!(photo.caption.starts_with("Lawmakers cast their votes"));
+    assert_eq!(story.content.topics.len(), 2, "subjects and keywords became topics");
+    assert!(story.content.body.ends_with("(Hanbit News)"), "the sign-off stays: {}", story.content.body);
 
-        // Readers do not see a draft; the desk's wire queue lists it.
-        assert_eq!(app.get(&format!("/article/{}/x", story.id)).await.status(), 404);
-        let queue = store.wire_queue(None, Window { limit: 10, offset: 0 }).await.expect("queue");
-        assert_eq!(queue.len(), 1);
-        assert_eq!(queue[0].headline, story.content.headline);
-    }
-
-    async fn a_source_that_publishes_at_once_updates_its_story_in_public_and_ignores_repeats(db) {
-        let store = db.store().await;
-        let paper = SmallPaper::create(&store).await;
-        let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, true).await;
-        let app = TestApp::start(store.clone(), now()).await;
-
-        let (status, answer) = deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml").await;
-        assert_eq!((status, answer["status"].as_str()), (201, Some("published")), "{answer}");
-        let id = story_id(&answer);
-        let front = app.page("/national/politics/").await;
-        assert!(texts(&front, ".card__headline").contains(&"Assembly passes next year's budget after all-night session".to_owned()));
-
-        app.set_now(now() + SignedDuration::from_mins(30));
-        let (status, answer) = deliver(&app, "hanbit-news", &token, g2("text-v2.xml"), "application/xml").await;
-        assert_eq!((status, answer["outcome"].as_str()), (200, Some("updated")), "{answer}");
-        let story = store.article_by_id(id).await.expect("story");
-        assert!(story.content.body.contains("with 12 abstentions"));
-        assert_eq!(story.last_public_update_at, Some(now() + SignedDuration::from_mins(30)), "readers see it was updated");
-        let kinds: Vec<&str> = store.revisions(id).await.expect("history").iter().map(|r| r.kind.as_str()).collect::<Vec<_>>().into_iter().collect();
-        assert!(kinds.contains(&"public_update"), "{kinds:?}");
-        let page = app.page(&format!("/article/{id}/{}", story.content.slug)).await;
-        assert!(texts(&page, ".article-body p, article p").iter().any(|p| p.contains("with 12 abstentions")), "the reader sees the new version");
-
-        // The same file again, and an older version, change nothing.
-        let revisions = store.revisions(id).await.expect("history").len();
-        for older in ["text-v2.xml", "text.xml"] {
-            let (status, answer) = deliver(&app, "hanbit-news", &token, g2(older), "application/xml").await;
-            assert_eq!((status, answer["outcome"].as_str()), (200, Some("ignored")), "{older}: {answer}");
-        }
-        assert_eq!(store.revisions(id).await.expect("history").len(), revisions);
-        assert_eq!(store.count_articles().await.expect("count"), 1);
-    }
-
-    async fn an_embargo_holds_the_story_back_even_from_an_editor(db) {
-        let store = db.store().await;
-        let paper = SmallPaper::create(&store).await;
-        let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
-        let (editor, password) = desk_user(&store, Role::Editor, "Wire Editor").await;
-        let app = TestApp::start(store.clone(), now()).await;
-        let (status, answer) = deliver(&app, "hanbit-news", &token, g2("embargoed.xml"), "application/xml").await;
-        assert_eq!(status, 201, "{answer}");
-        let id = story_id(&answer);
-        let story = store.article_by_id(id).await.expect("story");
-        let until: Timestamp = "2026-11-28T09:00:00Z".parse().expect("instant");
-        assert_eq!(story.embargo_until, Some(until));
-
-        // The editor clears the embargo field and tries to publish: the agency's embargo stands.
-        let desk = app.sign_in(&editor.email, &password).await;
-        let section = paper.politics.id.to_string();
-        let version = story.version.to_string();
-        let fields = [
-            ("headline", story.content.headline.as_str()),
-            ("section", section.as_str()),
-            ("body", story.content.body.as_str()),
-            ("embargo_until", ""),
-            ("action", "publish"),
-            ("version", version.as_str()),
-        ];
-        desk.post(&format!("/desk/stories/{id}"), &fields).await;
-        let after = store.article_by_id(id).await.expect("story");
-        assert_ne!(after.status, ArticleStatus::Published, "published before the embargo");
-        assert!(!after.is_public(now()));
-        let publish = dateline_newsroom::editing::publish(&store, &editor, id, after.version, now()).await;
-        assert!(matches!(publish, Err(dateline_newsroom::editing::EditError::EmbargoNotLifted(t)) if t == until), "{publish:?}");
-        // After the embargo, the editor may.
-        let later = until + SignedDuration::from_mins(1);
-        let published = dateline_newsroom::editing::publish(&store, &editor, id, after.version, later).await.expect("publish after the embargo");
-        assert!(published.is_public(later));
-    }
-
-    async fn a_kill_takes_the_story_down_notes_it_and_keeps_it_down(db) {
-        let store = db.store().await;
-        let paper = SmallPaper::create(&store).await;
-        let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, true).await;
-        let (editor, _) = desk_user(&store, Role::Editor, "Kill Editor").await;
-        let app = TestApp::start(store.clone(), now()).await;
-        let (_, answer) = deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml").await;
-        let id = story_id(&answer);
-        let slug = store.article_by_id(id).await.expect("story").content.slug;
-        app.page(&format!("/article/{id}/{slug}")).await;
-
-        let (status, answer) = deliver(&app, "hanbit-news", &token, g2("killed.xml"), "application/xml").await;
-        assert_eq!((status, answer["outcome"].as_str()), (200, Some("killed")), "{answer}");
-        let story = store.article_by_id(id).await.expect("story");
-        assert_eq!(story.status, ArticleStatus::Unpublished);
-        assert_eq!(app.get(&format!("/article/{id}/{}", story.content.slug)).await.status(), 404, "readers no longer see it");
-        let history = store.revisions(id).await.expect("history");
-        let note = history.last().and_then(|r| r.note.clone()).unwrap_or_default();
-        assert!(note.contains("killed"), "the history says why: {note:?}");
-        let again = dateline_newsroom::editing::publish(&store, &editor, id, story.version, now()).await;
-        assert!(again.is_err(), "a killed story cannot be published again: {again:?}");
-        let queue = store.wire_queue(None, Window { limit: 10, offset: 0 }).await.expect("queue");
-        assert!(queue[0].item.note.as_deref().unwrap_or_default().contains("killed"), "the desk is told");
-    }
-
-    async fn a_new_version_waits_beside_a_story_the_desk_has_edited(db) {
-        let store = db.store().await;
-        let paper = SmallPaper::create(&store).await;
-        let (source, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
-        let (editor, password) = desk_user(&store, Role::Editor, "Copy Editor").await;
-        let app = TestApp::start(store.clone(), now()).await;
-        let (_, answer) = deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml").await;
-        let id = story_id(&answer);
-        let story = store.article_by_id(id).await.expect("story");
-
-        let desk = app.sign_in(&editor.email, &password).await;
-        let section = paper.politics.id.to_string();
-        let version = story.version.to_string();
-        let sharper = "Budget passes after all-night session";
-        let saved = desk
-            .post(&format!("/desk/stories/{id}"), &[("headline", sharper), ("section", &section), ("body", &story.content.body), ("action", "save"), ("version", &version)])
-            .await;
-        assert_eq!(saved.status(), 303);
-
-        let (status, answer) = deliver(&app, "hanbit-news", &token, g2("text-v2.xml"), "application/xml").await;
-        assert_eq!((status, answer["outcome"].as_str()), (202, Some("held_for_desk")), "{answer}");
-        let kept = store.article_by_id(id).await.expect("story");
-        assert_eq!(kept.content.headline, sharper, "the desk's work is not overwritten");
-        let item = store.wire_item_of_article(id).await.expect("item").expect("a wire item");
-        assert_eq!(item.pending.as_ref().map(|p| p.version), Some(2));
-
-        // The editor takes the agency's version.
-        dateline_newsroom::wire::decide_pending(&store, &editor, &source, id, dateline_newsroom::wire::PendingDecision::TakeAgencyVersion, now())
-            .await
-            .expect("decide");
-        let taken = store.article_by_id(id).await.expect("story");
-        assert!(taken.content.body.contains("with 12 abstentions"));
-        assert!(store.wire_item_of_article(id).await.expect("item").expect("item").pending.is_none());
-    }
-
-    async fn hostile_and_broken_deliveries_are_refused_with_a_reason_and_store_nothing(db) {
-        let store = db.store().await;
-        let paper = SmallPaper::create(&store).await;
-        let (_, g2_token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, true).await;
-        let (_, json_token) = wire_source(&store, "Eastern Wire", "ninjs-2.1", paper.business.id, true).await;
-        let app = TestApp::start(store.clone(), now()).await;
-        let laughs = "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]><newsItem guid=\"x\" version=\"1\"><itemMeta/><contentMeta><headline>&b;</headline></contentMeta></newsItem>";
-        let external = "<?xml version=\"1.0\"?><!DOCTYPE i [<!ENTITY s SYSTEM \"file:///etc/passwd\">]><newsItem guid=\"x\" version=\"1\"><itemMeta/><contentMeta><headline>&s;</headline></contentMeta></newsItem>";
-        let text = g2("text.xml");
-        let scripted = text.replace("</body>", "<script>alert(1)</script></body>");
-        let handler = text.replace("<p>The vote", "<p onclick=\"x()\">The vote");
-        let huge = text.replace("The vote was", &"word ".repeat(1_200_000));
-        let nested = |open: &str, close: &str| format!("{}<p>deep</p>{}", open.repeat(10_000), close.repeat(10_000));
-        let deep_g2 = text.replace("<p>The vote", &format!("{}<p>The vote", nested("<div>", "</div>")));
-        let deep_quotes_g2 = text.replace("<p>The vote", &format!("{}<p>The vote", nested("<blockquote>", "</blockquote>")));
-        let attributes = (0..50_000).map(|i| format!("data-a{i}=\"v\"")).collect::<Vec<_>>().join(" ");
-        let many_attributes_g2 = text.replace("<p>The vote", &format!("<p {attributes}>The vote"));
-        let crowd = (0..10_000).map(|n| format!("Reporter {n}")).collect::<Vec<_>>().join(", ");
-        let crowded_byline = serde_json::json!({"uri": "urn:x:crowd", "type": "text", "headlines": [{"value": "Crowd"}], "by": crowd, "bodies": [{"role": "main", "contenttype": "text/html", "value": "<p>Many hands.</p>"}]}).to_string();
-        let deep_ninjs = serde_json::json!({"uri": "urn:x:deep", "type": "text", "headlines": [{"value": "Deep"}], "bodies": [{"role": "main", "contenttype": "text/html", "value": nested("<div>", "</div>")}]}).to_string();
-        let cases: Vec<(&str, &str, String, &str, u16, &str)> = vec![
-            ("hanbit-news", "wrong-token", text.clone(), "application/xml", 401, "bad_token"),
-            ("no-such-agency", &g2_token, text.clone(), "application/xml", 401, "bad_token"),
-            ("hanbit-news", &g2_token, text[..text.len() / 2].to_owned(), "application/xml", 400, "malformed"),
-            ("hanbit-news", &g2_token, "<newsItem guid=".to_owned(), "application/xml", 400, "malformed"),
-            ("hanbit-news", &g2_token, laughs.to_owned(), "application/xml", 400, "malformed"),
-            ("hanbit-news", &g2_token, external.to_owned(), "application/xml", 400, "malformed"),
-            ("hanbit-news", &g2_token, scripted, "application/xml", 422, "unsafe"),
-            ("hanbit-news", &g2_token, handler, "application/xml", 422, "unsafe"),
-            ("hanbit-news", &g2_token, huge, "application/xml", 413, "too_large"),
-            ("hanbit-news", &g2_token, deep_g2, "application/xml", 400, "malformed"),
-            ("hanbit-news", &g2_token, deep_quotes_g2, "application/xml", 400, "malformed"),
-            ("hanbit-news", &g2_token, many_attributes_g2, "application/xml", 400, "malformed"),
-            ("eastern-wire", &json_token, deep_ninjs, "application/json", 400, "malformed"),
-            ("eastern-wire", &json_token, crowded_byline, "application/json", 422, "declined"),
-            ("hanbit-news", &g2_token, "{\"uri\":\"x\"}".to_owned(), "text/plain", 415, "unknown_format"),
-            ("eastern-wire", &json_token, "{\"uri\": \"urn:x\", \"headlines\": 7}".to_owned(), "application/json", 422, "schema"),
-            ("eastern-wire", &json_token, "{\"uri\": \"urn:x\", \"headl".to_owned(), "application/json", 400, "malformed"),
-            ("eastern-wire", &json_token, "{\"uri\":\"urn:x\",\"type\":\"video\",\"headlines\":[{\"value\":\"Clip\"}]}".to_owned(), "application/json", 422, "declined"),
-        ];
-        for (source, token, body, content_type, expected, kind) in cases {
-            let (status, answer) = deliver(&app, source, token, body, content_type).await;
-            assert_eq!(status, expected, "{kind}: {answer}");
-            assert_eq!(answer["errors"][0]["code"].as_str(), Some(kind), "{answer}");
-            assert!(answer["errors"][0]["detail"].as_str().is_some_and(|e| e.len() > 10), "a reason: {answer}");
-        }
-        assert_eq!(store.count_articles().await.expect("count"), 0, "nothing partial was stored");
-        assert!(store.media_list(Window { limit: 10, offset: 0 }).await.expect("media").is_empty());
-        assert!(store.wire_queue(None, Window { limit: 10, offset: 0 }).await.expect("queue").is_empty());
-        assert_eq!(app.get("/healthz").await.status(), 200, "the paper stays healthy");
-    }
+    // Readers do not see a draft; the desk's wire queue lists it.
+    assert_eq!(app.get(&format!("/article/{}/x", story.id)).await.status(), 404);
+    let queue = store.wire_queue(None, Window { limit: 10, offset: 0 }).await.expect("queue");
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].headline, story.content.headline);
 }
 
-on_both_databases! {
-    async fn an_admin_sets_up_a_source_on_the_desk_and_an_editor_works_the_wire_queue(db) {
-        let store = db.store().await;
-        let paper = SmallPaper::create(&store).await;
-        let (admin, admin_password) = desk_user(&store, Role::Admin, "Wire Admin").await;
-        let (editor, editor_password) = desk_user(&store, Role::Editor, "Queue Editor").await;
-        let app = TestApp::start(store.clone(), now()).await;
-        let admin_desk = app.sign_in(&admin.email, &admin_password).await;
-        let section = paper.politics.id.to_string();
-        let source_form = |folder: &'static str| {
-            vec![("name", "Hanbit News"), ("slug", "hanbit-news"), ("format", "newsml-g2"), ("arrival", "queue"), ("http", "on"), ("folder", folder)]
-        };
+async fn a_source_that_publishes_at_once_updates_its_story_in_public_and_ignores_repeats(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, true).await;
+    let app = TestApp::start(store.clone(), now()).await;
 
-        let mut escaping = source_form("../etc");
-        escaping.push(("section", &section));
-        let refused = admin_desk.post("/desk/wire/sources", &escaping).await;
-        assert_eq!(refused.status(), 422, "a folder outside the ingest root is refused");
-        let mut fields = source_form("hanbit");
-        fields.push(("section", &section));
-        let created = admin_desk.post("/desk/wire/sources", &fields).await;
-        assert_eq!(created.status(), 200);
-        assert!(created.headers()["cache-control"].to_str().expect("header").contains("no-store"), "the token is never cached");
-        let page = scraper::Html::parse_document(&created.text().await.expect("page"));
-        let token = dateline_testkit::attributes(&page, "#new-token", "value").pop().expect("the token, shown once");
-        let source = store.wire_source_by_slug("hanbit-news").await.expect("stored");
-        assert_ne!(source.token_digest.as_deref(), Some(token.as_str()), "only a digest is kept");
-        let again = scraper::Html::parse_document(&admin_desk.get("/desk/wire/sources").await.text().await.expect("page"));
-        assert!(dateline_testkit::attributes(&again, "#new-token", "value").is_empty(), "the token is not shown again");
+    let (status, answer) = deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml").await;
+    assert_eq!((status, answer["status"].as_str()), (201, Some("published")), "{answer}");
+    let id = story_id(&answer);
+    let front = app.page("/national/politics/").await;
+    assert!(texts(&front, ".card__headline")
+        .contains(&"Assembly passes next year's budget after all-night session".to_owned()));
 
-        let (status, answer) = deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml").await;
-        assert_eq!(status, 201, "{answer}");
-        let id = story_id(&answer);
+    app.set_now(now() + SignedDuration::from_mins(30));
+    let (status, answer) = deliver(&app, "hanbit-news", &token, g2("text-v2.xml"), "application/xml").await;
+    assert_eq!((status, answer["outcome"].as_str()), (200, Some("updated")), "{answer}");
+    let story = store.article_by_id(id).await.expect("story");
+    assert!(story.content.body.contains("with 12 abstentions"));
+    assert_eq!(story.last_public_update_at, Some(now() + SignedDuration::from_mins(30)), "readers see it was updated");
+    let kinds: Vec<&str> = store
+        .revisions(id)
+        .await
+        .expect("history")
+        .iter()
+        .map(|r| r.kind.as_str())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+    assert!(kinds.contains(&"public_update"), "{kinds:?}");
+    let page = app.page(&format!("/article/{id}/{}", story.content.slug)).await;
+    assert!(
+        texts(&page, ".article-body p, article p").iter().any(|p| p.contains("with 12 abstentions")),
+        "the reader sees the new version"
+    );
 
-        let desk = app.sign_in(&editor.email, &editor_password).await;
-        assert_eq!(desk.get("/desk/wire/sources").await.status(), 403, "tokens are for admins");
-        let queue = desk.page("/desk/wire?source=hanbit-news").await;
-        assert_eq!(texts(&queue, ".desk-table tbody td a"), ["Assembly passes next year's budget after all-night session"]);
-        assert_eq!(dateline_testkit::attributes(&queue, ".desk-table tbody td a", "href"), [format!("/desk/stories/{id}")]);
+    // The same file again, and an older version, change nothing.
+    let revisions = store.revisions(id).await.expect("history").len();
+    for older in ["text-v2.xml", "text.xml"] {
+        let (status, answer) = deliver(&app, "hanbit-news", &token, g2(older), "application/xml").await;
+        assert_eq!((status, answer["outcome"].as_str()), (200, Some("ignored")), "{older}: {answer}");
+    }
+    assert_eq!(store.revisions(id).await.expect("history").len(), revisions);
+    assert_eq!(store.count_articles().await.expect("count"), 1);
+}
 
-        // The editor sharpens the headline; the agency's next version waits beside it.
-        let story = store.article_by_id(id).await.expect("story");
-        let version = story.version.to_string();
-        desk.post(
+async fn an_embargo_holds_the_story_back_even_from_an_editor(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Wire Editor").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let (status, answer) = deliver(&app, "hanbit-news", &token, g2("embargoed.xml"), "application/xml").await;
+    assert_eq!(status, 201, "{answer}");
+    let id = story_id(&answer);
+    let story = store.article_by_id(id).await.expect("story");
+    let until: Timestamp = "2026-11-28T09:00:00Z".parse().expect("instant");
+    assert_eq!(story.embargo_until, Some(until));
+
+    // The editor clears the embargo field and tries to publish: the agency's embargo stands.
+    let desk = app.sign_in(&editor.email, &password).await;
+    let section = paper.politics.id.to_string();
+    let version = story.version.to_string();
+    let fields = [
+        ("headline", story.content.headline.as_str()),
+        ("section", section.as_str()),
+        ("body", story.content.body.as_str()),
+        ("embargo_until", ""),
+        ("action", "publish"),
+        ("version", version.as_str()),
+    ];
+    desk.post(&format!("/desk/stories/{id}"), &fields).await;
+    let after = store.article_by_id(id).await.expect("story");
+    assert_ne!(after.status, ArticleStatus::Published, "published before the embargo");
+    assert!(!after.is_public(now()));
+    let publish = dateline_newsroom::editing::publish(&store, &editor, id, after.version, now()).await;
+    assert!(
+        matches!(publish, Err(dateline_newsroom::editing::EditError::EmbargoNotLifted(t)) if t == until),
+        "{publish:?}"
+    );
+    // After the embargo, the editor may.
+    let later = until + SignedDuration::from_mins(1);
+    let published = dateline_newsroom::editing::publish(&store, &editor, id, after.version, later)
+        .await
+        .expect("publish after the embargo");
+    assert!(published.is_public(later));
+}
+
+async fn a_kill_takes_the_story_down_notes_it_and_keeps_it_down(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, true).await;
+    let (editor, _) = desk_user(&store, Role::Editor, "Kill Editor").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let (_, answer) = deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml").await;
+    let id = story_id(&answer);
+    let slug = store.article_by_id(id).await.expect("story").content.slug;
+    app.page(&format!("/article/{id}/{slug}")).await;
+
+    let (status, answer) = deliver(&app, "hanbit-news", &token, g2("killed.xml"), "application/xml").await;
+    assert_eq!((status, answer["outcome"].as_str()), (200, Some("killed")), "{answer}");
+    let story = store.article_by_id(id).await.expect("story");
+    assert_eq!(story.status, ArticleStatus::Unpublished);
+    assert_eq!(
+        app.get(&format!("/article/{id}/{}", story.content.slug)).await.status(),
+        404,
+        "readers no longer see it"
+    );
+    let history = store.revisions(id).await.expect("history");
+    let note = history.last().and_then(|r| r.note.clone()).unwrap_or_default();
+    assert!(note.contains("killed"), "the history says why: {note:?}");
+    let again = dateline_newsroom::editing::publish(&store, &editor, id, story.version, now()).await;
+    assert!(again.is_err(), "a killed story cannot be published again: {again:?}");
+    let queue = store.wire_queue(None, Window { limit: 10, offset: 0 }).await.expect("queue");
+    assert!(queue[0].item.note.as_deref().unwrap_or_default().contains("killed"), "the desk is told");
+}
+
+async fn a_new_version_waits_beside_a_story_the_desk_has_edited(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (source, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Copy Editor").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let (_, answer) = deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml").await;
+    let id = story_id(&answer);
+    let story = store.article_by_id(id).await.expect("story");
+
+    let desk = app.sign_in(&editor.email, &password).await;
+    let section = paper.politics.id.to_string();
+    let version = story.version.to_string();
+    let sharper = "Budget passes after all-night session";
+    let saved = desk
+        .post(
             &format!("/desk/stories/{id}"),
-            &[("headline", "Budget passes at dawn"), ("section", &section), ("body", &story.content.body), ("action", "save"), ("version", &version)],
+            &[
+                ("headline", sharper),
+                ("section", &section),
+                ("body", &story.content.body),
+                ("action", "save"),
+                ("version", &version),
+            ],
         )
         .await;
-        let (status, _) = deliver(&app, "hanbit-news", &token, g2("text-v2.xml"), "application/xml").await;
-        assert_eq!(status, 202);
-        let editor_page = desk.page(&format!("/desk/stories/{id}")).await;
-        let banner = texts(&editor_page, ".wire-origin p").join(" ");
-        assert!(banner.contains("Agency update available: version 2"), "{banner}");
-        assert!(texts(&editor_page, ".wire-origin ins").iter().any(|t| t.contains("abstentions")), "the diff shows what the agency added");
-        let queue = desk.page("/desk/wire").await;
-        assert!(texts(&queue, ".desk-table tbody td").iter().any(|t| t.contains("Agency update available")));
+    assert_eq!(saved.status(), 303);
 
-        let taken = desk.post(&format!("/desk/stories/{id}/agency-update"), &[("decision", "take")]).await;
-        assert_eq!(taken.status(), 303);
-        let story = store.article_by_id(id).await.expect("story");
-        assert!(story.content.body.contains("with 12 abstentions"));
-        assert_eq!(story.content.headline, "Assembly passes next year's budget after all-night session");
-        let history = store.revisions(id).await.expect("history");
-        assert_eq!(history.last().map(|r| r.made_by.name.as_str()), Some("Queue Editor"), "the history says who decided");
-    }
+    let (status, answer) = deliver(&app, "hanbit-news", &token, g2("text-v2.xml"), "application/xml").await;
+    assert_eq!((status, answer["outcome"].as_str()), (202, Some("held_for_desk")), "{answer}");
+    let kept = store.article_by_id(id).await.expect("story");
+    assert_eq!(kept.content.headline, sharper, "the desk's work is not overwritten");
+    let item = store.wire_item_of_article(id).await.expect("item").expect("a wire item");
+    assert_eq!(item.pending.as_ref().map(|p| p.version), Some(2));
+
+    // The editor takes the agency's version.
+    dateline_newsroom::wire::decide_pending(
+        &store,
+        &editor,
+        &source,
+        id,
+        dateline_newsroom::wire::PendingDecision::TakeAgencyVersion,
+        now(),
+    )
+    .await
+    .expect("decide");
+    let taken = store.article_by_id(id).await.expect("story");
+    assert!(taken.content.body.contains("with 12 abstentions"));
+    assert!(store.wire_item_of_article(id).await.expect("item").expect("item").pending.is_none());
 }
+
+async fn hostile_and_broken_deliveries_are_refused_with_a_reason_and_store_nothing(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (_, g2_token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, true).await;
+    let (_, json_token) = wire_source(&store, "Eastern Wire", "ninjs-2.1", paper.business.id, true).await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let laughs = "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]><newsItem guid=\"x\" version=\"1\"><itemMeta/><contentMeta><headline>&b;</headline></contentMeta></newsItem>";
+    let external = "<?xml version=\"1.0\"?><!DOCTYPE i [<!ENTITY s SYSTEM \"file:///etc/passwd\">]><newsItem guid=\"x\" version=\"1\"><itemMeta/><contentMeta><headline>&s;</headline></contentMeta></newsItem>";
+    let text = g2("text.xml");
+    let scripted = text.replace("</body>", "<script>alert(1)</script></body>");
+    let handler = text.replace("<p>The vote", "<p onclick=\"x()\">The vote");
+    let huge = text.replace("The vote was", &"word ".repeat(1_200_000));
+    let nested = |open: &str, close: &str| format!("{}<p>deep</p>{}", open.repeat(10_000), close.repeat(10_000));
+    let deep_g2 = text.replace("<p>The vote", &format!("{}<p>The vote", nested("<div>", "</div>")));
+    let deep_quotes_g2 =
+        text.replace("<p>The vote", &format!("{}<p>The vote", nested("<blockquote>", "</blockquote>")));
+    let attributes = (0..50_000).map(|i| format!("data-a{i}=\"v\"")).collect::<Vec<_>>().join(" ");
+    let many_attributes_g2 = text.replace("<p>The vote", &format!("<p {attributes}>The vote"));
+    let crowd = (0..10_000).map(|n| format!("Reporter {n}")).collect::<Vec<_>>().join(", ");
+    let crowded_byline = serde_json::json!({"uri": "urn:x:crowd", "type": "text", "headlines": [{"value": "Crowd"}], "by": crowd, "bodies": [{"role": "main", "contenttype": "text/html", "value": "<p>Many hands.</p>"}]}).to_string();
+    let deep_ninjs = serde_json::json!({"uri": "urn:x:deep", "type": "text", "headlines": [{"value": "Deep"}], "bodies": [{"role": "main", "contenttype": "text/html", "value": nested("<div>", "</div>")}]}).to_string();
+    let cases: Vec<(&str, &str, String, &str, u16, &str)> = vec![
+        ("hanbit-news", "wrong-token", text.clone(), "application/xml", 401, "bad_token"),
+        ("no-such-agency", &g2_token, text.clone(), "application/xml", 401, "bad_token"),
+        ("hanbit-news", &g2_token, text[..text.len() / 2].to_owned(), "application/xml", 400, "malformed"),
+        ("hanbit-news", &g2_token, "<newsItem guid=".to_owned(), "application/xml", 400, "malformed"),
+        ("hanbit-news", &g2_token, laughs.to_owned(), "application/xml", 400, "malformed"),
+        ("hanbit-news", &g2_token, external.to_owned(), "application/xml", 400, "malformed"),
+        ("hanbit-news", &g2_token, scripted, "application/xml", 422, "unsafe"),
+        ("hanbit-news", &g2_token, handler, "application/xml", 422, "unsafe"),
+        ("hanbit-news", &g2_token, huge, "application/xml", 413, "too_large"),
+        ("hanbit-news", &g2_token, deep_g2, "application/xml", 400, "malformed"),
+        ("hanbit-news", &g2_token, deep_quotes_g2, "application/xml", 400, "malformed"),
+        ("hanbit-news", &g2_token, many_attributes_g2, "application/xml", 400, "malformed"),
+        ("eastern-wire", &json_token, deep_ninjs, "application/json", 400, "malformed"),
+        ("eastern-wire", &json_token, crowded_byline, "application/json", 422, "declined"),
+        ("hanbit-news", &g2_token, "{\"uri\":\"x\"}".to_owned(), "text/plain", 415, "unknown_format"),
+        (
+            "eastern-wire",
+            &json_token,
+            "{\"uri\": \"urn:x\", \"headlines\": 7}".to_owned(),
+            "application/json",
+            422,
+            "schema",
+        ),
+        ("eastern-wire", &json_token, "{\"uri\": \"urn:x\", \"headl".to_owned(), "application/json", 400, "malformed"),
+        (
+            "eastern-wire",
+            &json_token,
+            "{\"uri\":\"urn:x\",\"type\":\"video\",\"headlines\":[{\"value\":\"Clip\"}]}".to_owned(),
+            "application/json",
+            422,
+            "declined",
+        ),
+    ];
+    for (source, token, body, content_type, expected, kind) in cases {
+        let (status, answer) = deliver(&app, source, token, body, content_type).await;
+        assert_eq!(status, expected, "{kind}: {answer}");
+        assert_eq!(answer["errors"][0]["code"].as_str(), Some(kind), "{answer}");
+        assert!(answer["errors"][0]["detail"].as_str().is_some_and(|e| e.len() > 10), "a reason: {answer}");
+    }
+    assert_eq!(store.count_articles().await.expect("count"), 0, "nothing partial was stored");
+    assert!(store.media_list(Window { limit: 10, offset: 0 }).await.expect("media").is_empty());
+    assert!(store.wire_queue(None, Window { limit: 10, offset: 0 }).await.expect("queue").is_empty());
+    assert_eq!(app.get("/healthz").await.status(), 200, "the paper stays healthy");
+}
+
+on_both_databases!(
+    an_agency_story_with_its_photo_waits_in_the_wire_queue_as_a_draft,
+    a_source_that_publishes_at_once_updates_its_story_in_public_and_ignores_repeats,
+    an_embargo_holds_the_story_back_even_from_an_editor,
+    a_kill_takes_the_story_down_notes_it_and_keeps_it_down,
+    a_new_version_waits_beside_a_story_the_desk_has_edited,
+    hostile_and_broken_deliveries_are_refused_with_a_reason_and_store_nothing
+);
+
+async fn an_admin_sets_up_a_source_on_the_desk_and_an_editor_works_the_wire_queue(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (admin, admin_password) = desk_user(&store, Role::Admin, "Wire Admin").await;
+    let (editor, editor_password) = desk_user(&store, Role::Editor, "Queue Editor").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let admin_desk = app.sign_in(&admin.email, &admin_password).await;
+    let section = paper.politics.id.to_string();
+    let source_form = |folder: &'static str| {
+        vec![
+            ("name", "Hanbit News"),
+            ("slug", "hanbit-news"),
+            ("format", "newsml-g2"),
+            ("arrival", "queue"),
+            ("http", "on"),
+            ("folder", folder),
+        ]
+    };
+
+    let mut escaping = source_form("../etc");
+    escaping.push(("section", &section));
+    let refused = admin_desk.post("/desk/wire/sources", &escaping).await;
+    assert_eq!(refused.status(), 422, "a folder outside the ingest root is refused");
+    let mut fields = source_form("hanbit");
+    fields.push(("section", &section));
+    let created = admin_desk.post("/desk/wire/sources", &fields).await;
+    assert_eq!(created.status(), 200);
+    assert!(
+        created.headers()["cache-control"].to_str().expect("header").contains("no-store"),
+        "the token is never cached"
+    );
+    let page = scraper::Html::parse_document(&created.text().await.expect("page"));
+    let token = dateline_testkit::attributes(&page, "#new-token", "value").pop().expect("the token, shown once");
+    let source = store.wire_source_by_slug("hanbit-news").await.expect("stored");
+    assert_ne!(source.token_digest.as_deref(), Some(token.as_str()), "only a digest is kept");
+    let again = scraper::Html::parse_document(&admin_desk.get("/desk/wire/sources").await.text().await.expect("page"));
+    assert!(dateline_testkit::attributes(&again, "#new-token", "value").is_empty(), "the token is not shown again");
+
+    let (status, answer) = deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml").await;
+    assert_eq!(status, 201, "{answer}");
+    let id = story_id(&answer);
+
+    let desk = app.sign_in(&editor.email, &editor_password).await;
+    assert_eq!(desk.get("/desk/wire/sources").await.status(), 403, "tokens are for admins");
+    let queue = desk.page("/desk/wire?source=hanbit-news").await;
+    assert_eq!(texts(&queue, ".desk-table tbody td a"), ["Assembly passes next year's budget after all-night session"]);
+    assert_eq!(dateline_testkit::attributes(&queue, ".desk-table tbody td a", "href"), [format!("/desk/stories/{id}")]);
+
+    // The editor sharpens the headline; the agency's next version waits beside it.
+    let story = store.article_by_id(id).await.expect("story");
+    let version = story.version.to_string();
+    desk.post(
+        &format!("/desk/stories/{id}"),
+        &[
+            ("headline", "Budget passes at dawn"),
+            ("section", &section),
+            ("body", &story.content.body),
+            ("action", "save"),
+            ("version", &version),
+        ],
+    )
+    .await;
+    let (status, _) = deliver(&app, "hanbit-news", &token, g2("text-v2.xml"), "application/xml").await;
+    assert_eq!(status, 202);
+    let editor_page = desk.page(&format!("/desk/stories/{id}")).await;
+    let banner = texts(&editor_page, ".wire-origin p").join(" ");
+    assert!(banner.contains("Agency update available: version 2"), "{banner}");
+    assert!(
+        texts(&editor_page, ".wire-origin ins").iter().any(|t| t.contains("abstentions")),
+        "the diff shows what the agency added"
+    );
+    let queue = desk.page("/desk/wire").await;
+    assert!(texts(&queue, ".desk-table tbody td").iter().any(|t| t.contains("Agency update available")));
+
+    let taken = desk.post(&format!("/desk/stories/{id}/agency-update"), &[("decision", "take")]).await;
+    assert_eq!(taken.status(), 303);
+    let story = store.article_by_id(id).await.expect("story");
+    assert!(story.content.body.contains("with 12 abstentions"));
+    assert_eq!(story.content.headline, "Assembly passes next year's budget after all-night session");
+    let history = store.revisions(id).await.expect("history");
+    assert_eq!(history.last().map(|r| r.made_by.name.as_str()), Some("Queue Editor"), "the history says who decided");
+}
+
+on_both_databases!(an_admin_sets_up_a_source_on_the_desk_and_an_editor_works_the_wire_queue);
 
 /// A file server on 127.0.0.1 standing in for an agency's photo host.
 async fn photo_host() -> String {
@@ -388,131 +468,149 @@ fn ninjs_with_photo(guid: &str, href: &str) -> String {
     .to_string()
 }
 
-on_both_databases! {
-    async fn a_photo_at_a_remote_address_is_fetched_only_from_allowed_hosts_within_limits(db) {
-        let store = db.store().await;
-        let paper = SmallPaper::create(&store).await;
-        let (_, token) = wire_source(&store, "Eastern Wire", "ninjs-2.1", paper.national.id, false).await;
-        let host = photo_host().await;
-        let app = TestApp::start_with(store.clone(), now(), |settings| {
-            settings.ingest = dateline_intake::IngestSettings {
-                fetch_hosts: vec!["127.0.0.1".into()],
-                fetch_timeout: std::time::Duration::from_secs(1),
-                fetch_max_bytes: 2 * 1024 * 1024,
-                ..dateline_intake::IngestSettings::default()
-            };
-        })
-        .await;
-        let other_host = host.replace("127.0.0.1", "localhost");
-        let cases = [
-            ("urn:ew:1", format!("{host}/photos/lead.jpg"), None),
-            ("urn:ew:2", format!("{other_host}/photos/lead.jpg"), Some("is not among the hosts")),
-            ("urn:ew:3", format!("{host}/photos/missing.jpg"), Some("answered 404")),
-            ("urn:ew:4", format!("{host}/photos/big.jpg"), Some("larger than the limit")),
-            ("urn:ew:5", format!("{host}/photos/slow.jpg"), Some("did not answer")),
-        ];
-        for (guid, href, problem) in cases {
-            let (status, answer) = deliver(&app, "eastern-wire", &token, ninjs_with_photo(guid, &href), "application/json").await;
-            assert_eq!(status, 201, "{guid}: {answer}");
-            let story = store.article_by_id(story_id(&answer)).await.expect("story");
-            let item = store.wire_item_of_article(story.id).await.expect("item").expect("item");
-            match problem {
-                None => {
-                    let photo = store.media_by_id(story.content.lead_media_id.expect("fetched")).await.expect("photo");
-                    assert_eq!(photo.caption, "A ferry leaves Mokpo harbour.");
-                    assert!(item.note.is_none(), "{:?}", item.note);
-                }
-                Some(why) => {
-                    assert_eq!(story.content.lead_media_id, None, "{guid} comes in without the photo");
-                    let note = item.note.unwrap_or_default();
-                    assert!(note.contains(why), "{guid}: the desk is told why: {note}");
-                }
+async fn a_photo_at_a_remote_address_is_fetched_only_from_allowed_hosts_within_limits(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (_, token) = wire_source(&store, "Eastern Wire", "ninjs-2.1", paper.national.id, false).await;
+    let host = photo_host().await;
+    let app = TestApp::start_with(store.clone(), now(), |settings| {
+        settings.ingest = dateline_intake::IngestSettings {
+            fetch_hosts: vec!["127.0.0.1".into()],
+            fetch_timeout: std::time::Duration::from_secs(1),
+            fetch_max_bytes: 2 * 1024 * 1024,
+            ..dateline_intake::IngestSettings::default()
+        };
+    })
+    .await;
+    let other_host = host.replace("127.0.0.1", "localhost");
+    let cases = [
+        ("urn:ew:1", format!("{host}/photos/lead.jpg"), None),
+        ("urn:ew:2", format!("{other_host}/photos/lead.jpg"), Some("is not among the hosts")),
+        ("urn:ew:3", format!("{host}/photos/missing.jpg"), Some("answered 404")),
+        ("urn:ew:4", format!("{host}/photos/big.jpg"), Some("larger than the limit")),
+        ("urn:ew:5", format!("{host}/photos/slow.jpg"), Some("did not answer")),
+    ];
+    for (guid, href, problem) in cases {
+        let (status, answer) =
+            deliver(&app, "eastern-wire", &token, ninjs_with_photo(guid, &href), "application/json").await;
+        assert_eq!(status, 201, "{guid}: {answer}");
+        let story = store.article_by_id(story_id(&answer)).await.expect("story");
+        let item = store.wire_item_of_article(story.id).await.expect("item").expect("item");
+        match problem {
+            None => {
+                let photo = store.media_by_id(story.content.lead_media_id.expect("fetched")).await.expect("photo");
+                assert_eq!(photo.caption, "A ferry leaves Mokpo harbour.");
+                assert!(item.note.is_none(), "{:?}", item.note);
+            }
+            Some(why) => {
+                assert_eq!(story.content.lead_media_id, None, "{guid} comes in without the photo");
+                let note = item.note.unwrap_or_default();
+                assert!(note.contains(why), "{guid}: the desk is told why: {note}");
             }
         }
     }
 }
 
-on_both_databases! {
-    async fn a_picture_item_becomes_a_library_photo_with_the_agencys_caption_and_credit(db) {
-        let store = db.store().await;
-        let paper = SmallPaper::create(&store).await;
-        let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.national.id, false).await;
-        let app = TestApp::start(store.clone(), now()).await;
-        let (status, answer) = deliver_with_photo(&app, "hanbit-news", &token, g2("picture.xml"), jpeg()).await;
-        assert_eq!((status, answer["outcome"].as_str()), (201, Some("photo")), "{answer}");
-        let photo = store
-            .media_by_id(dateline_newsroom::MediaId(answer["photo"].as_i64().expect("photo id")))
-            .await
-            .expect("photo");
-        assert_eq!(photo.caption, "Lawmakers cast their votes on next year's budget at the National Assembly in Seoul on Nov. 28.");
-        assert_eq!((photo.credit.as_str(), photo.photographer.as_str()), ("Hanbit News", "Park Seo-yeon"));
-        assert_eq!((photo.width, photo.height), (1200, 800));
-        assert_eq!(store.count_articles().await.expect("count"), 0, "a photo, not a story");
-    }
+on_both_databases!(a_photo_at_a_remote_address_is_fetched_only_from_allowed_hosts_within_limits);
 
-    async fn an_editor_publishes_a_wire_story_and_readers_see_the_agency_byline_credit_and_sign_off(db) {
-        let store = db.store().await;
-        let paper = SmallPaper::create(&store).await;
-        let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
-        let (editor, password) = desk_user(&store, Role::Editor, "Night Editor").await;
-        let app = TestApp::start(store.clone(), now()).await;
-        let (_, answer) = deliver_with_photo(&app, "hanbit-news", &token, g2("message.xml"), jpeg()).await;
-        let id = story_id(&answer);
-        let desk = app.sign_in(&editor.email, &password).await;
-        let queue = desk.page("/desk/wire").await;
-        let link = dateline_testkit::attributes(&queue, ".desk-table tbody td a", "href").pop().expect("a queued story");
-        let editor_page = desk.page(&link).await;
-        let body = texts(&editor_page, "textarea[name=body]").pop().expect("the body in the editor");
-        let version = dateline_testkit::attributes(&editor_page, "input[name=version]", "value").pop().expect("version");
-        let section = paper.politics.id.to_string();
-        let story = store.article_by_id(id).await.expect("story");
-        let mut fields: Vec<(String, String)> = vec![
-            ("headline".into(), story.content.headline.clone()),
-            ("section".into(), section),
-            ("body".into(), body),
-            ("lead_media".into(), story.content.lead_media_id.map(|m| m.to_string()).unwrap_or_default()),
-            ("action".into(), "publish".into()),
-            ("version".into(), version),
-        ];
-        fields.extend(story.content.bylines.iter().map(|a| ("byline".to_owned(), a.to_string())));
-        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let published = desk.post(&link, &fields).await;
-        assert_eq!(published.status(), 303);
-
-        let story = store.article_by_id(id).await.expect("story");
-        assert_eq!(story.status, ArticleStatus::Published);
-        let page = app.page(&format!("/article/{id}/{}", story.content.slug)).await;
-        let byline = texts(&page, ".byline").join(" ");
-        assert!(byline.contains("Hanbit News") && byline.contains("Kim Ji-won"), "{byline}");
-        assert_eq!(texts(&page, "figcaption").pop().map(|c| c.ends_with("(Hanbit News)")), Some(true), "the photo credit");
-        let paragraphs = texts(&page, "article p");
-        assert!(paragraphs.iter().any(|p| p.ends_with("The vote was 171 to 98. (Hanbit News)")), "the sign-off: {paragraphs:?}");
-    }
+async fn a_picture_item_becomes_a_library_photo_with_the_agencys_caption_and_credit(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.national.id, false).await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let (status, answer) = deliver_with_photo(&app, "hanbit-news", &token, g2("picture.xml"), jpeg()).await;
+    assert_eq!((status, answer["outcome"].as_str()), (201, Some("photo")), "{answer}");
+    let photo = store
+        .media_by_id(dateline_newsroom::MediaId(answer["photo"].as_i64().expect("photo id")))
+        .await
+        .expect("photo");
+    assert_eq!(
+        photo.caption,
+        "Lawmakers cast their votes on next year's budget at the National Assembly in Seoul on Nov. 28."
+    );
+    assert_eq!((photo.credit.as_str(), photo.photographer.as_str()), ("Hanbit News", "Park Seo-yeon"));
+    assert_eq!((photo.width, photo.height), (1200, 800));
+    assert_eq!(store.count_articles().await.expect("count"), 0, "a photo, not a story");
 }
 
-on_both_databases! {
-    async fn one_item_delivered_several_times_at_once_makes_one_story(db) {
-        let store = db.store().await;
-        let paper = SmallPaper::create(&store).await;
-        let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
-        let app = TestApp::start(store.clone(), now()).await;
-        let send = || deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml");
-        let (a, b, c, d) = tokio::join!(send(), send(), send(), send());
-        let answers = [a, b, c, d];
-        let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
-        assert!(statuses.contains(&201), "{answers:?}");
-        assert!(statuses.iter().all(|s| matches!(s, 201 | 200 | 409)), "taken, ignored, or asked to resend: {answers:?}");
-        assert_eq!(store.count_articles().await.expect("count"), 1, "one story: {answers:?}");
+async fn an_editor_publishes_a_wire_story_and_readers_see_the_agency_byline_credit_and_sign_off(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Night Editor").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let (_, answer) = deliver_with_photo(&app, "hanbit-news", &token, g2("message.xml"), jpeg()).await;
+    let id = story_id(&answer);
+    let desk = app.sign_in(&editor.email, &password).await;
+    let queue = desk.page("/desk/wire").await;
+    let link = dateline_testkit::attributes(&queue, ".desk-table tbody td a", "href").pop().expect("a queued story");
+    let editor_page = desk.page(&link).await;
+    let body = texts(&editor_page, "textarea[name=body]").pop().expect("the body in the editor");
+    let version = dateline_testkit::attributes(&editor_page, "input[name=version]", "value").pop().expect("version");
+    let section = paper.politics.id.to_string();
+    let story = store.article_by_id(id).await.expect("story");
+    let mut fields: Vec<(String, String)> = vec![
+        ("headline".into(), story.content.headline.clone()),
+        ("section".into(), section),
+        ("body".into(), body),
+        ("lead_media".into(), story.content.lead_media_id.map(|m| m.to_string()).unwrap_or_default()),
+        ("action".into(), "publish".into()),
+        ("version".into(), version),
+    ];
+    fields.extend(story.content.bylines.iter().map(|a| ("byline".to_owned(), a.to_string())));
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let published = desk.post(&link, &fields).await;
+    assert_eq!(published.status(), 303);
 
-        // With a photo each: the deliveries not taken leave no photo behind.
-        let send = || deliver_with_photo(&app, "hanbit-news", &token, g2("message.xml").replace("budget-vote\"", "budget-photo-story\""), jpeg());
-        let (a, b, c) = tokio::join!(send(), send(), send());
-        let answers = [a, b, c];
-        assert_eq!(store.count_articles().await.expect("count"), 2, "one more story: {answers:?}");
-        let photos = store.media_list(Window { limit: 10, offset: 0 }).await.expect("media");
-        assert_eq!(photos.len(), 1, "only the taken delivery's photo stays: {answers:?}");
-        let files = dateline_testkit::files_under(app.media_dir.path());
-        let originals = files.iter().filter(|f| !f.display().to_string().contains("-w")).count();
-        assert_eq!(originals, 1, "one original on disk: {files:?}");
-    }
+    let story = store.article_by_id(id).await.expect("story");
+    assert_eq!(story.status, ArticleStatus::Published);
+    let page = app.page(&format!("/article/{id}/{}", story.content.slug)).await;
+    let byline = texts(&page, ".byline").join(" ");
+    assert!(byline.contains("Hanbit News") && byline.contains("Kim Ji-won"), "{byline}");
+    assert_eq!(texts(&page, "figcaption").pop().map(|c| c.ends_with("(Hanbit News)")), Some(true), "the photo credit");
+    let paragraphs = texts(&page, "article p");
+    assert!(
+        paragraphs.iter().any(|p| p.ends_with("The vote was 171 to 98. (Hanbit News)")),
+        "the sign-off: {paragraphs:?}"
+    );
 }
+
+on_both_databases!(
+    a_picture_item_becomes_a_library_photo_with_the_agencys_caption_and_credit,
+    an_editor_publishes_a_wire_story_and_readers_see_the_agency_byline_credit_and_sign_off
+);
+
+async fn one_item_delivered_several_times_at_once_makes_one_story(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let send = || deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml");
+    let (a, b, c, d) = tokio::join!(send(), send(), send(), send());
+    let answers = [a, b, c, d];
+    let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
+    assert!(statuses.contains(&201), "{answers:?}");
+    assert!(statuses.iter().all(|s| matches!(s, 201 | 200 | 409)), "taken, ignored, or asked to resend: {answers:?}");
+    assert_eq!(store.count_articles().await.expect("count"), 1, "one story: {answers:?}");
+
+    // With a photo each: the deliveries not taken leave no photo behind.
+    let send = || {
+        deliver_with_photo(
+            &app,
+            "hanbit-news",
+            &token,
+            g2("message.xml").replace("budget-vote\"", "budget-photo-story\""),
+            jpeg(),
+        )
+    };
+    let (a, b, c) = tokio::join!(send(), send(), send());
+    let answers = [a, b, c];
+    assert_eq!(store.count_articles().await.expect("count"), 2, "one more story: {answers:?}");
+    let photos = store.media_list(Window { limit: 10, offset: 0 }).await.expect("media");
+    assert_eq!(photos.len(), 1, "only the taken delivery's photo stays: {answers:?}");
+    let files = dateline_testkit::files_under(app.media_dir.path());
+    let originals = files.iter().filter(|f| !f.display().to_string().contains("-w")).count();
+    assert_eq!(originals, 1, "one original on disk: {files:?}");
+}
+
+on_both_databases!(one_item_delivered_several_times_at_once_makes_one_story);
