@@ -24,7 +24,7 @@ mod settings;
 mod site;
 mod state;
 mod throttle;
-mod views;
+mod view_counts;
 mod wire;
 
 pub use error::WebError;

@@ -10,8 +10,10 @@
 
 use crate::page_cache::PageCache;
 use dateline_newsroom::{
-    ArticleSummary, Author, AuthorId, Change, EditorialSettings, Media, MediaId, Section, StaticPage,
+    ArticleId, ArticleStore, ArticleSummary, Author, AuthorId, Change, EditorialSettings, Media, MediaId, Section,
+    StaticPage, StoreError,
 };
+use jiff::Timestamp;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -25,7 +27,7 @@ pub(crate) const MOST_POPULAR: u32 = 5;
 pub(crate) const POPULAR_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
 
 /// The paper's frame, as stored.
-pub(crate) struct Frame {
+pub(crate) struct FrameParts {
     pub settings: EditorialSettings,
     pub sections: Vec<Section>,
     pub pages: Vec<StaticPage>,
@@ -42,10 +44,12 @@ const MOST_REMEMBERED: usize = 10_000;
 
 pub(crate) struct Remembered {
     changes: Mutex<broadcast::Receiver<Change>>,
-    frame: RwLock<Option<Arc<Frame>>>,
+    frame: RwLock<Option<Arc<FrameParts>>>,
     lists: RwLock<Option<Arc<Lists>>>,
     authors: RwLock<HashMap<AuthorId, Author>>,
     media: RwLock<HashMap<MediaId, Media>>,
+    /// The stories "Most Popular" showed when last looked at, in order.
+    popular: Mutex<Vec<ArticleId>>,
     /// Bumped whenever something is forgotten: what was read before a change must not be
     /// remembered after it.
     generation: AtomicU64,
@@ -59,8 +63,37 @@ impl Remembered {
             lists: RwLock::default(),
             authors: RwLock::default(),
             media: RwLock::default(),
+            popular: Mutex::default(),
             generation: AtomicU64::new(0),
         }
+    }
+
+    /// Looks at "Most Popular" afresh and, when its stories or their order changed, forgets
+    /// the lists and tells the page cache (the home page is rendered again, other pages within
+    /// the side lists' lag). The list changes only as views are saved or the window moves on,
+    /// so the server calls this after each save of the counted views.
+    pub async fn refresh_popular(
+        &self,
+        store: &impl ArticleStore,
+        now: Timestamp,
+        cache: Option<&PageCache>,
+    ) -> Result<(), StoreError> {
+        let popular: Vec<ArticleId> =
+            store.most_viewed(now, now - POPULAR_WINDOW, MOST_POPULAR).await?.into_iter().map(|s| s.id).collect();
+        let changed = match self.popular.lock() {
+            Ok(mut shown) if *shown != popular => {
+                *shown = popular;
+                true
+            }
+            _ => false,
+        };
+        if changed {
+            self.forget_lists();
+            if let Some(cache) = cache {
+                cache.purge(&[crate::page_cache::tag::POPULAR.to_owned()]);
+            }
+        }
+        Ok(())
     }
 
     /// Applies every change announced since the last call, here and in the page cache.
@@ -123,7 +156,7 @@ impl Remembered {
         }
     }
 
-    pub fn frame(&self) -> Option<Arc<Frame>> {
+    pub fn frame(&self) -> Option<Arc<FrameParts>> {
         self.frame.read().ok().and_then(|f| f.clone())
     }
 
@@ -132,7 +165,7 @@ impl Remembered {
         self.generation.load(Ordering::SeqCst)
     }
 
-    pub fn remember_frame(&self, frame: Arc<Frame>, read_in: u64) {
+    pub fn remember_frame(&self, frame: Arc<FrameParts>, read_in: u64) {
         if let Ok(mut slot) = self.frame.write() {
             if self.generation() == read_in {
                 *slot = Some(frame);

@@ -1,11 +1,12 @@
-//! What every handler can reach: the store, the theme, the media folder, the clock and the
-//! view counters.
+//! What every handler can reach: the store, the theme, the intake, the clock, the view
+//! counters and the caches. `AppState` is a container: it hands these out, and the rules of
+//! what to remember, keep or forget live in the modules that own them (`remembered`,
+//! `page_cache`, `view_counts`).
 
 use crate::page_cache::PageCache;
 use crate::remembered::Remembered;
 pub use crate::settings::WebSettings;
-use crate::views::ViewCounter;
-use dateline_newsroom::ArticleStore;
+use crate::view_counts::ViewCounter;
 use dateline_render::Theme;
 use dateline_storage::SqlStore;
 use jiff::Timestamp;
@@ -34,8 +35,6 @@ struct Inner {
     render_work: crate::render_work::RenderWork,
     remembered: Remembered,
     metrics: crate::metrics::Metrics,
-    /// The stories "Most Popular" showed when last looked at.
-    popular: std::sync::Mutex<Vec<dateline_newsroom::ArticleId>>,
 }
 
 impl AppState {
@@ -66,7 +65,6 @@ impl AppState {
             page_cache,
             remembered,
             metrics: Default::default(),
-            popular: Default::default(),
         };
         AppState { inner: Arc::new(inner) }
     }
@@ -102,33 +100,9 @@ impl AppState {
         Ok(flushed)
     }
 
-    /// Looks at "Most Popular" afresh and, when its stories or their order changed, drops
-    /// the kept pages (every reader page shows the list). The list changes only as views are
-    /// flushed or the window moves on, so pages stay kept between the server's flushes.
+    /// Looks at "Most Popular" afresh (see `Remembered::refresh_popular`).
     pub async fn refresh_popular(&self) -> Result<(), dateline_newsroom::StoreError> {
-        let now = self.now();
-        let popular: Vec<_> = self
-            .inner
-            .store
-            .most_viewed(now, now - crate::remembered::POPULAR_WINDOW, crate::remembered::MOST_POPULAR)
-            .await?
-            .into_iter()
-            .map(|s| s.id)
-            .collect();
-        let changed = match self.inner.popular.lock() {
-            Ok(mut shown) if *shown != popular => {
-                *shown = popular;
-                true
-            }
-            _ => false,
-        };
-        if changed {
-            self.inner.remembered.forget_lists();
-            if let Some(cache) = &self.inner.page_cache {
-                cache.purge(&[crate::page_cache::tag::POPULAR.to_owned()]);
-            }
-        }
-        Ok(())
+        self.inner.remembered.refresh_popular(&self.inner.store, self.now(), self.inner.page_cache.as_ref()).await
     }
 
     /// Applies the store's changes announced since the last call (see `remembered.rs`).

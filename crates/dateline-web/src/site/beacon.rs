@@ -2,7 +2,7 @@
 //! even when the page itself came from a cache, and without JavaScript.
 
 use crate::state::AppState;
-use crate::views::is_obvious_bot;
+use crate::view_counts::is_obvious_bot;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::IntoResponse;

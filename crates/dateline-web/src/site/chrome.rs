@@ -31,7 +31,7 @@ pub(crate) struct Chrome {
 
 /// The parts of a page that the theme's `base.html` draws.
 #[derive(Serialize)]
-struct Frame<'a, T: Serialize> {
+struct BaseContext<'a, T: Serialize> {
     site: &'a SiteView,
     latest: Vec<StoryCard>,
     popular: Vec<StoryCard>,
@@ -47,7 +47,7 @@ pub(crate) async fn load(state: &AppState, now: Timestamp) -> Result<Chrome, Web
         None => {
             let read_in = remembered.generation();
             let store = state.store();
-            let frame = Arc::new(remembered::Frame {
+            let frame = Arc::new(remembered::FrameParts {
                 settings: store.settings().await?,
                 sections: store.sections().await?,
                 pages: store.pages().await?,
@@ -125,7 +125,7 @@ impl Chrome {
         content: impl Serialize,
     ) -> Result<Response, WebError> {
         let (latest, popular) = self.lists(state).await?;
-        let frame = Frame { site: &self.site, latest, popular, content };
+        let frame = BaseContext { site: &self.site, latest, popular, content };
         let html = state.theme().render(template, frame)?;
         Ok(shown(Html(html).into_response(), self.take_shows()))
     }
