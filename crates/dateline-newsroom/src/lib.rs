@@ -40,7 +40,8 @@ pub use section::{
 pub use settings::{EditorialSettings, HomeCuration, Masthead, OutboundLinks, SettingsError};
 pub use store::{
     ArticleStore, AuthorStore, HourlyViews, Listing, MediaStore, PageStore, PublishedMonth, SearchStore, SectionStore,
-    SessionStore, SettingsStore, Store, StoreError, StoreResult, TopicStore, UserStore, Window,
+    SessionStore, SettingsStore, Store, StoreError, StoreResult, StoryCursor, StoryFilter, TopicStore, UserStore,
+    Window,
 };
 pub use topic::{NewTopic, Topic};
 

@@ -52,6 +52,44 @@ pub enum Listing<'a> {
     PublishedBetween(Timestamp, Timestamp),
 }
 
+/// Where a page of public stories ends, newest first: the next page starts after it. Keyset
+/// paging on (first publication, id) stays stable while stories are published: a new story
+/// goes to the top, never between two pages a client is walking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoryCursor {
+    pub published_at: Timestamp,
+    pub id: ArticleId,
+}
+
+impl StoryCursor {
+    /// The cursor as a client carries it: opaque, URL-safe text.
+    pub fn encode(&self) -> String {
+        format!("{}-{}", self.published_at.as_microsecond(), self.id.0)
+    }
+
+    pub fn decode(text: &str) -> Option<StoryCursor> {
+        let (micros, id) = text.rsplit_once('-')?;
+        let published_at = Timestamp::from_microsecond(micros.parse().ok()?).ok()?;
+        let id = id.parse::<i64>().ok().filter(|id| *id > 0)?;
+        Some(StoryCursor { published_at, id: ArticleId(id) })
+    }
+}
+
+/// Which public stories a client asks for, newest first: every filter narrows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoryFilter {
+    /// Stories whose home section is one of these (a section with its subsections).
+    pub sections: Option<Vec<SectionId>>,
+    pub author: Option<AuthorId>,
+    pub topic: Option<TopicId>,
+    pub label: Option<crate::article::Label>,
+    /// Stories first published or publicly updated at or after this instant.
+    pub changed_since: Option<Timestamp>,
+    /// Stories after this one in the order (the next page).
+    pub after: Option<StoryCursor>,
+    pub limit: u32,
+}
+
 /// A month that holds public stories, for the sitemap index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedMonth {
@@ -126,6 +164,12 @@ pub trait ArticleStore {
         window: Window,
     ) -> impl Future<Output = StoreResult<Vec<ArticleSummary>>> + Send;
     fn count_public(&self, now: Timestamp, listing: Listing<'_>) -> impl Future<Output = StoreResult<u64>> + Send;
+    /// Public stories matching `filter`, newest first, at most `filter.limit` of them.
+    fn public_stories(
+        &self,
+        now: Timestamp,
+        filter: &StoryFilter,
+    ) -> impl Future<Output = StoreResult<Vec<ArticleSummary>>> + Send;
     /// The stories with these ids that readers may see at `now`, in the order asked.
     fn public_by_ids(
         &self,

@@ -7,7 +7,7 @@ use crate::SqlStore;
 use dateline_newsroom::{
     Article, ArticleContent, ArticleId, ArticleStatus, ArticleStore, ArticleSummary, ArticleUpdate, AuthorId,
     DeskStory, HourlyViews, Label, Listing, MediaId, NewArticle, Revision, RevisionAuthor, RevisionKind, SectionId,
-    StoreError, TopicId, UserId, Window,
+    StoreError, StoryFilter, TopicId, UserId, Window,
 };
 use dateline_newsroom::{Change, Correction, PublishedMonth};
 use jiff::Timestamp;
@@ -466,6 +466,50 @@ impl ArticleStore for SqlStore {
             .fetch_one(&format!("SELECT COUNT(*) FROM articles WHERE {PUBLIC_AT_1}{filter}"), all_params)
             .await?;
         Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    async fn public_stories(&self, now: Timestamp, filter: &StoryFilter) -> Result<Vec<ArticleSummary>, StoreError> {
+        let mut conditions = vec![PUBLIC_AT_1.to_owned()];
+        let mut all_params = params![now];
+        let next = |value: Param, all_params: &mut Vec<Param>| {
+            all_params.push(value);
+            format!("${}", all_params.len())
+        };
+        if let Some(sections) = &filter.sections {
+            if sections.is_empty() {
+                return Ok(Vec::new());
+            }
+            let list: Vec<String> = sections.iter().map(|s| next(s.0.into(), &mut all_params)).collect();
+            conditions.push(format!("section_id IN ({})", list.join(", ")));
+        }
+        if let Some(author) = filter.author {
+            let p = next(author.0.into(), &mut all_params);
+            conditions.push(format!("id IN (SELECT article_id FROM article_bylines WHERE author_id = {p})"));
+        }
+        if let Some(topic) = filter.topic {
+            let p = next(topic.0.into(), &mut all_params);
+            conditions.push(format!("id IN (SELECT article_id FROM article_topics WHERE topic_id = {p})"));
+        }
+        if let Some(label) = filter.label {
+            let p = next(label.as_str().into(), &mut all_params);
+            conditions.push(format!("label = {p}"));
+        }
+        if let Some(since) = filter.changed_since {
+            let p = next(since.into(), &mut all_params);
+            conditions.push(format!("COALESCE(last_public_update_at, first_published_at) >= {p}"));
+        }
+        if let Some(after) = filter.after {
+            let at = next(after.published_at.into(), &mut all_params);
+            let id = next(after.id.0.into(), &mut all_params);
+            conditions.push(format!("(first_published_at < {at} OR (first_published_at = {at} AND id < {id}))"));
+        }
+        let limit = next(i64::from(filter.limit).into(), &mut all_params);
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles WHERE {} ORDER BY first_published_at DESC, id DESC LIMIT {limit}",
+            conditions.join(" AND ")
+        );
+        let rows: Vec<SummaryRow> = self.db.fetch_all(&sql, all_params).await?;
+        self.summaries(rows).await
     }
 
     async fn public_by_ids(&self, now: Timestamp, ids: &[ArticleId]) -> Result<Vec<ArticleSummary>, StoreError> {

@@ -131,6 +131,24 @@ impl From<dateline_render::ThemeError> for WebError {
     }
 }
 
+/// The one error shape of every route under `/api/`: `layers::render_error_pages` writes it,
+/// and the OpenAPI document describes it from the same type.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ApiErrors {
+    pub errors: Vec<ApiError>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ApiError {
+    /// Stable, for programs (`not_found`, `bad_request`, …; docs/API.md lists them).
+    pub code: String,
+    /// A sentence for people; it may change.
+    pub detail: String,
+    /// The parameter or field at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
 /// The marker an error response carries until `layers::render_error_pages` draws it.
 #[derive(Debug, Clone)]
 pub(crate) struct ErrorPage {

@@ -2,7 +2,7 @@
 //! last): the error pages drawn once, the page cache, the measuring and the request span.
 //! Each is a thin wrapper that hands the shared state to the module owning the work.
 
-use crate::error::{is_bare, marker_for_bare, AsIs, ErrorPage};
+use crate::error::{is_bare, marker_for_bare, ApiError, ApiErrors, AsIs, ErrorPage};
 use crate::site::chrome;
 use crate::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
@@ -39,19 +39,6 @@ pub(crate) async fn measure(State(state): State<AppState>, request: Request, nex
         tracing::info!(target: "dateline::access", %method, route, status, ms = seconds * 1e3);
     }
     response
-}
-
-#[derive(Serialize)]
-struct ApiError<'a> {
-    code: &'a str,
-    detail: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct ApiErrors<'a> {
-    errors: [ApiError<'a>; 1],
 }
 
 #[derive(Serialize)]
@@ -93,7 +80,13 @@ async fn draw(
     original: axum::http::HeaderMap,
 ) -> Response {
     let mut out = if is_api {
-        let body = ApiErrors { errors: [ApiError { code: page.code, detail: &page.message, field: page.field }] };
+        let body = ApiErrors {
+            errors: vec![ApiError {
+                code: page.code.to_owned(),
+                detail: page.message.clone(),
+                field: page.field.map(str::to_owned),
+            }],
+        };
         (status, axum::Json(body)).into_response()
     } else {
         (status, Html(error_page_html(state, status, &page).await)).into_response()

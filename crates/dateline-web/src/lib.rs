@@ -5,6 +5,7 @@
 //! turn the result into a response. Rules belong in `dateline-newsroom`, SQL in
 //! `dateline-storage`, markup in the theme.
 
+mod api;
 mod client;
 mod desk;
 mod documents;
@@ -72,6 +73,7 @@ pub fn app(state: AppState) -> Router {
         .route("/{section}/{subsection}/", get(site::section::subsection))
         .route("/{section}/{subsection}/{file}", get(site::feeds::subsection))
         .route("/{section}/{subsection}", get(site::feeds::top_section_or_slash))
+        .merge(api::routes())
         .merge(desk::routes(state.settings().max_image_bytes))
         .fallback(site::not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::answer_panic))

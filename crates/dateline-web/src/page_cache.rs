@@ -108,6 +108,8 @@ pub(crate) mod tag {
     pub const ARCHIVE: &str = "archive";
     /// The list of topics.
     pub const TOPICS: &str = "topics";
+    /// The list of authors (the API's).
+    pub const AUTHORS: &str = "authors";
 }
 
 /// What a change touches: `None` means everything (the menu, footer or settings that every
@@ -128,7 +130,7 @@ pub(crate) fn tags_touched(change: &Change) -> Option<Vec<String>> {
             }
             tags
         }
-        Change::Author(id) => vec![tag::author(*id), tag::byline(*id)],
+        Change::Author(id) => vec![tag::author(*id), tag::byline(*id), tag::AUTHORS.to_owned()],
         Change::Topic(id) => vec![tag::topic(*id), tag::tagged(*id), tag::TOPICS.to_owned()],
         Change::Media(id) => vec![tag::media(*id)],
         Change::HomeCuration => vec![tag::HOME.to_owned()],
@@ -169,6 +171,8 @@ struct Entry {
     /// When the side lists it shows changed, the moment it is to be rendered again
     /// (see [`SIDE_LISTS_LAG`]); set once, by the first such change.
     stale_from: OnceLock<Instant>,
+    /// `Vary`: the API's answers differ by `Accept` too (JSON or NinJS).
+    vary: HeaderValue,
 }
 
 impl Entry {
@@ -375,6 +379,22 @@ fn cache_key(path: &str, query: Option<&str>) -> String {
     format!("{path}?{}", query.finish())
 }
 
+/// The key an API answer is kept under: its path, its whole query (the API refuses a
+/// parameter it does not know, and nothing but a 200 is kept, so junk cannot make entries),
+/// and whether NinJS was asked for in `Accept`.
+fn api_cache_key(path: &str, query: Option<&str>, headers: &HeaderMap) -> String {
+    let mut key = path.to_owned();
+    if let Some(query) = query.filter(|q| !q.is_empty()) {
+        key.push('?');
+        key.push_str(query);
+    }
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if accept.contains("application/ninjs+json") {
+        key.push_str("#ninjs");
+    }
+    key
+}
+
 /// The longest `Surrogate-Key` or `Cache-Tag` value sent; CDNs refuse longer headers (Fastly
 /// takes 16 KB, Cloudflare 16 KB of tags), and no proxy should be handed an unbounded one.
 const LONGEST_TAG_HEADER: usize = 8 * 1024;
@@ -388,9 +408,14 @@ fn bounded_header(tags: &[String], separator: &str) -> Option<HeaderValue> {
 
 /// Whether a path is a reader page the cache may keep.
 fn cacheable_path(path: &str) -> bool {
+    if path.starts_with("/api/") {
+        // The content API is kept like pages; search and the wire endpoint are not.
+        return path.starts_with("/api/v1/")
+            && !path.starts_with("/api/v1/search")
+            && !path.starts_with("/api/v1/ingest");
+    }
     !(path.starts_with("/desk")
         || path.starts_with("/search")
-        || path.starts_with("/api/")
         || path.starts_with("/_v/")
         || path.starts_with("/static/")
         || path.starts_with("/media/")
@@ -545,7 +570,7 @@ fn answer(kept: KeptAt<'_>, request: &HeaderMap, entry: &Arc<Entry>) -> Response
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
-    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(header::VARY, entry.vary.clone());
     headers.insert(header::CACHE_CONTROL, entry.cache_control.clone());
     if let Some(value) = &entry.last_modified {
         headers.insert(header::LAST_MODIFIED, value.clone());
@@ -572,7 +597,12 @@ pub(crate) async fn serve_through(
     if !matches!(*request.method(), Method::GET | Method::HEAD) || !cacheable_path(path) {
         return next.run(request).await;
     }
-    let key = cache_key(path, request.uri().query());
+    let is_api = path.starts_with("/api/");
+    let key = if is_api {
+        api_cache_key(path, request.uri().query(), request.headers())
+    } else {
+        cache_key(path, request.uri().query())
+    };
     let cache = cache.filter(|c| c.enabled());
     let mut generation = 0;
     catch_up();
@@ -624,6 +654,7 @@ pub(crate) async fn serve_through(
         stored_at: Instant::now(),
         recently_used: AtomicBool::new(false),
         stale_from: OnceLock::new(),
+        vary: HeaderValue::from_static(if is_api { "accept, accept-encoding" } else { "accept-encoding" }),
     });
     // Not kept yet: the copy made now is counted when the entry is stored.
     let mut answered = answer(None, &conditions, &entry);
@@ -660,6 +691,7 @@ mod tests {
             stored_at: Instant::now(),
             recently_used: AtomicBool::new(false),
             stale_from: OnceLock::new(),
+            vary: HeaderValue::from_static("accept-encoding"),
         })
     }
 

@@ -20,19 +20,33 @@ use dateline_newsroom::accounts::{constant_time_eq, token_digest};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::wire::Receipt;
 use dateline_newsroom::StoreError;
-use serde_json::json;
 use std::collections::HashMap;
-
-fn answer(status: StatusCode, body: serde_json::Value) -> Response {
-    // `no-store`: an answer about one delivery is never for a cache.
-    (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
-}
 
 /// A refusal in the API's one error shape (drawn by `layers::render_error_pages`).
 fn refuse(status: StatusCode, code: &'static str, reason: impl Into<String>) -> Response {
     WebError::refused(status, code, reason).into_response()
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/ingest/{source}",
+    tag = "wire",
+    params(("source" = String, Path, description = "The wire source's slug")),
+    request_body(description = "The agency's document (NinJS JSON or NewsML-G2 XML, as the source is set up), or multipart/form-data with the document in the part named `item` and its photos in further parts",
+        content(("application/json"), ("application/xml"), ("multipart/form-data"))),
+    responses(
+        (status = 201, description = "A new story or photo", body = DeliveryAnswer),
+        (status = 200, description = "Updated, killed or ignored", body = DeliveryAnswer),
+        (status = 202, description = "Held for the desk", body = DeliveryAnswer),
+        (status = 400, description = "Malformed", body = crate::error::ApiErrors),
+        (status = 401, description = "Unknown source or wrong token", body = crate::error::ApiErrors),
+        (status = 413, description = "Too large", body = crate::error::ApiErrors),
+        (status = 415, description = "Not the source's format", body = crate::error::ApiErrors),
+        (status = 422, description = "Refused by its schema or as unsafe", body = crate::error::ApiErrors),
+        (status = 503, description = "The database is unavailable", body = crate::error::ApiErrors),
+    ),
+    security(("wire_token" = []))
+)]
 pub(crate) async fn deliver(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
     // An unknown source, a source that takes nothing over HTTP and a wrong token all get the
     // same answer, so that nobody can learn from outside which sources exist.
@@ -165,26 +179,70 @@ async fn read_parts(state: &AppState, request: Request) -> Result<(Vec<u8>, Hash
     Ok((document, attachments))
 }
 
+/// What became of a delivered item (docs/API.md lists every outcome).
+#[derive(Debug, Default, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct DeliveryAnswer {
+    /// `created`, `updated`, `held_for_desk`, `killed`, `photo` or `ignored`.
+    outcome: &'static str,
+    /// The story the item made or changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    story: Option<i64>,
+    /// The story's status now (`draft`, `published`, `scheduled`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
+    /// The story's screen on the desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    desk: Option<String>,
+    /// The photo a picture item became.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    photo: Option<i64>,
+    /// Why nothing changed, or why an editor decides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+/// `no-store`: an answer about one delivery is never for a cache.
 fn receipt_answer(receipt: &Receipt) -> Response {
-    match receipt {
-        Receipt::Created { article, status } => answer(
+    let desk = |article: &dateline_newsroom::ArticleId| Some(format!("/desk/stories/{article}"));
+    let (status, body) = match receipt {
+        Receipt::Created { article, status } => (
             StatusCode::CREATED,
-            json!({ "outcome": "created", "story": article.0, "status": status.as_str(), "desk": format!("/desk/stories/{article}") }),
+            DeliveryAnswer {
+                outcome: "created",
+                story: Some(article.0),
+                status: Some(status.as_str()),
+                desk: desk(article),
+                ..Default::default()
+            },
         ),
-        Receipt::Updated { article, status } => answer(
+        Receipt::Updated { article, status } => (
             StatusCode::OK,
-            json!({ "outcome": "updated", "story": article.0, "status": status.as_str(), "desk": format!("/desk/stories/{article}") }),
+            DeliveryAnswer {
+                outcome: "updated",
+                story: Some(article.0),
+                status: Some(status.as_str()),
+                desk: desk(article),
+                ..Default::default()
+            },
         ),
-        Receipt::HeldForDesk { article } => answer(
+        Receipt::HeldForDesk { article } => (
             StatusCode::ACCEPTED,
-            json!({ "outcome": "held_for_desk", "story": article.0, "reason": "the desk has changed the story; an editor decides on this version" }),
+            DeliveryAnswer {
+                outcome: "held_for_desk",
+                story: Some(article.0),
+                reason: Some("the desk has changed the story; an editor decides on this version".into()),
+                ..Default::default()
+            },
         ),
         Receipt::Killed { article } => {
-            answer(StatusCode::OK, json!({ "outcome": "killed", "story": article.map(|a| a.0) }))
+            (StatusCode::OK, DeliveryAnswer { outcome: "killed", story: article.map(|a| a.0), ..Default::default() })
         }
         Receipt::Photo { media } => {
-            answer(StatusCode::CREATED, json!({ "outcome": "photo", "photo": media.map(|m| m.0) }))
+            (StatusCode::CREATED, DeliveryAnswer { outcome: "photo", photo: media.map(|m| m.0), ..Default::default() })
         }
-        Receipt::Ignored { reason } => answer(StatusCode::OK, json!({ "outcome": "ignored", "reason": reason })),
-    }
+        Receipt::Ignored { reason } => {
+            (StatusCode::OK, DeliveryAnswer { outcome: "ignored", reason: Some(reason.clone()), ..Default::default() })
+        }
+    };
+    (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
 }

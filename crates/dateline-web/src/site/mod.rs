@@ -10,6 +10,8 @@ pub(crate) mod feeds;
 pub(crate) mod home;
 pub(crate) mod page;
 mod paging;
+
+pub(crate) use paging::requested_page;
 pub(crate) mod search;
 pub(crate) mod section;
 pub(crate) mod sitemaps;

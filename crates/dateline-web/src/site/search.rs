@@ -28,15 +28,23 @@ pub(crate) struct Asked {
 }
 
 /// The search parameters as sent (`?q=…&section=…&page=…`); [`Asked::checked`] reads them.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct SearchParams {
+    /// Words, and phrases in double quotes; anything else is read as plain text.
     q: String,
+    /// A section's path (`national` or `national/politics`); a section includes its subsections.
     section: String,
+    /// An author's slug (`yonhap`).
     author: String,
+    /// The first day (`2026-11-28`) in the paper's time zone, included.
     from: String,
+    /// The last day, included.
     to: String,
+    /// `relevance` (the default) or `newest`.
     sort: String,
+    /// 1 to 500; 20 results a page.
     page: Option<String>,
 }
 
@@ -209,8 +217,8 @@ pub(crate) async fn page(
     Ok(chrome.render(&state, "search.html", content).await?.into_response())
 }
 
-#[derive(Serialize)]
-struct ApiHit {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ApiHit {
     id: i64,
     url: String,
     headline: String,
@@ -220,8 +228,8 @@ struct ApiHit {
     snippet_html: String,
 }
 
-#[derive(Serialize)]
-struct ApiResults {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ApiResults {
     query: String,
     total: u64,
     more_than_total: bool,
@@ -232,6 +240,17 @@ struct ApiResults {
 
 /// `GET /api/v1/search`: the reader search as JSON (documented in docs/API.md).
 /// Errors come in the API's one shape, drawn by `layers::render_error_pages`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    tag = "content",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "Matching public stories, best first", body = ApiResults),
+        (status = 400, description = "A parameter that cannot be read", body = crate::error::ApiErrors),
+        (status = 503, description = "The database is unavailable", body = crate::error::ApiErrors),
+    )
+)]
 pub(crate) async fn api(
     State(state): State<AppState>,
     Query(params): Query<SearchParams>,

@@ -2,6 +2,7 @@
 //!
 //! One binary per crate keeps build and link time down (docs/TESTING.md).
 
+mod content_api;
 mod desk;
 mod desk_pages_valid;
 mod discovery;

@@ -1,0 +1,53 @@
+//! The content API under `/api/v1/`: what readers may see, as JSON for the paper's apps, its
+//! partners and its scripts (docs/API.md is the guide; `/api/v1/openapi.json` the contract).
+//!
+//! Handlers are as thin as the reader pages' and read through the same store queries, the same
+//! `chrome` (the paper's clock, its section tree, the lookups of authors and photos) and the
+//! same visibility rule (`Article::is_public`). Every answer says what it shows, so the page
+//! cache keeps it, drops it when that changes, and gives it an ETag, `Cache-Control` and
+//! surrogate keys exactly as it does for pages. Query parameters are read strictly: one a
+//! route does not know is refused (400), which also keeps junk out of the cache's keys.
+
+mod catalog;
+mod lists;
+pub(crate) mod ninjs;
+pub(crate) mod openapi;
+pub(crate) mod shapes;
+mod stories;
+
+use crate::page_cache::{shown, Shows};
+use crate::state::AppState;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Serialize;
+
+/// The content API's routes.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/stories", get(stories::list))
+        .route("/api/v1/stories/{id}", get(stories::one))
+        .route("/api/v1/sections", get(catalog::sections))
+        .route("/api/v1/authors", get(catalog::authors))
+        .route("/api/v1/topics", get(catalog::topics))
+        .route("/api/v1/pages", get(catalog::pages))
+        .route("/api/v1/corrections", get(lists::corrections))
+        .route("/api/v1/lists/latest", get(lists::latest))
+        .route("/api/v1/lists/popular", get(lists::popular))
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/v1/docs", get(openapi::readable))
+}
+
+/// A JSON answer that the page cache may keep under what it shows.
+pub(crate) fn json(body: &impl Serialize, shows: Shows) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => {
+            let response =
+                ([(axum::http::header::CONTENT_TYPE, "application/json; charset=utf-8")], bytes).into_response();
+            shown(response, shows)
+        }
+        Err(error) => {
+            crate::error::WebError::Internal(format!("a JSON answer could not be written: {error}")).into_response()
+        }
+    }
+}
