@@ -70,7 +70,7 @@ impl StoryCursor {
     pub fn decode(text: &str) -> Option<StoryCursor> {
         let (micros, id) = text.rsplit_once('-')?;
         let published_at = Timestamp::from_microsecond(micros.parse().ok()?).ok()?;
-        let id = id.parse::<i64>().ok().filter(|id| *id > 0)?;
+        let id = id.parse::<i64>().ok().filter(|id| *id >= 0)?;
         Some(StoryCursor { published_at, id: ArticleId(id) })
     }
 }

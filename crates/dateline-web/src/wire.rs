@@ -40,6 +40,7 @@ fn refuse(status: StatusCode, code: &'static str, reason: impl Into<String>) -> 
         (status = 202, description = "Held for the desk", body = DeliveryAnswer),
         (status = 400, description = "Malformed", body = crate::error::ApiErrors),
         (status = 401, description = "Unknown source or wrong token", body = crate::error::ApiErrors),
+        (status = 404, description = "An address that cannot name a source (control characters)", body = crate::error::ApiErrors),
         (status = 413, description = "Too large", body = crate::error::ApiErrors),
         (status = 415, description = "Not the source's format", body = crate::error::ApiErrors),
         (status = 422, description = "Refused by its schema or as unsafe", body = crate::error::ApiErrors),

@@ -66,7 +66,7 @@ pub(crate) struct CorrectionsAsked {
 }
 
 #[utoipa::path(get, path = "/api/v1/corrections", tag = "content",
-    params(("page" = Option<u32>, Query, description = "1 to 10,000; 20 corrections a page")),
+    params(("page" = Option<u32>, Query, minimum = 1, maximum = 10000, description = "20 corrections a page")),
     responses((status = 200, description = "Corrections to public stories, newest first", body = CorrectionList),
               (status = 400, description = "A parameter that cannot be read", body = crate::error::ApiErrors),
               (status = 404, description = "A page past the last", body = crate::error::ApiErrors)))]

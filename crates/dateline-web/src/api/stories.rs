@@ -31,15 +31,43 @@ pub(crate) struct StoryListAsked {
     author: Option<String>,
     /// A topic's slug (`typhoons`).
     topic: Option<String>,
-    /// `opinion`, `editorial`, `analysis`, `review`, `interview` or `obituary`.
-    label: Option<String>,
+    /// Only stories with this label.
+    label: Option<LabelAsked>,
     /// Only stories first published or publicly updated at or after this instant (RFC 3339,
     /// `2026-11-28T00:00:00Z` or with an offset).
+    #[param(value_type = Option<String>, format = DateTime)]
     updated_since: Option<String>,
-    /// Stories per page, 1 to 100 (20 by default).
+    /// Stories per page (20 by default).
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
     /// Where the previous page ended (its `next_cursor`).
+    #[param(pattern = r"^[0-9]{1,17}-[0-9]{1,18}$")]
     cursor: Option<String>,
+}
+
+/// The labels a story may carry, as the API names them.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum LabelAsked {
+    Opinion,
+    Editorial,
+    Analysis,
+    Review,
+    Interview,
+    Obituary,
+}
+
+impl From<LabelAsked> for Label {
+    fn from(asked: LabelAsked) -> Label {
+        match asked {
+            LabelAsked::Opinion => Label::Opinion,
+            LabelAsked::Editorial => Label::Editorial,
+            LabelAsked::Analysis => Label::Analysis,
+            LabelAsked::Review => Label::Review,
+            LabelAsked::Interview => Label::Interview,
+            LabelAsked::Obituary => Label::Obituary,
+        }
+    }
 }
 
 fn bad(field: &'static str, detail: impl Into<String>) -> WebError {
@@ -100,11 +128,7 @@ pub(crate) async fn list(
     if !narrowed {
         chrome.shows_listing(&Listing::Everything);
     }
-    if let Some(text) = asked.label.as_deref() {
-        filter.label = Some(Label::parse(text).ok_or_else(|| {
-            bad("label", "The label must be opinion, editorial, analysis, review, interview or obituary.")
-        })?);
-    }
+    filter.label = asked.label.map(Label::from);
     if let Some(text) = asked.updated_since.as_deref() {
         let since: jiff::Timestamp = text
             .parse()
@@ -140,12 +164,14 @@ fn next_page(state: &AppState, asked: &StoryListAsked, cursor: &str) -> String {
         ("section", &asked.section),
         ("author", &asked.author),
         ("topic", &asked.topic),
-        ("label", &asked.label),
         ("updated_since", &asked.updated_since),
     ] {
         if let Some(value) = value {
             query.append_pair(key, value);
         }
+    }
+    if let Some(label) = asked.label {
+        query.append_pair("label", Label::from(label).as_str());
     }
     if let Some(limit) = asked.limit {
         query.append_pair("limit", &limit.to_string());
@@ -159,17 +185,23 @@ fn next_page(state: &AppState, asked: &StoryListAsked, cursor: &str) -> String {
 #[serde(default, deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct StoryAsked {
-    /// `ninjs` for IPTC NinJS 2.2 (the same as `Accept: application/ninjs+json`); otherwise
-    /// this API's own JSON.
-    format: Option<String>,
+    /// `ninjs` for IPTC NinJS 2.2 (the same as `Accept: application/ninjs+json`); `json`, or
+    /// none, for this API's own JSON.
+    format: Option<StoryFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum StoryFormat {
+    Json,
+    Ninjs,
 }
 
 /// Whether the client asked for NinJS, by `?format=ninjs` or by its `Accept` header.
-pub(crate) fn wants_ninjs(format: Option<&str>, headers: &HeaderMap) -> Result<bool, WebError> {
+pub(crate) fn wants_ninjs(format: Option<StoryFormat>, headers: &HeaderMap) -> Result<bool, WebError> {
     match format {
-        Some("ninjs") => Ok(true),
-        Some("json") => Ok(false),
-        Some(_) => Err(bad("format", "The format must be json or ninjs.")),
+        Some(StoryFormat::Ninjs) => Ok(true),
+        Some(StoryFormat::Json) => Ok(false),
         None => Ok(headers
             .get(axum::http::header::ACCEPT)
             .and_then(|v| v.to_str().ok())
@@ -181,7 +213,7 @@ pub(crate) fn wants_ninjs(format: Option<&str>, headers: &HeaderMap) -> Result<b
     get,
     path = "/api/v1/stories/{id}",
     tag = "content",
-    params(("id" = i64, Path, description = "The story's number"), StoryAsked),
+    params(("id" = i64, Path, minimum = 1, description = "The story's number"), StoryAsked),
     responses(
         (status = 200, description = "The story with everything its article page shows, or as an IPTC NinJS 2.2 item",
          content((shapes::Story = "application/json"), (serde_json::Value = "application/ninjs+json"))),
@@ -198,7 +230,7 @@ pub(crate) async fn one(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let id = id.parse::<i64>().ok().filter(|id| *id > 0).map(ArticleId).ok_or(WebError::NotFound)?;
-    let as_ninjs = wants_ninjs(asked.format.as_deref(), &headers)?;
+    let as_ninjs = wants_ninjs(asked.format, &headers)?;
     let article = state.store().article_by_id(id).await?;
     if article.status == ArticleStatus::Removed {
         return Err(WebError::Gone);

@@ -33,18 +33,25 @@ pub(crate) struct Asked {
 #[into_params(parameter_in = Query)]
 pub(crate) struct SearchParams {
     /// Words, and phrases in double quotes; anything else is read as plain text.
+    #[param(value_type = Option<String>)]
     q: String,
     /// A section's path (`national` or `national/politics`); a section includes its subsections.
+    #[param(value_type = Option<String>)]
     section: String,
     /// An author's slug (`yonhap`).
+    #[param(value_type = Option<String>)]
     author: String,
     /// The first day (`2026-11-28`) in the paper's time zone, included.
-    from: String,
+    #[param(format = Date)]
+    from: Option<String>,
     /// The last day, included.
-    to: String,
+    #[param(format = Date)]
+    to: Option<String>,
     /// `relevance` (the default) or `newest`.
-    sort: String,
-    /// 1 to 500; 20 results a page.
+    #[param(pattern = "^(relevance|newest)$")]
+    sort: Option<String>,
+    /// 20 results a page.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     page: Option<String>,
 }
 
@@ -61,9 +68,9 @@ impl Asked {
             text: params.q,
             section: params.section,
             author: params.author,
-            from: params.from,
-            to: params.to,
-            sort: params.sort,
+            from: params.from.unwrap_or_default(),
+            to: params.to.unwrap_or_default(),
+            sort: params.sort.unwrap_or_default(),
             page,
         })
     }
@@ -110,19 +117,19 @@ pub(crate) async fn run(
     let mut query = SearchQuery::new(parse_query(&asked.text));
     query.include_unpublished = include_unpublished;
     if !asked.section.trim().is_empty() {
-        let section = chrome
-            .tree
-            .by_path(asked.section.trim().trim_matches('/'))
-            .ok_or_else(|| WebError::BadRequest("There is no such section.".into()))?;
+        let section = chrome.tree.by_path(asked.section.trim().trim_matches('/')).ok_or_else(|| {
+            WebError::refused(axum::http::StatusCode::NOT_FOUND, "not_found", "There is no such section.")
+        })?;
         let ids: Vec<SectionId> =
             std::iter::once(section.id).chain(chrome.tree.children(section.id).map(|c| c.id)).collect();
         query.sections = Some(ids);
     }
     if !asked.author.trim().is_empty() {
-        let slug =
-            Slug::parse(asked.author.trim()).map_err(|_| WebError::BadRequest("There is no such author.".into()))?;
+        let no_such_author =
+            || WebError::refused(axum::http::StatusCode::NOT_FOUND, "not_found", "There is no such author.");
+        let slug = Slug::parse(asked.author.trim()).map_err(|_| no_such_author())?;
         let author = state.store().author_by_slug(&slug).await.map_err(|e| match e {
-            dateline_newsroom::StoreError::NotFound => WebError::BadRequest("There is no such author.".into()),
+            dateline_newsroom::StoreError::NotFound => no_such_author(),
             other => other.into(),
         })?;
         query.author = Some(author.id);
@@ -248,6 +255,7 @@ pub(crate) struct ApiResults {
     responses(
         (status = 200, description = "Matching public stories, best first", body = ApiResults),
         (status = 400, description = "A parameter that cannot be read", body = crate::error::ApiErrors),
+        (status = 404, description = "No such section or author", body = crate::error::ApiErrors),
         (status = 503, description = "The database is unavailable", body = crate::error::ApiErrors),
     )
 )]
@@ -255,6 +263,17 @@ pub(crate) async fn api(
     State(state): State<AppState>,
     Query(params): Query<SearchParams>,
 ) -> Result<Response, WebError> {
+    // The search form sends its empty fields; a program leaves out what it does not mean.
+    for (field, value) in [("from", &params.from), ("to", &params.to), ("sort", &params.sort)] {
+        if value.as_deref() == Some("") {
+            return Err(WebError::Refused {
+                status: axum::http::StatusCode::BAD_REQUEST,
+                code: "bad_request",
+                detail: format!("{field} is empty; leave it out, or give a value."),
+                field: Some(field),
+            });
+        }
+    }
     let asked = Asked::checked(params)?;
     let results = async {
         let chrome = chrome::load(&state, state.now()).await?;

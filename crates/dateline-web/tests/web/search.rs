@@ -306,8 +306,15 @@ async fn filters_narrow_by_section_author_and_date(db: TestDatabase) {
     assert_eq!(json["total"], 1);
     assert_eq!(json["results"][0]["headline"], "Harbor report two");
     assert!(json["results"][0]["snippet_html"].as_str().is_some());
-    for bad in ["from=yesterday", "section=nowhere", "author=nobody", "sort=random", "page=0"] {
-        assert_eq!(app.get(&format!("/search?q=harbor&{bad}")).await.status(), 400, "{bad}");
+    for missing in ["section=nowhere", "author=nobody"] {
+        assert_eq!(app.get(&format!("/search?q=harbor&{missing}")).await.status(), 404, "{missing}");
+        let api = app.get(&format!("/api/v1/search?q=harbor&{missing}")).await;
+        assert_eq!(api.status(), 404, "api {missing}");
+    }
+    for bad in ["from=yesterday", "sort=random", "page=0", "to="] {
+        if bad != "to=" {
+            assert_eq!(app.get(&format!("/search?q=harbor&{bad}")).await.status(), 400, "{bad}");
+        }
         let api = app.get(&format!("/api/v1/search?q=harbor&{bad}")).await;
         assert_eq!(api.status(), 400, "api {bad}");
         let body: serde_json::Value = serde_json::from_str(&api.text().await.expect("body")).expect("json error");
