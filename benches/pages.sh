@@ -4,10 +4,11 @@
 #     length spread of real news);
 #   - starts `dateline serve` as in production (page cache on at its default bound, security
 #     headers, compression negotiation, metrics, logging at info to a file) and measures, with wrk on 127.0.0.1, requests per
-#     second and p50/p99 latency for an article page, the home page, a section front, a feed
-#     and a search, at 8 and 64 connections;
-#   - serves the same article page's bytes from a file with nginx (Debian's package, started
-#     in the foreground with a temporary config on 127.0.0.1 only) and prints Dateline ÷ nginx;
+#     second and p50/p99 latency for an article page, the home page, a section front, a feed,
+#     a search, and the content API's story list and one story as JSON, at 8 and 64 connections;
+#   - serves the same bytes as the article page and the two JSON answers from files with nginx
+#     (Debian's package, started in the foreground with a temporary config on 127.0.0.1 only)
+#     and prints Dateline ÷ nginx for each;
 #   - starts a second server with the cache switched off (DATELINE_CACHE__PAGE_CACHE_MB=0) and
 #     measures the uncached article render at 8 connections;
 #   - prints the cold-start time (process start to the first home page) and the server's
@@ -108,16 +109,22 @@ start_server cached "sqlite:$db"
 cached_pid=$SERVER_PID; cached_url=$SERVER_URL
 article="$(curl -fs "$cached_url/rss.xml" | grep -o '/article/[0-9]*/[a-z0-9-]*' | head -1)"
 [ -n "$article" ] || { echo "no article found in the feed" >&2; exit 1; }
-declare -A paths=([article]="$article" [home]="/" [section]="/national/" [feed]="/rss.xml" [search]="/search?q=housing+budget")
-order=(article home section feed search)
+story_id="$(sed 's|/article/\([0-9]*\)/.*|\1|' <<<"$article")"
+declare -A paths=([article]="$article" [home]="/" [section]="/national/" [feed]="/rss.xml" [search]="/search?q=housing+budget"
+  [api_list]="/api/v1/stories" [api_story]="/api/v1/stories/$story_id")
+order=(article home section feed search api_list api_story)
+# Pages measured against nginx serving the same bytes from a file.
+compared=(article api_list api_story)
 for page in "${order[@]}"; do curl -fs -o /dev/null "$cached_url${paths[$page]}"; done
 
 # nginx serves the same bytes as Dateline's article page, from a file.
 mkdir -p "$work/www" "$work/nginx"
 # nginx's workers drop root for an unprivileged user, who must be able to read the page.
 chmod 755 "$work" "$work/www"
-curl -fs -o "$work/www/article.html" "$cached_url$article"
-chmod 644 "$work/www/article.html"
+for page in "${compared[@]}"; do
+  curl -fs -o "$work/www/$page.html" "$cached_url${paths[$page]}"
+  chmod 644 "$work/www/$page.html"
+done
 nginx_port="$(free_port)"
 cat >"$work/nginx/nginx.conf" <<EOF
 worker_processes auto;
@@ -148,8 +155,8 @@ for conns in "${CONNECTIONS[@]}"; do
   for page in "${order[@]}"; do
     read -r rps p50 p99 < <(measure "$cached_url${paths[$page]}" "$conns")
     printf '%-10s %5s %9s %10s %10s\n' "$page" "$conns" "$rps" "$p50" "$p99"
-    if [ "$page" = article ]; then
-      read -r nginx_rps nginx_p50 nginx_p99 < <(measure "http://127.0.0.1:$nginx_port/article.html" "$conns")
+    if [[ " ${compared[*]} " == *" $page "* ]]; then
+      read -r nginx_rps nginx_p50 nginx_p99 < <(measure "http://127.0.0.1:$nginx_port/$page.html" "$conns")
       printf '%-10s %5s %9s %10s %10s   Dateline ÷ nginx = %s\n' "nginx" "$conns" "$nginx_rps" "$nginx_p50" "$nginx_p99" \
         "$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')"
     fi
