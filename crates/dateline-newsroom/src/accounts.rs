@@ -105,6 +105,33 @@ pub struct User {
     pub created_at: Timestamp,
 }
 
+/// A key for the write API. It acts as a desk account of its own (`user`, which has no
+/// password and can never sign in) in the role it was made with: a key can never do more
+/// than that role, and the revision history names it. Only the token's digest is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    pub id: i64,
+    pub name: String,
+    pub user: User,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+    pub last_used_at: Option<Timestamp>,
+}
+
+impl ApiKey {
+    /// Whether the key may be used at `now`: not revoked, not expired.
+    pub fn usable_at(&self, now: Timestamp) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|expires| now < expires)
+    }
+}
+
+/// The token of a new API key: a prefix that says what it is (so a leaked one is easy to
+/// find in a log or a repository), then 256 random bits.
+pub fn new_api_key_token() -> Result<String, AccountError> {
+    Ok(format!("dtl_{}", random_token()?))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewUser {
     pub email: String,

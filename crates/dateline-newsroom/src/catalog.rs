@@ -315,6 +315,70 @@ pub async fn add_user(
     Ok(store.insert_user(&NewUser { email, name, role, password_hash }, now).await?)
 }
 
+/// A write API key as an admin (or the operator's CLI) asks for it.
+#[derive(Debug, Clone, Default)]
+pub struct ApiKeyFields {
+    pub name: String,
+    /// The role the key acts in (`editor`, `reporter`, …).
+    pub role: String,
+    /// The last day it works, `2027-06-30`, in UTC; empty for a key that does not expire.
+    pub expires: String,
+}
+
+/// Makes a key: checks the name, the role and the date, stores the key's digest, and returns
+/// the key with its token, which is shown this once and never kept. `actor` is the admin on
+/// the desk, or `None` for the operator at the command line.
+pub async fn add_api_key(
+    store: &impl crate::store::ApiKeyStore,
+    actor: Option<&User>,
+    fields: &ApiKeyFields,
+    now: Timestamp,
+) -> Result<(crate::accounts::ApiKey, String), CatalogError> {
+    if let Some(actor) = actor {
+        allow(actor, Action::ManageUsers)?;
+    }
+    let name = required("name", &fields.name, "a key needs a name, such as the app or partner it is for")?;
+    if name.chars().count() > 80 {
+        return Err(invalid("name", "a key's name can be at most 80 characters"));
+    }
+    let role = Role::parse(fields.role.trim())
+        .ok_or_else(|| invalid("role", "choose a role: admin, editor, photo_editor, reporter or contributor"))?;
+    let expires_at = match fields.expires.trim() {
+        "" => None,
+        text => {
+            let day: jiff::civil::Date =
+                text.parse().map_err(|_| invalid("expires", "the expiry must be a day such as 2027-06-30"))?;
+            let end = day
+                .tomorrow()
+                .ok()
+                .and_then(|next| next.to_zoned(jiff::tz::TimeZone::UTC).ok())
+                .map(|z| z.timestamp())
+                .ok_or_else(|| invalid("expires", "the expiry is out of range"))?;
+            if end <= now {
+                return Err(invalid("expires", "the expiry is in the past"));
+            }
+            Some(end)
+        }
+    };
+    let token =
+        crate::accounts::new_api_key_token().map_err(|e| CatalogError::Store(StoreError::Other(e.to_string())))?;
+    let key = store.insert_api_key(&name, role, &crate::accounts::token_digest(&token), expires_at, now).await?;
+    Ok((key, token))
+}
+
+/// Revokes a key by name: it stops working at once, on every instance.
+pub async fn revoke_api_key(
+    store: &impl crate::store::ApiKeyStore,
+    actor: Option<&User>,
+    name: &str,
+    now: Timestamp,
+) -> Result<crate::accounts::ApiKey, CatalogError> {
+    if let Some(actor) = actor {
+        allow(actor, Action::ManageUsers)?;
+    }
+    Ok(store.revoke_api_key(name.trim(), now).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

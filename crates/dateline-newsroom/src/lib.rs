@@ -23,7 +23,7 @@ pub mod store;
 pub mod topic;
 pub mod wire;
 
-pub use accounts::{Action, NewUser, Role, Session, User};
+pub use accounts::{Action, ApiKey, NewUser, Role, Session, User};
 pub use article::{
     Article, ArticleContent, ArticleStatus, ArticleSummary, ArticleUpdate, Correction, DeskStory, Label, NewArticle,
     Revision, RevisionAuthor, RevisionKind,
@@ -39,9 +39,9 @@ pub use section::{
 };
 pub use settings::{EditorialSettings, HomeCuration, Masthead, OutboundLinks, SettingsError};
 pub use store::{
-    ArticleStore, AuthorStore, HourlyViews, Listing, MediaStore, PageStore, PublishedMonth, SearchStore, SectionStore,
-    SessionStore, SettingsStore, Store, StoreError, StoreResult, StoryCursor, StoryFilter, TopicStore, UserStore,
-    Window,
+    ApiKeyStore, ArticleStore, AuthorStore, HourlyViews, Listing, MediaStore, PageStore, PublishedMonth, SearchStore,
+    SectionStore, SessionStore, SettingsStore, Store, StoreError, StoreResult, StoryCursor, StoryFilter, TopicStore,
+    UserStore, Window,
 };
 pub use topic::{NewTopic, Topic};
 
@@ -49,8 +49,8 @@ pub use topic::{NewTopic, Topic};
 /// are called.
 pub mod prelude {
     pub use crate::store::{
-        ArticleStore, AuthorStore, MediaStore, PageStore, SearchStore, SectionStore, SessionStore, SettingsStore,
-        Store, TopicStore, UserStore,
+        ApiKeyStore, ArticleStore, AuthorStore, MediaStore, PageStore, SearchStore, SectionStore, SessionStore,
+        SettingsStore, Store, TopicStore, UserStore,
     };
     pub use crate::wire::WireStore;
 }

@@ -260,6 +260,35 @@ pub trait SessionStore {
     fn delete_expired_sessions(&self, now: Timestamp) -> impl Future<Output = StoreResult<u64>> + Send;
 }
 
+/// Keys for the write API (see `accounts::ApiKey`).
+pub trait ApiKeyStore {
+    /// Stores a key and the account it acts as, in one transaction; a name already in use is
+    /// a `Conflict`.
+    fn insert_api_key(
+        &self,
+        name: &str,
+        role: crate::accounts::Role,
+        token_digest: &str,
+        expires_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<crate::accounts::ApiKey>> + Send;
+    /// The key with this token digest, revoked or not; `NotFound` for none.
+    fn api_key_by_digest(
+        &self,
+        token_digest: &str,
+    ) -> impl Future<Output = StoreResult<crate::accounts::ApiKey>> + Send;
+    /// Every key, newest first.
+    fn api_keys(&self) -> impl Future<Output = StoreResult<Vec<crate::accounts::ApiKey>>> + Send;
+    /// Revokes the key of this name from `now` on (a key revoked already stays as it was).
+    fn revoke_api_key(
+        &self,
+        name: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<crate::accounts::ApiKey>> + Send;
+    /// Notes that the key was used at `now` (kept to the minute: not a write per request).
+    fn note_api_key_use(&self, id: i64, now: Timestamp) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
 /// Full-text search over the archive; the index changes in the same transaction as the story.
 pub trait SearchStore {
     fn search(
@@ -272,6 +301,7 @@ pub trait SearchStore {
 /// Everything the program needs of its database.
 pub trait Store:
     SectionStore
+    + ApiKeyStore
     + AuthorStore
     + TopicStore
     + MediaStore

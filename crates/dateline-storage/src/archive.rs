@@ -5,8 +5,10 @@
 //! [`ARCHIVE_TABLES`] names every table that holds the paper and each column with its kind;
 //! that list, not the schema of whichever database is on hand, is the archive's contract, so
 //! a SQLite paper and a PostgreSQL paper export the same lines. Tables that only describe a
-//! running system are left out: sign-in sessions, job leases, the migration ledger and the
-//! search index, which the import rebuilds from the stories.
+//! running system are left out: sign-in sessions, job leases, the migration ledger, the
+//! search index (which the import rebuilds from the stories), the outbox, the server's
+//! secrets and the write API's keys (credentials of one installation: after a move, make new
+//! keys; the accounts they acted as stay, so the history still names them).
 //!
 //! Export reads every table in one read-only transaction, so the archive is one moment of the
 //! paper even while it keeps publishing. Import writes every row in one transaction with the

@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_wire"),
     migration!(10, "0010_outbox"),
     migration!(11, "0011_server_secrets"),
+    migration!(12, "0012_api_keys"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

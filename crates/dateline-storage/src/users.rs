@@ -2,8 +2,8 @@
 
 use crate::db::{params, DbTime};
 use crate::SqlStore;
-use dateline_newsroom::accounts::{NewUser, Role, Session, User};
-use dateline_newsroom::{SessionStore, StoreError, UserId, UserStore};
+use dateline_newsroom::accounts::{ApiKey, NewUser, Role, Session, User};
+use dateline_newsroom::{ApiKeyStore, SessionStore, StoreError, UserId, UserStore};
 use jiff::Timestamp;
 
 #[derive(sqlx::FromRow)]
@@ -89,7 +89,13 @@ impl UserStore for SqlStore {
 
     async fn users(&self) -> Result<Vec<User>, StoreError> {
         let rows: Vec<UserRow> =
-            self.db.fetch_all(&format!("SELECT {COLUMNS} FROM users ORDER BY name, id"), vec![]).await?;
+            // The accounts API keys act as are not people on the desk.
+            self.db
+                .fetch_all(
+                    &format!("SELECT {COLUMNS} FROM users WHERE id NOT IN (SELECT user_id FROM api_keys) ORDER BY name, id"),
+                    vec![],
+                )
+                .await?;
         rows.into_iter().map(UserRow::into_user).collect()
     }
 }
@@ -130,5 +136,124 @@ impl SessionStore for SqlStore {
 
     async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError> {
         self.db.execute("DELETE FROM sessions WHERE expires_at <= $1", params![now]).await
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ApiKeyRow {
+    key_id: i64,
+    key_name: String,
+    key_created_at: DbTime,
+    expires_at: Option<DbTime>,
+    revoked_at: Option<DbTime>,
+    last_used_at: Option<DbTime>,
+    #[sqlx(flatten)]
+    user: UserRow,
+}
+
+impl ApiKeyRow {
+    fn into_key(self) -> Result<ApiKey, StoreError> {
+        Ok(ApiKey {
+            id: self.key_id,
+            name: self.key_name,
+            user: self.user.into_user()?,
+            created_at: self.key_created_at.0,
+            expires_at: self.expires_at.map(|t| t.0),
+            revoked_at: self.revoked_at.map(|t| t.0),
+            last_used_at: self.last_used_at.map(|t| t.0),
+        })
+    }
+}
+
+const KEY_COLUMNS: &str = "k.id AS key_id, k.name AS key_name, k.created_at AS key_created_at, k.expires_at, \
+     k.revoked_at, k.last_used_at, u.id, u.email, u.name, u.role, u.created_at";
+
+impl ApiKeyStore for SqlStore {
+    async fn insert_api_key(
+        &self,
+        name: &str,
+        role: Role,
+        token_digest: &str,
+        expires_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<ApiKey, StoreError> {
+        let taken = || StoreError::Conflict(format!("a key named {name:?} exists already"));
+        let mut tx = self.db.begin().await?;
+        // The account the key acts as: no password, an address that cannot receive mail.
+        let (user_id,): (i64,) = tx
+            .fetch_one(
+                "INSERT INTO users (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, NULL, $4) RETURNING id",
+                params![format!("api-key-{}@keys.invalid", &token_digest[..16]), format!("API key: {name}"), role.as_str(), now],
+            )
+            .await
+            .map_err(|e| if matches!(e, StoreError::Conflict(_)) { taken() } else { e })?;
+        let (key_id,): (i64,) = tx
+            .fetch_one(
+                "INSERT INTO api_keys (user_id, name, token_digest, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                params![user_id, name, token_digest, now, expires_at],
+            )
+            .await
+            .map_err(|e| if matches!(e, StoreError::Conflict(_)) { taken() } else { e })?;
+        let row: ApiKeyRow = tx
+            .fetch_one(
+                &format!("SELECT {KEY_COLUMNS} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = $1"),
+                params![key_id],
+            )
+            .await?;
+        tx.commit().await?;
+        row.into_key()
+    }
+
+    async fn api_key_by_digest(&self, token_digest: &str) -> Result<ApiKey, StoreError> {
+        let row: ApiKeyRow = self
+            .db
+            .fetch_one(
+                &format!(
+                    "SELECT {KEY_COLUMNS} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_digest = $1"
+                ),
+                params![token_digest],
+            )
+            .await?;
+        row.into_key()
+    }
+
+    async fn api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
+        let rows: Vec<ApiKeyRow> = self
+            .db
+            .fetch_all(
+                &format!("SELECT {KEY_COLUMNS} FROM api_keys k JOIN users u ON u.id = k.user_id ORDER BY k.id DESC"),
+                vec![],
+            )
+            .await?;
+        rows.into_iter().map(ApiKeyRow::into_key).collect()
+    }
+
+    async fn revoke_api_key(&self, name: &str, now: Timestamp) -> Result<ApiKey, StoreError> {
+        let changed = self
+            .db
+            .execute("UPDATE api_keys SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL", params![name, now])
+            .await?;
+        let row: ApiKeyRow = self
+            .db
+            .fetch_one(
+                &format!("SELECT {KEY_COLUMNS} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.name = $1"),
+                params![name],
+            )
+            .await?;
+        if changed == 0 && row.revoked_at.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        row.into_key()
+    }
+
+    async fn note_api_key_use(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
+        let a_minute_ago = now - jiff::SignedDuration::from_secs(60);
+        self.db
+            .execute(
+                "UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)",
+                params![id, now, a_minute_ago],
+            )
+            .await
+            .map(drop)
     }
 }

@@ -33,6 +33,9 @@ pub enum WebError {
     /// Too many failed sign-ins; the text says how long to wait.
     #[error("too many attempts: {0}")]
     TooManyAttempts(String),
+    /// An API key over its rate; `Retry-After` says when to come back.
+    #[error("too many requests: {detail}")]
+    TooManyRequests { detail: String, retry_after_secs: u64 },
     #[error("the database is unavailable")]
     Unavailable,
     #[error("internal error: {0}")]
@@ -56,7 +59,7 @@ impl WebError {
             WebError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::Conflict(_) => StatusCode::CONFLICT,
-            WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::TooManyAttempts(_) | WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             WebError::Refused { status, .. } => *status,
@@ -73,6 +76,7 @@ impl WebError {
             WebError::Forbidden => "forbidden",
             WebError::Conflict(_) => "conflict",
             WebError::TooManyAttempts(_) => "too_many_attempts",
+            WebError::TooManyRequests { .. } => "rate_limited",
             WebError::Unavailable => "unavailable",
             WebError::Internal(_) => "internal",
             WebError::Refused { code, .. } => code,
@@ -162,6 +166,11 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();
         let code = self.code();
+        let retry_after = match &self {
+            WebError::TooManyRequests { retry_after_secs, .. } => Some(*retry_after_secs),
+            WebError::Unavailable => Some(5),
+            _ => None,
+        };
         let (heading, message, field) = match self {
             WebError::NotFound => (
                 "Page not found",
@@ -179,6 +188,7 @@ impl IntoResponse for WebError {
             ),
             WebError::Conflict(what) => ("Changed in the meantime", what, None),
             WebError::TooManyAttempts(wait) => ("Too many attempts", wait, None),
+            WebError::TooManyRequests { detail, .. } => ("Too many requests", detail, None),
             WebError::Unavailable => (
                 "Temporarily unavailable",
                 "We cannot show this page right now. Please try again in a moment.".to_owned(),
@@ -192,9 +202,9 @@ impl IntoResponse for WebError {
             WebError::Refused { detail, field, .. } => ("Refused", detail, field),
         };
         let mut response = status.into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            // Busy or briefly away: worth asking again in a moment, and clients may say so.
-            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+        // Busy, briefly away or over a rate: worth asking again after this many seconds.
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
         }
         response.extensions_mut().insert(ErrorPage { code, heading, message, field });
         response

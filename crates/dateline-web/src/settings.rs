@@ -40,6 +40,8 @@ pub struct WebSettings {
     pub metrics_allow: Vec<(IpAddr, u8)>,
     /// Limits on wire deliveries.
     pub ingest: IngestSettings,
+    /// Requests a write-API key may make a minute (0: the default, 600).
+    pub api_requests_per_minute: u32,
     /// Timeouts and the connection cap (see `serve.rs`).
     pub connections: crate::serve::ConnectionLimits,
 }

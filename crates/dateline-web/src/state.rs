@@ -35,6 +35,7 @@ struct Inner {
     render_work: crate::render_work::RenderWork,
     remembered: Remembered,
     metrics: crate::metrics::Metrics,
+    api_rate: crate::throttle::ApiRate,
 }
 
 impl AppState {
@@ -51,6 +52,7 @@ impl AppState {
             Some(bucket) => dateline_media::Blobs::Object(bucket.clone()),
             None => dateline_media::Blobs::Local(dateline_media::LocalBlobs::new(&settings.media_root)),
         };
+        let settings_api_rate = settings.api_requests_per_minute;
         let intake = dateline_intake::Intake::new(store.clone(), blobs, image_work, settings.ingest.clone());
         let inner = Inner {
             render_work: Default::default(),
@@ -65,6 +67,10 @@ impl AppState {
             page_cache,
             remembered,
             metrics: Default::default(),
+            api_rate: crate::throttle::ApiRate::new(match settings_api_rate {
+                0 => 600,
+                n => n,
+            }),
         };
         AppState { inner: Arc::new(inner) }
     }
@@ -129,6 +135,11 @@ impl AppState {
 
     pub(crate) fn remembered(&self) -> &Remembered {
         &self.inner.remembered
+    }
+
+    /// How many requests each write-API key may make a minute.
+    pub(crate) fn api_rate(&self) -> &crate::throttle::ApiRate {
+        &self.inner.api_rate
     }
 
     /// Counters for `/metrics`; the server's background jobs count themselves here.

@@ -12,6 +12,8 @@
 //!
 //! That follows OWASP's authentication guidance: throttling rather than hard lockout, and no
 //! lockout an attacker can trigger against someone else. Kept in this instance's memory.
+//!
+//! [`ApiRate`] is the write API's: a number of requests a minute per key.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
@@ -124,6 +126,36 @@ impl SignInThrottle {
     }
 }
 
+/// A fixed one-minute window per key: simple, and fair enough for scripts and partners.
+pub(crate) struct ApiRate {
+    pub per_minute: u32,
+    windows: Mutex<HashMap<i64, (Instant, u32)>>,
+}
+
+impl ApiRate {
+    pub(crate) fn new(per_minute: u32) -> Self {
+        ApiRate { per_minute, windows: Mutex::default() }
+    }
+
+    /// Counts one request of key `id`; refused with how long to wait when over the rate.
+    pub(crate) fn allow(&self, id: i64, now: Instant) -> Result<(), Duration> {
+        let Ok(mut windows) = self.windows.lock() else { return Ok(()) };
+        if windows.len() > 10_000 {
+            windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+        }
+        let (start, count) = windows.entry(id).or_insert((now, 0));
+        if now.duration_since(*start) >= Duration::from_secs(60) {
+            *start = now;
+            *count = 0;
+        }
+        if *count >= self.per_minute {
+            return Err(Duration::from_secs(60).saturating_sub(now.duration_since(*start)));
+        }
+        *count += 1;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,5 +223,18 @@ mod tests {
         }
         assert!(throttle.attempt("a@x.org", ip("2001:db8:1:2:ffff::9"), now).is_err(), "the same /64");
         assert!(throttle.attempt("a@x.org", ip("2001:db8:1:3::1"), now).is_ok(), "another /64");
+    }
+
+    #[test]
+    fn a_key_gets_its_rate_a_minute_and_then_waits_for_the_next() {
+        let rate = ApiRate::new(3);
+        let start = Instant::now();
+        for _ in 0..3 {
+            assert!(rate.allow(7, start).is_ok());
+        }
+        let wait = rate.allow(7, start + Duration::from_secs(20)).expect_err("over the rate");
+        assert_eq!(wait.as_secs(), 40);
+        assert!(rate.allow(8, start).is_ok(), "another key has its own rate");
+        assert!(rate.allow(7, start + Duration::from_secs(61)).is_ok(), "a new minute");
     }
 }

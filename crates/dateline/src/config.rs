@@ -30,6 +30,7 @@ pub struct Config {
     pub uploads: UploadConfig,
     pub cache: CacheConfig,
     pub metrics: MetricsConfig,
+    pub api: ApiConfig,
     pub http: HttpConfig,
     pub log: LogConfig,
     pub ingest: IngestConfig,
@@ -130,6 +131,20 @@ pub struct MetricsConfig {
     pub allow: Vec<String>,
 }
 
+/// The write API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Requests each key may make a minute; more answer 429 with `Retry-After`.
+    pub requests_per_minute: u32,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig { requests_per_minute: 600 }
+    }
+}
+
 impl Default for MetricsConfig {
     fn default() -> Self {
         MetricsConfig { allow: vec!["127.0.0.1/32".into(), "::1/128".into()] }
@@ -206,6 +221,7 @@ impl Default for Config {
             uploads: UploadConfig::default(),
             cache: CacheConfig::default(),
             metrics: MetricsConfig::default(),
+            api: ApiConfig::default(),
             http: HttpConfig::default(),
             log: LogConfig::default(),
             ingest: IngestConfig::default(),
@@ -367,6 +383,9 @@ impl Config {
                 "cache.side_lists_lag_secs = {} is more than 600; every kept page is rendered again after 10 minutes anyway",
                 self.cache.side_lists_lag_secs
             )));
+        }
+        if self.api.requests_per_minute == 0 {
+            return Err(ConfigError::Value("api.requests_per_minute must be at least 1".into()));
         }
         if self.database.max_connections == 0 {
             return Err(ConfigError::Value("database.max_connections must be at least 1".into()));

@@ -73,6 +73,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
             fetch_max_bytes: config.ingest.fetch_max_bytes,
         },
         connections: config.http.connection_limits(),
+        api_requests_per_minute: config.api.requests_per_minute,
     };
     let state = AppState::new(store.clone(), theme, settings, Arc::new(jiff::Timestamp::now));
     // Other instances on the same PostgreSQL database tell this one what they changed.

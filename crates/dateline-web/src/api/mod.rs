@@ -1,5 +1,6 @@
-//! The content API under `/api/v1/`: what readers may see, as JSON for the paper's apps, its
-//! partners and its scripts (docs/API.md is the guide; `/api/v1/openapi.json` the contract).
+//! The API under `/api/v1/`: the content API (what readers may see, as JSON for the paper's
+//! apps, its partners and its scripts) and the write API (`writes.rs`, for holders of a key,
+//! `keys.rs`). docs/API.md is the guide; `/api/v1/openapi.json` the contract.
 //!
 //! Handlers are as thin as the reader pages' and read through the same store queries, the same
 //! `chrome` (the paper's clock, its section tree, the lookups of authors and photos) and the
@@ -9,27 +10,31 @@
 //! route does not know is refused (400), which also keeps junk out of the cache's keys.
 
 mod catalog;
+pub(crate) mod keys;
 mod lists;
 pub(crate) mod ninjs;
 pub(crate) mod openapi;
 pub(crate) mod shapes;
 mod stories;
+mod writes;
 
 use crate::page_cache::{shown, Shows};
 use crate::state::AppState;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post, put};
 use axum::Router;
 use serde::Serialize;
 
 /// The content API's routes.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/stories", get(stories::list))
+        .route("/api/v1/stories", get(stories::list).post(writes::create))
         .route("/api/v1/stories/{id}", get(stories::one))
+        .route("/api/v1/stories/{id}/{action}", post(writes::act))
         .route("/api/v1/sections", get(catalog::sections))
         .route("/api/v1/authors", get(catalog::authors))
-        .route("/api/v1/topics", get(catalog::topics))
+        .route("/api/v1/topics", get(catalog::topics).post(writes::create_topic))
+        .route("/api/v1/topics/{id}", put(writes::update_topic))
         .route("/api/v1/pages", get(catalog::pages))
         .route("/api/v1/corrections", get(lists::corrections))
         .route("/api/v1/lists/latest", get(lists::latest))

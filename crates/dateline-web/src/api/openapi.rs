@@ -26,22 +26,28 @@ use utoipa::{Modify, OpenApi};
         super::lists::latest,
         super::lists::popular,
         super::lists::corrections,
+        super::writes::create,
+        super::writes::act,
+        super::writes::create_topic,
+        super::writes::update_topic,
         crate::site::search::api,
         crate::wire::deliver,
         document,
         readable,
     ),
-    components(schemas(crate::error::ApiErrors, crate::error::ApiError)),
+    components(schemas(crate::error::ApiErrors, crate::error::ApiError, super::writes::StoryAction)),
     modifiers(&WireToken),
     tags(
         (name = "content", description = "What readers may see, read-only and public"),
+        (name = "write", description = "Stories and topics, for holders of a key, within the key's role"),
         (name = "wire", description = "Agency deliveries"),
         (name = "meta", description = "This document"),
     )
 )]
 pub(crate) struct ApiDoc;
 
-/// The wire endpoint's bearer token, one per source (made on the desk or with `dateline wire`).
+/// The two bearer tokens: a wire source's (made on the desk or with `dateline wire`), and a
+/// write-API key (made on the desk or with `dateline api-key`).
 struct WireToken;
 
 impl Modify for WireToken {

@@ -20,6 +20,8 @@ mod topics;
 mod users;
 mod wire;
 
+pub(crate) use form::without_control_characters;
+
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};

@@ -15,3 +15,4 @@ mod photos;
 mod reader_site;
 mod search;
 mod wire_ingest;
+mod write_api;

@@ -1,5 +1,6 @@
 //! The command line: global flags shared by every subcommand, and one file per subcommand.
 
+mod api_key;
 mod backup;
 mod demo;
 mod export;
@@ -57,6 +58,8 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Set up agency wire sources (NinJS or NewsML-G2 over HTTP or from a watched folder).
     Wire(wire::WireArgs),
+    /// Make, list and revoke keys for the write API.
+    ApiKey(api_key::ApiKeyArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -70,6 +73,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => export::run(&cli.global, args).await,
         Command::Import(args) => import::run(&cli.global, args).await,
         Command::Wire(args) => wire::run(&cli.global, args).await,
+        Command::ApiKey(args) => api_key::run(&cli.global, args).await,
     }
 }
 
