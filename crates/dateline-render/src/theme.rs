@@ -32,6 +32,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("desk/sections.html", include_str!("../../../themes/default/templates/desk/sections.html")),
     ("desk/settings.html", include_str!("../../../themes/default/templates/desk/settings.html")),
     ("desk/authors.html", include_str!("../../../themes/default/templates/desk/authors.html")),
+    ("desk/api_keys.html", include_str!("../../../themes/default/templates/desk/api_keys.html")),
     ("desk/topics.html", include_str!("../../../themes/default/templates/desk/topics.html")),
     ("desk/wire.html", include_str!("../../../themes/default/templates/desk/wire.html")),
     ("desk/wire_sources.html", include_str!("../../../themes/default/templates/desk/wire_sources.html")),

@@ -4,6 +4,7 @@
 //! are checked before it runs; what the user may do is the newsroom's rule (story actions go
 //! through `dateline_newsroom::editing::act`), and handlers only read forms and draw pages.
 
+mod api_keys;
 mod authors;
 mod form;
 mod frame;
@@ -59,6 +60,8 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/pages/{id}", post(pages::update))
         .route("/desk/settings", get(settings::show).post(settings::save))
         .route("/desk/users", get(users::list).post(users::create))
+        .route("/desk/api-keys", get(api_keys::list).post(api_keys::create))
+        .route("/desk/api-keys/revoke", post(api_keys::revoke))
         .route("/desk/wire", get(wire::queue))
         .route("/desk/wire/sources", get(wire::sources).post(wire::create_source))
         .route("/desk/wire/sources/{id}", post(wire::update_source))

@@ -198,7 +198,44 @@ async fn a_key_over_its_rate_is_told_when_to_come_back(db: TestDatabase) {
     assert_eq!(app.get("/api/v1/topics").await.status(), 200, "reading needs no key and has no key's rate");
 }
 
+async fn an_admin_makes_a_key_on_the_desk_sees_its_token_once_and_revoking_it_stops_it_at_once(db: TestDatabase) {
+    let store = db.store().await;
+    SmallPaper::create(&store).await;
+    let (admin, password) =
+        dateline_testkit::paper::desk_user(&store, dateline_newsroom::Role::Admin, "Key Admin").await;
+    let (editor, editor_password) =
+        dateline_testkit::paper::desk_user(&store, dateline_newsroom::Role::Editor, "Not An Admin").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let not_admin = app.sign_in(&editor.email, &editor_password).await;
+    assert_eq!(not_admin.post("/desk/api-keys", &[("name", "Sneaky"), ("role", "admin")]).await.status(), 403);
+
+    let desk = app.sign_in(&admin.email, &password).await;
+    let made = desk.post("/desk/api-keys", &[("name", "Partner feed"), ("role", "reporter"), ("expires", "")]).await;
+    assert_eq!(made.status(), 200);
+    let page = scraper::Html::parse_document(&made.text().await.expect("page"));
+    let token = dateline_testkit::attributes(&page, "#new-token", "value").pop().expect("the token, shown once");
+    assert!(token.starts_with("dtl_"));
+    let listed = desk.page("/desk/api-keys").await;
+    assert!(dateline_testkit::attributes(&listed, "#new-token", "value").is_empty(), "never shown again");
+    assert_eq!(dateline_testkit::texts(&listed, "tbody td:first-child"), ["Partner feed"]);
+    assert!(
+        !dateline_testkit::texts(&desk.page("/desk/users").await, "tbody td")
+            .iter()
+            .any(|t| t.contains("Partner feed")),
+        "a key is not a desk user"
+    );
+
+    let (status, _) = send(&app, &token, "/api/v1/stories", &story("From the partner")).await;
+    assert_eq!(status, 201);
+    assert_eq!(desk.post("/desk/api-keys/revoke", &[("name", "Partner feed")]).await.status(), 303);
+    let (status, _) = send(&app, &token, "/api/v1/stories", &story("After the revocation")).await;
+    assert_eq!(status, 401, "a revoked key stops at once");
+    let listed = desk.page("/desk/api-keys").await;
+    assert!(dateline_testkit::texts(&listed, "tbody td").iter().any(|t| t.starts_with("Revoked")), "the list says so");
+}
+
 on_both_databases!(
+    an_admin_makes_a_key_on_the_desk_sees_its_token_once_and_revoking_it_stops_it_at_once,
     an_editors_key_writes_publishes_and_corrects_a_story_and_the_history_names_the_key,
     what_a_key_may_not_do_is_refused_in_the_one_shape_and_nothing_is_stored,
     a_key_over_its_rate_is_told_when_to_come_back,
