@@ -21,6 +21,7 @@ pub mod section;
 pub mod settings;
 pub mod store;
 pub mod topic;
+pub mod webhooks;
 pub mod wire;
 
 pub use accounts::{Action, ApiKey, NewUser, Role, Session, User};
@@ -52,5 +53,6 @@ pub mod prelude {
         ApiKeyStore, ArticleStore, AuthorStore, MediaStore, PageStore, SearchStore, SectionStore, SessionStore,
         SettingsStore, Store, TopicStore, UserStore,
     };
+    pub use crate::webhooks::WebhookStore;
     pub use crate::wire::WireStore;
 }

@@ -302,6 +302,7 @@ pub trait SearchStore {
 pub trait Store:
     SectionStore
     + ApiKeyStore
+    + crate::webhooks::WebhookStore
     + AuthorStore
     + TopicStore
     + MediaStore

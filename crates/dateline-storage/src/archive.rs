@@ -7,8 +7,9 @@
 //! a SQLite paper and a PostgreSQL paper export the same lines. Tables that only describe a
 //! running system are left out: sign-in sessions, job leases, the migration ledger, the
 //! search index (which the import rebuilds from the stories), the outbox, the server's
-//! secrets and the write API's keys (credentials of one installation: after a move, make new
-//! keys; the accounts they acted as stay, so the history still names them).
+//! secrets, the write API's keys and the webhooks (credentials of one installation: after a
+//! move, make new keys and register the endpoints again; the accounts keys acted as stay, so
+//! the history still names them).
 //!
 //! Export reads every table in one read-only transaction, so the archive is one moment of the
 //! paper even while it keeps publishing. Import writes every row in one transaction with the

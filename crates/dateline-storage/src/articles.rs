@@ -307,6 +307,15 @@ pub(crate) async fn insert_article_in(tx: &mut Tx, new: &NewArticle) -> Result<A
     write_bylines_and_topics(tx, id, c).await?;
     crate::search::index_story(tx, id, c).await?;
     insert_revision(tx, id, RevisionKind::Created, &new.made_by, new.created_at, None, c).await?;
+    // A story stored already published (an agency's copy on a source that publishes at once).
+    let event = match new.status {
+        ArticleStatus::Published => Some(dateline_newsroom::webhooks::WebhookEvent::Published),
+        ArticleStatus::Scheduled => Some(dateline_newsroom::webhooks::WebhookEvent::Scheduled),
+        _ => None,
+    };
+    if let Some(event) = event {
+        crate::webhooks::enqueue(tx, event, id, 1, c.slug.as_str(), new.created_at).await?;
+    }
     Ok(ArticleId(id))
 }
 
@@ -363,6 +372,10 @@ pub(crate) async fn update_article_in(tx: &mut Tx, update: &ArticleUpdate) -> Re
         c,
     )
     .await?;
+    if let Some(event) = dateline_newsroom::webhooks::event_of(update) {
+        let version = update.expected_version + 1;
+        crate::webhooks::enqueue(tx, event, update.id.0, version, c.slug.as_str(), update.modified_at).await?;
+    }
     Ok(true)
 }
 

@@ -24,6 +24,7 @@ mod sections;
 mod settings;
 mod topics;
 mod users;
+mod webhooks;
 mod wire;
 
 pub use archive::{archive_table, ArchiveImport, ArchiveTable, Cell, ColumnKind, ExportError, ARCHIVE_TABLES};

@@ -26,6 +26,7 @@ mod site;
 mod state;
 mod throttle;
 mod view_counts;
+mod webhooks;
 mod wire;
 
 pub use error::WebError;

@@ -8,7 +8,8 @@
 //! to the operator's purge hook per batch (or none, when no hook is set). A failed call is
 //! tried again with growing pauses (1 s, 2 s, 4 s, … at most an hour) and given up after
 //! [`MOST_ATTEMPTS`], since the CDN's own `s-maxage` bounds how long it can serve the old page
-//! anyway. Webhooks and newsletter sends will be further side effects of the same rows.
+//! anyway. The same worker, under the same lease, sends the webhooks the story writes queued
+//! (`webhooks.rs`); newsletter sends will be further side effects.
 //!
 //! Only the outbox purges the CDN: an instance that drops pages from its own memory (because
 //! it heard another instance's notice, or lost the notices' connection) never does.
@@ -108,6 +109,9 @@ pub async fn run(state: AppState, holder: String, interval: Duration) {
                     break;
                 }
             }
+        }
+        if let Err(error) = crate::webhooks::deliver_due(&state, now).await {
+            tracing::warn!(%error, "the webhooks could not be delivered");
         }
         ticks += 1;
         if ticks % 3600 == 1 {

@@ -40,6 +40,9 @@ pub struct WebSettings {
     pub metrics_allow: Vec<(IpAddr, u8)>,
     /// Limits on wire deliveries.
     pub ingest: IngestSettings,
+    /// Webhooks may be sent to loopback, private and link-local addresses (an intranet
+    /// receiver, a test); refused otherwise.
+    pub webhooks_allow_private: bool,
     /// Requests a write-API key may make a minute (0: the default, 600).
     pub api_requests_per_minute: u32,
     /// Timeouts and the connection cap (see `serve.rs`).

@@ -31,6 +31,7 @@ pub struct Config {
     pub cache: CacheConfig,
     pub metrics: MetricsConfig,
     pub api: ApiConfig,
+    pub webhooks: WebhooksConfig,
     pub http: HttpConfig,
     pub log: LogConfig,
     pub ingest: IngestConfig,
@@ -131,6 +132,15 @@ pub struct MetricsConfig {
     pub allow: Vec<String>,
 }
 
+/// Webhooks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhooksConfig {
+    /// Let webhooks reach loopback, private and link-local addresses (refused by default, so
+    /// an endpoint cannot be pointed at the paper's own network).
+    pub allow_private_addresses: bool,
+}
+
 /// The write API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -222,6 +232,7 @@ impl Default for Config {
             cache: CacheConfig::default(),
             metrics: MetricsConfig::default(),
             api: ApiConfig::default(),
+            webhooks: WebhooksConfig::default(),
             http: HttpConfig::default(),
             log: LogConfig::default(),
             ingest: IngestConfig::default(),

@@ -74,6 +74,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
         },
         connections: config.http.connection_limits(),
         api_requests_per_minute: config.api.requests_per_minute,
+        webhooks_allow_private: config.webhooks.allow_private_addresses,
     };
     let state = AppState::new(store.clone(), theme, settings, Arc::new(jiff::Timestamp::now));
     // Other instances on the same PostgreSQL database tell this one what they changed.

@@ -14,5 +14,6 @@ mod page_cache;
 mod photos;
 mod reader_site;
 mod search;
+mod webhooks;
 mod wire_ingest;
 mod write_api;

@@ -9,6 +9,7 @@ mod migrate;
 mod seed;
 mod serve;
 mod user;
+mod webhook;
 mod wire;
 
 use crate::config::{Config, Overrides};
@@ -60,6 +61,8 @@ pub enum Command {
     Wire(wire::WireArgs),
     /// Make, list and revoke keys for the write API.
     ApiKey(api_key::ApiKeyArgs),
+    /// Register and list webhook endpoints (signed as Standard Webhooks says).
+    Webhook(webhook::WebhookArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -74,6 +77,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import::run(&cli.global, args).await,
         Command::Wire(args) => wire::run(&cli.global, args).await,
         Command::ApiKey(args) => api_key::run(&cli.global, args).await,
+        Command::Webhook(args) => webhook::run(&cli.global, args).await,
     }
 }
 
