@@ -33,6 +33,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("desk/settings.html", include_str!("../../../themes/default/templates/desk/settings.html")),
     ("desk/authors.html", include_str!("../../../themes/default/templates/desk/authors.html")),
     ("desk/api_keys.html", include_str!("../../../themes/default/templates/desk/api_keys.html")),
+    ("desk/webhooks.html", include_str!("../../../themes/default/templates/desk/webhooks.html")),
     ("desk/topics.html", include_str!("../../../themes/default/templates/desk/topics.html")),
     ("desk/wire.html", include_str!("../../../themes/default/templates/desk/wire.html")),
     ("desk/wire_sources.html", include_str!("../../../themes/default/templates/desk/wire_sources.html")),

@@ -19,6 +19,7 @@ mod sign_in;
 mod stories;
 mod topics;
 mod users;
+mod webhooks;
 mod wire;
 
 pub(crate) use form::without_control_characters;
@@ -62,6 +63,8 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/users", get(users::list).post(users::create))
         .route("/desk/api-keys", get(api_keys::list).post(api_keys::create))
         .route("/desk/api-keys/revoke", post(api_keys::revoke))
+        .route("/desk/webhooks", get(webhooks::show).post(webhooks::register))
+        .route("/desk/webhooks/resend", post(webhooks::resend))
         .route("/desk/wire", get(wire::queue))
         .route("/desk/wire/sources", get(wire::sources).post(wire::create_source))
         .route("/desk/wire/sources/{id}", post(wire::update_source))

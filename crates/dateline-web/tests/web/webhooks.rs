@@ -147,7 +147,43 @@ async fn an_admin_cannot_register_an_address_that_is_not_http(db: TestDatabase) 
     assert!(store.webhooks().await.expect("endpoints").is_empty());
 }
 
+async fn an_admin_registers_an_endpoint_on_the_desk_sees_each_delivery_and_sends_one_again(db: TestDatabase) {
+    let store = db.store().await;
+    SmallPaper::create(&store).await;
+    let (admin, password) =
+        dateline_testkit::paper::desk_user(&store, dateline_newsroom::Role::Admin, "Hook Admin").await;
+    let (url, heard) = receiver(vec![]).await;
+    let app = TestApp::start_with(store.clone(), now(), |settings| settings.webhooks_allow_private = true).await;
+    let desk = app.sign_in(&admin.email, &password).await;
+    let registered = desk.post("/desk/webhooks", &[("url", url.as_str()), ("events", "story.published")]).await;
+    assert_eq!(registered.status(), 200);
+    let page = scraper::Html::parse_document(&registered.text().await.expect("page"));
+    let secret = dateline_testkit::attributes(&page, "#new-secret", "value").pop().expect("the secret, shown once");
+    assert!(secret.starts_with("whsec_"));
+
+    publish_through_the_api(&app, &store, "Harbour cranes move again").await;
+    wait_for(&heard, 1).await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let listed = desk.page("/desk/webhooks").await;
+        let states = dateline_testkit::texts(&listed, ".deliveries tbody td:nth-child(5)");
+        if states.first().is_some_and(|s| s.starts_with("delivered")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{states:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let listed = desk.page("/desk/webhooks").await;
+    let delivery =
+        dateline_testkit::attributes(&listed, ".deliveries input[name=delivery]", "value").pop().expect("a delivery");
+    assert_eq!(desk.post("/desk/webhooks/resend", &[("delivery", delivery.as_str())]).await.status(), 303);
+    wait_for(&heard, 2).await;
+    let heard = heard.lock().expect("lock");
+    assert_eq!(heard[0].0["webhook-id"], heard[1].0["webhook-id"], "sent again as the same message");
+}
+
 on_both_databases!(
+    an_admin_registers_an_endpoint_on_the_desk_sees_each_delivery_and_sends_one_again,
     an_endpoint_hears_a_published_story_signed_and_again_after_a_failure_until_it_lands,
     without_the_operators_leave_no_webhook_reaches_a_private_address,
     an_admin_cannot_register_an_address_that_is_not_http,
