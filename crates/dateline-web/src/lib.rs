@@ -74,7 +74,7 @@ pub fn app(state: AppState) -> Router {
         .route("/{section}/{subsection}/", get(site::section::subsection))
         .route("/{section}/{subsection}/{file}", get(site::feeds::subsection))
         .route("/{section}/{subsection}", get(site::feeds::top_section_or_slash))
-        .merge(api::routes())
+        .merge(api::routes(state.settings().max_image_bytes))
         .merge(desk::routes(state.settings().max_image_bytes))
         .fallback(site::not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::answer_panic))

@@ -25,8 +25,12 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use serde::Serialize;
 
-/// The content API's routes.
-pub(crate) fn routes() -> Router<AppState> {
+/// The API's routes; `max_upload_bytes` bounds a photo upload's whole request body.
+pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
+    // Room for the other parts around the file.
+    let upload_limit = axum::extract::DefaultBodyLimit::max(
+        usize::try_from(max_upload_bytes).unwrap_or(usize::MAX).saturating_add(64 * 1024),
+    );
     Router::new()
         .route("/api/v1/stories", get(stories::list).post(writes::create))
         .route("/api/v1/stories/{id}", get(stories::one))
@@ -35,6 +39,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/authors", get(catalog::authors))
         .route("/api/v1/topics", get(catalog::topics).post(writes::create_topic))
         .route("/api/v1/topics/{id}", put(writes::update_topic))
+        .route("/api/v1/photos", post(writes::upload_photo).layer(upload_limit))
         .route("/api/v1/pages", get(catalog::pages))
         .route("/api/v1/corrections", get(lists::corrections))
         .route("/api/v1/lists/latest", get(lists::latest))

@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         super::writes::act,
         super::writes::create_topic,
         super::writes::update_topic,
+        super::writes::upload_photo,
         crate::site::search::api,
         crate::wire::deliver,
         document,

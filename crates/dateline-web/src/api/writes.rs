@@ -382,3 +382,98 @@ pub(crate) async fn update_topic(
     let topic = change_topic(state.store(), &caller.user, id, &text.into()).await?;
     Ok(Json(TopicRef::new(&state, &topic)).into_response())
 }
+
+/// The parts of a photo upload, for the OpenAPI document.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct PhotoUpload {
+    /// The image (JPEG, PNG, WebP or GIF), with its content type.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    caption: Option<String>,
+    credit: String,
+    /// Alt text: what the photo shows, for readers who cannot see it.
+    alt_text: String,
+    photographer: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/photos", tag = "write",
+    request_body(content = PhotoUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The photo, in the library", body = super::shapes::Photo),
+        (status = 400, description = "Not a multipart body, or one cut short", body = crate::error::ApiErrors),
+        (status = 401, description = "No usable key", body = crate::error::ApiErrors),
+        (status = 403, description = "The key's role may not add photos", body = crate::error::ApiErrors),
+        (status = 413, description = "Larger than the upload limit", body = crate::error::ApiErrors),
+        (status = 415, description = "Not multipart/form-data", body = crate::error::ApiErrors),
+        (status = 422, description = "Not a photo the paper can use, or a missing credit or alt text", body = crate::error::ApiErrors),
+        (status = 429, description = "Over the key's rate", body = crate::error::ApiErrors),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn upload_photo(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    let mut multipart = multipart.map_err(|rejection| {
+        let status = rejection.status();
+        let code = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE { "unsupported_media_type" } else { "bad_request" };
+        WebError::refused(status, code, rejection.body_text())
+    })?;
+    let limit = state.settings().max_image_bytes;
+    let mut file: Option<(std::sync::Arc<[u8]>, String)> = None;
+    let mut details = dateline_newsroom::MediaDetails::default();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| WebError::BadRequest(format!("The upload was cut short or is larger than {limit} bytes.")))?
+    {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" {
+            let content_type = field.content_type().unwrap_or("").to_owned();
+            let mut bytes = Vec::new();
+            let mut field = field;
+            while let Some(chunk) =
+                field.chunk().await.map_err(|_| WebError::BadRequest("The file was cut short.".into()))?
+            {
+                if (bytes.len() + chunk.len()) as u64 > limit {
+                    return Err(WebError::refused(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "too_large",
+                        format!("The file is larger than the limit of {limit} bytes."),
+                    ));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            file = Some((std::sync::Arc::from(bytes), content_type));
+            continue;
+        }
+        let value = without_control_characters(
+            &field.text().await.map_err(|_| WebError::BadRequest("A part could not be read as text.".into()))?,
+        );
+        match name.as_str() {
+            "caption" => details.caption = value,
+            "credit" => details.credit = value,
+            "alt_text" => details.alt_text = value,
+            "photographer" => details.photographer = value,
+            other => return Err(invalid("file", format!("the part {other:?} is not one this route takes"))),
+        }
+    }
+    let (bytes, claimed) = file.ok_or_else(|| invalid("file", "send the image in a part named file"))?;
+    if let Some((field, problem)) = details.problems().into_iter().next() {
+        return Err(invalid(field, problem));
+    }
+    let found = dateline_intake::photos::check(state.intake(), bytes.clone(), &claimed)
+        .await
+        .map_err(|problem| invalid("file", format!("this photo cannot be used: {problem}")))?;
+    let texts = dateline_intake::PhotoTexts {
+        caption: details.caption,
+        credit: details.credit,
+        alt_text: details.alt_text,
+        photographer: details.photographer,
+    };
+    let media =
+        dateline_intake::photos::add_to_library(state.intake(), &caller.user, bytes, &found, texts, state.now())
+            .await?;
+    Ok((StatusCode::CREATED, Json(super::shapes::Photo::new(&state, &media))).into_response())
+}

@@ -234,7 +234,82 @@ async fn an_admin_makes_a_key_on_the_desk_sees_its_token_once_and_revoking_it_st
     assert!(dateline_testkit::texts(&listed, "tbody td").iter().any(|t| t.starts_with("Revoked")), "the list says so");
 }
 
+fn jpeg() -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(900, 600, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(pixels)
+        .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Jpeg)
+        .expect("jpeg");
+    bytes
+}
+
+async fn upload(app: &TestApp, token: &str, parts: Vec<(&str, Vec<u8>, Option<&str>)>) -> (u16, Value) {
+    let boundary = "dateline-test-boundary";
+    let mut body = Vec::new();
+    for (name, bytes, content_type) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes());
+        if let Some(kind) = content_type {
+            body.extend_from_slice(format!("; filename=\"{name}.jpg\"\r\nContent-Type: {kind}").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n\r\n");
+        body.extend_from_slice(&bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let response = app
+        .client
+        .post(format!("{}/api/v1/photos", app.base_url))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .expect("answer");
+    let status = response.status().as_u16();
+    (status, serde_json::from_slice(&response.bytes().await.expect("body")).unwrap_or(Value::Null))
+}
+
+async fn a_key_uploads_a_photo_with_the_desks_checks_and_a_contributors_key_may_not(db: TestDatabase) {
+    let store = db.store().await;
+    SmallPaper::create(&store).await;
+    let editor = key(&store, "Photo desk bot", "editor").await;
+    let contributor = key(&store, "Guest writer", "contributor").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let text = |t: &str| t.as_bytes().to_vec();
+    let whole = || {
+        vec![
+            ("file", jpeg(), Some("image/jpeg")),
+            ("caption", text("Cranes at dawn"), None),
+            ("credit", text("Kim Min-ji"), None),
+            ("alt_text", text("Three cranes over a quiet harbour"), None),
+        ]
+    };
+    let (status, photo) = upload(&app, &editor, whole()).await;
+    assert_eq!(status, 201, "{photo}");
+    assert_eq!((photo["width"].as_u64(), photo["credit"].as_str()), (Some(900), Some("Kim Min-ji")));
+    assert!(!photo["sizes"].as_array().expect("sizes").is_empty(), "smaller sizes were made");
+    let stored =
+        store.media_by_id(dateline_newsroom::MediaId(photo["id"].as_i64().expect("id"))).await.expect("stored");
+    assert_eq!(stored.alt_text, "Three cranes over a quiet harbour");
+
+    let (status, body) = upload(&app, &contributor, whole()).await;
+    assert_eq!(status, 403, "{body}");
+    let mut not_an_image = whole();
+    not_an_image[0] = ("file", text("GIF89a, but not really"), Some("image/gif"));
+    let (status, body) = upload(&app, &editor, not_an_image).await;
+    assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("file")), "{body}");
+    let (status, body) =
+        upload(&app, &editor, whole().into_iter().filter(|(n, _, _)| *n != "alt_text").collect()).await;
+    assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("alt_text")), "{body}");
+    assert_eq!(
+        store.media_list(dateline_newsroom::Window { limit: 10, offset: 0 }).await.expect("photos").len(),
+        1,
+        "only the good one"
+    );
+}
+
 on_both_databases!(
+    a_key_uploads_a_photo_with_the_desks_checks_and_a_contributors_key_may_not,
     an_admin_makes_a_key_on_the_desk_sees_its_token_once_and_revoking_it_stops_it_at_once,
     an_editors_key_writes_publishes_and_corrects_a_story_and_the_history_names_the_key,
     what_a_key_may_not_do_is_refused_in_the_one_shape_and_nothing_is_stored,
