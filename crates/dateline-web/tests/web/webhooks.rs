@@ -182,7 +182,42 @@ async fn an_admin_registers_an_endpoint_on_the_desk_sees_each_delivery_and_sends
     assert_eq!(heard[0].0["webhook-id"], heard[1].0["webhook-id"], "sent again as the same message");
 }
 
+async fn an_endpoint_that_redirects_is_not_followed_to_where_it_points(db: TestDatabase) {
+    let store = db.store().await;
+    SmallPaper::create(&store).await;
+    let (target, heard_by_target) = receiver(vec![]).await;
+    // An endpoint that answers every event with a redirect to another address.
+    let redirecting = axum::Router::new().route(
+        "/hooks",
+        axum::routing::post(move || {
+            let target = target.clone();
+            async move { (axum::http::StatusCode::TEMPORARY_REDIRECT, [(axum::http::header::LOCATION, target)]) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, redirecting).await.expect("redirecting endpoint") });
+    add_webhook(&store, None, &format!("http://{address}/hooks"), &["story.published".into()], now())
+        .await
+        .expect("registered");
+    let app = TestApp::start_with(store.clone(), now(), |settings| settings.webhooks_allow_private = true).await;
+    publish_through_the_api(&app, &store, "Tram line extended").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        let deliveries = store.recent_webhook_deliveries(10).await.expect("deliveries");
+        if let Some(status) = deliveries.first().and_then(|d| d.last_status) {
+            assert!(deliveries[0].delivered_at.is_none(), "a redirect is not a delivery");
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the delivery was tried");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(status, 307);
+    assert!(heard_by_target.lock().expect("lock").is_empty(), "the redirect was not followed");
+}
+
 on_both_databases!(
+    an_endpoint_that_redirects_is_not_followed_to_where_it_points,
     an_admin_registers_an_endpoint_on_the_desk_sees_each_delivery_and_sends_one_again,
     an_endpoint_hears_a_published_story_signed_and_again_after_a_failure_until_it_lands,
     without_the_operators_leave_no_webhook_reaches_a_private_address,

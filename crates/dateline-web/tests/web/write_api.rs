@@ -123,6 +123,10 @@ async fn what_a_key_may_not_do_is_refused_in_the_one_shape_and_nothing_is_stored
         .await
         .expect("answer");
     assert_eq!(not_json.status(), 415);
+    let mut huge = story("Too long");
+    huge["body"] = json!("word ".repeat(700_000));
+    let (status, body) = send(&app, &editor, "/api/v1/stories", &huge).await;
+    assert_eq!((status, body["errors"][0]["code"].as_str()), (413, Some("too_large")), "{body}");
     assert_eq!(store.count_articles().await.expect("count"), before, "nothing stored by any refusal");
 
     // A reporter's key writes a draft but may not publish it.
