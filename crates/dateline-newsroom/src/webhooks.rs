@@ -126,6 +126,9 @@ pub trait WebhookStore {
         retry_at: Option<Timestamp>,
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Stops an endpoint from now on: nothing more is queued for it or sent to it (its
+    /// deliveries stay, for the record). `NotFound` for no such endpoint.
+    fn disable_webhook(&self, id: i64, now: Timestamp) -> impl Future<Output = StoreResult<()>> + Send;
     /// Sends a delivery again from now (an admin's resend), with its message id.
     fn resend_webhook(&self, id: i64, now: Timestamp) -> impl Future<Output = StoreResult<()>> + Send;
 }
@@ -226,6 +229,19 @@ pub async fn add_webhook(
     }
     let secret = new_secret().ok_or_else(|| invalid("secret", "the system gave no random numbers"))?;
     Ok(store.insert_webhook(url, &chosen, &secret, now).await?)
+}
+
+/// Stops an endpoint: an admin on the desk, or the operator (`None`) at the command line.
+pub async fn disable_webhook(
+    store: &impl WebhookStore,
+    actor: Option<&User>,
+    id: i64,
+    now: Timestamp,
+) -> Result<(), CatalogError> {
+    if actor.is_some_and(|a| !a.role.may(Action::ManageUsers)) {
+        return Err(CatalogError::NotAllowed);
+    }
+    Ok(store.disable_webhook(id, now).await?)
 }
 
 #[cfg(test)]

@@ -198,6 +198,20 @@ impl WebhookStore for SqlStore {
         .map(drop)
     }
 
+    async fn disable_webhook(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
+        let changed = self
+            .db
+            .execute(
+                "UPDATE webhook_endpoints SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1",
+                params![id, now],
+            )
+            .await?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     async fn resend_webhook(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
         let changed = self
             .db

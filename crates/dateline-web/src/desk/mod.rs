@@ -65,6 +65,7 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/api-keys/revoke", post(api_keys::revoke))
         .route("/desk/webhooks", get(webhooks::show).post(webhooks::register))
         .route("/desk/webhooks/resend", post(webhooks::resend))
+        .route("/desk/webhooks/disable", post(webhooks::disable))
         .route("/desk/wire", get(wire::queue))
         .route("/desk/wire/sources", get(wire::sources).post(wire::create_source))
         .route("/desk/wire/sources/{id}", post(wire::update_source))

@@ -15,9 +15,11 @@ use serde::Serialize;
 
 #[derive(Serialize)]
 struct EndpointRow {
+    id: i64,
     url: String,
     events: String,
     created: String,
+    disabled: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -62,8 +64,10 @@ async fn page(
         .await?
         .into_iter()
         .map(|e| EndpointRow {
+            id: e.id,
             events: e.events.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", "),
             created: when(e.created_at),
+            disabled: e.disabled_at.map(when),
             url: e.url,
         })
         .collect();
@@ -117,6 +121,15 @@ pub(crate) async fn register(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }
+}
+
+pub(crate) async fn disable(
+    State(state): State<AppState>,
+    DeskForm { desk, form }: DeskForm,
+) -> Result<Response, WebError> {
+    let id: i64 = form.id("endpoint")?.ok_or(WebError::NotFound)?;
+    dateline_newsroom::webhooks::disable_webhook(state.store(), Some(&desk.session.user), id, state.now()).await?;
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/webhooks")]).into_response())
 }
 
 pub(crate) async fn resend(

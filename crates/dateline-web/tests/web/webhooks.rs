@@ -178,8 +178,20 @@ async fn an_admin_registers_an_endpoint_on_the_desk_sees_each_delivery_and_sends
         dateline_testkit::attributes(&listed, ".deliveries input[name=delivery]", "value").pop().expect("a delivery");
     assert_eq!(desk.post("/desk/webhooks/resend", &[("delivery", delivery.as_str())]).await.status(), 303);
     wait_for(&heard, 2).await;
-    let heard = heard.lock().expect("lock");
-    assert_eq!(heard[0].0["webhook-id"], heard[1].0["webhook-id"], "sent again as the same message");
+    {
+        let heard = heard.lock().expect("lock");
+        assert_eq!(heard[0].0["webhook-id"], heard[1].0["webhook-id"], "sent again as the same message");
+    }
+
+    // Disabled, the endpoint hears nothing more.
+    let listed = desk.page("/desk/webhooks").await;
+    let endpoint = dateline_testkit::attributes(&listed, "input[name=endpoint]", "value").pop().expect("an endpoint");
+    assert_eq!(desk.post("/desk/webhooks/disable", &[("endpoint", endpoint.as_str())]).await.status(), 303);
+    let listed = desk.page("/desk/webhooks").await;
+    assert!(dateline_testkit::texts(&listed, "tbody td").iter().any(|t| t.starts_with("Disabled")), "the list says so");
+    publish_through_the_api(&app, &store, "Second story after the endpoint stopped").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(heard.lock().expect("lock").len(), 2, "nothing sent to a disabled endpoint");
 }
 
 async fn an_endpoint_that_redirects_is_not_followed_to_where_it_points(db: TestDatabase) {

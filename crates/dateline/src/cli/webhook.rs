@@ -29,6 +29,11 @@ pub enum WebhookAction {
     },
     /// List the endpoints and the events each takes.
     List,
+    /// Stop an endpoint (by the number `list` shows): nothing more is sent to it.
+    Disable {
+        #[arg(long)]
+        id: i64,
+    },
 }
 
 pub async fn run(global: &GlobalArgs, args: WebhookArgs) -> anyhow::Result<()> {
@@ -50,8 +55,15 @@ pub async fn run(global: &GlobalArgs, args: WebhookArgs) -> anyhow::Result<()> {
         WebhookAction::List => {
             for endpoint in store.webhooks().await? {
                 let events: Vec<&str> = endpoint.events.iter().map(|e| e.as_str()).collect();
-                println!("{}\t{}\t{}", endpoint.id, endpoint.url, events.join(","));
+                let state = endpoint.disabled_at.map_or_else(|| "active".to_owned(), |at| format!("disabled {at}"));
+                println!("{}\t{}\t{}\t{state}", endpoint.id, endpoint.url, events.join(","));
             }
+        }
+        WebhookAction::Disable { id } => {
+            dateline_newsroom::webhooks::disable_webhook(&store, None, id, jiff::Timestamp::now())
+                .await
+                .map_err(|why| anyhow!("not disabled: {why}"))?;
+            println!("webhook {id} is disabled");
         }
     }
     store.close().await;
