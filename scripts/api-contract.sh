@@ -59,7 +59,15 @@ check_on() {
   # rightly refused (422); positive_data_acceptance is left out for that reason alone.
   st run "$base/api/v1/openapi.json" --url "$base" --checks all \
     --exclude-checks positive_data_acceptance --max-examples "$MAX_EXAMPLES" \
-    --phases examples,coverage,fuzzing --include-tag write -H "Authorization: Bearer $key"
+    --phases examples,coverage,fuzzing --include-tag write --exclude-operation-id upload_photo \
+    -H "Authorization: Bearer $key"
+  echo "== $name: the photo upload, with an editor's key"
+  # In multipart/form-data every part is text, so a caption of "12" is a string however it
+  # looks; schemathesis counts it as a number that should have been refused
+  # (negative_data_rejection), which does not apply to this encoding.
+  st run "$base/api/v1/openapi.json" --url "$base" --checks all \
+    --exclude-checks positive_data_acceptance,negative_data_rejection --max-examples "$MAX_EXAMPLES" \
+    --phases examples,coverage,fuzzing --include-operation-id upload_photo -H "Authorization: Bearer $key"
   echo "== $name: the wire endpoint, with a source's token"
   # The body's schema is the source's agency format, which the document cannot name for every
   # source; so a body the document allows may rightly be refused (positive_data_acceptance is
