@@ -229,8 +229,7 @@ impl ApiKeyStore for SqlStore {
     }
 
     async fn revoke_api_key(&self, name: &str, now: Timestamp) -> Result<ApiKey, StoreError> {
-        let changed = self
-            .db
+        self.db
             .execute("UPDATE api_keys SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL", params![name, now])
             .await?;
         let row: ApiKeyRow = self
@@ -240,9 +239,7 @@ impl ApiKeyStore for SqlStore {
                 params![name],
             )
             .await?;
-        if changed == 0 && row.revoked_at.is_none() {
-            return Err(StoreError::NotFound);
-        }
+        // No such key: the read answers NotFound.
         row.into_key()
     }
 

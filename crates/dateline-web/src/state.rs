@@ -67,10 +67,7 @@ impl AppState {
             page_cache,
             remembered,
             metrics: Default::default(),
-            api_rate: crate::throttle::ApiRate::new(match settings_api_rate {
-                0 => 600,
-                n => n,
-            }),
+            api_rate: crate::throttle::ApiRate::new(settings_api_rate),
         };
         AppState { inner: Arc::new(inner) }
     }

@@ -133,7 +133,9 @@ pub(crate) struct ApiRate {
 }
 
 impl ApiRate {
+    /// `per_minute` 0 means the default, 600.
     pub(crate) fn new(per_minute: u32) -> Self {
+        let per_minute = if per_minute == 0 { 600 } else { per_minute };
         ApiRate { per_minute, windows: Mutex::default() }
     }
 

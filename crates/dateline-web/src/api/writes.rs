@@ -134,6 +134,22 @@ fn instant(field: &'static str, text: &str) -> Result<jiff::Timestamp, WebError>
         .map_err(|_| invalid(field, format!("{field} must be an instant such as 2026-11-28T09:30:00+09:00")))
 }
 
+/// What a slug names (an author, a topic), found by `find`; one that names nothing is refused
+/// as the field's problem.
+async fn named<T, F, Fut>(field: &'static str, what: &str, name: &str, find: F) -> Result<T, WebError>
+where
+    F: FnOnce(Slug) -> Fut,
+    Fut: std::future::Future<Output = Result<T, dateline_newsroom::StoreError>>,
+{
+    let missing = || invalid(field, format!("there is no {what} {name:?}"));
+    let slug = Slug::parse(name.trim()).map_err(|_| missing())?;
+    match find(slug).await {
+        Ok(found) => Ok(found),
+        Err(dateline_newsroom::StoreError::NotFound) => Err(missing()),
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// The story text as the domain's draft: names become ids, unknown ones are refused by field.
 async fn draft_of(state: &AppState, text: StoryText) -> Result<StoryDraft, WebError> {
     let clean = |t: &str| without_control_characters(t);
@@ -145,25 +161,17 @@ async fn draft_of(state: &AppState, text: StoryText) -> Result<StoryDraft, WebEr
         .ok_or_else(|| invalid("section", format!("there is no section {:?}", text.section)))?;
     let mut bylines = Vec::new();
     for name in &text.bylines {
-        let slug = Slug::parse(name.trim()).map_err(|_| invalid("bylines", format!("there is no author {name:?}")))?;
-        match store.author_by_slug(&slug).await {
-            Ok(author) => bylines.push(author.id),
-            Err(dateline_newsroom::StoreError::NotFound) => {
-                return Err(invalid("bylines", format!("there is no author {name:?}")))
-            }
-            Err(other) => return Err(other.into()),
-        }
+        bylines.push(
+            named("bylines", "author", name, |slug| async move { store.author_by_slug(&slug).await.map(|a| a.id) })
+                .await?,
+        );
     }
     let mut topics = Vec::new();
     for name in &text.topics {
-        let slug = Slug::parse(name.trim()).map_err(|_| invalid("topics", format!("there is no topic {name:?}")))?;
-        match store.topic_by_slug(&slug).await {
-            Ok(topic) => topics.push(topic.id),
-            Err(dateline_newsroom::StoreError::NotFound) => {
-                return Err(invalid("topics", format!("there is no topic {name:?}")))
-            }
-            Err(other) => return Err(other.into()),
-        }
+        topics.push(
+            named("topics", "topic", name, |slug| async move { store.topic_by_slug(&slug).await.map(|t| t.id) })
+                .await?,
+        );
     }
     let label = match text.label.as_deref().map(str::trim) {
         None | Some("") => None,

@@ -59,12 +59,9 @@ pub(crate) async fn save(
     let picks: Vec<ArticleId> = form.ids("top")?.into_iter().map(ArticleId).collect();
     match curate_home(state.store(), &desk.session.user, lead, &picks, state.now()).await {
         Ok(_) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/home-page?saved=1")]).into_response()),
-        Err(CatalogError::Invalid { problem, .. }) => Err(WebError::BadRequest(format!("{}.", capitalized(&problem)))),
+        Err(CatalogError::Invalid { problem, .. }) => {
+            Err(WebError::BadRequest(format!("{}.", super::stories::capitalize(&problem))))
+        }
         Err(other) => Err(other.into()),
     }
-}
-
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
