@@ -68,6 +68,58 @@ pub fn parse_html(html: &str, field: &str) -> Result<Vec<Markup>, Rejection> {
     Ok(nodes)
 }
 
+/// The tree written back as well-formed XHTML (elements in lower case, every one closed,
+/// text and attribute values escaped), as a NewsML-G2 item's `inlineXML` carries a body. The
+/// tree is at most [`MAX_MARKUP_DEPTH`] deep when it comes from [`parse_html`].
+pub fn to_xhtml(nodes: &[Markup]) -> String {
+    fn escape(text: &str, out: &mut String) {
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                c if matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}') => out.push(c),
+                _ => {}
+            }
+        }
+    }
+    fn is_name(name: &str) -> bool {
+        name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    }
+    fn write(node: &Markup, out: &mut String) {
+        match node {
+            Markup::Text(text) => escape(text, out),
+            Markup::Element { name, attributes, children } if is_name(name) => {
+                out.push('<');
+                out.push_str(name);
+                for (key, value) in attributes.iter().filter(|(key, _)| is_name(key)) {
+                    out.push(' ');
+                    out.push_str(key);
+                    out.push_str("=\"");
+                    escape(value, out);
+                    out.push('"');
+                }
+                if children.is_empty() {
+                    out.push_str("/>");
+                } else {
+                    out.push('>');
+                    children.iter().for_each(|child| write(child, out));
+                    out.push_str("</");
+                    out.push_str(name);
+                    out.push('>');
+                }
+            }
+            // A name XML cannot carry: its content stays, the element goes.
+            Markup::Element { children, .. } => children.iter().for_each(|child| write(child, out)),
+        }
+    }
+    let mut out = String::new();
+    nodes.iter().for_each(|node| write(node, &mut out));
+    out
+}
+
 /// Refuses markup that could run in a browser; the reason names what was found.
 pub fn check_safe(nodes: &[Markup], field: &str) -> Result<(), Rejection> {
     for node in nodes {
@@ -357,6 +409,22 @@ fn escape_line_start(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_is_written_back_as_well_formed_xhtml() {
+        let nodes = parse_html(
+            "<p>Prices &amp; <i>wages</i> &lt;rose&gt;&nbsp;again<br>Next</p><hr><p title='a \"b\"'>x</p>",
+            "the body",
+        )
+        .expect("shallow");
+        let xhtml = to_xhtml(&nodes);
+        assert_eq!(
+            xhtml,
+            "<p>Prices &amp; <i>wages</i> &lt;rose&gt;\u{a0}again<br/>Next</p><hr/><p title=\"a &quot;b&quot;\">x</p>"
+        );
+        let wrapped = format!("<body>{xhtml}</body>");
+        assert!(roxmltree::Document::parse(&wrapped).is_ok(), "{wrapped}");
+    }
 
     #[test]
     fn paragraphs_subheads_quotes_lists_and_links_survive() {

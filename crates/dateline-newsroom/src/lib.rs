@@ -20,6 +20,7 @@ pub mod search;
 pub mod section;
 pub mod settings;
 pub mod store;
+pub mod syndication;
 pub mod topic;
 pub mod webhooks;
 pub mod wire;
@@ -53,6 +54,7 @@ pub mod prelude {
         ApiKeyStore, ArticleStore, AuthorStore, MediaStore, PageStore, SearchStore, SectionStore, SessionStore,
         SettingsStore, Store, TopicStore, UserStore,
     };
+    pub use crate::syndication::PartnerStore;
     pub use crate::webhooks::WebhookStore;
     pub use crate::wire::WireStore;
 }

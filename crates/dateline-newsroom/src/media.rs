@@ -19,6 +19,9 @@ pub struct Media {
     pub credit: String,
     pub alt_text: String,
     pub photographer: String,
+    /// Cleared for others to republish (the paper's own photo, or an agency's whose terms
+    /// allow it): only such photos travel to syndication partners.
+    pub redistributable: bool,
     pub created_at: Timestamp,
 }
 
@@ -71,6 +74,7 @@ mod tests {
             credit: credit.into(),
             alt_text: String::new(),
             photographer: String::new(),
+            redistributable: false,
             created_at: Timestamp::UNIX_EPOCH,
         }
     }
@@ -89,6 +93,7 @@ pub struct MediaDetails {
     pub credit: String,
     pub alt_text: String,
     pub photographer: String,
+    pub redistributable: bool,
 }
 
 impl MediaDetails {

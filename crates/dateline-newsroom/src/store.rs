@@ -303,6 +303,7 @@ pub trait Store:
     SectionStore
     + ApiKeyStore
     + crate::webhooks::WebhookStore
+    + crate::syndication::PartnerStore
     + AuthorStore
     + TopicStore
     + MediaStore

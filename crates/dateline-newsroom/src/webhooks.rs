@@ -97,6 +97,11 @@ pub struct WebhookDelivery {
     pub given_up_at: Option<Timestamp>,
     pub last_status: Option<i64>,
     pub last_error: Option<String>,
+    /// Set when the endpoint is a syndication partner's: the delivery carries the story
+    /// itself, as the partner is offered it (`crate::syndication`), not the event.
+    pub partner_id: Option<i64>,
+    /// Sent as `Authorization: Bearer …` when set (a partner's ingest token).
+    pub bearer_token: Option<String>,
 }
 
 pub trait WebhookStore {
@@ -117,6 +122,9 @@ pub trait WebhookStore {
     /// The newest deliveries, for the desk.
     fn recent_webhook_deliveries(&self, limit: i64) -> impl Future<Output = StoreResult<Vec<WebhookDelivery>>> + Send;
     fn webhook_delivered(&self, id: i64, status: u16, now: Timestamp) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Marks a delivery done without sending it, and why (a partner is offered nothing of
+    /// that story).
+    fn webhook_skipped(&self, id: i64, reason: &str, now: Timestamp) -> impl Future<Output = StoreResult<()>> + Send;
     /// Records a failed attempt; `retry_at` none gives the delivery up.
     fn webhook_failed(
         &self,
@@ -206,15 +214,7 @@ pub async fn add_webhook(
         return Err(CatalogError::NotAllowed);
     }
     let invalid = |field, problem: &str| CatalogError::Invalid { field, problem: problem.to_owned() };
-    let url = url.trim();
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| invalid("url", "the address must start with https:// or http://"))?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if authority.is_empty() || authority.contains('@') || url.len() > 2_000 || url.chars().any(char::is_whitespace) {
-        return Err(invalid("url", "the address needs a host, and no user name, password or spaces"));
-    }
+    let url = check_endpoint_url(url)?;
     let mut chosen = Vec::new();
     for name in events {
         let event = WebhookEvent::parse(name).ok_or_else(|| {
@@ -228,7 +228,24 @@ pub async fn add_webhook(
         return Err(invalid("events", "choose at least one event"));
     }
     let secret = new_secret().ok_or_else(|| invalid("secret", "the system gave no random numbers"))?;
-    Ok(store.insert_webhook(url, &chosen, &secret, now).await?)
+    Ok(store.insert_webhook(&url, &chosen, &secret, now).await?)
+}
+
+/// An endpoint's address as given, if it can be one: `http://` or `https://` with a host and
+/// no credentials. Where it may point (no private addresses unless the operator allows them)
+/// is checked at every delivery, after the name is resolved.
+pub fn check_endpoint_url(url: &str) -> Result<String, CatalogError> {
+    let invalid = |problem: &str| CatalogError::Invalid { field: "url", problem: problem.to_owned() };
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| invalid("the address must start with https:// or http://"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() || authority.contains('@') || url.len() > 2_000 || url.chars().any(char::is_whitespace) {
+        return Err(invalid("the address needs a host, and no user name, password or spaces"));
+    }
+    Ok(url.to_owned())
 }
 
 /// Stops an endpoint: an admin on the desk, or the operator (`None`) at the command line.

@@ -34,6 +34,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("desk/authors.html", include_str!("../../../themes/default/templates/desk/authors.html")),
     ("desk/api_keys.html", include_str!("../../../themes/default/templates/desk/api_keys.html")),
     ("desk/webhooks.html", include_str!("../../../themes/default/templates/desk/webhooks.html")),
+    ("desk/partners.html", include_str!("../../../themes/default/templates/desk/partners.html")),
     ("desk/topics.html", include_str!("../../../themes/default/templates/desk/topics.html")),
     ("desk/wire.html", include_str!("../../../themes/default/templates/desk/wire.html")),
     ("desk/wire_sources.html", include_str!("../../../themes/default/templates/desk/wire_sources.html")),

@@ -7,9 +7,10 @@
 //! a SQLite paper and a PostgreSQL paper export the same lines. Tables that only describe a
 //! running system are left out: sign-in sessions, job leases, the migration ledger, the
 //! search index (which the import rebuilds from the stories), the outbox, the server's
-//! secrets, the write API's keys and the webhooks (credentials of one installation: after a
-//! move, make new keys and register the endpoints again; the accounts keys acted as stay, so
-//! the history still names them).
+//! secrets, the write API's keys, the webhooks and the syndication partners (credentials of
+//! one installation: after a move, make new keys, register the endpoints and partners again;
+//! the accounts keys acted as stay, so the history still names them). A story's `offered_at`
+//! (the syndication feed's order) is worked out again from the story on import.
 //!
 //! Export reads every table in one read-only transaction, so the archive is one moment of the
 //! paper even while it keeps publishing. Import writes every row in one transaction with the
@@ -29,6 +30,9 @@ pub enum ColumnKind {
     Int,
     Text,
     Time,
+    /// A yes/no (0 or 1) added after the archive format was first written: an older archive
+    /// that lacks it reads as 0, the column's default.
+    Flag,
 }
 
 /// One value of a row, of its column's kind.
@@ -66,7 +70,7 @@ impl ArchiveTable {
     }
 }
 
-use ColumnKind::{Int, Text, Time};
+use ColumnKind::{Flag, Int, Text, Time};
 
 /// Every table of the paper, in an order where each row comes after the rows it refers to.
 pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
@@ -97,6 +101,7 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
             ("alt_text", Text),
             ("photographer", Text),
             ("created_at", Time),
+            ("redistributable", Flag),
         ],
         order_by: "id",
         numbered: true,
@@ -268,7 +273,7 @@ where
         .enumerate()
         .map(|(i, (_, kind))| {
             Ok(match kind {
-                ColumnKind::Int => Cell::Int(row.try_get(i)?),
+                ColumnKind::Int | ColumnKind::Flag => Cell::Int(row.try_get(i)?),
                 ColumnKind::Text => Cell::Text(row.try_get(i)?),
                 ColumnKind::Time => Cell::Time(row.try_get::<Option<DbTime>, _>(i)?.map(|t| t.0)),
             })
@@ -360,6 +365,7 @@ impl ArchiveImport {
     /// Rebuilds the search index, moves PostgreSQL's id sequences past the imported ids, and
     /// commits. Returns how many rows were written.
     pub async fn finish(mut self) -> Result<u64, StoreError> {
+        self.tx.execute(crate::articles::RECOMPUTE_OFFERED_AT, vec![]).await?;
         match self.tx {
             Tx::Sqlite(_) => {
                 self.tx.execute("DELETE FROM article_search", vec![]).await?;

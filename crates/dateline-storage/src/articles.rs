@@ -275,6 +275,24 @@ impl SqlStore {
     }
 }
 
+/// When a syndication partner without embargoed copy may first take a story's current
+/// version: the later of its change and its release (the `offered_at` column).
+fn offered_at(
+    changed: Timestamp,
+    embargo_until: Option<Timestamp>,
+    first_published_at: Option<Timestamp>,
+) -> Timestamp {
+    changed.max(embargo_until.unwrap_or(changed)).max(first_published_at.unwrap_or(changed))
+}
+
+/// `offered_at` worked out again for every story (after an archive import), in SQL both
+/// databases read alike.
+pub(crate) const RECOMPUTE_OFFERED_AT: &str = "UPDATE articles SET offered_at = CASE \
+     WHEN embargo_until IS NOT NULL AND embargo_until > modified_at \
+          AND (first_published_at IS NULL OR embargo_until >= first_published_at) THEN embargo_until \
+     WHEN first_published_at IS NOT NULL AND first_published_at > modified_at THEN first_published_at \
+     ELSE modified_at END";
+
 /// Writes a new story, its bylines, topics, search entry and first revision in `tx`.
 pub(crate) async fn insert_article_in(tx: &mut Tx, new: &NewArticle) -> Result<ArticleId, StoreError> {
     let c = &new.content;
@@ -282,8 +300,8 @@ pub(crate) async fn insert_article_in(tx: &mut Tx, new: &NewArticle) -> Result<A
         .fetch_one(
                 "INSERT INTO articles (slug, headline, deck, section_id, label, lead_media_id, body, seo_title, seo_description,
                      status, embargo_until, publish_at, first_published_at, last_public_update_at, created_at, modified_at, version,
-                     created_by_user_id)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1, $16) RETURNING id",
+                     created_by_user_id, offered_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1, $16, $17) RETURNING id",
                 params![
                     c.slug.as_str(),
                     &c.headline,
@@ -301,6 +319,7 @@ pub(crate) async fn insert_article_in(tx: &mut Tx, new: &NewArticle) -> Result<A
                     new.last_public_update_at,
                     new.created_at,
                     new.made_by.user_id.map(|u| u.0),
+                    offered_at(new.created_at, new.embargo_until, new.first_published_at),
                 ],
             )
             .await?;
@@ -327,7 +346,8 @@ pub(crate) async fn update_article_in(tx: &mut Tx, update: &ArticleUpdate) -> Re
             .execute(
                 "UPDATE articles SET slug = $3, headline = $4, deck = $5, section_id = $6, label = $7, lead_media_id = $8,
                      body = $9, seo_title = $10, seo_description = $11, status = $12, embargo_until = $13, publish_at = $14,
-                     first_published_at = $15, last_public_update_at = $16, modified_at = $17, version = version + 1
+                     first_published_at = $15, last_public_update_at = $16, modified_at = $17, version = version + 1,
+                     offered_at = $18
                  WHERE id = $1 AND version = $2",
                 params![
                     update.id.0,
@@ -347,6 +367,7 @@ pub(crate) async fn update_article_in(tx: &mut Tx, update: &ArticleUpdate) -> Re
                     update.first_published_at,
                     update.last_public_update_at,
                     update.modified_at,
+                    offered_at(update.modified_at, update.embargo_until, update.first_published_at),
                 ],
             )
             .await?;

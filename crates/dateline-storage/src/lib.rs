@@ -22,6 +22,7 @@ mod search;
 mod secrets;
 mod sections;
 mod settings;
+mod syndication;
 mod topics;
 mod users;
 mod webhooks;

@@ -18,6 +18,7 @@ struct MediaRow {
     credit: String,
     alt_text: String,
     photographer: String,
+    redistributable: i64,
     created_at: DbTime,
 }
 
@@ -36,13 +37,14 @@ impl MediaRow {
             credit: self.credit,
             alt_text: self.alt_text,
             photographer: self.photographer,
+            redistributable: self.redistributable != 0,
             created_at: self.created_at.0,
         })
     }
 }
 
 const COLUMNS: &str =
-    "id, storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, created_at";
+    "id, storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, redistributable, created_at";
 
 impl MediaStore for SqlStore {
     async fn insert_media(&self, new: &NewMedia, now: Timestamp) -> Result<Media, StoreError> {
@@ -81,9 +83,17 @@ impl MediaStore for SqlStore {
         let row: MediaRow = tx
             .fetch_one(
                 &format!(
-                    "UPDATE media SET caption = $2, credit = $3, alt_text = $4, photographer = $5 WHERE id = $1 RETURNING {COLUMNS}"
+                    "UPDATE media SET caption = $2, credit = $3, alt_text = $4, photographer = $5, redistributable = $6 \
+                     WHERE id = $1 RETURNING {COLUMNS}"
                 ),
-                params![id.0, details.caption.trim(), details.credit.trim(), details.alt_text.trim(), details.photographer.trim()],
+                params![
+                    id.0,
+                    details.caption.trim(),
+                    details.credit.trim(),
+                    details.alt_text.trim(),
+                    details.photographer.trim(),
+                    i64::from(details.redistributable)
+                ],
             )
             .await?;
         let media = row.into_media()?;

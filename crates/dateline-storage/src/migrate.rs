@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(11, "0011_server_secrets"),
     migration!(12, "0012_api_keys"),
     migration!(13, "0013_webhooks"),
+    migration!(14, "0014_syndication"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -75,6 +75,8 @@ struct DeliveryRow {
     given_up_at: Option<DbTime>,
     last_status: Option<i64>,
     last_error: Option<String>,
+    partner_id: Option<i64>,
+    bearer_token: Option<String>,
 }
 
 impl DeliveryRow {
@@ -95,12 +97,15 @@ impl DeliveryRow {
             given_up_at: self.given_up_at.map(|t| t.0),
             last_status: self.last_status,
             last_error: self.last_error,
+            partner_id: self.partner_id,
+            bearer_token: self.bearer_token,
         }
     }
 }
 
 const DELIVERY_COLUMNS: &str = "d.id, d.endpoint_id, e.url, e.secret, d.message_id, d.event, d.article_id, \
-     d.article_version, d.article_slug, d.created_at, d.attempts, d.delivered_at, d.given_up_at, d.last_status, d.last_error";
+     d.article_version, d.article_slug, d.created_at, d.attempts, d.delivered_at, d.given_up_at, d.last_status, d.last_error, \
+     e.partner_id, e.bearer_token";
 
 impl WebhookStore for SqlStore {
     async fn insert_webhook(
@@ -122,11 +127,12 @@ impl WebhookStore for SqlStore {
         Ok(row.into_endpoint())
     }
 
+    /// The endpoints admins registered (a partner's push endpoint is managed with the partner).
     async fn webhooks(&self) -> Result<Vec<WebhookEndpoint>, StoreError> {
         let rows: Vec<EndpointRow> = self
             .db
             .fetch_all(
-                "SELECT id, url, events, secret, created_at, disabled_at FROM webhook_endpoints ORDER BY id",
+                "SELECT id, url, events, secret, created_at, disabled_at FROM webhook_endpoints WHERE partner_id IS NULL ORDER BY id",
                 vec![],
             )
             .await?;
@@ -168,6 +174,17 @@ impl WebhookStore for SqlStore {
                 "UPDATE webhook_deliveries SET delivered_at = $2, attempts = attempts + 1, last_status = $3, last_error = NULL \
                  WHERE id = $1",
                 params![id, now, i64::from(status)],
+            )
+            .await
+            .map(drop)
+    }
+
+    async fn webhook_skipped(&self, id: i64, reason: &str, now: Timestamp) -> Result<(), StoreError> {
+        let reason: String = reason.chars().take(500).collect();
+        self.db
+            .execute(
+                "UPDATE webhook_deliveries SET delivered_at = $2, last_status = NULL, last_error = $3 WHERE id = $1",
+                params![id, now, reason],
             )
             .await
             .map(drop)

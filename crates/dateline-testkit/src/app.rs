@@ -28,6 +28,33 @@ impl TestApp {
 
     /// As [`TestApp::start`], with settings changed by `configure` first.
     pub async fn start_with(store: SqlStore, now: Timestamp, configure: impl FnOnce(&mut WebSettings)) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind an ephemeral port");
+        TestApp::start_on(listener, store, now, configure).await
+    }
+
+    /// As [`TestApp::start_with`], with the paper's public address its own (`http://127.0.0.1:…`),
+    /// so that the absolute addresses it hands out (photos, stories) can be fetched: for tests
+    /// where another server, such as a second paper, follows them.
+    pub async fn start_at_its_own_address(
+        store: SqlStore,
+        now: Timestamp,
+        configure: impl FnOnce(&mut WebSettings),
+    ) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind an ephemeral port");
+        let own = format!("http://{}", listener.local_addr().expect("address"));
+        TestApp::start_on(listener, store, now, |settings| {
+            settings.public_url = own;
+            configure(settings);
+        })
+        .await
+    }
+
+    async fn start_on(
+        listener: tokio::net::TcpListener,
+        store: SqlStore,
+        now: Timestamp,
+        configure: impl FnOnce(&mut WebSettings),
+    ) -> TestApp {
         let media_dir = tempfile::tempdir().expect("media folder");
         let theme = Theme::load(None).expect("default theme");
         let settings = WebSettings {
@@ -53,7 +80,6 @@ impl TestApp {
             Arc::new(move || *reading.lock().unwrap_or_else(std::sync::PoisonError::into_inner)),
         );
         let serving = state.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind an ephemeral port");
         let address = listener.local_addr().expect("address");
         // The server's companions, as `dateline serve` runs them: changes applied as they
         // commit, and the outbox worked (quickly, so tests need not wait).

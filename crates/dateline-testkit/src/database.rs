@@ -181,6 +181,16 @@ impl TestDatabase {
     }
 
     /// A store on this database with the schema in place.
+    /// Another empty, migrated database of the same kind, for a test of two papers.
+    pub async fn another(&self) -> TestDatabase {
+        match self.backend {
+            TestBackend::Sqlite => TestDatabase::sqlite().await,
+            TestBackend::Postgres => {
+                TestDatabase::postgres().await.expect("PostgreSQL, as for this test's own database")
+            }
+        }
+    }
+
     pub async fn store(&self) -> SqlStore {
         // A lock held elsewhere is given up on after 2 s in tests (10 s by default), so a test
         // of a busy database is quick; no test's own writes wait that long.

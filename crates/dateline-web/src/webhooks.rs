@@ -1,6 +1,8 @@
 //! Delivering webhooks: the deliveries the story writes queued (in their own transactions),
 //! sent by the outbox worker, so by one instance at a time, signed as Standard Webhooks says
 //! (`dateline_newsroom::webhooks::sign`), and retried on its schedule for more than a day.
+//! A syndication partner's endpoint gets the story itself instead of the event, as the partner
+//! is offered it when it is sent (`api::syndication`), with the partner's bearer token.
 //!
 //! An endpoint's name is resolved at each attempt and the request goes to the address that
 //! was checked (no second lookup a DNS trick could change): loopback, private, link-local and
@@ -9,7 +11,7 @@
 //! followed, so an endpoint cannot send the paper on to a private address either.
 
 use crate::state::AppState;
-use dateline_newsroom::webhooks::WebhookStore;
+use dateline_newsroom::prelude::*;
 use dateline_newsroom::webhooks::{pause_after, sign, WebhookDelivery};
 use dateline_newsroom::StoreError;
 use jiff::Timestamp;
@@ -82,8 +84,43 @@ async fn checked_address(url: &reqwest::Url, allow_private: bool) -> Result<Sock
     Ok(address)
 }
 
+/// What a delivery sends: its body and content type, or why nothing is sent.
+enum Outgoing {
+    Send(String, &'static str),
+    Skip(&'static str),
+}
+
+/// An event's JSON; or, for a partner's endpoint, the story as the partner is offered it now
+/// (so a push that is retried carries the story's latest state, with its version).
+async fn outgoing(state: &AppState, delivery: &WebhookDelivery, now: Timestamp) -> Result<Outgoing, String> {
+    let Some(partner_id) = delivery.partner_id else {
+        return Ok(Outgoing::Send(payload(state, delivery), "application/json"));
+    };
+    let store = state.store();
+    let partner = store.partner_by_id(partner_id).await.map_err(|e| format!("the partner cannot be read: {e}"))?;
+    let article = match store.article_by_id(dateline_newsroom::ArticleId(delivery.article_id)).await {
+        Ok(article) => article,
+        Err(StoreError::NotFound) => return Ok(Outgoing::Skip("the story no longer exists")),
+        Err(error) => return Err(format!("the story cannot be read: {error}")),
+    };
+    let chrome = crate::site::chrome::load(state, now).await.map_err(|e| format!("the paper cannot be read: {e}"))?;
+    let item = crate::api::syndication::syndicated(state, &chrome, &partner, &article)
+        .await
+        .map_err(|e| format!("the story cannot be written out: {e}"))?;
+    Ok(match crate::api::syndication::push_body(&partner, &item, now, &chrome.site.name) {
+        Ok((body, content_type)) => Outgoing::Send(body, content_type),
+        Err(reason) => Outgoing::Skip(reason),
+    })
+}
+
 /// One attempt: the status of a 2xx answer, or why it failed (and the status, if any).
-async fn attempt(state: &AppState, delivery: &WebhookDelivery, now: Timestamp) -> Result<u16, (Option<u16>, String)> {
+async fn attempt(
+    state: &AppState,
+    delivery: &WebhookDelivery,
+    body: String,
+    content_type: &str,
+    now: Timestamp,
+) -> Result<u16, (Option<u16>, String)> {
     let url = reqwest::Url::parse(&delivery.url).map_err(|_| (None, "the address cannot be read".to_owned()))?;
     let address = checked_address(&url, state.settings().webhooks_allow_private).await.map_err(|e| (None, e))?;
     let host = url.host_str().unwrap_or_default().to_owned();
@@ -94,22 +131,21 @@ async fn attempt(state: &AppState, delivery: &WebhookDelivery, now: Timestamp) -
         .user_agent("Dateline-Webhooks/1")
         .build()
         .map_err(|e| (None, e.to_string()))?;
-    let body = payload(state, delivery);
     let timestamp = now.as_second();
     let signature = sign(&delivery.secret, &delivery.message_id, timestamp, &body)
         .ok_or_else(|| (None, "the endpoint's secret cannot be read".to_owned()))?;
-    let response = client
+    let mut request = client
         .post(url)
-        .header("content-type", "application/json")
+        .header("content-type", content_type)
         .header("webhook-id", &delivery.message_id)
         .header("webhook-timestamp", timestamp.to_string())
-        .header("webhook-signature", signature)
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| {
-            (None, if e.is_timeout() { "no answer in time".to_owned() } else { "could not connect".to_owned() })
-        })?;
+        .header("webhook-signature", signature);
+    if let Some(token) = &delivery.bearer_token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.body(body).send().await.map_err(|e| {
+        (None, if e.is_timeout() { "no answer in time".to_owned() } else { "could not connect".to_owned() })
+    })?;
     let status = response.status().as_u16();
     if response.status().is_success() {
         Ok(status)
@@ -123,7 +159,15 @@ pub(crate) async fn deliver_due(state: &AppState, now: Timestamp) -> Result<usiz
     let store = state.store();
     let due = store.webhook_deliveries_due(now, BATCH).await?;
     for delivery in &due {
-        match attempt(state, delivery, now).await {
+        let sent = match outgoing(state, delivery, now).await {
+            Ok(Outgoing::Send(body, content_type)) => attempt(state, delivery, body, content_type, now).await,
+            Ok(Outgoing::Skip(reason)) => {
+                store.webhook_skipped(delivery.id, reason, now).await?;
+                continue;
+            }
+            Err(error) => Err((None, error)),
+        };
+        match sent {
             Ok(status) => store.webhook_delivered(delivery.id, status, now).await?,
             Err((status, error)) => {
                 let retry_at = pause_after(delivery.attempts + 1).map(|pause| now + pause);

@@ -199,10 +199,14 @@ fn parse_record(value: Value) -> Result<Record, String> {
     };
     let mut cells = Vec::with_capacity(table.columns.len());
     for (column, kind) in table.columns {
-        let value = row.remove(*column).ok_or_else(|| format!("the {name} row has no value for {column:?}"))?;
+        let value = match row.remove(*column) {
+            Some(value) => value,
+            None if *kind == ColumnKind::Flag => Value::from(0),
+            None => return Err(format!("the {name} row has no value for {column:?}")),
+        };
         let wrong = |wanted: &str| format!("{name}.{column} must be {wanted} or null, not {value}");
         cells.push(match kind {
-            ColumnKind::Int => Cell::Int(match &value {
+            ColumnKind::Int | ColumnKind::Flag => Cell::Int(match &value {
                 Value::Null => None,
                 other => Some(other.as_i64().ok_or_else(|| wrong("a whole number"))?),
             }),

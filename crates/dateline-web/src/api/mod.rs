@@ -12,10 +12,12 @@
 mod catalog;
 pub(crate) mod keys;
 mod lists;
+mod newsml;
 pub(crate) mod ninjs;
 pub(crate) mod openapi;
 pub(crate) mod shapes;
 mod stories;
+pub(crate) mod syndication;
 mod writes;
 
 use crate::page_cache::{shown, Shows};
@@ -44,6 +46,7 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/api/v1/corrections", get(lists::corrections))
         .route("/api/v1/lists/latest", get(lists::latest))
         .route("/api/v1/lists/popular", get(lists::popular))
+        .route("/api/v1/syndication/{partner}", get(syndication::feed))
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/docs", get(openapi::readable))
 }

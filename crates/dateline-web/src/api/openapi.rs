@@ -33,6 +33,7 @@ use utoipa::{Modify, OpenApi};
         super::writes::upload_photo,
         crate::site::search::api,
         crate::wire::deliver,
+        super::syndication::feed,
         document,
         readable,
     ),
@@ -42,22 +43,26 @@ use utoipa::{Modify, OpenApi};
         (name = "content", description = "What readers may see, read-only and public"),
         (name = "write", description = "Stories and topics, for holders of a key, within the key's role"),
         (name = "wire", description = "Agency deliveries"),
+        (name = "syndication", description = "Partners' feeds of the paper's stories, with a partner's token"),
         (name = "meta", description = "This document"),
     )
 )]
 pub(crate) struct ApiDoc;
 
-/// The two bearer tokens: a wire source's (made on the desk or with `dateline wire`), and a
-/// write-API key (made on the desk or with `dateline api-key`).
+/// The bearer tokens: a wire source's (made on the desk or with `dateline wire`), a partner's
+/// (made on the desk or with `dateline partner`), and a write-API key (made on the desk or
+/// with `dateline api-key`).
 struct WireToken;
 
 impl Modify for WireToken {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "wire_token",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
+        for scheme in ["wire_token", "partner_token"] {
+            components.add_security_scheme(
+                scheme,
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
     }
 }
 

@@ -240,37 +240,7 @@ pub(crate) async fn one(
         return Err(WebError::NotFound);
     }
     tracing::Span::current().record("article.id", article.id.0);
-    chrome.shows(tag::story(article.id));
-    let lead: Vec<_> = article.content.lead_media_id.into_iter().collect();
-    let lookup = chrome::lookup_for(&state, &chrome, &[], &article.content.bylines, &lead).await?;
-    let topics: Vec<TopicRef> = if article.content.topics.is_empty() {
-        Vec::new()
-    } else {
-        let all = state.store().topics().await?;
-        article
-            .content
-            .topics
-            .iter()
-            .filter_map(|id| all.iter().find(|t| t.id == *id))
-            .map(|t| {
-                chrome.shows(tag::topic(t.id));
-                TopicRef::new(&state, t)
-            })
-            .collect()
-    };
-    let corrections = state.store().corrections_of(article.id).await?;
-    let body_html = state.render_work().body_html(&article.content.body).await;
-    let story = shapes::story(
-        &state,
-        StoryParts {
-            article: &article,
-            lookup: &lookup,
-            clock: &chrome.clock,
-            topics,
-            corrections: &corrections,
-            body_html,
-        },
-    );
+    let (story, _) = whole_story(&state, &chrome, &article).await?;
     if as_ninjs {
         let site = &chrome.site;
         let item = ninjs::item(&story, &site.name, &site.language);
@@ -282,4 +252,40 @@ pub(crate) async fn one(
         return Ok(response);
     }
     Ok(json(&story, chrome.take_shows()))
+}
+
+/// A story with everything its article page shows (noting what it shows in `chrome`, for the
+/// page cache), and whether its lead photo may travel to partners.
+pub(crate) async fn whole_story(
+    state: &AppState,
+    chrome: &chrome::Chrome,
+    article: &dateline_newsroom::Article,
+) -> Result<(shapes::Story, bool), WebError> {
+    chrome.shows(tag::story(article.id));
+    let lead: Vec<_> = article.content.lead_media_id.into_iter().collect();
+    let lookup = chrome::lookup_for(state, chrome, &[], &article.content.bylines, &lead).await?;
+    let topics: Vec<TopicRef> = if article.content.topics.is_empty() {
+        Vec::new()
+    } else {
+        let all = state.store().topics().await?;
+        article
+            .content
+            .topics
+            .iter()
+            .filter_map(|id| all.iter().find(|t| t.id == *id))
+            .map(|t| {
+                chrome.shows(tag::topic(t.id));
+                TopicRef::new(state, t)
+            })
+            .collect()
+    };
+    let corrections = state.store().corrections_of(article.id).await?;
+    let body_html = state.render_work().body_html(&article.content.body).await;
+    let lead_redistributable =
+        article.content.lead_media_id.and_then(|id| lookup.media.get(&id)).is_some_and(|m| m.redistributable);
+    let story = shapes::story(
+        state,
+        StoryParts { article, lookup: &lookup, clock: &chrome.clock, topics, corrections: &corrections, body_html },
+    );
+    Ok((story, lead_redistributable))
 }

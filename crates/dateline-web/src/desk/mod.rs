@@ -10,6 +10,7 @@ mod form;
 mod frame;
 mod front_page;
 mod pages;
+mod partners;
 pub(crate) mod photos;
 mod revisions;
 mod sections;
@@ -66,6 +67,8 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/webhooks", get(webhooks::show).post(webhooks::register))
         .route("/desk/webhooks/resend", post(webhooks::resend))
         .route("/desk/webhooks/disable", post(webhooks::disable))
+        .route("/desk/partners", get(partners::show).post(partners::add))
+        .route("/desk/partners/end", post(partners::end))
         .route("/desk/wire", get(wire::queue))
         .route("/desk/wire/sources", get(wire::sources).post(wire::create_source))
         .route("/desk/wire/sources/{id}", post(wire::update_source))

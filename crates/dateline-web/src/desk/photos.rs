@@ -43,6 +43,7 @@ struct DetailsForm {
     credit: String,
     alt_text: String,
     photographer: String,
+    redistributable: bool,
 }
 
 #[derive(Serialize)]
@@ -202,6 +203,7 @@ pub(crate) async fn upload(
         credit: details.credit.clone(),
         alt_text: details.alt_text.clone(),
         photographer: details.photographer.clone(),
+        redistributable: false,
     };
     errors.extend(
         media_details.problems().into_iter().map(|(field, message)| ErrorRow { field, message: message.into() }),
@@ -256,6 +258,7 @@ async fn photo_page(
             credit: media.credit.clone(),
             alt_text: media.alt_text.clone(),
             photographer: media.photographer.clone(),
+            redistributable: media.redistributable,
         },
         errors,
         stories,
@@ -291,6 +294,7 @@ pub(crate) async fn update(
         credit: form.get("credit").into(),
         alt_text: form.get("alt_text").into(),
         photographer: form.get("photographer").into(),
+        redistributable: form.get("redistributable") == "on",
     };
     let problems = details.problems();
     if !problems.is_empty() {

@@ -77,6 +77,9 @@ async fn page(
         .into_iter()
         .map(|d| DeliveryRow {
             state: match (d.delivered_at, d.given_up_at) {
+                (Some(at), _) if d.last_status.is_none() => {
+                    format!("not sent {}: {}", when(at), d.last_error.clone().unwrap_or_default())
+                }
                 (Some(at), _) => format!("delivered {} ({})", when(at), d.last_status.unwrap_or_default()),
                 (None, Some(at)) => format!("given up {}: {}", when(at), d.last_error.clone().unwrap_or_default()),
                 (None, None) if d.attempts == 0 => "waiting".to_owned(),

@@ -85,6 +85,7 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
         "/desk/users".to_owned(),
         "/desk/api-keys".to_owned(),
         "/desk/webhooks".to_owned(),
+        "/desk/partners".to_owned(),
         "/desk/wire".to_owned(),
         "/desk/wire?source=hanbit-news".to_owned(),
         "/desk/wire/sources".to_owned(),

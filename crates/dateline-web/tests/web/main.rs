@@ -14,6 +14,7 @@ mod page_cache;
 mod photos;
 mod reader_site;
 mod search;
+mod syndication;
 mod webhooks;
 mod wire_ingest;
 mod write_api;

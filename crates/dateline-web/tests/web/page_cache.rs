@@ -482,6 +482,7 @@ async fn a_renamed_author_and_a_recaptioned_photo_show_on_the_kept_pages_that_pr
         credit: "Dateline".into(),
         alt_text: "Boats".into(),
         photographer: "Test Photographer".into(),
+        redistributable: false,
     };
     store.update_media_details(picture.id, &details).await.expect("recaptioned");
     assert_eq!(texts(&app.page(&path).await, "figcaption"), ["Fishing boats back in the harbour (Dateline)"]);

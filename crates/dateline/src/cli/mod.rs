@@ -6,6 +6,7 @@ mod demo;
 mod export;
 mod import;
 mod migrate;
+mod partner;
 mod seed;
 mod serve;
 mod user;
@@ -63,6 +64,8 @@ pub enum Command {
     ApiKey(api_key::ApiKeyArgs),
     /// Register and list webhook endpoints (signed as Standard Webhooks says).
     Webhook(webhook::WebhookArgs),
+    /// Set up, list and end syndication partners.
+    Partner(partner::PartnerArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -78,6 +81,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Wire(args) => wire::run(&cli.global, args).await,
         Command::ApiKey(args) => api_key::run(&cli.global, args).await,
         Command::Webhook(args) => webhook::run(&cli.global, args).await,
+        Command::Partner(args) => partner::run(&cli.global, args).await,
     }
 }
 
