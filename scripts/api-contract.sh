@@ -4,8 +4,8 @@
 # operation of /api/v1/openapi.json is fuzzed from its schema (examples, coverage and fuzzing
 # phases, every check: no 5xx, every answer matches its documented status, content type and
 # schema, schema-valid requests accepted and invalid ones refused). The write API is fuzzed
-# with an editor's key, and the wire endpoint with a real source's token, so their documented
-# answers are reached.
+# with an editor's key, the wire endpoint with a real source's token and a partner's feed with
+# the partner's token, so their documented answers are reached.
 #
 #   bash scripts/api-contract.sh                 # SQLite, and PostgreSQL with CONTRACT_POSTGRES_URL
 #   MAX_EXAMPLES=200 bash scripts/api-contract.sh
@@ -50,6 +50,9 @@ check_on() {
   local key
   key="$(DATELINE_LOG__LEVEL=warn "$BIN" api-key add --name "Contract script" --role editor \
     --data-dir "$work/$name" "$@" | sed -n 's/^token: //p')"
+  local partner
+  partner="$(DATELINE_LOG__LEVEL=warn "$BIN" partner add --name "Contract Partner" --slug contract-partner \
+    --embargoed --data-dir "$work/$name" "$@" | sed -n 's/^token: //p')"
   local base="http://127.0.0.1:$port"
   echo "== $name: the content API"
   st run "$base/api/v1/openapi.json" --url "$base" --checks all --max-examples "$MAX_EXAMPLES" \
@@ -76,6 +79,11 @@ check_on() {
   st --config-file "$work/wire.toml" run "$base/api/v1/openapi.json" --url "$base" \
     --checks all --exclude-checks positive_data_acceptance --max-examples "$MAX_EXAMPLES" \
     --phases examples,coverage,fuzzing --include-operation-id deliver -H "Authorization: Bearer $token"
+  echo "== $name: a partner's syndication feed, with the partner's token"
+  printf '[[operations]]\ninclude-operation-id = "feed"\nparameters = { partner = "contract-partner" }\n' >"$work/partner.toml"
+  st --config-file "$work/partner.toml" run "$base/api/v1/openapi.json" --url "$base" \
+    --checks all --max-examples "$MAX_EXAMPLES" \
+    --phases examples,coverage,fuzzing --include-operation-id feed -H "Authorization: Bearer $partner"
 }
 
 check_on sqlite

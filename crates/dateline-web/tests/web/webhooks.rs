@@ -228,7 +228,60 @@ async fn an_endpoint_that_redirects_is_not_followed_to_where_it_points(db: TestD
     assert!(heard_by_target.lock().expect("lock").is_empty(), "the redirect was not followed");
 }
 
+async fn on_several_instances_each_event_is_delivered_once_and_a_stopped_paper_loses_none(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    // Six answers of 200, then one 500: the seventh event fails once.
+    let (url, heard) = receiver([vec![200; 6], vec![500]].concat()).await;
+    add_webhook(&store, None, &url, &["story.published".into()], now()).await.expect("registered");
+    let allow = |settings: &mut dateline_web::WebSettings| settings.webhooks_allow_private = true;
+    let first = TestApp::start_with(store.clone(), now(), allow).await;
+    let second = TestApp::start_with(store.clone(), now(), allow).await;
+    for n in 0..3 {
+        publish_through_the_api(&first, &store, &format!("First instance story {n}")).await;
+        publish_through_the_api(&second, &store, &format!("Second instance story {n}")).await;
+    }
+    wait_for(&heard, 6).await;
+    // Both workers had time to send anything twice.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let ids = |heard: &Heard| -> Vec<String> {
+        heard
+            .lock()
+            .expect("lock")
+            .iter()
+            .map(|(headers, _)| headers["webhook-id"].to_str().expect("id").to_owned())
+            .collect()
+    };
+    let mut once = ids(&heard);
+    once.sort();
+    once.dedup();
+    assert_eq!((heard.lock().expect("lock").len(), once.len()), (6, 6), "each event once, by one instance");
+
+    // The seventh event fails; both instances stop before it is tried again, and one more story
+    // is published while none runs (by a command, say).
+    publish_through_the_api(&first, &store, "Story whose delivery fails once").await;
+    wait_for(&heard, 7).await;
+    drop(first);
+    drop(second);
+    dateline_testkit::paper::StoryBuilder::new("Story published while no server ran", paper.national.id, now())
+        .store(&store)
+        .await;
+    // A new instance, once the stopped one's lease has run out, sends both.
+    let restarted = TestApp::start_with(store.clone(), now() + SignedDuration::from_mins(10), allow).await;
+    wait_for(&heard, 9).await;
+    let all = ids(&heard);
+    assert!(all[7..].contains(&all[6]), "the failed event is sent again as the same message: {all:?}");
+    let bodies: Vec<String> = heard.lock().expect("lock").iter().map(|(_, body)| body.clone()).collect();
+    let stories: std::collections::BTreeSet<i64> = bodies
+        .iter()
+        .map(|body| serde_json::from_str::<Value>(body).expect("JSON")["data"]["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(stories.len(), 8, "every story told, none lost: {bodies:?}");
+    drop(restarted);
+}
+
 on_both_databases!(
+    on_several_instances_each_event_is_delivered_once_and_a_stopped_paper_loses_none,
     an_endpoint_that_redirects_is_not_followed_to_where_it_points,
     an_admin_registers_an_endpoint_on_the_desk_sees_each_delivery_and_sends_one_again,
     an_endpoint_hears_a_published_story_signed_and_again_after_a_failure_until_it_lands,

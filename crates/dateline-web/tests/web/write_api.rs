@@ -172,6 +172,46 @@ async fn what_a_key_may_not_do_is_refused_in_the_one_shape_and_nothing_is_stored
     let _ = paper;
 }
 
+async fn malformed_json_and_numbers_out_of_range_are_refused_in_the_one_shape_and_nothing_is_stored(db: TestDatabase) {
+    let store = db.store().await;
+    SmallPaper::create(&store).await;
+    let editor = key(&store, "Careless script", "editor").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let raw = |path: &str, body: &str| {
+        app.client
+            .post(format!("{}{path}", app.base_url))
+            .header("authorization", format!("Bearer {editor}"))
+            .header("content-type", "application/json")
+            .body(body.to_owned())
+            .send()
+    };
+    let before = (store.count_articles().await.expect("count"), store.topics().await.expect("topics").len());
+    for (path, body, status) in [
+        ("/api/v1/stories", "{\"headline\": \"Cut short\", \"section\": ", 400),
+        ("/api/v1/stories", "[1, 2, 3]", 422),
+        ("/api/v1/stories", "{\"headline\": 12, \"section\": \"national\"}", 422),
+        ("/api/v1/stories", "{\"headline\": \"Twice\", \"headline\": \"Twice\", \"section\": \"national\"}", 422),
+        ("/api/v1/stories/0/publish", "{\"version\": 1}", 404),
+        ("/api/v1/stories/-4/publish", "{\"version\": 1}", 404),
+        ("/api/v1/stories/99999999999999999999/publish", "{\"version\": 1}", 404),
+        ("/api/v1/stories/12/launch", "{\"version\": 1}", 404),
+        ("/api/v1/stories/1/publish", "{\"version\": 99999999999999999999}", 422),
+        ("/api/v1/topics", "{\"slug\": \"tides\", \"name\": \"Tides\", \"colour\": \"blue\"}", 422),
+        ("/api/v1/topics", "{\"slug\": \"not a slug!\", \"name\": \"Tides\"}", 422),
+    ] {
+        let response = raw(path, body).await.expect("answer");
+        let answered = response.status().as_u16();
+        let error: Value = serde_json::from_slice(&response.bytes().await.expect("body")).unwrap_or(Value::Null);
+        assert_eq!(answered, status, "{path} {body}: {error}");
+        assert!(
+            error["errors"][0]["code"].is_string() && error["errors"][0]["detail"].is_string(),
+            "{path} {body}: {error}"
+        );
+    }
+    let after = (store.count_articles().await.expect("count"), store.topics().await.expect("topics").len());
+    assert_eq!(after, before, "nothing stored by any refusal");
+}
+
 async fn a_key_over_its_rate_is_told_when_to_come_back(db: TestDatabase) {
     let store = db.store().await;
     SmallPaper::create(&store).await;
@@ -313,6 +353,7 @@ async fn a_key_uploads_a_photo_with_the_desks_checks_and_a_contributors_key_may_
 }
 
 on_both_databases!(
+    malformed_json_and_numbers_out_of_range_are_refused_in_the_one_shape_and_nothing_is_stored,
     a_key_uploads_a_photo_with_the_desks_checks_and_a_contributors_key_may_not,
     an_admin_makes_a_key_on_the_desk_sees_its_token_once_and_revoking_it_stops_it_at_once,
     an_editors_key_writes_publishes_and_corrects_a_story_and_the_history_names_the_key,
