@@ -143,8 +143,11 @@ impl FeedCursor {
 
     pub fn decode(text: &str) -> Option<FeedCursor> {
         let (at, id) = text.split_once('-')?;
+        if at.len() > 17 || id.len() > 18 {
+            return None;
+        }
         let at = Timestamp::from_microsecond(at.parse().ok()?).ok()?;
-        let id = id.parse::<i64>().ok().filter(|id| *id > 0)?;
+        let id = id.parse::<i64>().ok().filter(|id| *id >= 0)?;
         Some(FeedCursor { at, id: ArticleId(id) })
     }
 }
@@ -435,7 +438,8 @@ mod tests {
     fn a_feed_cursor_reads_back_and_refuses_junk() {
         let cursor = FeedCursor { at: at(5), id: ArticleId(42) };
         assert_eq!(FeedCursor::decode(&cursor.encode()), Some(cursor));
-        for junk in ["", "12", "x-1", "1-0", "1--4", "99999999999999999999-1"] {
+        assert!(FeedCursor::decode("0-0").is_some(), "the start of the feed");
+        for junk in ["", "12", "x-1", "1--4", "-1-4", "99999999999999999999-1", "1-9999999999999999999"] {
             assert_eq!(FeedCursor::decode(junk), None, "{junk}");
         }
     }

@@ -37,7 +37,15 @@ use utoipa::{Modify, OpenApi};
         document,
         readable,
     ),
-    components(schemas(crate::error::ApiErrors, crate::error::ApiError, super::writes::StoryAction)),
+    components(schemas(
+        crate::error::ApiErrors,
+        crate::error::ApiError,
+        super::writes::StoryAction,
+        super::syndication::FeedFormat,
+        super::stories::StoryFormat,
+        super::stories::LabelAsked,
+        super::syndication::SyndicationPage
+    )),
     modifiers(&WireToken),
     tags(
         (name = "content", description = "What readers may see, read-only and public"),
