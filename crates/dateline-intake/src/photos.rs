@@ -66,6 +66,28 @@ pub async fn store(
     texts: PhotoTexts,
     now: Timestamp,
 ) -> Result<(Media, Vec<String>), PhotoError> {
+    let (new, files) = write_files(intake, bytes, found, texts, now).await?;
+    match intake.store().insert_media(&new, now).await {
+        Ok(media) => Ok((media, files)),
+        Err(error) => {
+            for file in &files {
+                intake.blobs().delete(file).await;
+            }
+            Err(PhotoError::Store(error))
+        }
+    }
+}
+
+/// Writes a checked photo's files (the original and its smaller sizes) and returns the row to
+/// store for it, with the files written: for a caller that stores the row in a transaction of
+/// its own (an archive moving in) and removes the files if that transaction fails.
+pub async fn write_files(
+    intake: &Intake,
+    bytes: Arc<[u8]>,
+    found: &InspectedImage,
+    texts: PhotoTexts,
+    now: Timestamp,
+) -> Result<(NewMedia, Vec<String>), PhotoError> {
     let month = now.strftime("%Y/%m").to_string();
     let key = new_key(&month, found.format.extension()).map_err(|e| PhotoError::Storage(e.to_string()))?;
     let files = write_with_variants(intake, &key, bytes.clone()).await?;
@@ -80,15 +102,14 @@ pub async fn store(
         alt_text: texts.alt_text.trim().into(),
         photographer: texts.photographer.trim().into(),
     };
-    match intake.store().insert_media(&new, now).await {
-        Ok(media) => Ok((media, files)),
-        Err(error) => {
-            for file in &files {
-                intake.blobs().delete(file).await;
-            }
-            Err(PhotoError::Store(error))
-        }
-    }
+    Ok((new, files))
+}
+
+/// Fetches a photo from a remote address, only from `hosts` (exact names) and within the
+/// operator's size and time limits: the wire's rules, for any caller.
+pub async fn fetch(intake: &Intake, address: &str, hosts: &[String]) -> Result<(Vec<u8>, String), String> {
+    let limits = crate::IngestSettings { fetch_hosts: hosts.to_vec(), ..intake.limits().clone() };
+    crate::wire::fetch_remote(&limits, address).await
 }
 
 /// Writes the original and its smaller sizes; on failure, removes whatever was written.

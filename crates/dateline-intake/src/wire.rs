@@ -115,7 +115,7 @@ async fn photo_bytes(
 }
 
 /// Fetches a remote rendition from an allowed host, within the size and time limits.
-async fn fetch_remote(settings: &IngestSettings, address: &str) -> Result<(Vec<u8>, String), String> {
+pub(crate) async fn fetch_remote(settings: &IngestSettings, address: &str) -> Result<(Vec<u8>, String), String> {
     let url = reqwest::Url::parse(address).map_err(|_| "its address cannot be read".to_owned())?;
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
     if !settings.fetch_hosts.iter().any(|allowed| allowed.eq_ignore_ascii_case(&host)) {

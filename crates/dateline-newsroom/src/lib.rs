@@ -15,6 +15,7 @@ pub mod changes;
 pub mod editing;
 pub mod ids;
 pub mod media;
+pub mod moving_in;
 pub mod page;
 pub mod search;
 pub mod section;
@@ -50,6 +51,7 @@ pub use topic::{NewTopic, Topic};
 /// The store traits, for `use dateline_newsroom::prelude::*` where a concrete store's methods
 /// are called.
 pub mod prelude {
+    pub use crate::moving_in::LegacyPathStore;
     pub use crate::store::{
         ApiKeyStore, ArticleStore, AuthorStore, MediaStore, PageStore, SearchStore, SectionStore, SessionStore,
         SettingsStore, Store, TopicStore, UserStore,

@@ -304,6 +304,7 @@ pub trait Store:
     + ApiKeyStore
     + crate::webhooks::WebhookStore
     + crate::syndication::PartnerStore
+    + crate::moving_in::LegacyPathStore
     + AuthorStore
     + TopicStore
     + MediaStore

@@ -239,6 +239,27 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
         order_by: "old_path",
         numbered: false,
     },
+    ArchiveTable {
+        name: "legacy_paths",
+        columns: &[("path", Text), ("kind", Text), ("target_id", Int), ("source", Text)],
+        order_by: "path",
+        numbered: false,
+    },
+    ArchiveTable {
+        name: "imported_items",
+        columns: &[
+            ("id", Int),
+            ("source", Text),
+            ("kind", Text),
+            ("source_key", Text),
+            ("target_id", Int),
+            ("source_digest", Text),
+            ("written_digest", Text),
+            ("imported_at", Time),
+        ],
+        order_by: "id",
+        numbered: true,
+    },
 ];
 
 /// The archive's description of a table, by name.

@@ -293,8 +293,20 @@ pub(crate) const RECOMPUTE_OFFERED_AT: &str = "UPDATE articles SET offered_at = 
      WHEN first_published_at IS NOT NULL AND first_published_at > modified_at THEN first_published_at \
      ELSE modified_at END";
 
+/// Whether a write is told to webhooks and partners: a story written in the newsroom is; a
+/// story moved in from an old archive is history, and is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Announce {
+    Yes,
+    No,
+}
+
 /// Writes a new story, its bylines, topics, search entry and first revision in `tx`.
-pub(crate) async fn insert_article_in(tx: &mut Tx, new: &NewArticle) -> Result<ArticleId, StoreError> {
+pub(crate) async fn insert_article_in(
+    tx: &mut Tx,
+    new: &NewArticle,
+    announce: Announce,
+) -> Result<ArticleId, StoreError> {
     let c = &new.content;
     let (id,): (i64,) = tx
         .fetch_one(
@@ -332,7 +344,7 @@ pub(crate) async fn insert_article_in(tx: &mut Tx, new: &NewArticle) -> Result<A
         ArticleStatus::Scheduled => Some(dateline_newsroom::webhooks::WebhookEvent::Scheduled),
         _ => None,
     };
-    if let Some(event) = event {
+    if let (Some(event), Announce::Yes) = (event, announce) {
         crate::webhooks::enqueue(tx, event, id, 1, c.slug.as_str(), new.created_at).await?;
     }
     Ok(ArticleId(id))
@@ -340,7 +352,11 @@ pub(crate) async fn insert_article_in(tx: &mut Tx, new: &NewArticle) -> Result<A
 
 /// Writes `update` in `tx` if the story is still at its expected version; false when someone
 /// saved it in between (and nothing was written).
-pub(crate) async fn update_article_in(tx: &mut Tx, update: &ArticleUpdate) -> Result<bool, StoreError> {
+pub(crate) async fn update_article_in(
+    tx: &mut Tx,
+    update: &ArticleUpdate,
+    announce: Announce,
+) -> Result<bool, StoreError> {
     let c = &update.content;
     let changed = tx
             .execute(
@@ -393,7 +409,7 @@ pub(crate) async fn update_article_in(tx: &mut Tx, update: &ArticleUpdate) -> Re
         c,
     )
     .await?;
-    if let Some(event) = dateline_newsroom::webhooks::event_of(update) {
+    if let (Some(event), Announce::Yes) = (dateline_newsroom::webhooks::event_of(update), announce) {
         let version = update.expected_version + 1;
         crate::webhooks::enqueue(tx, event, update.id.0, version, c.slug.as_str(), update.modified_at).await?;
     }
@@ -403,7 +419,7 @@ pub(crate) async fn update_article_in(tx: &mut Tx, update: &ArticleUpdate) -> Re
 impl ArticleStore for SqlStore {
     async fn insert_article(&self, new: &NewArticle) -> Result<ArticleId, StoreError> {
         let mut tx = self.db.begin().await?;
-        let id = insert_article_in(&mut tx, new).await?;
+        let id = insert_article_in(&mut tx, new, Announce::Yes).await?;
         self.commit_with_change(tx, Change::of_new(id, new)).await?;
         Ok(id)
     }
@@ -418,7 +434,7 @@ impl ArticleStore for SqlStore {
         // What readers see change is worked out from the update itself (where the story showed
         // when the use case loaded it, and where it will show), so nothing is read twice.
         let mut tx = self.db.begin().await?;
-        if !update_article_in(&mut tx, update).await? {
+        if !update_article_in(&mut tx, update, Announce::Yes).await? {
             drop(tx);
             // Tell a story that moved on from one that is not there.
             self.article_by_id(update.id).await?;

@@ -16,6 +16,7 @@ mod connect;
 mod db;
 mod media;
 pub mod migrate;
+mod moving_in;
 mod outbox;
 mod pages;
 mod search;
@@ -32,6 +33,7 @@ pub use archive::{archive_table, ArchiveImport, ArchiveTable, Cell, ColumnKind, 
 pub use backup::BackupError;
 pub use connect::{redact_url, ConnectError, ConnectOptions};
 pub use db::Backend;
+pub use moving_in::ImportTx;
 pub use outbox::OutboxEntry;
 
 use dateline_newsroom::{Store, StoreError};

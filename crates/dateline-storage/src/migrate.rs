@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(12, "0012_api_keys"),
     migration!(13, "0013_webhooks"),
     migration!(14, "0014_syndication"),
+    migration!(15, "0015_moving_in"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,7 +1,7 @@
 //! SQL for wire sources and the items they delivered. An arrival's story change and its
 //! item record are written in one transaction ([`WireStore::record_wire_arrival`]).
 
-use crate::articles::{insert_article_in, update_article_in};
+use crate::articles::{insert_article_in, update_article_in, Announce};
 use crate::db::{params, DbTime};
 use crate::sections::stored_slug;
 use crate::SqlStore;
@@ -248,9 +248,9 @@ impl WireStore for SqlStore {
         let mut tx = self.db.begin().await?;
         let article_id = match &arrival.story {
             StoryWrite::None => arrival.item.article_id,
-            StoryWrite::Insert(new) => Some(insert_article_in(&mut tx, new).await?),
+            StoryWrite::Insert(new) => Some(insert_article_in(&mut tx, new, Announce::Yes).await?),
             StoryWrite::Update(update) => {
-                if !update_article_in(&mut tx, update).await? {
+                if !update_article_in(&mut tx, update, Announce::Yes).await? {
                     return Err(StoreError::Conflict("the story was saved on the desk in the meantime".into()));
                 }
                 Some(update.id)
