@@ -91,6 +91,8 @@ struct Survey {
     attachments: HashMap<String, Attachment>,
     attachment_by_url: HashMap<String, String>,
     posts: u64,
+    /// Items of other post types (menus, revisions, a plugin's own), which are not carried.
+    other_types: std::collections::BTreeMap<String, u64>,
 }
 
 fn open(file: &Path) -> Result<BufReader<std::fs::File>, ImportError> {
@@ -143,7 +145,7 @@ fn survey(file: &Path) -> Result<Survey, ImportError> {
                     };
                     references.push((label, item.creator.clone(), item.meta("_thumbnail_id").map(str::to_owned)));
                 }
-                _ => {}
+                other => *survey.other_types.entry(other.to_owned()).or_default() += 1,
             },
         }
         Ok(())
@@ -297,12 +299,15 @@ async fn remove(intake: &Intake, files: &[String]) {
 
 impl Run<'_> {
     async fn everything(&mut self, file: &Path, progress: &mut impl FnMut(u64, u64)) -> Result<(), ImportError> {
+        for (kind, count) in &self.survey.other_types {
+            self.report
+                .remarks
+                .push(format!("{count} items of type {kind} are not carried (not stories, pages or photos)"));
+        }
         self.authors().await?;
         self.sections().await?;
         self.tags().await?;
-        if self.legacy("/feed", LegacyTarget::Feed, true).await? {
-            self.legacy("/rss", LegacyTarget::Feed, true).await?;
-        }
+        self.legacy("/feed", LegacyTarget::Feed).await?;
         // The second pass: items one at a time from a blocking reader, each written before the
         // next is read.
         let (items_tx, mut items_rx) = tokio::sync::mpsc::channel::<Box<Item>>(32);
@@ -314,8 +319,6 @@ impl Run<'_> {
                         items_tx
                             .blocking_send(item)
                             .map_err(|_| ImportError::Malformed("the import stopped while reading".into()))?;
-                    } else if !matches!(item.post_type.as_str(), "attachment" | "guest-author") {
-                        // Counted below by the survey's terms; nothing to write.
                     }
                 }
                 Ok(())
@@ -337,9 +340,9 @@ impl Run<'_> {
 
     /// Records an old address for `target`, unless it is one of Dateline's own or another
     /// item's already; true when recorded.
-    async fn legacy(&mut self, path: &str, target: LegacyTarget, own_allowed: bool) -> Result<bool, ImportError> {
+    async fn legacy(&mut self, path: &str, target: LegacyTarget) -> Result<bool, ImportError> {
         let Some(path) = normal_path(path) else { return Ok(false) };
-        if !own_allowed && is_datelines_own(&path) {
+        if is_datelines_own(&path) {
             self.report.redirects_not_made.push(format!("{path} is one of Dateline's own addresses"));
             return Ok(false);
         }
@@ -392,7 +395,7 @@ impl Run<'_> {
             }
         };
         self.remember("author", key, id, &digest(name), &digest(name)).await?;
-        self.legacy(&format!("/author/{legacy_slug}"), LegacyTarget::Author(id), false).await?;
+        self.legacy(&format!("/author/{legacy_slug}"), LegacyTarget::Author(id)).await?;
         self.authors.insert(key.to_owned(), AuthorId(id));
         Ok(())
     }
@@ -405,6 +408,11 @@ impl Run<'_> {
         }
         for (slug, name) in &survey.coauthors {
             if self.authors.contains_key(slug) {
+                continue;
+            }
+            // Co-Authors Plus names a site user `cap-{login}`: the same person.
+            if let Some(user) = slug.strip_prefix("cap-").and_then(|login| self.authors.get(login)).copied() {
+                self.authors.insert(slug.clone(), user);
                 continue;
             }
             self.author(slug, name, slug.strip_prefix("cap-").unwrap_or(slug)).await?;
@@ -440,7 +448,7 @@ impl Run<'_> {
         let survey = self.survey;
         for tag in &survey.tags {
             if let Some(id) = self.topic(&tag.slug, &tag.name).await? {
-                self.legacy(&format!("/tag/{}", tag.slug), LegacyTarget::Topic(id.0), false).await?;
+                self.legacy(&format!("/tag/{}", tag.slug), LegacyTarget::Topic(id.0)).await?;
             }
         }
         Ok(())
@@ -478,7 +486,7 @@ impl Run<'_> {
                     ancestor
                 ));
                 self.sections.insert(category.nicename.clone(), (section, topic));
-                self.legacy(&old, LegacyTarget::Section(section.0), false).await?;
+                self.legacy(&old, LegacyTarget::Section(section.0)).await?;
                 continue;
             }
             let Some(mut slug) = slug_of(&category.nicename, &category.name) else {
@@ -511,8 +519,8 @@ impl Run<'_> {
             self.remember("section", &category.nicename, id, &digest(&path), &digest(&path)).await?;
             paths.insert(category.nicename.clone(), (SectionId(id), path));
             self.sections.insert(category.nicename.clone(), (SectionId(id), None));
-            self.legacy(&old, LegacyTarget::Section(id), false).await?;
-            self.legacy(&format!("{old}/feed"), LegacyTarget::SectionFeed(id), false).await?;
+            self.legacy(&old, LegacyTarget::Section(id)).await?;
+            self.legacy(&format!("{old}/feed"), LegacyTarget::SectionFeed(id)).await?;
         }
         Ok(())
     }
@@ -819,7 +827,7 @@ impl Run<'_> {
         };
         self.remember("story", &item.post_id, id, &source_digest, &written_digest).await?;
         for old in [item.link.clone(), item.guid.clone(), format!("/?p={}", item.post_id)] {
-            self.legacy(&old, LegacyTarget::Story(id), false).await?;
+            self.legacy(&old, LegacyTarget::Story(id)).await?;
         }
         if item.comments > 0 {
             notes.push(format!("{} comments are not carried (Dateline has no comments)", item.comments));
@@ -869,7 +877,7 @@ impl Run<'_> {
         };
         self.remember("page", &item.post_id, id, &source_digest, &written).await?;
         for old in [item.link.clone(), format!("/?page_id={}", item.post_id)] {
-            self.legacy(&old, LegacyTarget::Page(id), false).await?;
+            self.legacy(&old, LegacyTarget::Page(id)).await?;
         }
         self.report.notes(&plain(&item.title), &item.link, notes);
         Ok(())

@@ -328,6 +328,25 @@ fn clean(
                     }
                 }
                 let children = clean(children, embed_hosts, images, lost);
+                // A web address alone on its line is what WordPress embeds (oEmbed): a link.
+                if let (true, [Markup::Text(text)]) = (matches!(name.as_str(), "p" | "div"), children.as_slice()) {
+                    let address = text.trim();
+                    let lower = address.to_ascii_lowercase();
+                    if (lower.starts_with("https://") || lower.starts_with("http://"))
+                        && !address.contains(char::is_whitespace)
+                    {
+                        out.push(Markup::Element {
+                            name: "p".into(),
+                            attributes: Vec::new(),
+                            children: vec![Markup::Element {
+                                name: "a".into(),
+                                attributes: vec![("href".into(), address.to_owned())],
+                                children: vec![Markup::Text(address.to_owned())],
+                            }],
+                        });
+                        continue;
+                    }
+                }
                 out.push(Markup::Element { name, attributes: kept, children });
             }
         }

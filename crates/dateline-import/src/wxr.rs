@@ -133,7 +133,15 @@ pub fn read<R: BufRead>(
     loop {
         let event = match reader.read_event_into(&mut buffer) {
             Ok(event) => event,
-            Err(error) => return Err(broken(&reader, &open, format!("not well-formed XML ({error})"))),
+            Err(error) => {
+                let text = error.to_string();
+                let what = if text.contains("end of input") || text.contains("unexpected end") {
+                    format!("the file ends too soon; it is cut short ({text})")
+                } else {
+                    format!("not well-formed XML ({text})")
+                };
+                return Err(broken(&reader, &open, what));
+            }
         };
         match event {
             Event::DocType(_) => {

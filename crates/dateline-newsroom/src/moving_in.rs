@@ -12,7 +12,6 @@
 //!   same export changes nothing, and a later export updates only what changed there, never
 //!   over an edit the desk has made since ([`verdict`]).
 
-use crate::section::RESERVED_SECTION_SLUGS;
 use crate::store::StoreResult;
 use std::future::Future;
 
@@ -111,11 +110,29 @@ pub fn normal_path(address: &str) -> Option<String> {
     }
 }
 
-/// Whether an address is one of Dateline's own (its desk, API, feeds, assets, articles):
-/// old addresses there are never recorded.
+/// Dateline's addresses that always answer something of their own (the desk, the API, files,
+/// search, the machine-readable lists), so an old address there could never be reached.
+const ALWAYS_ANSWERED: [&str; 12] = [
+    "desk",
+    "api",
+    "static",
+    "media",
+    "_v",
+    "healthz",
+    "metrics",
+    "sitemaps",
+    "sitemap.xml",
+    "robots.txt",
+    "search",
+    "topics",
+];
+
+/// Whether an address is one Dateline always answers itself: old addresses there are not
+/// recorded. Others (`/author/…`, `/feed`) may be: they are consulted only when Dateline has
+/// nothing at the address, so one of its own pages always wins.
 pub fn is_datelines_own(path: &str) -> bool {
     let first = path.trim_start_matches('/').split(['/', '?']).next().unwrap_or_default();
-    path == "/" || RESERVED_SECTION_SLUGS.contains(&first)
+    path == "/" || ALWAYS_ANSWERED.contains(&first)
 }
 
 /// What a moved-in item became, and digests of what it was and what Dateline wrote from it.
@@ -158,6 +175,7 @@ pub trait LegacyPathStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::section::RESERVED_SECTION_SLUGS;
 
     #[test]
     fn old_addresses_are_kept_in_one_form() {
@@ -180,12 +198,14 @@ mod tests {
 
     #[test]
     fn datelines_own_addresses_are_never_taken_by_old_ones() {
-        for own in
-            ["/", "/desk", "/api/v1/stories", "/search", "/feed", "/article/4/x", "/media/a.jpg", "/static/x.css"]
-        {
+        for own in ["/", "/desk", "/api/v1/stories", "/search", "/media/a.jpg", "/static/x.css", "/sitemap.xml"] {
             assert!(is_datelines_own(own), "{own}");
         }
-        for old in ["/2019/05/01/budget-vote", "/category/world", "/tag/typhoons", "/?p=12", "/news"] {
+        assert!(ALWAYS_ANSWERED.iter().all(|own| RESERVED_SECTION_SLUGS.contains(own)), "no section takes them either");
+        // Consulted only where Dateline has nothing: its own pages there still win.
+        for old in
+            ["/2019/05/01/budget-vote", "/category/world", "/tag/typhoons", "/?p=12", "/news", "/feed", "/author/mara"]
+        {
             assert!(!is_datelines_own(old), "{old}");
         }
     }

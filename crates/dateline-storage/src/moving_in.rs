@@ -19,7 +19,11 @@ pub struct ImportTx {
 impl SqlStore {
     /// Begins a run of moving an archive in.
     pub async fn begin_moving_in(&self) -> Result<ImportTx, StoreError> {
-        Ok(ImportTx { store: self.clone(), tx: self.db.begin().await? })
+        let mut tx = self.db.begin().await?;
+        // The run writes sections as it goes: it takes the section writers' lock first (on
+        // SQLite, the write lock), so it never has to upgrade a stale read to a write.
+        crate::sections::one_writer_at_a_time(&mut tx).await?;
+        Ok(ImportTx { store: self.clone(), tx })
     }
 }
 

@@ -39,7 +39,7 @@ const COLUMNS: &str = "id, slug, name, parent_id, position, path";
 /// moment must not both succeed. PostgreSQL: a table lock that readers pass through. SQLite:
 /// a write first, which takes the database's write lock (its busy timeout waits for it), so
 /// the transaction never has to upgrade from a stale read.
-async fn one_writer_at_a_time(tx: &mut Tx) -> Result<(), StoreError> {
+pub(crate) async fn one_writer_at_a_time(tx: &mut Tx) -> Result<(), StoreError> {
     if tx.is_postgres() {
         tx.execute("LOCK TABLE sections IN SHARE ROW EXCLUSIVE MODE", params![]).await?;
     } else {

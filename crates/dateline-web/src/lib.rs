@@ -81,6 +81,7 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security::refuse_control_characters))
         .layer(axum::middleware::from_fn_with_state(state.clone(), layers::render_error_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), layers::serve_kept_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), site::legacy::answer_old_addresses))
         .layer(axum::middleware::from_fn_with_state(state.clone(), layers::measure))
         .layer(axum::middleware::from_fn(security::protective_headers))
         // Pages from the cache come compressed already; this compresses the rest (the desk,

@@ -8,6 +8,7 @@ pub(crate) mod chrome;
 pub(crate) mod corrections;
 pub(crate) mod feeds;
 pub(crate) mod home;
+pub(crate) mod legacy;
 pub(crate) mod page;
 mod paging;
 

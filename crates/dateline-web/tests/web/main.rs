@@ -9,6 +9,7 @@ mod discovery;
 mod many_instances;
 mod metrics;
 mod module_layers;
+mod moving_in;
 mod object_media;
 mod page_cache;
 mod photos;

@@ -5,6 +5,7 @@ mod backup;
 mod demo;
 mod export;
 mod import;
+mod import_wordpress;
 mod migrate;
 mod partner;
 mod seed;
@@ -66,6 +67,9 @@ pub enum Command {
     Webhook(webhook::WebhookArgs),
     /// Set up, list and end syndication partners.
     Partner(partner::PartnerArgs),
+    /// Move a WordPress paper in: its export's stories, pages, sections, authors, photos and
+    /// every old address (docs/MOVING-IN.md).
+    ImportWordpress(import_wordpress::ImportWordPressArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -82,6 +86,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ApiKey(args) => api_key::run(&cli.global, args).await,
         Command::Webhook(args) => webhook::run(&cli.global, args).await,
         Command::Partner(args) => partner::run(&cli.global, args).await,
+        Command::ImportWordpress(args) => import_wordpress::run(&cli.global, args).await,
     }
 }
 
