@@ -486,3 +486,43 @@ async fn an_archive_whose_rows_break_the_newsrooms_rules_is_refused_by_line_and_
         }
     }
 }
+
+#[test]
+fn a_wordpress_export_moves_in_from_the_command_line_and_a_hostile_one_is_refused_in_one_sentence() {
+    let data = tempfile::tempdir().expect("data folder");
+    let data_dir = data.path().display().to_string();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../dateline-import/tests/fixtures/harbour-gazette.xml")
+        .display()
+        .to_string();
+    let report_file = data.path().join("report.json");
+    let (ok, out, err) = run(&[
+        "import-wordpress",
+        &fixture,
+        "--dry-run",
+        "--report",
+        &report_file.display().to_string(),
+        "--data-dir",
+        &data_dir,
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("Dry run (nothing was written) from wordpress https://harbour-gazette.example"), "{out}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report_file).expect("the report")).expect("JSON");
+    assert_eq!(report["counts"]["story"]["imported"], 5, "{report}");
+
+    let hostile = data.path().join("hostile.xml");
+    let text = std::fs::read_to_string(&fixture).expect("fixture");
+    std::fs::write(
+        &hostile,
+        text.replacen("<rss", "<!DOCTYPE rss [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<rss", 1),
+    )
+    .expect("written");
+    let output = crate::support::dateline()
+        .args(["import-wordpress", &hostile.display().to_string(), "--data-dir", &data_dir])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("nothing was imported") && said.contains("DTD"), "{said}");
+}
