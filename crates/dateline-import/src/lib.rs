@@ -1,4 +1,5 @@
-//! Moving in: another system's archive brought into the paper, every old address kept.
+//! Moving in: another system's archive (WordPress, Ghost) brought into the paper, every old
+//! address kept.
 //!
 //! - [`wxr`] reads a WordPress export as a stream (never the whole file in memory), refusing
 //!   DTDs before anything is expanded.
@@ -9,6 +10,8 @@
 //!   again to write it, in one transaction (`dateline_storage::ImportTx`), with photos taken
 //!   through the same intake as the desk's uploads. A run that fails leaves the database as it
 //!   was and removes the photo files it wrote.
+//! - [`ghost`] does the same for a Ghost export (JSON), through the same writer (`writer.rs`:
+//!   the transaction, the report, old addresses, photos, re-runs).
 //! - [`report`] is what a run tells the editor: counts, what each story lost, authors merged,
 //!   redirects made.
 //!
@@ -16,11 +19,14 @@
 //! `dateline_newsroom::moving_in`; the reader site answers old addresses from what this crate
 //! records.
 
+pub mod ghost;
 pub mod report;
 pub mod wordpress;
 pub mod wordpress_body;
+mod writer;
 pub mod wxr;
 
+pub use ghost::{import_ghost, GhostOptions};
 pub use report::Report;
 pub use wordpress::{import_wordpress, WordPressOptions};
 

@@ -5,7 +5,7 @@
 //! never over the desk's edits; a dry run writes nothing; a broken or hostile file is refused
 //! whole. On both databases.
 
-use dateline_import::{import_wordpress, ImportError, Report, WordPressOptions};
+use dateline_import::{import_ghost, import_wordpress, GhostOptions, ImportError, Report, WordPressOptions};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{editing, ArticleId, ArticleStatus, Role, RESERVED_SECTION_SLUGS};
 use dateline_testkit::paper::{desk_user, SmallPaper};
@@ -311,7 +311,77 @@ async fn a_broken_or_hostile_export_is_refused_whole_with_one_sentence(db: TestD
     assert!(error.to_string().contains("at most 1000"), "{error}");
 }
 
+async fn a_ghost_paper_moves_in_with_its_tags_authors_photos_and_old_addresses(db: TestDatabase) {
+    let store = db.store().await;
+    SmallPaper::create(&store).await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let images = tempfile::tempdir().expect("images");
+    for (path, shade) in [("2024/05/quay.jpg", 90), ("2024/05/market.jpg", 150)] {
+        let file = images.path().join(path);
+        std::fs::create_dir_all(file.parent().expect("folder")).expect("folder");
+        std::fs::write(file, jpeg(shade)).expect("photo");
+    }
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../dateline-import/tests/fixtures/quay-courier.ghost.json");
+    let options = GhostOptions { images: Some(images.path().to_owned()), ..GhostOptions::default() };
+    let report = import_ghost(app.state.intake(), &fixture, &options, now(), |_, _| {}).await.expect("imported");
+    assert_eq!(
+        (imported(&report, "story"), imported(&report, "page"), imported(&report, "photo")),
+        (3, 1, 2),
+        "{report}"
+    );
+    assert!(report.remarks.iter().any(|r| r.contains("internal tags")), "{report}");
+
+    let location = moved_to(&app, "/night-market-returns/").await;
+    let story = json(&app, &format!("/api/v1/stories/{}", story_id(&location))).await;
+    let bylines: Vec<&str> =
+        story["bylines"].as_array().expect("bylines").iter().filter_map(|b| b["name"].as_str()).collect();
+    assert_eq!(bylines, ["Pieter de Vries", "Noor Haddad"], "Ghost's order");
+    assert_eq!(story["section"]["path"], "town-life", "the primary tag, past the internal one");
+    let topics: Vec<&str> =
+        story["topics"].as_array().expect("topics").iter().filter_map(|t| t["name"].as_str()).collect();
+    assert_eq!(topics, ["Markets"]);
+    assert_eq!(story["deck"], "Thirty stalls, every Friday until October.");
+    assert_eq!(
+        (story["lead_photo"]["alt"].as_str(), story["lead_photo"]["caption"].as_str()),
+        (Some("The old quay at sunset"), Some("The quay on opening night."))
+    );
+    assert!(story["updated"].is_null());
+    let body = scraper::Html::parse_fragment(story["body_html"].as_str().expect("body"));
+    assert_eq!(texts(&body, "h2"), ["Thirty stalls"]);
+    assert!(dateline_testkit::attributes(&body, "img", "src")[0].starts_with("/media/"));
+    assert!(dateline_testkit::attributes(&body, "a", "href")
+        .iter()
+        .any(|h| h == "https://www.youtube.com/embed/quay1"));
+    for (old, new) in [
+        ("/tag/town-life/", "/town-life/"),
+        ("/tag/markets/", "/topic/markets"),
+        ("/author/noor/", "/author/noor-haddad"),
+        ("/rss/", "/rss.xml"),
+        ("/contact/", "/page/contact"),
+    ] {
+        assert_eq!(moved_to(&app, old).await, new, "{old}");
+    }
+    let scheduled = store
+        .article_by_id(ArticleId(story_id(&moved_to(&app, "/harbour-pool-opens-early/").await)))
+        .await
+        .expect("story");
+    assert_eq!(scheduled.status, ArticleStatus::Scheduled);
+    let draft = store.article_by_id(ArticleId(story_id(&moved_to(&app, "/ferry-fares/").await))).await.expect("story");
+    assert_eq!((draft.status, draft.content.body.as_str()), (ArticleStatus::Draft, "Fares may rise in spring."));
+
+    let again = import_ghost(app.state.intake(), &fixture, &options, now(), |_, _| {}).await.expect("again");
+    assert_eq!((imported(&again, "story"), again.counts["story"].unchanged), (0, 3), "{again}");
+
+    let other_shape = tempfile::NamedTempFile::new().expect("file");
+    std::fs::write(other_shape.path(), r#"{"posts": "not a list"}"#).expect("written");
+    let error =
+        import_ghost(app.state.intake(), other_shape.path(), &options, now(), |_, _| {}).await.expect_err("refused");
+    assert!(error.to_string().contains("not a Ghost export"), "{error}");
+}
+
 on_both_databases!(
+    a_ghost_paper_moves_in_with_its_tags_authors_photos_and_old_addresses,
     a_wordpress_paper_moves_in_with_every_old_address_kept,
     a_dry_run_reports_and_writes_nothing,
     a_broken_or_hostile_export_is_refused_whole_with_one_sentence

@@ -32,13 +32,14 @@ pub struct ImportWordPressArgs {
     pub report: Option<PathBuf>,
 }
 
-pub async fn run(global: &GlobalArgs, args: ImportWordPressArgs) -> anyhow::Result<()> {
-    let config = super::load_config(global, None, Path::new("./dateline-data"))?;
-    let _log = crate::telemetry::init(&config.log);
-    let store = server::open_store(&config).await?;
-    let intake = dateline_intake::Intake::new(
+/// What an importer takes photos in through: the paper's media store and image limits.
+pub(super) fn intake_for(
+    config: &crate::config::Config,
+    store: &dateline_storage::SqlStore,
+) -> anyhow::Result<dateline_intake::Intake> {
+    Ok(dateline_intake::Intake::new(
         store.clone(),
-        server::media_blobs(&config)?,
+        server::media_blobs(config)?,
         dateline_media::ImageWork::new(
             dateline_media::UploadLimits {
                 max_bytes: config.uploads.max_image_bytes,
@@ -47,7 +48,14 @@ pub async fn run(global: &GlobalArgs, args: ImportWordPressArgs) -> anyhow::Resu
             config.uploads.image_workers,
         ),
         dateline_intake::IngestSettings::default(),
-    );
+    ))
+}
+
+pub async fn run(global: &GlobalArgs, args: ImportWordPressArgs) -> anyhow::Result<()> {
+    let config = super::load_config(global, None, Path::new("./dateline-data"))?;
+    let _log = crate::telemetry::init(&config.log);
+    let store = server::open_store(&config).await?;
+    let intake = intake_for(&config, &store)?;
     let mut options = WordPressOptions {
         uploads: args.uploads.clone(),
         media_hosts: args.media_hosts.clone(),

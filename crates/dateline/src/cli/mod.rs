@@ -5,6 +5,7 @@ mod backup;
 mod demo;
 mod export;
 mod import;
+mod import_ghost;
 mod import_wordpress;
 mod migrate;
 mod partner;
@@ -70,6 +71,9 @@ pub enum Command {
     /// Move a WordPress paper in: its export's stories, pages, sections, authors, photos and
     /// every old address (docs/MOVING-IN.md).
     ImportWordpress(import_wordpress::ImportWordPressArgs),
+    /// Move a Ghost paper in: its export's posts, pages, tags, authors, photos and every old
+    /// address (docs/MOVING-IN.md).
+    ImportGhost(import_ghost::ImportGhostArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -87,6 +91,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Webhook(args) => webhook::run(&cli.global, args).await,
         Command::Partner(args) => partner::run(&cli.global, args).await,
         Command::ImportWordpress(args) => import_wordpress::run(&cli.global, args).await,
+        Command::ImportGhost(args) => import_ghost::run(&cli.global, args).await,
     }
 }
 
