@@ -270,6 +270,47 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// A stand-in for the old site's server on 127.0.0.1: every photo under its uploads.
+async fn old_site_serving_photos() -> String {
+    let app = axum::Router::new().route(
+        "/wp-content/uploads/{*path}",
+        axum::routing::get(|| async { ([(axum::http::header::CONTENT_TYPE, "image/jpeg")], jpeg(120)) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("the old site") });
+    format!("http://{address}")
+}
+
+async fn without_an_uploads_folder_photos_are_fetched_only_from_the_hosts_named(db: TestDatabase) {
+    let store = db.store().await;
+    SmallPaper::create(&store).await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let site = old_site_serving_photos().await;
+    let export = tempfile::NamedTempFile::new().expect("file");
+    let text = std::fs::read_to_string(fixture())
+        .expect("fixture")
+        .replace("https://harbour-gazette.example/wp-content/uploads/", &format!("{site}/wp-content/uploads/"));
+    std::fs::write(export.path(), text).expect("written");
+    let run = |media_hosts: Vec<String>, dry_run| {
+        let options = WordPressOptions { media_hosts, dry_run, ..WordPressOptions::default() };
+        let intake = app.state.intake().clone();
+        let path = export.path().to_owned();
+        async move { import_wordpress(&intake, &path, &options, now(), |_, _| {}).await }
+    };
+    let unnamed = run(Vec::new(), true).await.expect("a dry run");
+    assert_eq!(imported(&unnamed, "photo"), 0, "{unnamed}");
+    assert!(
+        unnamed.items_with_notes.iter().flat_map(|i| &i.notes).any(|n| n.contains("--media-host")),
+        "each photo left out is reported with what to do: {unnamed}"
+    );
+    let named = run(vec!["127.0.0.1".into()], false).await.expect("imported");
+    assert_eq!(imported(&named, "photo"), 2, "{named}");
+    let bridge = story_id(&moved_to(&app, "/?p=101").await);
+    let story = json(&app, &format!("/api/v1/stories/{bridge}")).await;
+    assert_eq!(story["lead_photo"]["alt"], "A stone bridge over a narrow harbour at dusk");
+}
+
 async fn a_broken_or_hostile_export_is_refused_whole_with_one_sentence(db: TestDatabase) {
     let store = db.store().await;
     SmallPaper::create(&store).await;
@@ -302,6 +343,15 @@ async fn a_broken_or_hostile_export_is_refused_whole_with_one_sentence(db: TestD
         assert!(error.contains(expected), "{what}: {error}");
         assert_eq!(store.count_articles().await.expect("count"), 0, "{what}: nothing written");
         assert!(walk(app.media_dir.path()).is_empty(), "{what}: no photo file left");
+    }
+    // Every version WordPress has written is read.
+    for version in ["1.0", "1.1"] {
+        let file = tempfile::NamedTempFile::new().expect("file");
+        let older = good
+            .replace("<wp:wxr_version>1.2</wp:wxr_version>", &format!("<wp:wxr_version>{version}</wp:wxr_version>"));
+        std::fs::write(file.path(), older).expect("written");
+        let report = import(&app, file.path(), uploads.path(), true).await.expect(version);
+        assert_eq!(imported(&report, "story"), 5, "WXR {version}");
     }
     let big = tempfile::NamedTempFile::new().expect("file");
     std::fs::write(big.path(), &good).expect("written");
@@ -381,6 +431,7 @@ async fn a_ghost_paper_moves_in_with_its_tags_authors_photos_and_old_addresses(d
 }
 
 on_both_databases!(
+    without_an_uploads_folder_photos_are_fetched_only_from_the_hosts_named,
     a_ghost_paper_moves_in_with_its_tags_authors_photos_and_old_addresses,
     a_wordpress_paper_moves_in_with_every_old_address_kept,
     a_dry_run_reports_and_writes_nothing,
