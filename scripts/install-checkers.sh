@@ -57,8 +57,9 @@ mkdir -p "$VERIFIERS_HOME"
 
 # ---- 1. Debian packages -------------------------------------------------------
 # libxml2-utils: xmllint (XSD validation of sitemaps, well-formedness of feeds)
-# wrk: HTTP load generator; openjdk-17-jre-headless: runs vnu.jar; unzip: corpus
-DEBS=(libxml2-utils wrk openjdk-17-jre-headless unzip curl)
+# wrk: HTTP load generator; openjdk-17-jre-headless: runs vnu.jar; unzip: corpus;
+# libimage-exiftool-perl: exiftool, which reads back what served photos say about themselves
+DEBS=(libxml2-utils wrk openjdk-17-jre-headless unzip curl libimage-exiftool-perl)
 if [ "$WITH_BROWSER" = 1 ]; then DEBS+=(chromium chromium-driver); fi
 missing=()
 for p in "${DEBS[@]}"; do has_deb "$p" || missing+=("$p"); done

@@ -88,14 +88,24 @@ pub async fn write_files(
     texts: PhotoTexts,
     now: Timestamp,
 ) -> Result<(NewMedia, Vec<String>), PhotoError> {
+    // What readers may have of the file: no GPS position, serial numbers, maker notes or
+    // thumbnails; the rights and the orientation stay (`dateline_media::metadata`).
+    let bytes: Arc<[u8]> = Arc::from(
+        dateline_media::metadata::strip_private(&bytes, found.format)
+            .map_err(|e| PhotoError::Unusable(UploadError::Metadata(e.to_string())))?,
+    );
+    let sideways = dateline_media::metadata::turns_sideways(
+        dateline_media::metadata::kept_facts(&bytes, found.format).orientation,
+    );
+    let (width, height) = if sideways { (found.height, found.width) } else { (found.width, found.height) };
     let month = now.strftime("%Y/%m").to_string();
     let key = new_key(&month, found.format.extension()).map_err(|e| PhotoError::Storage(e.to_string()))?;
     let files = write_with_variants(intake, &key, bytes.clone()).await?;
     let new = NewMedia {
         storage_key: key,
         mime_type: found.format.mime_type().into(),
-        width: found.width,
-        height: found.height,
+        width,
+        height,
         byte_size: bytes.len() as u64,
         caption: texts.caption.trim().into(),
         credit: texts.credit.trim().into(),

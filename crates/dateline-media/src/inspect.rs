@@ -69,6 +69,8 @@ pub enum UploadError {
     TooWide { width: u32, height: u32, max: u32 },
     #[error("the image is {width}×{height} pixels, more than the {max_megapixels} megapixels accepted")]
     TooManyPixels { width: u32, height: u32, max_megapixels: u64 },
+    #[error("{0}; save it again from a photo editor")]
+    Metadata(String),
 }
 
 /// What an upload may be, set by the operator (`[uploads]` in the configuration).

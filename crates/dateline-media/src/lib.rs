@@ -5,6 +5,7 @@
 
 mod blobs;
 mod inspect;
+pub mod metadata;
 mod variants;
 mod work;
 

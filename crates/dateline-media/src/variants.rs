@@ -21,7 +21,15 @@ pub fn variant_key(key: &str, width: u32) -> String {
 
 /// Makes every variant of an image: `(width, JPEG bytes)`.
 pub fn make_variants(bytes: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, image::ImageError> {
-    let picture = ImageReader::new(Cursor::new(bytes)).with_guessed_format()?.decode()?;
+    let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
+    // Made upright: the smaller sizes carry no metadata, so no orientation to turn them by.
+    let orientation = match reader.format() {
+        Some(image::ImageFormat::Jpeg) => crate::metadata::kept_facts(bytes, crate::ImageFormat::Jpeg).orientation,
+        Some(image::ImageFormat::Png) => crate::metadata::kept_facts(bytes, crate::ImageFormat::Png).orientation,
+        Some(image::ImageFormat::WebP) => crate::metadata::kept_facts(bytes, crate::ImageFormat::WebP).orientation,
+        _ => None,
+    };
+    let picture = crate::metadata::upright(reader.decode()?, orientation);
     let mut out = Vec::new();
     for width in variant_widths(picture.width()) {
         let height = (u64::from(picture.height()) * u64::from(width) / u64::from(picture.width())).max(1) as u32;

@@ -24,6 +24,19 @@ fn missing(what: &str) {
     eprintln!("skipped: {what} is not installed (run scripts/install-checkers.sh and source its env.sh)");
 }
 
+/// exiftool (Debian's `libimage-exiftool-perl`), when installed: the independent reader of
+/// what a photo file says about itself.
+#[expect(clippy::disallowed_methods, reason = "checkers are found through the environment")]
+pub fn exiftool() -> Option<PathBuf> {
+    let found = std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).map(|dir| dir.join("exiftool")).find(|p| p.is_file()))
+        .unwrap_or_default();
+    if found.is_none() {
+        missing("exiftool (libimage-exiftool-perl)");
+    }
+    found
+}
+
 /// The Nu HTML Checker's jar, when installed.
 pub fn vnu_jar() -> Option<PathBuf> {
     let jar = env("VNU_JAR").map(PathBuf::from).filter(|p| p.is_file());

@@ -12,6 +12,7 @@ mod module_layers;
 mod moving_in;
 mod object_media;
 mod page_cache;
+mod photo_privacy;
 mod photos;
 mod reader_site;
 mod search;
