@@ -36,6 +36,31 @@ pub struct PhotoTexts {
     pub photographer: String,
 }
 
+/// Fills what the desk left empty from what the file says of itself (its IPTC record and
+/// XMP: caption, credit, alt text, photographer); what the desk typed always wins, and so do
+/// an agency's own fields. Returns the names of the fields filled.
+pub fn fill_from_file(
+    details: &mut dateline_newsroom::MediaDetails,
+    bytes: &[u8],
+    found: &InspectedImage,
+) -> Vec<&'static str> {
+    let read = dateline_media::metadata::embedded_texts(bytes, found.format);
+    let mut filled = Vec::new();
+    let candidates = [
+        ("caption", &mut details.caption, read.caption.or(read.headline)),
+        ("credit", &mut details.credit, read.credit.or_else(|| read.creator.clone())),
+        ("alt_text", &mut details.alt_text, read.alt_text),
+        ("photographer", &mut details.photographer, read.creator),
+    ];
+    for (name, field, value) in candidates {
+        if let (true, Some(value)) = (field.trim().is_empty(), value) {
+            *field = value;
+            filled.push(name);
+        }
+    }
+    filled
+}
+
 /// Checks a file as a photo the paper can use.
 pub async fn check(intake: &Intake, bytes: Arc<[u8]>, claimed_mime: &str) -> Result<InspectedImage, UploadError> {
     intake.images().inspect(bytes, claimed_mime).await

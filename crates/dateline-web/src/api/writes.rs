@@ -468,12 +468,14 @@ pub(crate) async fn upload_photo(
         }
     }
     let (bytes, claimed) = file.ok_or_else(|| invalid("file", "send the image in a part named file"))?;
-    if let Some((field, problem)) = details.problems().into_iter().next() {
-        return Err(invalid(field, problem));
-    }
     let found = dateline_intake::photos::check(state.intake(), bytes.clone(), &claimed)
         .await
         .map_err(|problem| invalid("file", format!("this photo cannot be used: {problem}")))?;
+    // What the program left empty, the file may say (its IPTC and XMP).
+    dateline_intake::photos::fill_from_file(&mut details, &bytes, &found);
+    if let Some((field, problem)) = details.problems().into_iter().next() {
+        return Err(invalid(field, problem));
+    }
     let texts = dateline_intake::PhotoTexts {
         caption: details.caption,
         credit: details.credit,

@@ -198,13 +198,21 @@ pub(crate) async fn upload(
             }
         },
     };
-    let media_details = MediaDetails {
+    let mut media_details = MediaDetails {
         caption: details.caption.clone(),
         credit: details.credit.clone(),
         alt_text: details.alt_text.clone(),
         photographer: details.photographer.clone(),
         redistributable: false,
     };
+    // What the desk left empty, the file may say (its IPTC and XMP).
+    if let (Some(found), Some((bytes, _))) = (&checked, &file) {
+        dateline_intake::photos::fill_from_file(&mut media_details, bytes, found);
+        details.caption.clone_from(&media_details.caption);
+        details.credit.clone_from(&media_details.credit);
+        details.alt_text.clone_from(&media_details.alt_text);
+        details.photographer.clone_from(&media_details.photographer);
+    }
     errors.extend(
         media_details.problems().into_iter().map(|(field, message)| ErrorRow { field, message: message.into() }),
     );

@@ -2,9 +2,11 @@
 //! GPS position, camera and lens serial numbers, an XMP block and a thumbnail keeps none of
 //! them in any file the paper serves, keeps its rights (creator and copyright) in the
 //! original, and stands upright in every size. Read back with exiftool, an independent
-//! reader. On both databases.
+//! reader. And what a file says of itself (its IPTC record and XMP) fills what the photo desk
+//! left empty. On both databases.
 
 use dateline_newsroom::catalog::{add_api_key, ApiKeyFields};
+use dateline_newsroom::MediaStore;
 use dateline_testkit::paper::SmallPaper;
 use dateline_testkit::{on_both_databases, TestApp, TestDatabase};
 use serde_json::Value;
@@ -127,4 +129,80 @@ async fn a_phone_photo_keeps_its_rights_and_loses_its_private_facts_in_every_ser
     }
 }
 
-on_both_databases!(a_phone_photo_keeps_its_rights_and_loses_its_private_facts_in_every_served_file);
+async fn a_photo_desk_uploads_an_agency_file_and_its_own_words_fill_what_was_left_empty(db: TestDatabase) {
+    let Some(exiftool) = dateline_testkit::checkers::exiftool() else { return };
+    let store = db.store().await;
+    SmallPaper::create(&store).await;
+    let (editor, password) =
+        dateline_testkit::paper::desk_user(&store, dateline_newsroom::Role::PhotoEditor, "Photo Desk").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&editor.email, &password).await;
+    let dir = tempfile::tempdir().expect("folder");
+    let photo = dir.path().join("agency.jpg");
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(800, 500, image::Rgb([30, 60, 90])))
+        .save(&photo)
+        .expect("a JPEG");
+    let written = Command::new(&exiftool)
+        .args([
+            "-overwrite_original",
+            "-IPTC:CodedCharacterSet=UTF8",
+            "-IPTC:Caption-Abstract=서울 시청 앞 광장에 시민들이 모였다",
+            "-IPTC:Credit=Yonhap",
+            "-IPTC:By-line=Kim Min-ji",
+            "-XMP-iptcCore:AltTextAccessibility=Citizens gathered on the square in front of city hall",
+        ])
+        .arg(&photo)
+        .output()
+        .expect("exiftool writes");
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    let upload = |credit: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(std::fs::read(&photo).expect("read"))
+                    .file_name("agency.jpg")
+                    .mime_str("image/jpeg")
+                    .expect("mime"),
+            )
+            .text("caption", "")
+            .text("credit", credit)
+            .text("alt_text", "")
+            .text("photographer", "");
+        desk.post_multipart("/desk/photos", form)
+    };
+    let answer = upload("").await;
+    assert_eq!(answer.status(), 303, "the file's own credit and alt text satisfy the desk's checks");
+    let id: i64 = answer.headers()["location"]
+        .to_str()
+        .expect("location")
+        .trim_start_matches("/desk/photos/")
+        .split('?')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .expect("an id");
+    let stored = store.media_by_id(dateline_newsroom::MediaId(id)).await.expect("stored");
+    assert_eq!(stored.caption, "서울 시청 앞 광장에 시민들이 모였다", "UTF-8 IPTC, as its 1:90 says");
+    assert_eq!((stored.credit.as_str(), stored.photographer.as_str()), ("Yonhap", "Kim Min-ji"));
+    assert_eq!(stored.alt_text, "Citizens gathered on the square in front of city hall");
+
+    let answer = upload("The Test Dateline").await;
+    assert_eq!(answer.status(), 303);
+    let id: i64 = answer.headers()["location"]
+        .to_str()
+        .expect("location")
+        .trim_start_matches("/desk/photos/")
+        .split('?')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .expect("an id");
+    assert_eq!(
+        store.media_by_id(dateline_newsroom::MediaId(id)).await.expect("stored").credit,
+        "The Test Dateline",
+        "what the desk typed wins"
+    );
+}
+
+on_both_databases!(
+    a_phone_photo_keeps_its_rights_and_loses_its_private_facts_in_every_served_file,
+    a_photo_desk_uploads_an_agency_file_and_its_own_words_fill_what_was_left_empty
+);
