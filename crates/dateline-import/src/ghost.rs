@@ -377,10 +377,8 @@ impl GhostRun<'_> {
         bylines.dedup();
         bylines.truncate(MAX_BYLINES);
         let lead = match Self::feature_image(post, meta) {
-            Some(facts) => {
-                notes.push("Ghost keeps no photo credit; add the lead photo's credit on the desk".into());
-                self.w.photo(&facts.url.clone(), &facts, &mut notes).await?.map(|(id, _)| id)
-            }
+            // Ghost keeps no credit; the file's own (IPTC, XMP) is read, else the desk is told.
+            Some(facts) => self.w.photo(&facts.url.clone(), &facts, &mut notes).await?.map(|(id, _)| id),
             None => None,
         };
         let body = self.body(post, &mut notes).await?;

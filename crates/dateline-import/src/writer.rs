@@ -478,18 +478,27 @@ impl<'a> Writer<'a> {
                 return Ok(None);
             }
         };
-        if attachment.credit.is_empty() {
-            notes.push(format!("the photo {url} has no credit in the export; add one on the desk"));
+        // What the export leaves empty, the file itself may say (its IPTC and XMP).
+        let mut details = dateline_newsroom::MediaDetails {
+            caption: attachment.caption.clone(),
+            credit: attachment.credit.clone(),
+            alt_text: attachment.alt.clone(),
+            photographer: attachment.photographer.clone(),
+            redistributable: false,
+        };
+        dateline_intake::photos::fill_from_file(&mut details, &bytes, &found);
+        if details.credit.trim().is_empty() {
+            notes.push(format!("the photo {url} has no credit in the export or in the file; add one on the desk"));
         }
         self.report.counts("photo").imported += 1;
         if self.dry_run {
             return Ok(Some((MediaId(0), String::new())));
         }
         let texts = dateline_intake::PhotoTexts {
-            caption: attachment.caption.clone(),
-            credit: attachment.credit.clone(),
-            alt_text: attachment.alt.clone(),
-            photographer: attachment.photographer.clone(),
+            caption: details.caption,
+            credit: details.credit,
+            alt_text: details.alt_text,
+            photographer: details.photographer,
         };
         let (new, files) = dateline_intake::photos::write_files(self.intake, bytes, &found, texts, self.now)
             .await

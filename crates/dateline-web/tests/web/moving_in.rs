@@ -371,6 +371,16 @@ async fn a_ghost_paper_moves_in_with_its_tags_authors_photos_and_old_addresses(d
         std::fs::create_dir_all(file.parent().expect("folder")).expect("folder");
         std::fs::write(file, jpeg(shade)).expect("photo");
     }
+    // Ghost keeps no credit: the photo file's own IPTC credit line is taken.
+    let exiftool = dateline_testkit::checkers::exiftool();
+    if let Some(exiftool) = &exiftool {
+        let written = std::process::Command::new(exiftool)
+            .args(["-overwrite_original", "-IPTC:Credit=Pieter de Vries/Quay Courier"])
+            .arg(images.path().join("2024/05/quay.jpg"))
+            .output()
+            .expect("exiftool writes");
+        assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    }
     let fixture =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../dateline-import/tests/fixtures/quay-courier.ghost.json");
     let options = GhostOptions { images: Some(images.path().to_owned()), ..GhostOptions::default() };
@@ -397,6 +407,9 @@ async fn a_ghost_paper_moves_in_with_its_tags_authors_photos_and_old_addresses(d
         (Some("The old quay at sunset"), Some("The quay on opening night."))
     );
     assert!(story["updated"].is_null());
+    if exiftool.is_some() {
+        assert_eq!(story["lead_photo"]["credit"], "Pieter de Vries/Quay Courier", "the file's own credit line");
+    }
     let body = scraper::Html::parse_fragment(story["body_html"].as_str().expect("body"));
     assert_eq!(texts(&body, "h2"), ["Thirty stalls"]);
     assert!(dateline_testkit::attributes(&body, "img", "src")[0].starts_with("/media/"));
