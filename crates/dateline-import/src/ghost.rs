@@ -15,7 +15,7 @@
 
 use crate::report::Report;
 use crate::wordpress_body::{self, DEFAULT_EMBED_HOSTS};
-use crate::writer::{digest, slug_of, PhotoFacts, StoryParts, Writer};
+use crate::writer::{clip, digest, plain, slug_of, PhotoFacts, StoryParts, Writer};
 use crate::ImportError;
 use dateline_intake::Intake;
 use dateline_newsroom::editing::{MAX_BYLINES, MAX_DECK_CHARS, MAX_HEADLINE_CHARS, MAX_TOPICS};
@@ -69,19 +69,6 @@ fn id_of(value: &Value, key: &str) -> String {
 
 fn instant(text: &str) -> Option<Timestamp> {
     text.trim().parse().ok()
-}
-
-fn plain(html: &str) -> String {
-    crate::wordpress::plain(html)
-}
-
-fn clip(text: String, max: usize, what: &str, notes: &mut Vec<String>) -> String {
-    if text.chars().count() <= max {
-        text
-    } else {
-        notes.push(format!("the {what} was longer than {max} characters and is cut"));
-        text.chars().take(max).collect()
-    }
 }
 
 /// The export's data, checked for the shape Ghost writes.

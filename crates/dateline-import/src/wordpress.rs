@@ -23,7 +23,7 @@
 
 use crate::report::Report;
 use crate::wordpress_body::{self, DEFAULT_EMBED_HOSTS};
-use crate::writer::{digest, slug_of, PhotoFacts, StoryParts, Writer};
+use crate::writer::{clip, digest, plain, slug_of, PhotoFacts, StoryParts, Writer};
 use crate::wxr::{self, Item, Record, Site};
 use crate::ImportError;
 use dateline_intake::Intake;
@@ -155,29 +155,6 @@ fn survey(file: &Path) -> Result<Survey, ImportError> {
         }
     }
     Ok(survey)
-}
-
-/// Text with any tags removed and whitespace squeezed (titles, excerpts, captions).
-pub(crate) fn plain(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut inside = false;
-    for c in html.chars() {
-        match c {
-            '<' => inside = true,
-            '>' if inside => inside = false,
-            c if !inside => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn clip(text: String, max: usize) -> (String, bool) {
-    if text.chars().count() <= max {
-        (text, false)
-    } else {
-        (text.chars().take(max).collect(), true)
-    }
 }
 
 /// WordPress's `YYYY-MM-DD HH:MM:SS` in UTC; its zero date is none.
@@ -413,23 +390,16 @@ impl Run<'_> {
             return Ok(());
         };
         let mut notes = Vec::new();
-        let (headline, clipped) = clip(plain(&item.title), MAX_HEADLINE_CHARS);
-        if clipped {
-            notes.push(format!("the title was longer than {MAX_HEADLINE_CHARS} characters and is cut"));
-        }
+        let headline = clip(plain(&item.title), MAX_HEADLINE_CHARS, "title", &mut notes);
         let headline = if headline.is_empty() {
             notes.push("the post has no title".into());
             format!("Untitled (post {})", item.post_id)
         } else {
             headline
         };
-        let deck = Some(plain(&item.excerpt)).filter(|d| !d.is_empty()).map(|d| {
-            let (deck, clipped) = clip(d, MAX_DECK_CHARS);
-            if clipped {
-                notes.push(format!("the excerpt was longer than {MAX_DECK_CHARS} characters and is cut"));
-            }
-            deck
-        });
+        let deck = Some(plain(&item.excerpt))
+            .filter(|d| !d.is_empty())
+            .map(|d| clip(d, MAX_DECK_CHARS, "excerpt", &mut notes));
         let mut section = None;
         let mut topics: Vec<TopicId> = Vec::new();
         let mut bylines: Vec<AuthorId> = Vec::new();

@@ -29,6 +29,31 @@ pub(crate) fn content_digest(content: &ArticleContent) -> String {
     digest(&serde_json::to_string(content).unwrap_or_default())
 }
 
+/// Text with any tags removed and whitespace squeezed (titles, excerpts, captions).
+pub(crate) fn plain(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut inside = false;
+    for c in html.chars() {
+        match c {
+            '<' => inside = true,
+            '>' if inside => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `text` cut to `max` characters; a cut is noted, naming `what` was cut.
+pub(crate) fn clip(text: String, max: usize, what: &str, notes: &mut Vec<String>) -> String {
+    if text.chars().count() <= max {
+        text
+    } else {
+        notes.push(format!("the {what} was longer than {max} characters and is cut"));
+        text.chars().take(max).collect()
+    }
+}
+
 /// A slug from the old system's, else from the name.
 pub(crate) fn slug_of(given: &str, name: &str) -> Option<Slug> {
     Slug::parse(given).ok().or_else(|| Slug::suggest(name)).or_else(|| Slug::suggest(given))

@@ -46,29 +46,43 @@ impl MediaRow {
 const COLUMNS: &str =
     "id, storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, redistributable, created_at";
 
+/// The one INSERT of a photo's row (the desk's, the wire's and an import's alike).
+fn insert_statement(new: &NewMedia, now: Timestamp) -> (String, Vec<crate::db::Param>) {
+    (
+        format!(
+            "INSERT INTO media (storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {COLUMNS}"
+        ),
+        params![
+            &new.storage_key,
+            &new.mime_type,
+            i64::from(new.width),
+            i64::from(new.height),
+            i64::try_from(new.byte_size).unwrap_or(i64::MAX),
+            &new.caption,
+            &new.credit,
+            &new.alt_text,
+            &new.photographer,
+            now,
+        ],
+    )
+}
+
+/// Inserts a photo's row in `tx`; its id.
+pub(crate) async fn insert_media_in(
+    tx: &mut crate::db::Tx,
+    new: &NewMedia,
+    now: Timestamp,
+) -> Result<MediaId, StoreError> {
+    let (sql, bound) = insert_statement(new, now);
+    let row: MediaRow = tx.fetch_one(&sql, bound).await?;
+    Ok(MediaId(row.id))
+}
+
 impl MediaStore for SqlStore {
     async fn insert_media(&self, new: &NewMedia, now: Timestamp) -> Result<Media, StoreError> {
-        let row: MediaRow = self
-            .db
-            .fetch_one(
-                &format!(
-                    "INSERT INTO media (storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {COLUMNS}"
-                ),
-                params![
-                    &new.storage_key,
-                    &new.mime_type,
-                    i64::from(new.width),
-                    i64::from(new.height),
-                    i64::try_from(new.byte_size).unwrap_or(i64::MAX),
-                    &new.caption,
-                    &new.credit,
-                    &new.alt_text,
-                    &new.photographer,
-                    now,
-                ],
-            )
-            .await?;
+        let (sql, bound) = insert_statement(new, now);
+        let row: MediaRow = self.db.fetch_one(&sql, bound).await?;
         row.into_media()
     }
 

@@ -133,26 +133,7 @@ impl ImportTx {
     }
 
     pub async fn insert_media(&mut self, new: &NewMedia, now: Timestamp) -> Result<i64, StoreError> {
-        let (id,): (i64,) = self
-            .tx
-            .fetch_one(
-                "INSERT INTO media (storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                params![
-                    &new.storage_key,
-                    &new.mime_type,
-                    i64::from(new.width),
-                    i64::from(new.height),
-                    i64::try_from(new.byte_size).unwrap_or(i64::MAX),
-                    &new.caption,
-                    &new.credit,
-                    &new.alt_text,
-                    &new.photographer,
-                    now,
-                ],
-            )
-            .await?;
-        Ok(id)
+        Ok(crate::media::insert_media_in(&mut self.tx, new, now).await?.0)
     }
 
     /// A moved-in story: history, so it is not told to webhooks or partners.

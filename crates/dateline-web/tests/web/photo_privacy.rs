@@ -129,6 +129,12 @@ async fn a_phone_photo_keeps_its_rights_and_loses_its_private_facts_in_every_ser
     }
 }
 
+/// The photo a desk upload's redirect names.
+fn stored_photo_id(answer: &reqwest::Response) -> i64 {
+    let location = answer.headers()["location"].to_str().expect("location");
+    location.trim_start_matches("/desk/photos/").split('?').next().and_then(|id| id.parse().ok()).expect("an id")
+}
+
 async fn a_photo_desk_uploads_an_agency_file_and_its_own_words_fill_what_was_left_empty(db: TestDatabase) {
     let Some(exiftool) = dateline_testkit::checkers::exiftool() else { return };
     let store = db.store().await;
@@ -172,14 +178,7 @@ async fn a_photo_desk_uploads_an_agency_file_and_its_own_words_fill_what_was_lef
     };
     let answer = upload("").await;
     assert_eq!(answer.status(), 303, "the file's own credit and alt text satisfy the desk's checks");
-    let id: i64 = answer.headers()["location"]
-        .to_str()
-        .expect("location")
-        .trim_start_matches("/desk/photos/")
-        .split('?')
-        .next()
-        .and_then(|id| id.parse().ok())
-        .expect("an id");
+    let id = stored_photo_id(&answer);
     let stored = store.media_by_id(dateline_newsroom::MediaId(id)).await.expect("stored");
     assert_eq!(stored.caption, "서울 시청 앞 광장에 시민들이 모였다", "UTF-8 IPTC, as its 1:90 says");
     assert_eq!((stored.credit.as_str(), stored.photographer.as_str()), ("Yonhap", "Kim Min-ji"));
@@ -187,14 +186,7 @@ async fn a_photo_desk_uploads_an_agency_file_and_its_own_words_fill_what_was_lef
 
     let answer = upload("The Test Dateline").await;
     assert_eq!(answer.status(), 303);
-    let id: i64 = answer.headers()["location"]
-        .to_str()
-        .expect("location")
-        .trim_start_matches("/desk/photos/")
-        .split('?')
-        .next()
-        .and_then(|id| id.parse().ok())
-        .expect("an id");
+    let id = stored_photo_id(&answer);
     assert_eq!(
         store.media_by_id(dateline_newsroom::MediaId(id)).await.expect("stored").credit,
         "The Test Dateline",
