@@ -49,6 +49,31 @@ pub struct ArticleData {
     pub corrections: Vec<(String, String)>,
     /// `(name, absolute url)` from the top of the tree.
     pub breadcrumb: Vec<(String, String)>,
+    /// Set for a live story: the document becomes a `LiveBlogPosting`.
+    pub live: Option<LiveData>,
+}
+
+/// What a live story adds: when its coverage began and ended, and its newest posts.
+#[derive(Debug, Clone)]
+pub struct LiveData {
+    /// ISO 8601.
+    pub coverage_start: String,
+    pub coverage_end: Option<String>,
+    /// The newest posts first.
+    pub updates: Vec<LiveUpdate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LiveUpdate {
+    pub headline: String,
+    /// The post's text without its marks.
+    pub body: String,
+    pub published: String,
+    pub modified: String,
+    /// The post's address on the page (with its `#post-{id}`).
+    pub url: String,
+    /// Who wrote the post.
+    pub author: String,
 }
 
 fn image(image: &Image) -> Value {
@@ -99,6 +124,31 @@ pub fn article(data: &ArticleData) -> String {
             .map(|(text, date)| json!({ "@type": "CorrectionComment", "text": text, "datePublished": date }))
             .collect();
         article["correction"] = json!(corrections);
+    }
+    if let Some(live) = &data.live {
+        article["@type"] = json!("LiveBlogPosting");
+        article["coverageStartTime"] = json!(live.coverage_start);
+        if let Some(end) = &live.coverage_end {
+            article["coverageEndTime"] = json!(end);
+        }
+        let updates: Vec<Value> = live
+            .updates
+            .iter()
+            .map(|u| {
+                json!({
+                    "@type": "BlogPosting",
+                    "headline": u.headline,
+                    "articleBody": u.body,
+                    "datePublished": u.published,
+                    "dateModified": u.modified,
+                    "url": u.url,
+                    "mainEntityOfPage": u.url,
+                    "author": { "@type": "Person", "name": u.author },
+                    "publisher": { "@type": "NewsMediaOrganization", "name": p.name, "logo": image(&p.logo) },
+                })
+            })
+            .collect();
+        article["liveBlogUpdate"] = json!(updates);
     }
     let crumbs: Vec<Value> = data
         .breadcrumb

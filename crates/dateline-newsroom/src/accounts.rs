@@ -103,6 +103,8 @@ pub struct User {
     pub name: String,
     pub role: Role,
     pub created_at: Timestamp,
+    /// The author this account writes as: a reporter bylined on a live story may post to it.
+    pub author_id: Option<crate::ids::AuthorId>,
 }
 
 /// A key for the write API. It acts as a desk account of its own (`user`, which has no

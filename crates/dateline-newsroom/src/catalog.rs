@@ -438,6 +438,7 @@ mod tests {
             name: "Desk".into(),
             role,
             created_at: Timestamp::UNIX_EPOCH,
+            author_id: None,
         }
     }
 

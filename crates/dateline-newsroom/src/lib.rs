@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod changes;
 pub mod editing;
 pub mod ids;
+pub mod live;
 pub mod media;
 pub mod moving_in;
 pub mod page;
@@ -51,6 +52,7 @@ pub use topic::{NewTopic, Topic};
 /// The store traits, for `use dateline_newsroom::prelude::*` where a concrete store's methods
 /// are called.
 pub mod prelude {
+    pub use crate::live::LiveStore;
     pub use crate::moving_in::LegacyPathStore;
     pub use crate::store::{
         ApiKeyStore, ArticleStore, AuthorStore, MediaStore, PageStore, SearchStore, SectionStore, SessionStore,

@@ -243,6 +243,8 @@ pub trait UserStore {
     /// Replaces the password hash and ends the user's sessions.
     fn set_password_hash(&self, id: UserId, hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
     fn users(&self) -> impl Future<Output = StoreResult<Vec<User>>> + Send;
+    /// Says which author the account writes as (none: it writes under no byline).
+    fn set_user_author(&self, id: UserId, author: Option<AuthorId>) -> impl Future<Output = StoreResult<User>> + Send;
 }
 
 pub trait SessionStore {
@@ -305,6 +307,7 @@ pub trait Store:
     + crate::webhooks::WebhookStore
     + crate::syndication::PartnerStore
     + crate::moving_in::LegacyPathStore
+    + crate::live::LiveStore
     + AuthorStore
     + TopicStore
     + MediaStore

@@ -14,6 +14,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("macros.html", include_str!("../../../themes/default/templates/macros.html")),
     ("home.html", include_str!("../../../themes/default/templates/home.html")),
     ("article.html", include_str!("../../../themes/default/templates/article.html")),
+    ("live_post.html", include_str!("../../../themes/default/templates/live_post.html")),
     ("section.html", include_str!("../../../themes/default/templates/section.html")),
     ("author.html", include_str!("../../../themes/default/templates/author.html")),
     ("topic.html", include_str!("../../../themes/default/templates/topic.html")),
@@ -27,6 +28,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("desk/home.html", include_str!("../../../themes/default/templates/desk/home.html")),
     ("desk/editor.html", include_str!("../../../themes/default/templates/desk/editor.html")),
     ("desk/history.html", include_str!("../../../themes/default/templates/desk/history.html")),
+    ("desk/live.html", include_str!("../../../themes/default/templates/desk/live.html")),
+    ("desk/live_post_history.html", include_str!("../../../themes/default/templates/desk/live_post_history.html")),
     ("desk/diff.html", include_str!("../../../themes/default/templates/desk/diff.html")),
     ("desk/front_page.html", include_str!("../../../themes/default/templates/desk/front_page.html")),
     ("desk/sections.html", include_str!("../../../themes/default/templates/desk/sections.html")),
@@ -47,6 +50,9 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../../themes/default/static/style.css")),
     ("desk.css", include_bytes!("../../../themes/default/static/desk.css")),
+    // The live page's updates and the desk's posting box; both pages work without them.
+    ("live.js", include_bytes!("../../../themes/default/static/live.js")),
+    ("desk-live.js", include_bytes!("../../../themes/default/static/desk-live.js")),
     // The publisher's logo in structured data; a newsroom replaces it with its own.
     ("logo.png", include_bytes!("../../../themes/default/static/logo.png")),
     ("favicon.png", include_bytes!("../../../themes/default/static/favicon.png")),

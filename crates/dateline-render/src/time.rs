@@ -39,6 +39,17 @@ impl PaperClock {
         }
     }
 
+    /// A live post's time: the clock time alone (`13:51`) for a post of the paper's today,
+    /// the paper's full timestamp for earlier days.
+    pub fn stream_time(&self, instant: Timestamp, now: Timestamp) -> TimeView {
+        let local = instant.to_zoned(self.zone.clone());
+        let mut view = self.time(instant);
+        if local.date() == now.to_zoned(self.zone.clone()).date() {
+            view.text = format_with("%H:%M", &local, "%H:%M");
+        }
+        view
+    }
+
     /// Today's date in the paper's zone, for the date line at the top of every page.
     pub fn date_line(&self, now: Timestamp) -> String {
         format_with(&self.date_line_format, &now.to_zoned(self.zone.clone()), "%Y-%m-%d")
@@ -64,6 +75,15 @@ mod tests {
             seoul().time(instant),
             TimeView { datetime: "2021-01-24T11:27:00+09:00".into(), text: "Jan 24, 2021 - 11:27".into() }
         );
+    }
+
+    #[test]
+    fn a_live_post_of_today_shows_its_clock_time_and_one_of_yesterday_its_date() {
+        let now: Timestamp = "2021-01-24T06:00:00Z".parse().expect("instant");
+        let this_morning: Timestamp = "2021-01-24T04:51:00Z".parse().expect("instant");
+        let yesterday: Timestamp = "2021-01-23T14:59:00Z".parse().expect("instant");
+        assert_eq!(seoul().stream_time(this_morning, now).text, "13:51");
+        assert_eq!(seoul().stream_time(yesterday, now).text, "Jan 23, 2021 - 23:59");
     }
 
     #[test]

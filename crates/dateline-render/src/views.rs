@@ -300,3 +300,91 @@ impl PageView {
         }
     }
 }
+
+/// A live story's stream as its page shows it: whether it runs, the key events, one page
+/// of posts (newest first) and where the readers' update channel is.
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveView {
+    pub running: bool,
+    pub started: TimeView,
+    pub ended: Option<TimeView>,
+    pub key_events: Vec<KeyEventView>,
+    pub posts: Vec<LivePostView>,
+    /// Which page of the stream this is (1 holds the newest posts).
+    pub page: u32,
+    pub pages: u32,
+    pub newer_url: Option<String>,
+    pub older_url: Option<String>,
+    /// The server-sent events address the page's script listens to; only on the first page
+    /// of a running story.
+    pub events_url: Option<String>,
+}
+
+/// One post of the stream.
+#[derive(Debug, Clone, Serialize)]
+pub struct LivePostView {
+    pub id: i64,
+    /// The element id, `post-{id}`.
+    pub anchor: String,
+    /// The address that finds the post on whichever page it now is.
+    pub permalink: String,
+    pub title: Option<String>,
+    pub body_html: String,
+    pub time: TimeView,
+    pub author: BylineView,
+    pub image: Option<ImageView>,
+    pub pinned: bool,
+}
+
+/// A pinned post as the list of key events at the top names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyEventView {
+    pub id: i64,
+    pub permalink: String,
+    /// The post's title, or the opening of its text.
+    pub text: String,
+    pub time: TimeView,
+}
+
+pub fn live_post_url(story: impl std::fmt::Display, post: impl std::fmt::Display) -> String {
+    format!("/article/{story}/post/{post}")
+}
+
+impl LivePostView {
+    /// The view of `post`, its body already rendered (sanitized) as `body_html`.
+    pub fn new(
+        post: &dateline_newsroom::live::LivePost,
+        body_html: String,
+        lookup: &Lookup,
+        clock: &PaperClock,
+        now: Timestamp,
+    ) -> Self {
+        let author = post.author_id.and_then(|id| lookup.authors.get(&id));
+        LivePostView {
+            id: post.id.0,
+            anchor: format!("post-{}", post.id),
+            permalink: live_post_url(post.article_id, post.id),
+            title: post.title.clone(),
+            body_html,
+            time: clock.stream_time(post.posted_at, now),
+            author: BylineView {
+                name: author.map_or_else(|| post.author_name.clone(), |a| a.name.clone()),
+                url: author.map(|a| author_url(&a.slug)).unwrap_or_default(),
+                is_agency: author.is_some_and(|a| a.kind == AuthorKind::Agency),
+            },
+            image: lookup.image(post.media_id),
+            pinned: post.pinned,
+        }
+    }
+}
+
+impl KeyEventView {
+    pub fn new(post: &dateline_newsroom::live::LivePost, clock: &PaperClock, now: Timestamp) -> Self {
+        KeyEventView {
+            id: post.id.0,
+            permalink: live_post_url(post.article_id, post.id),
+            text: post.title.clone().unwrap_or_else(|| plain_excerpt(&post.body, 14)),
+            time: clock.stream_time(post.posted_at, now),
+        }
+    }
+}

@@ -14,6 +14,7 @@ mod backup;
 mod changes;
 mod connect;
 mod db;
+mod live;
 mod media;
 pub mod migrate;
 mod moving_in;

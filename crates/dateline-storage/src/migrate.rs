@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(13, "0013_webhooks"),
     migration!(14, "0014_syndication"),
     migration!(15, "0015_moving_in"),
+    migration!(16, "0016_live"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

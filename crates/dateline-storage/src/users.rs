@@ -13,6 +13,7 @@ struct UserRow {
     name: String,
     role: String,
     created_at: DbTime,
+    author_id: Option<i64>,
 }
 
 impl UserRow {
@@ -24,6 +25,7 @@ impl UserRow {
             email: self.email,
             name: self.name,
             created_at: self.created_at.0,
+            author_id: self.author_id.map(dateline_newsroom::AuthorId),
         })
     }
 }
@@ -43,7 +45,8 @@ struct SessionRow {
     expires_at: DbTime,
 }
 
-const COLUMNS: &str = "id, email, name, role, created_at";
+const COLUMNS: &str = "id, email, name, role, created_at, \
+     (SELECT b.author_id FROM user_bylines b WHERE b.user_id = users.id) AS author_id";
 
 impl UserStore for SqlStore {
     async fn insert_user(&self, new: &NewUser, now: Timestamp) -> Result<User, StoreError> {
@@ -98,6 +101,17 @@ impl UserStore for SqlStore {
                 .await?;
         rows.into_iter().map(UserRow::into_user).collect()
     }
+
+    async fn set_user_author(&self, id: UserId, author: Option<dateline_newsroom::AuthorId>) -> Result<User, StoreError> {
+        let user = self.user_by_id(id).await?;
+        let mut tx = self.db.begin().await?;
+        tx.execute("DELETE FROM user_bylines WHERE user_id = $1", params![user.id.0]).await?;
+        if let Some(author) = author {
+            tx.execute("INSERT INTO user_bylines (user_id, author_id) VALUES ($1, $2)", params![user.id.0, author.0]).await?;
+        }
+        tx.commit().await?;
+        self.user_by_id(id).await
+    }
 }
 
 impl SessionStore for SqlStore {
@@ -122,7 +136,8 @@ impl SessionStore for SqlStore {
         let row: SessionRow = self
             .db
             .fetch_one(
-                "SELECT u.id, u.email, u.name, u.role, u.created_at, s.csrf_token, s.expires_at \
+                "SELECT u.id, u.email, u.name, u.role, u.created_at, \
+                 (SELECT b.author_id FROM user_bylines b WHERE b.user_id = u.id) AS author_id, s.csrf_token, s.expires_at \
                  FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = $1 AND s.expires_at > $2",
                 params![token_digest, now],
             )
@@ -166,7 +181,8 @@ impl ApiKeyRow {
 }
 
 const KEY_COLUMNS: &str = "k.id AS key_id, k.name AS key_name, k.created_at AS key_created_at, k.expires_at, \
-     k.revoked_at, k.last_used_at, u.id, u.email, u.name, u.role, u.created_at";
+     k.revoked_at, k.last_used_at, u.id, u.email, u.name, u.role, u.created_at, \
+     (SELECT b.author_id FROM user_bylines b WHERE b.user_id = u.id) AS author_id";
 
 impl ApiKeyStore for SqlStore {
     async fn insert_api_key(

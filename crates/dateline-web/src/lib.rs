@@ -11,6 +11,7 @@ mod desk;
 mod documents;
 mod error;
 mod layers;
+mod live_updates;
 pub mod metrics;
 mod operators;
 pub mod outbox;
@@ -49,6 +50,8 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(site::home::show))
         .route("/article/{id}", get(site::article::redirect_to_canonical))
         .route("/article/{id}/{slug}", get(site::article::show))
+        .route("/article/{id}/post/{post}", get(site::live::permalink))
+        .route("/_live/{id}", get(live_updates::listen))
         .route("/author/{slug}", get(site::author::show))
         .route("/topic/{slug}", get(site::topic::show))
         .route("/topics/", get(site::topic::list))

@@ -68,7 +68,12 @@ impl Metrics {
 
     /// The Prometheus exposition of everything counted, with the page cache's and the pool's
     /// figures as they are now.
-    pub(crate) fn render(&self, page_cache: Option<&PageCache>, (open, idle): (u32, usize)) -> String {
+    pub(crate) fn render(
+        &self,
+        page_cache: Option<&PageCache>,
+        (open, idle): (u32, usize),
+        live_listeners: usize,
+    ) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "# HELP dateline_http_requests_total Requests answered, by route pattern and status.");
         let _ = writeln!(out, "# TYPE dateline_http_requests_total counter");
@@ -142,6 +147,12 @@ impl Metrics {
             gauge("dateline_page_cache_pages", "gauge", "Pages kept now.", pages as u64);
             gauge("dateline_page_cache_bytes", "gauge", "Bytes kept now, compressed copies included.", bytes as u64);
         }
+        gauge(
+            "dateline_live_listeners",
+            "gauge",
+            "Readers following a live story through its event stream now.",
+            live_listeners as u64,
+        );
         gauge("dateline_db_pool_connections", "gauge", "Database connections open.", u64::from(open));
         gauge("dateline_db_pool_idle_connections", "gauge", "Database connections open and idle.", idle as u64);
         let jobs = &self.jobs;

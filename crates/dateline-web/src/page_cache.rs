@@ -134,6 +134,9 @@ pub(crate) fn tags_touched(change: &Change) -> Option<Vec<String>> {
         Change::Topic(id) => vec![tag::topic(*id), tag::tagged(*id), tag::TOPICS.to_owned()],
         Change::Media(id) => vec![tag::media(*id)],
         Change::HomeCuration => vec![tag::HOME.to_owned()],
+        // Its page (every page of its stream), the feeds that date its entry by its newest
+        // post, and the News sitemap that lists it while it runs.
+        Change::Live { story, .. } => vec![tag::story(*story), tag::ARCHIVE.to_owned()],
         Change::Sections | Change::Pages | Change::Settings | Change::Everything => return None,
     };
     Some(tags)

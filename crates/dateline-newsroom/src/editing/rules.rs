@@ -356,6 +356,7 @@ mod tests {
             name: format!("User {id}"),
             role,
             created_at: now(),
+            author_id: None,
         }
     }
 

@@ -9,6 +9,7 @@ mod authors;
 mod form;
 mod frame;
 mod front_page;
+mod live;
 mod pages;
 mod partners;
 pub(crate) mod photos;
@@ -47,6 +48,10 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/stories/{id}/history", get(stories::history))
         .route("/desk/stories/{id}/diff", get(revisions::diff))
         .route("/desk/stories/{id}/restore", post(revisions::restore))
+        .route("/desk/stories/{id}/live", get(live::show).post(live::add_post))
+        .route("/desk/stories/{id}/live/coverage", post(live::coverage))
+        .route("/desk/live-posts/{post}", post(live::change_post))
+        .route("/desk/live-posts/{post}/history", get(live::history))
         .route("/desk", get(|| async { axum::response::Redirect::permanent("/desk/") }))
         .route("/desk/photos", get(photos::list).post(photos::upload).layer(upload_limit))
         .route("/desk/photos/{id}", get(photos::show).post(photos::update))

@@ -77,6 +77,12 @@ struct EditorPage {
     time_zone: String,
     /// Where the story came from on the wire, and any agency update waiting.
     wire: Option<super::wire::WireBanner>,
+    /// "live" for a new story that is to be live from its creation.
+    kind: &'static str,
+    /// Whether the story is live (Some), and whether its coverage still runs.
+    live_running: Option<bool>,
+    /// Whether this user may make the story live or run its coverage.
+    may_run_live: bool,
 }
 
 #[derive(Serialize)]
@@ -196,6 +202,12 @@ async fn editor_page(
             Some(article) => super::wire::banner(state, article).await?,
             None => None,
         },
+        kind: "",
+        live_running: match article {
+            Some(article) => crate::site::live::coverage_of(state, article.id).await?.map(|c| c.is_running()),
+            None => None,
+        },
+        may_run_live: article.is_some_and(|a| dateline_newsroom::live::may_run_coverage(&desk.session.user, a)),
     })
 }
 
@@ -372,10 +384,30 @@ pub(crate) async fn search(
         .await
 }
 
-pub(crate) async fn new_story(State(state): State<AppState>, desk: Desk) -> Result<Response, WebError> {
+/// `?kind=live` on the new-story screen.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct KindAsked {
+    kind: String,
+}
+
+fn story_kind(text: &str) -> Result<&'static str, WebError> {
+    match text {
+        "" | "story" => Ok(""),
+        "live" => Ok("live"),
+        other => Err(WebError::BadRequest(format!("{other:?} is not a kind of story."))),
+    }
+}
+
+pub(crate) async fn new_story(
+    State(state): State<AppState>,
+    desk: Desk,
+    Query(asked): Query<KindAsked>,
+) -> Result<Response, WebError> {
     desk.require(Action::WriteDraft)?;
     let zone = paper_clock(&state).await?.zone;
-    let page = editor_page(&state, &desk, None, &StoryDraft::default(), &zone).await?;
+    let mut page = editor_page(&state, &desk, None, &StoryDraft::default(), &zone).await?;
+    page.kind = story_kind(&asked.kind)?;
     show_editor(&state, &desk, StatusCode::OK, page).await
 }
 
@@ -386,14 +418,29 @@ pub(crate) async fn create(
     desk.require(Action::WriteDraft)?;
     let zone = paper_clock(&state).await?.zone;
     let (draft, mut errors) = draft_from(&form, &zone)?;
+    let kind = story_kind(form.get("kind"))?;
     if errors.is_empty() {
         match editing::create_story(state.store(), &desk.session.user, &draft, state.now()).await {
+            Ok(id) if kind == "live" => {
+                // The story is kept as written whatever happens next; one its writer may not
+                // run live stays an ordinary draft, and the editor says so.
+                return match dateline_newsroom::live::start_coverage(state.store(), &desk.session.user, id, state.now())
+                    .await
+                {
+                    Ok(_) => Ok(see_other(format!("/desk/stories/{id}/live?saved=1"))),
+                    Err(dateline_newsroom::live::LiveError::NotAllowed) => {
+                        Ok(see_other(format!("/desk/stories/{id}?saved=1")))
+                    }
+                    Err(other) => Err(WebError::BadRequest(other.to_string())),
+                };
+            }
             Ok(id) => return Ok(see_other(format!("/desk/stories/{id}?saved=1"))),
             Err(EditError::Invalid(found)) => errors = found,
             Err(other) => return Err(edit_failure(other)),
         }
     }
     let mut page = editor_page(&state, &desk, None, &draft, &zone).await?;
+    page.kind = kind;
     page.errors = errors_view(errors);
     show_editor(&state, &desk, StatusCode::UNPROCESSABLE_ENTITY, page).await
 }
@@ -572,7 +619,7 @@ pub(crate) async fn preview(
 ) -> Result<Response, WebError> {
     desk.require(Action::UseDesk)?;
     let article = load(&state, &desk, &id).await?;
-    let mut page = render_article(&state, &article, Audience::Preview).await?;
+    let mut page = render_article(&state, &article, Audience::Preview, 1).await?;
     // A preview is never kept, whatever it shows.
     page.extensions_mut().remove::<crate::page_cache::Shows>();
     Ok(page)

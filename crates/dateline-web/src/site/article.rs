@@ -1,10 +1,12 @@
 //! The article page (reference parts 7 to 13 inside the page chrome). Its address is
 //! `/article/{id}/{slug}`: the id decides, and any other slug is sent on to the current one.
+//! A live story's page also shows its stream (`live.rs`), older posts on `?page=N`.
 
 use super::feeds::absolute;
 use super::{chrome, moved_permanently};
 use crate::error::WebError;
 use crate::page_cache::tag;
+use crate::query::{PageAsked, Query};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -22,6 +24,8 @@ struct ArticlePage {
     /// schema.org JSON-LD, already safe to place inside its script element.
     json_ld: String,
     share: ShareTags,
+    /// The stream of a live story.
+    live: Option<dateline_render::views::LiveView>,
 }
 
 /// Open Graph and Twitter card values.
@@ -35,13 +39,13 @@ struct ShareTags {
     section: String,
 }
 
-fn parse_id(text: &str) -> Result<ArticleId, WebError> {
+pub(crate) fn parse_id(text: &str) -> Result<ArticleId, WebError> {
     text.parse::<i64>().ok().filter(|id| *id > 0).map(ArticleId).ok_or(WebError::NotFound)
 }
 
 /// Loads a story a reader may see, or says why not: removed stories are gone (410), every
 /// other unpublished state is simply not there (404), whatever id is guessed.
-async fn public_article(state: &AppState, id: ArticleId) -> Result<Article, WebError> {
+pub(crate) async fn public_article(state: &AppState, id: ArticleId) -> Result<Article, WebError> {
     let article = state.store().article_by_id(id).await?;
     if article.status == ArticleStatus::Removed {
         return Err(WebError::Gone);
@@ -63,12 +67,15 @@ pub(crate) async fn redirect_to_canonical(
 pub(crate) async fn show(
     State(state): State<AppState>,
     Path((id, slug)): Path<(String, String)>,
+    Query(asked): Query<PageAsked>,
 ) -> Result<Response, WebError> {
+    let page = super::requested_page(&asked)?;
     let article = public_article(&state, parse_id(&id)?).await?;
     if article.content.slug.as_str() != slug {
-        return Ok(moved_permanently(&article_url(article.id, &article.content.slug)));
+        let url = article_url(article.id, &article.content.slug);
+        return Ok(moved_permanently(&if page > 1 { format!("{url}?page={page}") } else { url }));
     }
-    render(&state, &article, Audience::Reader).await
+    render(&state, &article, Audience::Reader, page).await
 }
 
 /// Who the article page is drawn for: readers count as views, the desk's preview does not.
@@ -80,7 +87,12 @@ pub(crate) enum Audience {
 
 /// The article page exactly as readers get it; the desk's preview uses it too, so what an
 /// editor previews is what readers will see.
-pub(crate) async fn render(state: &AppState, article: &Article, audience: Audience) -> Result<Response, WebError> {
+pub(crate) async fn render(
+    state: &AppState,
+    article: &Article,
+    audience: Audience,
+    page: u32,
+) -> Result<Response, WebError> {
     tracing::Span::current().record("article.id", article.id.0);
     let chrome = chrome::load(state, state.now()).await?;
     let lead_media: Vec<_> = article.content.lead_media_id.into_iter().collect();
@@ -92,6 +104,15 @@ pub(crate) async fn render(state: &AppState, article: &Article, audience: Audien
     let corrections = state.store().corrections_of(article.id).await?;
     let body_html = state.render_work().body_html(&article.content.body).await;
     let view = ArticleView::with_body_html(article, &corrections, &lookup, &chrome.clock, body_html);
+    let (live, live_data) = match super::live::coverage_of(state, article.id).await? {
+        Some(coverage) => {
+            let (stream, posts) = super::live::stream(state, &chrome, article, &coverage, page).await?;
+            (Some(stream), Some(super::live::live_structured_data(state, article, &coverage, &posts)))
+        }
+        // Only a live story's page has further pages.
+        None if page > 1 => return Err(WebError::NotFound),
+        None => (None, None),
+    };
     let description = article
         .content
         .seo_description
@@ -106,12 +127,12 @@ pub(crate) async fn render(state: &AppState, article: &Article, audience: Audien
         Audience::Reader => format!("/_v/{}", article.id),
         Audience::Preview => String::new(),
     };
-    let canonical = absolute(state, &view.url);
+    let canonical = absolute(state, &if page > 1 { format!("{}?page={page}", view.url) } else { view.url.clone() });
     let image = lookup.image(article.content.lead_media_id).map(|i| absolute(state, &i.src));
     let published = view.published.as_ref().map(|t| t.datetime.clone());
     let modified = view.updated.as_ref().or(view.published.as_ref()).map(|t| t.datetime.clone());
     let section = view.breadcrumb.last().map(|c| c.name.clone()).unwrap_or_default();
-    let json_ld = structured_data(state, &chrome, article, &view, &lookup, &description);
+    let json_ld = structured_data(state, &chrome, article, &view, &lookup, &description, live_data);
     let share = ShareTags {
         site_name: chrome.site.name.clone(),
         image_alt: view.lead_image.as_ref().map(|i| i.alt.clone()),
@@ -120,8 +141,8 @@ pub(crate) async fn render(state: &AppState, article: &Article, audience: Audien
         modified,
         section,
     };
-    let page = ArticlePage { beacon_url, article: view, description, canonical, json_ld, share };
-    chrome.render(state, "article.html", page).await
+    let content = ArticlePage { beacon_url, article: view, description, canonical, json_ld, share, live };
+    chrome.render(state, "article.html", content).await
 }
 
 /// The NewsArticle (or Opinion/Analysis kind), its publisher and breadcrumb as JSON-LD.
@@ -132,6 +153,7 @@ fn structured_data(
     view: &ArticleView,
     lookup: &Lookup,
     description: &str,
+    live: Option<dateline_feeds::jsonld::LiveData>,
 ) -> String {
     use dateline_feeds::jsonld::{article as article_ld, ArticleData, Image, Person, Publisher};
     let kind = match article.content.label {
@@ -179,6 +201,7 @@ fn structured_data(
         },
         corrections: view.corrections.iter().map(|c| (c.text.clone(), c.published.datetime.clone())).collect(),
         breadcrumb: view.breadcrumb.iter().map(|c| (c.name.clone(), absolute(state, &c.url))).collect(),
+        live,
     };
     article_ld(&data)
 }

@@ -9,6 +9,7 @@ pub(crate) mod corrections;
 pub(crate) mod feeds;
 pub(crate) mod home;
 pub(crate) mod legacy;
+pub(crate) mod live;
 pub(crate) mod page;
 mod paging;
 

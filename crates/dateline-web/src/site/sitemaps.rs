@@ -59,7 +59,14 @@ pub(crate) async fn sitemap(State(state): State<AppState>, Path(file): Path<Stri
     match file.as_str() {
         "news.xml" => {
             let window = Window { limit: NEWS_LIMIT, offset: 0 };
-            let stories = store.latest_public(now, Listing::PublishedBetween(now - NEWS_WINDOW, now), window).await?;
+            let mut stories =
+                store.latest_public(now, Listing::PublishedBetween(now - NEWS_WINDOW, now), window).await?;
+            // A live story is news for as long as its coverage runs, however long ago it began.
+            let running = dateline_newsroom::live::LiveStore::running_coverage(store).await?;
+            let older_live: Vec<_> = running.into_iter().filter(|id| !stories.iter().any(|s| s.id == *id)).collect();
+            let older_live = store.public_by_ids(now, &older_live).await?;
+            stories.truncate((NEWS_LIMIT as usize).saturating_sub(older_live.len()));
+            stories.extend(older_live);
             let settings = store.settings().await?;
             let entries: Vec<NewsEntry> = stories
                 .iter()

@@ -49,6 +49,29 @@ struct DemoStory {
     updated_after_hours: Option<i64>,
     body: String,
     photo: Option<DemoPhoto>,
+    /// A live story: its posts, and when its coverage ended (if it has).
+    live: Option<DemoLive>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoLive {
+    /// Hours after publication that the coverage ended; none while it runs.
+    ended_after_hours: Option<i64>,
+    post: Vec<DemoPost>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoPost {
+    /// Minutes after the story's publication.
+    after_minutes: i64,
+    title: Option<String>,
+    body: String,
+    #[serde(default)]
+    pinned: bool,
+    /// One of the story's bylines; none posts under the desk's name.
+    author: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -265,6 +288,9 @@ pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, no
                 made_by: loader.clone(),
             })
             .await?;
+        if let Some(live) = &story.live {
+            load_live_story(store, id, published, live, &authors, &loader).await?;
+        }
         // Invented reads for the stories of the last day, so "Most Popular" has something to
         // rank on a fresh demo; real readers' views add to them through the beacon.
         if story.hours_ago < 24 {
@@ -288,6 +314,49 @@ pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, no
             .await?;
     }
     Ok(true)
+}
+
+/// A live story's coverage and posts, laid out after its publication.
+async fn load_live_story(
+    store: &impl Store,
+    id: dateline_newsroom::ArticleId,
+    published: Timestamp,
+    live: &DemoLive,
+    authors: &HashMap<String, dateline_newsroom::AuthorId>,
+    loader: &RevisionAuthor,
+) -> anyhow::Result<()> {
+    use dateline_newsroom::live::{NewLivePost, PostContent};
+    store.start_coverage(id, published).await?;
+    for post in &live.post {
+        let author_id = match &post.author {
+            Some(slug) => Some(authors.get(slug).copied().with_context(|| format!("demo post names {slug}"))?),
+            None => None,
+        };
+        let author_name = match author_id {
+            Some(author) => store.authors_by_ids(&[author]).await?.into_iter().next().map(|a| a.name),
+            None => None,
+        }
+        .unwrap_or_else(|| "Live desk".to_owned());
+        let new = NewLivePost {
+            article_id: id,
+            content: PostContent {
+                title: post.title.clone(),
+                body: post.body.trim().to_owned(),
+                media_id: None,
+                author_id,
+                author_name,
+                pinned: post.pinned,
+            },
+            at: published + SignedDuration::from_mins(post.after_minutes),
+            made_by: loader.clone(),
+            story_is_public: true,
+        };
+        store.insert_live_post(&new).await?;
+    }
+    if let Some(hours) = live.ended_after_hours {
+        store.set_coverage_end(id, Some(published + SignedDuration::from_hours(hours))).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -321,6 +390,17 @@ mod tests {
         assert!(photos.len() >= 5);
         assert!(photos.iter().all(|p| p.caption.ends_with(&format!("({})", p.credit))));
         assert!(stories.story.iter().filter(|s| s.updated_after_hours.is_some()).count() >= 3);
+        let live: Vec<_> = stories.story.iter().filter_map(|s| s.live.as_ref().map(|l| (s, l))).collect();
+        assert!(live.iter().any(|(_, l)| l.ended_after_hours.is_none()), "one live story still running");
+        assert!(live.iter().any(|(_, l)| l.ended_after_hours.is_some()), "one whose coverage ended");
+        for (story, coverage) in &live {
+            assert!(coverage.post.iter().filter(|p| p.pinned).count() >= 2, "{:?} pins two key events", story.headline);
+            assert!(
+                coverage.post.iter().all(|p| p.after_minutes >= 0 && p.after_minutes < story.hours_ago * 60),
+                "{:?}: every post lies between publication and now",
+                story.headline
+            );
+        }
         let slugs: Vec<_> = pages.page.iter().map(|p| p.slug.as_str()).collect();
         assert_eq!(slugs, ["privacy", "copyright-policy", "ombudsman"]);
         assert!(demo_settings().masthead.registration_number.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)));
