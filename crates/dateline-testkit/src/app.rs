@@ -85,6 +85,7 @@ impl TestApp {
         // commit, and the outbox worked (quickly, so tests need not wait).
         let companions = vec![
             tokio::spawn(state.clone().follow_changes()),
+            tokio::spawn(dateline_web::live_updates::follow(state.clone())),
             tokio::spawn(dateline_web::outbox::run(
                 state.clone(),
                 format!("test-{address}"),

@@ -9,45 +9,26 @@
 //! the (cached) page once to catch up on whatever it missed while disconnected.
 //!
 //! How a post travels: the store announces `Change::Live` as it commits (another instance's
-//! through PostgreSQL's notices); `AppState::follow_changes` hands it to [`LiveUpdates::hear`],
-//! which, only if this instance has readers of that story, reads the post once, draws it
+//! through PostgreSQL's notices); [`follow`], run beside the server like the outbox, hears it
+//! and, only if this instance has readers of that story, reads the post once, draws it
 //! once with the theme's `live_post.html`, and broadcasts the same bytes to every reader's
 //! stream. Changes are handled one after another, so readers get posts in the order written.
 
 use crate::error::WebError;
+use crate::live_channels::Told;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use dateline_newsroom::live::{LivePost, LivePostId, LiveStore};
-use dateline_newsroom::{ArticleId, Change, StoreError};
+use dateline_newsroom::{Change, StoreError};
 use serde::Serialize;
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
 
-/// Readers one instance keeps streams open for; past it a reader is asked to come back
-/// (503), and the page still works by reloading.
-const MOST_LISTENERS: usize = 50_000;
-/// Events a slow reader may fall behind by before it is told to catch up by fetching the page.
-const BACKLOG: usize = 64;
 /// A comment line this often keeps proxies from closing an idle stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(20);
-
-/// One event, drawn once for all of a story's readers.
-#[derive(Debug, Clone)]
-struct Told {
-    name: &'static str,
-    data: Arc<str>,
-}
-
-#[derive(Default)]
-pub(crate) struct LiveUpdates {
-    stories: Mutex<HashMap<ArticleId, broadcast::Sender<Told>>>,
-    listeners: Arc<AtomicUsize>,
-}
 
 /// What the page's script gets for a post that is shown: its markup, and what the list of key
 /// events needs.
@@ -68,75 +49,42 @@ struct PostGone {
     id: i64,
 }
 
-/// Counts a reader's open stream, and stops counting it when the stream is dropped.
-struct Listening(Arc<AtomicUsize>);
-
-impl Drop for Listening {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
+/// Passes every change to the readers it concerns, one after another so that they get posts
+/// in the order written, until the program stops. Run it once per process, beside the server.
+pub async fn follow(state: AppState) {
+    let mut changes = state.store().subscribe_changes();
+    loop {
+        match changes.recv().await {
+            Ok(change) => hear(&state, &change).await,
+            // Notices were missed: every reader catches up by fetching its page once.
+            Err(broadcast::error::RecvError::Lagged(_)) => state.live_channels().tell_everyone(&catch_up()),
+            Err(broadcast::error::RecvError::Closed) => return,
+        }
     }
 }
 
-impl LiveUpdates {
-    /// How many readers' streams are open on this instance.
-    pub(crate) fn listeners(&self) -> usize {
-        self.listeners.load(Ordering::Relaxed)
-    }
-
-    fn subscribe(&self, story: ArticleId) -> Option<(broadcast::Receiver<Told>, Listening)> {
-        if self.listeners.fetch_add(1, Ordering::Relaxed) >= MOST_LISTENERS {
-            self.listeners.fetch_sub(1, Ordering::Relaxed);
-            return None;
+/// Passes a change on to the readers it concerns.
+async fn hear(state: &AppState, change: &Change) {
+let channels = state.live_channels();
+    match change {
+        Change::Live { story, post } => {
+            let Some(channel) = channels.channel(*story) else { return };
+            let told = match post {
+                Some(post) => match draw_post(state, *post).await {
+                    Ok(told) => told,
+                    Err(error) => {
+                        tracing::warn!(%error, post = post.0, "could not draw a live post for its readers");
+                        catch_up()
+                    }
+                },
+                // The coverage ended or resumed: the page says so, and readers fetch it.
+                None => catch_up(),
+            };
+            let _ = channel.send(told);
         }
-        let listening = Listening(self.listeners.clone());
-        let mut stories = self.stories.lock().ok()?;
-        let receiver = stories.entry(story).or_insert_with(|| broadcast::channel(BACKLOG).0).subscribe();
-        Some((receiver, listening))
-    }
-
-    /// The story's channel, if someone on this instance listens to it; channels nobody
-    /// listens to any more are let go on the way.
-    fn channel(&self, story: ArticleId) -> Option<broadcast::Sender<Told>> {
-        let mut stories = self.stories.lock().ok()?;
-        stories.retain(|_, sender| sender.receiver_count() > 0);
-        stories.get(&story).cloned()
-    }
-
-    fn tell_everyone(&self, told: &Told) {
-        if let Ok(stories) = self.stories.lock() {
-            for sender in stories.values() {
-                let _ = sender.send(told.clone());
-            }
-        }
-    }
-
-    /// Passes a change on to the readers it concerns.
-    pub(crate) async fn hear(&self, state: &AppState, change: &Change) {
-        match change {
-            Change::Live { story, post } => {
-                let Some(channel) = self.channel(*story) else { return };
-                let told = match post {
-                    Some(post) => match draw_post(state, *post).await {
-                        Ok(told) => told,
-                        Err(error) => {
-                            tracing::warn!(%error, post = post.0, "could not draw a live post for its readers");
-                            catch_up()
-                        }
-                    },
-                    // The coverage ended or resumed: the page says so, and readers fetch it.
-                    None => catch_up(),
-                };
-                let _ = channel.send(told);
-            }
-            // Notices were missed: whatever changed, readers fetch their page once.
-            Change::Everything => self.tell_everyone(&catch_up()),
-            _ => {}
-        }
-    }
-
-    /// Notices were missed (the change feed lagged): every reader catches up.
-    pub(crate) fn lost_track(&self) {
-        self.tell_everyone(&catch_up());
+        // Notices were missed: whatever changed, readers fetch their page once.
+        Change::Everything => channels.tell_everyone(&catch_up()),
+        _ => {}
     }
 }
 
@@ -185,7 +133,7 @@ pub(crate) async fn listen(State(state): State<AppState>, Path(id): Path<String>
         Ok(_) | Err(StoreError::NotFound) => return Err(WebError::NotFound),
         Err(other) => return Err(other.into()),
     }
-    let Some((receiver, listening)) = state.live_updates().subscribe(id) else {
+    let Some((receiver, listening)) = state.live_channels().subscribe(id) else {
         return Err(WebError::refused(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             "too_many_listeners",

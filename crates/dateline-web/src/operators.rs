@@ -34,7 +34,7 @@ pub(crate) async fn metrics(State(state): State<AppState>, Peer(peer): Peer, hea
     }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
-        state.metrics().render(state.page_cache(), state.store().pool_usage(), state.live_updates().listeners()),
+        state.metrics().render(state.page_cache(), state.store().pool_usage(), state.live_channels().listeners()),
     )
         .into_response()
 }

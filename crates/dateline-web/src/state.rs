@@ -36,7 +36,7 @@ struct Inner {
     remembered: Remembered,
     metrics: crate::metrics::Metrics,
     api_rate: crate::throttle::ApiRate,
-    live_updates: crate::live_updates::LiveUpdates,
+    live_channels: crate::live_channels::LiveChannels,
 }
 
 impl AppState {
@@ -69,7 +69,7 @@ impl AppState {
             remembered,
             metrics: Default::default(),
             api_rate: crate::throttle::ApiRate::new(settings_api_rate),
-            live_updates: Default::default(),
+            live_channels: Default::default(),
         };
         AppState { inner: Arc::new(inner) }
     }
@@ -117,28 +117,20 @@ impl AppState {
 
     /// Applies every change the moment it is announced (this instance's writes as they
     /// commit, other instances' as their notices arrive), without waiting for a reader's
-    /// request, until the program stops: the caches drop what it touched, then the readers
-    /// following a live story hear of its posts. Run it once per process, beside the server.
+    /// request, until the program stops. Run it once per process, beside the server.
     pub async fn follow_changes(self) {
         let mut wake = self.inner.store.subscribe_changes();
         loop {
             match wake.recv().await {
-                Ok(change) => {
-                    self.catch_up();
-                    self.inner.live_updates.hear(&self, &change).await;
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    self.catch_up();
-                    self.inner.live_updates.lost_track();
-                }
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => self.catch_up(),
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
             }
         }
     }
 
-    /// The readers' update channel of live stories.
-    pub(crate) fn live_updates(&self) -> &crate::live_updates::LiveUpdates {
-        &self.inner.live_updates
+    /// Who follows which live story on this instance.
+    pub(crate) fn live_channels(&self) -> &crate::live_channels::LiveChannels {
+        &self.inner.live_channels
     }
 
     pub(crate) fn purge_hook(&self) -> Option<&crate::purge::PurgeHook> {

@@ -90,6 +90,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     tracing::info!(%address, backend = ?store.backend(), "serving");
     let flusher = tokio::spawn(flush_views_regularly(state.clone()));
     let follower = tokio::spawn(state.clone().follow_changes());
+    let live_readers = tokio::spawn(dateline_web::live_updates::follow(state.clone()));
     let outbox = tokio::spawn(dateline_web::outbox::run(state.clone(), instance_name(), OUTBOX_INTERVAL));
     let scheduler = tokio::spawn(publish_scheduled_stories(state.clone()));
     let folders = config.ingest.root.clone().map(|root| {
@@ -99,6 +100,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     dateline_web::serve::serve(listener, app(state.clone()), state.settings().connections, shutdown_signal()).await?;
     flusher.abort();
     follower.abort();
+    live_readers.abort();
     outbox.abort();
     if let Some(folders) = folders {
         folders.abort();

@@ -243,3 +243,32 @@ async fn when_the_database_goes_away_kept_pages_are_still_served_others_answer_5
     assert_eq!(app.get("/healthz").await.status(), 200);
     path.cut();
 }
+
+#[tokio::test]
+async fn a_live_post_made_on_one_instance_reaches_readers_following_on_the_other_within_a_second() {
+    let Some(database) = TestDatabase::postgres().await else { return };
+    let (store_a, app_a) = instance(&database).await;
+    let (_store_b, app_b) = instance(&database).await;
+    let paper = SmallPaper::create(&store_a).await;
+    let (editor, password) = desk_user(&store_a, Role::Editor, "Instance Editor").await;
+    let story = StoryBuilder::new("Count night", paper.politics.id, now() - SignedDuration::from_hours(1))
+        .store(&store_a)
+        .await;
+    store_a.start_coverage(story, now() - SignedDuration::from_hours(1)).await.expect("made live");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // B keeps the page, and a reader on B follows it.
+    let path = format!("/article/{}/count-night", story.0);
+    assert!(texts(&app_b.page(&path).await, ".live__empty").len() == 1);
+    let mut reader = crate::live::Listener::open(&app_b.base_url, story.0).await;
+
+    let desk = app_a.sign_in(&editor.email, &password).await;
+    let sent = Instant::now();
+    let posted = desk.post(&format!("/desk/stories/{}/live", story.0), &[("body", "First results are in.")]).await;
+    assert_eq!(posted.status(), 303);
+    let (event, data) = reader.next_event(Duration::from_secs(1)).await;
+    assert_eq!(event, "post");
+    assert!(data["html"].as_str().expect("markup").contains("First results are in."));
+    assert!(sent.elapsed() < Duration::from_secs(1), "arrived after {:?}", sent.elapsed());
+    // B's kept page was dropped too: a reader arriving there gets the post.
+    assert_eq!(texts(&app_b.page(&path).await, "#live-stream .live-post__body p"), ["First results are in."]);
+}
