@@ -65,8 +65,20 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
     let desk = app.sign_in(&admin.email, &password).await;
     desk.post(&format!("/desk/stories/{id}/correct"), &[("version", "1"), ("correction", "A fix.")]).await;
 
+    // A live story with a pinned post, an edited one and one with a photo.
+    let live = StoryBuilder::new("Storm night", paper.national.id, now).by(&[paper.reporter.id]).store(&store).await;
+    dateline_newsroom::live::LiveStore::start_coverage(&store, live, now).await.expect("live");
+    for (body, extra) in [("First post.", ("pinned", "yes")), ("Second post.", ("title", "A title"))] {
+        let posted = desk.post(&format!("/desk/stories/{live}/live"), &[("body", body), extra]).await;
+        assert_eq!(posted.status(), 303);
+    }
+    let photo_id = picture.id.to_string();
+    desk.post(&format!("/desk/stories/{live}/live"), &[("body", "With a photo."), ("photo", &photo_id)]).await;
+    let post = dateline_newsroom::live::LiveStore::live_posts(&store, live, 1, 0).await.expect("posts")[0].id;
+    let reader_live_page = app.get(&format!("/article/{live}/storm-night")).await.text().await.expect("live page");
+
     let sign_in = app.get("/desk/sign-in").await.text().await.expect("sign-in");
-    let mut pages = vec![("desk-sign-in".to_owned(), sign_in)];
+    let mut pages = vec![("desk-sign-in".to_owned(), sign_in), ("reader-live-page".to_owned(), reader_live_page)];
     for path in [
         "/desk/".to_owned(),
         "/desk/?status=draft".to_owned(),
@@ -90,6 +102,10 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
         "/desk/wire?source=hanbit-news".to_owned(),
         "/desk/wire/sources".to_owned(),
         format!("/desk/stories/{wire_id}"),
+        "/desk/stories/new?kind=live".to_owned(),
+        format!("/desk/stories/{live}"),
+        format!("/desk/stories/{live}/live"),
+        format!("/desk/live-posts/{post}/history"),
     ] {
         let response = desk.get(&path).await;
         assert_eq!(response.status(), 200, "{path}");

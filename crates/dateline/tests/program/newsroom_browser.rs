@@ -1,5 +1,6 @@
 //! A real browser on the demo paper: an editor writes and publishes a story with a photo and
-//! readers see it; a reporter finds no way to publish (`tests/browser/newsroom.cjs`).
+//! readers see it; a reporter finds no way to publish (`tests/browser/newsroom.cjs`); a reader
+//! with a live story open gets an editor's post without reloading (`tests/browser/live.cjs`).
 
 use crate::support::Running;
 use dateline_testkit::checkers::playwright_node_path;
@@ -25,6 +26,28 @@ async fn an_editor_publishes_a_story_with_a_photo_in_a_real_browser_and_a_report
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success() && stdout.contains("e2e OK"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[tokio::test]
+async fn a_readers_live_page_receives_an_editors_post_without_reloading_in_a_real_browser() {
+    let Some(node_path) = playwright_node_path() else { return };
+    let data = tempfile::tempdir().expect("data folder");
+    let server = Running::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data.path().display().to_string()]);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/live.cjs");
+    let output = tokio::process::Command::new("node")
+        .arg(script)
+        .arg(&server.base_url)
+        .args(["editor@dateline.example", "demo-editor-2026"])
+        .env("NODE_PATH", node_path)
+        .output()
+        .await
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("live e2e OK"),
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
