@@ -315,6 +315,23 @@ pub async fn add_user(
     Ok(store.insert_user(&NewUser { email, name, role, password_hash }, now).await?)
 }
 
+/// Says which author a desk account writes as (none: under no byline), so that a reporter
+/// bylined on a live story may post to it.
+pub async fn set_user_byline<S: UserStore + crate::store::AuthorStore>(
+    store: &S,
+    actor: &User,
+    user: crate::ids::UserId,
+    author: Option<crate::ids::AuthorId>,
+) -> Result<User, CatalogError> {
+    allow(actor, Action::ManageUsers)?;
+    if let Some(author) = author {
+        if store.authors_by_ids(&[author]).await?.is_empty() {
+            return Err(invalid("author", "choose an author who exists"));
+        }
+    }
+    Ok(store.set_user_author(user, author).await?)
+}
+
 /// A write API key as an admin (or the operator's CLI) asks for it.
 #[derive(Debug, Clone, Default)]
 pub struct ApiKeyFields {

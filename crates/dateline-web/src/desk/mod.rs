@@ -67,6 +67,7 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/pages/{id}", post(pages::update))
         .route("/desk/settings", get(settings::show).post(settings::save))
         .route("/desk/users", get(users::list).post(users::create))
+        .route("/desk/users/{id}/byline", post(users::set_byline))
         .route("/desk/api-keys", get(api_keys::list).post(api_keys::create))
         .route("/desk/api-keys/revoke", post(api_keys::revoke))
         .route("/desk/webhooks", get(webhooks::show).post(webhooks::register))

@@ -145,8 +145,18 @@ async fn reporters_post_to_live_stories_they_are_bylined_on_and_contributors_not
     let (editor, editor_password) = desk_user(&store, Role::Editor, "Live Editor").await;
     let (reporter, reporter_password) = desk_user(&store, Role::Reporter, "Kim Reporter").await;
     let (contributor, contributor_password) = desk_user(&store, Role::Contributor, "Guest Writer").await;
-    store.set_user_author(reporter.id, Some(paper.reporter.id)).await.expect("writes as Kim Min-ji");
+    let (admin, admin_password) = desk_user(&store, Role::Admin, "Desk Admin").await;
     let app = TestApp::start(store.clone(), now()).await;
+    // An admin says the reporter's account writes as Kim Min-ji; an author who does not exist
+    // is refused.
+    let admin_desk = app.sign_in(&admin.email, &admin_password).await;
+    let byline_form = format!("/desk/users/{}/byline", reporter.id);
+    assert_eq!(admin_desk.post(&byline_form, &[("author", "999999")]).await.status(), 422);
+    let kim = paper.reporter.id.to_string();
+    assert_eq!(admin_desk.post(&byline_form, &[("author", &kim)]).await.status(), 303);
+    let users = admin_desk.page("/desk/users").await;
+    let chosen = attributes(&users, &format!("#writes-as-{} option[selected]", reporter.id), "value");
+    assert_eq!(chosen, [kim.clone()]);
     let desk = app.sign_in(&editor.email, &editor_password).await;
     let section = paper.national.id.to_string();
     let (theirs, _) = published_live_story(&desk, &section, "Election count").await;

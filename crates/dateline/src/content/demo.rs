@@ -108,6 +108,9 @@ pub const DEMO_USERS: &[(Role, &str, &str, &str)] = &[
     (Role::Contributor, "contributor@dateline.example", "Eom Seo-ah (contributor)", "demo-contributor-2026"),
 ];
 
+/// The author the demo's reporter account writes as.
+const DEMO_REPORTER_WRITES_AS: &str = "han-ye-rin";
+
 /// Creates the demo accounts that are missing and returns the lines that tell how to sign in.
 pub async fn ensure_demo_users(store: &impl Store, now: Timestamp) -> anyhow::Result<Vec<String>> {
     let mut lines = vec!["demo desk accounts (demo only; sign in at /desk/):".to_owned()];
@@ -117,7 +120,13 @@ pub async fn ensure_demo_users(store: &impl Store, now: Timestamp) -> anyhow::Re
             Err(StoreError::NotFound) => {
                 let password_hash = hash_password(password)?;
                 let new = NewUser { email: (*email).into(), name: (*name).into(), role: *role, password_hash };
-                store.insert_user(&new, now).await?;
+                let user = store.insert_user(&new, now).await?;
+                // The demo reporter writes as Han Ye-rin, so may post to the typhoon live story.
+                if *role == Role::Reporter {
+                    if let Ok(author) = store.author_by_slug(&Slug::parse(DEMO_REPORTER_WRITES_AS)?).await {
+                        store.set_user_author(user.id, Some(author.id)).await?;
+                    }
+                }
             }
             Err(other) => return Err(other.into()),
         }
