@@ -1,6 +1,7 @@
 //! The reader pages in a real browser, judged by tools nobody here wrote: axe finds no
-//! accessibility violation on the home page, a section front, an article and an author page;
-//! Lighthouse gives the article and home pages 100 for accessibility, best practices and SEO,
+//! accessibility violation on the home page, a section front, an article, a live story (its
+//! update stream open) and an author page; Lighthouse gives the article, live story and home
+//! pages 100 for accessibility, best practices and SEO,
 //! no layout shift, and under 150 KB in all. The performance score is printed, not gated:
 //! two shared cores make it noisy.
 
@@ -15,10 +16,11 @@ async fn axe_and_lighthouse_accept_the_reader_pages() {
     let data = tempfile::tempdir().expect("data folder");
     let server = Running::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data.path().display().to_string()]);
     let article = server.find_article(|p| !dateline_testkit::attributes(p, "figure img", "src").is_empty()).await;
+    let live = server.find_article(|p| !dateline_testkit::attributes(p, ".live[data-live-events]", "class").is_empty()).await;
     let url = |path: &str| format!("{}{path}", server.base_url);
 
     let axe = tokio::process::Command::new(&tools.axe)
-        .args([url("/"), url("/national/"), url(&article), url("/author/yonhap")])
+        .args([url("/"), url("/national/"), url(&article), url(&live), url("/author/yonhap")])
         .args(["--chrome-path", &tools.chrome, "--chromedriver-path", &tools.chromedriver])
         .arg("--chrome-options=headless=new,no-sandbox,disable-gpu")
         .arg("--exit")
@@ -27,9 +29,9 @@ async fn axe_and_lighthouse_accept_the_reader_pages() {
         .expect("run axe");
     let said = format!("{}{}", String::from_utf8_lossy(&axe.stdout), String::from_utf8_lossy(&axe.stderr));
     assert!(axe.status.success(), "axe found violations:\n{said}");
-    assert_eq!(said.matches("0 violations found").count(), 4, "{said}");
+    assert_eq!(said.matches("0 violations found").count(), 5, "{said}");
 
-    for path in [article.as_str(), "/"] {
+    for path in [article.as_str(), live.as_str(), "/"] {
         let report_file = data.path().join("lighthouse.json");
         // Lighthouse sometimes loses its own trace on two busy cores ("NO_NAVSTART" and other
         // runtime errors that say "run Lighthouse again"). That is the tool failing, not the
