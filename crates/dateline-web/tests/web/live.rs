@@ -134,9 +134,14 @@ async fn an_editor_posts_pins_edits_and_deletes_and_readers_see_the_stream_newes
     let kinds: Vec<String> = texts(&history, "tbody tr td:first-child");
     assert_eq!(kinds, ["posted", "edited", "pinned", "deleted"]);
 
-    // The story's "Updated" time follows its newest post.
+    // The story's "Updated" time, and its feed entry's, follow its newest post.
     let summary = store.article_by_id(dateline_newsroom::ArticleId(story)).await.expect("story");
-    assert_eq!(summary.last_public_update_at, Some(now() + SignedDuration::from_mins(14)));
+    let newest = now() + SignedDuration::from_mins(14);
+    assert_eq!(summary.last_public_update_at, Some(newest));
+    let atom = app.get("/atom.xml").await.text().await.expect("feed");
+    let feed: atom_syndication::Feed = atom.parse().expect("an Atom feed");
+    let entry = feed.entries().iter().find(|e| e.links().iter().any(|l| l.href().ends_with(&path))).expect("entry");
+    assert_eq!(entry.updated().timestamp(), newest.as_second());
 }
 
 async fn reporters_post_to_live_stories_they_are_bylined_on_and_contributors_not_at_all(db: TestDatabase) {
