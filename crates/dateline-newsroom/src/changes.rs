@@ -36,7 +36,10 @@ pub enum Change {
     /// A live story's stream changed: a post was added, edited, pinned or deleted (`post`),
     /// or its coverage began, ended or resumed (no post). Its own pages show it, and the
     /// readers following it hear of it.
-    Live { story: ArticleId, post: Option<crate::live::LivePostId> },
+    Live {
+        story: ArticleId,
+        post: Option<crate::live::LivePostId>,
+    },
     /// Anything may have changed: notices from other instances were missed.
     Everything,
 }

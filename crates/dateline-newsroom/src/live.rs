@@ -512,7 +512,7 @@ mod tests {
         Article {
             id: ArticleId(1),
             content: ArticleContent {
-                slug: Slug::parse("typhoon").unwrap(),
+                slug: Slug::parse("typhoon").expect("slug"),
                 headline: "Typhoon".into(),
                 deck: None,
                 section_id: SectionId(1),

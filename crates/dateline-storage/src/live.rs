@@ -20,7 +20,11 @@ struct CoverageRow {
 
 impl From<CoverageRow> for Coverage {
     fn from(row: CoverageRow) -> Self {
-        Coverage { article_id: ArticleId(row.article_id), started_at: row.started_at.0, ended_at: row.ended_at.map(|t| t.0) }
+        Coverage {
+            article_id: ArticleId(row.article_id),
+            started_at: row.started_at.0,
+            ended_at: row.ended_at.map(|t| t.0),
+        }
     }
 }
 

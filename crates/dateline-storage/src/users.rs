@@ -102,12 +102,17 @@ impl UserStore for SqlStore {
         rows.into_iter().map(UserRow::into_user).collect()
     }
 
-    async fn set_user_author(&self, id: UserId, author: Option<dateline_newsroom::AuthorId>) -> Result<User, StoreError> {
+    async fn set_user_author(
+        &self,
+        id: UserId,
+        author: Option<dateline_newsroom::AuthorId>,
+    ) -> Result<User, StoreError> {
         let user = self.user_by_id(id).await?;
         let mut tx = self.db.begin().await?;
         tx.execute("DELETE FROM user_bylines WHERE user_id = $1", params![user.id.0]).await?;
         if let Some(author) = author {
-            tx.execute("INSERT INTO user_bylines (user_id, author_id) VALUES ($1, $2)", params![user.id.0, author.0]).await?;
+            tx.execute("INSERT INTO user_bylines (user_id, author_id) VALUES ($1, $2)", params![user.id.0, author.0])
+                .await?;
         }
         tx.commit().await?;
         self.user_by_id(id).await

@@ -65,7 +65,7 @@ pub async fn follow(state: AppState) {
 
 /// Passes a change on to the readers it concerns.
 async fn hear(state: &AppState, change: &Change) {
-let channels = state.live_channels();
+    let channels = state.live_channels();
     match change {
         Change::Live { story, post } => {
             let Some(channel) = channels.channel(*story) else { return };

@@ -105,7 +105,8 @@ async fn load_story(state: &AppState, desk: &Desk, id: &str) -> Result<Article, 
     desk.require(Action::UseDesk)?;
     let article = state.store().article_by_id(ArticleId(parse_id(id)?)).await?;
     tracing::Span::current().record("article.id", article.id.0);
-    if !live::may_post(&desk.session.user, &article) && !dateline_newsroom::editing::may_see(&desk.session.user, &article)
+    if !live::may_post(&desk.session.user, &article)
+        && !dateline_newsroom::editing::may_see(&desk.session.user, &article)
     {
         return Err(WebError::Forbidden);
     }
@@ -243,7 +244,8 @@ pub(crate) async fn change_post(
 ) -> Result<Response, WebError> {
     desk.require(Action::UseDesk)?;
     let post_id = LivePostId(parse_id(&post)?);
-    let version = form.id("version")?.ok_or_else(|| WebError::BadRequest("The form lacks the post's version.".into()))?;
+    let version =
+        form.id("version")?.ok_or_else(|| WebError::BadRequest("The form lacks the post's version.".into()))?;
     let change = match form.get("action") {
         "edit" => PostChange::Edit(draft_from(&form)?),
         "pin" => PostChange::Pin(true),

@@ -6,8 +6,8 @@
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{ArticleStatus, Role};
 use dateline_testkit::checkers::python_checker;
-use dateline_testkit::DeskSession;
 use dateline_testkit::paper::{desk_user, SmallPaper, StoryBuilder};
+use dateline_testkit::DeskSession;
 use dateline_testkit::{attributes, on_both_databases, texts, TestApp, TestDatabase, PUBLIC_URL};
 use jiff::{SignedDuration, Timestamp};
 use std::time::{Duration, Instant};
@@ -113,9 +113,8 @@ async fn an_editor_posts_pins_edits_and_deletes_and_readers_see_the_stream_newes
 
     // Pinning puts it among the key events; deleting leaves no trace on the reader page.
     let version = store.live_post(dateline_newsroom::live::LivePostId(second)).await.expect("post").version;
-    let pinned = desk
-        .post(&format!("/desk/live-posts/{second}"), &[("action", "pin"), ("version", &version.to_string())])
-        .await;
+    let pinned =
+        desk.post(&format!("/desk/live-posts/{second}"), &[("action", "pin"), ("version", &version.to_string())]).await;
     assert_eq!(pinned.status(), 303);
     assert_eq!(texts(&app.page(&path).await, "#key-events li").len(), 2);
     let deleted = desk
@@ -161,7 +160,7 @@ async fn reporters_post_to_live_stories_they_are_bylined_on_and_contributors_not
     assert_eq!(admin_desk.post(&byline_form, &[("author", &kim)]).await.status(), 303);
     let users = admin_desk.page("/desk/users").await;
     let chosen = attributes(&users, &format!("#writes-as-{} option[selected]", reporter.id), "value");
-    assert_eq!(chosen, [kim.clone()]);
+    assert_eq!(chosen, std::slice::from_ref(&kim));
     let desk = app.sign_in(&editor.email, &editor_password).await;
     let section = paper.national.id.to_string();
     let (theirs, _) = published_live_story(&desk, &section, "Election count").await;
@@ -234,8 +233,7 @@ async fn a_post_that_cannot_be_taken_is_refused_with_the_text_kept_and_nothing_s
     let plain = StoryBuilder::new("Plain story", paper.national.id, now()).store(&store).await;
     assert_eq!(post(&desk, plain.0, &[("body", "Not live.")]).await.status(), 404);
     assert_eq!(app.get(&format!("/article/{}/plain-story?page=2", plain.0)).await.status(), 404);
-    let bad_action =
-        desk.post("/desk/live-posts/1", &[("action", "explode"), ("version", "1"), ("body", "x")]).await;
+    let bad_action = desk.post("/desk/live-posts/1", &[("action", "explode"), ("version", "1"), ("body", "x")]).await;
     assert_eq!(bad_action.status(), 400);
 }
 
@@ -283,7 +281,7 @@ async fn a_posts_permalink_finds_it_after_it_moved_to_an_older_page(db: TestData
     assert!(post_ids(&older).contains(&format!("post-{first}")));
     assert_eq!(post_ids(&older).len(), 5);
     assert_eq!(attributes(&older, "link[rel=canonical]", "href"), [format!("{PUBLIC_URL}{path}?page=2")]);
-    assert_eq!(attributes(&older, ".live .pagination a[rel=prev]", "href"), [path.clone()]);
+    assert_eq!(attributes(&older, ".live .pagination a[rel=prev]", "href"), std::slice::from_ref(&path));
     assert_eq!(post_ids(&app.page(&path).await).len(), 20);
     assert_eq!(app.get(&format!("{path}?page=3")).await.status(), 404);
     assert_eq!(app.get(&format!("/article/{story}/post/{}", first + 1000)).await.status(), 404);
@@ -300,7 +298,10 @@ async fn ending_the_coverage_closes_the_stream_and_search_engines_see_a_live_blo
     let (story, path) = (story.0, format!("/article/{}/summit-talks", story.0));
     let app = TestApp::start(store.clone(), now()).await;
     let desk = app.sign_in(&editor.email, &password).await;
-    assert_eq!(post(&desk, story, &[("title", "Deal reached"), ("body", "Leaders agree."), ("pinned", "yes")]).await.status(), 303);
+    assert_eq!(
+        post(&desk, story, &[("title", "Deal reached"), ("body", "Leaders agree."), ("pinned", "yes")]).await.status(),
+        303
+    );
     let news = app.get("/sitemaps/news.xml").await.text().await.expect("news sitemap");
     assert!(news.contains(&path), "listed in the News sitemap while live");
 
@@ -393,7 +394,10 @@ async fn a_reader_with_the_page_open_gets_new_edited_and_deleted_posts_within_a_
     let mut reader = Listener::open(&app.base_url, story).await;
 
     let sent = Instant::now();
-    assert_eq!(post(&desk, story, &[("body", "Buildings swayed for ten seconds."), ("pinned", "yes")]).await.status(), 303);
+    assert_eq!(
+        post(&desk, story, &[("body", "Buildings swayed for ten seconds."), ("pinned", "yes")]).await.status(),
+        303
+    );
     let (event, data) = reader.next_event(Duration::from_secs(1)).await;
     assert!(sent.elapsed() < Duration::from_secs(1));
     assert_eq!(event, "post");

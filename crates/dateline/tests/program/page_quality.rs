@@ -16,7 +16,8 @@ async fn axe_and_lighthouse_accept_the_reader_pages() {
     let data = tempfile::tempdir().expect("data folder");
     let server = Running::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data.path().display().to_string()]);
     let article = server.find_article(|p| !dateline_testkit::attributes(p, "figure img", "src").is_empty()).await;
-    let live = server.find_article(|p| !dateline_testkit::attributes(p, ".live[data-live-events]", "class").is_empty()).await;
+    let live =
+        server.find_article(|p| !dateline_testkit::attributes(p, ".live[data-live-events]", "class").is_empty()).await;
     let url = |path: &str| format!("{}{path}", server.base_url);
 
     let axe = tokio::process::Command::new(&tools.axe)
