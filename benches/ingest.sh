@@ -34,7 +34,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. benches/common.sh
 
 # The load: 8 connections kept open, each POSTing its share of NinJS 1.4 text items (a
 # unique uri each, a body of ~600 words); every latency is recorded. Python rather than wrk,

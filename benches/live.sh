@@ -19,6 +19,7 @@
 # It sends traffic only to 127.0.0.1, stops every process it started and removes its files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/common.sh
 
 READERS="${READERS:-5000}"
 POSTS="${POSTS:-30}"
@@ -31,16 +32,7 @@ case "${1:-}" in
 esac
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (or bash scripts/install-checkers.sh)" >&2; exit 1; }
 command -v node >/dev/null || { echo "node is missing" >&2; exit 1; }
-if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
-  echo "installing nginx (it will not be started as a service)" >&2
-  # policy-rc.d answering 101 forbids maintainer scripts to start services.
-  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-  apt-get -o DPkg::Lock::Timeout=900 update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends nginx-light >/dev/null \
-    || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends nginx >/dev/null
-  rm -f /usr/sbin/policy-rc.d
-fi
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+ensure_nginx
 # Every reader holds a descriptor here and one in the server.
 ulimit -n "$(( READERS * 2 + 4096 ))" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -58,7 +50,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 
 # start NAME COMMAND [ARGS...]: starts a paper server; sets SERVER_PID and SERVER_URL.
@@ -140,19 +131,7 @@ chmod 755 "$work" "$work/www"
 curl -fs -o "$work/www/article.html" "$base$path"
 chmod 644 "$work/www/article.html"
 nginx_port="$(free_port)"
-cat >"$work/nginx/nginx.conf" <<NGINX
-worker_processes auto;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
-  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
-  server { listen 127.0.0.1:$nginx_port; root $work/www; location / { default_type "text/html; charset=utf-8"; } }
-}
-NGINX
+write_nginx_conf "$work/nginx" "$nginx_port" "$work/www"
 "$NGINX" -c "$work/nginx/nginx.conf" -p "$work/nginx" &
 pids+=($!)
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/article.html" && break; sleep 0.05; done

@@ -24,6 +24,7 @@
 # removes its files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/common.sh
 
 STORIES="${STORIES:-10000}"
 DURATION="${DURATION:-10}"
@@ -38,16 +39,7 @@ case "${1:-}" in
 esac
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (or bash scripts/install-checkers.sh)" >&2; exit 1; }
-if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
-  echo "installing nginx (it will not be started as a service)" >&2
-  # policy-rc.d answering 101 forbids maintainer scripts to start services.
-  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-  apt-get -o DPkg::Lock::Timeout=900 update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends nginx-light >/dev/null \
-    || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends nginx >/dev/null
-  rm -f /usr/sbin/policy-rc.d
-fi
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+ensure_nginx
 
 if [ "$PROFILE" = release ]; then cargo build -q --release --bin dateline; else cargo build -q --bin dateline; fi
 BIN="target/$PROFILE/dateline"
@@ -61,7 +53,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now_ms() { date +%s%3N; }
 
 # start_server NAME DB_URL [ENV=VALUE...]: starts a server, waits for its home page, and
@@ -126,23 +117,7 @@ for page in "${compared[@]}"; do
   chmod 644 "$work/www/$page.html"
 done
 nginx_port="$(free_port)"
-cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes auto;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
-  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    root $work/www;
-    location / { default_type "text/html; charset=utf-8"; }
-  }
-}
-EOF
+write_nginx_conf "$work/nginx" "$nginx_port" "$work/www"
 "$NGINX" -c "$work/nginx/nginx.conf" -p "$work/nginx" &
 pids+=($!)
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/article.html" && break; sleep 0.05; done

@@ -35,7 +35,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. benches/common.sh
 
 url="sqlite:$work/bench.db"
 DATELINE_LOG__LEVEL=warn "$BIN" seed --stories "$STORIES" --seed 7 --database-url "$url" >/dev/null

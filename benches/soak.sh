@@ -31,7 +31,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. benches/common.sh
 
 url="sqlite:$work/soak.db"
 DATELINE_LOG__LEVEL=warn "$BIN" seed --stories 2000 --seed 3 --database-url "$url" >/dev/null

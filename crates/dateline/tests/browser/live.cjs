@@ -3,17 +3,13 @@
 // the post and the key event appear on the reader's page without a reload.
 // Usage: node live.cjs BASE_URL EDITOR_EMAIL EDITOR_PASSWORD
 const assert = require('node:assert/strict');
-const { chromium } = require('playwright-core');
+const { launch } = require('./chromium.cjs');
 
 const [base, editorEmail, editorPassword] = process.argv.slice(2);
 const text = `Power is back in the harbor district, the utility says (${Date.now() % 100000}).`;
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch();
   try {
     // The reader opens the live story from its section front and starts listening.
     const readerContext = await browser.newContext();

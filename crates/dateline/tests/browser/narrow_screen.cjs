@@ -2,16 +2,12 @@
 // scrolls sideways and that every link and button in the page chrome is large enough to tap.
 // Usage: node narrow_screen.cjs URL...   (playwright-core must resolve, e.g. through NODE_PATH)
 // Prints one JSON line per page; exits 1 when any page fails.
-const { chromium } = require('playwright-core');
+const { launch } = require('./chromium.cjs');
 
 const MIN_TAP = 24; // WCAG 2.2 target size (minimum), in CSS pixels
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch();
   let failed = false;
   try {
     const page = await browser.newPage({ viewport: { width: 375, height: 812 } });

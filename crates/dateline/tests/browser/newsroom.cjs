@@ -3,7 +3,7 @@
 // article page; then a reporter signs in and finds no way to publish.
 // Usage: node newsroom.cjs BASE_URL PHOTO_PATH EDITOR_EMAIL EDITOR_PASSWORD REPORTER_EMAIL REPORTER_PASSWORD
 const assert = require('node:assert/strict');
-const { chromium } = require('playwright-core');
+const { launch } = require('./chromium.cjs');
 
 const [base, photo, editorEmail, editorPassword, reporterEmail, reporterPassword] = process.argv.slice(2);
 const headline = `Harbour pilots return to work after a week-long stoppage ${Date.now() % 100000}`;
@@ -17,11 +17,7 @@ async function signIn(page, email, password) {
 }
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch();
   try {
     const editor = await browser.newPage();
     await signIn(editor, editorEmail, editorPassword);

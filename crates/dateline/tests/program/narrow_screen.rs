@@ -1,7 +1,7 @@
 //! On a phone 375 px wide, reader pages do not scroll sideways and the menu's links are
 //! large enough to tap: checked in headless Chromium.
 
-use crate::support::Running;
+use crate::support::{run_browser_script, Running};
 use dateline_testkit::checkers::playwright_node_path;
 
 #[tokio::test]
@@ -14,15 +14,8 @@ async fn reader_pages_fit_a_phone_screen_with_tappable_menus() {
         .iter()
         .map(|path| format!("{}{path}", server.base_url))
         .collect();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/narrow_screen.cjs");
-    let output = tokio::process::Command::new("node")
-        .arg(script)
-        .args(&urls)
-        .env("NODE_PATH", node_path)
-        .output()
-        .await
-        .expect("run node");
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{report}\n{}", String::from_utf8_lossy(&output.stderr));
+    let run = run_browser_script(&node_path, "narrow_screen.cjs", &urls).await;
+    let report = &run.stdout;
+    assert!(run.succeeded, "{report}\n{}", run.stderr);
     assert_eq!(report.lines().filter(|l| l.contains("\"ok\":true")).count(), urls.len(), "{report}");
 }

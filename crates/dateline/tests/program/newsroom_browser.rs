@@ -2,7 +2,7 @@
 //! readers see it; a reporter finds no way to publish (`tests/browser/newsroom.cjs`); a reader
 //! with a live story open gets an editor's post without reloading (`tests/browser/live.cjs`).
 
-use crate::support::Running;
+use crate::support::{run_browser_script, Running};
 use dateline_testkit::checkers::playwright_node_path;
 
 #[tokio::test]
@@ -13,22 +13,16 @@ async fn an_editor_publishes_a_story_with_a_photo_in_a_real_browser_and_a_report
     let photo = data.path().join("pilots.jpg");
     let pixels = image::RgbImage::from_fn(900, 600, |x, y| image::Rgb([(x / 4) as u8, (y / 3) as u8, 140]));
     image::DynamicImage::ImageRgb8(pixels).save(&photo).expect("a photo to upload");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/newsroom.cjs");
-    let output = tokio::process::Command::new("node")
-        .arg(script)
-        .arg(&server.base_url)
-        .arg(&photo)
-        .args(["editor@dateline.example", "demo-editor-2026", "reporter@dateline.example", "demo-reporter-2026"])
-        .env("NODE_PATH", node_path)
-        .output()
-        .await
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success() && stdout.contains("e2e OK"),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let args = [
+        server.base_url.clone(),
+        photo.display().to_string(),
+        "editor@dateline.example".into(),
+        "demo-editor-2026".into(),
+        "reporter@dateline.example".into(),
+        "demo-reporter-2026".into(),
+    ];
+    let run = run_browser_script(&node_path, "newsroom.cjs", &args).await;
+    assert!(run.succeeded && run.stdout.contains("e2e OK"), "{}\n{}", run.stdout, run.stderr);
 }
 
 #[tokio::test]
@@ -36,19 +30,7 @@ async fn a_readers_live_page_receives_an_editors_post_without_reloading_in_a_rea
     let Some(node_path) = playwright_node_path() else { return };
     let data = tempfile::tempdir().expect("data folder");
     let server = Running::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data.path().display().to_string()]);
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/live.cjs");
-    let output = tokio::process::Command::new("node")
-        .arg(script)
-        .arg(&server.base_url)
-        .args(["editor@dateline.example", "demo-editor-2026"])
-        .env("NODE_PATH", node_path)
-        .output()
-        .await
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success() && stdout.contains("live e2e OK"),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let args = [server.base_url.clone(), "editor@dateline.example".into(), "demo-editor-2026".into()];
+    let run = run_browser_script(&node_path, "live.cjs", &args).await;
+    assert!(run.succeeded && run.stdout.contains("live e2e OK"), "{}\n{}", run.stdout, run.stderr);
 }

@@ -106,3 +106,27 @@ impl Drop for Running {
         let _ = self.child.wait();
     }
 }
+
+/// What a browser script (`tests/browser/NAME`, run by Node with Playwright on `node_path`)
+/// printed, and whether it succeeded.
+pub struct BrowserRun {
+    pub succeeded: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub async fn run_browser_script(node_path: &std::path::Path, name: &str, args: &[String]) -> BrowserRun {
+    let script = format!("{}/tests/browser/{name}", env!("CARGO_MANIFEST_DIR"));
+    let output = tokio::process::Command::new("node")
+        .arg(script)
+        .args(args)
+        .env("NODE_PATH", node_path)
+        .output()
+        .await
+        .expect("run node");
+    BrowserRun {
+        succeeded: output.status.success(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}

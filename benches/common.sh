@@ -1,0 +1,41 @@
+# Shared by the benchmarks that compare Dateline with nginx: sourced, never run alone.
+
+# Installs nginx from Debian's packages when it is missing, without letting it start its
+# default site; sets NGINX to its path.
+ensure_nginx() {
+  if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+    echo "installing nginx (it will not be started as a service)" >&2
+    # policy-rc.d answering 101 forbids maintainer scripts to start services.
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    apt-get -o DPkg::Lock::Timeout=900 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends nginx-light >/dev/null \
+      || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends nginx >/dev/null
+    rm -f /usr/sbin/policy-rc.d
+  fi
+  NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# write_nginx_conf DIR PORT ROOT: a foreground nginx on 127.0.0.1:PORT serving ROOT, its
+# files in DIR.
+write_nginx_conf() {
+  local dir="$1" port="$2" root="$3"
+  cat >"$dir/nginx.conf" <<NGINX
+worker_processes auto;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $dir; proxy_temp_path $dir; fastcgi_temp_path $dir;
+  uwsgi_temp_path $dir; scgi_temp_path $dir;
+  server {
+    listen 127.0.0.1:$port;
+    root $root;
+    location / { default_type "text/html; charset=utf-8"; }
+  }
+}
+NGINX
+}
