@@ -61,6 +61,14 @@ impl LiveChannels {
         stories.get(&story).cloned()
     }
 
+    /// Ends every reader's stream: the server is stopping, and a browser then reconnects to
+    /// another instance (or to this one once it is back) and catches up.
+    pub(crate) fn close_all(&self) {
+        if let Ok(mut stories) = self.stories.lock() {
+            stories.clear();
+        }
+    }
+
     pub(crate) fn tell_everyone(&self, told: &Told) {
         if let Ok(stories) = self.stories.lock() {
             for sender in stories.values() {

@@ -128,6 +128,12 @@ impl AppState {
         }
     }
 
+    /// Ends the readers' live streams, so that a stopping server does not wait out its grace
+    /// period on them: their browsers reconnect elsewhere and catch up.
+    pub fn end_live_streams(&self) {
+        self.inner.live_channels.close_all();
+    }
+
     /// Who follows which live story on this instance.
     pub(crate) fn live_channels(&self) -> &crate::live_channels::LiveChannels {
         &self.inner.live_channels

@@ -97,7 +97,14 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
         let interval = Duration::from_secs(config.ingest.scan_interval_secs.max(1));
         tokio::spawn(crate::watched_folders::watch(state.intake().clone(), root, interval, instance_name()))
     });
-    dateline_web::serve::serve(listener, app(state.clone()), state.settings().connections, shutdown_signal()).await?;
+    let stopping = {
+        let state = state.clone();
+        async move {
+            shutdown_signal().await;
+            state.end_live_streams();
+        }
+    };
+    dateline_web::serve::serve(listener, app(state.clone()), state.settings().connections, stopping).await?;
     flusher.abort();
     follower.abort();
     live_readers.abort();

@@ -97,7 +97,7 @@
         ['live-stream', 'key-events', 'live-status'].forEach(function (id) {
           var now = page.getElementById(id);
           var here = document.getElementById(id);
-          if (now && here) { here.replaceWith(document.importNode(now, true)); }
+          if (now && here && now.outerHTML !== here.outerHTML) { here.replaceWith(document.importNode(now, true)); }
         });
         stream = document.getElementById('live-stream');
         keyEvents = document.getElementById('key-events');
@@ -108,7 +108,9 @@
   }
 
   source = new EventSource(eventsUrl);
-  var broken = false;
+  // The first opening catches up too: a post written between this page being served and the
+  // stream opening would otherwise be missed. The page comes from the server's memory.
+  var broken = true;
   source.addEventListener('post', function (event) { show(JSON.parse(event.data)); });
   source.addEventListener('removed', function (event) { remove(JSON.parse(event.data)); });
   source.addEventListener('catch-up', catchUp);

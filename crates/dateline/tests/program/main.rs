@@ -7,6 +7,7 @@ mod demo_paper;
 mod durability;
 mod html_checker;
 mod image_memory;
+mod live_streams;
 mod many_servers;
 mod narrow_screen;
 mod newsroom_browser;
