@@ -163,6 +163,8 @@ pub struct StoryCard {
     pub published: TimeView,
     pub updated: Option<TimeView>,
     pub image: Option<ImageView>,
+    /// A live story whose coverage runs: fronts mark it "Live".
+    pub live: bool,
 }
 
 /// What view builders look things up in: the section tree, and the authors and media that
@@ -172,6 +174,8 @@ pub struct Lookup {
     pub sections: SectionTree,
     pub authors: HashMap<AuthorId, Author>,
     pub media: HashMap<MediaId, Media>,
+    /// The live stories whose coverage runs.
+    pub running_live: std::collections::HashSet<dateline_newsroom::ArticleId>,
 }
 
 impl Lookup {
@@ -206,6 +210,7 @@ impl Lookup {
             published: clock.time(story.first_published_at),
             updated: story.last_public_update_at.map(|t| clock.time(t)),
             image: self.image(story.lead_media_id),
+            live: self.running_live.contains(&story.id),
         }
     }
 }

@@ -184,7 +184,14 @@ pub(crate) async fn lookup_for(
     for id in media.keys() {
         chrome.shows(tag::media(*id));
     }
-    Ok(Lookup { sections: chrome.tree.clone(), authors, media })
+    // Which of the stories are live now, so their cards say so; a story's card is dropped
+    // with its pages when its coverage starts or ends.
+    let running_live = if stories.is_empty() {
+        Default::default()
+    } else {
+        dateline_newsroom::live::LiveStore::running_coverage(store).await?.into_iter().collect()
+    };
+    Ok(Lookup { sections: chrome.tree.clone(), authors, media, running_live })
 }
 
 /// Cards for a list of stories, with their bylines and photos.

@@ -304,6 +304,8 @@ async fn ending_the_coverage_closes_the_stream_and_search_engines_see_a_live_blo
     );
     let news = app.get("/sitemaps/news.xml").await.text().await.expect("news sitemap");
     assert!(news.contains(&path), "listed in the News sitemap while live");
+    let front = app.page("/national/").await;
+    assert_eq!(texts(&front, ".card .live-label"), ["Live"], "its card on the section front says it is live");
 
     let html = app.get(&path).await.text().await.expect("page");
     let document = json_ld(&html);
@@ -319,6 +321,7 @@ async fn ending_the_coverage_closes_the_stream_and_search_engines_see_a_live_blo
     let ended_html = app.get(&path).await.text().await.expect("page");
     let page = scraper::Html::parse_document(&ended_html);
     assert_eq!(texts(&page, ".live-label"), ["Live coverage ended"]);
+    assert!(texts(&app.page("/national/").await, ".card .live-label").is_empty(), "the front's card no longer does");
     assert!(attributes(&page, ".live", "data-live-events").is_empty(), "no update channel once ended");
     assert_eq!(app.get(&format!("/_live/{story}")).await.status(), 404);
     assert!(json_ld(&ended_html)["@graph"][0]["coverageEndTime"].is_string());
