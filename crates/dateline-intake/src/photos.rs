@@ -44,13 +44,15 @@ pub fn fill_from_file(
     bytes: &[u8],
     found: &InspectedImage,
 ) -> Vec<&'static str> {
-    let read = dateline_media::metadata::embedded_texts(bytes, found.format);
+    use dateline_media::embedded::Field;
+    let read = dateline_media::embedded::read(bytes, found.format);
+    let value = |field| read.value(field).map(|fact| fact.value.clone());
     let mut filled = Vec::new();
     let candidates = [
-        ("caption", &mut details.caption, read.caption.or(read.headline)),
-        ("credit", &mut details.credit, read.credit.or_else(|| read.creator.clone())),
-        ("alt_text", &mut details.alt_text, read.alt_text),
-        ("photographer", &mut details.photographer, read.creator),
+        ("caption", &mut details.caption, value(Field::Caption).or_else(|| value(Field::Headline))),
+        ("credit", &mut details.credit, value(Field::Credit).or_else(|| value(Field::Creator))),
+        ("alt_text", &mut details.alt_text, value(Field::AltText)),
+        ("photographer", &mut details.photographer, value(Field::Creator)),
     ];
     for (name, field, value) in candidates {
         if let (true, Some(value)) = (field.trim().is_empty(), value) {
@@ -59,6 +61,19 @@ pub fn fill_from_file(
         }
     }
     filled
+}
+
+/// Everything the file says of itself, with where each value was read, to keep beside its row.
+pub fn file_facts(bytes: &[u8], found: &InspectedImage) -> Vec<dateline_newsroom::media::FileFact> {
+    dateline_media::embedded::read(bytes, found.format)
+        .facts
+        .into_iter()
+        .map(|fact| dateline_newsroom::media::FileFact {
+            field: fact.field.title().to_owned(),
+            value: fact.value,
+            source: fact.source.to_owned(),
+        })
+        .collect()
 }
 
 /// Checks a file as a photo the paper can use.
@@ -113,6 +128,8 @@ pub async fn write_files(
     texts: PhotoTexts,
     now: Timestamp,
 ) -> Result<(NewMedia, Vec<String>), PhotoError> {
+    // Read before the XMP goes: what the file said of itself is kept beside its row.
+    let facts = file_facts(&bytes, found);
     // What readers may have of the file: no GPS position, serial numbers, maker notes or
     // thumbnails; the rights and the orientation stay (`dateline_media::metadata`).
     let bytes: Arc<[u8]> = Arc::from(
@@ -136,6 +153,7 @@ pub async fn write_files(
         credit: texts.credit.trim().into(),
         alt_text: texts.alt_text.trim().into(),
         photographer: texts.photographer.trim().into(),
+        file_facts: facts,
     };
     Ok((new, files))
 }

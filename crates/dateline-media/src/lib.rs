@@ -4,6 +4,7 @@
 //! database or HTTP.
 
 mod blobs;
+pub mod embedded;
 mod inspect;
 pub mod metadata;
 mod variants;

@@ -26,12 +26,12 @@ pub struct KeptFacts {
 #[error("the file's {0} is malformed")]
 pub struct MetadataError(&'static str);
 
-fn u16_at(data: &[u8], at: usize, big: bool) -> Option<u16> {
+pub(crate) fn u16_at(data: &[u8], at: usize, big: bool) -> Option<u16> {
     let bytes: [u8; 2] = data.get(at..at + 2)?.try_into().ok()?;
     Some(if big { u16::from_be_bytes(bytes) } else { u16::from_le_bytes(bytes) })
 }
 
-fn u32_at(data: &[u8], at: usize, big: bool) -> Option<u32> {
+pub(crate) fn u32_at(data: &[u8], at: usize, big: bool) -> Option<u32> {
     let bytes: [u8; 4] = data.get(at..at + 4)?.try_into().ok()?;
     Some(if big { u32::from_be_bytes(bytes) } else { u32::from_le_bytes(bytes) })
 }
@@ -118,7 +118,7 @@ type Segment<'a> = (u8, &'a [u8]);
 type Chunk<'a> = ([u8; 4], &'a [u8], &'a [u8]);
 
 /// JPEG segments, from after SOI up to SOS; and where the scan starts.
-fn jpeg_segments(bytes: &[u8]) -> Result<(Vec<Segment<'_>>, usize), MetadataError> {
+pub(crate) fn jpeg_segments(bytes: &[u8]) -> Result<(Vec<Segment<'_>>, usize), MetadataError> {
     if bytes.get(..2) != Some(&[0xFF, 0xD8]) {
         return Err(MetadataError("JPEG structure"));
     }
@@ -149,7 +149,7 @@ fn jpeg_segments(bytes: &[u8]) -> Result<(Vec<Segment<'_>>, usize), MetadataErro
 
 /// Of a Photoshop APP13 block, only the IPTC record (resource 0x0404): its other resources
 /// include a thumbnail of the original.
-fn iptc_only(payload: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn iptc_only(payload: &[u8]) -> Option<Vec<u8>> {
     const HEADER: &[u8] = b"Photoshop 3.0\0";
     let mut at = HEADER.len();
     if payload.get(..at) != Some(HEADER) {
@@ -350,146 +350,6 @@ pub fn strip_private(bytes: &[u8], format: ImageFormat) -> Result<Vec<u8>, Metad
             Ok(out)
         }
         ImageFormat::Gif => Ok(bytes.to_vec()),
-    }
-}
-
-/// What a photo file says of itself that a photo desk would otherwise type: read from its
-/// IPTC record (IIM, in UTF-8 when its 1:90 says so, else Latin-1) and its XMP packet (Dublin
-/// Core, Photoshop, IPTC Core), XMP winning where both speak.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct EmbeddedTexts {
-    pub caption: Option<String>,
-    pub headline: Option<String>,
-    pub creator: Option<String>,
-    pub credit: Option<String>,
-    pub copyright: Option<String>,
-    pub alt_text: Option<String>,
-}
-
-/// The texts a JPEG carries (other formats carry none that Dateline reads yet).
-pub fn embedded_texts(bytes: &[u8], format: ImageFormat) -> EmbeddedTexts {
-    let mut texts = EmbeddedTexts::default();
-    if format != ImageFormat::Jpeg {
-        return texts;
-    }
-    let Ok((segments, _)) = jpeg_segments(bytes) else { return texts };
-    for (marker, payload) in &segments {
-        if *marker == 0xED {
-            if let Some(record) = iptc_only(payload) {
-                iptc_texts(&record, &mut texts);
-            }
-        }
-    }
-    for (marker, payload) in &segments {
-        if *marker == 0xE1 {
-            if let Some(packet) = payload.strip_prefix(b"http://ns.adobe.com/xap/1.0/\0") {
-                xmp_texts(packet, &mut texts);
-            }
-        }
-    }
-    texts
-}
-
-fn cleaned(text: &str) -> Option<String> {
-    let text: String = text
-        .chars()
-        .filter(|c| !c.is_control() || *c == '\n')
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    (!text.is_empty()).then(|| text.chars().take(1_000).collect())
-}
-
-/// IIM datasets of an APP13 record kept by [`iptc_only`] (its 8BIM 0x0404 resource).
-fn iptc_texts(record: &[u8], texts: &mut EmbeddedTexts) {
-    // Past "Photoshop 3.0\0", "8BIM", the id and the (padded) name: the size, then the data.
-    let Some(&name_length) = record.get(14 + 6) else { return };
-    let size_at = 14 + 6 + ((1 + usize::from(name_length) + 1) & !1);
-    let Some(size) = u32_at(record, size_at, true) else { return };
-    let Some(data) = record.get(size_at + 4..(size_at + 4).saturating_add(size as usize)) else { return };
-    let mut utf8 = false;
-    let mut at = 0;
-    while at + 5 <= data.len() && data[at] == 0x1C {
-        let (record_number, dataset) = (data[at + 1], data[at + 2]);
-        let length = usize::from(u16::from_be_bytes([data[at + 3], data[at + 4]]));
-        if length & 0x8000 != 0 {
-            return; // an extended length: no text field needs one
-        }
-        let Some(value) = data.get(at + 5..at + 5 + length) else { return };
-        at += 5 + length;
-        if (record_number, dataset) == (1, 90) {
-            utf8 = value == b"\x1b%G";
-            continue;
-        }
-        let text = if utf8 || std::str::from_utf8(value).is_ok() {
-            String::from_utf8_lossy(value).into_owned()
-        } else {
-            value.iter().map(|b| char::from(*b)).collect()
-        };
-        let slot = match (record_number, dataset) {
-            (2, 120) => &mut texts.caption,
-            (2, 105) => &mut texts.headline,
-            (2, 80) => &mut texts.creator,
-            (2, 110) => &mut texts.credit,
-            (2, 116) => &mut texts.copyright,
-            _ => continue,
-        };
-        if slot.is_none() {
-            *slot = cleaned(&text);
-        }
-    }
-}
-
-/// The XMP packet's fields; XML with no DTD (so no entity tricks), at most 1 MB.
-fn xmp_texts(packet: &[u8], texts: &mut EmbeddedTexts) {
-    if packet.len() > 1 << 20 {
-        return;
-    }
-    let Ok(text) = std::str::from_utf8(packet) else { return };
-    let start = text.find("<x:xmpmeta").or_else(|| text.find("<rdf:RDF")).unwrap_or(0);
-    let end = text
-        .rfind("</x:xmpmeta>")
-        .map(|e| e + "</x:xmpmeta>".len())
-        .or_else(|| text.rfind("</rdf:RDF>").map(|e| e + 10));
-    let Some(end) = end.filter(|e| *e > start) else { return };
-    let options = roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: 20_000 };
-    let Ok(document) = roxmltree::Document::parse_with_options(&text[start..end], options) else { return };
-    let value_of = |local: &str, namespace_hint: &str| -> Option<String> {
-        for node in document.descendants().filter(|n| n.is_element()) {
-            for attribute in node.attributes() {
-                if attribute.name() == local && attribute.namespace().is_some_and(|ns| ns.contains(namespace_hint)) {
-                    return cleaned(attribute.value());
-                }
-            }
-            let tag = node.tag_name();
-            if tag.name() == local && tag.namespace().is_some_and(|ns| ns.contains(namespace_hint)) {
-                let items: Vec<String> = node
-                    .descendants()
-                    .filter(|n| n.is_element() && n.tag_name().name() == "li")
-                    .filter_map(|li| cleaned(li.text().unwrap_or_default()))
-                    .collect();
-                return if items.is_empty() {
-                    cleaned(node.text().unwrap_or_default())
-                } else {
-                    Some(items.join(", "))
-                };
-            }
-        }
-        None
-    };
-    let fields: [(&mut Option<String>, &str, &str); 6] = [
-        (&mut texts.caption, "description", "purl.org/dc"),
-        (&mut texts.headline, "Headline", "photoshop"),
-        (&mut texts.creator, "creator", "purl.org/dc"),
-        (&mut texts.credit, "Credit", "photoshop"),
-        (&mut texts.copyright, "rights", "purl.org/dc"),
-        (&mut texts.alt_text, "AltTextAccessibility", "iptc.org/std/Iptc4xmpCore"),
-    ];
-    for (slot, local, namespace) in fields {
-        if let Some(value) = value_of(local, namespace) {
-            *slot = Some(value);
-        }
     }
 }
 

@@ -56,6 +56,20 @@ pub struct NewMedia {
     pub credit: String,
     pub alt_text: String,
     pub photographer: String,
+    /// What the file said of itself when it came in (its IPTC record and XMP), kept because
+    /// the stored file no longer carries all of it.
+    pub file_facts: Vec<FileFact>,
+}
+
+/// One value a photo file carried, and where in the file it was read: the photo screen shows
+/// them, so the desk sees where a caption or a credit came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileFact {
+    /// The field for people: "Caption", "Credit line", "Keywords".
+    pub field: String,
+    pub value: String,
+    /// The standard and property: "IPTC IIM 2:120 Caption/Abstract", "XMP dc:description".
+    pub source: String,
 }
 
 #[cfg(test)]

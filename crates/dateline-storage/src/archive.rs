@@ -261,6 +261,12 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
         numbered: true,
     },
     ArchiveTable {
+        name: "media_file_facts",
+        columns: &[("media_id", Int), ("facts", Text)],
+        order_by: "media_id",
+        numbered: false,
+    },
+    ArchiveTable {
         name: "user_bylines",
         columns: &[("user_id", Int), ("author_id", Int)],
         order_by: "user_id",

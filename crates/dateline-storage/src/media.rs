@@ -76,14 +76,34 @@ pub(crate) async fn insert_media_in(
 ) -> Result<MediaId, StoreError> {
     let (sql, bound) = insert_statement(new, now);
     let row: MediaRow = tx.fetch_one(&sql, bound).await?;
+    insert_file_facts(tx, row.id, new).await?;
     Ok(MediaId(row.id))
+}
+
+/// Keeps what the file said of itself beside its row, in the same transaction.
+async fn insert_file_facts(tx: &mut crate::db::Tx, id: i64, new: &NewMedia) -> Result<(), StoreError> {
+    if new.file_facts.is_empty() {
+        return Ok(());
+    }
+    let facts = serde_json::to_string(&new.file_facts).map_err(|e| StoreError::Other(e.to_string()))?;
+    tx.execute("INSERT INTO media_file_facts (media_id, facts) VALUES ($1, $2)", params![id, facts]).await.map(drop)
 }
 
 impl MediaStore for SqlStore {
     async fn insert_media(&self, new: &NewMedia, now: Timestamp) -> Result<Media, StoreError> {
-        let (sql, bound) = insert_statement(new, now);
-        let row: MediaRow = self.db.fetch_one(&sql, bound).await?;
-        row.into_media()
+        let mut tx = self.db.begin().await?;
+        let id = insert_media_in(&mut tx, new, now).await?;
+        tx.commit().await?;
+        self.media_by_id(id).await
+    }
+
+    async fn file_facts(&self, id: MediaId) -> Result<Vec<dateline_newsroom::media::FileFact>, StoreError> {
+        let row: Option<(String,)> =
+            self.db.fetch_optional("SELECT facts FROM media_file_facts WHERE media_id = $1", params![id.0]).await?;
+        match row {
+            Some((facts,)) => serde_json::from_str(&facts).map_err(|e| StoreError::Other(e.to_string())),
+            None => Ok(Vec::new()),
+        }
     }
 
     async fn media_by_id(&self, id: MediaId) -> Result<Media, StoreError> {

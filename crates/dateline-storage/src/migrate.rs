@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(14, "0014_syndication"),
     migration!(15, "0015_moving_in"),
     migration!(16, "0016_live"),
+    migration!(17, "0017_photo_file_facts"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

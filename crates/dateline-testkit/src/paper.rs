@@ -73,6 +73,7 @@ pub async fn photo(store: &impl Store, key: &str, caption: &str, credit: &str, n
                 credit: credit.into(),
                 alt_text: "A test picture".into(),
                 photographer: "Test Photographer".into(),
+                file_facts: Vec::new(),
             },
             now,
         )

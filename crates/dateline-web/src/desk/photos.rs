@@ -64,6 +64,31 @@ struct PhotoPage {
     may_edit_details: bool,
     may_choose_lead: bool,
     notice: Option<String>,
+    /// What the file said of itself when it came in, and where.
+    file_facts: Vec<FactRow>,
+}
+
+#[derive(Serialize)]
+struct FactRow {
+    field: String,
+    value: String,
+    source: String,
+    /// The photo's field that now holds this very value, if one does.
+    in_use_as: Option<&'static str>,
+}
+
+/// Which of the photo's fields holds `value` now: how the desk sees that a caption or a
+/// credit came from the file (or was changed since).
+fn in_use_as(media: &Media, value: &str) -> Option<&'static str> {
+    [
+        ("caption", &media.caption),
+        ("credit", &media.credit),
+        ("alt text", &media.alt_text),
+        ("photographer", &media.photographer),
+    ]
+    .into_iter()
+    .find(|(_, held)| held.as_str() == value)
+    .map(|(name, _)| name)
 }
 
 #[derive(Serialize)]
@@ -273,6 +298,18 @@ async fn photo_page(
         may_edit_details: role.may(Action::EditPhotoDetails),
         may_choose_lead: role.may(Action::ChooseLeadPhoto),
         notice,
+        file_facts: state
+            .store()
+            .file_facts(media.id)
+            .await?
+            .into_iter()
+            .map(|fact| FactRow {
+                in_use_as: in_use_as(media, &fact.value),
+                field: fact.field,
+                value: fact.value,
+                source: fact.source,
+            })
+            .collect(),
     };
     desk.render(state, "desk/photo.html", page).await
 }

@@ -155,6 +155,12 @@ async fn a_photo_desk_uploads_an_agency_file_and_its_own_words_fill_what_was_lef
             "-IPTC:Caption-Abstract=서울 시청 앞 광장에 시민들이 모였다",
             "-IPTC:Credit=Yonhap",
             "-IPTC:By-line=Kim Min-ji",
+            "-IPTC:City=Seoul",
+            "-IPTC:Country-PrimaryLocationName=South Korea",
+            "-IPTC:Keywords=rally",
+            "-IPTC:Keywords=city hall",
+            "-IPTC:DateCreated=2026:11:28",
+            "-XMP-photoshop:Source=Yonhap Photo",
             "-XMP-iptcCore:AltTextAccessibility=Citizens gathered on the square in front of city hall",
         ])
         .arg(&photo)
@@ -183,6 +189,28 @@ async fn a_photo_desk_uploads_an_agency_file_and_its_own_words_fill_what_was_lef
     assert_eq!(stored.caption, "서울 시청 앞 광장에 시민들이 모였다", "UTF-8 IPTC, as its 1:90 says");
     assert_eq!((stored.credit.as_str(), stored.photographer.as_str()), ("Yonhap", "Kim Min-ji"));
     assert_eq!(stored.alt_text, "Citizens gathered on the square in front of city hall");
+    // The photo screen shows what the file said, where it was read, and what is in use.
+    let screen = desk.page(&format!("/desk/photos/{id}")).await;
+    let rows: Vec<Vec<String>> = {
+        let row = scraper::Selector::parse("section[aria-labelledby=file-facts] tbody tr").expect("selector");
+        let cell = scraper::Selector::parse("td").expect("selector");
+        screen
+            .select(&row)
+            .map(|r| r.select(&cell).map(|c| c.text().collect::<String>().trim().to_owned()).collect())
+            .collect()
+    };
+    let row_of = |field: &str| rows.iter().find(|r| r[0] == field).unwrap_or_else(|| panic!("{field} in {rows:?}"));
+    assert_eq!(
+        row_of("Caption"),
+        &["Caption", "서울 시청 앞 광장에 시민들이 모였다", "IPTC IIM 2:120 Caption/Abstract", "caption"]
+    );
+    assert_eq!(row_of("Credit line")[3], "credit");
+    assert_eq!(row_of("City")[1..3], ["Seoul", "IPTC IIM 2:90 City"]);
+    assert_eq!(row_of("Country")[1], "South Korea");
+    assert_eq!(row_of("Keywords")[1], "rally, city hall");
+    assert_eq!(row_of("Date created")[1], "2026-11-28");
+    assert_eq!(row_of("Source")[1..3], ["Yonhap Photo", "XMP photoshop:Source"]);
+    assert_eq!(row_of("Alt text (accessibility)")[2], "XMP Iptc4xmpCore:AltTextAccessibility");
 
     let answer = upload("The Test Dateline").await;
     assert_eq!(answer.status(), 303);

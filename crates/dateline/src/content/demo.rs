@@ -245,6 +245,7 @@ pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, no
                             credit: photo.credit.clone(),
                             alt_text: photo.alt.clone(),
                             photographer: photo.photographer.clone(),
+                            file_facts: Vec::new(),
                         },
                         now,
                     )
