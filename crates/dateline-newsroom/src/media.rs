@@ -61,6 +61,27 @@ pub struct NewMedia {
     pub file_facts: Vec<FileFact>,
 }
 
+/// What the photo desk looks for in the library: every word must be found in the caption,
+/// credit, alt text, photographer or what the file said of itself (keywords, city, source…);
+/// optionally only photos nothing uses yet, or added within a span of days.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MediaQuery {
+    pub words: Vec<String>,
+    /// Only photos no story, live post or author shows.
+    pub unused_only: bool,
+    pub added_from: Option<Timestamp>,
+    /// Exclusive.
+    pub added_until: Option<Timestamp>,
+    pub limit: u32,
+}
+
+impl MediaQuery {
+    /// The words of what was typed, lower-cased, at most ten of them.
+    pub fn words_of(text: &str) -> Vec<String> {
+        text.split_whitespace().take(10).map(str::to_lowercase).collect()
+    }
+}
+
 /// One value a photo file carried, and where in the file it was read: the photo screen shows
 /// them, so the desk sees where a caption or a credit came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

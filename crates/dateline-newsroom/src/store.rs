@@ -147,6 +147,8 @@ pub trait MediaStore {
     ) -> impl Future<Output = StoreResult<Media>> + Send;
     /// What the photo's file said of itself when it came in.
     fn file_facts(&self, id: MediaId) -> impl Future<Output = StoreResult<Vec<crate::media::FileFact>>> + Send;
+    /// The photos matching `query`, newest first.
+    fn find_media(&self, query: &crate::media::MediaQuery) -> impl Future<Output = StoreResult<Vec<Media>>> + Send;
     /// Uploaded media, newest first: what the photo picker offers.
     fn media_list(&self, window: Window) -> impl Future<Output = StoreResult<Vec<Media>>> + Send;
     /// Removes a photo nothing uses yet (one stored for a delivery that was then not taken);

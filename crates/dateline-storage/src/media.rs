@@ -146,6 +146,46 @@ impl MediaStore for SqlStore {
         rows.into_iter().map(MediaRow::into_media).collect()
     }
 
+    async fn find_media(&self, query: &dateline_newsroom::media::MediaQuery) -> Result<Vec<Media>, StoreError> {
+        let mut conditions = Vec::new();
+        let mut bound: Vec<crate::db::Param> = Vec::new();
+        for word in &query.words {
+            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            bound.push(format!("%{escaped}%").into());
+            let n = bound.len();
+            conditions.push(format!(
+                "(LOWER(m.caption) LIKE ${n} ESCAPE '\\' OR LOWER(m.credit) LIKE ${n} ESCAPE '\\' \
+                 OR LOWER(m.alt_text) LIKE ${n} ESCAPE '\\' OR LOWER(m.photographer) LIKE ${n} ESCAPE '\\' \
+                 OR EXISTS (SELECT 1 FROM media_file_facts f WHERE f.media_id = m.id AND LOWER(f.facts) LIKE ${n} ESCAPE '\\'))"
+            ));
+        }
+        if query.unused_only {
+            conditions.push(
+                "NOT EXISTS (SELECT 1 FROM articles a WHERE a.lead_media_id = m.id) \
+                 AND NOT EXISTS (SELECT 1 FROM authors w WHERE w.photo_id = m.id) \
+                 AND NOT EXISTS (SELECT 1 FROM live_posts p WHERE p.media_id = m.id AND p.deleted_at IS NULL)"
+                    .to_owned(),
+            );
+        }
+        if let Some(from) = query.added_from {
+            bound.push(from.into());
+            conditions.push(format!("m.created_at >= ${}", bound.len()));
+        }
+        if let Some(until) = query.added_until {
+            bound.push(until.into());
+            conditions.push(format!("m.created_at < ${}", bound.len()));
+        }
+        bound.push(i64::from(query.limit.clamp(1, 500)).into());
+        let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        let columns = COLUMNS.split(", ").map(|c| format!("m.{}", c.trim())).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT {columns} FROM media m {filter} ORDER BY m.created_at DESC, m.id DESC LIMIT ${}",
+            bound.len()
+        );
+        let rows: Vec<MediaRow> = self.db.fetch_all(&sql, bound).await?;
+        rows.into_iter().map(MediaRow::into_media).collect()
+    }
+
     async fn delete_unused_media(&self, id: MediaId) -> Result<(), StoreError> {
         // A photo shown anywhere stays: the foreign keys refuse, and that is a conflict.
         self.db.execute("DELETE FROM media WHERE id = $1", params![id.0]).await.map(drop)

@@ -4,7 +4,7 @@
 
 use super::session::{Desk, DeskForm};
 use crate::error::WebError;
-use crate::query::{Query, SavedNotice, TextAsked};
+use crate::query::{Query, SavedNotice};
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
@@ -12,6 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use dateline_media::variant_key;
 use dateline_newsroom::accounts::Action;
 use dateline_newsroom::editing;
+use dateline_newsroom::media::MediaQuery;
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{ArticleId, Media, MediaDetails, MediaId, Window};
 use dateline_render::views::media_url;
@@ -31,6 +32,9 @@ struct PhotoRow {
 struct PhotosPage {
     photos: Vec<PhotoRow>,
     query: String,
+    unused: bool,
+    from: String,
+    until: String,
     errors: Vec<ErrorRow>,
     details: DetailsForm,
     may_upload: bool,
@@ -115,26 +119,18 @@ fn row(media: &Media) -> PhotoRow {
 async fn photos_page(
     state: &AppState,
     desk: &Desk,
-    query: &str,
+    asked: &LibraryAsked,
     details: DetailsForm,
     errors: Vec<ErrorRow>,
 ) -> Result<Html<String>, WebError> {
-    let all = state.store().media_list(Window { limit: 500, offset: 0 }).await?;
-    let needle = query.trim().to_lowercase();
-    let photos = all
-        .iter()
-        .filter(|m| {
-            needle.is_empty()
-                || [&m.caption, &m.credit, &m.alt_text, &m.photographer]
-                    .iter()
-                    .any(|t| t.to_lowercase().contains(&needle))
-        })
-        .take(100)
-        .map(row)
-        .collect();
+    let zone = super::stories::paper_clock(state).await?.zone;
+    let found = state.store().find_media(&asked.query(&zone)?).await?;
     let page = PhotosPage {
-        photos,
-        query: query.to_owned(),
+        photos: found.iter().map(row).collect(),
+        query: asked.q.clone(),
+        unused: asked.unused == "1",
+        from: asked.from.clone(),
+        until: asked.until.clone(),
         errors,
         details,
         may_upload: desk.session.user.role.may(Action::UploadPhoto),
@@ -143,13 +139,51 @@ async fn photos_page(
     desk.render(state, "desk/photos.html", page).await
 }
 
+/// What the library's search asks: words, only unused photos, added from and until a day
+/// (`YYYY-MM-DD`, in the paper's zone, both included).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct LibraryAsked {
+    q: String,
+    unused: String,
+    from: String,
+    until: String,
+}
+
+impl LibraryAsked {
+    fn query(&self, zone: &jiff::tz::TimeZone) -> Result<MediaQuery, WebError> {
+        let day = |text: &str, field: &str| -> Result<Option<jiff::Timestamp>, WebError> {
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            let date: jiff::civil::Date = text.trim().parse().map_err(|_| {
+                WebError::BadRequest(format!("The {field} date must be written as YYYY-MM-DD, such as 2026-11-29."))
+            })?;
+            date.to_zoned(zone.clone())
+                .map(|z| Some(z.timestamp()))
+                .map_err(|_| WebError::BadRequest(format!("The {field} date is out of range.")))
+        };
+        let until = match day(&self.until, "until")? {
+            Some(start) => Some(start + jiff::SignedDuration::from_hours(24)),
+            None => None,
+        };
+        Ok(MediaQuery {
+            words: MediaQuery::words_of(&self.q),
+            unused_only: self.unused == "1",
+            added_from: day(&self.from, "from")?,
+            added_until: until,
+            limit: 100,
+        })
+    }
+}
+
 pub(crate) async fn list(
     State(state): State<AppState>,
     desk: Desk,
-    Query(TextAsked { q }): Query<TextAsked>,
+    Query(asked): Query<LibraryAsked>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::UseDesk)?;
-    photos_page(&state, &desk, &q, DetailsForm::default(), Vec::new()).await
+    photos_page(&state, &desk, &asked, DetailsForm::default(), Vec::new()).await
 }
 
 /// `POST /desk/photos` (multipart): the file and its details, stored together or not at all.
@@ -242,7 +276,7 @@ pub(crate) async fn upload(
         media_details.problems().into_iter().map(|(field, message)| ErrorRow { field, message: message.into() }),
     );
     let (Some(found), Some((bytes, _)), true) = (checked, file, errors.is_empty()) else {
-        let html = photos_page(&state, &desk, "", details, errors).await?;
+        let html = photos_page(&state, &desk, &LibraryAsked::default(), details, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
     };
 

@@ -139,7 +139,66 @@ async fn anything_but_a_whole_allowed_image_is_refused_and_nothing_is_stored(db:
     assert_eq!(dateline_testkit::files_under(app.media_dir.path()).len(), 0, "no file was left behind");
 }
 
+async fn the_photo_desk_finds_photos_by_keyword_and_place_by_day_and_those_nothing_uses(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (editor, password) = desk_user(&store, Role::PhotoEditor, "Library Desk").await;
+    let now: Timestamp = "2026-11-28T03:00:00Z".parse().expect("now");
+    let fact = |field: &str, value: &str| dateline_newsroom::media::FileFact {
+        field: field.into(),
+        value: value.into(),
+        source: "IPTC IIM".into(),
+    };
+    let add =
+        |key: &'static str, caption: &'static str, facts: Vec<dateline_newsroom::media::FileFact>, at: Timestamp| {
+            let store = store.clone();
+            async move {
+                let new = dateline_newsroom::NewMedia {
+                    storage_key: format!("test/{key}.jpg"),
+                    mime_type: "image/jpeg".into(),
+                    width: 1200,
+                    height: 800,
+                    byte_size: 1000,
+                    caption: caption.into(),
+                    credit: "Dateline".into(),
+                    alt_text: "A picture".into(),
+                    photographer: String::new(),
+                    file_facts: facts,
+                };
+                store.insert_media(&new, at).await.expect("photo").id
+            }
+        };
+    let storm = add("storm", "Waves over the sea wall", vec![fact("Keywords", "typhoon, coast")], now).await;
+    let lead = add("lead", "Ferries tied up in port", vec![fact("City", "Haeseong")], now).await;
+    let old = add("old", "서울 시청 앞 광장 100% 가득", vec![], now - jiff::SignedDuration::from_hours(24 * 10)).await;
+    StoryBuilder::new("Storm day", paper.national.id, now).lead_photo(lead).store(&store).await;
+    let app = TestApp::start(store.clone(), now).await;
+    let desk = app.sign_in(&editor.email, &password).await;
+    let found = |query: &'static str| {
+        let desk = desk.clone();
+        async move {
+            let page = desk.page(&format!("/desk/photos?{query}")).await;
+            let mut ids: Vec<String> = attributes(&page, ".photo-grid a", "href");
+            ids.sort();
+            ids
+        }
+    };
+    let link = |id: dateline_newsroom::MediaId| format!("/desk/photos/{id}");
+    assert_eq!(found("q=TYPHOON").await, [link(storm)], "a keyword the file carried, whatever the case");
+    assert_eq!(found("q=haeseong+ferries").await, [link(lead)], "every word must be found");
+    assert_eq!(found("q=%EC%8B%9C%EC%B2%AD").await, [link(old)], "Korean words too");
+    assert_eq!(found("q=100%25").await, [link(old)], "a percent sign is a character, not a wildcard");
+    assert_eq!(found("q=%25").await, [link(old)]);
+    let mut unused = vec![link(storm), link(old)];
+    unused.sort();
+    assert_eq!(found("unused=1").await, unused, "the lead photo is in use");
+    assert_eq!(found("from=2026-11-20").await.len(), 2, "added from a day on");
+    assert_eq!(found("until=2026-11-20").await, [link(old)], "added until a day");
+    assert_eq!(desk.get("/desk/photos?from=yesterday").await.status(), 400);
+}
+
 on_both_databases!(
+    the_photo_desk_finds_photos_by_keyword_and_place_by_day_and_those_nothing_uses,
     a_photo_editor_uploads_a_photo_and_makes_it_a_storys_lead_photo,
     anything_but_a_whole_allowed_image_is_refused_and_nothing_is_stored
 );
