@@ -163,10 +163,8 @@ impl LibraryAsked {
                 .map(|z| Some(z.timestamp()))
                 .map_err(|_| WebError::BadRequest(format!("The {field} date is out of range.")))
         };
-        let until = match day(&self.until, "until")? {
-            Some(start) => Some(start + jiff::SignedDuration::from_hours(24)),
-            None => None,
-        };
+        // Until a day means to its end.
+        let until = day(&self.until, "until")?.map(|start| start + jiff::SignedDuration::from_hours(24));
         Ok(MediaQuery {
             words: MediaQuery::words_of(&self.q),
             unused_only: self.unused == "1",
