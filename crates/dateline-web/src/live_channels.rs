@@ -61,6 +61,13 @@ impl LiveChannels {
         stories.get(&story).cloned()
     }
 
+    /// Ends the streams of one story's readers (it is no longer theirs to see).
+    pub(crate) fn close(&self, story: ArticleId) {
+        if let Ok(mut stories) = self.stories.lock() {
+            stories.remove(&story);
+        }
+    }
+
     /// Ends every reader's stream: the server is stopping, and a browser then reconnects to
     /// another instance (or to this one once it is back) and catches up.
     pub(crate) fn close_all(&self) {

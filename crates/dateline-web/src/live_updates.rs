@@ -21,6 +21,7 @@ use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use dateline_newsroom::live::{LivePost, LivePostId, LiveStore};
+use dateline_newsroom::prelude::*;
 use dateline_newsroom::{Change, StoreError};
 use serde::Serialize;
 use std::sync::Arc;
@@ -71,7 +72,14 @@ async fn hear(state: &AppState, change: &Change) {
             let Some(channel) = channels.channel(*story) else { return };
             let told = match post {
                 Some(post) => match draw_post(state, *post).await {
-                    Ok(told) => told,
+                    Ok(Some(told)) => told,
+                    // The story is no longer public: its readers fetch the page (which says so)
+                    // and their streams end.
+                    Ok(None) => {
+                        let _ = channel.send(catch_up());
+                        channels.close(*story);
+                        return;
+                    }
                     Err(error) => {
                         tracing::warn!(%error, post = post.0, "could not draw a live post for its readers");
                         catch_up()
@@ -81,6 +89,14 @@ async fn hear(state: &AppState, change: &Change) {
                 None => catch_up(),
             };
             let _ = channel.send(told);
+        }
+        // Unpublished or taken down: nothing more reaches its readers, who fetch the page once
+        // (404, or 410 for a legal removal) as their streams end.
+        Change::Story { id, after: None, .. } => {
+            if let Some(channel) = channels.channel(*id) {
+                let _ = channel.send(catch_up());
+                channels.close(*id);
+            }
         }
         // Notices were missed: whatever changed, readers fetch their page once.
         Change::Everything => channels.tell_everyone(&catch_up()),
@@ -92,11 +108,15 @@ fn catch_up() -> Told {
     Told { name: "catch-up", data: Arc::from("{}") }
 }
 
-async fn draw_post(state: &AppState, id: LivePostId) -> Result<Told, WebError> {
+/// The event for a post, or none when its story is no longer one readers may see.
+async fn draw_post(state: &AppState, id: LivePostId) -> Result<Option<Told>, WebError> {
     let post: LivePost = state.store().live_post(id).await?;
+    if !state.store().article_by_id(post.article_id).await?.is_public(state.now()) {
+        return Ok(None);
+    }
     if post.deleted_at.is_some() {
         let data = serde_json::to_string(&PostGone { id: post.id.0 }).map_err(|e| WebError::Internal(e.to_string()))?;
-        return Ok(Told { name: "removed", data: Arc::from(data) });
+        return Ok(Some(Told { name: "removed", data: Arc::from(data) }));
     }
     let chrome = crate::site::chrome::load(state, state.now()).await?;
     let lookup = crate::site::chrome::lookup_for(
@@ -121,7 +141,7 @@ async fn draw_post(state: &AppState, id: LivePostId) -> Result<Told, WebError> {
         posted_at: post.posted_at.as_millisecond(),
     };
     let data = serde_json::to_string(&shown).map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok(Told { name: "post", data: Arc::from(data) })
+    Ok(Some(Told { name: "post", data: Arc::from(data) }))
 }
 
 /// `GET /_live/{id}`: the event stream of a running live story that readers may see.

@@ -440,7 +440,32 @@ async fn a_reader_with_the_page_open_gets_new_edited_and_deleted_posts_within_a_
     assert_eq!(app.get("/_live/nonsense").await.status(), 404);
 }
 
+async fn a_story_taken_down_while_readers_follow_it_reaches_them_no_more(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Live Editor").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&editor.email, &password).await;
+    let (story, path) = published_live_story(&desk, &paper.national.id.to_string(), "Court hearing").await;
+    let mut reader = Listener::open(&app.base_url, story).await;
+    let version = store.article_by_id(dateline_newsroom::ArticleId(story)).await.expect("story").version;
+    let removed = desk
+        .post(
+            &format!("/desk/stories/{story}/remove"),
+            &[("version", &version.to_string()), ("reason", "A court order.")],
+        )
+        .await;
+    assert_eq!(removed.status(), 303);
+    let (event, _) = reader.next_event(Duration::from_secs(1)).await;
+    assert_eq!(event, "catch-up", "the reader's page fetches itself, and learns it is gone");
+    let ended = tokio::time::timeout(Duration::from_secs(2), reader.response.chunk()).await.expect("ends at once");
+    assert!(matches!(ended, Ok(None)), "the stream ends");
+    assert_eq!(app.get(&path).await.status(), 410);
+    assert_eq!(app.get(&format!("/_live/{story}")).await.status(), 410);
+}
+
 on_both_databases!(
+    a_story_taken_down_while_readers_follow_it_reaches_them_no_more,
     an_editor_posts_pins_edits_and_deletes_and_readers_see_the_stream_newest_first,
     reporters_post_to_live_stories_they_are_bylined_on_and_contributors_not_at_all,
     a_post_that_cannot_be_taken_is_refused_with_the_text_kept_and_nothing_stored,
