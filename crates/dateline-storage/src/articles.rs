@@ -362,7 +362,9 @@ pub(crate) async fn update_article_in(
             .execute(
                 "UPDATE articles SET slug = $3, headline = $4, deck = $5, section_id = $6, label = $7, lead_media_id = $8,
                      body = $9, seo_title = $10, seo_description = $11, status = $12, embargo_until = $13, publish_at = $14,
-                     first_published_at = $15, last_public_update_at = $16, modified_at = $17, version = version + 1,
+                     first_published_at = $15, modified_at = $17, version = version + 1,
+                     last_public_update_at = CASE WHEN last_public_update_at IS NOT NULL
+                         AND ($16 IS NULL OR last_public_update_at > $16) THEN last_public_update_at ELSE $16 END,
                      offered_at = $18
                  WHERE id = $1 AND version = $2",
                 params![

@@ -490,7 +490,40 @@ async fn migrating_twice_changes_nothing(db: TestDatabase) {
     store.ping().await.expect("ping");
 }
 
+async fn a_save_made_from_a_story_read_before_a_live_post_keeps_the_posts_updated_time(db: TestDatabase) {
+    use dateline_newsroom::live::{LiveStore, NewLivePost, PostContent};
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let now = Timestamp::from_second(1_700_000_000).expect("now");
+    let id =
+        StoryBuilder::new("Count night", paper.politics.id, now - SignedDuration::from_hours(2)).store(&store).await;
+    store.start_coverage(id, now - SignedDuration::from_hours(2)).await.expect("live");
+    // The editor's screen read the story; then a reporter posted.
+    let read_before = store.article_by_id(id).await.expect("read");
+    let posted_at = now - SignedDuration::from_mins(1);
+    let content = PostContent {
+        title: None,
+        body: "Results are in.".into(),
+        media_id: None,
+        author_id: None,
+        author_name: "Desk".into(),
+        pinned: false,
+    };
+    let post = NewLivePost {
+        article_id: id,
+        content,
+        at: posted_at,
+        made_by: RevisionAuthor::system("desk"),
+        story_is_public: true,
+    };
+    store.insert_live_post(&post).await.expect("post");
+    let quiet = ArticleUpdate::of(&read_before, RevisionKind::MinorFix, RevisionAuthor::system("editor"), now);
+    let saved = store.update_article(&quiet).await.expect("a quiet save");
+    assert_eq!(saved.last_public_update_at, Some(posted_at), "the \"Updated\" time never goes back");
+}
+
 on_both_databases!(
+    a_save_made_from_a_story_read_before_a_live_post_keeps_the_posts_updated_time,
     sections_keep_their_tree_and_order,
     two_sections_cannot_share_an_address,
     a_story_keeps_its_bylines_in_order_and_its_first_revision,
