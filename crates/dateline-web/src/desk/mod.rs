@@ -9,6 +9,7 @@ mod authors;
 mod form;
 mod frame;
 mod front_page;
+pub(crate) mod kept;
 mod live;
 mod pages;
 mod partners;
@@ -80,6 +81,7 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/wire/sources/{id}", post(wire::update_source))
         .route("/desk/stories/{id}/agency-update", post(wire::decide))
         .route("/desk/sign-in", get(sign_in::form).post(sign_in::submit))
+        .route("/desk/resume", post(kept::resume))
         .route("/desk/sign-out", post(sign_in::sign_out))
 }
 

@@ -1,7 +1,8 @@
 //! The signed-in desk user, taken from the session cookie on every desk request, and
 //! [`DeskForm`], the extractor every desk POST handler takes: it checks the session and the
 //! form's CSRF token before the handler runs, so a new handler cannot forget either. (The
-//! photo upload reads a multipart body and checks its token itself, the one exception.)
+//! photo upload reads a multipart body and checks its token itself, the one exception.) A form
+//! refused for an ended session keeps what it carried (`kept.rs`).
 
 use crate::error::WebError;
 use crate::state::AppState;
@@ -67,13 +68,34 @@ impl FromRequest<AppState> for DeskForm {
     type Rejection = Response;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = request.into_parts();
-        let desk = Desk::from_request_parts(&mut parts, state).await?;
+        let (parts, body) = request.into_parts();
+        let desk = Desk::signed_in(&parts, state).await.map_err(IntoResponse::into_response)?;
+        let path = parts.uri.path().to_owned();
         let request = Request::from_parts(parts, body);
         let bytes = axum::body::Bytes::from_request(request, state).await.map_err(IntoResponse::into_response)?;
         let form = crate::desk::form::FormData::parse(&bytes).map_err(IntoResponse::into_response)?;
-        desk.check_csrf(form.get("csrf")).map_err(IntoResponse::into_response)?;
-        Ok(DeskForm { desk, form })
+        match desk {
+            Some(desk) if desk.check_csrf(form.get("csrf")).is_ok() => Ok(DeskForm { desk, form }),
+            // The session ended, or the token is an older session's: nothing is written, and
+            // what the form carried is kept on the answer (`kept.rs`).
+            _ => Err(crate::desk::kept::keep(state, &path, &form).await),
+        }
+    }
+}
+
+impl Desk {
+    /// The signed-in user of a request, or none when there is no live session.
+    pub(crate) async fn signed_in(parts: &Parts, state: &AppState) -> Result<Option<Desk>, WebError> {
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Ok(None) };
+        let digest = token_digest(&token);
+        match state.store().session(&digest, state.now()).await {
+            Ok(session) => {
+                tracing::Span::current().record("user.id", session.user.id.0);
+                Ok(Some(Desk { session, token_digest: digest }))
+            }
+            Err(StoreError::NotFound) => Ok(None),
+            Err(other) => Err(other.into()),
+        }
     }
 }
 
@@ -90,15 +112,10 @@ impl FromRequestParts<AppState> for Desk {
                 WebError::Forbidden.into_response()
             }
         };
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Err(not_signed_in()) };
-        let digest = token_digest(&token);
-        match state.store().session(&digest, state.now()).await {
-            Ok(session) => {
-                tracing::Span::current().record("user.id", session.user.id.0);
-                Ok(Desk { session, token_digest: digest })
-            }
-            Err(StoreError::NotFound) => Err(not_signed_in()),
-            Err(other) => Err(WebError::from(other).into_response()),
+        match Desk::signed_in(parts, state).await {
+            Ok(Some(desk)) => Ok(desk),
+            Ok(None) => Err(not_signed_in()),
+            Err(error) => Err(error.into_response()),
         }
     }
 }

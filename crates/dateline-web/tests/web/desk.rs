@@ -1069,7 +1069,9 @@ async fn a_form_posted_without_its_csrf_token_changes_nothing_on_any_desk_route(
             )
             .await;
         let status = response.status().as_u16();
-        if route == "/desk/photos" {
+        // The upload reads its own token; the resume page writes nothing and has nothing to
+        // resume here.
+        if route == "/desk/photos" || route == "/desk/resume" {
             assert!((400..500).contains(&status), "POST {path} without a token: {status}");
         } else {
             assert_eq!(status, 403, "POST {path} without a token");

@@ -117,6 +117,18 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
         }
         pages.push((path, html));
     }
+    // The page that keeps a form sent after the session ended, and the one that resumes it.
+    let ended = app.sign_in(&admin.email, &password).await;
+    ended.post("/desk/sign-out", &[]).await;
+    let kept =
+        ended.post(&format!("/desk/stories/{id}"), &[("headline", "Kept"), ("body", "Line one.\nLine two.")]).await;
+    assert_eq!(kept.status(), 403);
+    let kept_html = kept.text().await.expect("kept page");
+    let carried = dateline_testkit::form_fields(&scraper::Html::parse_document(&kept_html), "main form");
+    let pairs: Vec<(&str, &str)> = carried.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let resumed = desk.post_without_csrf("/desk/resume", &pairs).await.text().await.expect("resume page");
+    pages.push(("desk-kept".to_owned(), kept_html));
+    pages.push(("desk-resume".to_owned(), resumed));
     let Some(errors) = html_errors(&pages) else { return };
     assert!(errors.is_empty(), "the Nu HTML Checker found errors on the desk:\n{}", errors.join("\n"));
 }

@@ -6,6 +6,7 @@ mod content_api;
 mod desk;
 mod desk_pages_valid;
 mod discovery;
+mod kept_copy;
 mod live;
 mod many_instances;
 mod metrics;

@@ -1,0 +1,102 @@
+//! Copy is never lost to an ended session: a reporter whose session ended while writing
+//! sends the story, nothing is written, the text comes back kept on the page; they sign in
+//! again and send the same text with one press, and it reaches the database. On both
+//! databases.
+
+use dateline_newsroom::prelude::*;
+use dateline_newsroom::{ArticleStatus, Role};
+use dateline_testkit::paper::{desk_user, SmallPaper, StoryBuilder};
+use dateline_testkit::{attributes, form_fields, on_both_databases, texts, TestApp, TestDatabase};
+use jiff::Timestamp;
+
+fn now() -> Timestamp {
+    "2026-11-28T03:00:00Z".parse().expect("instant")
+}
+
+const NEW_BODY: &str = "The council voted 7 to 2 late on Tuesday.\n\nA second paragraph, typed over an hour.";
+
+async fn a_story_sent_after_the_session_ended_is_kept_and_saved_once_signed_in_again(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (reporter, password) = desk_user(&store, Role::Reporter, "Late Reporter").await;
+    let mut draft = StoryBuilder::new("Council vote", paper.politics.id, now()).status(ArticleStatus::Draft).build();
+    draft.made_by = dateline_newsroom::RevisionAuthor { user_id: Some(reporter.id), name: reporter.name.clone() };
+    let id = store.insert_article(&draft).await.expect("draft");
+    let app = TestApp::start(store.clone(), now()).await;
+    let writing = app.sign_in(&reporter.email, &password).await;
+    let section = paper.politics.id.to_string();
+    let fields = [
+        ("action", "save"),
+        ("version", "1"),
+        ("headline", "Council vote passes"),
+        ("section", section.as_str()),
+        ("body", NEW_BODY),
+    ];
+
+    // Signed out elsewhere (another tab) while typing.
+    let elsewhere = writing.clone();
+    assert_eq!(elsewhere.post("/desk/sign-out", &[]).await.status(), 303);
+    let refused = writing.post(&format!("/desk/stories/{id}"), &fields).await;
+    assert_eq!(refused.status(), 403, "nothing is written without a session");
+    let kept = scraper::Html::parse_document(&refused.text().await.expect("page"));
+    assert_eq!(store.article_by_id(id).await.expect("story").content.headline, "Council vote");
+    let carried = form_fields(&kept, "form[action='/desk/resume']");
+    assert!(carried.contains(&("body".to_owned(), NEW_BODY.to_owned())), "the text is kept: {carried:?}");
+    assert!(carried.contains(&("resume_to".to_owned(), format!("/desk/stories/{id}"))));
+    assert!(!carried.iter().any(|(name, _)| name == "csrf"), "the old token is not carried");
+    assert_eq!(texts(&kept, "textarea[readonly]"), [NEW_BODY.split_whitespace().collect::<Vec<_>>().join(" ")]);
+
+    // Pressing on before signing in keeps it again.
+    let resume = |session: dateline_testkit::DeskSession, fields: Vec<(String, String)>| async move {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        session.post_without_csrf("/desk/resume", &pairs).await
+    };
+    let still_out = resume(writing.clone(), carried.clone()).await;
+    assert_eq!(still_out.status(), 403);
+    assert!(still_out.text().await.expect("page").contains("The council voted 7 to 2"));
+
+    // Signed in again in a new tab: one press brings the form back with a fresh token.
+    let again = app.sign_in(&reporter.email, &password).await;
+    let resumed = resume(again.clone(), carried).await;
+    assert_eq!(resumed.status(), 200);
+    let page = scraper::Html::parse_document(&resumed.text().await.expect("page"));
+    assert_eq!(attributes(&page, "main form", "action"), [format!("/desk/stories/{id}")]);
+    let to_send = form_fields(&page, "main form");
+    assert!(to_send.contains(&("csrf".to_owned(), again.csrf.clone())), "the new session's token");
+    let pairs: Vec<(&str, &str)> = to_send.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let saved = again.post_without_csrf(&format!("/desk/stories/{id}"), &pairs).await;
+    assert_eq!(saved.status(), 303);
+    let story = store.article_by_id(id).await.expect("story");
+    assert_eq!((story.content.headline.as_str(), story.content.body.as_str()), ("Council vote passes", NEW_BODY));
+}
+
+async fn a_form_from_an_older_session_is_kept_too_and_nothing_else_is_resumed(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Busy Editor").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let first = app.sign_in(&editor.email, &password).await;
+    let second = app.sign_in(&editor.email, &password).await;
+    // The first tab's token, sent with the second session's cookie.
+    let mut mixed = second.clone();
+    mixed.csrf = first.csrf.clone();
+    let section = paper.national.id.to_string();
+    let refused =
+        mixed.post("/desk/stories", &[("headline", "Tram line opens"), ("section", &section), ("body", "Text.")]).await;
+    assert_eq!(refused.status(), 403);
+    assert!(refused.text().await.expect("page").contains("Tram line opens"), "kept");
+    assert_eq!(store.count_articles().await.expect("count"), 0);
+    // A form with nothing in it is simply refused; only desk forms are resumed.
+    first.post("/desk/sign-out", &[]).await;
+    let empty = first.post("/desk/sign-out", &[]).await;
+    assert_eq!(empty.status(), 403);
+    for elsewhere in ["https://elsewhere.example/", "/article/1/x", "/desk/sign-in", "//evil/desk/"] {
+        let bounced = second.post_without_csrf("/desk/resume", &[("resume_to", elsewhere), ("body", "x")]).await;
+        assert_eq!(bounced.status(), 400, "{elsewhere}");
+    }
+}
+
+on_both_databases!(
+    a_story_sent_after_the_session_ended_is_kept_and_saved_once_signed_in_again,
+    a_form_from_an_older_session_is_kept_too_and_nothing_else_is_resumed
+);
