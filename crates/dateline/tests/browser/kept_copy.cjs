@@ -1,0 +1,60 @@
+// End-to-end in headless Chromium: a reporter writes a story; in another tab of the same
+// browser the session is signed out; the reporter saves, nothing is written, and the text is
+// kept on the page; they sign in again in a new tab, come back, continue, and send it: the
+// text reaches the story as typed.
+// Usage: node kept_copy.cjs BASE_URL EMAIL PASSWORD
+const assert = require('node:assert/strict');
+const { launch } = require('./chromium.cjs');
+
+const [base, email, password] = process.argv.slice(2);
+const headline = `Night ferry schedule changes ${Date.now() % 100000}`;
+const body = 'The last ferry now leaves at 23:40.\n\nA second paragraph that took an hour to write.';
+
+async function signIn(page) {
+  await page.goto(`${base}/desk/sign-in`);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Stories', level: 1 }).waitFor();
+}
+
+(async () => {
+  const browser = await launch();
+  try {
+    const context = await browser.newContext();
+    const writing = await context.newPage();
+    await signIn(writing);
+    await writing.goto(`${base}/desk/stories/new`);
+    await writing.getByLabel('Headline', { exact: true }).fill(headline);
+    await writing.getByLabel('Home section').selectOption({ label: 'National › Politics' });
+    await writing.getByLabel('Body (Markdown)').fill(body);
+
+    // Meanwhile, in another tab, the session ends.
+    const other = await context.newPage();
+    await other.goto(`${base}/desk/`);
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await other.waitForURL(/\/desk\/sign-in/);
+
+    // Saving writes nothing, and keeps the text.
+    await writing.getByRole('button', { name: 'Save draft' }).click();
+    await writing.getByRole('heading', { name: /Your session has ended/ }).waitFor();
+    assert.match(await writing.locator('textarea[readonly]').inputValue(), /took an hour to write/);
+
+    // Signed in again in a new tab; back in the first, continue and send.
+    const again = await context.newPage();
+    await signIn(again);
+    await again.close();
+    await writing.getByRole('button', { name: /continue/ }).click();
+    await writing.getByRole('heading', { name: /finish what you started/ }).waitFor();
+    await writing.getByRole('button', { name: 'Send it now' }).click();
+    await writing.waitForURL(/\/desk\/stories\/\d+\?saved=1$/);
+    assert.equal(await writing.getByLabel('Headline', { exact: true }).inputValue(), headline);
+    assert.equal(await writing.getByLabel('Body (Markdown)').inputValue(), body);
+    console.log('kept copy e2e OK');
+  } finally {
+    await browser.close();
+  }
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
