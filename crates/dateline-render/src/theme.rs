@@ -55,6 +55,7 @@ const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     // The live page's updates and the desk's posting box; both pages work without them.
     ("live.js", include_bytes!("../../../themes/default/static/live.js")),
     ("desk-live.js", include_bytes!("../../../themes/default/static/desk-live.js")),
+    ("desk-editor.js", include_bytes!("../../../themes/default/static/desk-editor.js")),
     // The publisher's logo in structured data; a newsroom replaces it with its own.
     ("logo.png", include_bytes!("../../../themes/default/static/logo.png")),
     ("favicon.png", include_bytes!("../../../themes/default/static/favicon.png")),

@@ -50,6 +50,19 @@ async function signIn(page) {
     await writing.waitForURL(/\/desk\/stories\/\d+\?saved=1$/);
     assert.equal(await writing.getByLabel('Headline', { exact: true }).inputValue(), headline);
     assert.equal(await writing.getByLabel('Body (Markdown)').inputValue(), body);
+
+    // Ctrl+S saves; leaving with edits not yet sent asks first.
+    await writing.getByLabel('Deck', { exact: true }).fill('Later sailings on weekdays');
+    await writing.keyboard.press('Control+s');
+    await writing.waitForURL(/\/desk\/stories\/\d+\?saved=1$/);
+    assert.equal(await writing.getByLabel('Deck', { exact: true }).inputValue(), 'Later sailings on weekdays');
+    await writing.getByLabel('Deck', { exact: true }).fill('An edit not yet sent');
+    const asked = new Promise((resolve) => writing.once('dialog', (dialog) => {
+      resolve(dialog.type());
+      dialog.dismiss();
+    }));
+    await writing.close({ runBeforeUnload: true });
+    assert.equal(await asked, 'beforeunload');
     console.log('kept copy e2e OK');
   } finally {
     await browser.close();
