@@ -185,10 +185,13 @@ pub enum RevisionKind {
     Unpublished,
     Removed,
     Restored,
+    /// What the editor screen sent by itself while someone typed: kept in the history, never
+    /// written to the story (so never published) until someone saves it.
+    Autosave,
 }
 
 impl RevisionKind {
-    pub const ALL: [RevisionKind; 9] = [
+    pub const ALL: [RevisionKind; 10] = [
         RevisionKind::Created,
         RevisionKind::Saved,
         RevisionKind::Published,
@@ -198,6 +201,7 @@ impl RevisionKind {
         RevisionKind::Unpublished,
         RevisionKind::Removed,
         RevisionKind::Restored,
+        RevisionKind::Autosave,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -211,6 +215,7 @@ impl RevisionKind {
             RevisionKind::Unpublished => "unpublished",
             RevisionKind::Removed => "removed",
             RevisionKind::Restored => "restored",
+            RevisionKind::Autosave => "autosave",
         }
     }
 

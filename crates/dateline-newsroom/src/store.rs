@@ -213,6 +213,16 @@ pub trait ArticleStore {
         now: Timestamp,
         window: Window,
     ) -> impl Future<Output = StoreResult<Vec<(Correction, ArticleSummary)>>> + Send;
+    /// Keeps `content` as the story's newest autosave by `by`: the autosave revision itself
+    /// when it is the story's newest revision and theirs, else a new one. The story is left
+    /// as it is.
+    fn save_autosave(
+        &self,
+        id: ArticleId,
+        content: &crate::article::ArticleContent,
+        by: &crate::article::RevisionAuthor,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Every revision of a story, oldest first.
     fn revisions(&self, id: ArticleId) -> impl Future<Output = StoreResult<Vec<Revision>>> + Send;
     fn count_articles(&self) -> impl Future<Output = StoreResult<u64>> + Send;

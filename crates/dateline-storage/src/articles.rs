@@ -715,6 +715,36 @@ impl ArticleStore for SqlStore {
             .collect())
     }
 
+    async fn save_autosave(
+        &self,
+        id: ArticleId,
+        content: &ArticleContent,
+        by: &RevisionAuthor,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let snapshot = serde_json::to_string(content).map_err(|e| StoreError::Other(e.to_string()))?;
+        let mut tx = self.db.begin().await?;
+        let newest: Option<(i64, String, Option<i64>)> = tx
+            .fetch_optional(
+                "SELECT number, kind, made_by_user_id FROM article_revisions WHERE article_id = $1 \
+                 ORDER BY number DESC LIMIT 1",
+                params![id.0],
+            )
+            .await?;
+        let Some((number, kind, made_by)) = newest else { return Err(StoreError::NotFound) };
+        if kind == RevisionKind::Autosave.as_str() && made_by == by.user_id.map(|u| u.0) {
+            tx.execute(
+                "UPDATE article_revisions SET content = $3, made_at = $4 WHERE article_id = $1 AND number = $2",
+                params![id.0, number, snapshot, now],
+            )
+            .await?;
+        } else {
+            insert_revision(&mut tx, id.0, RevisionKind::Autosave, by, now, None, content).await?;
+        }
+        // Nothing readers see changed: no notice, no outbox row.
+        tx.commit().await
+    }
+
     async fn revisions(&self, id: ArticleId) -> Result<Vec<Revision>, StoreError> {
         let rows: Vec<RevisionRow> = self
             .db

@@ -466,3 +466,49 @@ pub async fn publish_due(store: &impl Store, now: Timestamp) -> Result<Vec<Artic
     }
     Ok(published)
 }
+
+/// What the editor screen sends by itself while someone types: the headline, deck, body and
+/// search fields as typed, laid over the story as stored, kept as an autosave revision and
+/// never written to the story. Whatever was typed is kept, even what a save would refuse
+/// (an empty headline), within the size limits.
+pub async fn autosave(
+    store: &impl Store,
+    actor: &User,
+    id: ArticleId,
+    draft: &StoryDraft,
+    now: Timestamp,
+) -> Result<(), EditError> {
+    let article = store.article_by_id(id).await?;
+    if !may_edit(actor, &article) {
+        return Err(EditError::NotAllowed);
+    }
+    let too_long = |field: &'static str, text: &str, most: usize| {
+        (text.chars().count() > most)
+            .then(|| FieldError { field, message: format!("Keep it under {most} characters.") })
+    };
+    let errors: Vec<FieldError> = [
+        too_long("headline", &draft.headline, MAX_HEADLINE_CHARS),
+        too_long("deck", &draft.deck, MAX_DECK_CHARS),
+        too_long("body", &draft.body, MAX_BODY_CHARS),
+        too_long("seo_title", &draft.seo_title, MAX_HEADLINE_CHARS),
+        too_long("seo_description", &draft.seo_description, MAX_DECK_CHARS),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !errors.is_empty() {
+        return Err(EditError::Invalid(errors));
+    }
+    let mut content = article.content.clone();
+    content.headline = draft.headline.trim().to_owned();
+    content.deck = trimmed_or_none(&draft.deck);
+    content.body = draft.body.replace("\r\n", "\n").trim_end().to_owned();
+    content.seo_title = trimmed_or_none(&draft.seo_title);
+    content.seo_description = trimmed_or_none(&draft.seo_description);
+    if content == article.content {
+        // Nothing typed differs from the story as saved.
+        return Ok(());
+    }
+    let by = RevisionAuthor { user_id: Some(actor.id), name: actor.name.clone() };
+    Ok(store.save_autosave(id, &content, &by, now).await?)
+}

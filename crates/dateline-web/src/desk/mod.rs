@@ -49,6 +49,7 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/stories/{id}/history", get(stories::history))
         .route("/desk/stories/{id}/diff", get(revisions::diff))
         .route("/desk/stories/{id}/restore", post(revisions::restore))
+        .route("/desk/stories/{id}/autosave", post(stories::autosave))
         .route("/desk/stories/{id}/live", get(live::show).post(live::add_post))
         .route("/desk/stories/{id}/live/coverage", post(live::coverage))
         .route("/desk/live-posts/{post}", post(live::change_post))

@@ -5,7 +5,7 @@
 use super::form::{local_input, local_time, FormData};
 use super::session::{Desk, DeskForm};
 use crate::error::WebError;
-use crate::query::{Query, SavedNotice, TextAsked};
+use crate::query::{Query, TextAsked};
 use crate::site::article::{render as render_article, Audience};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -83,6 +83,10 @@ struct EditorPage {
     live_running: Option<bool>,
     /// Whether this user may make the story live or run its coverage.
     may_run_live: bool,
+    /// An autosave newer than the saved story: when and by whom, if there is one.
+    newer_autosave: Option<String>,
+    /// The form shows that autosave's text, not the saved story's.
+    showing_autosave: bool,
 }
 
 #[derive(Serialize)]
@@ -121,6 +125,7 @@ struct HistoryPage {
     version: i64,
     headline: String,
     revisions: Vec<HistoryRow>,
+    autosaves: Vec<HistoryRow>,
     may_restore: bool,
 }
 
@@ -208,6 +213,8 @@ async fn editor_page(
             None => None,
         },
         may_run_live: article.is_some_and(|a| dateline_newsroom::live::may_run_coverage(&desk.session.user, a)),
+        newer_autosave: None,
+        showing_autosave: false,
     })
 }
 
@@ -466,20 +473,63 @@ async fn load(state: &AppState, desk: &Desk, id: &str) -> Result<Article, WebErr
     Ok(article)
 }
 
+/// `?saved=1`, and `?autosaved=1` to load the newest autosave into the form.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct EditorAsked {
+    saved: Option<String>,
+    autosaved: Option<String>,
+}
+
 pub(crate) async fn edit(
     State(state): State<AppState>,
     desk: Desk,
     Path(id): Path<String>,
-    Query(notice): Query<SavedNotice>,
+    Query(asked): Query<EditorAsked>,
+) -> Result<Response, WebError> {
+    desk.require(Action::UseDesk)?;
+    let article = load(&state, &desk, &id).await?;
+    let clock = paper_clock(&state).await?;
+    // The newest revision, when it is an autosave, holds text newer than the story's.
+    let newest = state.store().revisions(article.id).await?.pop();
+    let autosave = newest.filter(|r| r.kind == dateline_newsroom::RevisionKind::Autosave);
+    let showing_autosave = asked.autosaved.as_deref() == Some("1") && autosave.is_some();
+    let mut draft = draft_of(&article);
+    if let (true, Some(saved)) = (showing_autosave, &autosave) {
+        let typed = &saved.content;
+        draft.headline.clone_from(&typed.headline);
+        draft.deck = typed.deck.clone().unwrap_or_default();
+        draft.body.clone_from(&typed.body);
+        draft.seo_title = typed.seo_title.clone().unwrap_or_default();
+        draft.seo_description = typed.seo_description.clone().unwrap_or_default();
+    }
+    let mut page = editor_page(&state, &desk, Some(&article), &draft, &clock.zone).await?;
+    page.showing_autosave = showing_autosave;
+    page.newer_autosave = autosave.map(|r| format!("{} by {}", clock.time(r.made_at).text, r.made_by.name));
+    if asked.saved.as_deref() == Some("1") {
+        page.notice = Some("Saved.".into());
+    }
+    show_editor(&state, &desk, StatusCode::OK, page).await
+}
+
+/// `POST /desk/stories/{id}/autosave`: what the editor screen sends by itself while someone
+/// types; kept as the story's autosave, never written to the story.
+pub(crate) async fn autosave(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
     desk.require(Action::UseDesk)?;
     let article = load(&state, &desk, &id).await?;
     let zone = paper_clock(&state).await?.zone;
-    let mut page = editor_page(&state, &desk, Some(&article), &draft_of(&article), &zone).await?;
-    if notice.is_saved() {
-        page.notice = Some("Saved.".into());
+    let (draft, _) = draft_from(&form, &zone)?;
+    match editing::autosave(state.store(), &desk.session.user, article.id, &draft, state.now()).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(EditError::Invalid(errors)) => Err(WebError::BadRequest(
+            errors.into_iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join(" "),
+        )),
+        Err(other) => Err(edit_failure(other)),
     }
-    show_editor(&state, &desk, StatusCode::OK, page).await
 }
 
 /// `POST /desk/stories/{id}`: save the text, then take the action the button asked for.
@@ -634,23 +684,24 @@ pub(crate) async fn history(
     let article = load(&state, &desk, &id).await?;
     let clock = paper_clock(&state).await?;
     let revisions = state.store().revisions(article.id).await?;
+    let row = |r: dateline_newsroom::Revision| HistoryRow {
+        number: r.number,
+        kind: r.kind.as_str(),
+        made_by: r.made_by.name,
+        made_at: clock.time(r.made_at).text,
+        headline: r.content.headline,
+        note: r.note,
+    };
+    // Autosaves are listed apart, folded away: they are drafts of a save, not saves.
+    let (autosaves, saves): (Vec<_>, Vec<_>) =
+        revisions.into_iter().rev().partition(|r| r.kind == dateline_newsroom::RevisionKind::Autosave);
     let page = HistoryPage {
         story_id: article.id.0,
         version: article.version,
         may_restore: editing::actions_for(&desk.session.user, Some(&article)).restore,
         headline: article.content.headline.clone(),
-        revisions: revisions
-            .into_iter()
-            .rev()
-            .map(|r| HistoryRow {
-                number: r.number,
-                kind: r.kind.as_str(),
-                made_by: r.made_by.name,
-                made_at: clock.time(r.made_at).text,
-                headline: r.content.headline,
-                note: r.note,
-            })
-            .collect(),
+        revisions: saves.into_iter().map(row).collect(),
+        autosaves: autosaves.into_iter().map(row).collect(),
     };
     desk.render(&state, "desk/history.html", page).await
 }

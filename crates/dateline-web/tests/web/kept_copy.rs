@@ -96,7 +96,54 @@ async fn a_form_from_an_older_session_is_kept_too_and_nothing_else_is_resumed(db
     }
 }
 
+async fn what_is_typed_is_autosaved_beside_a_published_story_and_never_published_by_itself(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Night Editor").await;
+    let (reporter, reporter_password) = desk_user(&store, Role::Reporter, "Other Reporter").await;
+    let id =
+        StoryBuilder::new("Bridge closed", paper.national.id, now()).body("The bridge is closed.").store(&store).await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&editor.email, &password).await;
+    let path = format!("/desk/stories/{id}/autosave");
+    let typing = |body: &'static str| {
+        let desk = desk.clone();
+        let path = path.clone();
+        async move { desk.post(&path, &[("headline", "Bridge closed"), ("body", body)]).await.status() }
+    };
+    assert_eq!(typing("The bridge is closed until Friday").await, 204);
+    assert_eq!(typing("The bridge is closed until Friday noon.").await, 204);
+    let story = store.article_by_id(id).await.expect("story");
+    assert_eq!((story.content.body.as_str(), story.version), ("The bridge is closed.", 1), "the story is as saved");
+    let reader = app.page(&format!("/article/{id}/bridge-closed")).await;
+    assert!(texts(&reader, ".story__body p").iter().all(|p| !p.contains("Friday")), "readers see nothing of it");
+    let revisions = store.revisions(id).await.expect("revisions");
+    assert_eq!(revisions.len(), 2, "one autosave, kept up to date while one person types");
+    assert_eq!(revisions[1].kind, dateline_newsroom::RevisionKind::Autosave);
+    assert_eq!(revisions[1].content.body, "The bridge is closed until Friday noon.");
+    assert_eq!(typing("The bridge is closed.").await, 204);
+    assert_eq!(store.revisions(id).await.expect("revisions").len(), 2, "the same text as saved adds nothing");
+
+    // The editor says a newer text exists and opens it on request; the history folds it away.
+    let editor_page = desk.page(&format!("/desk/stories/{id}")).await;
+    assert_eq!(
+        attributes(&editor_page, "a[href$='?autosaved=1']", "href"),
+        [format!("/desk/stories/{id}?autosaved=1")]
+    );
+    let with_autosave = desk.page(&format!("/desk/stories/{id}?autosaved=1")).await;
+    assert_eq!(texts(&with_autosave, "textarea#body"), ["The bridge is closed until Friday noon."]);
+    let history = desk.page(&format!("/desk/stories/{id}/history")).await;
+    assert_eq!(texts(&history, "details.autosaves tbody tr").len(), 1);
+
+    // Only who may edit the story may autosave it, within the limits.
+    let other = app.sign_in(&reporter.email, &reporter_password).await;
+    assert_eq!(other.post(&path, &[("headline", "Mine now"), ("body", "x")]).await.status(), 403);
+    let huge = "x".repeat(200_001);
+    assert_eq!(desk.post(&path, &[("headline", "Bridge closed"), ("body", &huge)]).await.status(), 400);
+}
+
 on_both_databases!(
+    what_is_typed_is_autosaved_beside_a_published_story_and_never_published_by_itself,
     a_story_sent_after_the_session_ended_is_kept_and_saved_once_signed_in_again,
     a_form_from_an_older_session_is_kept_too_and_nothing_else_is_resumed
 );

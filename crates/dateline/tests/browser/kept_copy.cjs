@@ -56,6 +56,17 @@ async function signIn(page) {
     await writing.keyboard.press('Control+s');
     await writing.waitForURL(/\/desk\/stories\/\d+\?saved=1$/);
     assert.equal(await writing.getByLabel('Deck', { exact: true }).inputValue(), 'Later sailings on weekdays');
+    // Typing is autosaved a few seconds after it stops, beside the story, not into it.
+    const storyUrl = writing.url().replace(/\?saved=1$/, '');
+    await writing.getByLabel('Body (Markdown)').fill(`${body}\n\nA third paragraph, autosaved.`);
+    await writing.locator('#autosave-status', { hasText: 'Autosaved at' }).waitFor({ timeout: 10000 });
+    const review = await context.newPage();
+    await review.goto(`${storyUrl}?autosaved=1`);
+    assert.match(await review.getByLabel('Body (Markdown)').inputValue(), /A third paragraph, autosaved\.$/);
+    await review.goto(storyUrl);
+    assert.equal(await review.getByLabel('Body (Markdown)').inputValue(), body, 'the story itself is as saved');
+    await review.close();
+
     await writing.getByLabel('Deck', { exact: true }).fill('An edit not yet sent');
     const asked = new Promise((resolve) => writing.once('dialog', (dialog) => {
       resolve(dialog.type());
