@@ -7,3 +7,12 @@ module.exports.launch = () => chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
+
+// Signs in through the desk's form, as a person does, and waits for the story list.
+module.exports.signIn = async (page, base, email, password) => {
+  await page.goto(`${base}/desk/sign-in`);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Stories', level: 1 }).waitFor();
+};

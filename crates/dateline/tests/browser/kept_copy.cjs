@@ -4,19 +4,13 @@
 // text reaches the story as typed.
 // Usage: node kept_copy.cjs BASE_URL EMAIL PASSWORD
 const assert = require('node:assert/strict');
-const { launch } = require('./chromium.cjs');
+const { launch, signIn: signInAt } = require('./chromium.cjs');
 
 const [base, email, password] = process.argv.slice(2);
 const headline = `Night ferry schedule changes ${Date.now() % 100000}`;
 const body = 'The last ferry now leaves at 23:40.\n\nA second paragraph that took an hour to write.';
 
-async function signIn(page) {
-  await page.goto(`${base}/desk/sign-in`);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Stories', level: 1 }).waitFor();
-}
+const signIn = (page) => signInAt(page, base, email, password);
 
 (async () => {
   const browser = await launch();

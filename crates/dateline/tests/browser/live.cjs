@@ -3,7 +3,7 @@
 // the post and the key event appear on the reader's page without a reload.
 // Usage: node live.cjs BASE_URL EDITOR_EMAIL EDITOR_PASSWORD
 const assert = require('node:assert/strict');
-const { launch } = require('./chromium.cjs');
+const { launch, signIn } = require('./chromium.cjs');
 
 const [base, editorEmail, editorPassword] = process.argv.slice(2);
 const text = `Power is back in the harbor district, the utility says (${Date.now() % 100000}).`;
@@ -27,11 +27,7 @@ const text = `Power is back in the harbor district, the utility says (${Date.now
     // The editor, elsewhere, posts a key event with the keyboard.
     const editorContext = await browser.newContext();
     const editor = await editorContext.newPage();
-    await editor.goto(`${base}/desk/sign-in`);
-    await editor.getByLabel('E-mail address').fill(editorEmail);
-    await editor.getByLabel('Password').fill(editorPassword);
-    await editor.getByRole('button', { name: 'Sign in' }).click();
-    await editor.getByRole('heading', { name: 'Stories', level: 1 }).waitFor();
+    await signIn(editor, base, editorEmail, editorPassword);
     await editor.goto(`${base}/desk/stories/${story}/live`);
     await editor.getByLabel('Title (optional)').fill('Power restored');
     await editor.getByRole('checkbox', { name: 'Key event' }).check();

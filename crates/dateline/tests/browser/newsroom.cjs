@@ -3,18 +3,12 @@
 // article page; then a reporter signs in and finds no way to publish.
 // Usage: node newsroom.cjs BASE_URL PHOTO_PATH EDITOR_EMAIL EDITOR_PASSWORD REPORTER_EMAIL REPORTER_PASSWORD
 const assert = require('node:assert/strict');
-const { launch } = require('./chromium.cjs');
+const { launch, signIn: signInAt } = require('./chromium.cjs');
 
 const [base, photo, editorEmail, editorPassword, reporterEmail, reporterPassword] = process.argv.slice(2);
 const headline = `Harbour pilots return to work after a week-long stoppage ${Date.now() % 100000}`;
 
-async function signIn(page, email, password) {
-  await page.goto(`${base}/desk/sign-in`);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Stories', level: 1 }).waitFor();
-}
+const signIn = (page, email, password) => signInAt(page, base, email, password);
 
 (async () => {
   const browser = await launch();
