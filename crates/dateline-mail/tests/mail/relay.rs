@@ -1,0 +1,103 @@
+//! The SMTP client against a real SMTP server on 127.0.0.1 (aiosmtpd, from the checkers'
+//! Python, writing what it receives to a Maildir): a message arrives whole, a line starting
+//! with a dot arrives as written, and a message abandoned before its final dot never arrives
+//! (what makes the newsletter queue exactly-once).
+
+use dateline_mail::smtp::{Envelope, Relay, SendError};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// An aiosmtpd server writing to a Maildir; stopped when dropped.
+struct Server {
+    child: Child,
+    address: String,
+    maildir: PathBuf,
+    _folder: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server() -> Option<Server> {
+    let python = dateline_testkit::checkers::checker_python()?;
+    let folder = tempfile::tempdir().expect("folder");
+    let maildir = folder.path().join("Maildir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("address").port();
+    let address = format!("127.0.0.1:{port}");
+    let child = Command::new(python)
+        .args(["-m", "aiosmtpd", "-n", "-l", &address, "-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(&maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start aiosmtpd");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(&address).is_err() {
+        assert!(Instant::now() < deadline, "aiosmtpd did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some(Server { child, address, maildir, _folder: folder })
+}
+
+fn received(maildir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(maildir.join("new")) else { return Vec::new() };
+    entries.map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("a message")).collect()
+}
+
+fn relay(address: &str) -> Relay {
+    Relay { address: address.to_owned(), helo_name: "dateline.test".into(), timeout: Duration::from_secs(5) }
+}
+
+fn envelope() -> Envelope {
+    Envelope { from: "briefing@dateline.test".into(), to: "reader@example.com".into() }
+}
+
+const MESSAGE: &str = "From: The Morning Briefing <briefing@dateline.test>\nTo: reader@example.com\n\
+Subject: Today's briefing\n\nGood morning.\n.A line that starts with a dot.\n";
+
+#[tokio::test]
+async fn a_message_reaches_the_relay_whole_with_its_dotted_line_as_written() {
+    let Some(server) = start_server() else { return };
+    let mut committed = false;
+    relay(&server.address)
+        .send(&envelope(), MESSAGE.as_bytes(), || {
+            committed = true;
+            async { Ok(()) }
+        })
+        .await
+        .expect("sent");
+    assert!(committed, "the commit ran before the end");
+    let messages = received(&server.maildir);
+    assert_eq!(messages.len(), 1);
+    let message = &messages[0];
+    assert!(message.contains("Subject: Today's briefing"));
+    assert!(message.contains("\n.A line that starts with a dot.\n"), "{message}");
+    assert!(message.contains("X-RcptTo: reader@example.com"), "the envelope's recipient: {message}");
+}
+
+#[tokio::test]
+async fn a_message_abandoned_before_its_final_dot_never_arrives() {
+    let Some(server) = start_server() else { return };
+    let outcome = relay(&server.address).send(&envelope(), MESSAGE.as_bytes(), || async { Err("stop".into()) }).await;
+    assert_eq!(outcome, Err(SendError::Abandoned("stop".into())));
+    // And the relay still takes the next one.
+    relay(&server.address).send(&envelope(), MESSAGE.as_bytes(), || async { Ok(()) }).await.expect("sent");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(received(&server.maildir).len(), 1, "only the message that was finished");
+}
+
+#[tokio::test]
+async fn a_relay_that_cannot_be_reached_is_a_temporary_failure_and_a_forged_address_is_refused_at_once() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("address").port();
+    let nowhere = relay(&format!("127.0.0.1:{port}"));
+    let outcome = nowhere.send(&envelope(), MESSAGE.as_bytes(), || async { Ok(()) }).await;
+    assert!(matches!(outcome, Err(SendError::Temporary(_))), "{outcome:?}");
+    let forged = Envelope { from: "a@b.test".into(), to: "x@y.test>\r\nRCPT TO:<victim@z.test".into() };
+    let outcome = nowhere.send(&forged, MESSAGE.as_bytes(), || async { Ok(()) }).await;
+    assert!(matches!(outcome, Err(SendError::Invalid(_))), "{outcome:?}");
+}
