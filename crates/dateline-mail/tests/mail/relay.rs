@@ -101,3 +101,69 @@ async fn a_relay_that_cannot_be_reached_is_a_temporary_failure_and_a_forged_addr
     let outcome = nowhere.send(&forged, MESSAGE.as_bytes(), || async { Ok(()) }).await;
     assert!(matches!(outcome, Err(SendError::Invalid(_))), "{outcome:?}");
 }
+
+/// What Python's own e-mail parser reads in a received message.
+fn parsed(message: &str) -> serde_json::Value {
+    let python = dateline_testkit::checkers::checker_python().expect("python");
+    let script = r#"
+import email, json, sys
+from email import policy
+m = email.message_from_string(sys.stdin.read(), policy=policy.default)
+parts = [p for p in m.walk() if not p.is_multipart()]
+print(json.dumps({
+    "from": str(m["From"]), "to": str(m["To"]), "subject": str(m["Subject"]),
+    "list_id": str(m["List-Id"]), "list_unsubscribe": str(m["List-Unsubscribe"]),
+    "list_unsubscribe_post": str(m["List-Unsubscribe-Post"]), "precedence": str(m["Precedence"]),
+    "auto_submitted": str(m["Auto-Submitted"]), "message_id": str(m["Message-ID"]), "date": str(m["Date"]),
+    "content_type": m.get_content_type(),
+    "parts": [[p.get_content_type(), p.get_content()] for p in parts],
+    "defects": [str(d) for d in m.defects] + [str(d) for p in parts for d in p.defects],
+}))
+"#;
+    let mut child =
+        Command::new(python).args(["-c", script]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("python");
+    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), message.as_bytes()).expect("write");
+    let output = child.wait_with_output().expect("parsed");
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
+
+#[tokio::test]
+async fn a_newsletter_arrives_with_the_headers_inboxes_require_and_both_parts() {
+    let Some(server) = start_server() else { return };
+    let letter = dateline_mail::message::Newsletter {
+        from_name: "아침 브리핑 · The Morning Briefing".into(),
+        from_address: "briefing@dateline.test".into(),
+        to: "reader@example.com".into(),
+        subject: "태풍 소식: ferries halted, schools closed".into(),
+        list_id: "morning-briefing.dateline.test".into(),
+        date: "Sun, 29 Nov 2026 07:00:00 +0900".into(),
+        message_id: "edition-12.reader-34@dateline.test".into(),
+        unsubscribe_url: "https://dateline.test/newsletters/unsubscribe?t=abc".into(),
+        unsubscribe_mailto: "mailto:unsubscribe@dateline.test?subject=abc".into(),
+        text: "Good morning.\n.A dotted line.\n".into(),
+        html: "<p>Good morning.</p><script>alert(1)</script>".into(),
+    };
+    let bytes = letter.to_bytes().expect("a message");
+    relay(&server.address).send(&envelope(), &bytes, || async { Ok(()) }).await.expect("sent");
+    let received = received(&server.maildir);
+    let read = parsed(&received[0]);
+    assert_eq!(read["defects"], serde_json::json!([]), "{received:?}");
+    assert_eq!(read["subject"], "태풍 소식: ferries halted, schools closed");
+    assert_eq!(read["from"], "아침 브리핑 · The Morning Briefing <briefing@dateline.test>");
+    assert_eq!(
+        read["list_unsubscribe"],
+        "<https://dateline.test/newsletters/unsubscribe?t=abc>, <mailto:unsubscribe@dateline.test?subject=abc>"
+    );
+    assert_eq!(read["list_unsubscribe_post"], "List-Unsubscribe=One-Click");
+    assert_eq!(read["list_id"].as_str().map(|s| s.ends_with("<morning-briefing.dateline.test>")), Some(true));
+    assert_eq!((read["precedence"].as_str(), read["auto_submitted"].as_str()), (Some("bulk"), Some("auto-generated")));
+    assert_eq!(read["message_id"], "<edition-12.reader-34@dateline.test>");
+    assert_eq!(read["content_type"], "multipart/alternative");
+    assert_eq!(
+        read["parts"],
+        serde_json::json!([
+            ["text/plain", "Good morning.\n.A dotted line.\n"],
+            ["text/html", "<p>Good morning.</p><script>alert(1)</script>"]
+        ])
+    );
+}
