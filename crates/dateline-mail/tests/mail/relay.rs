@@ -23,8 +23,12 @@ impl Drop for Server {
     }
 }
 
+/// Held while a port is chosen and taken, so that tests running at once never pick the same.
+static CHOOSING_PORTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn start_server() -> Option<Server> {
     let python = dateline_testkit::checkers::checker_python()?;
+    let _choosing = CHOOSING_PORTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let folder = tempfile::tempdir().expect("folder");
     let maildir = folder.path().join("Maildir");
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("address").port();
@@ -92,11 +96,14 @@ async fn a_message_abandoned_before_its_final_dot_never_arrives() {
 }
 
 #[tokio::test]
-async fn a_relay_that_cannot_be_reached_is_a_temporary_failure_and_a_forged_address_is_refused_at_once() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("address").port();
-    let nowhere = relay(&format!("127.0.0.1:{port}"));
-    let outcome = nowhere.send(&envelope(), MESSAGE.as_bytes(), || async { Ok(()) }).await;
-    assert!(matches!(outcome, Err(SendError::Temporary(_))), "{outcome:?}");
+async fn a_relay_that_goes_quiet_is_a_temporary_failure_and_a_forged_address_is_refused_at_once() {
+    // A relay that takes the connection and never says a word.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+    let quiet =
+        Relay { timeout: Duration::from_millis(500), ..relay(&silent.local_addr().expect("address").to_string()) };
+    let outcome = quiet.send(&envelope(), MESSAGE.as_bytes(), || async { Ok(()) }).await;
+    assert!(matches!(&outcome, Err(SendError::Temporary(why)) if why.contains("in time")), "{outcome:?}");
+    let nowhere = relay("127.0.0.1:9");
     let forged = Envelope { from: "a@b.test".into(), to: "x@y.test>\r\nRCPT TO:<victim@z.test".into() };
     let outcome = nowhere.send(&forged, MESSAGE.as_bytes(), || async { Ok(()) }).await;
     assert!(matches!(outcome, Err(SendError::Invalid(_))), "{outcome:?}");
@@ -166,4 +173,71 @@ async fn a_newsletter_arrives_with_the_headers_inboxes_require_and_both_parts() 
             ["text/html", "<p>Good morning.</p><script>alert(1)</script>"]
         ])
     );
+}
+
+#[tokio::test]
+async fn a_signed_newsletter_passes_dkim_verification_after_the_relay_and_a_changed_one_fails() {
+    let Some(server) = start_server() else { return };
+    let python = dateline_testkit::checkers::checker_python().expect("python");
+    let folder = tempfile::tempdir().expect("folder");
+    let key_file = folder.path().join("dkim.pem");
+    let made = Command::new("openssl")
+        .args(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out"])
+        .arg(&key_file)
+        .output()
+        .expect("openssl");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let public = Command::new("openssl").args(["pkey", "-pubout", "-outform", "DER", "-in"]).arg(&key_file).output();
+    let public = public.expect("openssl");
+    let public_b64 = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(&public.stdout)
+    };
+    let key = dateline_mail::dkim::DkimKey::from_pem(
+        "dateline.test",
+        "briefing2026",
+        &std::fs::read_to_string(&key_file).expect("key"),
+    )
+    .expect("a DKIM key");
+    let letter = dateline_mail::message::Newsletter {
+        from_name: "The Morning Briefing".into(),
+        from_address: "briefing@dateline.test".into(),
+        to: "reader@example.com".into(),
+        subject: "태풍 소식: ferries halted".into(),
+        list_id: "morning-briefing.dateline.test".into(),
+        date: "Sun, 29 Nov 2026 07:00:00 +0900".into(),
+        message_id: "edition-12.reader-34@dateline.test".into(),
+        unsubscribe_url: "https://dateline.test/newsletters/unsubscribe?t=abc".into(),
+        unsubscribe_mailto: "mailto:unsubscribe@dateline.test?subject=abc".into(),
+        text: "Good morning.   Trailing spaces   \n\n\n".into(),
+        html: "<p>Good morning.</p>".into(),
+    };
+    let signed = key.sign(&letter.to_bytes().expect("message"), 1_795_000_000).expect("signed");
+    relay(&server.address).send(&envelope(), &signed, || async { Ok(()) }).await.expect("sent");
+    let arrived = received(&server.maildir).pop().expect("arrived").replace('\n', "\r\n");
+    let verify = |message: &str| {
+        let script = r#"
+import dkim, sys
+message = sys.stdin.buffer.read()
+record = ("v=DKIM1; k=rsa; p=" + sys.argv[1]).encode()
+def dns(name, timeout=5):
+    assert name == b"briefing2026._domainkey.dateline.test.", name
+    return record
+print("pass" if dkim.verify(message, dnsfunc=dns) else "fail")
+"#;
+        let mut child = Command::new(&python)
+            .args(["-c", script, &public_b64])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python");
+        std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), message.as_bytes()).expect("write");
+        let output = child.wait_with_output().expect("verified");
+        format!("{}{}", String::from_utf8_lossy(&output.stdout).trim(), String::from_utf8_lossy(&output.stderr))
+    };
+    assert_eq!(verify(&arrived), "pass", "dkimpy verifies the signature");
+    let tampered =
+        arrived.replace("List-Unsubscribe-Post: List-Unsubscribe=One-Click", "List-Unsubscribe-Post: nothing");
+    assert_eq!(verify(&tampered), "fail", "the one-click header is covered by the signature");
 }
