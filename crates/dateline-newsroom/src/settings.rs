@@ -15,6 +15,9 @@ pub struct EditorialSettings {
     pub language: String,
     /// Media id of the logo, when one has been uploaded.
     pub logo_media_id: Option<i64>,
+    /// The photo a story without one of its own is shared with (Open Graph, and the image of
+    /// its structured data), so that every story can be shared and shown in rich results.
+    pub share_image_media_id: Option<i64>,
     /// IANA time zone name in which every time is shown (`Asia/Seoul`).
     pub time_zone: String,
     /// strftime pattern for the date line at the top of every page.
@@ -32,6 +35,7 @@ impl Default for EditorialSettings {
             owner: String::new(),
             language: "en".into(),
             logo_media_id: None,
+            share_image_media_id: None,
             time_zone: "UTC".into(),
             date_line_format: "%Y-%m-%d".into(),
             timestamp_format: "%b %d, %Y - %H:%M".into(),

@@ -18,6 +18,8 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct SettingsPage {
     settings: EditorialSettings,
+    /// The photos the default share image may be chosen from.
+    photos: Vec<super::stories::Choice>,
     error: Option<String>,
     notice: Option<&'static str>,
 }
@@ -30,7 +32,29 @@ pub(crate) async fn show(
     desk.require(Action::ManageSettings)?;
     let settings = state.store().settings().await?;
     let notice = notice.is_saved().then_some("Saved.");
-    desk.render(&state, "desk/settings.html", SettingsPage { settings, error: None, notice }).await
+    let photos = photo_choices(&state, settings.share_image_media_id).await?;
+    desk.render(&state, "desk/settings.html", SettingsPage { settings, photos, error: None, notice }).await
+}
+
+/// The newest photos, and always the current share image however old.
+async fn photo_choices(state: &AppState, current: Option<i64>) -> Result<Vec<super::stories::Choice>, WebError> {
+    let choice = |m: dateline_newsroom::Media| super::stories::Choice {
+        id: m.id.0,
+        name: if m.caption.is_empty() { m.storage_key } else { m.caption },
+    };
+    let mut photos: Vec<_> = state
+        .store()
+        .media_list(dateline_newsroom::Window { limit: 100, offset: 0 })
+        .await?
+        .into_iter()
+        .map(choice)
+        .collect();
+    if let Some(id) = current.filter(|id| !photos.iter().any(|p| p.id == *id)) {
+        if let Ok(media) = state.store().media_by_id(dateline_newsroom::MediaId(id)).await {
+            photos.insert(0, choice(media));
+        }
+    }
+    Ok(photos)
 }
 
 pub(crate) async fn save(
@@ -44,6 +68,7 @@ pub(crate) async fn save(
         owner: text("owner"),
         language: text("language"),
         logo_media_id: current.logo_media_id,
+        share_image_media_id: form.id("share_image")?,
         time_zone: text("time_zone"),
         date_line_format: text("date_line_format"),
         timestamp_format: text("timestamp_format"),
@@ -63,10 +88,23 @@ pub(crate) async fn save(
             telephone: text("telephone"),
         },
     };
-    match catalog_outcome(change_settings(state.store(), &desk.session.user, &settings).await)? {
+    let missing_photo = match settings.share_image_media_id {
+        Some(id) => matches!(
+            state.store().media_by_id(dateline_newsroom::MediaId(id)).await,
+            Err(dateline_newsroom::StoreError::NotFound)
+        ),
+        None => false,
+    };
+    let outcome = if missing_photo {
+        Err("the default share image is not in the library".to_owned())
+    } else {
+        catalog_outcome(change_settings(state.store(), &desk.session.user, &settings).await)?
+    };
+    match outcome {
         Ok(()) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/settings?saved=1")]).into_response()),
         Err(problem) => {
-            let page = SettingsPage { settings, error: Some(format!("Not saved: {problem}.")), notice: None };
+            let photos = photo_choices(&state, None).await?;
+            let page = SettingsPage { settings, photos, error: Some(format!("Not saved: {problem}.")), notice: None };
             let html = desk.render(&state, "desk/settings.html", page).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }

@@ -95,7 +95,9 @@ pub(crate) async fn render(
 ) -> Result<Response, WebError> {
     tracing::Span::current().record("article.id", article.id.0);
     let chrome = chrome::load(state, state.now()).await?;
-    let lead_media: Vec<_> = article.content.lead_media_id.into_iter().collect();
+    // What the story is shared with: its own photo, else the paper's default share image.
+    let shared_image = article.content.lead_media_id.or(chrome.share_image);
+    let lead_media: Vec<_> = article.content.lead_media_id.into_iter().chain(shared_image).collect();
     chrome.shows(tag::story(article.id));
     for topic in &article.content.topics {
         chrome.shows(tag::topic(*topic));
@@ -128,14 +130,14 @@ pub(crate) async fn render(
         Audience::Preview => String::new(),
     };
     let canonical = absolute(state, &if page > 1 { format!("{}?page={page}", view.url) } else { view.url.clone() });
-    let image = lookup.image(article.content.lead_media_id).map(|i| absolute(state, &i.src));
+    let image = lookup.image(shared_image).map(|i| absolute(state, &i.src));
     let published = view.published.as_ref().map(|t| t.datetime.clone());
     let modified = view.updated.as_ref().or(view.published.as_ref()).map(|t| t.datetime.clone());
     let section = view.breadcrumb.last().map(|c| c.name.clone()).unwrap_or_default();
-    let json_ld = structured_data(state, &chrome, article, &view, &lookup, &description, live_data);
+    let json_ld = structured_data(state, &chrome, article, &view, &lookup, &description, live_data, shared_image);
     let share = ShareTags {
         site_name: chrome.site.name.clone(),
-        image_alt: view.lead_image.as_ref().map(|i| i.alt.clone()),
+        image_alt: lookup.image(shared_image).map(|i| i.alt),
         image,
         published,
         modified,
@@ -154,6 +156,7 @@ fn structured_data(
     lookup: &Lookup,
     description: &str,
     live: Option<dateline_feeds::jsonld::LiveData>,
+    shared_image: Option<dateline_newsroom::MediaId>,
 ) -> String {
     use dateline_feeds::jsonld::{article as article_ld, ArticleData, Image, Person, Publisher};
     let kind = match article.content.label {
@@ -171,7 +174,7 @@ fn structured_data(
         headline: view.headline.clone(),
         description: description.to_owned(),
         url: absolute(state, &view.url),
-        image: lookup.image(article.content.lead_media_id).map(|i| Image {
+        image: lookup.image(shared_image).map(|i| Image {
             url: absolute(state, &i.src),
             width: i.width,
             height: i.height,

@@ -25,6 +25,8 @@ pub(crate) struct Chrome {
     pub clock: PaperClock,
     pub tree: SectionTree,
     pub now: Timestamp,
+    /// The paper's default share image, for a story without a photo of its own.
+    pub share_image: Option<dateline_newsroom::MediaId>,
     /// What the page drawn with this chrome shows, for the page cache.
     shows: Mutex<Shows>,
 }
@@ -64,7 +66,8 @@ pub(crate) async fn load(state: &AppState, now: Timestamp) -> Result<Chrome, Web
         timestamp_format: settings.timestamp_format.clone(),
     };
     let site = SiteView::new(settings, &clock, &tree, pages, now);
-    Ok(Chrome { site, clock, tree, now, shows: Mutex::default() })
+    let share_image = settings.share_image_media_id.map(dateline_newsroom::MediaId);
+    Ok(Chrome { site, clock, tree, now, share_image, shows: Mutex::default() })
 }
 
 impl Chrome {

@@ -360,3 +360,52 @@ async fn a_headline_holding_markup_is_plain_text_in_every_feed_and_the_news_site
 }
 
 on_both_databases!(a_headline_holding_markup_is_plain_text_in_every_feed_and_the_news_sitemap);
+
+async fn a_story_without_a_photo_is_shared_with_the_papers_default_image(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let share = photo(&store, "test/share.jpg", "The Test Dateline", "The Test Dateline", now()).await;
+    let own = photo(&store, "test/own.jpg", "Cranes at dusk.", "Dateline", now()).await;
+    let plain = StoryBuilder::new("No photo here", paper.national.id, now()).store(&store).await;
+    let pictured =
+        StoryBuilder::new("With its own photo", paper.national.id, now()).lead_photo(own.id).store(&store).await;
+    let (admin, password) =
+        dateline_testkit::paper::desk_user(&store, dateline_newsroom::Role::Admin, "Site Admin").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    // An admin chooses the share image on the settings screen; a photo not in the library is refused.
+    let desk = app.sign_in(&admin.email, &password).await;
+    let mut fields = dateline_testkit::form_fields(&desk.page("/desk/settings").await, "form[action='/desk/settings']");
+    fields.retain(|(name, _)| name != "share_image" && name != "csrf");
+    let with = |value: String| {
+        let mut all = fields.clone();
+        all.push(("share_image".into(), value));
+        all
+    };
+    let post = |all: Vec<(String, String)>| {
+        let desk = desk.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            desk.post("/desk/settings", &pairs).await.status()
+        }
+    };
+    assert_eq!(post(with("999999".into())).await, 422);
+    assert_eq!(post(with(share.id.to_string())).await, 303);
+
+    let image_of = |html: String| {
+        let page = scraper::Html::parse_document(&html);
+        let og = attributes(&page, "meta[property='og:image']", "content");
+        let selector = scraper::Selector::parse("script[type='application/ld+json']").expect("selector");
+        let document: serde_json::Value =
+            serde_json::from_str(&page.select(&selector).next().expect("JSON-LD").inner_html()).expect("JSON");
+        (og, document["@graph"][0]["image"][0]["url"].as_str().map(str::to_owned))
+    };
+    let share_url = format!("{PUBLIC_URL}/media/test/share.jpg");
+    let (og, ld) = image_of(app.get(&format!("/article/{plain}/no-photo-here")).await.text().await.expect("page"));
+    assert_eq!((og, ld), (vec![share_url.clone()], Some(share_url)));
+    let own_url = format!("{PUBLIC_URL}/media/test/own.jpg");
+    let (og, ld) =
+        image_of(app.get(&format!("/article/{pictured}/with-its-own-photo")).await.text().await.expect("page"));
+    assert_eq!((og, ld), (vec![own_url.clone()], Some(own_url)), "a story's own photo comes first");
+}
+
+on_both_databases!(a_story_without_a_photo_is_shared_with_the_papers_default_image);

@@ -141,6 +141,7 @@ pub fn demo_settings() -> EditorialSettings {
         owner: "Dateline Media Corporation".into(),
         language: "en".into(),
         logo_media_id: None,
+        share_image_media_id: None,
         time_zone: "Asia/Seoul".into(),
         date_line_format: "%Y-%m-%d".into(),
         timestamp_format: "%b %d, %Y - %H:%M".into(),
@@ -182,8 +183,33 @@ pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, no
     let stories: StoriesFile = toml::from_str(STORIES).context("the demo stories file is malformed")?;
     let pages: PagesFile = toml::from_str(PAGES).context("the demo pages file is malformed")?;
 
-    let settings = demo_settings();
+    let mut settings = demo_settings();
     settings.validate()?;
+    store.save_settings(&settings).await?;
+    // The paper's default share image, for stories without a photo of their own.
+    let share_image = {
+        let bytes = images::draw_jpeg("harbour", 99)?;
+        let key = "demo/share-image.jpg".to_owned();
+        media.put(&key, bytes.clone()).await.with_context(|| format!("cannot write {key}"))?;
+        for (width, smaller) in dateline_media::make_variants(&bytes)? {
+            let variant = dateline_media::variant_key(&key, width);
+            media.put(&variant, smaller).await.with_context(|| format!("cannot write {variant}"))?;
+        }
+        let new = NewMedia {
+            storage_key: key,
+            mime_type: "image/jpeg".into(),
+            width: images::WIDTH,
+            height: images::HEIGHT,
+            byte_size: bytes.len() as u64,
+            caption: "The Daily Dateline".into(),
+            credit: "The Daily Dateline".into(),
+            alt_text: "The Daily Dateline's harbour at dawn, the paper's emblem".into(),
+            photographer: String::new(),
+            file_facts: Vec::new(),
+        };
+        store.insert_media(&new, now).await?
+    };
+    settings.share_image_media_id = Some(share_image.id.0);
     store.save_settings(&settings).await?;
     let tree = ensure_reference_tree(store).await?;
 
