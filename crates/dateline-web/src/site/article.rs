@@ -134,7 +134,7 @@ pub(crate) async fn render(
     let published = view.published.as_ref().map(|t| t.datetime.clone());
     let modified = view.updated.as_ref().or(view.published.as_ref()).map(|t| t.datetime.clone());
     let section = view.breadcrumb.last().map(|c| c.name.clone()).unwrap_or_default();
-    let json_ld = structured_data(state, &chrome, article, &view, &lookup, &description, live_data, shared_image);
+    let json_ld = structured_data(state, &chrome, article, &view, &lookup, &description, live_data);
     let share = ShareTags {
         site_name: chrome.site.name.clone(),
         image_alt: lookup.image(shared_image).map(|i| i.alt),
@@ -156,8 +156,8 @@ fn structured_data(
     lookup: &Lookup,
     description: &str,
     live: Option<dateline_feeds::jsonld::LiveData>,
-    shared_image: Option<dateline_newsroom::MediaId>,
 ) -> String {
+    let shared_image = article.content.lead_media_id.or(chrome.share_image);
     use dateline_feeds::jsonld::{article as article_ld, ArticleData, Image, Person, Publisher};
     let kind = match article.content.label {
         Some(Label::Opinion | Label::Editorial) => "OpinionNewsArticle",
