@@ -17,7 +17,7 @@ use dateline_newsroom::accounts::Action;
 use dateline_newsroom::editing::FieldError;
 use dateline_newsroom::live::{self, LiveError, LivePostId, LiveStore, PostChange, PostDraft};
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{Article, ArticleId, AuthorId, MediaId, Window};
+use dateline_newsroom::{Article, ArticleId, AuthorId, MediaId};
 use serde::Serialize;
 
 /// Posts the screen lists under the box; older ones are on the reader pages and their
@@ -136,12 +136,7 @@ async fn screen(
         .into_iter()
         .map(|a| Choice { id: a.id.0, name: a.name })
         .collect();
-    let photos = store
-        .media_list(Window { limit: 60, offset: 0 })
-        .await?
-        .into_iter()
-        .map(|m| Choice { id: m.id.0, name: if m.caption.is_empty() { m.storage_key } else { m.caption } })
-        .collect();
+    let photos = super::stories::photo_choices(store, None).await?;
     let (draft, errors) = typed.map(|(d, e)| (d.clone(), e)).unwrap_or_default();
     Ok(LiveDeskPage {
         story_id: article.id.0,

@@ -32,29 +32,9 @@ pub(crate) async fn show(
     desk.require(Action::ManageSettings)?;
     let settings = state.store().settings().await?;
     let notice = notice.is_saved().then_some("Saved.");
-    let photos = photo_choices(&state, settings.share_image_media_id).await?;
+    let current = settings.share_image_media_id.map(dateline_newsroom::MediaId);
+    let photos = super::stories::photo_choices(state.store(), current).await?;
     desk.render(&state, "desk/settings.html", SettingsPage { settings, photos, error: None, notice }).await
-}
-
-/// The newest photos, and always the current share image however old.
-async fn photo_choices(state: &AppState, current: Option<i64>) -> Result<Vec<super::stories::Choice>, WebError> {
-    let choice = |m: dateline_newsroom::Media| super::stories::Choice {
-        id: m.id.0,
-        name: if m.caption.is_empty() { m.storage_key } else { m.caption },
-    };
-    let mut photos: Vec<_> = state
-        .store()
-        .media_list(dateline_newsroom::Window { limit: 100, offset: 0 })
-        .await?
-        .into_iter()
-        .map(choice)
-        .collect();
-    if let Some(id) = current.filter(|id| !photos.iter().any(|p| p.id == *id)) {
-        if let Ok(media) = state.store().media_by_id(dateline_newsroom::MediaId(id)).await {
-            photos.insert(0, choice(media));
-        }
-    }
-    Ok(photos)
 }
 
 pub(crate) async fn save(
@@ -103,7 +83,7 @@ pub(crate) async fn save(
     match outcome {
         Ok(()) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/settings?saved=1")]).into_response()),
         Err(problem) => {
-            let photos = photo_choices(&state, None).await?;
+            let photos = super::stories::photo_choices(state.store(), None).await?;
             let page = SettingsPage { settings, photos, error: Some(format!("Not saved: {problem}.")), notice: None };
             let html = desk.render(&state, "desk/settings.html", page).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())

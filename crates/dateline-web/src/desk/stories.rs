@@ -197,7 +197,7 @@ async fn editor_page(
         authors: store.authors().await?.into_iter().map(|a| Choice { id: a.id.0, name: a.name }).collect(),
         all_topics: store.topics().await?.into_iter().map(|t| Choice { id: t.id.0, name: t.name }).collect(),
         labels: Label::ALL.iter().map(|l| l.as_str()).collect(),
-        media: lead_photo_choices(store, draft.lead_media_id).await?,
+        media: photo_choices(store, draft.lead_media_id).await?,
         errors: Vec::new(),
         notice: None,
         conflict: None,
@@ -706,10 +706,10 @@ pub(crate) async fn history(
     desk.render(&state, "desk/history.html", page).await
 }
 
-/// The photos the lead photo list offers: the newest hundred, and always the story's own
-/// lead photo however old, so that saving the form never drops a photo the editor did not
-/// touch.
-async fn lead_photo_choices(store: &impl Store, current: Option<MediaId>) -> Result<Vec<Choice>, WebError> {
+/// The photos a picker offers (a lead photo, a live post's photo, the share image): the
+/// newest hundred, and always the one chosen now however old, so that saving the form never
+/// drops a photo the editor did not touch.
+pub(crate) async fn photo_choices(store: &impl Store, current: Option<MediaId>) -> Result<Vec<Choice>, WebError> {
     let choice = |m: Media| Choice { id: m.id.0, name: if m.caption.is_empty() { m.storage_key } else { m.caption } };
     let mut choices: Vec<Choice> =
         store.media_list(Window { limit: 100, offset: 0 }).await?.into_iter().map(choice).collect();
