@@ -3,8 +3,10 @@
 //! caller ([`Relay::send`]'s `commit`), which may still abandon the message. One connection
 //! per call; every step has a deadline.
 //!
-//! Not yet here (issue 17 goes on): STARTTLS and AUTH, which a relay on another host needs,
-//! and keeping one connection for many messages.
+//! A [`Session`] keeps one connection for many messages, as a sending queue wants.
+//!
+//! Not yet here: STARTTLS and AUTH, which a relay on another host needs; until then the
+//! operator points Dateline at a relay on the same host or network (docs/NEWSLETTERS.md).
 
 use std::future::Future;
 use std::time::Duration;
@@ -45,6 +47,10 @@ pub enum SendError {
     /// discards.
     #[error("abandoned before the end: {0}")]
     Abandoned(String),
+    /// The whole message and its final `.` were sent, but the relay's answer never came: it
+    /// may hold the message. A queue that must not send twice counts it as sent.
+    #[error("no answer after the end of the message: {0}")]
+    Unconfirmed(String),
 }
 
 /// An address fit for MAIL FROM and RCPT TO: no line breaks, spaces or angle brackets, one
@@ -87,11 +93,14 @@ struct Conversation {
     reader: BufReader<tokio::net::tcp::OwnedReadHalf>,
     writer: tokio::net::tcp::OwnedWriteHalf,
     timeout: Duration,
+    /// Whether the last reply was read whole (a code and its text), rather than lost.
+    answered_last: bool,
 }
 
 impl Conversation {
     /// The relay's reply: its code, and its text (all lines of a multi-line reply).
     async fn reply(&mut self) -> Result<(u16, String), SendError> {
+        self.answered_last = false;
         let mut text = String::new();
         loop {
             let mut line = String::new();
@@ -105,6 +114,7 @@ impl Conversation {
             let code: u16 = line[..3].parse().map_err(|_| SendError::Temporary(format!("the relay said {line:?}")))?;
             text.push_str(line[4..].trim_end());
             if line.as_bytes()[3] != b'-' {
+                self.answered_last = true;
                 return Ok((code, text));
             }
             text.push(' ');
@@ -134,18 +144,14 @@ impl Conversation {
     }
 }
 
+/// One connection to the relay, greeted and ready for messages one after another.
+pub struct Session {
+    talk: Conversation,
+}
+
 impl Relay {
-    /// Sends `message` (headers and body, as they are to arrive) to `envelope.to`. When the
-    /// whole message has been written and only the final `.` is left, `commit` is awaited: an
-    /// `Err` from it abandons the message (the connection is dropped, and the relay discards
-    /// what it got); `Ok` sends the `.`, and the relay's answer decides.
-    pub async fn send<F, Fut>(&self, envelope: &Envelope, message: &[u8], commit: F) -> Result<(), SendError>
-    where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<(), String>>,
-    {
-        let from = envelope_address(&envelope.from)?;
-        let to = envelope_address(&envelope.to)?;
+    /// Connects and greets the relay.
+    pub async fn connect(&self) -> Result<Session, SendError> {
         if self.helo_name.chars().any(|c| c.is_control() || c.is_whitespace()) || self.helo_name.is_empty() {
             return Err(SendError::Invalid(format!("{:?} is not a name for EHLO", self.helo_name)));
         }
@@ -155,26 +161,71 @@ impl Relay {
             .map_err(|e| SendError::Temporary(format!("cannot reach {}: {e}", self.address)))?;
         let _ = stream.set_nodelay(true);
         let (read, write) = stream.into_split();
-        let mut talk = Conversation { reader: BufReader::new(read), writer: write, timeout: self.timeout };
+        let mut talk =
+            Conversation { reader: BufReader::new(read), writer: write, timeout: self.timeout, answered_last: false };
         talk.expect(2).await?;
         talk.command(&format!("EHLO {}", self.helo_name), 2).await?;
-        talk.command(&format!("MAIL FROM:<{from}>"), 2).await?;
+        Ok(Session { talk })
+    }
+
+    /// Sends one message on a connection of its own (see [`Session::send`]).
+    pub async fn send<F, Fut>(&self, envelope: &Envelope, message: &[u8], commit: F) -> Result<(), SendError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(), String>>,
+    {
+        envelope_address(&envelope.from)?;
+        envelope_address(&envelope.to)?;
+        let mut session = self.connect().await?;
+        session.send(envelope, message, commit).await?;
+        session.quit().await;
+        Ok(())
+    }
+}
+
+impl Session {
+    /// Sends `message` (headers and body, as they are to arrive) to `envelope.to`. When the
+    /// whole message has been written and only the final `.` is left, `commit` is awaited: an
+    /// `Err` from it abandons the message (the connection is dropped, and the relay discards
+    /// what it got); `Ok` sends the `.`, and the relay's answer decides. After any error the
+    /// session is spent: connect again.
+    pub async fn send<F, Fut>(&mut self, envelope: &Envelope, message: &[u8], commit: F) -> Result<(), SendError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(), String>>,
+    {
+        let from = envelope_address(&envelope.from)?;
+        let to = envelope_address(&envelope.to)?;
+        let talk = &mut self.talk;
+        talk.command(&format!("MAIL FROM:<{from}>"), 2).await.map_err(|e| match e {
+            // The relay refusing the paper's own sender says nothing about the reader.
+            SendError::Permanent(why) => SendError::Temporary(format!("the relay refused the sender: {why}")),
+            other => other,
+        })?;
         talk.command(&format!("RCPT TO:<{to}>"), 2).await?;
         talk.command("DATA", 3).await?;
         talk.write(&dot_stuffed(message)).await?;
-        tokio::time::timeout(self.timeout, talk.writer.flush())
+        tokio::time::timeout(talk.timeout, talk.writer.flush())
             .await
             .map_err(|_| SendError::Temporary("the relay did not take the data in time".into()))?
             .map_err(|e| SendError::Temporary(format!("writing to the relay: {e}")))?;
         if let Err(why) = commit().await {
             // Dropping the connection before the final dot: the relay keeps nothing.
+            let _ = talk.writer.shutdown().await;
             return Err(SendError::Abandoned(why));
         }
-        talk.write(b".\r\n").await?;
-        talk.expect(2).await?;
-        // A relay that does not answer QUIT has the message already.
-        let _ = talk.command("QUIT", 2).await;
-        Ok(())
+        talk.write(b".\r\n").await.map_err(|e| SendError::Unconfirmed(e.to_string()))?;
+        match talk.expect(2).await {
+            Ok(_) => Ok(()),
+            // An answer that says no: the relay did not take it.
+            Err(refused @ (SendError::Permanent(_) | SendError::Temporary(_))) if talk.answered_last => Err(refused),
+            Err(other) => Err(SendError::Unconfirmed(other.to_string())),
+        }
+    }
+
+    /// Says goodbye; a relay that does not answer has what it was sent already.
+    pub async fn quit(mut self) {
+        let _ = self.talk.command("QUIT", 2).await;
     }
 }
 

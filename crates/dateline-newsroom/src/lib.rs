@@ -17,6 +17,7 @@ pub mod ids;
 pub mod live;
 pub mod media;
 pub mod moving_in;
+pub mod newsletters;
 pub mod page;
 pub mod search;
 pub mod section;
@@ -54,6 +55,7 @@ pub use topic::{NewTopic, Topic};
 pub mod prelude {
     pub use crate::live::LiveStore;
     pub use crate::moving_in::LegacyPathStore;
+    pub use crate::newsletters::NewsletterStore;
     pub use crate::store::{
         ApiKeyStore, ArticleStore, AuthorStore, MediaStore, PageStore, SearchStore, SectionStore, SessionStore,
         SettingsStore, Store, TopicStore, UserStore,

@@ -24,7 +24,9 @@ pub const RESERVED_SECTION_SLUGS: &[&str] = &[
     "healthz",
     "metrics",
     "corrections",
+    "newsletters",
     "_v",
+    "_live",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -322,6 +322,7 @@ pub trait Store:
     + crate::syndication::PartnerStore
     + crate::moving_in::LegacyPathStore
     + crate::live::LiveStore
+    + crate::newsletters::NewsletterStore
     + AuthorStore
     + TopicStore
     + MediaStore

@@ -9,7 +9,8 @@
 //! search index (which the import rebuilds from the stories), the outbox, the server's
 //! secrets, the write API's keys, the webhooks and the syndication partners (credentials of
 //! one installation: after a move, make new keys, register the endpoints and partners again;
-//! the accounts keys acted as stay, so the history still names them). A story's `offered_at`
+//! the accounts keys acted as stay, so the history still names them), and the newsletter
+//! deliveries (what one installation sent; the editions and subscribers travel). A story's `offered_at`
 //! (the syndication feed's order) is worked out again from the story on import.
 //!
 //! Export reads every table in one read-only transaction, so the archive is one moment of the
@@ -310,6 +311,59 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
             ("title", Text),
             ("body", Text),
             ("pinned", Int),
+        ],
+        order_by: "id",
+        numbered: true,
+    },
+    ArchiveTable {
+        name: "newsletters",
+        columns: &[
+            ("id", Int),
+            ("slug", Text),
+            ("name", Text),
+            ("description", Text),
+            ("sender_name", Text),
+            ("sender_address", Text),
+            ("schedule", Text),
+            ("source", Text),
+            ("created_at", Time),
+            ("retired_at", Time),
+        ],
+        order_by: "id",
+        numbered: true,
+    },
+    ArchiveTable {
+        name: "newsletter_subscribers",
+        columns: &[
+            ("id", Int),
+            ("email", Text),
+            ("confirmed_at", Time),
+            ("permanent_failures", Int),
+            ("suppressed_at", Time),
+        ],
+        order_by: "id",
+        numbered: true,
+    },
+    ArchiveTable {
+        name: "newsletter_subscriptions",
+        columns: &[("subscriber_id", Int), ("newsletter_id", Int), ("subscribed_at", Time)],
+        order_by: "subscriber_id, newsletter_id",
+        numbered: false,
+    },
+    ArchiveTable {
+        name: "newsletter_editions",
+        columns: &[
+            ("id", Int),
+            ("newsletter_id", Int),
+            ("subject", Text),
+            ("note", Text),
+            ("story_ids", Text),
+            ("state", Text),
+            ("send_at", Time),
+            ("created_at", Time),
+            ("created_by", Int),
+            ("started_at", Time),
+            ("finished_at", Time),
         ],
         order_by: "id",
         numbered: true,

@@ -18,6 +18,7 @@ mod live;
 mod media;
 pub mod migrate;
 mod moving_in;
+mod newsletters;
 mod outbox;
 mod pages;
 mod search;

@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(15, "0015_moving_in"),
     migration!(16, "0016_live"),
     migration!(17, "0017_photo_file_facts"),
+    migration!(18, "0018_newsletters"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

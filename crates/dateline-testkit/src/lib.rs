@@ -5,6 +5,7 @@
 
 mod app;
 pub mod checkers;
+pub mod mail;
 mod database;
 mod desk;
 pub mod paper;

@@ -4,54 +4,9 @@
 //! (what makes the newsletter queue exactly-once).
 
 use dateline_mail::smtp::{Envelope, Relay, SendError};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// An aiosmtpd server writing to a Maildir; stopped when dropped.
-struct Server {
-    child: Child,
-    address: String,
-    maildir: PathBuf,
-    _folder: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Held while a port is chosen and taken, so that tests running at once never pick the same.
-static CHOOSING_PORTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn start_server() -> Option<Server> {
-    let python = dateline_testkit::checkers::checker_python()?;
-    let _choosing = CHOOSING_PORTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let folder = tempfile::tempdir().expect("folder");
-    let maildir = folder.path().join("Maildir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("address").port();
-    let address = format!("127.0.0.1:{port}");
-    let child = Command::new(python)
-        .args(["-m", "aiosmtpd", "-n", "-l", &address, "-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(&maildir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start aiosmtpd");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(&address).is_err() {
-        assert!(Instant::now() < deadline, "aiosmtpd did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Some(Server { child, address, maildir, _folder: folder })
-}
-
-fn received(maildir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(maildir.join("new")) else { return Vec::new() };
-    entries.map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("a message")).collect()
-}
+use dateline_testkit::mail::{parsed, SmtpServer};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 fn relay(address: &str) -> Relay {
     Relay { address: address.to_owned(), helo_name: "dateline.test".into(), timeout: Duration::from_secs(5) }
@@ -66,7 +21,7 @@ Subject: Today's briefing\n\nGood morning.\n.A line that starts with a dot.\n";
 
 #[tokio::test]
 async fn a_message_reaches_the_relay_whole_with_its_dotted_line_as_written() {
-    let Some(server) = start_server() else { return };
+    let Some(server) = SmtpServer::start() else { return };
     let mut committed = false;
     relay(&server.address)
         .send(&envelope(), MESSAGE.as_bytes(), || {
@@ -76,7 +31,7 @@ async fn a_message_reaches_the_relay_whole_with_its_dotted_line_as_written() {
         .await
         .expect("sent");
     assert!(committed, "the commit ran before the end");
-    let messages = received(&server.maildir);
+    let messages = server.received();
     assert_eq!(messages.len(), 1);
     let message = &messages[0];
     assert!(message.contains("Subject: Today's briefing"));
@@ -86,13 +41,13 @@ async fn a_message_reaches_the_relay_whole_with_its_dotted_line_as_written() {
 
 #[tokio::test]
 async fn a_message_abandoned_before_its_final_dot_never_arrives() {
-    let Some(server) = start_server() else { return };
+    let Some(server) = SmtpServer::start() else { return };
     let outcome = relay(&server.address).send(&envelope(), MESSAGE.as_bytes(), || async { Err("stop".into()) }).await;
     assert_eq!(outcome, Err(SendError::Abandoned("stop".into())));
     // And the relay still takes the next one.
     relay(&server.address).send(&envelope(), MESSAGE.as_bytes(), || async { Ok(()) }).await.expect("sent");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(received(&server.maildir).len(), 1, "only the message that was finished");
+    assert_eq!(server.received().len(), 1, "only the message that was finished");
 }
 
 #[tokio::test]
@@ -109,34 +64,9 @@ async fn a_relay_that_goes_quiet_is_a_temporary_failure_and_a_forged_address_is_
     assert!(matches!(outcome, Err(SendError::Invalid(_))), "{outcome:?}");
 }
 
-/// What Python's own e-mail parser reads in a received message.
-fn parsed(message: &str) -> serde_json::Value {
-    let python = dateline_testkit::checkers::checker_python().expect("python");
-    let script = r#"
-import email, json, sys
-from email import policy
-m = email.message_from_string(sys.stdin.read(), policy=policy.default)
-parts = [p for p in m.walk() if not p.is_multipart()]
-print(json.dumps({
-    "from": str(m["From"]), "to": str(m["To"]), "subject": str(m["Subject"]),
-    "list_id": str(m["List-Id"]), "list_unsubscribe": str(m["List-Unsubscribe"]),
-    "list_unsubscribe_post": str(m["List-Unsubscribe-Post"]), "precedence": str(m["Precedence"]),
-    "auto_submitted": str(m["Auto-Submitted"]), "message_id": str(m["Message-ID"]), "date": str(m["Date"]),
-    "content_type": m.get_content_type(),
-    "parts": [[p.get_content_type(), p.get_content()] for p in parts],
-    "defects": [str(d) for d in m.defects] + [str(d) for p in parts for d in p.defects],
-}))
-"#;
-    let mut child =
-        Command::new(python).args(["-c", script]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("python");
-    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), message.as_bytes()).expect("write");
-    let output = child.wait_with_output().expect("parsed");
-    serde_json::from_slice(&output.stdout).expect("JSON")
-}
-
 #[tokio::test]
 async fn a_newsletter_arrives_with_the_headers_inboxes_require_and_both_parts() {
-    let Some(server) = start_server() else { return };
+    let Some(server) = SmtpServer::start() else { return };
     let letter = dateline_mail::message::Newsletter {
         from_name: "아침 브리핑 · The Morning Briefing".into(),
         from_address: "briefing@dateline.test".into(),
@@ -152,7 +82,7 @@ async fn a_newsletter_arrives_with_the_headers_inboxes_require_and_both_parts() 
     };
     let bytes = letter.to_bytes().expect("a message");
     relay(&server.address).send(&envelope(), &bytes, || async { Ok(()) }).await.expect("sent");
-    let received = received(&server.maildir);
+    let received = server.received();
     let read = parsed(&received[0]);
     assert_eq!(read["defects"], serde_json::json!([]), "{received:?}");
     assert_eq!(read["subject"], "태풍 소식: ferries halted, schools closed");
@@ -177,7 +107,7 @@ async fn a_newsletter_arrives_with_the_headers_inboxes_require_and_both_parts() 
 
 #[tokio::test]
 async fn a_signed_newsletter_passes_dkim_verification_after_the_relay_and_a_changed_one_fails() {
-    let Some(server) = start_server() else { return };
+    let Some(server) = SmtpServer::start() else { return };
     let python = dateline_testkit::checkers::checker_python().expect("python");
     let folder = tempfile::tempdir().expect("folder");
     let key_file = folder.path().join("dkim.pem");
@@ -214,7 +144,7 @@ async fn a_signed_newsletter_passes_dkim_verification_after_the_relay_and_a_chan
     };
     let signed = key.sign(&letter.to_bytes().expect("message"), 1_795_000_000).expect("signed");
     relay(&server.address).send(&envelope(), &signed, || async { Ok(()) }).await.expect("sent");
-    let arrived = received(&server.maildir).pop().expect("arrived").replace('\n', "\r\n");
+    let arrived = server.received().pop().expect("arrived").replace('\n', "\r\n");
     let verify = |message: &str| {
         let script = r#"
 import dkim, sys
@@ -240,4 +170,21 @@ print("pass" if dkim.verify(message, dnsfunc=dns) else "fail")
     let tampered =
         arrived.replace("List-Unsubscribe-Post: List-Unsubscribe=One-Click", "List-Unsubscribe-Post: nothing");
     assert_eq!(verify(&tampered), "fail", "the one-click header is covered by the signature");
+}
+
+#[tokio::test]
+async fn one_connection_carries_many_messages_each_to_its_own_reader() {
+    let Some(server) = SmtpServer::start() else { return };
+    let relay = relay(&server.address);
+    let mut session = relay.connect().await.expect("connected");
+    for n in 0..5 {
+        let to = Envelope { to: format!("reader{n}@example.com"), ..envelope() };
+        session.send(&to, MESSAGE.as_bytes(), || async { Ok(()) }).await.expect("sent");
+    }
+    session.quit().await;
+    let arrived = server.wait_for(5, Duration::from_secs(5)).await;
+    assert_eq!(arrived.len(), 5);
+    for n in 0..5 {
+        assert!(arrived.iter().any(|m| m.contains(&format!("X-RcptTo: reader{n}@example.com"))), "reader {n}");
+    }
 }

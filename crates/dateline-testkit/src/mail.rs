@@ -1,0 +1,95 @@
+//! A real SMTP server for tests: aiosmtpd (from the checkers' Python) on 127.0.0.1, writing
+//! every message it receives to a Maildir, and Python's own e-mail parser to read them back.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// An aiosmtpd server writing to a Maildir; stopped when dropped.
+pub struct SmtpServer {
+    child: Child,
+    /// `127.0.0.1:port`.
+    pub address: String,
+    pub maildir: PathBuf,
+    _folder: tempfile::TempDir,
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Held while a port is chosen and taken, so that tests running at once never pick the same.
+static CHOOSING_PORTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+impl SmtpServer {
+    /// Starts one, or `None` when the checkers are not installed (and not required).
+    pub fn start() -> Option<SmtpServer> {
+        let python = crate::checkers::checker_python()?;
+        let _choosing = CHOOSING_PORTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let folder = tempfile::tempdir().expect("folder");
+        let maildir = folder.path().join("Maildir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("address").port();
+        let address = format!("127.0.0.1:{port}");
+        let child = Command::new(python)
+            .args(["-m", "aiosmtpd", "-n", "-l", &address, "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start aiosmtpd");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(&address).is_err() {
+            assert!(Instant::now() < deadline, "aiosmtpd did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(SmtpServer { child, address, maildir, _folder: folder })
+    }
+
+    /// Every message received so far, as it arrived.
+    pub fn received(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else { return Vec::new() };
+        entries.map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("a message")).collect()
+    }
+
+    /// Waits up to `within` for at least `count` messages, and returns what arrived.
+    pub async fn wait_for(&self, count: usize, within: Duration) -> Vec<String> {
+        let deadline = Instant::now() + within;
+        loop {
+            let received = self.received();
+            if received.len() >= count || Instant::now() >= deadline {
+                return received;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// What Python's own e-mail parser reads in a received message: the headers inboxes look
+/// at, each part's type and decoded content, and any defects it found.
+pub fn parsed(message: &str) -> serde_json::Value {
+    let python = crate::checkers::checker_python().expect("python");
+    let script = r#"
+import email, json, sys
+from email import policy
+m = email.message_from_string(sys.stdin.read(), policy=policy.default)
+parts = [p for p in m.walk() if not p.is_multipart()]
+print(json.dumps({
+    "from": str(m["From"]), "to": str(m["To"]), "subject": str(m["Subject"]),
+    "list_id": str(m["List-Id"]), "list_unsubscribe": str(m["List-Unsubscribe"]),
+    "list_unsubscribe_post": str(m["List-Unsubscribe-Post"]), "precedence": str(m["Precedence"]),
+    "auto_submitted": str(m["Auto-Submitted"]), "message_id": str(m["Message-ID"]), "date": str(m["Date"]),
+    "rcpt_to": str(m["X-RcptTo"]), "dkim_signature": str(m["DKIM-Signature"]),
+    "content_type": m.get_content_type(),
+    "parts": [[p.get_content_type(), p.get_content()] for p in parts],
+    "defects": [str(d) for d in m.defects] + [str(d) for p in parts for d in p.defects],
+}))
+"#;
+    let mut child =
+        Command::new(python).args(["-c", script]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("python");
+    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), message.as_bytes()).expect("write");
+    let output = child.wait_with_output().expect("parsed");
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
