@@ -5,6 +5,9 @@
 //! `Auto-Submitted: auto-generated`, then a `multipart/alternative` body: the plain text
 //! first, the HTML second, each in base64 (so no line is too long and any script survives).
 //!
+//! A message that belongs to no list (a subscription's confirmation, which the reader asked
+//! for) has an empty `list_id`: it then carries no List headers and no `Precedence: bulk`.
+//!
 //! A header value that holds a line break (an attempt to add headers of one's own) or is far
 //! too long is refused, never cleaned into something else.
 
@@ -132,10 +135,12 @@ impl Newsletter {
         header("Subject", &encoded_words(subject));
         header("Date", date);
         header("Message-ID", &format!("<{message_id}>"));
-        header("List-Id", &format!("{} <{list_id}>", display_name(from_name)));
-        header("List-Unsubscribe", &format!("<{unsubscribe_url}>, <{unsubscribe_mailto}>"));
-        header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        header("Precedence", "bulk");
+        if !list_id.is_empty() {
+            header("List-Id", &format!("{} <{list_id}>", display_name(from_name)));
+            header("List-Unsubscribe", &format!("<{unsubscribe_url}>, <{unsubscribe_mailto}>"));
+            header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+            header("Precedence", "bulk");
+        }
         header("Auto-Submitted", "auto-generated");
         header("MIME-Version", "1.0");
         header("Content-Type", &format!("multipart/alternative; boundary=\"{boundary}\""));

@@ -289,7 +289,7 @@ pub enum DeliveryOutcome {
     /// given up when none.
     Deferred { error: String, retry_at: Option<Timestamp> },
     /// The relay refused it for good (5xx): recorded against the address, which is
-    /// suppressed once it has failed for good `suppress_after` times in a row.
+    /// suppressed once it has failed for good `suppress_after` times.
     Refused { error: String, suppress_after: i64 },
 }
 
@@ -570,12 +570,15 @@ pub trait NewsletterStore {
     /// Marks a delivery sent if it is still waiting: false when it was sent (or settled)
     /// already, and the message must then be abandoned.
     fn claim_delivery_sent(&self, id: i64, now: Timestamp) -> impl Future<Output = StoreResult<bool>> + Send;
-    /// Records a failed attempt (see [`DeliveryOutcome`]), undoing a claim the relay then
-    /// refused.
+    /// Records a failed attempt (see [`DeliveryOutcome`]). `claimed` says this sender had
+    /// claimed the row sent before the relay refused (the claim is then undone); a row in any
+    /// other state than the one this sender left it in is not touched, so a failure here never
+    /// undoes another sender's success.
     fn delivery_failed(
         &self,
         delivery: &Delivery,
         outcome: &DeliveryOutcome,
+        claimed: bool,
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Marks editions whose deliveries are all settled as sent.

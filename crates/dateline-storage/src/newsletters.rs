@@ -416,7 +416,14 @@ impl NewsletterStore for SqlStore {
         Ok(changed == 1)
     }
 
-    async fn delivery_failed(&self, delivery: &Delivery, outcome: &DeliveryOutcome, now: Timestamp) -> Result<(), StoreError> {
+    async fn delivery_failed(
+        &self,
+        delivery: &Delivery,
+        outcome: &DeliveryOutcome,
+        claimed: bool,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let left_in = if claimed { "sent" } else { "pending" };
         let mut tx = self.db.begin().await?;
         match outcome {
             DeliveryOutcome::Sent => {}
@@ -428,30 +435,33 @@ impl NewsletterStore for SqlStore {
                 };
                 tx.execute(
                     "UPDATE newsletter_deliveries SET state = $2, attempts = $3, next_attempt_at = $4, sent_at = NULL, \
-                     last_error = $5 WHERE id = $1",
-                    params![delivery.id, state, delivery.attempts + 1, next, error],
+                     last_error = $5 WHERE id = $1 AND state = $6",
+                    params![delivery.id, state, delivery.attempts + 1, next, error, left_in],
                 )
                 .await?;
             }
             DeliveryOutcome::Refused { error, suppress_after } => {
                 let error: String = error.chars().take(500).collect();
-                tx.execute(
-                    "UPDATE newsletter_deliveries SET state = 'failed', attempts = $2, sent_at = NULL, last_error = $3 \
-                     WHERE id = $1",
-                    params![delivery.id, delivery.attempts + 1, error],
-                )
-                .await?;
-                tx.execute(
-                    "UPDATE newsletter_subscribers SET permanent_failures = permanent_failures + 1 WHERE id = $1",
-                    params![delivery.subscriber_id],
-                )
-                .await?;
-                tx.execute(
-                    "UPDATE newsletter_subscribers SET suppressed_at = $2 \
-                     WHERE id = $1 AND suppressed_at IS NULL AND permanent_failures >= $3",
-                    params![delivery.subscriber_id, now, (*suppress_after).max(1)],
-                )
-                .await?;
+                let changed = tx
+                    .execute(
+                        "UPDATE newsletter_deliveries SET state = 'failed', attempts = $2, sent_at = NULL, last_error = $3 \
+                         WHERE id = $1 AND state = $4",
+                        params![delivery.id, delivery.attempts + 1, error, left_in],
+                    )
+                    .await?;
+                if changed == 1 {
+                    tx.execute(
+                        "UPDATE newsletter_subscribers SET permanent_failures = permanent_failures + 1 WHERE id = $1",
+                        params![delivery.subscriber_id],
+                    )
+                    .await?;
+                    tx.execute(
+                        "UPDATE newsletter_subscribers SET suppressed_at = $2 \
+                         WHERE id = $1 AND suppressed_at IS NULL AND permanent_failures >= $3",
+                        params![delivery.subscriber_id, now, (*suppress_after).max(1)],
+                    )
+                    .await?;
+                }
             }
         }
         tx.commit().await

@@ -12,6 +12,7 @@ mod documents;
 mod error;
 mod layers;
 mod live_channels;
+pub mod newsletter_sending;
 pub mod live_updates;
 pub mod metrics;
 mod operators;
@@ -32,6 +33,7 @@ mod webhooks;
 mod wire;
 
 pub use error::WebError;
+pub use settings::MailSettings;
 pub use state::{AppState, Clock, WebSettings};
 
 use axum::routing::{get, post};
@@ -58,6 +60,17 @@ pub fn app(state: AppState) -> Router {
         .route("/topics/", get(site::topic::list))
         .route("/page/{slug}", get(site::page::show))
         .route("/corrections", get(site::corrections::list))
+        .route("/newsletters", get(|| async { axum::response::Redirect::permanent("/newsletters/") }))
+        .route("/newsletters/", get(site::newsletters::list))
+        .route("/newsletters/subscribe", post(site::newsletters::subscribe))
+        .route("/newsletters/confirm", get(site::newsletters::confirm_page).post(site::newsletters::confirm))
+        .route("/newsletters/manage", get(site::newsletters::manage_page).post(site::newsletters::manage))
+        .route(
+            "/newsletters/unsubscribe",
+            get(site::newsletters::unsubscribe_page).post(site::newsletters::unsubscribe),
+        )
+        .route("/newsletters/{slug}/", get(site::newsletters::archive))
+        .route("/newsletters/{slug}/{edition}", get(site::newsletters::edition))
         .route("/search", get(site::search::page))
         .route("/api/v1/search", get(site::search::api))
         .route("/sitemap.xml", get(site::sitemaps::index))

@@ -47,4 +47,44 @@ pub struct WebSettings {
     pub api_requests_per_minute: u32,
     /// Timeouts and the connection cap (see `serve.rs`).
     pub connections: crate::serve::ConnectionLimits,
+    /// Where newsletters leave, and how fast.
+    pub mail: MailSettings,
+}
+
+/// The newsletters' relay, signing key and pace (`[mail]` in the operator's file).
+#[derive(Clone)]
+pub struct MailSettings {
+    /// None: no mail is sent (the sign-up form says so; editions wait).
+    pub relay: Option<dateline_mail::smtp::Relay>,
+    pub dkim: Option<std::sync::Arc<dateline_mail::dkim::DkimKey>>,
+    /// 0: as fast as the relay takes them.
+    pub messages_per_second: u32,
+    pub connections: usize,
+    pub suppress_after_failures: i64,
+    /// The `mailto:` of `List-Unsubscribe`; none: the newsletter's sender address.
+    pub unsubscribe_address: Option<String>,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        MailSettings {
+            relay: None,
+            dkim: None,
+            messages_per_second: 0,
+            connections: 4,
+            suppress_after_failures: 3,
+            unsubscribe_address: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("relay", &self.relay.as_ref().map(|r| &r.address))
+            .field("dkim", &self.dkim.is_some())
+            .field("messages_per_second", &self.messages_per_second)
+            .field("connections", &self.connections)
+            .finish_non_exhaustive()
+    }
 }

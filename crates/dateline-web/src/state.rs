@@ -27,6 +27,7 @@ struct Inner {
     clock: Clock,
     views: ViewCounter,
     sign_in_throttle: crate::throttle::SignInThrottle,
+    sign_up_throttle: crate::throttle::SignUpThrottle,
     page_cache: Option<PageCache>,
     /// The operator's CDN purge hook, called by the outbox worker only.
     purge_hook: Option<crate::purge::PurgeHook>,
@@ -65,6 +66,7 @@ impl AppState {
             clock,
             views: ViewCounter::default(),
             sign_in_throttle: Default::default(),
+            sign_up_throttle: Default::default(),
             page_cache,
             remembered,
             metrics: Default::default(),
@@ -87,6 +89,10 @@ impl AppState {
 
     pub fn settings(&self) -> &WebSettings {
         &self.inner.settings
+    }
+
+    pub(crate) fn sign_up_throttle(&self) -> &crate::throttle::SignUpThrottle {
+        &self.inner.sign_up_throttle
     }
 
     pub(crate) fn sign_in_throttle(&self) -> &crate::throttle::SignInThrottle {

@@ -240,3 +240,65 @@ mod tests {
         assert!(rate.allow(7, start + Duration::from_secs(61)).is_ok(), "a new minute");
     }
 }
+
+/// Sign-ups to the newsletters: each sends a confirmation e-mail, so an address or a network
+/// must not be able to make the paper send many. At most [`SIGN_UPS_PER_ADDRESS`] an hour to
+/// one address and [`SIGN_UPS_PER_NETWORK`] an hour from one network (a /24 for IPv4, a /48
+/// for IPv6, so that one machine's many addresses count once). Kept in this instance's memory.
+#[derive(Debug, Default)]
+pub struct SignUpThrottle {
+    counts: Mutex<SignUpCounts>,
+}
+
+#[derive(Debug, Default)]
+struct SignUpCounts {
+    addresses: HashMap<String, (u32, Instant)>,
+    networks: HashMap<IpAddr, (u32, Instant)>,
+}
+
+pub const SIGN_UPS_PER_ADDRESS: u32 = 3;
+pub const SIGN_UPS_PER_NETWORK: u32 = 20;
+const SIGN_UP_WINDOW: Duration = Duration::from_secs(3600);
+
+/// The network an address belongs to, as sign-ups are counted.
+fn network_of(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            IpAddr::V4(Ipv4Addr::new(a, b, c, 0))
+        }
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], 0, 0, 0, 0, 0))
+        }
+    }
+}
+
+fn take<K: std::hash::Hash + Eq>(map: &mut HashMap<K, (u32, Instant)>, key: K, most: u32, now: Instant) -> bool {
+    if map.len() >= MAX_TRACKED {
+        map.retain(|_, (_, since)| now.duration_since(*since) < SIGN_UP_WINDOW);
+    }
+    let entry = map.entry(key).or_insert((0, now));
+    if now.duration_since(entry.1) >= SIGN_UP_WINDOW {
+        *entry = (0, now);
+    }
+    if entry.0 >= most {
+        return false;
+    }
+    entry.0 += 1;
+    true
+}
+
+impl SignUpThrottle {
+    /// Counts a sign-up of `email` from `client`; false when either is over its allowance.
+    pub fn allow(&self, email: &str, client: Option<IpAddr>) -> bool {
+        let now = Instant::now();
+        let Ok(mut counts) = self.counts.lock() else { return false };
+        if let Some(client) = client {
+            if !take(&mut counts.networks, network_of(client), SIGN_UPS_PER_NETWORK, now) {
+                return false;
+            }
+        }
+        take(&mut counts.addresses, email.to_lowercase(), SIGN_UPS_PER_ADDRESS, now)
+    }
+}

@@ -35,6 +35,50 @@ pub struct Config {
     pub http: HttpConfig,
     pub log: LogConfig,
     pub ingest: IngestConfig,
+    pub mail: MailConfig,
+}
+
+/// Newsletters: the SMTP relay they leave through, DKIM, and the pace of sending.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// The relay's `host:port` (a Postfix or a provider's SMTP endpoint); empty: no mail is
+    /// sent, and the newsletters' sign-up form says so.
+    pub relay: String,
+    /// The name given in EHLO; empty: the host of `public_url`.
+    pub helo_name: String,
+    /// The longest wait for any one answer of the relay.
+    pub timeout_secs: u64,
+    /// Messages sent a second at most, across all connections; 0: as fast as the relay takes.
+    pub messages_per_second: u32,
+    /// Connections to the relay used at once while an edition goes out.
+    pub connections: usize,
+    /// An address that refuses mail for good this many times is sent nothing more.
+    pub suppress_after_failures: i64,
+    /// Where the `mailto:` unsubscribe of `List-Unsubscribe` goes; empty: each newsletter's
+    /// sender address. Mail there is read by people: the https one-click link is automatic.
+    pub unsubscribe_address: String,
+    /// DKIM: the signing domain (`d=`), the selector (`s=`) and the PEM private key file.
+    pub dkim_domain: String,
+    pub dkim_selector: String,
+    pub dkim_key_file: Option<PathBuf>,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            relay: String::new(),
+            helo_name: String::new(),
+            timeout_secs: 30,
+            messages_per_second: 0,
+            connections: 4,
+            suppress_after_failures: 3,
+            unsubscribe_address: String::new(),
+            dkim_domain: String::new(),
+            dkim_selector: String::new(),
+            dkim_key_file: None,
+        }
+    }
 }
 
 /// Wire copy: watched folders and fetching remote photos.
@@ -236,6 +280,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             log: LogConfig::default(),
             ingest: IngestConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 }

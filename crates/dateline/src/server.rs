@@ -75,6 +75,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
         connections: config.http.connection_limits(),
         api_requests_per_minute: config.api.requests_per_minute,
         webhooks_allow_private: config.webhooks.allow_private_addresses,
+        mail: mail_settings(config)?,
     };
     let state = AppState::new(store.clone(), theme, settings, Arc::new(jiff::Timestamp::now));
     // Other instances on the same PostgreSQL database tell this one what they changed.
@@ -93,6 +94,8 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     let live_readers = tokio::spawn(dateline_web::live_updates::follow(state.clone()));
     let outbox = tokio::spawn(dateline_web::outbox::run(state.clone(), instance_name(), OUTBOX_INTERVAL));
     let scheduler = tokio::spawn(publish_scheduled_stories(state.clone()));
+    let newsletters =
+        tokio::spawn(dateline_web::newsletter_sending::run(state.clone(), instance_name(), NEWSLETTER_INTERVAL));
     let folders = config.ingest.root.clone().map(|root| {
         let interval = Duration::from_secs(config.ingest.scan_interval_secs.max(1));
         tokio::spawn(crate::watched_folders::watch(state.intake().clone(), root, interval, instance_name()))
@@ -109,6 +112,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     follower.abort();
     live_readers.abort();
     outbox.abort();
+    newsletters.abort();
     if let Some(folders) = folders {
         folders.abort();
     }
@@ -165,6 +169,52 @@ async fn flush_views_regularly(state: AppState) {
 
 /// How often the outbox worker looks for side effects waiting (the CDN purge, mostly).
 const OUTBOX_INTERVAL: Duration = Duration::from_millis(500);
+
+/// How often the newsletter sender looks for editions due and messages waiting.
+const NEWSLETTER_INTERVAL: Duration = Duration::from_secs(2);
+
+/// The `[mail]` settings as the web layer takes them: the relay, and the DKIM key read and
+/// checked now, so a wrong key file stops the start with a clear message rather than the
+/// first edition.
+fn mail_settings(config: &Config) -> anyhow::Result<dateline_web::MailSettings> {
+    let mail = &config.mail;
+    let helo_name = if mail.helo_name.trim().is_empty() {
+        config
+            .public_url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split(['/', ':']).next())
+            .filter(|host| !host.is_empty())
+            .unwrap_or("localhost")
+            .to_owned()
+    } else {
+        mail.helo_name.trim().to_owned()
+    };
+    let relay = (!mail.relay.trim().is_empty()).then(|| dateline_mail::smtp::Relay {
+        address: mail.relay.trim().to_owned(),
+        helo_name,
+        timeout: Duration::from_secs(mail.timeout_secs.max(1)),
+    });
+    let dkim = match (&mail.dkim_key_file, mail.dkim_domain.trim(), mail.dkim_selector.trim()) {
+        (None, "", "") => None,
+        (Some(file), domain, selector) if !domain.is_empty() && !selector.is_empty() => {
+            let pem = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read mail.dkim_key_file {}", file.display()))?;
+            let key = dateline_mail::dkim::DkimKey::from_pem(domain, selector, &pem)
+                .map_err(|e| anyhow::anyhow!("mail.dkim_key_file {}: {e}", file.display()))?;
+            Some(Arc::new(key))
+        }
+        _ => anyhow::bail!("DKIM needs all three of mail.dkim_domain, mail.dkim_selector and mail.dkim_key_file"),
+    };
+    Ok(dateline_web::MailSettings {
+        relay,
+        dkim,
+        messages_per_second: mail.messages_per_second,
+        connections: mail.connections.clamp(1, 64),
+        suppress_after_failures: mail.suppress_after_failures.max(1),
+        unsubscribe_address: Some(mail.unsubscribe_address.trim().to_owned()).filter(|a| !a.is_empty()),
+    })
+}
 
 /// How often the scheduler looks for stories whose time has come.
 const SCHEDULER_INTERVAL: Duration = Duration::from_secs(5);

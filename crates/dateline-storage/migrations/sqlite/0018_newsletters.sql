@@ -21,7 +21,7 @@ CREATE TABLE newsletter_subscribers (
     id INTEGER PRIMARY KEY,
     email TEXT NOT NULL UNIQUE,
     confirmed_at TEXT NOT NULL,
-    -- Permanent failures in a row; the address is suppressed past the operator's limit.
+    -- Permanent failures; the address is suppressed past the operator's limit.
     permanent_failures INTEGER NOT NULL DEFAULT 0,
     suppressed_at TEXT
 );

@@ -11,6 +11,7 @@ mod frame;
 mod front_page;
 pub(crate) mod kept;
 mod live;
+mod newsletters;
 mod pages;
 mod partners;
 pub(crate) mod photos;
@@ -75,6 +76,11 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/webhooks", get(webhooks::show).post(webhooks::register))
         .route("/desk/webhooks/resend", post(webhooks::resend))
         .route("/desk/webhooks/disable", post(webhooks::disable))
+        .route("/desk/newsletters", get(newsletters::list).post(newsletters::create))
+        .route("/desk/newsletters/{id}", get(newsletters::show).post(newsletters::update))
+        .route("/desk/newsletters/{id}/editions", post(newsletters::new_edition))
+        .route("/desk/editions/{id}", get(newsletters::edition).post(newsletters::act))
+        .route("/desk/editions/{id}/preview", get(newsletters::preview))
         .route("/desk/partners", get(partners::show).post(partners::add))
         .route("/desk/partners/end", post(partners::end))
         .route("/desk/wire", get(wire::queue))

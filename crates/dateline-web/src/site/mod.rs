@@ -8,8 +8,10 @@ pub(crate) mod chrome;
 pub(crate) mod corrections;
 pub(crate) mod feeds;
 pub(crate) mod home;
+pub(crate) mod letters;
 pub(crate) mod legacy;
 pub(crate) mod live;
+pub(crate) mod newsletters;
 pub(crate) mod page;
 mod paging;
 
