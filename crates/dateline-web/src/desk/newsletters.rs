@@ -408,29 +408,10 @@ pub(crate) async fn act(
         let html = edition_page(&state, &desk, &stored, Some(&draft), Some(problem), None).await?;
         Ok::<Response, WebError>(super::unprocessable(html))
     };
-    let editable = matches!(edition.state, EditionState::Draft | EditionState::Scheduled);
-    let edition = if editable && matches!(action, "save" | "test" | "schedule" | "send") {
-        match domain::change_edition(state.store(), user, id, &draft).await {
-            Ok(saved) => saved,
-            Err(error) => {
-                let problem = catalog_outcome::<()>(Err(error))?.err().unwrap_or_default();
-                return refuse(format!("Not saved: {problem}.")).await;
-            }
-        }
-    } else {
-        desk.require(Action::CurateHome)?;
-        edition
-    };
+    // What is asked is checked whole before anything is saved, so a refused send leaves the
+    // edition as it was.
     let scheduled = match action {
-        "save" => return Ok(super::saved(&format!("/desk/editions/{id}"))),
-        "test" => {
-            let notice = match send_test(&state, &edition, &user.email).await {
-                Ok(()) => format!("A test was sent to {}.", user.email),
-                Err(why) => return refuse(format!("The test could not be sent: {why}.")).await,
-            };
-            let html = edition_page(&state, &desk, &edition, None, None, Some(notice)).await?;
-            return Ok(html.into_response());
-        }
+        "save" | "test" => None,
         "schedule" => {
             let clock = super::stories::paper_clock(&state).await?;
             match local_time(form.get("send_at"), &clock.zone) {
@@ -446,6 +427,38 @@ pub(crate) async fn act(
     };
     if scheduled.is_some() && state.settings().mail.relay.is_none() {
         return refuse("The paper has no mail relay set up ([mail] relay), so nothing can be sent.".into()).await;
+    }
+    if scheduled.is_some() {
+        if let Ok(content) = domain::check_edition(&draft) {
+            if content.story_ids.is_empty() && content.note.is_empty() {
+                return refuse("Not sent: an edition with no stories and no note is empty.".into()).await;
+            }
+        }
+    }
+    let editable = matches!(edition.state, EditionState::Draft | EditionState::Scheduled);
+    let edition = if editable && matches!(action, "save" | "test" | "schedule" | "send") {
+        match domain::change_edition(state.store(), user, id, &draft).await {
+            Ok(saved) => saved,
+            Err(error) => {
+                let problem = catalog_outcome::<()>(Err(error))?.err().unwrap_or_default();
+                return refuse(format!("Not saved: {problem}.")).await;
+            }
+        }
+    } else {
+        desk.require(Action::CurateHome)?;
+        edition
+    };
+    match action {
+        "save" => return Ok(super::saved(&format!("/desk/editions/{id}"))),
+        "test" => {
+            let notice = match send_test(&state, &edition, &user.email).await {
+                Ok(()) => format!("A test was sent to {}.", user.email),
+                Err(why) => return refuse(format!("The test could not be sent: {why}.")).await,
+            };
+            let html = edition_page(&state, &desk, &edition, None, None, Some(notice)).await?;
+            return Ok(html.into_response());
+        }
+        _ => {}
     }
     match domain::schedule_edition(state.store(), user, id, scheduled).await {
         Ok(_) => Ok(super::saved(&format!("/desk/editions/{id}"))),

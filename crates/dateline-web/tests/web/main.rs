@@ -12,6 +12,7 @@ mod many_instances;
 mod metrics;
 mod module_layers;
 mod moving_in;
+mod newsletters;
 mod object_media;
 mod page_cache;
 mod photo_privacy;
