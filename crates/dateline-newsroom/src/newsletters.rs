@@ -382,7 +382,10 @@ pub fn check_newsletter(draft: &NewsletterDraft) -> Result<NewsletterFields, Cat
     };
     let description = draft.description.trim().to_owned();
     if description.chars().count() > MAX_DESCRIPTION_CHARS {
-        return Err(invalid("description", &format!("the description is longer than {MAX_DESCRIPTION_CHARS} characters")));
+        return Err(invalid(
+            "description",
+            &format!("the description is longer than {MAX_DESCRIPTION_CHARS} characters"),
+        ));
     }
     let sender_name = header_text("sender_name", &draft.sender_name, MAX_NAME_CHARS)?;
     if sender_name.is_empty() {
@@ -396,7 +399,10 @@ pub fn check_newsletter(draft: &NewsletterDraft) -> Result<NewsletterFields, Cat
     let source = EditionSource::parse(&draft.source)
         .ok_or_else(|| invalid("source", "choose where editions take their stories from"))?;
     if schedule.is_some() && source == EditionSource::ByHand {
-        return Err(invalid("schedule", "a newsletter that goes out by itself takes its stories from the home page or a section"));
+        return Err(invalid(
+            "schedule",
+            "a newsletter that goes out by itself takes its stories from the home page or a section",
+        ));
     }
     Ok(NewsletterFields { slug, name, description, sender_name, sender_address, schedule, source })
 }
@@ -414,11 +420,9 @@ pub fn check_edition(draft: &EditionDraft) -> Result<EditionContent, CatalogErro
     }
     let mut story_ids = Vec::new();
     for word in draft.stories.split([',', ' ', '\n', '\r', '\t']).filter(|w| !w.is_empty()) {
-        let id: i64 = word
-            .parse()
-            .ok()
-            .filter(|id| *id > 0)
-            .ok_or_else(|| invalid("stories", &format!("\"{}\" is not a story number", word.chars().take(40).collect::<String>())))?;
+        let id: i64 = word.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
+            invalid("stories", &format!("\"{}\" is not a story number", word.chars().take(40).collect::<String>()))
+        })?;
         if !story_ids.contains(&ArticleId(id)) {
             story_ids.push(ArticleId(id));
         }
@@ -506,7 +510,9 @@ impl Token {
                 }
                 Ok(Token::Confirm { email, newsletters, expires })
             }
-            Some("u") => Ok(Token::Unsubscribe { subscriber: number(parts.next())?, newsletter: number(parts.next())? }),
+            Some("u") => {
+                Ok(Token::Unsubscribe { subscriber: number(parts.next())?, newsletter: number(parts.next())? })
+            }
             Some("m") => Ok(Token::Manage { subscriber: number(parts.next())? }),
             _ => Err("this link is incomplete"),
         }
@@ -552,7 +558,11 @@ pub trait NewsletterStore {
     ) -> impl Future<Output = StoreResult<Vec<Edition>>> + Send;
     /// Schedules a draft edition (or moves a scheduled one) to `send_at`, or back to draft
     /// with none; `Conflict` once it is sending or sent.
-    fn schedule_edition(&self, id: i64, send_at: Option<Timestamp>) -> impl Future<Output = StoreResult<Edition>> + Send;
+    fn schedule_edition(
+        &self,
+        id: i64,
+        send_at: Option<Timestamp>,
+    ) -> impl Future<Output = StoreResult<Edition>> + Send;
     /// Starts every scheduled edition due at `now`: in one transaction per edition, marks it
     /// sending and writes one delivery per confirmed, unsuppressed subscriber. Returns the
     /// editions started.
@@ -679,7 +689,10 @@ pub async fn schedule_edition(
     }
     let edition = store.edition_by_id(id).await?;
     if send_at.is_some() && edition.story_ids.is_empty() && edition.note.is_empty() {
-        return Err(CatalogError::Invalid { field: "stories", problem: "an edition with no stories and no note is empty".into() });
+        return Err(CatalogError::Invalid {
+            field: "stories",
+            problem: "an edition with no stories and no note is empty".into(),
+        });
     }
     Ok(store.schedule_edition(id, send_at).await?)
 }

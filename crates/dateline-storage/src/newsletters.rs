@@ -118,7 +118,12 @@ async fn subscriber_in(tx: &mut Tx, id: i64) -> Result<Subscriber, StoreError> {
 }
 
 /// Adds the subscriptions a subscriber does not have yet, to live newsletters only.
-async fn add_subscriptions(tx: &mut Tx, subscriber: i64, newsletters: &[i64], now: Timestamp) -> Result<(), StoreError> {
+async fn add_subscriptions(
+    tx: &mut Tx,
+    subscriber: i64,
+    newsletters: &[i64],
+    now: Timestamp,
+) -> Result<(), StoreError> {
     for newsletter in newsletters {
         tx.execute(
             "INSERT INTO newsletter_subscriptions (subscriber_id, newsletter_id, subscribed_at) \
@@ -191,8 +196,10 @@ impl NewsletterStore for SqlStore {
     }
 
     async fn newsletter_by_id(&self, id: i64) -> Result<Newsletter, StoreError> {
-        let row: NewsletterRow =
-            self.db.fetch_one(&format!("SELECT {NEWSLETTER_COLUMNS} FROM newsletters WHERE id = $1"), params![id]).await?;
+        let row: NewsletterRow = self
+            .db
+            .fetch_one(&format!("SELECT {NEWSLETTER_COLUMNS} FROM newsletters WHERE id = $1"), params![id])
+            .await?;
         row.into_newsletter()
     }
 
@@ -479,7 +486,12 @@ impl NewsletterStore for SqlStore {
             .map(drop)
     }
 
-    async fn confirm_subscriber(&self, email: &str, newsletters: &[i64], now: Timestamp) -> Result<Subscriber, StoreError> {
+    async fn confirm_subscriber(
+        &self,
+        email: &str,
+        newsletters: &[i64],
+        now: Timestamp,
+    ) -> Result<Subscriber, StoreError> {
         let mut tx = self.db.begin().await?;
         // Confirming again lifts a suppression: the reader has shown the address works.
         tx.execute(
@@ -507,9 +519,13 @@ impl NewsletterStore for SqlStore {
         let mut tx = self.db.begin().await?;
         let kept: Vec<String> = newsletters.iter().map(i64::to_string).collect();
         // The ids are numbers the caller parsed, so they are safe to write into the statement.
-        let keep = if kept.is_empty() { String::new() } else { format!("AND newsletter_id NOT IN ({})", kept.join(",")) };
-        tx.execute(&format!("DELETE FROM newsletter_subscriptions WHERE subscriber_id = $1 {keep}"), params![subscriber])
-            .await?;
+        let keep =
+            if kept.is_empty() { String::new() } else { format!("AND newsletter_id NOT IN ({})", kept.join(",")) };
+        tx.execute(
+            &format!("DELETE FROM newsletter_subscriptions WHERE subscriber_id = $1 {keep}"),
+            params![subscriber],
+        )
+        .await?;
         add_subscriptions(&mut tx, subscriber, newsletters, now).await?;
         settle_after_unsubscribing(&mut tx, subscriber).await?;
         tx.commit().await

@@ -5,9 +5,9 @@
 
 mod app;
 pub mod checkers;
-pub mod mail;
 mod database;
 mod desk;
+pub mod mail;
 pub mod paper;
 
 pub use app::{attributes, form_fields, texts, TestApp, PUBLIC_URL};

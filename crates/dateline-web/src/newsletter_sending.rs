@@ -112,7 +112,8 @@ async fn assemble_scheduled(state: &AppState, now: Timestamp) -> Result<(), WebE
             tracing::info!(newsletter = %newsletter.slug, "nothing to send at this slot");
             continue;
         }
-        let subject = format!("{}, {}", newsletter.name, slot.to_zoned(chrome.clock.zone.clone()).strftime("%-d %B %Y"));
+        let subject =
+            format!("{}, {}", newsletter.name, slot.to_zoned(chrome.clock.zone.clone()).strftime("%-d %B %Y"));
         let content = EditionContent { subject, note: String::new(), story_ids: stories };
         let edition = store.insert_edition(newsletter.id, &content, None, now).await?;
         store.schedule_edition(edition.id, Some(slot)).await?;

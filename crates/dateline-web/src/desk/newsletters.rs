@@ -144,16 +144,22 @@ pub(crate) async fn list(State(state): State<AppState>, desk: Desk) -> Result<Ht
     list_page(&state, &desk, form, None).await
 }
 
-pub(crate) async fn create(State(state): State<AppState>, DeskForm { desk, form }: DeskForm) -> Result<Response, WebError> {
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    DeskForm { desk, form }: DeskForm,
+) -> Result<Response, WebError> {
     let draft = NewsletterForm::draft(&form);
     let created = domain::create_newsletter(state.store(), &desk.session.user, &draft, state.now()).await;
     match created {
         Ok(newsletter) => {
-            Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/newsletters/{}", newsletter.id))]).into_response())
+            Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/newsletters/{}", newsletter.id))])
+                .into_response())
         }
         Err(error) => {
             let problem = catalog_outcome::<()>(Err(error))?.err().unwrap_or_default();
-            let html = list_page(&state, &desk, NewsletterForm::from_draft(&draft), Some(format!("Not created: {problem}."))).await?;
+            let html =
+                list_page(&state, &desk, NewsletterForm::from_draft(&draft), Some(format!("Not created: {problem}.")))
+                    .await?;
             Ok(super::unprocessable(html))
         }
     }
@@ -202,11 +208,19 @@ async fn newsletter_page(
     let mut editions = Vec::new();
     for edition in store.editions_of(newsletter.id, false, 50, 0).await? {
         let progress = match edition.state {
-            EditionState::Sending | EditionState::Sent => Some(progress_text(&store.sending_progress(edition.id).await?)),
+            EditionState::Sending | EditionState::Sent => {
+                Some(progress_text(&store.sending_progress(edition.id).await?))
+            }
             _ => None,
         };
         let when = edition.started_at.or(edition.send_at).map(|t| clock.time(t).text).unwrap_or_default();
-        editions.push(EditionRow { id: edition.id, subject: edition.subject, state: edition.state.as_str(), when, progress });
+        editions.push(EditionRow {
+            id: edition.id,
+            subject: edition.subject,
+            state: edition.state.as_str(),
+            when,
+            progress,
+        });
     }
     let subscribers =
         store.subscriber_counts().await?.into_iter().find(|(id, _)| *id == newsletter.id).map_or(0, |(_, c)| c);
@@ -256,7 +270,8 @@ pub(crate) async fn update(
         Err(error) => {
             let problem = catalog_outcome::<()>(Err(error))?.err().unwrap_or_default();
             let form = NewsletterForm::from_draft(&draft);
-            let html = newsletter_page(&state, &desk, &newsletter, form, Some(format!("Not saved: {problem}.")), None).await?;
+            let html =
+                newsletter_page(&state, &desk, &newsletter, form, Some(format!("Not saved: {problem}.")), None).await?;
             Ok(super::unprocessable(html))
         }
     }
@@ -273,7 +288,11 @@ pub(crate) async fn new_edition(
     let chrome = chrome::load(&state, state.now()).await?;
     let stories = letters::assembled_stories(&state, &chrome, newsletter.source).await?;
     let draft = EditionDraft {
-        subject: format!("{}, {}", newsletter.name, state.now().to_zoned(chrome.clock.zone.clone()).strftime("%-d %B %Y")),
+        subject: format!(
+            "{}, {}",
+            newsletter.name,
+            state.now().to_zoned(chrome.clock.zone.clone()).strftime("%-d %B %Y")
+        ),
         note: String::new(),
         stories: stories.iter().map(|s| s.0.to_string()).collect::<Vec<_>>().join(", "),
     };
@@ -284,7 +303,8 @@ pub(crate) async fn new_edition(
         Err(error) => {
             let problem = catalog_outcome::<()>(Err(error))?.err().unwrap_or_default();
             let form = NewsletterForm::of(&newsletter);
-            let html = newsletter_page(&state, &desk, &newsletter, form, Some(format!("No edition: {problem}.")), None).await?;
+            let html = newsletter_page(&state, &desk, &newsletter, form, Some(format!("No edition: {problem}.")), None)
+                .await?;
             Ok(super::unprocessable(html))
         }
     }
@@ -416,7 +436,9 @@ pub(crate) async fn act(
             let clock = super::stories::paper_clock(&state).await?;
             match local_time(form.get("send_at"), &clock.zone) {
                 Ok(Some(at)) if at > state.now() => Some(at),
-                Ok(Some(_)) => return refuse("The time to send is in the past; choose a later one, or Send now.".into()).await,
+                Ok(Some(_)) => {
+                    return refuse("The time to send is in the past; choose a later one, or Send now.".into()).await
+                }
                 Ok(None) => return refuse("Choose when to send it.".into()).await,
                 Err(why) => return refuse(format!("The time to send cannot be read: {why}.")).await,
             }
@@ -479,7 +501,13 @@ async fn send_test(state: &AppState, edition: &Edition, to: &str) -> Result<(), 
     let mut letter = letters::Letter::render(state, &chrome.site.name, &view).map_err(|e| e.to_string())?;
     letter.subject = format!("[Test] {}", letter.subject);
     let key = state.store().server_secret(letters::LINK_KEY).await.map_err(|e| e.to_string())?;
-    let message = letters::ReaderMessage { newsletter: &newsletter, letter: &letter, edition_id: edition.id, subscriber_id: 0, email: &to };
+    let message = letters::ReaderMessage {
+        newsletter: &newsletter,
+        letter: &letter,
+        edition_id: edition.id,
+        subscriber_id: 0,
+        email: &to,
+    };
     let bytes = message.bytes(state, &key, state.now())?;
     let envelope = dateline_mail::smtp::Envelope { from: newsletter.sender_address.clone(), to };
     relay.send(&envelope, &bytes, || async { Ok(()) }).await.map_err(|e| e.to_string())

@@ -77,9 +77,7 @@ fn email_image(state: &AppState, media: &dateline_newsroom::Media) -> EmailImage
         .into_iter()
         .filter(|w| *w >= EMAIL_WIDTH)
         .min()
-        .map_or((media.storage_key.clone(), media.width), |w| {
-            (dateline_media::variant_key(&media.storage_key, w), w)
-        });
+        .map_or((media.storage_key.clone(), media.width), |w| (dateline_media::variant_key(&media.storage_key, w), w));
     let shown_width = width.1.min(EMAIL_WIDTH);
     let shown_height = (u64::from(media.height) * u64::from(shown_width) / u64::from(media.width.max(1))) as u32;
     EmailImage {

@@ -68,7 +68,12 @@ struct ReaderPage {
 }
 
 /// Renders a reader page outside the page cache.
-async fn page(state: &AppState, status: StatusCode, template: &str, content: impl Serialize) -> Result<Response, WebError> {
+async fn page(
+    state: &AppState,
+    status: StatusCode,
+    template: &str,
+    content: impl Serialize,
+) -> Result<Response, WebError> {
     let chrome = chrome::load(state, state.now()).await?;
     let mut response = chrome.render(state, template, content).await?;
     response.extensions_mut().remove::<Shows>();
@@ -171,7 +176,8 @@ pub(crate) async fn subscribe(
     let chrome = chrome::load(&state, state.now()).await?;
     if let Err(error) = letters::send_confirmation(&state, &chrome.site.name, &email, &chosen, state.now()).await {
         tracing::warn!(%error, "a confirmation e-mail could not be sent");
-        let content = redraw("The confirmation e-mail could not be sent just now. Please try again in a few minutes.".into());
+        let content =
+            redraw("The confirmation e-mail could not be sent just now. Please try again in a few minutes.".into());
         return page(&state, StatusCode::SERVICE_UNAVAILABLE, "newsletters.html", content).await;
     }
     page(&state, StatusCode::OK, "newsletters.html", check_inbox).await
@@ -238,7 +244,11 @@ pub(crate) async fn confirm(State(state): State<AppState>, body: Bytes) -> Resul
     let newsletters = live(state.store().newsletters().await?);
     let content = ReaderPage {
         step: "subscribed",
-        newsletters: newsletters.iter().filter(|n| subscriber.newsletters.contains(&n.id)).map(|n| card(n, true)).collect(),
+        newsletters: newsletters
+            .iter()
+            .filter(|n| subscriber.newsletters.contains(&n.id))
+            .map(|n| card(n, true))
+            .collect(),
         token: Token::Manage { subscriber: subscriber.id }.sign(&key),
         title: "You are subscribed".into(),
         ..ReaderPage::default()
@@ -254,7 +264,12 @@ fn masked(email: &str) -> String {
     }
 }
 
-async fn manage_content(state: &AppState, subscriber_id: i64, token: &str, step: &'static str) -> Result<ReaderPage, WebError> {
+async fn manage_content(
+    state: &AppState,
+    subscriber_id: i64,
+    token: &str,
+    step: &'static str,
+) -> Result<ReaderPage, WebError> {
     let (email, subscribed) = match state.store().subscriber_by_id(subscriber_id).await {
         Ok(subscriber) => (subscriber.email, subscriber.newsletters),
         // A reader who left every list is forgotten; the page still lets them join again.

@@ -77,8 +77,34 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
     let post = dateline_newsroom::live::LiveStore::live_posts(&store, live, 1, 0).await.expect("posts")[0].id;
     let reader_live_page = app.get(&format!("/article/{live}/storm-night")).await.text().await.expect("live page");
 
+    // A newsletter with an edition.
+    let newsletter = desk
+        .post(
+            "/desk/newsletters",
+            &[
+                ("name", "The Morning Briefing"),
+                ("sender_name", "The Paper"),
+                ("sender_address", "briefing@dateline.test"),
+                ("schedule", "weekdays 07:00"),
+                ("source", "home"),
+            ],
+        )
+        .await;
+    assert_eq!(newsletter.status(), 303);
+    let newsletter_path = newsletter.headers()["location"].to_str().expect("location").to_owned();
+    let edition = desk.post(&format!("{newsletter_path}/editions"), &[]).await;
+    assert_eq!(edition.status(), 303);
+    let edition_path = edition.headers()["location"].to_str().expect("location").to_owned();
+    let reader_newsletters = app.get("/newsletters/").await.text().await.expect("newsletters page");
+    let reader_archive = app.get("/newsletters/the-morning-briefing/").await.text().await.expect("archive page");
+
     let sign_in = app.get("/desk/sign-in").await.text().await.expect("sign-in");
-    let mut pages = vec![("desk-sign-in".to_owned(), sign_in), ("reader-live-page".to_owned(), reader_live_page)];
+    let mut pages = vec![
+        ("desk-sign-in".to_owned(), sign_in),
+        ("reader-live-page".to_owned(), reader_live_page),
+        ("reader-newsletters".to_owned(), reader_newsletters),
+        ("reader-newsletter-archive".to_owned(), reader_archive),
+    ];
     for path in [
         "/desk/".to_owned(),
         "/desk/?status=draft".to_owned(),
@@ -106,6 +132,9 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
         format!("/desk/stories/{live}"),
         format!("/desk/stories/{live}/live"),
         format!("/desk/live-posts/{post}/history"),
+        "/desk/newsletters".to_owned(),
+        newsletter_path.clone(),
+        edition_path.clone(),
     ] {
         let response = desk.get(&path).await;
         assert_eq!(response.status(), 200, "{path}");

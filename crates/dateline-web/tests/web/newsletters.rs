@@ -146,16 +146,25 @@ async fn a_reader_subscribes_confirms_gets_an_edition_and_leaves_in_one_click(db
     assert_eq!(send_due(&app).await, 1);
     let arrived = server.wait_for(2, Duration::from_secs(10)).await;
     assert_eq!(arrived.len(), 2);
-    let letter = arrived.iter().map(|m| parsed(m)).find(|m| m["subject"] == "Typhoon: what changes today").expect("edition");
+    let letter =
+        arrived.iter().map(|m| parsed(m)).find(|m| m["subject"] == "Typhoon: what changes today").expect("edition");
     assert_eq!(letter["defects"], serde_json::json!([]));
     assert_eq!(letter["from"], "The Test Dateline <briefing@dateline.test>");
     assert_eq!(letter["list_unsubscribe_post"], "List-Unsubscribe=One-Click");
     assert_eq!(letter["precedence"], "bulk");
-    assert!(letter["list_id"].as_str().expect("list id").ends_with("<the-morning-briefing.www.dateline.test>"), "{}", letter["list_id"]);
+    assert!(
+        letter["list_id"].as_str().expect("list id").ends_with("<the-morning-briefing.www.dateline.test>"),
+        "{}",
+        letter["list_id"]
+    );
     let unsubscribe = letter["list_unsubscribe"].as_str().expect("list unsubscribe");
     assert!(unsubscribe.contains("<mailto:briefing@dateline.test?subject=unsubscribe%20"), "{unsubscribe}");
     let html = scraper::Html::parse_document(part(&letter, "text/html"));
-    assert_eq!(texts(&html, "h2 a"), ["Schools close in three provinces", "Ferries stop as the typhoon nears"], "newest first");
+    assert_eq!(
+        texts(&html, "h2 a"),
+        ["Schools close in three provinces", "Ferries stop as the typhoon nears"],
+        "newest first"
+    );
     assert_eq!(texts(&html, "strong"), ["Stay indoors"], "the note's Markdown");
     assert!(texts(&html, "script").is_empty(), "a script in the note is not carried");
     let text = part(&letter, "text/plain");

@@ -349,7 +349,38 @@ pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, no
             )
             .await?;
     }
+    load_newsletter(store, now).await?;
     Ok(true)
+}
+
+/// The morning briefing, going out on weekdays from the home page's stories, with
+/// yesterday's edition in its archive. No reader is subscribed: the demo sends nothing.
+async fn load_newsletter(store: &impl Store, now: Timestamp) -> anyhow::Result<()> {
+    use dateline_newsroom::newsletters::{check_newsletter, EditionContent, NewsletterDraft};
+    let fields = check_newsletter(&NewsletterDraft {
+        name: "The Morning Briefing".into(),
+        slug: "morning-briefing".into(),
+        description: "The stories to know before nine, chosen by the night desk, every weekday.".into(),
+        sender_name: "The Dateline".into(),
+        sender_address: "briefing@dateline.example".into(),
+        schedule: "weekdays 07:00".into(),
+        source: "home".into(),
+    })?;
+    let newsletter = store.insert_newsletter(&fields, now - jiff::SignedDuration::from_hours(72)).await?;
+    let yesterday = now - jiff::SignedDuration::from_hours(24);
+    let stories = store
+        .latest_public(now, dateline_newsroom::Listing::Everything, dateline_newsroom::Window { limit: 5, offset: 0 })
+        .await?;
+    let content = EditionContent {
+        subject: "Typhoon warnings, a summit ends, and the markets".into(),
+        note: "Good morning. The typhoon turned north overnight; our live page follows it hour by hour.".into(),
+        story_ids: stories.iter().map(|s| s.id).collect(),
+    };
+    let edition = store.insert_edition(newsletter.id, &content, None, yesterday).await?;
+    store.schedule_edition(edition.id, Some(yesterday)).await?;
+    store.start_due_editions(yesterday).await?;
+    store.finish_editions(yesterday).await?;
+    Ok(())
 }
 
 /// A live story's coverage and posts, laid out after its publication.
