@@ -1,4 +1,34 @@
-# Shared by the benchmarks that compare Dateline with nginx: sourced, never run alone.
+# Shared by the benchmarks (and the API contract script): sourced, never run alone. Building
+# the program, a work area that is cleaned up however the script ends, free ports, and nginx
+# for the benchmarks that compare Dateline with it.
+
+# build_dateline PROFILE: builds the program, `debug` or `release`; sets BIN to its path.
+build_dateline() {
+  if [ "$1" = release ]; then cargo build -q --release --bin dateline; else cargo build -q --bin dateline; fi
+  BIN="$PWD/target/$1/dateline"
+}
+
+# open_work_area [POSTGRES_URL]: a temporary folder ($work), the processes the script starts
+# (append their PIDs to $pids) and the scratch database it may make on POSTGRES_URL (name it in
+# $pg_database); when the script exits, however it exits, the processes are stopped, the
+# database dropped and the folder removed.
+open_work_area() {
+  work="$(mktemp -d)"
+  pids=()
+  pg_database=""
+  work_area_postgres_url="${1:-}"
+  trap close_work_area EXIT
+}
+
+close_work_area() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$pg_database" ]; then
+    psql "$work_area_postgres_url" -qc "DROP DATABASE IF EXISTS $pg_database WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
 
 # Installs nginx from Debian's packages when it is missing, without letting it start its
 # default site; sets NGINX to its path.

@@ -22,17 +22,11 @@ case "${1:-}" in
   *) echo "usage: bash benches/import.sh [--smoke]" >&2; exit 2 ;;
 esac
 PHOTOS="${PHOTOS:-$((POSTS / 20 > 10 ? POSTS / 20 : 10))}"
-if [ "$PROFILE" = release ]; then cargo build -q --release --bin dateline; else cargo build -q --bin dateline; fi
-BIN="$PWD/target/$PROFILE/dateline"
+. benches/common.sh
+build_dateline "$PROFILE"
 export DATELINE_LOG__LEVEL=warn
 
-work="$(mktemp -d)"
-pg_database=""
-cleanup() {
-  if [ -n "$pg_database" ]; then psql "$BENCH_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $pg_database WITH (FORCE)" >/dev/null 2>&1 || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+open_work_area "${BENCH_POSTGRES_URL:-}"
 
 python3 benches/wxr.py "$POSTS" "$work/export.xml" "$work/uploads" "$PHOTOS"
 printf 'export: %s posts, %s photos, %s MB\n' "$POSTS" "$PHOTOS" "$(( $(stat -c %s "$work/export.xml") / 1048576 ))"

@@ -21,20 +21,9 @@ case "${1:-}" in
   "") ;;
   *) echo "usage: bash benches/ingest.sh [--smoke]" >&2; exit 2 ;;
 esac
-if [ "$PROFILE" = release ]; then cargo build -q --release --bin dateline; else cargo build -q --bin dateline; fi
-BIN="target/$PROFILE/dateline"
-
-work="$(mktemp -d)"
-pids=()
-pg_database=""
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ -n "$pg_database" ]; then psql "$BENCH_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $pg_database WITH (FORCE)" >/dev/null 2>&1 || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 . benches/common.sh
+build_dateline "$PROFILE"
+open_work_area "${BENCH_POSTGRES_URL:-}"
 
 # The load: 8 connections kept open, each POSTing its share of NinJS 1.4 text items (a
 # unique uri each, a body of ~600 words); every latency is recorded. Python rather than wrk,

@@ -36,19 +36,9 @@ ensure_nginx
 # Every reader holds a descriptor here and one in the server.
 ulimit -n "$(( READERS * 2 + 4096 ))" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-if [ "$PROFILE" = release ]; then cargo build -q --release --bin dateline; else cargo build -q --bin dateline; fi
-BIN="$PWD/target/$PROFILE/dateline"
+build_dateline "$PROFILE"
 
-work="$(mktemp -d)"
-pids=()
-pg_database=""
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ -n "$pg_database" ]; then psql "$BENCH_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $pg_database WITH (FORCE)" >/dev/null 2>&1 || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+open_work_area "${BENCH_POSTGRES_URL:-}"
 
 rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 

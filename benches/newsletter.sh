@@ -29,17 +29,9 @@ esac
 PY="${VERIFIERS_HOME:-/opt/verifiers}/venv/bin/python"
 "$PY" -c 'import aiosmtpd' 2>/dev/null || { echo "aiosmtpd is missing: bash scripts/install-checkers.sh" >&2; exit 1; }
 
-if [ "$PROFILE" = release ]; then cargo build -q --release --bin dateline; else cargo build -q --bin dateline; fi
-BIN="$PWD/target/$PROFILE/dateline"
+build_dateline "$PROFILE"
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+open_work_area
 
 relay_port="$(free_port)"
 "$PY" -m aiosmtpd -n -l "127.0.0.1:$relay_port" -c aiosmtpd.handlers.Sink >"$work/relay.log" 2>&1 &

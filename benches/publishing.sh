@@ -27,15 +27,8 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (or bas
 if [ "$PROFILE" = release ]; then cargo build -q --release --bin dateline; else cargo build -q --bin dateline; fi
 BIN="${BIN:-target/$PROFILE/dateline}"
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 . benches/common.sh
+open_work_area
 
 url="sqlite:$work/bench.db"
 DATELINE_LOG__LEVEL=warn "$BIN" seed --stories "$STORIES" --seed 7 --database-url "$url" >/dev/null

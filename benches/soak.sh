@@ -20,18 +20,9 @@ case "${1:-}" in
   *) echo "usage: bash benches/soak.sh [--smoke]" >&2; exit 2 ;;
 esac
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (or bash scripts/install-checkers.sh)" >&2; exit 1; }
-if [ "$PROFILE" = release ]; then cargo build -q --release --bin dateline; else cargo build -q --bin dateline; fi
-BIN="target/$PROFILE/dateline"
-
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 . benches/common.sh
+build_dateline "$PROFILE"
+open_work_area
 
 url="sqlite:$work/soak.db"
 DATELINE_LOG__LEVEL=warn "$BIN" seed --stories 2000 --seed 3 --database-url "$url" >/dev/null

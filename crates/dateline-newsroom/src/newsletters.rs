@@ -279,12 +279,10 @@ pub struct Delivery {
     pub attempts: i64,
 }
 
-/// What became of one delivery attempt.
+/// Why a delivery attempt failed. (A message the relay took needs no record beyond the claim
+/// that marked it sent.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryOutcome {
-    /// The relay took it (the row was marked sent before the relay was told the message was
-    /// complete).
-    Sent,
     /// The relay said "later" (4xx) or could not be reached: tried again at `retry_at`, or
     /// given up when none.
     Deferred { error: String, retry_at: Option<Timestamp> },

@@ -3,7 +3,7 @@
 //! deliveries in one transaction (unique per edition and subscriber); a delivery is claimed
 //! as sent with a conditional update, so of two senders only one ever finishes a message.
 
-use crate::db::{params, DbTime, Tx};
+use crate::db::{params, placeholders, DbTime, Param, Tx};
 use crate::SqlStore;
 use dateline_newsroom::newsletters::{
     Delivery, DeliveryOutcome, Edition, EditionContent, EditionSource, EditionState, Newsletter, NewsletterFields,
@@ -433,7 +433,6 @@ impl NewsletterStore for SqlStore {
         let left_in = if claimed { "sent" } else { "pending" };
         let mut tx = self.db.begin().await?;
         match outcome {
-            DeliveryOutcome::Sent => {}
             DeliveryOutcome::Deferred { error, retry_at } => {
                 let error: String = error.chars().take(500).collect();
                 let (state, next) = match retry_at {
@@ -517,15 +516,14 @@ impl NewsletterStore for SqlStore {
 
     async fn set_subscriptions(&self, subscriber: i64, newsletters: &[i64], now: Timestamp) -> Result<(), StoreError> {
         let mut tx = self.db.begin().await?;
-        let kept: Vec<String> = newsletters.iter().map(i64::to_string).collect();
-        // The ids are numbers the caller parsed, so they are safe to write into the statement.
-        let keep =
-            if kept.is_empty() { String::new() } else { format!("AND newsletter_id NOT IN ({})", kept.join(",")) };
-        tx.execute(
-            &format!("DELETE FROM newsletter_subscriptions WHERE subscriber_id = $1 {keep}"),
-            params![subscriber],
-        )
-        .await?;
+        let keep = if newsletters.is_empty() {
+            String::new()
+        } else {
+            format!("AND newsletter_id NOT IN ({})", placeholders(2, newsletters.len()))
+        };
+        let mut values = params![subscriber];
+        values.extend(newsletters.iter().map(|id| Param::from(*id)));
+        tx.execute(&format!("DELETE FROM newsletter_subscriptions WHERE subscriber_id = $1 {keep}"), values).await?;
         add_subscriptions(&mut tx, subscriber, newsletters, now).await?;
         settle_after_unsubscribing(&mut tx, subscriber).await?;
         tx.commit().await

@@ -33,7 +33,7 @@ mod webhooks;
 mod wire;
 
 pub use error::WebError;
-pub use settings::MailSettings;
+pub use settings::{public_host, MailSettings};
 pub use state::{AppState, Clock, WebSettings};
 
 use axum::routing::{get, post};

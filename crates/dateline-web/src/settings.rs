@@ -51,6 +51,17 @@ pub struct WebSettings {
     pub mail: MailSettings,
 }
 
+/// The host of the address readers use (`news.example` of `https://news.example/`): the name
+/// the paper gives its mail relay, and the right-hand side of its message ids and list ids.
+pub fn public_host(public_url: &str) -> &str {
+    public_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', ':']).next())
+        .filter(|host| !host.is_empty())
+        .unwrap_or("localhost")
+}
+
 /// The newsletters' relay, signing key and pace (`[mail]` in the operator's file).
 #[derive(Clone)]
 pub struct MailSettings {

@@ -179,14 +179,7 @@ const NEWSLETTER_INTERVAL: Duration = Duration::from_secs(2);
 fn mail_settings(config: &Config) -> anyhow::Result<dateline_web::MailSettings> {
     let mail = &config.mail;
     let helo_name = if mail.helo_name.trim().is_empty() {
-        config
-            .public_url
-            .split("://")
-            .nth(1)
-            .and_then(|rest| rest.split(['/', ':']).next())
-            .filter(|host| !host.is_empty())
-            .unwrap_or("localhost")
-            .to_owned()
+        dateline_web::public_host(&config.public_url).to_owned()
     } else {
         mail.helo_name.trim().to_owned()
     };

@@ -238,14 +238,6 @@ async fn newsletter_page(
     desk.render(state, "desk/newsletter.html", content).await
 }
 
-async fn newsletter_of(state: &AppState, id: i64) -> Result<Newsletter, WebError> {
-    match state.store().newsletter_by_id(id).await {
-        Ok(newsletter) => Ok(newsletter),
-        Err(dateline_newsroom::StoreError::NotFound) => Err(WebError::NotFound),
-        Err(error) => Err(error.into()),
-    }
-}
-
 pub(crate) async fn show(
     State(state): State<AppState>,
     desk: Desk,
@@ -253,7 +245,7 @@ pub(crate) async fn show(
     Query(notice): Query<SavedNotice>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::CurateHome)?;
-    let newsletter = newsletter_of(&state, id).await?;
+    let newsletter = state.store().newsletter_by_id(id).await?;
     let notice = notice.is_saved().then_some("Saved.");
     newsletter_page(&state, &desk, &newsletter, NewsletterForm::of(&newsletter), None, notice).await
 }
@@ -263,7 +255,7 @@ pub(crate) async fn update(
     Path(id): Path<i64>,
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let newsletter = newsletter_of(&state, id).await?;
+    let newsletter = state.store().newsletter_by_id(id).await?;
     let draft = NewsletterForm::draft(&form);
     match domain::change_newsletter(state.store(), &desk.session.user, id, &draft).await {
         Ok(_) => Ok(super::saved(&format!("/desk/newsletters/{id}"))),
@@ -284,7 +276,7 @@ pub(crate) async fn new_edition(
     Path(id): Path<i64>,
     DeskForm { desk, form: _ }: DeskForm,
 ) -> Result<Response, WebError> {
-    let newsletter = newsletter_of(&state, id).await?;
+    let newsletter = state.store().newsletter_by_id(id).await?;
     let chrome = chrome::load(&state, state.now()).await?;
     let stories = letters::assembled_stories(&state, &chrome, newsletter.source).await?;
     let draft = EditionDraft {
@@ -346,7 +338,7 @@ async fn edition_page(
     notice: Option<String>,
 ) -> Result<Html<String>, WebError> {
     let store = state.store();
-    let newsletter = newsletter_of(state, edition.newsletter_id).await?;
+    let newsletter = state.store().newsletter_by_id(edition.newsletter_id).await?;
     let clock = super::stories::paper_clock(state).await?;
     let public = store.public_by_ids(state.now(), &edition.story_ids).await?;
     let mut story_rows = Vec::new();
@@ -388,14 +380,6 @@ async fn edition_page(
     desk.render(state, "desk/edition.html", content).await
 }
 
-async fn edition_of(state: &AppState, id: i64) -> Result<Edition, WebError> {
-    match state.store().edition_by_id(id).await {
-        Ok(edition) => Ok(edition),
-        Err(dateline_newsroom::StoreError::NotFound) => Err(WebError::NotFound),
-        Err(error) => Err(error.into()),
-    }
-}
-
 pub(crate) async fn edition(
     State(state): State<AppState>,
     desk: Desk,
@@ -403,7 +387,7 @@ pub(crate) async fn edition(
     Query(notice): Query<SavedNotice>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::CurateHome)?;
-    let edition = edition_of(&state, id).await?;
+    let edition = state.store().edition_by_id(id).await?;
     let notice = notice.is_saved().then(|| "Saved.".to_owned());
     edition_page(&state, &desk, &edition, None, None, notice).await
 }
@@ -415,7 +399,7 @@ pub(crate) async fn act(
     Path(id): Path<i64>,
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let edition = edition_of(&state, id).await?;
+    let edition = state.store().edition_by_id(id).await?;
     let user = &desk.session.user;
     let action = form.get("action");
     let draft = EditionDraft {
@@ -528,8 +512,8 @@ pub(crate) async fn preview(
     Query(asked): Query<PreviewAsked>,
 ) -> Result<Response, WebError> {
     desk.require(Action::CurateHome)?;
-    let edition = edition_of(&state, id).await?;
-    let newsletter = newsletter_of(&state, edition.newsletter_id).await?;
+    let edition = state.store().edition_by_id(id).await?;
+    let newsletter = state.store().newsletter_by_id(edition.newsletter_id).await?;
     let chrome = chrome::load(&state, state.now()).await?;
     let view = letters::edition_view(&state, &chrome, &newsletter, &edition).await?;
     let letter = letters::Letter::render(&state, &chrome.site.name, &view)?;

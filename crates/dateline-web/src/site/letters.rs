@@ -73,15 +73,15 @@ pub(crate) fn edition_path(newsletter: &Newsletter, edition_id: i64) -> String {
 
 /// The photo size closest above the e-mail's width (or the original), with its height.
 fn email_image(state: &AppState, media: &dateline_newsroom::Media) -> EmailImage {
-    let width = dateline_media::variant_widths(media.width)
+    let (key, file_width) = dateline_media::variant_widths(media.width)
         .into_iter()
         .filter(|w| *w >= EMAIL_WIDTH)
         .min()
         .map_or((media.storage_key.clone(), media.width), |w| (dateline_media::variant_key(&media.storage_key, w), w));
-    let shown_width = width.1.min(EMAIL_WIDTH);
+    let shown_width = file_width.min(EMAIL_WIDTH);
     let shown_height = (u64::from(media.height) * u64::from(shown_width) / u64::from(media.width.max(1))) as u32;
     EmailImage {
-        src: absolute(state, &dateline_render::views::media_url(&width.0)),
+        src: absolute(state, &dateline_render::views::media_url(&key)),
         width: shown_width,
         height: shown_height,
         alt: media.alt_text.clone(),
@@ -216,8 +216,7 @@ pub(crate) fn reader_links(state: &AppState, key: &str, subscriber: i64, newslet
 
 /// The host readers reach the paper at, for `List-Id` and `Message-ID`.
 pub(crate) fn paper_host(state: &AppState) -> String {
-    let url = &state.settings().public_url;
-    url.split("://").nth(1).and_then(|rest| rest.split(['/', ':']).next()).unwrap_or("localhost").to_owned()
+    crate::settings::public_host(&state.settings().public_url).to_owned()
 }
 
 /// RFC 5322's date: `Sun, 29 Nov 2026 07:00:00 +0000`.

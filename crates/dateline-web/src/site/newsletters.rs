@@ -386,14 +386,6 @@ struct ArchivePage {
     title: String,
 }
 
-async fn newsletter_at(state: &AppState, slug: &str) -> Result<Newsletter, WebError> {
-    match state.store().newsletter_by_slug(slug).await {
-        Ok(newsletter) => Ok(newsletter),
-        Err(StoreError::NotFound) => Err(WebError::NotFound),
-        Err(error) => Err(error.into()),
-    }
-}
-
 /// `/newsletters/{slug}/`: a newsletter's editions, newest first, and its sign-up form.
 pub(crate) async fn archive(
     State(state): State<AppState>,
@@ -401,7 +393,7 @@ pub(crate) async fn archive(
     Query(asked): Query<PageAsked>,
 ) -> Result<Response, WebError> {
     let page_number = i64::from(super::requested_page(&asked)?);
-    let newsletter = newsletter_at(&state, &slug).await?;
+    let newsletter = state.store().newsletter_by_slug(&slug).await?;
     let chrome = chrome::load(&state, state.now()).await?;
     let offset = (page_number - 1) * EDITIONS_PER_PAGE;
     let mut editions = state.store().editions_of(newsletter.id, true, EDITIONS_PER_PAGE + 1, offset).await?;
@@ -449,13 +441,10 @@ pub(crate) async fn edition(
     Path((slug, edition_id)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let edition_id: i64 = edition_id.parse().map_err(|_| WebError::NotFound)?;
-    let newsletter = newsletter_at(&state, &slug).await?;
-    let edition = match state.store().edition_by_id(edition_id).await {
-        Ok(edition) if edition.newsletter_id == newsletter.id => edition,
-        Ok(_) | Err(StoreError::NotFound) => return Err(WebError::NotFound),
-        Err(error) => return Err(error.into()),
-    };
-    if !matches!(edition.state, EditionState::Sending | EditionState::Sent) {
+    let newsletter = state.store().newsletter_by_slug(&slug).await?;
+    let edition = state.store().edition_by_id(edition_id).await?;
+    let went_out = matches!(edition.state, EditionState::Sending | EditionState::Sent);
+    if edition.newsletter_id != newsletter.id || !went_out {
         return Err(WebError::NotFound);
     }
     let chrome = chrome::load(&state, state.now()).await?;
