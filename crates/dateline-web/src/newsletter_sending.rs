@@ -1,6 +1,7 @@
 //! Sending newsletters: the worker that puts together the editions of scheduled newsletters,
 //! starts the editions whose time has come, and sends their messages, under the
-//! `newsletters` lease so that one instance of many does it.
+//! `newsletters` lease so that one instance of many does it; when that instance dies, another
+//! takes the sending over once the lease runs out (30 s).
 //!
 //! Exactly once: every (edition, reader) is one delivery row. A message is written to the
 //! relay whole, then the row is claimed as sent (`claim_delivery_sent`, a conditional update
@@ -28,9 +29,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const LEASE_JOB: &str = "newsletters";
-const LEASE: SignedDuration = SignedDuration::from_secs(60);
-/// Deliveries taken at once; the lease is renewed between batches.
-const BATCH: i64 = 1_000;
+/// How long the lease lasts without renewal: how soon another instance takes the sending
+/// over when the one sending dies.
+const LEASE: SignedDuration = SignedDuration::from_secs(30);
+/// Deliveries taken at once at most; the lease is renewed between batches.
+const LARGEST_BATCH: i64 = 1_000;
+/// A batch at the configured pace lasts about this long, well inside the lease.
+const BATCH_SECONDS: i64 = 10;
 /// A scheduled newsletter whose slot passed longer ago than this (the paper was down) skips
 /// that slot rather than send a stale briefing.
 const LATEST_CATCH_UP: SignedDuration = SignedDuration::from_hours(1);
@@ -58,14 +63,19 @@ pub async fn work(state: &AppState, holder: &str) -> Result<usize, WebError> {
     assemble_scheduled(state, now).await?;
     store.start_due_editions(now).await?;
     let Some(relay) = state.settings().mail.relay.clone() else { return Ok(0) };
+    let mail = &state.settings().mail;
+    let batch = match mail.messages_per_second {
+        0 => LARGEST_BATCH,
+        pace => (i64::from(pace) * BATCH_SECONDS).clamp(mail.connections as i64, LARGEST_BATCH),
+    };
     let mut sent = 0;
     loop {
         let now = state.now();
-        let due = store.deliveries_due(now, BATCH).await?;
+        let due = store.deliveries_due(now, batch).await?;
         if due.is_empty() {
             break;
         }
-        let full = due.len() as i64 == BATCH;
+        let full = due.len() as i64 == batch;
         sent += send_batch(state, &relay, due).await?;
         if !full {
             break;

@@ -10,6 +10,7 @@ mod image_memory;
 mod live_streams;
 mod many_servers;
 mod narrow_screen;
+mod newsletter_sending;
 mod newsroom_browser;
 mod page_quality;
 mod support;
