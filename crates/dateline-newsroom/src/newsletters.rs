@@ -8,7 +8,9 @@
 //! row is written per confirmed subscriber in one transaction, unique per (edition,
 //! subscriber), and the sending worker marks each row sent at the moment the SMTP relay holds
 //! the whole message but has not been told it is complete (`dateline_mail::smtp`), so a crash
-//! or a second instance never sends one reader the same edition twice and never skips one.
+//! or a second instance never sends one reader the same edition twice (a crash can lose the
+//! one message per connection caught between that mark and the final `.`, see
+//! `dateline_mail`).
 //!
 //! Subscribing is double opt-in without storing an unconfirmed address: the confirmation
 //! e-mail carries a signed, expiring token holding the address and the lists chosen

@@ -93,3 +93,58 @@ print(json.dumps({
     let output = child.wait_with_output().expect("parsed");
     serde_json::from_slice(&output.stdout).expect("JSON")
 }
+
+/// A DKIM key made for a test by openssl: the private key in PEM, and the public key as the
+/// `p=` value of its DNS record.
+pub struct DkimTestKey {
+    pub private_pem: String,
+    pub public_base64: String,
+}
+
+impl DkimTestKey {
+    pub fn make() -> DkimTestKey {
+        let folder = tempfile::tempdir().expect("folder");
+        let key_file = folder.path().join("dkim.pem");
+        let made = Command::new("openssl")
+            .args(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out"])
+            .arg(&key_file)
+            .output()
+            .expect("openssl");
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+        let public =
+            Command::new("openssl").args(["pkey", "-pubout", "-outform", "DER", "-in"]).arg(&key_file).output();
+        let public = public.expect("openssl");
+        use base64::Engine as _;
+        DkimTestKey {
+            private_pem: std::fs::read_to_string(&key_file).expect("key"),
+            public_base64: base64::engine::general_purpose::STANDARD.encode(&public.stdout),
+        }
+    }
+
+    /// What dkimpy says of `message` (as it arrived) with this key published at
+    /// `selector._domainkey.domain`: `pass`, or `fail` and why.
+    pub fn verdict(&self, message: &str, selector: &str, domain: &str) -> String {
+        let python = crate::checkers::checker_python().expect("python");
+        let script = r#"
+import dkim, sys
+message = sys.stdin.buffer.read()
+record = ("v=DKIM1; k=rsa; p=" + sys.argv[1]).encode()
+expected = ("%s._domainkey.%s." % (sys.argv[2], sys.argv[3])).encode()
+def dns(name, timeout=5):
+    assert name == expected, name
+    return record
+print("pass" if dkim.verify(message, dnsfunc=dns) else "fail")
+"#;
+        let mut child = Command::new(&python)
+            .args(["-c", script, &self.public_base64, selector, domain])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python");
+        let crlf = message.replace("\r\n", "\n").replace('\n', "\r\n");
+        std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), crlf.as_bytes()).expect("write");
+        let output = child.wait_with_output().expect("verified");
+        format!("{}{}", String::from_utf8_lossy(&output.stdout).trim(), String::from_utf8_lossy(&output.stderr))
+    }
+}

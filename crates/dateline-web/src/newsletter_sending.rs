@@ -3,12 +3,14 @@
 //! `newsletters` lease so that one instance of many does it; when that instance dies, another
 //! takes the sending over once the lease runs out (30 s).
 //!
-//! Exactly once: every (edition, reader) is one delivery row. A message is written to the
-//! relay whole, then the row is claimed as sent (`claim_delivery_sent`, a conditional update
-//! that only one sender can win), and only then does the relay get the final `.` that makes
-//! the message real. A crash before the claim leaves the relay an unfinished message it
-//! discards and the row waiting, to be sent again; a crash after it leaves a sent message
-//! marked sent. A sender that loses the claim (another instance got there first) abandons
+//! At most once, and nearly always exactly once: every (edition, reader) is one delivery row.
+//! A message is written to the relay whole, then the row is claimed as sent
+//! (`claim_delivery_sent`, a conditional update that only one sender can win), and only then
+//! does the relay get the final `.` that makes the message real. A crash before the claim
+//! leaves the relay an unfinished message it discards and the row waiting, to be sent again;
+//! a crash after the `.` leaves a sent message marked sent; a crash in the instant between the
+//! claim's commit and the `.` loses that one message (at most one per connection), which is
+//! never sent twice instead. A sender that loses the claim (another instance got there first) abandons
 //! its copy. A relay that answers 4xx has the row tried again later with growing pauses; a
 //! 5xx marks it failed and counts against the address, which is suppressed after
 //! `mail.suppress_after_failures` such failures.

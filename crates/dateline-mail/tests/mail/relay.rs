@@ -4,8 +4,7 @@
 //! (what makes the newsletter queue exactly-once).
 
 use dateline_mail::smtp::{Envelope, Relay, SendError};
-use dateline_testkit::mail::{parsed, SmtpServer};
-use std::process::{Command, Stdio};
+use dateline_testkit::mail::{parsed, DkimTestKey, SmtpServer};
 use std::time::Duration;
 
 fn relay(address: &str) -> Relay {
@@ -108,27 +107,9 @@ async fn a_newsletter_arrives_with_the_headers_inboxes_require_and_both_parts() 
 #[tokio::test]
 async fn a_signed_newsletter_passes_dkim_verification_after_the_relay_and_a_changed_one_fails() {
     let Some(server) = SmtpServer::start() else { return };
-    let python = dateline_testkit::checkers::checker_python().expect("python");
-    let folder = tempfile::tempdir().expect("folder");
-    let key_file = folder.path().join("dkim.pem");
-    let made = Command::new("openssl")
-        .args(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out"])
-        .arg(&key_file)
-        .output()
-        .expect("openssl");
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
-    let public = Command::new("openssl").args(["pkey", "-pubout", "-outform", "DER", "-in"]).arg(&key_file).output();
-    let public = public.expect("openssl");
-    let public_b64 = {
-        use base64::Engine as _;
-        base64::engine::general_purpose::STANDARD.encode(&public.stdout)
-    };
-    let key = dateline_mail::dkim::DkimKey::from_pem(
-        "dateline.test",
-        "briefing2026",
-        &std::fs::read_to_string(&key_file).expect("key"),
-    )
-    .expect("a DKIM key");
+    let test_key = DkimTestKey::make();
+    let key = dateline_mail::dkim::DkimKey::from_pem("dateline.test", "briefing2026", &test_key.private_pem)
+        .expect("a DKIM key");
     let letter = dateline_mail::message::Newsletter {
         from_name: "The Morning Briefing".into(),
         from_address: "briefing@dateline.test".into(),
@@ -144,28 +125,8 @@ async fn a_signed_newsletter_passes_dkim_verification_after_the_relay_and_a_chan
     };
     let signed = key.sign(&letter.to_bytes().expect("message"), 1_795_000_000).expect("signed");
     relay(&server.address).send(&envelope(), &signed, || async { Ok(()) }).await.expect("sent");
-    let arrived = server.received().pop().expect("arrived").replace('\n', "\r\n");
-    let verify = |message: &str| {
-        let script = r#"
-import dkim, sys
-message = sys.stdin.buffer.read()
-record = ("v=DKIM1; k=rsa; p=" + sys.argv[1]).encode()
-def dns(name, timeout=5):
-    assert name == b"briefing2026._domainkey.dateline.test.", name
-    return record
-print("pass" if dkim.verify(message, dnsfunc=dns) else "fail")
-"#;
-        let mut child = Command::new(&python)
-            .args(["-c", script, &public_b64])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("python");
-        std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), message.as_bytes()).expect("write");
-        let output = child.wait_with_output().expect("verified");
-        format!("{}{}", String::from_utf8_lossy(&output.stdout).trim(), String::from_utf8_lossy(&output.stderr))
-    };
+    let arrived = server.received().pop().expect("arrived");
+    let verify = |message: &str| test_key.verdict(message, "briefing2026", "dateline.test");
     assert_eq!(verify(&arrived), "pass", "dkimpy verifies the signature");
     let tampered =
         arrived.replace("List-Unsubscribe-Post: List-Unsubscribe=One-Click", "List-Unsubscribe-Post: nothing");

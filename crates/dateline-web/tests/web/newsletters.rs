@@ -6,7 +6,7 @@
 
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::Role;
-use dateline_testkit::mail::{parsed, SmtpServer};
+use dateline_testkit::mail::{parsed, DkimTestKey, SmtpServer};
 use dateline_testkit::paper::{desk_user, SmallPaper, StoryBuilder};
 use dateline_testkit::{attributes, on_both_databases, texts, TestApp, TestDatabase, PUBLIC_URL};
 use jiff::{SignedDuration, Timestamp};
@@ -17,6 +17,14 @@ fn now() -> Timestamp {
 }
 
 async fn app_sending_to(store: &dateline_storage::SqlStore, server: &SmtpServer) -> TestApp {
+    app_signing_and_sending_to(store, server, None).await
+}
+
+async fn app_signing_and_sending_to(
+    store: &dateline_storage::SqlStore,
+    server: &SmtpServer,
+    dkim: Option<dateline_mail::dkim::DkimKey>,
+) -> TestApp {
     let address = server.address.clone();
     TestApp::start_with(store.clone(), now(), move |settings| {
         settings.mail.relay = Some(dateline_mail::smtp::Relay {
@@ -24,6 +32,7 @@ async fn app_sending_to(store: &dateline_storage::SqlStore, server: &SmtpServer)
             helo_name: "dateline.test".into(),
             timeout: Duration::from_secs(5),
         });
+        settings.mail.dkim = dkim.map(std::sync::Arc::new);
     })
     .await
 }
@@ -294,7 +303,57 @@ async fn bad_input_is_refused_and_nothing_is_half_stored(db: TestDatabase) {
     assert_eq!(subscribers(&store).await, [(newsletter.id, 1)]);
 }
 
+async fn an_edition_is_signed_with_the_papers_key_and_dkimpy_verifies_it(db: TestDatabase) {
+    let Some(server) = SmtpServer::start() else { return };
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    StoryBuilder::new("Ferries stop as the typhoon nears", paper.national.id, now() - SignedDuration::from_hours(2))
+        .store(&store)
+        .await;
+    let test_key = DkimTestKey::make();
+    let key = dateline_mail::dkim::DkimKey::from_pem("dateline.test", "news2026", &test_key.private_pem).expect("key");
+    let app = app_signing_and_sending_to(&store, &server, Some(key)).await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Briefing Editor").await;
+    let desk = app.sign_in(&editor.email, &password).await;
+    let created = desk
+        .post(
+            "/desk/newsletters",
+            &[
+                ("name", "The Morning Briefing"),
+                ("sender_name", "The Test Dateline"),
+                ("sender_address", "briefing@dateline.test"),
+                ("source", &format!("section:{}", paper.national.id)),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let newsletter = store.newsletter_by_slug("the-morning-briefing").await.expect("stored");
+    store.confirm_subscriber("reader@example.com", &[newsletter.id], now()).await.expect("a reader");
+    let started = desk.post(&format!("/desk/newsletters/{}/editions", newsletter.id), &[]).await;
+    let edition_path = started.headers()["location"].to_str().expect("location").to_owned();
+    let stories = attributes(&desk.page(&edition_path).await, "#ed-stories", "value");
+    let fields = [
+        ("action", "send"),
+        ("subject", "태풍 소식: the typhoon"),
+        ("note", "Stay indoors."),
+        ("stories", &stories[0]),
+    ];
+    assert_eq!(desk.post(&edition_path, &fields).await.status(), 303);
+    assert_eq!(send_due(&app).await, 1);
+    let arrived = server.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(arrived.len(), 1);
+    assert!(parsed(&arrived[0])["dkim_signature"].as_str().is_some_and(|s| s.contains("s=news2026")));
+    assert_eq!(
+        test_key.verdict(&arrived[0], "news2026", "dateline.test"),
+        "pass",
+        "dkimpy, against the configured key"
+    );
+    let tampered = arrived[0].replace("List-Unsubscribe-Post: List-Unsubscribe=One-Click", "List-Unsubscribe-Post: no");
+    assert_eq!(test_key.verdict(&tampered, "news2026", "dateline.test"), "fail");
+}
+
 on_both_databases!(
+    an_edition_is_signed_with_the_papers_key_and_dkimpy_verifies_it,
     a_reader_subscribes_confirms_gets_an_edition_and_leaves_in_one_click,
     bad_input_is_refused_and_nothing_is_half_stored,
 );
