@@ -5,12 +5,15 @@
 //!
 //! A [`Session`] keeps one connection for many messages, as a sending queue wants.
 //!
-//! Not yet here: STARTTLS and AUTH, which a relay on another host needs; until then the
-//! operator points Dateline at a relay on the same host or network (docs/NEWSLETTERS.md).
+//! A relay on another host (a provider's SMTP endpoint) is reached with TLS, either
+//! upgraded by STARTTLS on port 587 or from the first byte on port 465 ([`Security`]), the
+//! relay's certificate checked against the system's roots and any the operator adds, and
+//! signed in to with AUTH PLAIN ([`Credentials`]), which is only ever sent inside TLS.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 /// Where messages go.
@@ -22,7 +25,109 @@ pub struct Relay {
     pub helo_name: String,
     /// The longest wait for any one answer of the relay.
     pub timeout: Duration,
+    /// How the connection is protected.
+    pub security: Security,
+    /// The account to sign in with, if the relay asks for one.
+    pub credentials: Option<Credentials>,
 }
+
+/// How the connection to the relay is protected.
+#[derive(Debug, Clone, Default)]
+pub enum Security {
+    /// Plain text: for a relay on the same host or a private network.
+    #[default]
+    None,
+    /// Plain text until STARTTLS, then TLS (port 587); a relay that does not offer it is refused.
+    StartTls(Tls),
+    /// TLS from the first byte (port 465).
+    Implicit(Tls),
+}
+
+/// What a TLS connection to the relay checks: the name its certificate must carry, and the
+/// roots it must chain to.
+#[derive(Clone)]
+pub struct Tls {
+    config: Arc<rustls::ClientConfig>,
+    server_name: rustls::pki_types::ServerName<'static>,
+}
+
+impl std::fmt::Debug for Tls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tls").field("server_name", &self.server_name).finish_non_exhaustive()
+    }
+}
+
+impl Tls {
+    /// TLS to a relay whose certificate names `server_name` (a host name or an IP address)
+    /// and chains to the system's roots or to one of `extra_roots_pem` (a private CA's, in
+    /// PEM).
+    pub fn new(server_name: &str, extra_roots_pem: Option<&str>) -> Result<Tls, String> {
+        use rustls::pki_types::pem::PemObject;
+        let mut roots = rustls::RootCertStore::empty();
+        for certificate in rustls_native_certs::load_native_certs().certs {
+            let _ = roots.add(certificate);
+        }
+        if let Some(pem) = extra_roots_pem {
+            let mut added = 0;
+            for certificate in rustls::pki_types::CertificateDer::pem_slice_iter(pem.as_bytes()) {
+                let certificate = certificate.map_err(|e| format!("a certificate cannot be read: {e}"))?;
+                roots.add(certificate).map_err(|e| format!("a certificate cannot be used: {e}"))?;
+                added += 1;
+            }
+            if added == 0 {
+                return Err("the file holds no PEM certificate".into());
+            }
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let server_name = rustls::pki_types::ServerName::try_from(server_name.to_owned())
+            .map_err(|_| format!("{server_name:?} is not a host name or an address"))?;
+        Ok(Tls { config: Arc::new(config), server_name })
+    }
+
+    async fn wrap(&self, stream: Box<dyn Link>, timeout: Duration) -> Result<Box<dyn Link>, SendError> {
+        let connector = tokio_rustls::TlsConnector::from(self.config.clone());
+        let secured = tokio::time::timeout(timeout, connector.connect(self.server_name.clone(), stream))
+            .await
+            .map_err(|_| SendError::Temporary("the relay did not finish the TLS handshake in time".into()))?
+            .map_err(|e| SendError::Temporary(format!("TLS with the relay failed: {e}")))?;
+        Ok(Box::new(secured))
+    }
+}
+
+/// The account Dateline signs in to the relay with.
+#[derive(Clone)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials").field("username", &self.username).field("password", &"(hidden)").finish()
+    }
+}
+
+impl Relay {
+    /// A relay reached in plain text with no sign-in: one on the same host or network.
+    pub fn plain(address: &str, helo_name: &str, timeout: Duration) -> Relay {
+        Relay {
+            address: address.to_owned(),
+            helo_name: helo_name.to_owned(),
+            timeout,
+            security: Security::None,
+            credentials: None,
+        }
+    }
+}
+
+/// A connection to the relay, plain or inside TLS.
+trait Link: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Link for T {}
 
 /// Who a message is from and to, as the relay is told (not its headers).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,8 +195,8 @@ pub fn dot_stuffed(message: &[u8]) -> Vec<u8> {
 }
 
 struct Conversation {
-    reader: BufReader<tokio::net::tcp::OwnedReadHalf>,
-    writer: tokio::net::tcp::OwnedWriteHalf,
+    /// Reads go through the buffer; writes pass straight to the link.
+    link: BufReader<Box<dyn Link>>,
     timeout: Duration,
     /// Whether the last reply was read whole (a code and its text), rather than lost.
     answered_last: bool,
@@ -104,7 +209,7 @@ impl Conversation {
         let mut text = String::new();
         loop {
             let mut line = String::new();
-            let read = tokio::time::timeout(self.timeout, self.reader.read_line(&mut line))
+            let read = tokio::time::timeout(self.timeout, self.link.read_line(&mut line))
                 .await
                 .map_err(|_| SendError::Temporary("the relay did not answer in time".into()))?
                 .map_err(|e| SendError::Temporary(format!("reading from the relay: {e}")))?;
@@ -122,7 +227,7 @@ impl Conversation {
     }
 
     async fn write(&mut self, bytes: &[u8]) -> Result<(), SendError> {
-        tokio::time::timeout(self.timeout, self.writer.write_all(bytes))
+        tokio::time::timeout(self.timeout, self.link.write_all(bytes))
             .await
             .map_err(|_| SendError::Temporary("the relay did not take the data in time".into()))?
             .map_err(|e| SendError::Temporary(format!("writing to the relay: {e}")))
@@ -160,11 +265,41 @@ impl Relay {
             .map_err(|_| SendError::Temporary(format!("no answer from {} in time", self.address)))?
             .map_err(|e| SendError::Temporary(format!("cannot reach {}: {e}", self.address)))?;
         let _ = stream.set_nodelay(true);
-        let (read, write) = stream.into_split();
-        let mut talk =
-            Conversation { reader: BufReader::new(read), writer: write, timeout: self.timeout, answered_last: false };
+        let mut link: Box<dyn Link> = Box::new(stream);
+        if let Security::Implicit(tls) = &self.security {
+            link = tls.wrap(link, self.timeout).await?;
+        }
+        let mut talk = Conversation { link: BufReader::new(link), timeout: self.timeout, answered_last: false };
         talk.expect(2).await?;
-        talk.command(&format!("EHLO {}", self.helo_name), 2).await?;
+        let ehlo = format!("EHLO {}", self.helo_name);
+        let (_, offered) = talk.command(&ehlo, 2).await?;
+        let mut secured = matches!(self.security, Security::Implicit(_));
+        if let Security::StartTls(tls) = &self.security {
+            if !offers(&offered, "STARTTLS") {
+                return Err(SendError::Temporary("the relay does not offer STARTTLS, and mail.tls asks for it".into()));
+            }
+            talk.command("STARTTLS", 2).await?;
+            if !talk.link.buffer().is_empty() {
+                return Err(SendError::Temporary("the relay spoke before TLS began".into()));
+            }
+            let plain = std::mem::replace(&mut talk.link, BufReader::new(Box::new(tokio::io::duplex(1).0)));
+            talk.link = BufReader::new(tls.wrap(plain.into_inner(), self.timeout).await?);
+            secured = true;
+            // What the relay offers is asked again inside TLS (RFC 3207).
+            talk.command(&ehlo, 2).await?;
+        }
+        if let Some(credentials) = &self.credentials {
+            if !secured {
+                return Err(SendError::Invalid("a password is only sent to the relay inside TLS".into()));
+            }
+            use base64::Engine as _;
+            let plain = format!("\0{}\0{}", credentials.username, credentials.password);
+            let line = format!("AUTH PLAIN {}", base64::engine::general_purpose::STANDARD.encode(plain));
+            // A refused sign-in is the operator's to fix, never a reader's fault.
+            talk.command(&line, 2)
+                .await
+                .map_err(|e| SendError::Temporary(format!("the relay refused the sign-in: {e}")))?;
+        }
         Ok(Session { talk })
     }
 
@@ -205,13 +340,13 @@ impl Session {
         talk.command(&format!("RCPT TO:<{to}>"), 2).await?;
         talk.command("DATA", 3).await?;
         talk.write(&dot_stuffed(message)).await?;
-        tokio::time::timeout(talk.timeout, talk.writer.flush())
+        tokio::time::timeout(talk.timeout, talk.link.flush())
             .await
             .map_err(|_| SendError::Temporary("the relay did not take the data in time".into()))?
             .map_err(|e| SendError::Temporary(format!("writing to the relay: {e}")))?;
         if let Err(why) = commit().await {
             // Dropping the connection before the final dot: the relay keeps nothing.
-            let _ = talk.writer.shutdown().await;
+            let _ = talk.link.shutdown().await;
             return Err(SendError::Abandoned(why));
         }
         talk.write(b".\r\n").await.map_err(|e| SendError::Unconfirmed(e.to_string()))?;
@@ -227,6 +362,11 @@ impl Session {
     pub async fn quit(mut self) {
         let _ = self.talk.command("QUIT", 2).await;
     }
+}
+
+/// Whether an EHLO reply offers `extension` (one of its lines, in any case).
+fn offers(ehlo_reply: &str, extension: &str) -> bool {
+    ehlo_reply.split_whitespace().any(|word| word.eq_ignore_ascii_case(extension))
 }
 
 #[cfg(test)]

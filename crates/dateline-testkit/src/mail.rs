@@ -11,8 +11,34 @@ pub struct SmtpServer {
     /// `127.0.0.1:port`.
     pub address: String,
     pub maildir: PathBuf,
+    /// The certificate of the CA that signed the relay's, for a relay started with TLS (the
+    /// root a client must trust); empty otherwise.
+    pub certificate_pem: String,
     _folder: tempfile::TempDir,
 }
+
+/// aiosmtpd with TLS and a sign-in required, writing to a Maildir.
+const SECURE_RELAY: &str = r#"
+import sys, ssl, time
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import AuthResult, LoginPassword
+host, port, maildir, cert, key, user, password, mode = sys.argv[1:]
+context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+context.load_cert_chain(cert, key)
+def authenticate(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and auth_data.login == user.encode() and auth_data.password == password.encode()
+    return AuthResult(success=ok)
+if mode == "implicit":
+    controller = Controller(Mailbox(maildir), hostname=host, port=int(port), ssl_context=context,
+                            authenticator=authenticate, auth_required=True, auth_require_tls=False)
+else:
+    controller = Controller(Mailbox(maildir), hostname=host, port=int(port), tls_context=context,
+                            require_starttls=True, authenticator=authenticate, auth_required=True)
+controller.start()
+while True:
+    time.sleep(3600)
+"#;
 
 impl Drop for SmtpServer {
     fn drop(&mut self) {
@@ -45,7 +71,94 @@ impl SmtpServer {
             assert!(Instant::now() < deadline, "aiosmtpd did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Some(SmtpServer { child, address, maildir, _folder: folder })
+        Some(SmtpServer { child, address, maildir, certificate_pem: String::new(), _folder: folder })
+    }
+
+    /// A relay that wants TLS (upgraded by STARTTLS, or from the first byte when `implicit`)
+    /// and a sign-in as `username` with `password`, with a certificate for 127.0.0.1 from a CA
+    /// made for the test by openssl (the CA's PEM in [`SmtpServer::certificate_pem`]).
+    pub fn start_secure(implicit: bool, username: &str, password: &str) -> Option<SmtpServer> {
+        let python = crate::checkers::checker_python()?;
+        let _choosing = CHOOSING_PORTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let folder = tempfile::tempdir().expect("folder");
+        let file = |name: &str| folder.path().join(name);
+        let (cert, key) = (file("cert.pem"), file("key.pem"));
+        std::fs::write(
+            file("leaf.ext"),
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        )
+        .expect("extensions");
+        // A test CA, and the relay's certificate for 127.0.0.1 signed by it.
+        let steps: [&[&str]; 3] = [
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=Dateline Test CA",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+            ],
+            &[
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+                "key.pem",
+                "-out",
+                "leaf.csr",
+            ],
+            &[
+                "x509",
+                "-req",
+                "-days",
+                "2",
+                "-CAcreateserial",
+                "-in",
+                "leaf.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-extfile",
+                "leaf.ext",
+                "-out",
+                "cert.pem",
+            ],
+        ];
+        for step in steps {
+            let made = Command::new("openssl").args(step).current_dir(folder.path()).output().expect("openssl");
+            assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+        }
+        let maildir = folder.path().join("Maildir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("address").port();
+        let address = format!("127.0.0.1:{port}");
+        let child = Command::new(python)
+            .args(["-c", SECURE_RELAY, "127.0.0.1", &port.to_string()])
+            .arg(&maildir)
+            .arg(&cert)
+            .arg(&key)
+            .args([username, password, if implicit { "implicit" } else { "starttls" }])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start aiosmtpd");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(&address).is_err() {
+            assert!(Instant::now() < deadline, "aiosmtpd did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let certificate_pem = std::fs::read_to_string(file("ca.pem")).expect("the CA's certificate");
+        Some(SmtpServer { child, address, maildir, certificate_pem, _folder: folder })
     }
 
     /// Every message received so far, as it arrived.

@@ -47,6 +47,15 @@ pub struct MailConfig {
     pub relay: String,
     /// The name given in EHLO; empty: the host of `public_url`.
     pub helo_name: String,
+    /// `none` (a relay on this host or network), `starttls` (port 587) or `tls` (port 465).
+    pub tls: String,
+    /// More roots to trust for the relay's certificate (a private CA's, PEM), beside the
+    /// system's.
+    pub tls_ca_file: Option<PathBuf>,
+    /// The account to sign in to the relay with (AUTH PLAIN, only inside TLS); empty: none.
+    pub username: String,
+    /// Its password (`DATELINE_MAIL__PASSWORD_FILE` reads it from a file).
+    pub password: String,
     /// The longest wait for any one answer of the relay.
     pub timeout_secs: u64,
     /// Messages sent a second at most, across all connections; 0: as fast as the relay takes.
@@ -69,6 +78,10 @@ impl Default for MailConfig {
         MailConfig {
             relay: String::new(),
             helo_name: String::new(),
+            tls: "none".into(),
+            tls_ca_file: None,
+            username: String::new(),
+            password: String::new(),
             timeout_secs: 30,
             messages_per_second: 0,
             connections: 4,
@@ -350,7 +363,7 @@ pub struct Overrides {
 const NOT_SETTINGS: &[&str] = &["DATELINE_CONFIG", "DATELINE_TEST_", "DATELINE_REQUIRE_"];
 
 /// Settings that hold secrets and may be given as a path with a `_FILE` suffix.
-const SECRET_KEYS: &[&str] = &["database_url"];
+const SECRET_KEYS: &[&str] = &["database_url", "mail__password"];
 
 impl Config {
     /// Reads every layer. `environment` is the process environment (passed in so tests can

@@ -183,10 +183,39 @@ fn mail_settings(config: &Config) -> anyhow::Result<dateline_web::MailSettings> 
     } else {
         mail.helo_name.trim().to_owned()
     };
-    let relay = (!mail.relay.trim().is_empty()).then(|| dateline_mail::smtp::Relay {
-        address: mail.relay.trim().to_owned(),
+    let address = mail.relay.trim();
+    let host = address.rsplit_once(':').map_or(address, |(host, _)| host).trim_matches(['[', ']']);
+    let tls = || {
+        let extra = match &mail.tls_ca_file {
+            Some(file) => Some(
+                std::fs::read_to_string(file)
+                    .with_context(|| format!("cannot read mail.tls_ca_file {}", file.display()))?,
+            ),
+            None => None,
+        };
+        dateline_mail::smtp::Tls::new(host, extra.as_deref()).map_err(|e| anyhow::anyhow!("mail.tls: {e}"))
+    };
+    let security = match mail.tls.trim() {
+        "" | "none" => dateline_mail::smtp::Security::None,
+        "starttls" => dateline_mail::smtp::Security::StartTls(tls()?),
+        "tls" => dateline_mail::smtp::Security::Implicit(tls()?),
+        other => anyhow::bail!("mail.tls is \"{other}\"; it is none, starttls or tls"),
+    };
+    let credentials = match (mail.username.trim(), mail.password.as_str()) {
+        ("", _) => None,
+        (_, _) if matches!(security, dateline_mail::smtp::Security::None) => {
+            anyhow::bail!("mail.username is set but mail.tls is none: the password would cross in plain text")
+        }
+        (username, password) => {
+            Some(dateline_mail::smtp::Credentials { username: username.to_owned(), password: password.to_owned() })
+        }
+    };
+    let relay = (!address.is_empty()).then(|| dateline_mail::smtp::Relay {
+        address: address.to_owned(),
         helo_name,
         timeout: Duration::from_secs(mail.timeout_secs.max(1)),
+        security,
+        credentials,
     });
     let dkim = match (&mail.dkim_key_file, mail.dkim_domain.trim(), mail.dkim_selector.trim()) {
         (None, "", "") => None,

@@ -3,12 +3,12 @@
 //! with a dot arrives as written, and a message abandoned before its final dot never arrives
 //! (what makes the newsletter queue exactly-once).
 
-use dateline_mail::smtp::{Envelope, Relay, SendError};
+use dateline_mail::smtp::{Credentials, Envelope, Relay, Security, SendError, Tls};
 use dateline_testkit::mail::{parsed, DkimTestKey, SmtpServer};
 use std::time::Duration;
 
 fn relay(address: &str) -> Relay {
-    Relay { address: address.to_owned(), helo_name: "dateline.test".into(), timeout: Duration::from_secs(5) }
+    Relay::plain(address, "dateline.test", Duration::from_secs(5))
 }
 
 fn envelope() -> Envelope {
@@ -148,4 +148,43 @@ async fn one_connection_carries_many_messages_each_to_its_own_reader() {
     for n in 0..5 {
         assert!(arrived.iter().any(|m| m.contains(&format!("X-RcptTo: reader{n}@example.com"))), "reader {n}");
     }
+}
+
+fn account(password: &str) -> Option<Credentials> {
+    Some(Credentials { username: "dateline".into(), password: password.into() })
+}
+
+#[tokio::test]
+async fn a_relay_that_wants_starttls_and_a_password_gets_both_and_nothing_less() {
+    let Some(server) = SmtpServer::start_secure(false, "dateline", "s3cret-pass") else { return };
+    let tls = Tls::new("127.0.0.1", Some(&server.certificate_pem)).expect("TLS settings");
+    let secure =
+        Relay { security: Security::StartTls(tls), credentials: account("s3cret-pass"), ..relay(&server.address) };
+    secure.send(&envelope(), MESSAGE.as_bytes(), || async { Ok(()) }).await.expect("sent inside TLS");
+    // A wrong password is the operator's to fix: a temporary failure, never the reader's.
+    let wrong = Relay { credentials: account("guess"), ..secure.clone() };
+    let outcome = wrong.send(&envelope(), MESSAGE.as_bytes(), || async { Ok(()) }).await;
+    assert!(matches!(&outcome, Err(SendError::Temporary(why)) if why.contains("sign-in")), "{outcome:?}");
+    // A password is never sent in plain text.
+    let plain = Relay { security: Security::None, ..secure.clone() };
+    let outcome = plain.send(&envelope(), MESSAGE.as_bytes(), || async { Ok(()) }).await;
+    assert!(matches!(&outcome, Err(SendError::Invalid(why)) if why.contains("inside TLS")), "{outcome:?}");
+    // A certificate that chains to no trusted root is refused.
+    let untrusted = Tls::new("127.0.0.1", None).expect("TLS settings");
+    let stranger = Relay { security: Security::StartTls(untrusted), ..secure.clone() };
+    let outcome = stranger.send(&envelope(), MESSAGE.as_bytes(), || async { Ok(()) }).await;
+    assert!(matches!(&outcome, Err(SendError::Temporary(why)) if why.contains("TLS")), "{outcome:?}");
+    let arrived = server.wait_for(1, Duration::from_secs(5)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(server.received().len(), 1, "only the message sent with the right password: {arrived:?}");
+}
+
+#[tokio::test]
+async fn a_relay_on_port_465_is_reached_with_tls_from_the_first_byte() {
+    let Some(server) = SmtpServer::start_secure(true, "dateline", "s3cret-pass") else { return };
+    let tls = Tls::new("127.0.0.1", Some(&server.certificate_pem)).expect("TLS settings");
+    let secure =
+        Relay { security: Security::Implicit(tls), credentials: account("s3cret-pass"), ..relay(&server.address) };
+    secure.send(&envelope(), MESSAGE.as_bytes(), || async { Ok(()) }).await.expect("sent");
+    assert_eq!(server.wait_for(1, Duration::from_secs(5)).await.len(), 1);
 }

@@ -27,11 +27,8 @@ async fn app_signing_and_sending_to(
 ) -> TestApp {
     let address = server.address.clone();
     TestApp::start_with(store.clone(), now(), move |settings| {
-        settings.mail.relay = Some(dateline_mail::smtp::Relay {
-            address,
-            helo_name: "dateline.test".into(),
-            timeout: Duration::from_secs(5),
-        });
+        settings.mail.relay =
+            Some(dateline_mail::smtp::Relay::plain(&address, "dateline.test", Duration::from_secs(5)));
         settings.mail.dkim = dkim.map(std::sync::Arc::new);
     })
     .await

@@ -526,3 +526,23 @@ fn a_wordpress_export_moves_in_from_the_command_line_and_a_hostile_one_is_refuse
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("nothing was imported") && said.contains("DTD"), "{said}");
 }
+
+#[test]
+fn a_relay_password_in_plain_text_or_an_unknown_tls_mode_stops_the_start_with_a_sentence() {
+    let folder = tempfile::tempdir().expect("folder");
+    let data = folder.path().to_str().expect("path");
+    for (setting, value, said) in [
+        ("DATELINE_MAIL__USERNAME", "newsletters@news.example", "plain text"),
+        ("DATELINE_MAIL__TLS", "maybe", "none, starttls or tls"),
+    ] {
+        let output = crate::support::dateline()
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data, "--database-url", "sqlite::memory:"])
+            .env("DATELINE_MAIL__RELAY", "smtp.provider.example:587")
+            .env(setting, value)
+            .output()
+            .expect("run dateline");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{setting}={value} must stop the start");
+        assert!(err.contains(said), "{setting}: {err}");
+    }
+}
