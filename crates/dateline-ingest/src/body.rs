@@ -22,6 +22,110 @@ const FORBIDDEN_ELEMENTS: [&str; 7] = ["script", "iframe", "object", "embed", "f
 /// Elements dropped with everything inside them.
 const DROPPED_ELEMENTS: [&str; 6] = ["head", "style", "title", "meta", "link", "template"];
 
+/// The event handler content attributes of the WHATWG HTML standard (global, window and
+/// document handlers), with those Pointer Events, Touch Events, CSS animations and
+/// transitions and SVG animation add. Matched exactly on any element: a custom element would
+/// run them too.
+#[rustfmt::skip]
+const EVENT_HANDLERS: &[&str] = &[
+    "onabort", "onafterprint", "onanimationcancel", "onanimationend", "onanimationiteration",
+    "onanimationstart", "onauxclick", "onbeforecopy", "onbeforecut", "onbeforeinput", "onbeforematch",
+    "onbeforepaste", "onbeforeprint", "onbeforetoggle", "onbeforeunload", "onbegin", "onblur", "oncancel",
+    "oncanplay", "oncanplaythrough", "onchange", "onclick", "onclose", "oncommand", "oncontextlost",
+    "oncontextmenu", "oncontextrestored", "oncopy", "oncuechange", "oncut", "ondblclick", "ondrag",
+    "ondragend", "ondragenter", "ondragexit", "ondragleave", "ondragover", "ondragstart", "ondrop",
+    "ondurationchange", "onemptied", "onend", "onended", "onerror", "onfocus", "onfocusin", "onfocusout",
+    "onformdata", "onfullscreenchange", "onfullscreenerror", "ongotpointercapture", "onhashchange",
+    "oninput", "oninvalid", "onkeydown", "onkeypress", "onkeyup", "onlanguagechange", "onload",
+    "onloadeddata", "onloadedmetadata", "onloadend", "onloadstart", "onlostpointercapture", "onmessage",
+    "onmessageerror", "onmousedown", "onmouseenter", "onmouseleave", "onmousemove", "onmouseout",
+    "onmouseover", "onmouseup", "onmousewheel", "onoffline", "ononline", "onpagehide", "onpagereveal",
+    "onpageshow", "onpageswap", "onpaste", "onpause", "onplay", "onplaying", "onpointercancel",
+    "onpointerdown", "onpointerenter", "onpointerleave", "onpointermove", "onpointerout", "onpointerover",
+    "onpointerrawupdate", "onpointerup", "onpopstate", "onprogress", "onratechange", "onreadystatechange",
+    "onrejectionhandled", "onrepeat", "onreset", "onresize", "onscroll", "onscrollend", "onsearch",
+    "onsecuritypolicyviolation", "onseeked", "onseeking", "onselect", "onselectionchange", "onselectstart",
+    "onshow", "onslotchange", "onstalled", "onstorage", "onsubmit", "onsuspend", "ontimeupdate", "ontoggle",
+    "ontouchcancel", "ontouchend", "ontouchmove", "ontouchstart", "ontransitioncancel", "ontransitionend",
+    "ontransitionrun", "ontransitionstart", "onunhandledrejection", "onunload", "onvolumechange",
+    "onwaiting", "onwebkitanimationend", "onwebkitanimationiteration", "onwebkitanimationstart",
+    "onwebkittransitionend", "onwheel",
+];
+
+/// The elements a browser renders as HTML, SVG or MathML. On these, any attribute beginning
+/// with "on" is taken for an event handler, so a handler a browser adds tomorrow is refused
+/// today; on anything else (SportsML, an agency's own XML) only [`EVENT_HANDLERS`] are.
+#[rustfmt::skip]
+const RENDERED_ELEMENTS: &[&str] = &[
+    "a", "abbr", "acronym", "address", "applet", "area", "article", "aside", "audio", "b", "base", "basefont",
+    "bdi", "bdo", "bgsound", "big", "blink", "blockquote", "body", "br", "button", "canvas", "caption",
+    "center", "cite", "code", "col", "colgroup", "data", "datalist", "dd", "del", "details", "dfn", "dialog",
+    "dir", "div", "dl", "dt", "em", "embed", "fieldset", "figcaption", "figure", "font", "footer", "form",
+    "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup", "hr", "html", "i",
+    "iframe", "image", "img", "input", "ins", "isindex", "kbd", "keygen", "label", "legend", "li", "link",
+    "listing", "main", "map", "mark", "marquee", "menu", "menuitem", "meta", "meter", "nav", "nobr", "noembed",
+    "noframes", "noscript", "object", "ol", "optgroup", "option", "output", "p", "param", "picture",
+    "plaintext", "pre", "progress", "q", "rb", "rp", "rt", "rtc", "ruby", "s", "samp", "script", "search",
+    "section", "select", "slot", "small", "source", "span", "strike", "strong", "style", "sub", "summary",
+    "sup", "table", "tbody", "td", "template", "textarea", "tfoot", "th", "thead", "time", "title", "tr",
+    "track", "tt", "u", "ul", "var", "video", "wbr", "xmp", // SVG
+    "svg", "animate", "animatemotion", "animatetransform", "circle", "clippath", "defs", "desc", "ellipse",
+    "feimage", "filter", "foreignobject", "g", "line", "lineargradient", "marker", "mask", "path", "pattern",
+    "polygon", "polyline", "radialgradient", "rect", "set", "stop", "switch", "symbol", "text", "textpath",
+    "tspan", "use", "view", // MathML
+    "math", "mi", "mn", "mo", "ms", "mtext", "mrow", "mfrac", "msqrt", "mroot", "mstyle", "merror", "mpadded",
+    "mphantom", "msub", "msup", "msubsup", "munder", "mover", "munderover", "mtable", "mtr", "mtd",
+    "semantics", "annotation", "annotation-xml",
+];
+
+/// Whether a browser would run `attribute` as script on `element`.
+pub fn is_event_handler(element: &str, attribute: &str) -> bool {
+    let attribute = attribute.to_ascii_lowercase();
+    EVENT_HANDLERS.contains(&attribute.as_str())
+        || (attribute.starts_with("on") && RENDERED_ELEMENTS.contains(&element.to_ascii_lowercase().as_str()))
+}
+
+/// Elements that are neither HTML nor a part of a news body Dateline reads (NITF's own
+/// elements are read elsewhere): SportsML, an agency's own XML. Their text is kept as text and
+/// the desk is told, by name, once per element name.
+pub fn foreign_elements(nodes: &[Markup]) -> Vec<String> {
+    fn walk(nodes: &[Markup], found: &mut Vec<String>) {
+        for node in nodes {
+            if let Markup::Element { name, children, .. } = node {
+                let foreign = !RENDERED_ELEMENTS.contains(&name.as_str()) && !NEWS_ELEMENTS.contains(&name.as_str());
+                if foreign && !found.contains(name) && found.len() < 10 {
+                    found.push(name.clone());
+                }
+                walk(children, found);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(nodes, &mut found);
+    found
+}
+
+/// The note for the desk when a body held markup that is not HTML.
+pub fn foreign_markup_note(field: &str, names: &[String]) -> Option<String> {
+    (!names.is_empty()).then(|| {
+        let listed: Vec<String> = names.iter().map(|n| format!("<{}>", crate::excerpt(n))).collect();
+        format!("{field} held markup that is not HTML ({}); its text was kept as text", listed.join(", "))
+    })
+}
+
+/// NITF's elements (and the XHTML wrapper's), which the converters read as news structure.
+#[rustfmt::skip]
+const NEWS_ELEMENTS: &[&str] = &[
+    "nitf", "body.head", "body.content", "body.end", "block", "hedline", "hl1", "hl2", "byline", "byttl",
+    "dateline", "location", "story.date", "abstract", "distributor", "tagline", "bibliography", "note",
+    "media", "media-reference", "media-caption", "media-producer", "fn", "pronounce", "chron", "event",
+    "money", "num", "frac", "org", "person", "func", "virtloc", "classifier", "copyrite", "copyrite.year",
+    "copyrite.holder", "lang", "city", "state", "region", "country", "postcode", "sublocation", "alt-code",
+    "key-list", "keyword", "docdata", "doc-id", "date.issue", "date.release", "urgency", "fixture",
+    "ed-msg", "du-key", "doc.copyright", "doc.rights", "identified-content", "pubdata", "revision-history",
+    "series", "evloc", "object.title", "denom", "numer", "sub", "sup",
+];
+
 /// How deep elements may nest in an agency body. Real copy nests a handful of levels (a list
 /// in a quotation in a section); every walk over [`Markup`] is recursive, so a deeper document
 /// is refused while it is converted, before any walk could exhaust a thread's stack.
@@ -130,7 +234,7 @@ pub fn check_safe(nodes: &[Markup], field: &str) -> Result<(), Rejection> {
             )));
         }
         for (attribute, value) in attributes {
-            if attribute.starts_with("on") {
+            if is_event_handler(name, attribute) {
                 return Err(Rejection::unsafe_body(format!(
                     "{field} holds an event handler ({attribute}) on <{name}>"
                 )));

@@ -71,31 +71,58 @@ pub enum RejectionKind {
 #[error("{reason}")]
 pub struct Rejection {
     pub kind: RejectionKind,
+    /// At most [`MAX_REASON_CHARS`] characters: a reason names what is wrong and quotes at most
+    /// a short excerpt, never the document back.
     pub reason: String,
 }
 
+/// The longest reason a refusal gives.
+pub const MAX_REASON_CHARS: usize = 400;
+
 impl Rejection {
+    fn new(kind: RejectionKind, reason: impl Into<String>) -> Self {
+        let reason = reason.into();
+        let reason = if reason.chars().count() > MAX_REASON_CHARS {
+            let mut cut: String = reason.chars().take(MAX_REASON_CHARS - 1).collect();
+            cut.push('…');
+            cut
+        } else {
+            reason
+        };
+        Rejection { kind, reason }
+    }
     pub fn malformed(reason: impl Into<String>) -> Self {
-        Rejection { kind: RejectionKind::Malformed, reason: reason.into() }
+        Rejection::new(RejectionKind::Malformed, reason)
     }
     pub fn schema(reason: impl Into<String>) -> Self {
-        Rejection { kind: RejectionKind::Schema, reason: reason.into() }
+        Rejection::new(RejectionKind::Schema, reason)
     }
     pub fn unsafe_body(reason: impl Into<String>) -> Self {
-        Rejection { kind: RejectionKind::Unsafe, reason: reason.into() }
+        Rejection::new(RejectionKind::Unsafe, reason)
     }
     pub fn declined(reason: impl Into<String>) -> Self {
-        Rejection { kind: RejectionKind::Declined, reason: reason.into() }
+        Rejection::new(RejectionKind::Declined, reason)
+    }
+}
+
+/// A value from the document as a reason quotes it: at most 40 characters.
+pub(crate) fn excerpt(value: &str) -> String {
+    const MAX: usize = 40;
+    let value = value.trim();
+    if value.chars().count() <= MAX {
+        value.to_owned()
+    } else {
+        format!("{}…", value.chars().take(MAX).collect::<String>())
     }
 }
 
 /// Reads one delivered document in the source's format.
 pub fn read_item(format: WireFormat, bytes: &[u8], max_bytes: usize) -> Result<WireCopy, Rejection> {
     if bytes.len() > max_bytes {
-        return Err(Rejection {
-            kind: RejectionKind::TooLarge,
-            reason: format!("the document is {} bytes; this source takes at most {max_bytes}", bytes.len()),
-        });
+        return Err(Rejection::new(
+            RejectionKind::TooLarge,
+            format!("the document is {} bytes; this source takes at most {max_bytes}", bytes.len()),
+        ));
     }
     let text =
         std::str::from_utf8(bytes).map_err(|e| Rejection::malformed(format!("the document is not UTF-8: {e}")))?;
@@ -185,7 +212,10 @@ fn without_control_characters(mut copy: WireCopy) -> WireCopy {
 /// An instant the way agencies write them (RFC 3339, with or without seconds' fractions).
 pub(crate) fn read_instant(text: &str, field: &str) -> Result<jiff::Timestamp, Rejection> {
     text.trim().parse::<jiff::Timestamp>().map_err(|_| {
-        Rejection::declined(format!("{field} is {text:?}, which is not a date and time Dateline can read (RFC 3339)"))
+        Rejection::declined(format!(
+            "{field} is \"{}\", which is not a date and time Dateline can read (RFC 3339)",
+            excerpt(text)
+        ))
     })
 }
 

@@ -9,9 +9,12 @@
 //! No DTD is read: a `<!DOCTYPE>` refuses the document, so an entity can neither expand (the
 //! "billion laughs") nor reach outside (an external entity). NewsML-G2 needs no DTD.
 
-use crate::body::{check_safe, text_to_markdown, to_markdown, too_deep, Markup, MAX_MARKUP_DEPTH};
+use crate::body::{
+    check_safe, foreign_elements, foreign_markup_note, text_to_markdown, to_markdown, too_deep, Markup,
+    MAX_MARKUP_DEPTH,
+};
 use crate::shape::{self, Dialect};
-use crate::{byline_names, read_instant, Rejection, WireCopy, WireKind, WirePhoto, WireStatus};
+use crate::{byline_names, excerpt, read_instant, Rejection, WireCopy, WireKind, WirePhoto, WireStatus};
 use roxmltree::{Document, Node, ParsingOptions};
 
 /// More elements than a news item could need: a document past it is refused, not parsed on.
@@ -51,9 +54,10 @@ pub fn read(text: &str) -> Result<WireCopy, Rejection> {
             "a NewsML-G2 {} is not something Dateline publishes",
             root.tag_name().name()
         ))),
-        other => {
-            Err(Rejection::malformed(format!("the document is a <{other}>, not a NewsML-G2 newsItem or newsMessage")))
-        }
+        other => Err(Rejection::malformed(format!(
+            "the document is a <{}>, not a NewsML-G2 newsItem or newsMessage",
+            excerpt(other)
+        ))),
     }
 }
 
@@ -140,10 +144,9 @@ fn read_news_item(item: Node<'_, '_>) -> Result<(WireCopy, String), Rejection> {
         .ok_or_else(|| Rejection::malformed("the newsItem has no guid attribute"))?
         .to_owned();
     let version = match item.attribute("version") {
-        Some(v) => v
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| Rejection::malformed(format!("the newsItem's version {v:?} is not a whole number")))?,
+        Some(v) => v.trim().parse::<i64>().map_err(|_| {
+            Rejection::malformed(format!("the newsItem's version \"{}\" is not a whole number", excerpt(v)))
+        })?,
         None => 1,
     };
     let item_meta = child(item, "itemMeta").ok_or_else(|| Rejection::malformed("the newsItem has no itemMeta"))?;
@@ -153,7 +156,8 @@ fn read_news_item(item: Node<'_, '_>) -> Result<(WireCopy, String), Rejection> {
         "picture" | "graphic" => WireKind::Picture,
         other => {
             return Err(Rejection::declined(format!(
-                "a NewsML-G2 item of class ninat:{other} is not something Dateline publishes"
+                "a NewsML-G2 item of class ninat:{} is not something Dateline publishes",
+                excerpt(other)
             )))
         }
     };
@@ -161,7 +165,9 @@ fn read_news_item(item: Node<'_, '_>) -> Result<(WireCopy, String), Rejection> {
         "usable" => WireStatus::Usable,
         "withheld" => WireStatus::Withheld,
         "canceled" | "cancelled" => WireStatus::Canceled,
-        other => return Err(Rejection::declined(format!("pubStatus stat:{other} is not one Dateline knows"))),
+        other => {
+            return Err(Rejection::declined(format!("pubStatus stat:{} is not one Dateline knows", excerpt(other))))
+        }
     };
     let version_created =
         child(item_meta, "versionCreated").map(|n| read_instant(&text_of(n), "versionCreated")).transpose()?;
@@ -206,6 +212,7 @@ fn read_news_item(item: Node<'_, '_>) -> Result<(WireCopy, String), Rejection> {
     let content_set = child(item, "contentSet");
     let mut body = String::new();
     let mut photos = Vec::new();
+    let mut notes = Vec::new();
     if let Some(set) = content_set {
         if let Some(inline) = child(set, "inlineXML") {
             let mut markup: Vec<Markup> = Vec::new();
@@ -213,6 +220,7 @@ fn read_news_item(item: Node<'_, '_>) -> Result<(WireCopy, String), Rejection> {
                 markup.extend(markup_of(node, 0)?);
             }
             check_safe(&markup, "the body")?;
+            notes.extend(foreign_markup_note("the body", &foreign_elements(&markup)));
             body = to_markdown(&markup);
         } else if let Some(data) = child(set, "inlineData") {
             body = text_to_markdown(data.text().unwrap_or_default());
@@ -257,6 +265,7 @@ fn read_news_item(item: Node<'_, '_>) -> Result<(WireCopy, String), Rejection> {
         dateline,
         subjects,
         photos,
+        notes,
     })?;
     Ok((copy, class))
 }

@@ -13,8 +13,8 @@
 //! `associations` as an object; 2.x `headlines[]`, `bodies[]`, `by`, `associations[]`); the
 //! mapping reads either into one [`WireCopy`].
 
-use crate::body::{check_safe, parse_html, text_to_markdown, to_markdown};
-use crate::{byline_names, read_instant, Rejection, WireCopy, WireKind, WirePhoto, WireStatus};
+use crate::body::{check_safe, foreign_elements, foreign_markup_note, parse_html, text_to_markdown, to_markdown};
+use crate::{byline_names, excerpt, read_instant, Rejection, WireCopy, WireKind, WirePhoto, WireStatus};
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
@@ -156,7 +156,14 @@ pub fn check_schema(version: Version, item: &Value) -> Result<(), Rejection> {
         .map(|error| {
             let path = error.instance_path.to_string();
             let at = if path.is_empty() { "the item".to_owned() } else { format!("property {path}") };
-            format!("{at}: {error}")
+            // The validator's message quotes the offending value whole; a reason quotes a little.
+            let message = error.to_string();
+            let message = if message.chars().count() > 120 {
+                format!("{}…", message.chars().take(120).collect::<String>())
+            } else {
+                message
+            };
+            format!("{at}: {message}")
         })
         .collect();
     if errors.is_empty() {
@@ -212,11 +219,18 @@ fn is_html_type(content_type: &str) -> bool {
     t.contains("html") || t.contains("xml")
 }
 
-/// Markdown of a body or description given as HTML or as text.
-fn markdown_of(html: Option<&str>, plain: Option<&str>, field: &str) -> Result<String, Rejection> {
+/// Markdown of a body or description given as HTML or as text; what the desk should know
+/// of its reading goes into `notes`.
+fn markdown_of(
+    html: Option<&str>,
+    plain: Option<&str>,
+    field: &str,
+    notes: &mut Vec<String>,
+) -> Result<String, Rejection> {
     if let Some(html) = html {
         let markup = parse_html(html, field)?;
         check_safe(&markup, field)?;
+        notes.extend(foreign_markup_note(field, &foreign_elements(&markup)));
         return Ok(to_markdown(&markup));
     }
     Ok(plain.map(text_to_markdown).unwrap_or_default())
@@ -260,9 +274,10 @@ fn kind_of(item: &Map<String, Value>) -> Result<WireKind, Rejection> {
     match text(item, "type").unwrap_or("text") {
         "text" | "composite" => Ok(WireKind::Text),
         "picture" | "graphic" => Ok(WireKind::Picture),
-        other => {
-            Err(Rejection::declined(format!("a NinJS item of type {other:?} is not something Dateline publishes")))
-        }
+        other => Err(Rejection::declined(format!(
+            "a NinJS item of type \"{}\" is not something Dateline publishes",
+            excerpt(other)
+        ))),
     }
 }
 
@@ -271,7 +286,7 @@ fn status_of(item: &Map<String, Value>) -> Result<WireStatus, Rejection> {
         "usable" => Ok(WireStatus::Usable),
         "withheld" => Ok(WireStatus::Withheld),
         "canceled" | "cancelled" => Ok(WireStatus::Canceled),
-        other => Err(Rejection::declined(format!("pubstatus {other:?} is not one Dateline knows"))),
+        other => Err(Rejection::declined(format!("pubstatus \"{}\" is not one Dateline knows", excerpt(other)))),
     }
 }
 
@@ -362,6 +377,7 @@ fn map_item(version: Version, item: &Map<String, Value>) -> Result<WireCopy, Rej
     let version_created = text(item, "versioncreated").map(|t| read_instant(t, "versioncreated")).transpose()?;
     let embargo_until = text(item, "embargoed").map(|t| read_instant(t, "embargoed")).transpose()?;
     let generation_2 = version.is_generation_2();
+    let mut notes = Vec::new();
 
     let headline = if generation_2 {
         role_value(item, "headlines", &["main", "headline"], &[]).and_then(|e| e.get("value")).and_then(Value::as_str)
@@ -380,7 +396,11 @@ fn map_item(version: Version, item: &Map<String, Value>) -> Result<WireCopy, Rej
             .and_then(|e| e.get("contenttype"))
             .and_then(Value::as_str)
             .map_or_else(|| value.is_some_and(|v| v.trim_start().starts_with('<')), is_html_type);
-        let body = if html { markdown_of(value, None, "the body")? } else { markdown_of(None, value, "the body")? };
+        let body = if html {
+            markdown_of(value, None, "the body", &mut notes)?
+        } else {
+            markdown_of(None, value, "the body", &mut notes)?
+        };
         let summary = role_value(item, "descriptions", &["summary", "abstract"], &["caption", "creditline", "credit"]);
         let deck = match kind {
             WireKind::Text => summary
@@ -393,7 +413,7 @@ fn map_item(version: Version, item: &Map<String, Value>) -> Result<WireCopy, Rej
         (body, deck)
     } else {
         let (html, plain) = variant_field(item, "body");
-        let body = markdown_of(html, plain, "the body")?;
+        let body = markdown_of(html, plain, "the body", &mut notes)?;
         let deck = match kind {
             WireKind::Text => {
                 let (html, plain) = variant_field(item, "description");
@@ -450,6 +470,7 @@ fn map_item(version: Version, item: &Map<String, Value>) -> Result<WireCopy, Rej
         dateline,
         subjects,
         photos,
+        notes,
     })
 }
 

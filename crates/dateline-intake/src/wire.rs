@@ -60,7 +60,7 @@ pub async fn take_delivery(
     }
     let mut photos: Vec<MediaId> = Vec::new();
     let mut stored_files: Vec<Vec<String>> = Vec::new();
-    let mut problems: Vec<String> = Vec::new();
+    let mut problems: Vec<String> = copy.notes.clone();
     if !copy.status.is_kill() {
         for photo in &copy.photos {
             match photo_bytes(intake, &photo.reference, attachments).await {

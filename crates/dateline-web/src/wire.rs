@@ -183,7 +183,8 @@ async fn read_parts(state: &AppState, request: Request) -> Result<(Vec<u8>, Hash
 /// What became of a delivered item (docs/API.md lists every outcome).
 #[derive(Debug, Default, serde::Serialize, utoipa::ToSchema)]
 pub(crate) struct DeliveryAnswer {
-    /// `created`, `updated`, `held_for_desk`, `killed`, `photo` or `ignored`.
+    /// `created`, `updated`, `held_for_desk`, `killed`, `photo`, `waiting_for_rendition` or
+    /// `ignored`.
     outcome: &'static str,
     /// The story the item made or changed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -239,8 +240,12 @@ fn receipt_answer(receipt: &Receipt) -> Response {
             (StatusCode::OK, DeliveryAnswer { outcome: "killed", story: article.map(|a| a.0), ..Default::default() })
         }
         Receipt::Photo { media } => {
-            (StatusCode::CREATED, DeliveryAnswer { outcome: "photo", photo: media.map(|m| m.0), ..Default::default() })
+            (StatusCode::CREATED, DeliveryAnswer { outcome: "photo", photo: Some(media.0), ..Default::default() })
         }
+        Receipt::AwaitingRendition { reason } => (
+            StatusCode::ACCEPTED,
+            DeliveryAnswer { outcome: "waiting_for_rendition", reason: Some(reason.clone()), ..Default::default() },
+        ),
         Receipt::Ignored { reason } => {
             (StatusCode::OK, DeliveryAnswer { outcome: "ignored", reason: Some(reason.clone()), ..Default::default() })
         }

@@ -128,6 +128,7 @@ async fn take_file(
                 Receipt::HeldForDesk { article } => format!("update of story {article} held for the desk"),
                 Receipt::Killed { .. } => "killed".to_owned(),
                 Receipt::Photo { .. } => "photo stored".to_owned(),
+                Receipt::AwaitingRendition { reason } => format!("picture waiting for its image: {reason}"),
                 Receipt::Ignored { reason } => format!("ignored: {reason}"),
             };
             tracing::info!(source = %source.slug, file = %item.display(), outcome = %what, "wire file taken");

@@ -156,3 +156,56 @@ fn a_byline_of_ten_thousand_names_is_refused_and_control_characters_are_dropped(
     assert_eq!(copy.headline, "Ferry resumes");
     assert!(!copy.body.chars().any(|c| c == '\u{0}' || c == '\u{7}'), "{:?}", copy.body);
 }
+
+#[test]
+fn a_sports_table_whose_fields_begin_with_on_is_taken_and_its_text_kept_with_a_note() {
+    let sports = r#"<p>Seoul beat Incheon 5-3.</p><sports-content xmlns="http://iptc.org/std/SportsML/2008-04-01/"><team-stats onbase-percentage=".412" on-target="7"><player-name>Kang Min-jae</player-name></team-stats></sports-content>"#;
+    for (format, document) in
+        [(WireFormat::NewsMlG2, newsml_with_body(sports)), (WireFormat::NinJs(Version::V1_4), ninjs_with_body(sports))]
+    {
+        let copy = read_item(format, document.as_bytes(), LIMIT).unwrap_or_else(|e| panic!("{format:?}: {e}"));
+        assert!(copy.body.contains("Seoul beat Incheon") && copy.body.contains("Kang Min-jae"), "{}", copy.body);
+        let notes = copy.notes.join(" ");
+        assert!(notes.contains("<team-stats>") && notes.contains("not HTML"), "the desk is told: {notes}");
+    }
+}
+
+#[test]
+fn real_event_handlers_refuse_the_item_on_any_element_and_any_on_attribute_on_an_element_that_renders() {
+    for body in [
+        r#"<p>Hi <team-stats onclick="steal()">x</team-stats></p>"#,
+        r#"<p>Hi <custom-widget onpointerdown="steal()">x</custom-widget></p>"#,
+        r#"<p onfutureevent="steal()">Hi</p>"#,
+        r#"<p>Hi <img src="a.jpg" onError="steal()"/></p>"#,
+    ] {
+        for (format, document) in
+            [(WireFormat::NewsMlG2, newsml_with_body(body)), (WireFormat::NinJs(Version::V1_4), ninjs_with_body(body))]
+        {
+            let error = refused(format, &document);
+            assert_eq!(error.kind, RejectionKind::Unsafe, "{format:?} {body}: {error}");
+            assert!(error.reason.contains("event handler"), "{error}");
+        }
+    }
+    assert!(dateline_ingest::body::is_event_handler("stat", "onclick"));
+    assert!(!dateline_ingest::body::is_event_handler("stat", "onbase"));
+    assert!(dateline_ingest::body::is_event_handler("div", "onbase"));
+}
+
+#[test]
+fn a_refusal_quotes_a_short_excerpt_never_the_document() {
+    let long = "x".repeat(20_000);
+    let cases = [
+        serde_json::json!({"uri": "urn:x:1", "headline": {"nested": long}}).to_string(),
+        serde_json::json!({"uri": "urn:x:1", "headline": "A", "body_text": "b", "pubstatus": long}).to_string(),
+        serde_json::json!({"uri": "urn:x:1", "headline": "A", "body_text": "b", "versioncreated": long}).to_string(),
+        serde_json::json!({"uri": "urn:x:1", "type": long, "headline": "A"}).to_string(),
+    ];
+    for document in cases {
+        let error = refused(WireFormat::NinJs(Version::V1_4), &document);
+        assert!(error.reason.chars().count() <= dateline_ingest::MAX_REASON_CHARS, "{} chars", error.reason.len());
+        assert!(error.reason.len() < 1_000 && error.reason.contains("xxxx"), "an excerpt, not the whole: {error}");
+    }
+    let g2 = newsml_text().replace("stat:usable", &format!("stat:{long}"));
+    let error = refused(WireFormat::NewsMlG2, &g2);
+    assert!(error.reason.len() < 1_000, "{} bytes", error.reason.len());
+}

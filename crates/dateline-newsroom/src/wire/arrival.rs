@@ -24,7 +24,10 @@ pub enum Receipt {
     /// The story came down (or never went up): the agency killed or withheld the item.
     Killed { article: Option<ArticleId> },
     /// A picture item: a photo in the library.
-    Photo { media: Option<MediaId> },
+    Photo { media: MediaId },
+    /// A picture item whose image could not be had: kept as waiting for its rendition, so
+    /// the same version delivered again with the image completes it. The reason says why.
+    AwaitingRendition { reason: String },
     /// The same version again, or an older one: nothing changed.
     Ignored { reason: String },
 }
@@ -167,6 +170,14 @@ fn item_record(source: &WireSource, copy: &WireCopy, now: Timestamp) -> WireItem
 /// version is news.
 pub fn already_has(known: Option<&WireItem>, copy: &WireCopy) -> Option<String> {
     let known = known?;
+    // A picture still waiting for its image takes the same version again: that delivery may
+    // carry the image this one lacked.
+    if known.waits_for_rendition()
+        && copy.kind == WireKind::Picture
+        && copy.version_key() >= (known.version, known.version_created)
+    {
+        return None;
+    }
     if weigh_version(Some((known.version, known.version_created)), copy.version_key()) == VersionVerdict::Stale {
         return Some(format!(
             "version {} of {} is not newer than version {}, which the paper has",
@@ -196,9 +207,20 @@ pub async fn receive(
     let mut record = item_record(source, copy, now);
     record.note = note;
     if copy.kind == WireKind::Picture {
-        record.media_id = photos.first().copied();
+        // A newer version without its image keeps the photo an earlier one gave.
+        record.media_id = photos.first().copied().or(existing.as_ref().and_then(|item| item.media_id));
+        let media = record.media_id;
+        if media.is_none() && !copy.status.is_kill() {
+            let why = record.note.take().unwrap_or_else(|| "the item named no image".to_owned());
+            record.note = Some(format!("waiting for its image ({why}); deliver this version again with it"));
+        }
+        let reason = record.note.clone();
         store.record_wire_arrival(&WireArrival { item: record, story: StoryWrite::None }).await?;
-        return Ok(Receipt::Photo { media: photos.first().copied() });
+        return Ok(match media {
+            Some(media) => Receipt::Photo { media },
+            None if copy.status.is_kill() => Receipt::Killed { article: None },
+            None => Receipt::AwaitingRendition { reason: reason.unwrap_or_default() },
+        });
     }
     let story = match existing.as_ref().and_then(|item| item.article_id) {
         Some(id) => Some(store.article_by_id(id).await?),

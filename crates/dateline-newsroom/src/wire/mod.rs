@@ -84,6 +84,10 @@ pub struct WireCopy {
     pub subjects: Vec<String>,
     /// The lead photo first.
     pub photos: Vec<WirePhoto>,
+    /// What reading the item left out or changed that the desk should know (markup that is
+    /// not HTML kept as text, say).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 impl WireCopy {

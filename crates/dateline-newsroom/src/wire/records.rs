@@ -29,6 +29,14 @@ pub struct WireItem {
     pub received_at: Timestamp,
 }
 
+impl WireItem {
+    /// A picture item whose image could not be had: it made neither a photo nor a story and
+    /// was not a kill, so the same version delivered again with its image completes it.
+    pub fn waits_for_rendition(&self) -> bool {
+        self.article_id.is_none() && self.media_id.is_none() && !self.status.is_kill() && self.pending.is_none()
+    }
+}
+
 /// One line of the desk's wire queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WireQueueEntry {

@@ -90,6 +90,7 @@ pub(crate) async fn queue(
                 status: match (entry.story_status, item.media_id) {
                     (Some(status), _) => super::stories::status_title(status),
                     (None, Some(_)) => "Photo",
+                    (None, None) if item.waits_for_rendition() => "Waiting for its image",
                     (None, None) => "Not run",
                 },
                 version: item.version,

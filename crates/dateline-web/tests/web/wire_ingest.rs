@@ -533,6 +533,44 @@ async fn a_picture_item_becomes_a_library_photo_with_the_agencys_caption_and_cre
     assert_eq!(store.count_articles().await.expect("count"), 0, "a photo, not a story");
 }
 
+async fn a_picture_delivered_without_its_image_waits_and_the_same_version_with_it_completes_it(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.national.id, false).await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Picture Editor").await;
+    let app = TestApp::start(store.clone(), now()).await;
+
+    let (status, answer) = deliver(&app, "hanbit-news", &token, g2("picture.xml"), "application/xml").await;
+    assert_eq!((status, answer["outcome"].as_str()), (202, Some("waiting_for_rendition")), "{answer}");
+    let reason = answer["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("budget-vote.jpg") && reason.contains("deliver this version again"), "{reason}");
+    assert!(answer.get("photo").is_none(), "no photo is promised: {answer}");
+    assert!(store.media_list(Window { limit: 10, offset: 0 }).await.expect("library").is_empty());
+
+    let desk = app.sign_in(&editor.email, &password).await;
+    let queue = desk.page("/desk/wire").await;
+    let rows = texts(&queue, ".desk-table tbody tr");
+    assert!(rows.iter().any(|row| row.contains("Waiting for its image")), "the queue says it waits: {rows:?}");
+
+    let (status, answer) = deliver_with_photo(&app, "hanbit-news", &token, g2("picture.xml"), jpeg()).await;
+    assert_eq!((status, answer["outcome"].as_str()), (201, Some("photo")), "the same version completes it: {answer}");
+    let photo = store
+        .media_by_id(dateline_newsroom::MediaId(answer["photo"].as_i64().expect("photo id")))
+        .await
+        .expect("photo");
+    assert_eq!(photo.photographer, "Park Seo-yeon");
+    let queue = desk.page("/desk/wire").await;
+    let rows = texts(&queue, ".desk-table tbody tr");
+    assert!(rows.iter().all(|row| !row.contains("Waiting for its image")), "no longer waiting: {rows:?}");
+
+    let (status, answer) = deliver_with_photo(&app, "hanbit-news", &token, g2("picture.xml"), jpeg()).await;
+    assert_eq!((status, answer["outcome"].as_str()), (200, Some("ignored")), "once complete, once: {answer}");
+    let newer = g2("picture.xml").replace("version=\"1\"", "version=\"2\"");
+    let (status, answer) = deliver(&app, "hanbit-news", &token, newer, "application/xml").await;
+    assert_eq!((status, answer["outcome"].as_str()), (201, Some("photo")), "a newer version keeps the photo: {answer}");
+    assert_eq!(answer["photo"].as_i64(), Some(photo.id.0));
+}
+
 async fn an_editor_publishes_a_wire_story_and_readers_see_the_agency_byline_credit_and_sign_off(db: TestDatabase) {
     let store = db.store().await;
     let paper = SmallPaper::create(&store).await;
@@ -577,6 +615,7 @@ async fn an_editor_publishes_a_wire_story_and_readers_see_the_agency_byline_cred
 
 on_both_databases!(
     a_picture_item_becomes_a_library_photo_with_the_agencys_caption_and_credit,
+    a_picture_delivered_without_its_image_waits_and_the_same_version_with_it_completes_it,
     an_editor_publishes_a_wire_story_and_readers_see_the_agency_byline_credit_and_sign_off
 );
 
