@@ -172,6 +172,29 @@ pub fn parse_html(html: &str, field: &str) -> Result<Vec<Markup>, Rejection> {
     Ok(nodes)
 }
 
+/// An XML element (a NewsML-G2 item's inline XHTML, a NITF document) as [`Markup`], refused past [`MAX_MARKUP_DEPTH`] levels so that no later
+/// walk recurses deeper than that.
+pub(crate) fn markup_of_xml(node: roxmltree::Node<'_, '_>, depth: usize) -> Result<Option<Markup>, Rejection> {
+    if node.is_text() {
+        return Ok(node.text().map(|t| Markup::Text(t.to_owned())));
+    }
+    if !node.is_element() {
+        return Ok(None);
+    }
+    if depth >= MAX_MARKUP_DEPTH {
+        return Err(too_deep("the body"));
+    }
+    let mut children = Vec::new();
+    for child in node.children() {
+        children.extend(markup_of_xml(child, depth + 1)?);
+    }
+    Ok(Some(Markup::Element {
+        name: node.tag_name().name().to_ascii_lowercase(),
+        attributes: node.attributes().map(|a| (a.name().to_ascii_lowercase(), a.value().to_owned())).collect(),
+        children,
+    }))
+}
+
 /// The tree written back as well-formed XHTML (elements in lower case, every one closed,
 /// text and attribute values escaped), as a NewsML-G2 item's `inlineXML` carries a body. The
 /// tree is at most [`MAX_MARKUP_DEPTH`] deep when it comes from [`parse_html`].
@@ -336,6 +359,18 @@ fn is_block(name: &str) -> bool {
             | "hedline"
             | "hl1"
             | "hl2"
+            | "body.content"
+            | "body.end"
+            | "bq"
+            | "credit"
+            | "tagline"
+            | "note"
+            | "caption"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "td"
+            | "th"
     )
 }
 
@@ -358,7 +393,7 @@ fn blocks(nodes: &[Markup], out: &mut Writer, prefix: &str) {
                         out.blocks.push(format!("{prefix}{level} {text}"));
                     }
                 }
-                "blockquote" => {
+                "blockquote" | "bq" => {
                     out.flush(prefix);
                     blocks(children, out, &format!("{prefix}> "));
                     out.flush(&format!("{prefix}> "));
@@ -380,6 +415,13 @@ fn blocks(nodes: &[Markup], out: &mut Writer, prefix: &str) {
                         }
                     }
                 }
+                "table" => {
+                    out.flush(prefix);
+                    if let Some(table) = table_markdown(children) {
+                        let lines: Vec<String> = table.lines().map(|line| format!("{prefix}{line}")).collect();
+                        out.blocks.push(lines.join("\n"));
+                    }
+                }
                 "br" => out.inline.push_str("\\\n"),
                 "hr" => {
                     out.flush(prefix);
@@ -394,6 +436,59 @@ fn blocks(nodes: &[Markup], out: &mut Writer, prefix: &str) {
             },
         }
     }
+}
+
+/// A table as a Markdown (GFM) table: its caption as a paragraph above, its first row as the
+/// header, every row padded to the widest. `None` for a table with no text in it.
+fn table_markdown(children: &[Markup]) -> Option<String> {
+    fn rows<'a>(nodes: &'a [Markup], found: &mut Vec<&'a [Markup]>, caption: &mut Option<String>) {
+        for node in nodes {
+            if let Markup::Element { name, children, .. } = node {
+                match name.as_str() {
+                    "tr" => found.push(children),
+                    "thead" | "tbody" | "tfoot" => rows(children, found, caption),
+                    "caption" => *caption = Some(inline_text(children)).filter(|c| !c.is_empty()),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let (mut found, mut caption) = (Vec::new(), None);
+    rows(children, &mut found, &mut caption);
+    let cells: Vec<Vec<String>> = found
+        .iter()
+        .map(|row| {
+            row.iter()
+                .filter_map(|cell| match cell {
+                    Markup::Element { name, children, .. } if name == "td" || name == "th" => {
+                        Some(inline_text(children).replace("\\\n", " ").replace('\n', " "))
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .filter(|row: &Vec<String>| !row.is_empty())
+        .collect();
+    let width = cells.iter().map(Vec::len).max()?;
+    if cells.iter().all(|row| row.iter().all(String::is_empty)) {
+        return caption;
+    }
+    let line = |row: &[String]| {
+        let padded: Vec<&str> = (0..width)
+            .map(|i| row.get(i).map_or("", String::as_str))
+            .map(|c| if c.is_empty() { " " } else { c })
+            .collect();
+        format!("| {} |", padded.join(" | "))
+    };
+    let mut lines = Vec::new();
+    if let Some(caption) = caption {
+        lines.push(escape_line_start(&caption));
+        lines.push(String::new());
+    }
+    lines.push(line(&cells[0]));
+    lines.push(format!("|{}", " --- |".repeat(width)));
+    lines.extend(cells[1..].iter().map(|row| line(row)));
+    Some(lines.join("\n"))
 }
 
 /// The inline Markdown of some markup, on one line.

@@ -13,6 +13,7 @@
 pub mod body;
 pub mod newsml;
 pub mod ninjs;
+pub mod nitf;
 mod shape;
 
 pub use dateline_newsroom::wire::{WireCopy, WireKind, WirePhoto, WireStatus};
@@ -152,6 +153,37 @@ pub fn byline_names(byline: &str) -> Vec<String> {
         .collect()
 }
 
+/// What a person named on an item did, from the role the agency gives (IPTC's creator and
+/// contributor roles, NinJS's `rel`, or an agency's own word).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonRole {
+    /// Wrote or reported the story: a byline.
+    Writer,
+    /// Took the picture: the photo's photographer.
+    Photographer,
+    /// Edited, translated, or is a subject of the story: no byline.
+    Other,
+}
+
+impl PersonRole {
+    /// Reads a role as agencies write it (`crol:reporter`, `ctrol:photographer`, `author`);
+    /// a creator with no role wrote the item.
+    pub fn of(role: &str) -> PersonRole {
+        let role = role.rsplit([':', '/', '#']).next().unwrap_or(role).trim().to_ascii_lowercase();
+        if role.contains("photo") || role.contains("camera") || role.contains("videographer") {
+            PersonRole::Photographer
+        } else if role.is_empty()
+            || ["author", "writer", "reporter", "correspondent", "columnist", "byline", "creator", "journalist"]
+                .iter()
+                .any(|w| role.contains(w))
+        {
+            PersonRole::Writer
+        } else {
+            PersonRole::Other
+        }
+    }
+}
+
 /// What every story or photo needs, whichever standard it came in: a headline (a photo
 /// without one takes its caption's first words) and, for a story, a body. A kill needs
 /// neither: it only names the item to take down.
@@ -177,6 +209,7 @@ pub(crate) fn complete(mut copy: WireCopy) -> Result<WireCopy, Rejection> {
     if copy.status.is_kill() {
         return Ok(copy);
     }
+    copy.body = without_repeated_headline(&copy.body, &copy.headline);
     if copy.headline.is_empty() {
         return Err(Rejection::declined("the item has no headline; a story needs one"));
     }
@@ -184,6 +217,23 @@ pub(crate) fn complete(mut copy: WireCopy) -> Result<WireCopy, Rejection> {
         return Err(Rejection::declined("the item has no body text; a story needs one"));
     }
     Ok(copy)
+}
+
+/// The body without a first heading or paragraph that only repeats the headline (HTML bodies
+/// often open with the headline as `<h1>`), so the story does not say it twice.
+fn without_repeated_headline(body: &str, headline: &str) -> String {
+    let headline = headline.split_whitespace().collect::<Vec<_>>().join(" ");
+    if headline.is_empty() {
+        return body.to_owned();
+    }
+    let (first, rest) = body.split_once("\n\n").unwrap_or((body, ""));
+    let first_text: String =
+        first.trim_start_matches('#').replace('\\', "").split_whitespace().collect::<Vec<_>>().join(" ");
+    if first_text == headline {
+        rest.to_owned()
+    } else {
+        body.to_owned()
+    }
 }
 
 /// The copy with NUL and the other control characters dropped from every text (line breaks
@@ -199,7 +249,7 @@ fn without_control_characters(mut copy: WireCopy) -> WireCopy {
     clean(&mut copy.guid);
     clean(&mut copy.headline);
     clean(&mut copy.body);
-    copy.deck.iter_mut().chain(copy.dateline.iter_mut()).for_each(clean);
+    copy.deck.iter_mut().chain(copy.located.iter_mut()).chain(copy.written_dateline.iter_mut()).for_each(clean);
     copy.byline_names.iter_mut().chain(copy.subjects.iter_mut()).for_each(clean);
     for photo in &mut copy.photos {
         for text in [&mut photo.reference, &mut photo.caption, &mut photo.credit, &mut photo.photographer] {

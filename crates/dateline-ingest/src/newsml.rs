@@ -10,11 +10,11 @@
 //! "billion laughs") nor reach outside (an external entity). NewsML-G2 needs no DTD.
 
 use crate::body::{
-    check_safe, foreign_elements, foreign_markup_note, text_to_markdown, to_markdown, too_deep, Markup,
-    MAX_MARKUP_DEPTH,
+    check_safe, foreign_elements, foreign_markup_note, text_to_markdown, to_markdown, Markup, MAX_MARKUP_DEPTH,
 };
+use crate::nitf;
 use crate::shape::{self, Dialect};
-use crate::{byline_names, excerpt, read_instant, Rejection, WireCopy, WireKind, WirePhoto, WireStatus};
+use crate::{byline_names, excerpt, read_instant, PersonRole, Rejection, WireCopy, WireKind, WirePhoto, WireStatus};
 use roxmltree::{Document, Node, ParsingOptions};
 
 /// More elements than a news item could need: a document past it is refused, not parsed on.
@@ -90,29 +90,6 @@ fn role_of(node: Node<'_, '_>) -> String {
     node.attribute("role").map(|r| r.rsplit(':').next().unwrap_or(r).to_ascii_lowercase()).unwrap_or_default()
 }
 
-/// The inline XHTML as [`Markup`], refused past [`MAX_MARKUP_DEPTH`] levels so that no later
-/// walk recurses deeper than that.
-fn markup_of(node: Node<'_, '_>, depth: usize) -> Result<Option<Markup>, Rejection> {
-    if node.is_text() {
-        return Ok(node.text().map(|t| Markup::Text(t.to_owned())));
-    }
-    if !node.is_element() {
-        return Ok(None);
-    }
-    if depth >= MAX_MARKUP_DEPTH {
-        return Err(too_deep("the body"));
-    }
-    let mut children = Vec::new();
-    for child in node.children() {
-        children.extend(markup_of(child, depth + 1)?);
-    }
-    Ok(Some(Markup::Element {
-        name: node.tag_name().name().to_ascii_lowercase(),
-        attributes: node.attributes().map(|a| (a.name().to_ascii_lowercase(), a.value().to_owned())).collect(),
-        children,
-    }))
-}
-
 fn read_news_message(root: Node<'_, '_>) -> Result<WireCopy, Rejection> {
     let items: Vec<Node<'_, '_>> =
         child(root, "itemSet").map(|set| children(set, "newsItem").collect()).unwrap_or_default();
@@ -176,7 +153,8 @@ fn read_news_item(item: Node<'_, '_>) -> Result<(WireCopy, String), Rejection> {
     let content_meta = child(item, "contentMeta");
     let meta_text = |name: &str| content_meta.and_then(|m| child(m, name)).map(text_of).filter(|t| !t.is_empty());
     let headlines: Vec<Node<'_, '_>> = content_meta.map(|m| children(m, "headline").collect()).unwrap_or_default();
-    let headline = headlines.iter().find(|h| !role_of(**h).contains("sub")).map(|h| text_of(*h)).unwrap_or_default();
+    let mut headline =
+        headlines.iter().find(|h| !role_of(**h).contains("sub")).map(|h| text_of(*h)).unwrap_or_default();
     let descriptions: Vec<Node<'_, '_>> =
         content_meta.map(|m| children(m, "description").collect()).unwrap_or_default();
     let description = |roles: &[&str]| {
@@ -186,18 +164,39 @@ fn read_news_item(item: Node<'_, '_>) -> Result<(WireCopy, String), Rejection> {
             .map(|d| text_of(*d))
             .filter(|t| !t.is_empty())
     };
-    let deck = headlines
+    let mut deck = headlines
         .iter()
         .find(|h| role_of(**h).contains("sub"))
         .map(|h| text_of(*h))
         .or_else(|| description(&["summary", "abstract"]));
-    let byline = meta_text("by");
-    let dateline = content_meta
+    let mut byline = meta_text("by");
+    let (mut writers, mut photographers) = (Vec::new(), Vec::new());
+    for person in content_meta
+        .map(|m| children(m, "creator").chain(children(m, "contributor")).collect::<Vec<_>>())
+        .unwrap_or_default()
+    {
+        let name = child(person, "name").map(text_of).filter(|n| !n.is_empty()).or_else(|| {
+            person
+                .attribute("literal")
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|l| !l.is_empty())
+        });
+        let Some(name) = name else { continue };
+        // A contributor without a role helped; only a creator without one wrote the item.
+        let role =
+            person.attribute("role").unwrap_or(if person.tag_name().name() == "creator" { "" } else { "contributor" });
+        match PersonRole::of(role) {
+            PersonRole::Writer => writers.push(name),
+            PersonRole::Photographer => photographers.push(name),
+            PersonRole::Other => {}
+        }
+    }
+    let mut located = content_meta
         .and_then(|m| child(m, "located"))
         .and_then(|l| child(l, "name"))
         .map(text_of)
-        .or_else(|| meta_text("dateline"))
         .filter(|t| !t.is_empty());
+    let mut written_dateline = meta_text("dateline");
     let mut subjects: Vec<String> = content_meta
         .map(|m| {
             children(m, "subject")
@@ -217,10 +216,20 @@ fn read_news_item(item: Node<'_, '_>) -> Result<(WireCopy, String), Rejection> {
         if let Some(inline) = child(set, "inlineXML") {
             let mut markup: Vec<Markup> = Vec::new();
             for node in inline.children() {
-                markup.extend(markup_of(node, 0)?);
+                markup.extend(crate::body::markup_of_xml(node, 0)?);
             }
             check_safe(&markup, "the body")?;
+            let head = nitf::take_head(&mut markup);
             notes.extend(foreign_markup_note("the body", &foreign_elements(&markup)));
+            notes.extend(head.notes);
+            // The item's own metadata wins; NITF's head fills what it leaves empty.
+            if headline.is_empty() {
+                headline = head.headline.unwrap_or_default();
+            }
+            deck = deck.or(head.deck);
+            byline = byline.or(head.byline);
+            located = located.or(head.located);
+            written_dateline = written_dateline.or(head.dateline);
             body = to_markdown(&markup);
         } else if let Some(data) = child(set, "inlineData") {
             body = text_to_markdown(data.text().unwrap_or_default());
@@ -239,7 +248,12 @@ fn read_news_item(item: Node<'_, '_>) -> Result<(WireCopy, String), Rejection> {
                         reference: reference.trim().to_owned(),
                         caption: description(&["caption", "summary"]).unwrap_or_default(),
                         credit: meta_text("creditline").unwrap_or_default(),
-                        photographer: byline.clone().unwrap_or_default(),
+                        photographer: photographers
+                            .first()
+                            .or(writers.first())
+                            .cloned()
+                            .or_else(|| byline.clone())
+                            .unwrap_or_default(),
                         mime_type: rendition.attribute("contenttype").map(str::to_owned),
                     });
                 }
@@ -261,8 +275,14 @@ fn read_news_item(item: Node<'_, '_>) -> Result<(WireCopy, String), Rejection> {
         headline,
         deck,
         body,
-        byline_names: byline.as_deref().map(byline_names).unwrap_or_default(),
-        dateline,
+        // Named writers are the byline; the free-text `by` only when none is named.
+        byline_names: if writers.is_empty() {
+            byline.as_deref().map(byline_names).unwrap_or_default()
+        } else {
+            writers
+        },
+        located,
+        written_dateline,
         subjects,
         photos,
         notes,

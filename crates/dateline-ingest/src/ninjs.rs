@@ -1,4 +1,4 @@
-//! IPTC NinJS ("News in JSON"), versions 1.0 to 2.2.
+//! IPTC NinJS ("News in JSON"), versions 1.0 to 3.1.
 //!
 //! A NinJS item does not say which version it follows, so the wire source does (`ninjs-1.4`),
 //! and every item is checked against that version's JSON Schema, IPTC's own files embedded
@@ -9,12 +9,15 @@
 //! `uri`) are not asserted, as in IPTC's own test suite; a date Dateline needs and cannot read
 //! declines the item instead.
 //!
-//! The two generations name things differently (1.x `headline`, `body_html`, `byline`,
-//! `associations` as an object; 2.x `headlines[]`, `bodies[]`, `by`, `associations[]`); the
-//! mapping reads either into one [`WireCopy`].
+//! The generations name things differently (1.x `headline` or `headline_main`, `body_html`,
+//! `byline`, `associations` as an object; 2.x `headlines[]`, `bodies[]`, `by`,
+//! `associations[]`; 3.x as 2.x in camelCase, `versionCreated`, `embargoedUntil`); the mapping
+//! reads any of them into one [`WireCopy`]. A 3.x item is checked against its own schema
+//! (JSON Schema 2020-12) as sent, then its property names are lowercased and read as 2.x.
 
 use crate::body::{check_safe, foreign_elements, foreign_markup_note, parse_html, text_to_markdown, to_markdown};
-use crate::{byline_names, excerpt, read_instant, Rejection, WireCopy, WireKind, WirePhoto, WireStatus};
+use crate::nitf;
+use crate::{byline_names, excerpt, read_instant, PersonRole, Rejection, WireCopy, WireKind, WirePhoto, WireStatus};
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
@@ -30,10 +33,12 @@ pub enum Version {
     V2_0,
     V2_1,
     V2_2,
+    V3_0,
+    V3_1,
 }
 
 impl Version {
-    pub const ALL: [Version; 10] = [
+    pub const ALL: [Version; 12] = [
         Version::V1_0,
         Version::V1_1,
         Version::V1_2,
@@ -44,6 +49,8 @@ impl Version {
         Version::V2_0,
         Version::V2_1,
         Version::V2_2,
+        Version::V3_0,
+        Version::V3_1,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +65,8 @@ impl Version {
             Version::V2_0 => "2.0",
             Version::V2_1 => "2.1",
             Version::V2_2 => "2.2",
+            Version::V3_0 => "3.0",
+            Version::V3_1 => "3.1",
         }
     }
 
@@ -65,8 +74,23 @@ impl Version {
         Version::ALL.into_iter().find(|v| v.as_str() == text)
     }
 
+    /// 2.x and 3.x: lists of `{role, value}` for headlines, bodies and descriptions.
     fn is_generation_2(self) -> bool {
-        matches!(self, Version::V2_0 | Version::V2_1 | Version::V2_2)
+        !matches!(
+            self,
+            Version::V1_0
+                | Version::V1_1
+                | Version::V1_2
+                | Version::V1_3
+                | Version::V1_4
+                | Version::V1_5
+                | Version::V1_6
+        )
+    }
+
+    /// 3.x: the 2.x model with camelCase property names.
+    fn is_camel_case(self) -> bool {
+        matches!(self, Version::V3_0 | Version::V3_1)
     }
 
     fn schema_text(self) -> &'static str {
@@ -81,6 +105,8 @@ impl Version {
             Version::V2_0 => include_str!("../schemas/ninjs-schema_2.0.json"),
             Version::V2_1 => include_str!("../schemas/ninjs-schema_2.1.json"),
             Version::V2_2 => include_str!("../schemas/ninjs-schema_2.2.json"),
+            Version::V3_0 => include_str!("../schemas/ninjs-schema_3.0.json"),
+            Version::V3_1 => include_str!("../schemas/ninjs-schema_3.1.json"),
         }
     }
 }
@@ -184,8 +210,21 @@ pub fn read(version: Version, text: &str) -> Result<WireCopy, Rejection> {
         })
     })?;
     check_schema(version, &item)?;
+    let item = if version.is_camel_case() { lowercase_names(item) } else { item };
     let Value::Object(item) = item else { return Err(Rejection::malformed("a NinJS item is a JSON object")) };
     map_item(version, &item)
+}
+
+/// Every property name in lower case, at every level: 3.x's `versionCreated`, `pubStatus`,
+/// `contentType` and `copyrightHolder` become the names 2.x gives the same things.
+fn lowercase_names(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter().map(|(key, value)| (key.to_ascii_lowercase(), lowercase_names(value))).collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(lowercase_names).collect()),
+        other => other,
+    }
 }
 
 fn text<'a>(item: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
@@ -219,21 +258,52 @@ fn is_html_type(content_type: &str) -> bool {
     t.contains("html") || t.contains("xml")
 }
 
-/// Markdown of a body or description given as HTML or as text; what the desk should know
-/// of its reading goes into `notes`.
+/// How a body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    Html,
+    /// A whole NITF document (`text/vnd.IPTC.NITF`, `application/nitf+xml`).
+    Nitf,
+    Text,
+}
+
+impl Written {
+    /// From a 2.x body's content type and role, else from its first characters.
+    fn of(content_type: Option<&str>, role: &str, value: &str) -> Written {
+        let start = value.trim_start();
+        if content_type.is_some_and(nitf::is_nitf_type)
+            || role.contains("nitf")
+            || start.starts_with("<nitf")
+            || (start.starts_with("<?xml") && start.contains("<nitf"))
+        {
+            Written::Nitf
+        } else if content_type.map_or(start.starts_with('<'), is_html_type) {
+            Written::Html
+        } else {
+            Written::Text
+        }
+    }
+}
+
+/// Markdown of a body, and the story fields a NITF head in it carried; what the desk should
+/// know of its reading goes into `notes`.
 fn markdown_of(
-    html: Option<&str>,
-    plain: Option<&str>,
+    value: Option<&str>,
+    written: Written,
     field: &str,
     notes: &mut Vec<String>,
-) -> Result<String, Rejection> {
-    if let Some(html) = html {
-        let markup = parse_html(html, field)?;
-        check_safe(&markup, field)?;
-        notes.extend(foreign_markup_note(field, &foreign_elements(&markup)));
-        return Ok(to_markdown(&markup));
-    }
-    Ok(plain.map(text_to_markdown).unwrap_or_default())
+) -> Result<(String, nitf::NitfHead), Rejection> {
+    let Some(value) = value else { return Ok((String::new(), nitf::NitfHead::default())) };
+    let mut markup = match written {
+        Written::Text => return Ok((text_to_markdown(value), nitf::NitfHead::default())),
+        Written::Html => parse_html(value, field)?,
+        Written::Nitf => nitf::parse_xml(value, field)?,
+    };
+    check_safe(&markup, field)?;
+    let mut head = nitf::take_head(&mut markup);
+    notes.extend(foreign_markup_note(field, &foreign_elements(&markup)));
+    notes.append(&mut head.notes);
+    Ok((to_markdown(&markup), head))
 }
 
 /// Plain text of a description given as HTML or as text (captions are text).
@@ -306,6 +376,24 @@ fn names_in(item: &Map<String, Value>, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The people (`people` in 2.x and 3.x, `person` in 1.x) whose relation to the item (`rel`)
+/// is `role`. A person with no relation is someone the story is about, never a byline.
+fn people_in(item: &Map<String, Value>, role: PersonRole) -> Vec<String> {
+    ["people", "person"]
+        .iter()
+        .filter_map(|key| item.get(*key).and_then(Value::as_array))
+        .flatten()
+        .filter_map(Value::as_object)
+        .filter(|person| {
+            let rel = person.get("rel").and_then(Value::as_str).unwrap_or_default();
+            !rel.trim().is_empty() && PersonRole::of(rel) == role
+        })
+        .filter_map(|person| person.get("name").and_then(Value::as_str))
+        .map(|name| name.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
 /// The photo a picture item (or a picture association) gives.
 fn photo_of(version: Version, item: &Map<String, Value>, field: &str) -> Result<Option<WirePhoto>, Rejection> {
     let renditions: Vec<(String, &Map<String, Value>)> = match item.get("renditions") {
@@ -359,8 +447,10 @@ fn photo_of(version: Version, item: &Map<String, Value>, field: &str) -> Result<
         })
         .or_else(|| text(item, if version.is_generation_2() { "by" } else { "byline" }).map(str::to_owned))
         .unwrap_or_default();
-    let photographer =
-        text(item, if version.is_generation_2() { "by" } else { "byline" }).unwrap_or_default().to_owned();
+    let photographer = text(item, if version.is_generation_2() { "by" } else { "byline" })
+        .map(str::to_owned)
+        .or_else(|| people_in(item, PersonRole::Photographer).into_iter().next())
+        .unwrap_or_default();
     Ok(Some(WirePhoto { reference, caption, credit, photographer, mime_type }))
 }
 
@@ -375,32 +465,42 @@ fn map_item(version: Version, item: &Map<String, Value>) -> Result<WireCopy, Rej
         _ => 0,
     };
     let version_created = text(item, "versioncreated").map(|t| read_instant(t, "versioncreated")).transpose()?;
-    let embargo_until = text(item, "embargoed").map(|t| read_instant(t, "embargoed")).transpose()?;
+    let embargo_until = match text(item, "embargoed") {
+        Some(t) => Some(read_instant(t, "embargoed")?),
+        None => text(item, "embargoeduntil").map(|t| read_instant(t, "embargoedUntil")).transpose()?,
+    };
     let generation_2 = version.is_generation_2();
     let mut notes = Vec::new();
 
     let headline = if generation_2 {
         role_value(item, "headlines", &["main", "headline"], &[]).and_then(|e| e.get("value")).and_then(Value::as_str)
     } else {
-        text(item, "headline")
+        // 1.3 and later allow `headline_<role>` beside `headline`: the main one, else any but a
+        // subheadline.
+        text(item, "headline").or_else(|| text(item, "headline_main")).or_else(|| {
+            item.iter()
+                .filter(|(key, _)| key.starts_with("headline_") && !key.contains("sub"))
+                .find_map(|(_, value)| value.as_str().map(str::trim).filter(|s| !s.is_empty()))
+        })
     }
     .map(|h| h.split_whitespace().collect::<Vec<_>>().join(" "))
     .filter(|h| !h.is_empty());
     let byline = text(item, if generation_2 { "by" } else { "byline" });
-    let dateline = text(item, "located").map(str::to_owned);
+    let located = text(item, "located").map(str::to_owned);
 
-    let (body, deck) = if generation_2 {
-        let entry = role_value(item, "bodies", &["html", "main", "body"], &[]);
+    let (body, deck, head) = if generation_2 {
+        // Structure first: HTML, then NITF, then whatever the item has.
+        let entry = role_value(
+            item,
+            "bodies",
+            &["html", "xhtml", "html5", "richhtml5", "main", "body", "nitf", "ttnitf", "text"],
+            &[],
+        );
         let value = entry.and_then(|e| e.get("value")).and_then(Value::as_str);
-        let html = entry
-            .and_then(|e| e.get("contenttype"))
-            .and_then(Value::as_str)
-            .map_or_else(|| value.is_some_and(|v| v.trim_start().starts_with('<')), is_html_type);
-        let body = if html {
-            markdown_of(value, None, "the body", &mut notes)?
-        } else {
-            markdown_of(None, value, "the body", &mut notes)?
-        };
+        let role = entry.and_then(|e| e.get("role")).and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+        let content_type = entry.and_then(|e| e.get("contenttype")).and_then(Value::as_str);
+        let written = Written::of(content_type, &role, value.unwrap_or_default());
+        let (body, head) = markdown_of(value, written, "the body", &mut notes)?;
         let summary = role_value(item, "descriptions", &["summary", "abstract"], &["caption", "creditline", "credit"]);
         let deck = match kind {
             WireKind::Text => summary
@@ -410,10 +510,13 @@ fn map_item(version: Version, item: &Map<String, Value>) -> Result<WireCopy, Rej
                 .transpose()?,
             WireKind::Picture => None,
         };
-        (body, deck)
+        (body, deck, head)
     } else {
         let (html, plain) = variant_field(item, "body");
-        let body = markdown_of(html, plain, "the body", &mut notes)?;
+        let (body, head) = match (html, plain) {
+            (Some(html), _) => markdown_of(Some(html), Written::Html, "the body", &mut notes)?,
+            (None, plain) => markdown_of(plain, Written::Text, "the body", &mut notes)?,
+        };
         let deck = match kind {
             WireKind::Text => {
                 let (html, plain) = variant_field(item, "description");
@@ -421,9 +524,10 @@ fn map_item(version: Version, item: &Map<String, Value>) -> Result<WireCopy, Rej
             }
             WireKind::Picture => None,
         };
-        (body, deck)
+        (body, deck, head)
     };
-    let deck = deck.filter(|d| !d.is_empty());
+    let deck = deck.filter(|d| !d.is_empty()).or(if kind == WireKind::Text { head.deck } else { None });
+    let headline = headline.or(head.headline);
     // A brief comes as a description alone (NTB sends its text so): it is the body then.
     let (body, deck) = match (body.trim().is_empty(), kind, deck) {
         (true, WireKind::Text, Some(deck)) => (crate::body::text_to_markdown(&deck), None),
@@ -466,8 +570,13 @@ fn map_item(version: Version, item: &Map<String, Value>) -> Result<WireCopy, Rej
         headline: headline.unwrap_or_default(),
         deck,
         body,
-        byline_names: byline.map(byline_names).unwrap_or_default(),
-        dateline,
+        // The free-text byline, else the people the item says wrote it.
+        byline_names: match byline.or(head.byline.as_deref()) {
+            Some(byline) => byline_names(byline),
+            None => people_in(item, PersonRole::Writer),
+        },
+        located: located.or(head.located),
+        written_dateline: head.dateline,
         subjects,
         photos,
         notes,
@@ -498,6 +607,27 @@ mod tests {
         .expect("2.1");
         assert_eq!(two.body, "It sails.");
         assert_eq!(two.byline_names, ["Kim Ji-won"]);
+    }
+
+    #[test]
+    fn people_who_wrote_or_photographed_are_named_and_the_people_a_story_is_about_are_not() {
+        let story = read(
+            Version::V2_2,
+            r#"{"uri":"urn:x:3","headlines":[{"role":"main","value":"Port reopens"}],
+                "bodies":[{"role":"text","value":"It reopens."}],"located":"MOKPO",
+                "people":[{"name":"Choi Yu-na","rel":"author"},{"name":"Mayor Lim","rel":"subject"},{"name":"Kim Bo-ra"}]}"#,
+        )
+        .expect("2.2");
+        assert_eq!(story.byline_names, ["Choi Yu-na"]);
+        assert_eq!(story.located.as_deref(), Some("MOKPO"));
+        let picture = read(
+            Version::V2_2,
+            r#"{"uri":"urn:x:4","type":"picture","headlines":[{"role":"main","value":"Ferry"}],
+                "people":[{"name":"Yoon Ha-eun","rel":"photographer"}],
+                "renditions":[{"name":"original","href":"https://photos.example/f.jpg"}]}"#,
+        )
+        .expect("picture");
+        assert_eq!(picture.photos[0].photographer, "Yoon Ha-eun");
     }
 
     #[test]

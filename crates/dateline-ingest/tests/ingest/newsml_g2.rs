@@ -21,7 +21,7 @@ fn a_text_item_gives_headline_deck_byline_dateline_topics_and_body() {
     assert_eq!(copy.headline, "Assembly passes next year's budget after all-night session");
     assert_eq!(copy.deck.as_deref(), Some("Lawmakers trim spending on roads and add funds for child care"));
     assert_eq!(copy.byline_names, ["Kim Ji-won", "Lee Min-ho"]);
-    assert_eq!(copy.dateline.as_deref(), Some("SEOUL"));
+    assert_eq!(copy.located.as_deref(), Some("SEOUL"));
     assert_eq!(copy.subjects, ["politics", "national budget"]);
     assert_eq!(
         paragraphs(&copy.body),
@@ -81,4 +81,70 @@ fn items_dateline_does_not_publish_are_declined_by_name() {
     assert!(declined.reason.contains("ninat:video"), "{declined}");
     let planning = "<planningItem xmlns=\"http://iptc.org/std/nar/2006-10-01/\" guid=\"p\" version=\"1\"/>";
     assert_eq!(newsml::read(planning).expect_err("planning").kind, RejectionKind::Declined);
+}
+
+#[test]
+fn a_nitf_body_keeps_its_shape_and_its_head_becomes_the_storys_fields() {
+    let copy = newsml::read(&fixture("nitf-story.xml")).expect("a NITF story");
+    assert_eq!(copy.headline, "Island ferry line returns after two winters");
+    assert_eq!(copy.deck.as_deref(), Some("Three boats a day to Heuksan from Monday"));
+    assert_eq!(copy.byline_names, ["Choi Yu-na", "Han Do-hyun"], "the creators who wrote it, not the editor");
+    assert_eq!(copy.located.as_deref(), Some("MOKPO"));
+    assert_eq!(copy.written_dateline.as_deref(), Some("MOKPO, Nov. 29"));
+    assert_eq!(
+        paragraphs(&copy.body),
+        [
+            "The ferry line to Heuksan island will run again from Monday, the port office said.",
+            "Three boats a day will leave the *old harbour*, and a **fourth** in summer.",
+            "## Who runs it",
+            "A cooperative of island families bought two used boats in [the spring auction](https://port.example/notice).",
+            "> We waited two winters for this.",
+            "> Kim Bo-ra, a fisher on Heuksan",
+            "The timetable:",
+            "Departures from Mokpo",
+            "| Boat | Leaves |\n| --- | --- |\n| Morning | 07:50 |\n| Noon | 12:10 |",
+            "Fares stay at last year's level:",
+            "- adults 34,000 won",
+            "- children half",
+            "1. Book online",
+            "2. Show the ticket at the gate",
+            "The port office expects 40,000 passengers a year.",
+            "Winter storms may still cancel sailings.",
+            "Choi Yu-na reported from Mokpo.",
+        ]
+    );
+    for head_text in ["Island ferry line", "By Choi", "maritime reporter", "MOKPO, Nov", "last boat failed", "Ferry line"] {
+        assert!(!copy.body.contains(head_text), "{head_text:?} stays out of the body");
+    }
+    assert!(copy.notes.iter().any(|n| n.contains("picture")), "the left-out picture is named: {:?}", copy.notes);
+}
+
+#[test]
+fn an_xhtml_body_keeps_headings_quotes_lists_tables_and_emphasis() {
+    let body = r#"<p>First <i>word</i> and <b>bold</b>.<br/>Same paragraph.</p><h3>Smaller head</h3>
+        <blockquote><p>Quoted.</p></blockquote><ol><li>One</li><li>Two</li></ol>
+        <table><thead><tr><th>Team</th><th>Won</th></tr></thead><tbody><tr><td>Seoul | FC</td><td>5</td></tr></tbody></table>"#;
+    let text = fixture("text.xml");
+    let start = text.find("<body>").expect("body") + "<body>".len();
+    let end = text.find("</body>").expect("body end");
+    let copy = newsml::read(&format!("{}{body}{}", &text[..start], &text[end..])).expect("XHTML");
+    assert_eq!(
+        paragraphs(&copy.body),
+        [
+            "First *word* and **bold**.\\\nSame paragraph.",
+            "### Smaller head",
+            "> Quoted.",
+            "1. One",
+            "2. Two",
+            "| Team | Won |\n| --- | --- |\n| Seoul \\| FC | 5 |",
+        ]
+    );
+}
+
+#[test]
+fn a_photographer_named_as_a_contributor_is_the_photos_photographer() {
+    let picture = fixture("picture.xml")
+        .replace("<by>Park Seo-yeon</by>", r#"<contributor role="ctrol:photographer"><name>Yoon Ha-eun</name></contributor>"#);
+    let copy = newsml::read(&picture).expect("a picture item");
+    assert_eq!(copy.photos[0].photographer, "Yoon Ha-eun");
 }

@@ -79,7 +79,12 @@ pub struct WireCopy {
     /// Named reporters, in order, as the byline gives them.
     pub byline_names: Vec<String>,
     /// Where the story was filed ("SEOUL"), if the item says.
-    pub dateline: Option<String>,
+    #[serde(alias = "dateline")]
+    pub located: Option<String>,
+    /// The dateline as the agency wrote it ("SEOUL, Nov. 29"), when it gave one whole
+    /// (NITF's `dateline`, NewsML-G2's `dateline`).
+    #[serde(default)]
+    pub written_dateline: Option<String>,
     /// Subjects and keywords, as names: they become topics.
     pub subjects: Vec<String>,
     /// The lead photo first.
