@@ -384,6 +384,7 @@ impl GhostRun<'_> {
                 .or_else(|| Some(plain(text(post, "meta_title"))).filter(|v| !v.is_empty())),
             seo_description: from_meta("meta_description")
                 .or_else(|| Some(plain(text(post, "meta_description"))).filter(|v| !v.is_empty())),
+            dateline: None,
         };
         let parts = StoryParts {
             content,

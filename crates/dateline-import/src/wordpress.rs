@@ -458,6 +458,7 @@ impl Run<'_> {
             body,
             seo_title,
             seo_description,
+            dateline: None,
         };
         let modified = instant(&item.post_modified_gmt);
         let shows_updated = ["newspack_show_updated_date", "dateline_updated"].iter().any(|key| {

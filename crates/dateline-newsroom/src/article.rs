@@ -90,6 +90,10 @@ pub struct ArticleContent {
     pub body: String,
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
+    /// Where and when the story was filed, as the start of its body reads it ("SEOUL, Nov. 29
+    /// (Hanbit News) --"). Revisions kept before datelines existed read as none.
+    #[serde(default)]
+    pub dateline: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -323,6 +327,7 @@ mod tests {
                 body: String::new(),
                 seo_title: None,
                 seo_description: None,
+                dateline: None,
             },
             status,
             embargo_until: embargo.map(|s| Timestamp::from_second(s).expect("ts")),

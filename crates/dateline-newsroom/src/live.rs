@@ -523,6 +523,7 @@ mod tests {
                 body: String::new(),
                 seo_title: None,
                 seo_description: None,
+                dateline: None,
             },
             status: ArticleStatus::Published,
             embargo_until: None,

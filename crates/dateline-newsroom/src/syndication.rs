@@ -359,6 +359,7 @@ mod tests {
                 body: "Text.".into(),
                 seo_title: None,
                 seo_description: None,
+                dateline: None,
             },
             status,
             embargo_until: None,

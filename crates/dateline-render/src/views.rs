@@ -280,10 +280,40 @@ impl ArticleView {
             published: article.first_published_at.map(|t| clock.time(t)),
             updated: article.last_public_update_at.map(|t| clock.time(t)),
             lead_image: lookup.image(c.lead_media_id),
-            body_html,
+            body_html: with_dateline(body_html, c.dateline.as_deref()),
             corrections: corrections.iter().map(|k| CorrectionView::new(k, clock)).collect(),
         }
     }
+}
+
+/// The body with its dateline at the start of the first paragraph, the way a newspaper prints
+/// it ("SEOUL, Nov. 29 (Hanbit News) -- The assembly …"); in a paragraph of its own when the
+/// body does not open with one.
+pub fn with_dateline(body_html: String, dateline: Option<&str>) -> String {
+    let Some(dateline) = dateline.map(str::trim).filter(|d| !d.is_empty()) else { return body_html };
+    let escaped = html_escape(dateline);
+    let opening = body_html.trim_start();
+    match opening.strip_prefix("<p>") {
+        Some(rest) => format!("<p><span class=\"story__dateline\">{escaped}</span> {rest}"),
+        None => format!(
+            "<p class=\"story__dateline-alone\"><span class=\"story__dateline\">{escaped}</span></p>\n{body_html}"
+        ),
+    }
+}
+
+fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A static page.

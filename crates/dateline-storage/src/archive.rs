@@ -34,6 +34,9 @@ pub enum ColumnKind {
     /// A yes/no (0 or 1) added after the archive format was first written: an older archive
     /// that lacks it reads as 0, the column's default.
     Flag,
+    /// Text added after the archive format was first written: an older archive that lacks it
+    /// reads as the value given (the column's default; `None` for null).
+    AddedText(Option<&'static str>),
 }
 
 /// One value of a row, of its column's kind.
@@ -71,7 +74,7 @@ impl ArchiveTable {
     }
 }
 
-use ColumnKind::{Flag, Int, Text, Time};
+use ColumnKind::{AddedText, Flag, Int, Text, Time};
 
 /// Every table of the paper, in an order where each row comes after the rows it refers to.
 pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
@@ -148,6 +151,7 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
             ("modified_at", Time),
             ("version", Int),
             ("created_by_user_id", Int),
+            ("dateline", AddedText(None)),
         ],
         order_by: "id",
         numbered: true,
@@ -204,6 +208,7 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
             ("publish_at_once", Int),
             ("agency_id", Int),
             ("created_at", Time),
+            ("dateline_format", AddedText(Some(dateline_newsroom::wire::datelines::DEFAULT_DATELINE_FORMAT))),
         ],
         order_by: "id",
         numbered: true,
@@ -403,7 +408,7 @@ where
         .map(|(i, (_, kind))| {
             Ok(match kind {
                 ColumnKind::Int | ColumnKind::Flag => Cell::Int(row.try_get(i)?),
-                ColumnKind::Text => Cell::Text(row.try_get(i)?),
+                ColumnKind::Text | ColumnKind::AddedText(_) => Cell::Text(row.try_get(i)?),
                 ColumnKind::Time => Cell::Time(row.try_get::<Option<DbTime>, _>(i)?.map(|t| t.0)),
             })
         })

@@ -38,12 +38,13 @@ struct ArticleRow {
     modified_at: DbTime,
     version: i64,
     created_by_user_id: Option<i64>,
+    dateline: Option<String>,
 }
 
 const ARTICLE_COLUMNS: &str =
     "id, slug, headline, deck, section_id, label, lead_media_id, body, seo_title, seo_description, \
      status, embargo_until, publish_at, first_published_at, last_public_update_at, created_at, modified_at, version, \
-     created_by_user_id";
+     created_by_user_id, dateline";
 
 impl ArticleRow {
     fn into_article(self, bylines: Vec<AuthorId>, topics: Vec<TopicId>) -> Result<Article, StoreError> {
@@ -61,6 +62,7 @@ impl ArticleRow {
                 body: self.body,
                 seo_title: self.seo_title,
                 seo_description: self.seo_description,
+                dateline: self.dateline,
             },
             status: ArticleStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?,
             embargo_until: self.embargo_until.map(|t| t.0),
@@ -312,8 +314,8 @@ pub(crate) async fn insert_article_in(
         .fetch_one(
                 "INSERT INTO articles (slug, headline, deck, section_id, label, lead_media_id, body, seo_title, seo_description,
                      status, embargo_until, publish_at, first_published_at, last_public_update_at, created_at, modified_at, version,
-                     created_by_user_id, offered_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1, $16, $17) RETURNING id",
+                     created_by_user_id, offered_at, dateline)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1, $16, $17, $18) RETURNING id",
                 params![
                     c.slug.as_str(),
                     &c.headline,
@@ -332,6 +334,7 @@ pub(crate) async fn insert_article_in(
                     new.created_at,
                     new.made_by.user_id.map(|u| u.0),
                     offered_at(new.created_at, new.embargo_until, new.first_published_at),
+                    c.dateline.clone(),
                 ],
             )
             .await?;
@@ -365,7 +368,7 @@ pub(crate) async fn update_article_in(
                      first_published_at = $15, modified_at = $17, version = version + 1,
                      last_public_update_at = CASE WHEN last_public_update_at IS NOT NULL
                          AND ($16 IS NULL OR last_public_update_at > $16) THEN last_public_update_at ELSE $16 END,
-                     offered_at = $18
+                     offered_at = $18, dateline = $19
                  WHERE id = $1 AND version = $2",
                 params![
                     update.id.0,
@@ -386,6 +389,7 @@ pub(crate) async fn update_article_in(
                     update.last_public_update_at,
                     update.modified_at,
                     offered_at(update.modified_at, update.embargo_until, update.first_published_at),
+                    c.dateline.clone(),
                 ],
             )
             .await?;

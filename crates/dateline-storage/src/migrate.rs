@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(16, "0016_live"),
     migration!(17, "0017_photo_file_facts"),
     migration!(18, "0018_newsletters"),
+    migration!(19, "0019_datelines"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

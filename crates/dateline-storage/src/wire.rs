@@ -24,10 +24,11 @@ struct SourceRow {
     publish_at_once: i64,
     agency_id: i64,
     created_at: DbTime,
+    dateline_format: String,
 }
 
 const SOURCE_COLUMNS: &str =
-    "id, slug, name, format, token_digest, folder, section_id, publish_at_once, agency_id, created_at";
+    "id, slug, name, format, token_digest, folder, section_id, publish_at_once, agency_id, created_at, dateline_format";
 
 impl SourceRow {
     fn into_source(self) -> Result<WireSource, StoreError> {
@@ -41,6 +42,7 @@ impl SourceRow {
             section_id: SectionId(self.section_id),
             publish_at_once: self.publish_at_once != 0,
             agency_id: AuthorId(self.agency_id),
+            dateline_format: self.dateline_format,
             created_at: self.created_at.0,
         })
     }
@@ -119,8 +121,8 @@ impl WireStore for SqlStore {
             .db
             .fetch_one(
                 &format!(
-                    "INSERT INTO wire_sources (slug, name, format, token_digest, folder, section_id, publish_at_once, agency_id, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {SOURCE_COLUMNS}"
+                    "INSERT INTO wire_sources (slug, name, format, token_digest, folder, section_id, publish_at_once, agency_id, created_at, dateline_format) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {SOURCE_COLUMNS}"
                 ),
                 params![
                     new.slug.as_str(),
@@ -131,7 +133,8 @@ impl WireStore for SqlStore {
                     new.section_id.0,
                     i64::from(new.publish_at_once),
                     new.agency_id.0,
-                    new.created_at
+                    new.created_at,
+                    &new.dateline_format
                 ],
             )
             .await
@@ -150,7 +153,7 @@ impl WireStore for SqlStore {
             .fetch_one(
                 &format!(
                     "UPDATE wire_sources SET name = $2, format = $3, token_digest = $4, folder = $5, section_id = $6, \
-                     publish_at_once = $7 WHERE id = $1 RETURNING {SOURCE_COLUMNS}"
+                     publish_at_once = $7, dateline_format = $8 WHERE id = $1 RETURNING {SOURCE_COLUMNS}"
                 ),
                 params![
                     source.id.0,
@@ -159,7 +162,8 @@ impl WireStore for SqlStore {
                     source.token_digest.clone(),
                     source.folder.clone(),
                     source.section_id.0,
-                    i64::from(source.publish_at_once)
+                    i64::from(source.publish_at_once),
+                    &source.dateline_format
                 ],
             )
             .await

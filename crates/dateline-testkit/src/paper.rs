@@ -103,6 +103,7 @@ impl StoryBuilder {
                     body: format!("{headline}, the first paragraph says.\n\nA second paragraph follows."),
                     seo_title: None,
                     seo_description: None,
+                    dateline: None,
                 },
                 status: ArticleStatus::Published,
                 embargo_until: None,
@@ -210,6 +211,7 @@ pub async fn wire_source(
         publish_at_once,
         folder: None,
         over_http: true,
+        dateline_format: None,
     };
     let (source, token) =
         dateline_newsroom::wire::set_up_source(store, &set_up, Timestamp::now()).await.expect("the wire source");

@@ -199,10 +199,11 @@ fn parse_record(value: Value) -> Result<Record, String> {
     };
     let mut cells = Vec::with_capacity(table.columns.len());
     for (column, kind) in table.columns {
-        let value = match row.remove(*column) {
-            Some(value) => value,
-            None if *kind == ColumnKind::Flag => Value::from(0),
-            None => return Err(format!("the {name} row has no value for {column:?}")),
+        let value = match (row.remove(*column), kind) {
+            (Some(value), _) => value,
+            (None, ColumnKind::Flag) => Value::from(0),
+            (None, ColumnKind::AddedText(default)) => default.map_or(Value::Null, Value::from),
+            (None, _) => return Err(format!("the {name} row has no value for {column:?}")),
         };
         let wrong = |wanted: &str| format!("{name}.{column} must be {wanted} or null, not {value}");
         cells.push(match kind {
@@ -210,7 +211,7 @@ fn parse_record(value: Value) -> Result<Record, String> {
                 Value::Null => None,
                 other => Some(other.as_i64().ok_or_else(|| wrong("a whole number"))?),
             }),
-            ColumnKind::Text => Cell::Text(match &value {
+            ColumnKind::Text | ColumnKind::AddedText(_) => Cell::Text(match &value {
                 Value::Null => None,
                 Value::String(text) => Some(text.clone()),
                 _ => return Err(wrong("text")),

@@ -113,7 +113,9 @@ fn a_nitf_body_keeps_its_shape_and_its_head_becomes_the_storys_fields() {
             "Choi Yu-na reported from Mokpo.",
         ]
     );
-    for head_text in ["Island ferry line", "By Choi", "maritime reporter", "MOKPO, Nov", "last boat failed", "Ferry line"] {
+    for head_text in
+        ["Island ferry line", "By Choi", "maritime reporter", "MOKPO, Nov", "last boat failed", "Ferry line"]
+    {
         assert!(!copy.body.contains(head_text), "{head_text:?} stays out of the body");
     }
     assert!(copy.notes.iter().any(|n| n.contains("picture")), "the left-out picture is named: {:?}", copy.notes);
@@ -143,8 +145,10 @@ fn an_xhtml_body_keeps_headings_quotes_lists_tables_and_emphasis() {
 
 #[test]
 fn a_photographer_named_as_a_contributor_is_the_photos_photographer() {
-    let picture = fixture("picture.xml")
-        .replace("<by>Park Seo-yeon</by>", r#"<contributor role="ctrol:photographer"><name>Yoon Ha-eun</name></contributor>"#);
+    let picture = fixture("picture.xml").replace(
+        "<by>Park Seo-yeon</by>",
+        r#"<contributor role="ctrol:photographer"><name>Yoon Ha-eun</name></contributor>"#,
+    );
     let copy = newsml::read(&picture).expect("a picture item");
     assert_eq!(copy.photos[0].photographer, "Yoon Ha-eun");
 }

@@ -23,6 +23,7 @@ use jiff::Timestamp;
 pub const MAX_HEADLINE_CHARS: usize = 200;
 pub const MAX_DECK_CHARS: usize = 400;
 pub const MAX_BODY_CHARS: usize = 200_000;
+pub const MAX_DATELINE_CHARS: usize = 100;
 pub const MAX_REMOVAL_REASON_CHARS: usize = 2_000;
 /// More authors than any byline holds; past it a story (or an agency's item) is refused.
 pub const MAX_BYLINES: usize = 20;
@@ -44,6 +45,8 @@ pub struct StoryDraft {
     pub body: String,
     pub seo_title: String,
     pub seo_description: String,
+    /// "SEOUL, Nov. 29 (Hanbit News) --"; empty for none.
+    pub dateline: String,
     pub embargo_until: Option<Timestamp>,
 }
 
@@ -104,6 +107,14 @@ pub async fn check_draft(store: &impl Store, draft: &StoryDraft) -> Result<Artic
     }
     if draft.deck.chars().count() > MAX_DECK_CHARS {
         errors.push(FieldError { field: "deck", message: format!("Keep the deck under {MAX_DECK_CHARS} characters.") });
+    }
+    if draft.dateline.chars().count() > MAX_DATELINE_CHARS {
+        errors.push(FieldError {
+            field: "dateline",
+            message: format!("Keep the dateline under {MAX_DATELINE_CHARS} characters."),
+        });
+    } else if draft.dateline.contains(['\n', '\r']) {
+        errors.push(FieldError { field: "dateline", message: "A dateline is one line.".into() });
     }
     let slug = if draft.slug.trim().is_empty() {
         Slug::suggest(&headline).or_else(|| Slug::parse("story").ok())
@@ -180,6 +191,7 @@ pub async fn check_draft(store: &impl Store, draft: &StoryDraft) -> Result<Artic
             body: draft.body.replace("\r\n", "\n").trim_end().to_owned(),
             seo_title: trimmed_or_none(&draft.seo_title),
             seo_description: trimmed_or_none(&draft.seo_description),
+            dateline: trimmed_or_none(&draft.dateline),
         }),
         _ => Err(EditError::Invalid(errors)),
     }

@@ -373,6 +373,7 @@ mod tests {
             body: "Words.".into(),
             seo_title: None,
             seo_description: None,
+            dateline: None,
         }
     }
 

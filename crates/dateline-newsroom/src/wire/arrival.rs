@@ -2,8 +2,8 @@
 //! unless the desk changed it, an embargo holds even against an editor, a kill brings the
 //! story down; and an editor's decision on an agency update the desk's changes held back.
 
+use super::{datelines, StoryWrite, WireArrival};
 use super::{weigh_version, VersionVerdict, WireCopy, WireItem, WireKind, WireSource, WireStatus};
-use super::{StoryWrite, WireArrival};
 use crate::article::{Article, ArticleContent, ArticleStatus, ArticleUpdate, NewArticle, RevisionAuthor, RevisionKind};
 use crate::author::{AuthorKind, NewAuthor};
 use crate::ids::{ArticleId, AuthorId, MediaId, Slug, TopicId};
@@ -47,6 +47,11 @@ pub fn content_digest(content: &ArticleContent) -> String {
         hash.update(id.0.to_le_bytes());
     }
     hash.update(content.lead_media_id.map_or(-1, |m| m.0).to_le_bytes());
+    // Only when there is one, so digests taken before stories had datelines still match.
+    if let Some(dateline) = &content.dateline {
+        hash.update([0]);
+        hash.update(dateline.as_bytes());
+    }
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -100,14 +105,40 @@ async fn topic_named(store: &impl Store, name: &str) -> StoreResult<TopicId> {
     .await
 }
 
+/// The story's dateline and body: the dateline the body opens with (the agency's own words,
+/// taken out of the body so it is not read twice), else one the source's rule shapes from the
+/// item's place, the time it was filed in the paper's zone, and the agency's name.
+async fn dateline_and_body(
+    store: &impl Store,
+    source: &WireSource,
+    copy: &WireCopy,
+    received_at: Timestamp,
+) -> StoreResult<(Option<String>, String)> {
+    let body: String = copy.body.chars().take(crate::editing::MAX_BODY_CHARS).collect();
+    if source.dateline_format.trim().is_empty() {
+        return Ok((None, body));
+    }
+    if let Some((dateline, rest)) = datelines::split_leading_dateline(&body, copy.located.as_deref()) {
+        return Ok((Some(dateline), rest));
+    }
+    let place = copy.located.clone().or_else(|| {
+        copy.written_dateline.as_deref().map(|written| written.split(',').next().unwrap_or(written).trim().to_owned())
+    });
+    let Some(place) = place else { return Ok((None, body)) };
+    let zone = store.settings().await?.zone().unwrap_or(jiff::tz::TimeZone::UTC);
+    let filed = copy.version_created.unwrap_or(received_at);
+    Ok((datelines::shape_dateline(&source.dateline_format, &place, filed, &zone, &source.name), body))
+}
+
 /// The story the agency's copy makes: its reporters and then the agency in the byline, its
-/// subjects as topics, the first photo as the lead.
+/// subjects as topics, the first photo as the lead, and its dateline.
 pub async fn story_content(
     store: &impl Store,
     source: &WireSource,
     copy: &WireCopy,
     lead_photo: Option<MediaId>,
     slug: Option<Slug>,
+    received_at: Timestamp,
 ) -> StoreResult<ArticleContent> {
     let mut bylines = Vec::new();
     for name in &copy.byline_names {
@@ -129,6 +160,7 @@ pub async fn story_content(
         }
     }
     let headline: String = copy.headline.chars().take(crate::editing::MAX_HEADLINE_CHARS).collect();
+    let (dateline, body) = dateline_and_body(store, source, copy, received_at).await?;
     Ok(ArticleContent {
         slug: slug.unwrap_or_else(|| slug_for(&headline, "wire-story")),
         headline,
@@ -138,9 +170,10 @@ pub async fn story_content(
         label: None,
         topics,
         lead_media_id: lead_photo,
-        body: copy.body.chars().take(crate::editing::MAX_BODY_CHARS).collect(),
+        body,
         seo_title: None,
         seo_description: None,
+        dateline,
     })
 }
 
@@ -256,7 +289,7 @@ pub async fn receive(
         return Ok(Receipt::HeldForDesk { article: story.id });
     }
     let lead = photos.first().copied().or(story.content.lead_media_id);
-    let content = story_content(store, source, copy, lead, Some(story.content.slug.clone())).await?;
+    let content = story_content(store, source, copy, lead, Some(story.content.slug.clone()), now).await?;
     let update = agency_update(source, &story, content, copy, now);
     let status = update.status;
     record.taken_digest = Some(content_digest(&update.content));
@@ -303,7 +336,7 @@ async fn receive_new(
         store.record_wire_arrival(&WireArrival { item: record, story: StoryWrite::None }).await?;
         return Ok(Receipt::Killed { article: None });
     }
-    let content = story_content(store, source, copy, photos.first().copied(), None).await?;
+    let content = story_content(store, source, copy, photos.first().copied(), None, now).await?;
     let embargoed = copy.embargo_until.filter(|until| *until > now);
     let (status, publish_at, first_published_at) = match (source.publish_at_once, embargoed) {
         (false, _) => (ArticleStatus::Draft, None, None),
@@ -365,9 +398,15 @@ pub async fn decide_pending(
             store.record_wire_arrival(&WireArrival { item: record, story: StoryWrite::None }).await?;
         }
         PendingDecision::TakeAgencyVersion => {
-            let content =
-                story_content(store, source, &pending, story.content.lead_media_id, Some(story.content.slug.clone()))
-                    .await?;
+            let content = story_content(
+                store,
+                source,
+                &pending,
+                story.content.lead_media_id,
+                Some(story.content.slug.clone()),
+                item.received_at,
+            )
+            .await?;
             let mut update = agency_update(source, &story, content, &pending, now);
             update.made_by = RevisionAuthor { user_id: Some(actor.id), name: actor.name.clone() };
             record.version = pending.version;

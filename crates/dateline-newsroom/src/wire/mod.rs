@@ -5,10 +5,12 @@
 //! - this file: the copy itself, and which of two versions is newer;
 //! - [`sources`]: the agency feeds a paper takes in, and setting one up;
 //! - [`records`]: what the paper keeps of each item, and the store it keeps it in;
+//! - [`datelines`]: the dateline a source's rule shapes for its stories;
 //! - [`arrival`]: what a new version, an embargo or a kill does to the story, and an editor's
 //!   decision on an agency update the desk's changes held back.
 
 mod arrival;
+pub mod datelines;
 mod records;
 mod sources;
 

@@ -26,6 +26,8 @@ pub struct WireSource {
     pub publish_at_once: bool,
     /// The agency as an author: every story from this source carries it in its byline.
     pub agency_id: AuthorId,
+    /// How its stories' datelines are shaped ([`super::datelines`]); empty for none.
+    pub dateline_format: String,
     pub created_at: Timestamp,
 }
 
@@ -39,6 +41,7 @@ pub struct NewWireSource {
     pub section_id: SectionId,
     pub publish_at_once: bool,
     pub agency_id: AuthorId,
+    pub dateline_format: String,
     pub created_at: Timestamp,
 }
 
@@ -54,6 +57,8 @@ pub struct SourceSetUp {
     pub folder: Option<String>,
     /// Whether it takes deliveries over HTTP (then a token is made).
     pub over_http: bool,
+    /// `None`: [`super::datelines::DEFAULT_DATELINE_FORMAT`].
+    pub dateline_format: Option<String>,
 }
 
 /// Sets up a wire source: the agency becomes an author of kind agency under the source's slug
@@ -74,6 +79,13 @@ pub async fn set_up_source(
     if let Some(folder) = &set_up.folder {
         check_folder_name(folder)?;
     }
+    let dateline_format = match &set_up.dateline_format {
+        Some(format) => {
+            super::datelines::check_dateline_format(format)?;
+            format.trim().to_owned()
+        }
+        None => super::datelines::DEFAULT_DATELINE_FORMAT.to_owned(),
+    };
     let agency_id = match store.author_by_slug(&set_up.slug).await {
         Ok(author) if author.kind == AuthorKind::Agency => author.id,
         Ok(_) => return Err(format!("the author {} is a person, not an agency; choose another slug", set_up.slug)),
@@ -99,6 +111,7 @@ pub async fn set_up_source(
         section_id: set_up.section_id,
         publish_at_once: set_up.publish_at_once,
         agency_id,
+        dateline_format,
         created_at: now,
     };
     let source = store.insert_wire_source(&new).await.map_err(failed)?;

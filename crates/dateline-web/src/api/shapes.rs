@@ -158,7 +158,10 @@ pub struct Story {
     pub published: String,
     pub updated: Option<String>,
     pub lead_photo: Option<Photo>,
-    /// The body as sanitized HTML, exactly as the article page shows it.
+    /// Where and when the story was filed ("SEOUL, Nov. 29 (Hanbit News) --"); the article
+    /// page prints it at the start of the body.
+    pub dateline: Option<String>,
+    /// The body as sanitized HTML, as the article page shows it after the dateline.
     pub body_html: String,
     /// The body as the desk wrote it (Markdown).
     pub body_markdown: String,
@@ -231,6 +234,7 @@ pub fn story(state: &AppState, parts: StoryParts<'_>) -> Story {
         published: article.first_published_at.map(|t| clock.time(t).datetime).unwrap_or_default(),
         updated: article.last_public_update_at.map(|t| clock.time(t).datetime),
         lead_photo: content.lead_media_id.and_then(|id| lookup.media.get(&id)).map(|m| Photo::new(state, m)),
+        dateline: content.dateline.clone(),
         body_html,
         body_markdown: content.body.clone(),
         corrections: corrections

@@ -54,6 +54,10 @@ pub(crate) struct StoryText {
     pub seo_title: String,
     #[serde(default)]
     pub seo_description: String,
+    /// Where and when the story was filed, shown at the start of its body
+    /// ("SEOUL, Nov. 29 (Hanbit News) --"); at most 100 characters.
+    #[serde(default)]
+    pub dateline: String,
     /// Not to be published before this instant (RFC 3339).
     #[serde(default)]
     pub embargo_until: Option<String>,
@@ -192,6 +196,7 @@ async fn draft_of(state: &AppState, text: StoryText) -> Result<StoryDraft, WebEr
         body: clean(&text.body),
         seo_title: clean(&text.seo_title),
         seo_description: clean(&text.seo_description),
+        dateline: clean(&text.dateline),
         embargo_until,
     })
 }

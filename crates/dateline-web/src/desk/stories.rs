@@ -52,6 +52,7 @@ struct EditorPage {
     status: &'static str,
     headline: String,
     deck: String,
+    dateline: String,
     slug: String,
     section_id: Option<i64>,
     bylines: Vec<Option<i64>>,
@@ -179,6 +180,7 @@ async fn editor_page(
         status: status_title(status),
         headline: draft.headline.clone(),
         deck: draft.deck.clone(),
+        dateline: draft.dateline.clone(),
         slug: draft.slug.clone(),
         section_id: draft.section_id.map(|s| s.0),
         bylines,
@@ -232,6 +234,7 @@ fn draft_of(article: &Article) -> StoryDraft {
         body: c.body.clone(),
         seo_title: c.seo_title.clone().unwrap_or_default(),
         seo_description: c.seo_description.clone().unwrap_or_default(),
+        dateline: c.dateline.clone().unwrap_or_default(),
         embargo_until: article.embargo_until,
     }
 }
@@ -265,6 +268,7 @@ fn draft_from(form: &FormData, zone: &TimeZone) -> Result<(StoryDraft, Vec<Field
         body: form.get("body").to_owned(),
         seo_title: form.get("seo_title").to_owned(),
         seo_description: form.get("seo_description").to_owned(),
+        dateline: form.get("dateline").to_owned(),
         embargo_until,
     };
     Ok((draft, errors))

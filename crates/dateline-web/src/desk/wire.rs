@@ -122,6 +122,7 @@ struct SourceRow {
     publish_at_once: bool,
     folder: String,
     over_http: bool,
+    dateline_format: String,
 }
 
 #[derive(Serialize)]
@@ -133,6 +134,7 @@ struct SourcesPage {
     notice: Option<String>,
     /// A token just made: shown this once.
     token: Option<TokenShown>,
+    default_dateline_format: &'static str,
 }
 
 #[derive(Serialize)]
@@ -164,10 +166,13 @@ async fn sources_page(
             publish_at_once: s.publish_at_once,
             folder: s.folder.unwrap_or_default(),
             over_http: s.token_digest.is_some(),
+            dateline_format: s.dateline_format,
         })
         .collect();
     let formats = WireFormat::all().into_iter().map(WireFormat::name).collect();
-    desk.render(state, "desk/wire_sources.html", SourcesPage { sources, formats, sections, error, notice, token }).await
+    let default_dateline_format = dateline_newsroom::wire::datelines::DEFAULT_DATELINE_FORMAT;
+    let page = SourcesPage { sources, formats, sections, error, notice, token, default_dateline_format };
+    desk.render(state, "desk/wire_sources.html", page).await
 }
 
 pub(crate) async fn sources(
@@ -187,6 +192,7 @@ struct SourceForm {
     section_id: SectionId,
     publish_at_once: bool,
     folder: Option<String>,
+    dateline_format: String,
 }
 
 fn read_source_form(form: &FormData) -> Result<SourceForm, String> {
@@ -207,7 +213,16 @@ fn read_source_form(form: &FormData) -> Result<SourceForm, String> {
     if let Some(folder) = &folder {
         check_folder_name(folder)?;
     }
-    Ok(SourceForm { name, format, section_id, publish_at_once: form.get("arrival") == "publish", folder })
+    let dateline_format = form.get("dateline_format").trim().to_owned();
+    dateline_newsroom::wire::datelines::check_dateline_format(&dateline_format)?;
+    Ok(SourceForm {
+        name,
+        format,
+        section_id,
+        publish_at_once: form.get("arrival") == "publish",
+        folder,
+        dateline_format,
+    })
 }
 
 fn new_token_for(source: &str, slug: &str) -> Result<(TokenShown, String), WebError> {
@@ -247,6 +262,7 @@ pub(crate) async fn create_source(
         publish_at_once: settings.publish_at_once,
         folder: settings.folder,
         over_http: form.get("http") == "on",
+        dateline_format: Some(settings.dateline_format),
     };
     match set_up_source(state.store(), &set_up, state.now()).await {
         Ok((source, token)) => {
@@ -287,6 +303,7 @@ pub(crate) async fn update_source(
                 source.section_id = settings.section_id;
                 source.publish_at_once = settings.publish_at_once;
                 source.folder = settings.folder;
+                source.dateline_format = settings.dateline_format;
             }
             Err(text) => return refused_form(&state, &desk, text).await,
         },
@@ -325,9 +342,15 @@ pub(crate) async fn banner(state: &AppState, article: &Article) -> Result<Option
     let Some(source) = source_by_id(state, item.source_id).await? else { return Ok(None) };
     let pending = match &item.pending {
         Some(copy) => {
-            let theirs =
-                story_content(store, &source, copy, article.content.lead_media_id, Some(article.content.slug.clone()))
-                    .await?;
+            let theirs = story_content(
+                store,
+                &source,
+                copy,
+                article.content.lead_media_id,
+                Some(article.content.slug.clone()),
+                item.received_at,
+            )
+            .await?;
             Some(PendingView { version: copy.version, fields: compare(&article.content, &theirs) })
         }
         None => None,

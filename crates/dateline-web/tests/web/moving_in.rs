@@ -219,6 +219,7 @@ async fn a_wordpress_paper_moves_in_with_every_old_address_kept(db: TestDatabase
         body: c.body.clone(),
         seo_title: c.seo_title.clone().unwrap_or_default(),
         seo_description: c.seo_description.clone().unwrap_or_default(),
+        dateline: c.dateline.clone().unwrap_or_default(),
         embargo_until: None,
     };
     editing::save_story(&store, &editor, article.id, article.version, &draft, editing::SaveKind::Quiet, now())

@@ -571,6 +571,91 @@ async fn a_picture_delivered_without_its_image_waits_and_the_same_version_with_i
     assert_eq!(answer["photo"].as_i64(), Some(photo.id.0));
 }
 
+async fn an_agency_story_carries_a_dateline_its_source_shapes_and_readers_see_it_once_at_the_start(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.national.id, true).await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Night Editor").await;
+    let app = TestApp::start(store.clone(), now()).await;
+
+    // A NITF story filed from Mokpo at 01:30 UTC on the 29th; the paper keeps Seoul time.
+    let (status, answer) = deliver(&app, "hanbit-news", &token, g2("nitf-story.xml"), "application/xml").await;
+    assert_eq!(status, 201, "{answer}");
+    let ferry = store.article_by_id(story_id(&answer)).await.expect("story");
+    assert_eq!(ferry.content.dateline.as_deref(), Some("MOKPO, Nov. 29 (Hanbit News) --"));
+    assert_eq!(ferry.content.deck.as_deref(), Some("Three boats a day to Heuksan from Monday"));
+    let page = app.page(&dateline_render::views::article_url(ferry.id, &ferry.content.slug)).await;
+    assert_eq!(texts(&page, ".story__body p:first-child .story__dateline"), ["MOKPO, Nov. 29 (Hanbit News) --"]);
+    let first = texts(&page, ".story__body > p").into_iter().next().unwrap_or_default();
+    assert!(first.starts_with("MOKPO, Nov. 29 (Hanbit News) -- The ferry line"), "{first}");
+    assert_eq!(texts(&page, ".story__body table th"), ["Boat", "Leaves"], "the timetable is a table");
+    assert_eq!(texts(&page, ".story__body h2"), ["Who runs it"]);
+    let bylines = texts(&page, ".story__byline a, .byline a");
+    assert!(bylines.iter().any(|b| b == "Choi Yu-na") && bylines.iter().any(|b| b == "Hanbit News"), "{bylines:?}");
+
+    // A body that opens with its own dateline gives it up: readers see it once.
+    let (_, answer) = deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml").await;
+    let budget = store.article_by_id(story_id(&answer)).await.expect("story");
+    assert_eq!(budget.content.dateline.as_deref(), Some("SEOUL, Nov. 28 (Hanbit News) --"));
+    assert!(budget.content.body.starts_with("The National Assembly passed"), "{}", budget.content.body);
+    let page = app.page(&dateline_render::views::article_url(budget.id, &budget.content.slug)).await;
+    let body = texts(&page, ".story__body").join(" ");
+    assert_eq!(body.matches("SEOUL, Nov. 28").count(), 1, "{body}");
+
+    // The desk may change it, and a staff story may carry one.
+    let desk = app.sign_in(&editor.email, &password).await;
+    let mut fields =
+        dateline_testkit::form_fields(&desk.page(&format!("/desk/stories/{}", ferry.id)).await, "form.editor");
+    fields.retain(|(name, _)| name != "csrf");
+    for (name, value) in &mut fields {
+        if name == "dateline" {
+            *value = "HEUKSAN ISLAND, Nov. 29 (Hanbit News) --".into();
+        }
+    }
+    fields.push(("action".into(), "save".into()));
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    assert_eq!(desk.post(&format!("/desk/stories/{}", ferry.id), &fields).await.status(), 303);
+    let saved = store.article_by_id(ferry.id).await.expect("story");
+    assert_eq!(saved.content.dateline.as_deref(), Some("HEUKSAN ISLAND, Nov. 29 (Hanbit News) --"));
+    let too_long = "X".repeat(101);
+    let section = paper.national.id.to_string();
+    let refused = desk
+        .post(
+            "/desk/stories",
+            &[
+                ("headline", "Night market opens"),
+                ("section", &section),
+                ("body", "Stalls open."),
+                ("dateline", &too_long),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422, "a dateline over 100 characters is refused by name");
+    let staff = desk
+        .post(
+            "/desk/stories",
+            &[
+                ("headline", "Night market opens"),
+                ("section", &section),
+                ("body", "Stalls open."),
+                ("dateline", "BUSAN --"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(staff.status(), 303);
+    let location = staff.headers()["location"].to_str().expect("location").to_owned();
+    let staff_id: i64 = location
+        .trim_start_matches("/desk/stories/")
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("the new story's address: {location}"));
+    let staff_story = store.article_by_id(dateline_newsroom::ArticleId(staff_id)).await.expect("staff story");
+    assert_eq!(staff_story.content.dateline.as_deref(), Some("BUSAN --"));
+}
+
 async fn an_editor_publishes_a_wire_story_and_readers_see_the_agency_byline_credit_and_sign_off(db: TestDatabase) {
     let store = db.store().await;
     let paper = SmallPaper::create(&store).await;
@@ -616,6 +701,7 @@ async fn an_editor_publishes_a_wire_story_and_readers_see_the_agency_byline_cred
 on_both_databases!(
     a_picture_item_becomes_a_library_photo_with_the_agencys_caption_and_credit,
     a_picture_delivered_without_its_image_waits_and_the_same_version_with_it_completes_it,
+    an_agency_story_carries_a_dateline_its_source_shapes_and_readers_see_it_once_at_the_start,
     an_editor_publishes_a_wire_story_and_readers_see_the_agency_byline_credit_and_sign_off
 );
 

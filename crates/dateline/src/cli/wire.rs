@@ -72,6 +72,7 @@ pub async fn run(global: &GlobalArgs, args: WireArgs) -> anyhow::Result<()> {
                 publish_at_once,
                 folder,
                 over_http: !no_http,
+                dateline_format: None,
             };
             let (source, token) = set_up_source(&store, &set_up, jiff::Timestamp::now())
                 .await

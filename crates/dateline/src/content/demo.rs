@@ -48,6 +48,9 @@ struct DemoStory {
     hours_ago: i64,
     updated_after_hours: Option<i64>,
     body: String,
+    /// Where an agency story was filed: its dateline is shaped from it, the agency and the
+    /// time it was published, by the same rule a wire source uses.
+    dateline_place: Option<String>,
     photo: Option<DemoPhoto>,
     /// A live story: its posts, and when its coverage ended (if it has).
     live: Option<DemoLive>,
@@ -243,6 +246,10 @@ pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, no
         }
     }
 
+    let agency_names: HashMap<&str, &str> =
+        stories.author.iter().filter(|a| a.kind == "agency").map(|a| (a.slug.as_str(), a.name.as_str())).collect();
+    let zone = settings.zone()?;
+
     let loader = RevisionAuthor::system("demo loader");
     let mut demo_views = Vec::new();
     for (index, story) in stories.story.iter().enumerate() {
@@ -299,6 +306,18 @@ pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, no
             Some(text) => Some(Label::parse(text).with_context(|| format!("demo story label {text:?}"))?),
             None => None,
         };
+        let agency = story.bylines.iter().find_map(|slug| agency_names.get(slug.as_str()));
+        let dateline = match (&story.dateline_place, agency) {
+            (Some(place), Some(agency)) => dateline_newsroom::wire::datelines::shape_dateline(
+                dateline_newsroom::wire::datelines::DEFAULT_DATELINE_FORMAT,
+                place,
+                published,
+                &zone,
+                agency,
+            ),
+            (Some(_), None) => anyhow::bail!("demo story {:?} has a dateline place but no agency", story.headline),
+            _ => None,
+        };
         let slug = Slug::suggest(&story.headline).with_context(|| format!("no slug for {:?}", story.headline))?;
         let id = store
             .insert_article(&NewArticle {
@@ -314,6 +333,7 @@ pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, no
                     body: story.body.trim().to_owned(),
                     seo_title: None,
                     seo_description: None,
+                    dateline,
                 },
                 status: ArticleStatus::Published,
                 embargo_until: None,
@@ -452,6 +472,9 @@ mod tests {
             }
         }
         assert!(agency_stories >= 3);
+        let with_datelines: Vec<_> = stories.story.iter().filter(|s| s.dateline_place.is_some()).collect();
+        assert!(with_datelines.len() >= 5, "agency stories carry datelines");
+        assert!(with_datelines.iter().all(|s| s.bylines.iter().any(|b| agencies.iter().any(|(slug, _)| slug == b))));
         assert!(stories.story.iter().any(|s| s.bylines.len() > 1), "multi-author bylines");
         let photos: Vec<_> = stories.story.iter().filter_map(|s| s.photo.as_ref()).collect();
         assert!(photos.len() >= 5);

@@ -499,6 +499,7 @@ pub async fn fill(store: &impl Store, count: u32, seed: u64, now: Timestamp) -> 
                     body: body(&mut dice, agency.as_ref().map(|(_, name)| name.as_str())),
                     seo_title: None,
                     seo_description: None,
+                    dateline: None,
                 },
                 status: ArticleStatus::Published,
                 embargo_until: None,
