@@ -22,6 +22,7 @@ pub mod page;
 pub mod search;
 pub mod section;
 pub mod settings;
+pub mod spelling;
 pub mod store;
 pub mod syndication;
 pub mod topic;

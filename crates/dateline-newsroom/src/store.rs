@@ -312,6 +312,9 @@ pub trait SearchStore {
         query: &crate::search::SearchQuery,
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<crate::search::SearchResults>> + Send;
+    /// Which of `words` some story has used, as far as the archive's vocabulary knows (a word
+    /// stays known after the story that used it changes).
+    fn known_words(&self, words: &[String]) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
 }
 
 /// Everything the program needs of its database.

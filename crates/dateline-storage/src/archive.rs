@@ -6,7 +6,7 @@
 //! that list, not the schema of whichever database is on hand, is the archive's contract, so
 //! a SQLite paper and a PostgreSQL paper export the same lines. Tables that only describe a
 //! running system are left out: sign-in sessions, job leases, the migration ledger, the
-//! search index (which the import rebuilds from the stories), the outbox, the server's
+//! search index and its vocabulary (which the import rebuilds from the stories), the outbox, the server's
 //! secrets, the write API's keys, the webhooks and the syndication partners (credentials of
 //! one installation: after a move, make new keys, register the endpoints and partners again;
 //! the accounts keys acted as stay, so the history still names them), and the newsletter
@@ -500,6 +500,7 @@ impl ArchiveImport {
     /// commits. Returns how many rows were written.
     pub async fn finish(mut self) -> Result<u64, StoreError> {
         self.tx.execute(crate::articles::RECOMPUTE_OFFERED_AT, vec![]).await?;
+        crate::search::fill_vocabulary(&mut self.tx).await?;
         match self.tx {
             Tx::Sqlite(_) => {
                 self.tx.execute("DELETE FROM article_search", vec![]).await?;

@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(17, "0017_photo_file_facts"),
     migration!(18, "0018_newsletters"),
     migration!(19, "0019_datelines"),
+    migration!(20, "0020_search_vocabulary"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -80,6 +81,10 @@ pub(crate) async fn run(db: &Db, now: Timestamp) -> Result<Vec<i64>, StoreError>
             continue;
         }
         tx.execute_script(script).await?;
+        // The vocabulary is made of words as Rust splits them, which no SQL can do.
+        if migration.name == "0020_search_vocabulary" {
+            crate::search::fill_vocabulary(&mut tx).await?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
             params![migration.version, migration.name, now],

@@ -6,9 +6,10 @@ use crate::articles::{stored_status, SummaryRow};
 use crate::db::{params, placeholders, Backend, Param, Tx};
 use crate::SqlStore;
 use dateline_newsroom::search::{SearchHit, SearchOrder, SearchQuery, SearchResults, Term, MATCH_END, MATCH_START};
+use dateline_newsroom::spelling::vocabulary_words;
 use dateline_newsroom::{ArticleContent, SearchStore, StoreError};
 use jiff::Timestamp;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// The columns of a hit; drafts have no publication time yet, so their last change stands in.
 const HIT_COLUMNS: &str = "a.id, a.slug, a.headline, a.deck, a.section_id, a.label, a.lead_media_id, \
@@ -102,7 +103,59 @@ async fn write_entry(
             .await?;
         }
     }
+    add_to_vocabulary(tx, &vocabulary_words(&[headline, deck, bylines, body])).await
+}
+
+/// Adds words to the vocabulary, in sorted order (so two stories saved at once take their
+/// words in the same order) and without touching words already there (no row is locked, so
+/// story saves never wait on each other for a common word).
+async fn add_to_vocabulary(tx: &mut Tx, words: &BTreeSet<String>) -> Result<(), StoreError> {
+    let words: Vec<&String> = words.iter().collect();
+    for chunk in words.chunks(5_000) {
+        let list = serde_json::to_string(chunk).map_err(|e| StoreError::Other(e.to_string()))?;
+        let sql = match tx {
+            Tx::Sqlite(_) => {
+                "INSERT OR IGNORE INTO search_vocabulary (word) SELECT value FROM json_each($1) ORDER BY value"
+            }
+            Tx::Postgres(_) => {
+                "INSERT INTO search_vocabulary (word) SELECT w FROM jsonb_array_elements_text($1::jsonb) AS w \
+                 ORDER BY w ON CONFLICT (word) DO NOTHING"
+            }
+        };
+        tx.execute(sql, params![list]).await?;
+    }
     Ok(())
+}
+
+/// Fills the vocabulary from every story and author already stored (the migration that
+/// makes the vocabulary runs it once), a thousand stories at a time.
+pub(crate) async fn fill_vocabulary(tx: &mut Tx) -> Result<(), StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct Text {
+        id: i64,
+        headline: String,
+        deck: Option<String>,
+        body: String,
+    }
+    let names: Vec<(String,)> = tx.fetch_all("SELECT name FROM authors", vec![]).await?;
+    let names: Vec<&str> = names.iter().map(|(name,)| name.as_str()).collect();
+    add_to_vocabulary(tx, &vocabulary_words(&names)).await?;
+    let mut after = 0_i64;
+    loop {
+        let stories: Vec<Text> = tx
+            .fetch_all(
+                "SELECT id, headline, deck, body FROM articles WHERE id > $1 ORDER BY id LIMIT 1000",
+                params![after],
+            )
+            .await?;
+        let Some(last) = stories.last() else { return Ok(()) };
+        after = last.id;
+        let mut words = BTreeSet::new();
+        for story in &stories {
+            words.extend(vocabulary_words(&[&story.headline, story.deck.as_deref().unwrap_or(""), &story.body]));
+        }
+        add_to_vocabulary(tx, &words).await?;
+    }
 }
 
 /// An FTS5 expression of quoted strings only: each word or phrase is literal text to FTS5.
@@ -135,19 +188,51 @@ impl Binder {
 }
 
 /// The match, in the engine's own terms, bound as parameters.
+///
+/// On PostgreSQL a quoted phrase is two conditions: its words, stemmed, through the index,
+/// and then the words as written, in order, in the story's text. `phraseto_tsquery` alone
+/// cannot say that: the English configuration drops stop words ("state of the art" would
+/// match "state of an art"), and a hyphenated name takes extra positions in the vector
+/// ("Hans-Georg" is `hans-georg`, `hans` and `georg`), so a phrase ending on "Hans" would
+/// never be found. The second condition runs only on stories the index already matched.
 fn match_condition(backend: Backend, terms: &[Term], binder: &mut Binder) -> String {
     match backend {
         Backend::Sqlite => format!("article_search MATCH {}", binder.bind(fts5_expression(terms))),
-        Backend::Postgres => format!("a.search_vector @@ {}", tsquery(terms, binder)),
+        Backend::Postgres => {
+            let mut conditions = vec![format!("a.search_vector @@ {}", tsquery(terms, binder))];
+            for term in terms {
+                if let Term::Phrase(words) = term {
+                    conditions.push(format!("{STORY_TEXT} ~* {}", binder.bind(phrase_pattern(words))));
+                }
+            }
+            conditions.join(" AND ")
+        }
     }
 }
 
+/// A story's searchable text on PostgreSQL, as one string: headline, deck, body and bylines.
+const STORY_TEXT: &str = "concat_ws(' ', a.headline, a.deck, a.body, \
+     (SELECT string_agg(au.name, ' ') FROM article_bylines b JOIN authors au ON au.id = b.author_id WHERE b.article_id = a.id))";
+
+/// A PostgreSQL regular expression for words standing together as written: each word whole,
+/// only spaces or punctuation between them ("Hans" in "Hans-Georg", "Kim's office").
+fn phrase_pattern(words: &[String]) -> String {
+    let escaped: Vec<String> = words
+        .iter()
+        .map(|word| {
+            word.chars().map(|c| if c.is_alphanumeric() { c.to_string() } else { format!("\\{c}") }).collect::<String>()
+        })
+        .collect();
+    format!("(^|[^[:alnum:]]){}([^[:alnum:]]|$)", escaped.join("[^[:alnum:]]+"))
+}
+
+/// The index's half of a query: every word and every phrase's words, stemmed, all required.
 fn tsquery(terms: &[Term], binder: &mut Binder) -> String {
     let parts: Vec<String> = terms
         .iter()
         .map(|term| match term {
             Term::Word(word) => format!("plainto_tsquery('english', {})", binder.bind(word.clone())),
-            Term::Phrase(words) => format!("phraseto_tsquery('english', {})", binder.bind(words.join(" "))),
+            Term::Phrase(words) => format!("plainto_tsquery('english', {})", binder.bind(words.join(" "))),
         })
         .collect();
     format!("({})", parts.join(" && "))
@@ -291,6 +376,21 @@ impl SqlStore {
 }
 
 impl SearchStore for SqlStore {
+    async fn known_words(&self, words: &[String]) -> Result<Vec<String>, StoreError> {
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = serde_json::to_string(words).map_err(|e| StoreError::Other(e.to_string()))?;
+        let sql = match self.db.backend() {
+            Backend::Sqlite => "SELECT word FROM search_vocabulary WHERE word IN (SELECT value FROM json_each($1))",
+            Backend::Postgres => {
+                "SELECT word FROM search_vocabulary WHERE word IN (SELECT jsonb_array_elements_text($1::jsonb))"
+            }
+        };
+        let rows: Vec<(String,)> = self.db.fetch_all(sql, params![list]).await?;
+        Ok(rows.into_iter().map(|(word,)| word).collect())
+    }
+
     async fn search(&self, query: &SearchQuery, now: Timestamp) -> Result<SearchResults, StoreError> {
         if query.terms.is_empty() {
             return Ok(SearchResults { hits: Vec::new(), total: 0, more_than_total: false });

@@ -1,5 +1,8 @@
 //! Times a mixed set of search queries against a database filled by `dateline seed`, and
-//! prints the median and 95th percentile. Run by `benches/search.sh`, which documents it.
+//! prints the median and 95th percentile; then, apart, queries with a typo (one word
+//! misspelled by swapping two letters, one word right) through the reader's forgiving search,
+//! which looks for a correction when a query finds too little. Run by `benches/search.sh`,
+//! which documents it.
 //!
 //! Usage: search_bench DATABASE_URL QUERIES
 
@@ -88,6 +91,30 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         times.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
         found
     );
+    let mut typo_times = Vec::new();
+    let mut corrected = 0;
+    let latin: Vec<&str> = WORDS.iter().copied().filter(|w| w.len() >= 5 && w.is_ascii()).collect();
+    for n in 0..count / 5 {
+        let word = latin[n % latin.len()];
+        let mut typo: Vec<char> = word.chars().collect();
+        let middle = typo.len() / 2;
+        typo.swap(middle - 1, middle);
+        let text = format!("{} {}", typo.into_iter().collect::<String>(), latin[(n * 7 + 3) % latin.len()]);
+        let query = SearchQuery::new(parse_query(&text));
+        let started = Instant::now();
+        let answer = dateline_newsroom::spelling::search_forgiving(&store, &query, now, false).await?;
+        typo_times.push(started.elapsed());
+        corrected += u64::from(answer.spelling != dateline_newsroom::spelling::Spelling::AsTyped);
+    }
+    typo_times.sort();
+    if !typo_times.is_empty() {
+        println!(
+            "  a typo and a word, forgiving search ({} queries, {corrected} corrected): median {:.2} ms, p95 {:.2} ms",
+            typo_times.len(),
+            percentile(&typo_times, 0.5).as_secs_f64() * 1e3,
+            percentile(&typo_times, 0.95).as_secs_f64() * 1e3
+        );
+    }
     let kinds = ["one word", "two words", "a phrase", "one word in a section", "two words, newest first"];
     for (kind, mut times) in kinds.iter().zip(by_kind) {
         if times.is_empty() {

@@ -2,10 +2,14 @@
 //! (`NEWS_CORPUS_CSV`, fetched at test time, never committed). For 200 articles sampled with a
 //! fixed seed, searching the headline must return the article first in at least 95% of cases,
 //! and searching its three rarest body words must return it in the top 5 in at least 80%.
+//! A query made of one headline word misspelled by one edit and one correct headline word
+//! must find the article in the top 10 in at least 80%, and a phrase copied from its body (a
+//! hyphenated word's first part at its end, or stop words and apostrophes in it) in 95%.
 //! On both databases.
 
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::search::{parse_query, SearchQuery};
+use dateline_newsroom::spelling::search_forgiving;
 use dateline_newsroom::{ArticleId, ArticleStatus};
 use dateline_testkit::checkers::news_corpus;
 use dateline_testkit::on_both_databases;
@@ -121,6 +125,88 @@ async fn real_articles_are_found_by_their_headline_and_by_their_rarest_words(db:
     );
     assert!(headline_first * 100 >= SAMPLE * 95, "headline first in {headline_first} of {SAMPLE}");
     assert!(words_top_five * 100 >= SAMPLE * 80, "rare words in the top 5 in {words_top_five} of {SAMPLE}");
+
+    // A reader's typo: one headline word misspelled by one edit, and another headline word.
+    let (mut typo_queries, mut typo_found) = (0, 0);
+    for (n, &i) in chosen.iter().enumerate() {
+        let mut candidates: Vec<String> =
+            words(&articles[i].headline).into_iter().filter(|w| w.chars().count() >= 5).collect();
+        candidates.dedup();
+        let (Some(misspelled), Some(correct)) = (candidates.first(), candidates.get(1)) else { continue };
+        typo_queries += 1;
+        let query = format!("{} {correct}", one_edit(misspelled, n));
+        let mut search = SearchQuery::new(parse_query(&query));
+        search.limit = 10;
+        let found = search_forgiving(&store, &search, now, false).await.expect("search");
+        if found.results.hits.iter().any(|h| h.story.id == ids[i]) {
+            typo_found += 1;
+        }
+    }
+    // Phrases copied word for word: ending on part of a hyphenated name or word, or holding
+    // stop words and apostrophes.
+    let (mut phrase_queries, mut phrase_found) = (0, 0);
+    for &i in &chosen {
+        let Some(phrase) = copied_phrase(&articles[i].body) else { continue };
+        phrase_queries += 1;
+        if first_ids(&store, &format!("\"{phrase}\""), 10, now).await.contains(&ids[i]) {
+            phrase_found += 1;
+        } else {
+            println!("phrase not found: {phrase:?}");
+        }
+    }
+    println!(
+        "one typo and one right word: {typo_found}/{typo_queries} in the top 10; copied phrases: {phrase_found}/{phrase_queries} in the top 10"
+    );
+    assert!(typo_queries >= 100 && phrase_queries >= 100, "{typo_queries} typo queries, {phrase_queries} phrases");
+    assert!(typo_found * 100 >= typo_queries * 80, "a typo forgiven in {typo_found} of {typo_queries}");
+    assert!(phrase_found * 100 >= phrase_queries * 95, "phrases found in {phrase_found} of {phrase_queries}");
+}
+
+/// `word` with one edit, of a kind that changes with `n`: two letters swapped, one left out,
+/// one changed, one added.
+fn one_edit(word: &str, n: usize) -> String {
+    let mut chars: Vec<char> = word.chars().collect();
+    let at = chars.len() / 2;
+    match n % 4 {
+        0 => chars.swap(at - 1, at),
+        1 => {
+            chars.remove(at);
+        }
+        2 => chars[at] = if chars[at] == 'e' { 'a' } else { 'e' },
+        _ => chars.insert(at, chars[at]),
+    }
+    chars.into_iter().collect()
+}
+
+/// A stretch of a story's text a reader would copy: the words before a hyphenated word and its
+/// first part ("held talks with Hans" of "held talks with Hans-Georg"), else six words holding a stop
+/// word or an apostrophe, as written. Long enough to be the story's own words.
+fn copied_phrase(body: &str) -> Option<String> {
+    let tokens: Vec<&str> = body.split_whitespace().collect();
+    let clean = |t: &str| t.trim_matches(|c: char| !c.is_alphanumeric()).to_owned();
+    let plain = |t: &str| {
+        let c = clean(t);
+        !c.is_empty() && c == t && c.chars().all(char::is_alphabetic)
+    };
+    for k in 3..tokens.len() {
+        let token = clean(tokens[k]);
+        if let Some((first, rest)) = token.split_once('-') {
+            if first.chars().count() >= 3
+                && first.chars().all(char::is_alphabetic)
+                && rest.chars().all(|c| c.is_alphabetic() || c == '-')
+                && (1..=3).all(|back| plain(tokens[k - back]))
+            {
+                return Some(format!("{} {} {} {first}", tokens[k - 3], tokens[k - 2], tokens[k - 1]));
+            }
+        }
+    }
+    const STOP: [&str; 6] = ["of", "the", "to", "in", "and", "a"];
+    tokens.windows(6).find_map(|w| {
+        let words: Vec<String> = w.iter().map(|t| clean(t)).collect();
+        let as_written = w.iter().zip(&words).all(|(t, c)| *t == c.as_str() && !c.is_empty());
+        let stop_or_apostrophe = words.iter().any(|c| STOP.contains(&c.to_lowercase().as_str()) || c.contains('\''));
+        (as_written && stop_or_apostrophe).then(|| words.join(" "))
+    })
 }
 
 on_both_databases!(real_articles_are_found_by_their_headline_and_by_their_rarest_words);

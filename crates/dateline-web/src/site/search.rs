@@ -10,7 +10,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Json, Response};
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::search::{parse_query, SearchOrder, SearchQuery, SearchResults, MATCH_END, MATCH_START};
+use dateline_newsroom::search::{parse_query, SearchOrder, SearchQuery, MATCH_END, MATCH_START};
+use dateline_newsroom::spelling::{search_forgiving, ForgivingResults, Spelling};
 use dateline_newsroom::{SectionId, Slug};
 use dateline_render::views::{Link, StoryCard};
 use jiff::civil::Date;
@@ -25,6 +26,8 @@ pub(crate) struct Asked {
     pub to: String,
     pub sort: String,
     pub page: u32,
+    /// The words exactly as typed: no correction of a typo.
+    pub exact: bool,
 }
 
 /// The search parameters as sent (`?q=…&section=…&page=…`); [`Asked::checked`] reads them.
@@ -53,6 +56,10 @@ pub(crate) struct SearchParams {
     /// 20 results a page.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     page: Option<String>,
+    /// `1`: search the words exactly as typed. Otherwise a query that finds nothing is
+    /// searched again with its misspelled words corrected (and the answer says so).
+    #[param(pattern = "^(0|1)$")]
+    exact: Option<String>,
 }
 
 impl Asked {
@@ -72,6 +79,11 @@ impl Asked {
             to: params.to.unwrap_or_default(),
             sort: params.sort.unwrap_or_default(),
             page,
+            exact: match params.exact.as_deref().map(str::trim) {
+                None | Some("" | "0") => false,
+                Some("1") => true,
+                Some(_) => return Err(WebError::BadRequest("exact is 1 (the words as typed) or 0.".into())),
+            },
         })
     }
 }
@@ -113,7 +125,7 @@ pub(crate) async fn run(
     chrome: &chrome::Chrome,
     asked: &Asked,
     include_unpublished: bool,
-) -> Result<(SearchResults, SearchQuery), WebError> {
+) -> Result<(ForgivingResults, SearchQuery), WebError> {
     let mut query = SearchQuery::new(parse_query(&asked.text));
     query.include_unpublished = include_unpublished;
     if !asked.section.trim().is_empty() {
@@ -143,7 +155,7 @@ pub(crate) async fn run(
     };
     query.limit = PER_PAGE;
     query.offset = (asked.page - 1) * PER_PAGE;
-    let results = state.store().search(&query, chrome.now).await?;
+    let results = search_forgiving(state.store(), &query, chrome.now, asked.exact).await?;
     Ok((results, query))
 }
 
@@ -168,11 +180,26 @@ struct SearchPage {
     sections: Vec<Link>,
     previous: Option<String>,
     next: Option<String>,
+    /// Nothing matched as typed; these results are for the corrected words.
+    corrected: Option<Correction>,
+    /// A few matched as typed; the corrected words find more.
+    suggested: Option<Link>,
+}
+
+#[derive(Serialize)]
+struct Correction {
+    shown: Link,
+    typed: Link,
 }
 
 fn page_link(asked: &Asked, page: u32) -> String {
+    link_for(asked, &asked.text, page, asked.exact)
+}
+
+/// The search page for `text` with the rest of what was asked.
+fn link_for(asked: &Asked, text: &str, page: u32, exact: bool) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
-    out.append_pair("q", &asked.text);
+    out.append_pair("q", text);
     for (key, value) in [
         ("section", &asked.section),
         ("author", &asked.author),
@@ -187,6 +214,9 @@ fn page_link(asked: &Asked, page: u32) -> String {
     if page > 1 {
         out.append_pair("page", &page.to_string());
     }
+    if exact {
+        out.append_pair("exact", "1");
+    }
     format!("/search?{}", out.finish())
 }
 
@@ -196,10 +226,23 @@ pub(crate) async fn page(
 ) -> Result<Response, WebError> {
     let asked = Asked::checked(params)?;
     let chrome = chrome::load(&state, state.now()).await?;
-    let (results, query) = run(&state, &chrome, &asked, false).await?;
+    let (ForgivingResults { results, spelling }, query) = run(&state, &chrome, &asked, false).await?;
     if results.hits.is_empty() && asked.page > 1 {
         return Err(WebError::NotFound);
     }
+    let (corrected, suggested) = match &spelling {
+        Spelling::AsTyped => (None, None),
+        Spelling::Corrected { corrected, typed } => (
+            Some(Correction {
+                shown: Link { name: corrected.clone(), url: link_for(&asked, corrected, 1, true) },
+                typed: Link { name: typed.clone(), url: link_for(&asked, &asked.text, 1, true) },
+            }),
+            None,
+        ),
+        Spelling::Suggested { suggestion } => {
+            (None, Some(Link { name: suggestion.clone(), url: link_for(&asked, suggestion, 1, false) }))
+        }
+    };
     let cards =
         chrome::cards(&state, &chrome, &results.hits.iter().map(|h| h.story.clone()).collect::<Vec<_>>()).await?;
     let content = SearchPage {
@@ -220,6 +263,8 @@ pub(crate) async fn page(
         sections: chrome.tree.iter().map(|s| Link { name: s.name.clone(), url: s.path.clone() }).collect(),
         previous: (asked.page > 1).then(|| page_link(&asked, asked.page - 1)),
         next: (u64::from(asked.page * PER_PAGE) < results.total).then(|| page_link(&asked, asked.page + 1)),
+        corrected,
+        suggested,
     };
     Ok(chrome.render(&state, "search.html", content).await?.into_response())
 }
@@ -242,6 +287,12 @@ pub(crate) struct ApiResults {
     more_than_total: bool,
     page: u32,
     per_page: u32,
+    /// Nothing matched `query` as typed: these results are for this corrected query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    corrected_query: Option<String>,
+    /// A few matched `query`; this corrected query finds more.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggested_query: Option<String>,
     results: Vec<ApiHit>,
 }
 
@@ -278,7 +329,12 @@ pub(crate) async fn api(
     let asked = Asked::checked(params)?;
     let results = async {
         let chrome = chrome::load(&state, state.now()).await?;
-        let (results, _) = run(&state, &chrome, &asked, false).await?;
+        let (ForgivingResults { results, spelling }, _) = run(&state, &chrome, &asked, false).await?;
+        let (corrected_query, suggested_query) = match spelling {
+            Spelling::AsTyped => (None, None),
+            Spelling::Corrected { corrected, .. } => (Some(corrected), None),
+            Spelling::Suggested { suggestion } => (None, Some(suggestion)),
+        };
         let stories: Vec<_> = results.hits.iter().map(|h| h.story.clone()).collect();
         let cards = chrome::cards(&state, &chrome, &stories).await?;
         Ok::<_, WebError>(ApiResults {
@@ -287,6 +343,8 @@ pub(crate) async fn api(
             more_than_total: results.more_than_total,
             page: asked.page,
             per_page: PER_PAGE,
+            corrected_query,
+            suggested_query,
             results: cards
                 .into_iter()
                 .zip(&results.hits)

@@ -281,6 +281,82 @@ async fn search_ranks_headlines_first_stems_words_and_honours_phrases_and_korean
     assert!(!texts(&page, ".search-result__snippet mark").is_empty(), "matched words are highlighted");
 }
 
+async fn a_quoted_phrase_means_its_words_as_written_with_hyphens_apostrophes_stop_words_and_korean(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    for (headline, body) in [
+        ("Envoy meets German counterpart", "The envoy met Hans-Georg Brandt in Berlin on Friday."),
+        ("Lab wins award", "A state of the art laboratory opened in Daejeon."),
+        ("Museum reopens", "The state of an art museum worried the council."),
+        ("Office statement", "Kim's office said the trip would go ahead."),
+        ("Rally in Seoul", "광화문 광장에서 시민들이 모였다."),
+        ("Rally elsewhere", "광장에서 광화문 쪽으로 걸었다."),
+    ] {
+        StoryBuilder::new(headline, paper.national.id, now()).body(body).store(&store).await;
+    }
+    let app = TestApp::start(store, now()).await;
+    assert_eq!(
+        headlines(&app, "\"met Hans\"").await,
+        ["Envoy meets German counterpart"],
+        "a phrase ending on part of a name"
+    );
+    assert_eq!(headlines(&app, "\"Hans-Georg Brandt\"").await, ["Envoy meets German counterpart"]);
+    assert_eq!(headlines(&app, "\"state of the art\"").await, ["Lab wins award"], "stop words count inside quotes");
+    assert_eq!(headlines(&app, "\"Kim's office\"").await, ["Office statement"]);
+    assert_eq!(
+        headlines(&app, "\"광화문 광장에서\"").await,
+        ["Rally in Seoul"],
+        "Korean words between spaces, in order"
+    );
+    assert!(headlines(&app, "\"Hans met\"").await.is_empty(), "the order counts");
+}
+
+async fn a_reader_who_mistypes_a_word_sees_the_stories_meant_and_can_search_as_typed(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    for (headline, body) in [
+        ("Typhoon forces ferry cancellations in the south", "Ports in Mokpo stayed closed."),
+        ("Ferry timetable changes for winter", "Fewer sailings until March."),
+        ("Fairy tale opera opens", "The cancellations of last season are forgotten."),
+    ] {
+        StoryBuilder::new(headline, paper.national.id, now()).body(body).store(&store).await;
+    }
+    StoryBuilder::new("Zeppelin museum plans", paper.national.id, now())
+        .body("An airship hangar.")
+        .status(ArticleStatus::Draft)
+        .store(&store)
+        .await;
+    let app = TestApp::start(store, now()).await;
+
+    let page = app.page("/search?q=feryr+cancellations").await;
+    assert_eq!(texts(&page, ".search-result .card__headline"), ["Typhoon forces ferry cancellations in the south"]);
+    let said = texts(&page, ".search-correction").join(" ");
+    assert!(said.contains("Showing results for ferry cancellations") && said.contains("feryr cancellations"), "{said}");
+    let as_typed = dateline_testkit::attributes(&page, ".search-correction a", "href").pop().expect("search as typed");
+    let exact = app.page(&as_typed).await;
+    assert!(texts(&exact, ".search-result").is_empty(), "the words as typed find nothing");
+    assert!(texts(&exact, ".search-correction").is_empty(), "and nothing is corrected");
+
+    let answer: serde_json::Value = app
+        .client
+        .get(format!("{}/api/v1/search?q=feryr+cancellations", app.base_url))
+        .send()
+        .await
+        .expect("api")
+        .text()
+        .await
+        .map(|text| serde_json::from_str(&text).expect("JSON"))
+        .expect("an answer");
+    assert_eq!(answer["corrected_query"].as_str(), Some("ferry cancellations"), "{answer}");
+    assert_eq!(answer["total"].as_u64(), Some(1));
+
+    let draft_only = app.page("/search?q=zepelin").await;
+    assert!(texts(&draft_only, ".search-correction").is_empty(), "a word only a draft uses is never suggested");
+    assert!(texts(&draft_only, ".search-result").is_empty());
+    let known = app.page("/search?q=ferry").await;
+    assert!(texts(&known, ".search-correction").is_empty(), "a word that finds stories is the reader's");
+}
+
 async fn filters_narrow_by_section_author_and_date(db: TestDatabase) {
     let store = db.store().await;
     let paper = SmallPaper::create(&store).await;
@@ -422,6 +498,8 @@ on_both_databases!(
     an_editor_renames_an_author_and_readers_find_the_stories_under_the_new_name,
     a_reporter_cannot_change_the_catalog_and_nothing_is_stored,
     search_ranks_headlines_first_stems_words_and_honours_phrases_and_korean,
+    a_quoted_phrase_means_its_words_as_written_with_hyphens_apostrophes_stop_words_and_korean,
+    a_reader_who_mistypes_a_word_sees_the_stories_meant_and_can_search_as_typed,
     filters_narrow_by_section_author_and_date,
     hostile_queries_get_a_normal_answer_never_a_server_error,
     every_error_under_the_api_comes_in_one_json_shape_and_every_other_as_the_papers_error_page
