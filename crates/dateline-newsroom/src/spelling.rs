@@ -102,15 +102,22 @@ pub fn query_text(terms: &[Term]) -> String {
         .join(" ")
 }
 
-/// How many published stories (within the query's filters) match `terms`, up to the store's
-/// counting limit.
-async fn matches(store: &impl Store, query: &SearchQuery, terms: Vec<Term>, now: Timestamp) -> StoreResult<u64> {
+/// How many stories readers may see (within the query's filters) match `terms`, counted up to
+/// `up_to`.
+async fn matches(
+    store: &impl Store,
+    query: &SearchQuery,
+    terms: Vec<Term>,
+    now: Timestamp,
+    up_to: u64,
+) -> StoreResult<u64> {
     let mut probe = query.clone();
     probe.terms = terms;
-    probe.limit = 1;
-    probe.offset = 0;
-    Ok(store.search(&probe, now).await?.total)
+    store.count_matches(&probe, now, up_to).await
 }
+
+/// How far candidates are counted: past it, two corrections are as good as each other.
+const COUNT_CANDIDATES_UP_TO: u64 = 200;
 
 /// Searches, and when the query finds fewer than [`FEW_RESULTS`] stories, tries to correct
 /// its words; `as_typed` asks for the reader's words exactly.
@@ -135,7 +142,7 @@ pub async fn search_forgiving(
             continue;
         }
         // A word that finds enough stories on its own is the reader's, not a typo.
-        if matches(store, query, vec![Term::Word(word.clone())], now).await? >= FEW_RESULTS {
+        if matches(store, query, vec![Term::Word(word.clone())], now, FEW_RESULTS).await? >= FEW_RESULTS {
             continue;
         }
         let mut known = store.known_words(&one_edit_away(&word)).await?;
@@ -145,7 +152,7 @@ pub async fn search_forgiving(
         for candidate in known {
             let mut trial = terms.clone();
             trial[at] = Term::Word(candidate.clone());
-            let total = matches(store, query, trial, now).await?;
+            let total = matches(store, query, trial, now, COUNT_CANDIDATES_UP_TO).await?;
             if total > best_total && chosen.as_ref().is_none_or(|(_, best)| total > *best) {
                 chosen = Some((candidate, total));
             }

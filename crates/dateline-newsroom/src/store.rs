@@ -312,6 +312,14 @@ pub trait SearchStore {
         query: &crate::search::SearchQuery,
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<crate::search::SearchResults>> + Send;
+    /// How many stories match (within the query's filters and visibility), counted up to
+    /// `up_to`: cheaper than a search when only "enough or not" or "more or fewer" matters.
+    fn count_matches(
+        &self,
+        query: &crate::search::SearchQuery,
+        now: Timestamp,
+        up_to: u64,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
     /// Which of `words` some story has used, as far as the archive's vocabulary knows (a word
     /// stays known after the story that used it changes).
     fn known_words(&self, words: &[String]) -> impl Future<Output = StoreResult<Vec<String>>> + Send;

@@ -277,8 +277,8 @@ fn joined(conditions: &[String]) -> String {
 }
 
 impl SqlStore {
-    /// How many stories match, counted up to [`COUNT_LIMIT`] + 1.
-    async fn count_matches(&self, query: &SearchQuery, now: Timestamp) -> Result<i64, StoreError> {
+    /// How many stories match, counted up to `up_to`.
+    async fn count_up_to(&self, query: &SearchQuery, now: Timestamp, up_to: i64) -> Result<i64, StoreError> {
         let backend = self.db.backend();
         let mut binder = Binder::default();
         let mut conditions = vec![match_condition(backend, &query.terms, &mut binder)];
@@ -290,9 +290,8 @@ impl SqlStore {
             Backend::Postgres => "articles a",
         };
         let sql = format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {} LIMIT {}) AS counted",
+            "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {} LIMIT {up_to}) AS counted",
             joined(&conditions),
-            COUNT_LIMIT + 1
         );
         let (count,): (i64,) = self.db.fetch_one(&sql, binder.0).await?;
         Ok(count)
@@ -376,6 +375,14 @@ impl SqlStore {
 }
 
 impl SearchStore for SqlStore {
+    async fn count_matches(&self, query: &SearchQuery, now: Timestamp, up_to: u64) -> Result<u64, StoreError> {
+        if query.terms.is_empty() || up_to == 0 {
+            return Ok(0);
+        }
+        let up_to = i64::try_from(up_to).unwrap_or(i64::MAX).min(COUNT_LIMIT + 1);
+        Ok(u64::try_from(self.count_up_to(query, now, up_to).await?).unwrap_or_default())
+    }
+
     async fn known_words(&self, words: &[String]) -> Result<Vec<String>, StoreError> {
         if words.is_empty() {
             return Ok(Vec::new());
@@ -398,7 +405,7 @@ impl SearchStore for SqlStore {
         let (ids, ranked) = self.page_of_matches(query, now).await?;
         // The ranking counts its candidates, all the matches when there are fewer than its
         // limit; only a page past the end needs a count of its own.
-        let counted = if ids.is_empty() && query.offset > 0 { self.count_matches(query, now).await? } else { ranked };
+        let counted = if ids.is_empty() && query.offset > 0 { self.count_up_to(query, now, COUNT_LIMIT + 1).await? } else { ranked };
         let total = u64::try_from(counted.min(COUNT_LIMIT)).unwrap_or_default();
         let more_than_total = counted > COUNT_LIMIT;
         if ids.is_empty() {
