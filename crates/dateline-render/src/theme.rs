@@ -98,31 +98,35 @@ pub struct Theme {
     assets: Vec<Asset>,
 }
 
-/// Escapes the five characters HTML needs escaped and nothing more: the default formatter also
-/// escapes `/`, which bloats every URL in a page without making it safer.
+/// Text made safe to print in HTML: the five characters HTML needs escaped, and nothing more.
+/// Control characters are errors in HTML; a pasted one must not reach readers.
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+/// Escapes with [`escape_html`]: the default formatter also escapes `/`, which bloats every
+/// URL in a page without making it safer.
 fn html_formatter(
     out: &mut minijinja::Output,
     state: &minijinja::State,
     value: &minijinja::Value,
 ) -> Result<(), minijinja::Error> {
     match value.as_str() {
-        Some(text) if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() => {
-            let mut escaped = String::with_capacity(text.len() + 8);
-            for c in text.chars() {
-                match c {
-                    '&' => escaped.push_str("&amp;"),
-                    '<' => escaped.push_str("&lt;"),
-                    '>' => escaped.push_str("&gt;"),
-                    '"' => escaped.push_str("&quot;"),
-                    '\'' => escaped.push_str("&#39;"),
-                    // Control characters are errors in HTML; a pasted one must not reach readers.
-                    c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
-                    other => escaped.push(other),
-                }
-            }
-            out.write_str(&escaped)
-                .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
-        }
+        Some(text) if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() => out
+            .write_str(&escape_html(text))
+            .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())),
         _ => minijinja::escape_formatter(out, state, value),
     }
 }

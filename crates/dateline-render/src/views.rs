@@ -291,7 +291,7 @@ impl ArticleView {
 /// body does not open with one.
 pub fn with_dateline(body_html: String, dateline: Option<&str>) -> String {
     let Some(dateline) = dateline.map(str::trim).filter(|d| !d.is_empty()) else { return body_html };
-    let escaped = html_escape(dateline);
+    let escaped = crate::theme::escape_html(dateline);
     let opening = body_html.trim_start();
     match opening.strip_prefix("<p>") {
         Some(rest) => format!("<p><span class=\"story__dateline\">{escaped}</span> {rest}"),
@@ -299,21 +299,6 @@ pub fn with_dateline(body_html: String, dateline: Option<&str>) -> String {
             "<p class=\"story__dateline-alone\"><span class=\"story__dateline\">{escaped}</span></p>\n{body_html}"
         ),
     }
-}
-
-fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A static page.

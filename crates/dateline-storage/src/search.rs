@@ -44,18 +44,20 @@ pub(crate) async fn index_story(tx: &mut Tx, id: i64, content: &ArticleContent) 
     write_entry(tx, id, &content.headline, &deck, &names.join(" "), &content.body).await
 }
 
+/// The words of a story the index and the vocabulary are made of.
+#[derive(sqlx::FromRow)]
+struct StoryText {
+    id: i64,
+    headline: String,
+    deck: Option<String>,
+    body: String,
+}
+
 /// Writes again the index entries of every story an author's byline is on, after the
 /// author's name changed; call it inside the rename's transaction, so search never finds a
 /// story under a name its byline no longer shows.
 pub(crate) async fn reindex_bylines_of(tx: &mut Tx, author: i64) -> Result<u64, StoreError> {
-    #[derive(sqlx::FromRow)]
-    struct Text {
-        id: i64,
-        headline: String,
-        deck: Option<String>,
-        body: String,
-    }
-    let stories: Vec<Text> = tx
+    let stories: Vec<StoryText> = tx
         .fetch_all(
             "SELECT a.id, a.headline, a.deck, a.body FROM articles a \
              WHERE a.id IN (SELECT article_id FROM article_bylines WHERE author_id = $1)",
@@ -130,19 +132,12 @@ async fn add_to_vocabulary(tx: &mut Tx, words: &BTreeSet<String>) -> Result<(), 
 /// Fills the vocabulary from every story and author already stored (the migration that
 /// makes the vocabulary runs it once), a thousand stories at a time.
 pub(crate) async fn fill_vocabulary(tx: &mut Tx) -> Result<(), StoreError> {
-    #[derive(sqlx::FromRow)]
-    struct Text {
-        id: i64,
-        headline: String,
-        deck: Option<String>,
-        body: String,
-    }
     let names: Vec<(String,)> = tx.fetch_all("SELECT name FROM authors", vec![]).await?;
     let names: Vec<&str> = names.iter().map(|(name,)| name.as_str()).collect();
     add_to_vocabulary(tx, &vocabulary_words(&names)).await?;
     let mut after = 0_i64;
     loop {
-        let stories: Vec<Text> = tx
+        let stories: Vec<StoryText> = tx
             .fetch_all(
                 "SELECT id, headline, deck, body FROM articles WHERE id > $1 ORDER BY id LIMIT 1000",
                 params![after],
@@ -405,7 +400,11 @@ impl SearchStore for SqlStore {
         let (ids, ranked) = self.page_of_matches(query, now).await?;
         // The ranking counts its candidates, all the matches when there are fewer than its
         // limit; only a page past the end needs a count of its own.
-        let counted = if ids.is_empty() && query.offset > 0 { self.count_up_to(query, now, COUNT_LIMIT + 1).await? } else { ranked };
+        let counted = if ids.is_empty() && query.offset > 0 {
+            self.count_up_to(query, now, COUNT_LIMIT + 1).await?
+        } else {
+            ranked
+        };
         let total = u64::try_from(counted.min(COUNT_LIMIT)).unwrap_or_default();
         let more_than_total = counted > COUNT_LIMIT;
         if ids.is_empty() {
