@@ -198,7 +198,7 @@ mod tests {
     #[test]
     fn every_single_edit_is_among_the_variants() {
         let variants = one_edit_away("ferry");
-        for typo_fixed in ["fery", "feryr", "fairy", "ferrys", "eferry"] {
+        for typo_fixed in ["fery", "feryr", "berry", "ferrys", "eferry"] {
             assert!(variants.contains(&typo_fixed.to_owned()), "{typo_fixed}");
         }
         assert!(!variants.contains(&"ferry".to_owned()));

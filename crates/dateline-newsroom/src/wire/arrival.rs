@@ -250,8 +250,8 @@ pub async fn receive(
         let reason = record.note.clone();
         store.record_wire_arrival(&WireArrival { item: record, story: StoryWrite::None }).await?;
         return Ok(match media {
+            _ if copy.status.is_kill() => Receipt::Killed { article: None },
             Some(media) => Receipt::Photo { media },
-            None if copy.status.is_kill() => Receipt::Killed { article: None },
             None => Receipt::AwaitingRendition { reason: reason.unwrap_or_default() },
         });
     }

@@ -569,6 +569,9 @@ async fn a_picture_delivered_without_its_image_waits_and_the_same_version_with_i
     let (status, answer) = deliver(&app, "hanbit-news", &token, newer, "application/xml").await;
     assert_eq!((status, answer["outcome"].as_str()), (201, Some("photo")), "a newer version keeps the photo: {answer}");
     assert_eq!(answer["photo"].as_i64(), Some(photo.id.0));
+    let killed = g2("picture.xml").replace("version=\"1\"", "version=\"3\"").replace("stat:usable", "stat:canceled");
+    let (status, answer) = deliver(&app, "hanbit-news", &token, killed, "application/xml").await;
+    assert_eq!((status, answer["outcome"].as_str()), (200, Some("killed")), "a kill says so: {answer}");
 }
 
 async fn an_agency_story_carries_a_dateline_its_source_shapes_and_readers_see_it_once_at_the_start(db: TestDatabase) {
