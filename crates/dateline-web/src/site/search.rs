@@ -316,7 +316,8 @@ pub(crate) async fn api(
 ) -> Result<Response, WebError> {
     // The search form sends its empty fields; a program leaves out what it does not mean (a
     // value of only spaces is as empty).
-    for (field, value) in [("from", &params.from), ("to", &params.to), ("sort", &params.sort)] {
+    for (field, value) in [("from", &params.from), ("to", &params.to), ("sort", &params.sort), ("exact", &params.exact)]
+    {
         if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
             return Err(WebError::Refused {
                 status: axum::http::StatusCode::BAD_REQUEST,
