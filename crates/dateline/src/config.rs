@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 pub struct Config {
     /// Address the HTTP server binds to.
     pub listen: String,
-    /// The address readers use, for canonical links, feeds and sitemaps.
+    /// The address readers use, for canonical links, feeds and sitemaps; empty: the address
+    /// the server listens on (see [`Config::public_url_for`]).
     pub public_url: String,
     /// `sqlite:PATH` or `postgres://USER@HOST/DATABASE`; empty means a SQLite file in the data folder.
     pub database_url: String,
@@ -279,7 +280,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             listen: "127.0.0.1:8080".into(),
-            public_url: "http://127.0.0.1:8080".into(),
+            public_url: String::new(),
             database_url: String::new(),
             data_dir: PathBuf::from("./dateline-data"),
             theme_dir: None,
@@ -409,11 +410,29 @@ impl Config {
         Ok(config)
     }
 
+    /// The address readers use: `public_url` when one is set, else the address the server
+    /// is bound to (`http://127.0.0.1:18231` for `--listen 127.0.0.1:18231`; a server bound
+    /// to every interface is named by its loopback address, the one address sure to reach it).
+    pub fn public_url_for(&self, bound: SocketAddr) -> String {
+        let configured = self.public_url.trim().trim_end_matches('/');
+        if !configured.is_empty() {
+            return configured.to_owned();
+        }
+        let host = match bound.ip() {
+            std::net::IpAddr::V4(ip) if ip.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.to_string(),
+            std::net::IpAddr::V6(ip) if ip.is_unspecified() => format!("[{}]", std::net::Ipv6Addr::LOCALHOST),
+            std::net::IpAddr::V4(ip) => ip.to_string(),
+            std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        };
+        format!("http://{host}:{}", bound.port())
+    }
+
     fn validate(&self) -> Result<(), ConfigError> {
         self.listen.parse::<SocketAddr>().map_err(|_| {
             ConfigError::Value(format!("listen = {:?} is not an address and port such as 127.0.0.1:8080", self.listen))
         })?;
-        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+        let public_url = self.public_url.trim();
+        if !public_url.is_empty() && !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(ConfigError::Value(format!(
                 "public_url = {:?} must start with http:// or https://",
                 self.public_url
@@ -571,6 +590,17 @@ fn env_value(raw: &str) -> toml::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_a_public_url_readers_are_sent_to_the_address_the_server_listens_on() {
+        let bound = |text: &str| text.parse::<SocketAddr>().expect("address");
+        let unset = Config::default();
+        assert_eq!(unset.public_url_for(bound("127.0.0.1:18231")), "http://127.0.0.1:18231");
+        assert_eq!(unset.public_url_for(bound("0.0.0.0:8080")), "http://127.0.0.1:8080");
+        assert_eq!(unset.public_url_for(bound("[::]:8080")), "http://[::1]:8080");
+        let set = Config { public_url: "https://news.example/".into(), ..Config::default() };
+        assert_eq!(set.public_url_for(bound("127.0.0.1:18231")), "https://news.example");
+    }
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()

@@ -52,11 +52,15 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     let media_dir = config.media_dir();
     std::fs::create_dir_all(&media_dir)
         .with_context(|| format!("cannot create the media folder {}", media_dir.display()))?;
+    let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| {
+        format!("cannot listen on {}; is another program using it? Choose another with --listen", config.listen)
+    })?;
+    let address = listener.local_addr()?;
+    let public_url = config.public_url_for(address);
     let settings = WebSettings {
-        public_url: config.public_url.trim_end_matches('/').to_owned(),
         media_root: media_dir,
         object_media: object_media(config)?,
-        secure_cookies: config.public_url.starts_with("https://"),
+        secure_cookies: public_url.starts_with("https://"),
         trusted_proxies: config.http.trusted_proxies.iter().filter_map(|p| crate::config::parse_cidr(p)).collect(),
         max_image_bytes: config.uploads.max_image_bytes,
         max_image_pixels: config.uploads.max_image_pixels,
@@ -75,15 +79,12 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
         connections: config.http.connection_limits(),
         api_requests_per_minute: config.api.requests_per_minute,
         webhooks_allow_private: config.webhooks.allow_private_addresses,
-        mail: mail_settings(config)?,
+        mail: mail_settings(config, &public_url)?,
+        public_url,
     };
     let state = AppState::new(store.clone(), theme, settings, Arc::new(jiff::Timestamp::now));
     // Other instances on the same PostgreSQL database tell this one what they changed.
     store.listen_to_other_instances().await.context("cannot listen for other instances' changes")?;
-    let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| {
-        format!("cannot listen on {}; is another program using it? Choose another with --listen", config.listen)
-    })?;
-    let address = listener.local_addr()?;
     // Announcing is best effort: a caller that stopped reading our output must not stop the paper.
     if let Err(error) = announce(address, banner) {
         tracing::warn!(%error, "could not print the start-up lines");
@@ -176,10 +177,10 @@ const NEWSLETTER_INTERVAL: Duration = Duration::from_secs(2);
 /// The `[mail]` settings as the web layer takes them: the relay, and the DKIM key read and
 /// checked now, so a wrong key file stops the start with a clear message rather than the
 /// first edition.
-fn mail_settings(config: &Config) -> anyhow::Result<dateline_web::MailSettings> {
+fn mail_settings(config: &Config, public_url: &str) -> anyhow::Result<dateline_web::MailSettings> {
     let mail = &config.mail;
     let helo_name = if mail.helo_name.trim().is_empty() {
-        dateline_web::public_host(&config.public_url).to_owned()
+        dateline_web::public_host(public_url).to_owned()
     } else {
         mail.helo_name.trim().to_owned()
     };

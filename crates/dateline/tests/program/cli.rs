@@ -47,6 +47,45 @@ async fn the_demo_starts_on_a_free_port_with_a_paper_full_of_stories() {
     assert_eq!(count(&home_again), count(&home));
 }
 
+/// Every address of a sitemap, canonical link and feed item the server wrote.
+async fn addresses_written(server: &Running) -> Vec<String> {
+    let mut written = Vec::new();
+    let index = server.text("/sitemap.xml", 200).await;
+    let document = roxmltree::Document::parse(&index).expect("the sitemap index is XML");
+    written
+        .extend(document.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text()).map(str::to_owned));
+    let feed = server.text("/rss.xml", 200).await;
+    let document = roxmltree::Document::parse(&feed).expect("the feed is XML");
+    written
+        .extend(document.descendants().filter(|n| n.has_tag_name("link")).filter_map(|n| n.text()).map(str::to_owned));
+    let home = server.page("/").await;
+    written.extend(attributes(&home, "link[rel=canonical]", "href"));
+    written
+}
+
+#[tokio::test]
+async fn links_name_the_address_the_server_listens_on_unless_a_public_address_is_set() {
+    let data = tempfile::tempdir().expect("data folder");
+    let data_dir = data.path().display().to_string();
+    let server = Running::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data_dir]);
+    let written = addresses_written(&server).await;
+    assert!(written.len() > 5, "{written:?}");
+    for address in &written {
+        assert!(address.starts_with(&format!("{}/", server.base_url)), "{address} names {}", server.base_url);
+    }
+    let sitemap = written.iter().find(|a| a.contains("sitemap") && a.ends_with(".xml")).expect("a monthly sitemap");
+    let reachable = reqwest::get(sitemap).await.expect("the sitemap's own link is reachable");
+    assert_eq!(reachable.status(), 200, "{sitemap}");
+    drop(server);
+
+    let configured = Running::start_with_env(
+        &["demo", "--listen", "127.0.0.1:0", "--data-dir", &data_dir],
+        &[("DATELINE_PUBLIC_URL", "https://news.example/")],
+    );
+    let written = addresses_written(&configured).await;
+    assert!(written.iter().all(|a| a.starts_with("https://news.example/")), "a set address wins: {written:?}");
+}
+
 #[tokio::test]
 async fn the_demo_runs_on_postgresql_too() {
     let Some(database) = TestDatabase::postgres_unmigrated().await else { return };
