@@ -432,7 +432,7 @@ impl Config {
             ConfigError::Value(format!("listen = {:?} is not an address and port such as 127.0.0.1:8080", self.listen))
         })?;
         let public_url = self.public_url.trim();
-        if !public_url.is_empty() && !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+        if !(public_url.is_empty() || public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(ConfigError::Value(format!(
                 "public_url = {:?} must start with http:// or https://",
                 self.public_url
