@@ -8,6 +8,13 @@ build_dateline() {
   BIN="$PWD/target/$1/dateline"
 }
 
+# build_bare_handler PROFILE: builds the calibration server (crates/dateline/examples/bare_handler.rs)
+# and sets BARE to its path.
+build_bare_handler() {
+  if [ "$1" = release ]; then cargo build -q --release --example bare_handler; else cargo build -q --example bare_handler; fi
+  BARE="$PWD/target/$1/examples/bare_handler"
+}
+
 # open_work_area [POSTGRES_URL]: a temporary folder ($work), the processes the script starts
 # (append their PIDs to $pids) and the scratch database it may make on POSTGRES_URL (name it in
 # $pg_database); when the script exits, however it exits, the processes are stopped, the

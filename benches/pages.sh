@@ -9,6 +9,9 @@
 #   - serves the same bytes as the article page and the two JSON answers from files with nginx
 #     (Debian's package, started in the foreground with a temporary config on 127.0.0.1 only)
 #     and prints Dateline ÷ nginx for each;
+#   - calibrates: a bare axum handler (crates/dateline/examples/bare_handler.rs) serves the
+#     article's bytes from memory, and the run prints bare ÷ nginx (what this machine and the
+#     stack allow) and Dateline ÷ bare (what Dateline's own layers cost);
 #   - starts a second server with the cache switched off (DATELINE_CACHE__PAGE_CACHE_MB=0) and
 #     measures the uncached article render at 8 connections;
 #   - prints the cold-start time (process start to the first home page) and the server's
@@ -42,6 +45,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (or bas
 ensure_nginx
 
 build_dateline "$PROFILE"
+build_bare_handler "$PROFILE"
 
 open_work_area
 
@@ -115,6 +119,12 @@ pids+=($!)
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/article.html" && break; sleep 0.05; done
 cmp -s "$work/www/article.html" <(curl -fs "http://127.0.0.1:$nginx_port/article.html") \
   || { echo "nginx does not serve the same bytes" >&2; exit 1; }
+bare_port="$(free_port)"
+"$BARE" "$work/www/article.html" "$bare_port" &
+pids+=($!)
+for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$bare_port/" && break; sleep 0.05; done
+cmp -s "$work/www/article.html" <(curl -fs "http://127.0.0.1:$bare_port/") \
+  || { echo "the bare handler does not serve the same bytes" >&2; exit 1; }
 
 echo
 echo "page       conns   req/s      p50        p99        (Dateline, page cache on, $STORIES stories)"
@@ -126,6 +136,13 @@ for conns in "${CONNECTIONS[@]}"; do
       read -r nginx_rps nginx_p50 nginx_p99 < <(measure "http://127.0.0.1:$nginx_port/$page.html" "$conns")
       printf '%-10s %5s %9s %10s %10s   Dateline ÷ nginx = %s\n' "nginx" "$conns" "$nginx_rps" "$nginx_p50" "$nginx_p99" \
         "$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')"
+    fi
+    if [ "$page" = article ]; then
+      read -r bare_rps bare_p50 bare_p99 < <(measure "http://127.0.0.1:$bare_port/" "$conns")
+      printf '%-10s %5s %9s %10s %10s   bare ÷ nginx = %s, Dateline ÷ bare = %s (calibration: the same bytes from memory)\n' \
+        "bare axum" "$conns" "$bare_rps" "$bare_p50" "$bare_p99" \
+        "$(awk -v a="$bare_rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')" \
+        "$(awk -v a="$rps" -v b="$bare_rps" 'BEGIN {printf "%.2f", a / b}')"
     fi
   done
 done
