@@ -357,6 +357,20 @@ async fn a_reader_who_mistypes_a_word_sees_the_stories_meant_and_can_search_as_t
     assert!(texts(&known, ".search-correction").is_empty(), "a word that finds stories is the reader's");
 }
 
+async fn a_query_that_finds_a_story_with_the_same_typo_keeps_it_and_offers_the_correction(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    for headline in ["Ferry schedules change", "Ferry fares rise", "Ferry crews strike", "Fery museum opens"] {
+        StoryBuilder::new(headline, paper.national.id, now()).body("Port news.").store(&store).await;
+    }
+    let app = TestApp::start(store, now()).await;
+    let page = app.page("/search?q=fery").await;
+    assert_eq!(texts(&page, ".search-result .card__headline"), ["Fery museum opens"], "what the reader typed stays");
+    assert_eq!(texts(&page, ".search-correction a"), ["ferry"], "and the correction is offered");
+    let offered = dateline_testkit::attributes(&page, ".search-correction a", "href").pop().expect("a link");
+    assert_eq!(texts(&app.page(&offered).await, ".search-result .card__headline").len(), 3);
+}
+
 async fn filters_narrow_by_section_author_and_date(db: TestDatabase) {
     let store = db.store().await;
     let paper = SmallPaper::create(&store).await;
@@ -500,6 +514,7 @@ on_both_databases!(
     search_ranks_headlines_first_stems_words_and_honours_phrases_and_korean,
     a_quoted_phrase_means_its_words_as_written_with_hyphens_apostrophes_stop_words_and_korean,
     a_reader_who_mistypes_a_word_sees_the_stories_meant_and_can_search_as_typed,
+    a_query_that_finds_a_story_with_the_same_typo_keeps_it_and_offers_the_correction,
     filters_narrow_by_section_author_and_date,
     hostile_queries_get_a_normal_answer_never_a_server_error,
     every_error_under_the_api_comes_in_one_json_shape_and_every_other_as_the_papers_error_page
