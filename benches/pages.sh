@@ -171,7 +171,7 @@ kill "$SERVER_PID"
 
 start_server uncached "sqlite:$db" DATELINE_CACHE__PAGE_CACHE_MB=0
 read -r rps p50 p99 < <(measure "$SERVER_URL$article" 8)
-echo "uncached article render, 8 connections: $rps req/s, p50 $p50, p99 $p99"
+echo "uncached article render, 8 connections: $rps req/s, p50 $p50, p99 $p99 (÷ 10,000, issue 20's goal = $(awk -v a="$rps" 'BEGIN {printf "%.2f", a / 10000}'))"
 
 if [ "$BIG" = 1 ]; then
   big="$work/big.db"

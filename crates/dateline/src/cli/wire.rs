@@ -27,7 +27,7 @@ pub enum WireAction {
         /// Its address segment: /api/v1/ingest/SLUG.
         #[arg(long)]
         slug: String,
-        /// ninjs-1.0 … ninjs-2.2, or newsml-g2.
+        /// ninjs-1.0 … ninjs-3.1, or newsml-g2.
         #[arg(long)]
         format: String,
         /// The section its stories go to, by path (national/politics).
@@ -42,6 +42,10 @@ pub enum WireAction {
         /// Take no deliveries over HTTP (no token is made).
         #[arg(long)]
         no_http: bool,
+        /// How its stories' datelines are shaped: {PLACE}, {place}, {date} and {agency};
+        /// "" for none. Default: "{PLACE}, {date} ({agency}) --".
+        #[arg(long)]
+        dateline_format: Option<String>,
     },
 }
 
@@ -49,7 +53,7 @@ pub async fn run(global: &GlobalArgs, args: WireArgs) -> anyhow::Result<()> {
     let config = super::load_config(global, None, Path::new("./dateline-data"))?;
     let _log = crate::telemetry::init(&config.log);
     match args.action {
-        WireAction::AddSource { name, slug, format, section, publish_at_once, folder, no_http } => {
+        WireAction::AddSource { name, slug, format, section, publish_at_once, folder, no_http, dateline_format } => {
             let Some(format) = WireFormat::parse(&format) else {
                 let known: Vec<String> = WireFormat::all().into_iter().map(WireFormat::name).collect();
                 bail!("{format:?} is not a format Dateline reads; choose one of {}", known.join(", "));
@@ -72,7 +76,7 @@ pub async fn run(global: &GlobalArgs, args: WireArgs) -> anyhow::Result<()> {
                 publish_at_once,
                 folder,
                 over_http: !no_http,
-                dateline_format: None,
+                dateline_format,
             };
             let (source, token) = set_up_source(&store, &set_up, jiff::Timestamp::now())
                 .await

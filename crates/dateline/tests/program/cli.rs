@@ -585,3 +585,37 @@ fn a_relay_password_in_plain_text_or_an_unknown_tls_mode_stops_the_start_with_a_
         assert!(err.contains(said), "{setting}: {err}");
     }
 }
+
+#[tokio::test]
+async fn an_operator_sets_up_a_wire_source_with_its_dateline_rule_from_the_command_line() {
+    let database = TestDatabase::sqlite().await;
+    let store = database.store().await;
+    dateline_testkit::paper::SmallPaper::create(&store).await;
+    let add = |slug: &'static str, rule: &'static str| {
+        let url = database.url.clone();
+        run(&[
+            "wire",
+            "add-source",
+            "--database-url",
+            &url,
+            "--name",
+            "Hanbit News",
+            "--slug",
+            slug,
+            "--format",
+            "ninjs-3.1",
+            "--section",
+            "national",
+            "--dateline-format",
+            rule,
+        ])
+    };
+    let (ok, out, err) = add("hanbit-news", "{place} ({agency}) —");
+    assert!(ok, "{err}");
+    assert!(out.contains("hanbit-news is set up"), "{out}");
+    let source = dateline_newsroom::wire::WireStore::wire_source_by_slug(&store, "hanbit-news").await.expect("stored");
+    assert_eq!((source.format.as_str(), source.dateline_format.as_str()), ("ninjs-3.1", "{place} ({agency}) —"));
+    let (ok, _, err) = add("hanbit-two", "{PLACE}, {time}");
+    assert!(!ok, "an unknown placeholder stops the command");
+    assert!(err.contains("{time}") || err.contains("does not know"), "{err}");
+}
