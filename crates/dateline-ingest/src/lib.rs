@@ -4,7 +4,8 @@
 //! each item checked against the JSON Schema of its own version, embedded in the binary) and
 //! [`newsml`] (NewsML-G2 news items in XML, with no DTD allowed, so neither entity expansion
 //! nor external entities can happen). Agency bodies become Markdown in [`body`], which
-//! refuses scripts and event handlers outright.
+//! refuses scripts and event handlers outright; a NITF body gives its head (headline, byline,
+//! dateline, abstract) to the story's fields in [`nitf`].
 //!
 //! This crate reads and judges documents; it stores nothing. What a version does to a story
 //! is the newsroom's rule (`dateline_newsroom::wire`), and where the documents come from

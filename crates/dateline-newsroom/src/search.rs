@@ -21,7 +21,7 @@ pub enum Term {
 }
 
 /// Letters and digits of any script; everything else separates words.
-fn words(text: &str) -> Vec<String> {
+pub(crate) fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 

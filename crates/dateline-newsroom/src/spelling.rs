@@ -185,9 +185,8 @@ pub async fn search_forgiving(
 pub fn vocabulary_words(texts: &[&str]) -> std::collections::BTreeSet<String> {
     texts
         .iter()
-        .flat_map(|text| text.split(|c: char| !c.is_alphanumeric()))
+        .flat_map(|text| crate::search::words(text))
         .filter(|w| (3..=40).contains(&w.chars().count()) && w.chars().any(char::is_alphabetic))
-        .map(str::to_lowercase)
         .collect()
 }
 

@@ -1,6 +1,8 @@
 //! Full-text search in each database's own engine: FTS5 on SQLite, a weighted tsvector with a
-//! GIN index on PostgreSQL. The index is written in the same transaction as the story
-//! ([`index_story`]); queries are built only from parsed terms, each bound as a parameter.
+//! GIN index on PostgreSQL (quoted phrases checked against the text as written). The index,
+//! and the vocabulary that typo correction draws on, are written in the same transaction as
+//! the story ([`index_story`]); queries are built only from parsed terms, each bound as a
+//! parameter.
 
 use crate::articles::{stored_status, SummaryRow};
 use crate::db::{params, placeholders, Backend, Param, Tx};

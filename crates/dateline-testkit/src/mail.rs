@@ -66,11 +66,7 @@ impl SmtpServer {
             .stderr(Stdio::null())
             .spawn()
             .expect("start aiosmtpd");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(&address).is_err() {
-            assert!(Instant::now() < deadline, "aiosmtpd did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_until_listening(&address);
         Some(SmtpServer { child, address, maildir, certificate_pem: String::new(), _folder: folder })
     }
 
@@ -152,11 +148,7 @@ impl SmtpServer {
             .stderr(Stdio::null())
             .spawn()
             .expect("start aiosmtpd");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(&address).is_err() {
-            assert!(Instant::now() < deadline, "aiosmtpd did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_until_listening(&address);
         let certificate_pem = std::fs::read_to_string(file("ca.pem")).expect("the CA's certificate");
         Some(SmtpServer { child, address, maildir, certificate_pem, _folder: folder })
     }
@@ -259,5 +251,14 @@ print("pass" if dkim.verify(message, dnsfunc=dns) else "fail")
         std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), crlf.as_bytes()).expect("write");
         let output = child.wait_with_output().expect("verified");
         format!("{}{}", String::from_utf8_lossy(&output.stdout).trim(), String::from_utf8_lossy(&output.stderr))
+    }
+}
+
+/// Waits (up to 20 s) until a server started beside the test accepts connections on `address`.
+fn wait_until_listening(address: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(address).is_err() {
+        assert!(Instant::now() < deadline, "aiosmtpd did not start on {address}");
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
