@@ -479,6 +479,67 @@ pub async fn publish_due(store: &impl Store, now: Timestamp) -> Result<Vec<Artic
     Ok(published)
 }
 
+/// The headline a story autosaved before its first save carries until its writer gives it one.
+pub const UNTITLED_HEADLINE: &str = "Untitled draft";
+
+/// A new story's first autosave: what was typed on the new-story screen before anyone pressed
+/// Save is stored as a draft, so a closed tab or a crashed browser loses nothing. What the
+/// screen may not say yet is filled in so the draft can be kept (a missing headline becomes
+/// [`UNTITLED_HEADLINE`], a missing home section the paper's first); a field a save would
+/// refuse (a bad slug or dateline, a byline that no longer exists) is left out rather than
+/// refusing the text. `None` when nothing has been typed yet. The story is a draft and only a
+/// draft, whatever button the form shows; the writer's own save then edits it.
+pub async fn create_from_autosave(
+    store: &impl Store,
+    actor: &User,
+    draft: &StoryDraft,
+    now: Timestamp,
+) -> Result<Option<ArticleId>, EditError> {
+    if !actor.role.may(Action::WriteDraft) {
+        return Err(EditError::NotAllowed);
+    }
+    if [&draft.headline, &draft.deck, &draft.body].iter().all(|text| text.trim().is_empty()) {
+        return Ok(None);
+    }
+    let mut kept = draft.clone();
+    if kept.headline.trim().is_empty() {
+        UNTITLED_HEADLINE.clone_into(&mut kept.headline);
+    }
+    let sections = store.sections().await?;
+    if !kept.section_id.is_some_and(|id| sections.iter().any(|s| s.id == id)) {
+        kept.section_id = sections.first().map(|s| s.id);
+    }
+    let content = match check_draft(store, &kept).await {
+        Ok(content) => content,
+        Err(EditError::Invalid(errors))
+            if errors.iter().all(|e| !matches!(e.field, "headline" | "deck" | "body" | "section")) =>
+        {
+            let text_only = StoryDraft {
+                headline: kept.headline,
+                deck: kept.deck,
+                body: kept.body,
+                section_id: kept.section_id,
+                seo_title: kept.seo_title,
+                seo_description: kept.seo_description,
+                ..StoryDraft::default()
+            };
+            check_draft(store, &text_only).await?
+        }
+        Err(other) => return Err(other),
+    };
+    let new = NewArticle {
+        content,
+        status: ArticleStatus::Draft,
+        embargo_until: None,
+        publish_at: None,
+        first_published_at: None,
+        last_public_update_at: None,
+        created_at: now,
+        made_by: rules::by(actor),
+    };
+    Ok(Some(store.insert_article(&new).await?))
+}
+
 /// What the editor screen sends by itself while someone types: the headline, deck, body and
 /// search fields as typed, laid over the story as stored, kept as an autosave revision and
 /// never written to the story. Whatever was typed is kept, even what a save would refuse

@@ -41,9 +41,11 @@ struct ResumePage {
     fields: Vec<KeptField>,
 }
 
-/// Only a desk form may be resumed, never the resume page, signing in or out.
+/// Only a desk form may be resumed, never the resume page, signing in or out, nor an
+/// autosave (sent by the editor's script, which keeps the text on its own screen).
 fn resumable(path: &str) -> bool {
     path.starts_with("/desk/")
+        && !path.ends_with("/autosave")
         && !path.starts_with("//")
         && !path.contains('\\')
         && !path.chars().any(char::is_control)

@@ -43,6 +43,7 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/stories", post(stories::create))
         .route("/desk/search", get(stories::search))
         .route("/desk/stories/new", get(stories::new_story))
+        .route("/desk/stories/new/autosave", post(stories::autosave_new))
         .route("/desk/stories/{id}", get(stories::edit).post(stories::act))
         .route("/desk/stories/{id}/remove", post(stories::remove))
         .route("/desk/stories/{id}/correct", post(stories::correct))

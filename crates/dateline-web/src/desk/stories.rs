@@ -536,6 +536,57 @@ pub(crate) async fn autosave(
     }
 }
 
+/// Where the new-story screen goes on once its first autosave has made it a stored draft.
+#[derive(Serialize)]
+struct AutosavedNew {
+    story: i64,
+    version: i64,
+    /// The editor's address, and so the form's from now on.
+    edit: String,
+    /// Where later autosaves go.
+    autosave: String,
+}
+
+/// `POST /desk/stories/new/autosave`: the new-story screen's autosave before its first save.
+/// The first one that carries any text stores the story as a draft and answers 201 with its
+/// addresses, so the screen's later autosaves and its Save go to that story; nothing typed
+/// answers 204 and stores nothing.
+pub(crate) async fn autosave_new(
+    State(state): State<AppState>,
+    DeskForm { desk, form }: DeskForm,
+) -> Result<Response, WebError> {
+    desk.require(Action::WriteDraft)?;
+    let zone = paper_clock(&state).await?.zone;
+    // A field the form could not read (a half-typed time) is not a reason to lose the text.
+    let (draft, _) = draft_from(&form, &zone)?;
+    let kind = story_kind(form.get("kind"))?;
+    let id = match editing::create_from_autosave(state.store(), &desk.session.user, &draft, state.now()).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(EditError::Invalid(errors)) => {
+            return Err(WebError::BadRequest(
+                errors.into_iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join(" "),
+            ))
+        }
+        Err(other) => return Err(edit_failure(other)),
+    };
+    if kind == "live" {
+        // As on the first save: one its writer may not run live stays an ordinary draft.
+        match dateline_newsroom::live::start_coverage(state.store(), &desk.session.user, id, state.now()).await {
+            Ok(_) | Err(dateline_newsroom::live::LiveError::NotAllowed) => {}
+            Err(other) => return Err(WebError::BadRequest(other.to_string())),
+        }
+    }
+    let version = state.store().article_by_id(id).await?.version;
+    let answer = AutosavedNew {
+        story: id.0,
+        version,
+        edit: format!("/desk/stories/{id}"),
+        autosave: format!("/desk/stories/{id}/autosave"),
+    };
+    Ok((StatusCode::CREATED, [(header::LOCATION, answer.edit.clone())], axum::Json(answer)).into_response())
+}
+
 /// `POST /desk/stories/{id}`: save the text, then take the action the button asked for.
 pub(crate) async fn act(
     State(state): State<AppState>,

@@ -142,7 +142,86 @@ async fn what_is_typed_is_autosaved_beside_a_published_story_and_never_published
     assert_eq!(desk.post(&path, &[("headline", "Bridge closed"), ("body", &huge)]).await.status(), 400);
 }
 
+async fn a_new_story_is_autosaved_as_a_draft_before_its_first_save_and_the_save_goes_to_that_story(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (reporter, password) = desk_user(&store, Role::Reporter, "New Reporter").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let writing = app.sign_in(&reporter.email, &password).await;
+    let screen = writing.page("/desk/stories/new").await;
+    assert_eq!(attributes(&screen, "form.editor", "data-autosave-new"), ["/desk/stories/new/autosave"]);
+    const AUTOSAVE_NEW: &str = "/desk/stories/new/autosave";
+
+    // A screen with nothing typed yet stores nothing.
+    let nothing = writing.post(AUTOSAVE_NEW, &[("headline", " "), ("body", ""), ("section", "")]).await;
+    assert_eq!(nothing.status(), 204);
+    assert_eq!(store.count_articles().await.expect("count"), 0);
+
+    // The body typed before any headline or section, with a slug a save would refuse.
+    let first_paragraph = "The ferry strike ended at dawn after talks through the night.";
+    let created = writing
+        .post(AUTOSAVE_NEW, &[("headline", ""), ("slug", "../x"), ("section", ""), ("body", first_paragraph)])
+        .await;
+    assert_eq!(created.status(), 201);
+    let answer: serde_json::Value = serde_json::from_str(&created.text().await.expect("answer")).expect("JSON");
+    let id = dateline_newsroom::ArticleId(answer["story"].as_i64().expect("the story's id"));
+    assert_eq!(answer["edit"], format!("/desk/stories/{id}"));
+    assert_eq!(answer["autosave"], format!("/desk/stories/{id}/autosave"));
+    let stored = store.article_by_id(id).await.expect("the draft");
+    assert_eq!(stored.status, ArticleStatus::Draft);
+    assert_eq!(stored.content.headline, dateline_newsroom::editing::UNTITLED_HEADLINE);
+    assert_eq!(stored.content.body, first_paragraph);
+    assert_eq!(stored.content.slug.as_str(), "untitled-draft", "the refused slug is left out, not the text");
+    let sections = store.sections().await.expect("sections");
+    assert!(sections.iter().any(|s| s.id == stored.content.section_id), "a home section of the paper");
+    assert_eq!(answer["version"], stored.version);
+    let desk_list = writing.page("/desk/").await;
+    assert!(
+        texts(&desk_list, "main a").iter().any(|link| link.contains(dateline_newsroom::editing::UNTITLED_HEADLINE)),
+        "the desk lists it, so it can be found again"
+    );
+
+    // Later autosaves go beside the stored draft; the writer's Save then edits it, once.
+    let autosave = format!("/desk/stories/{id}/autosave");
+    let more = format!("{first_paragraph}\n\nBuses run again from noon.");
+    assert_eq!(writing.post(&autosave, &[("headline", ""), ("body", &more)]).await.status(), 204);
+    let section = paper.national.id.to_string();
+    let version = stored.version.to_string();
+    let saved = writing
+        .post(
+            &format!("/desk/stories/{id}"),
+            &[
+                ("action", "save"),
+                ("version", &version),
+                ("headline", "Ferry strike ends"),
+                ("section", &section),
+                ("body", &more),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let story = store.article_by_id(id).await.expect("story");
+    assert_eq!((story.content.headline.as_str(), story.content.body.as_str()), ("Ferry strike ends", more.as_str()));
+    assert_eq!(story.content.section_id, paper.national.id);
+    assert_eq!(store.count_articles().await.expect("count"), 1, "one story, however many autosaves");
+
+    // Nothing is stored without a session; a contributor's first autosave is a draft like anyone's.
+    let ended = writing.clone();
+    assert_eq!(ended.post("/desk/sign-out", &[]).await.status(), 303);
+    assert_eq!(
+        writing.post(AUTOSAVE_NEW, &[("headline", "Late"), ("body", "Typed after the end.")]).await.status(),
+        403
+    );
+    assert_eq!(store.count_articles().await.expect("count"), 1);
+    let (contributor, contributor_password) = desk_user(&store, Role::Contributor, "Guest Writer").await;
+    let guest = app.sign_in(&contributor.email, &contributor_password).await;
+    let theirs = guest.post(AUTOSAVE_NEW, &[("headline", "A view from the harbour"), ("body", "Gulls.")]).await;
+    assert_eq!(theirs.status(), 201);
+    assert_eq!(store.count_articles().await.expect("count"), 2);
+}
+
 on_both_databases!(
+    a_new_story_is_autosaved_as_a_draft_before_its_first_save_and_the_save_goes_to_that_story,
     what_is_typed_is_autosaved_beside_a_published_story_and_never_published_by_itself,
     a_story_sent_after_the_session_ended_is_kept_and_saved_once_signed_in_again,
     a_form_from_an_older_session_is_kept_too_and_nothing_else_is_resumed

@@ -1,7 +1,8 @@
 // End-to-end in headless Chromium: a reporter writes a story; in another tab of the same
 // browser the session is signed out; the reporter saves, nothing is written, and the text is
 // kept on the page; they sign in again in a new tab, come back, continue, and send it: the
-// text reaches the story as typed.
+// text reaches the story as typed. A new story typed and never saved by hand is autosaved
+// as a draft, and its Save edits that same story.
 // Usage: node kept_copy.cjs BASE_URL EMAIL PASSWORD
 const assert = require('node:assert/strict');
 const { launch, signIn: signInAt } = require('./chromium.cjs');
@@ -60,6 +61,25 @@ const signIn = (page) => signInAt(page, base, email, password);
     await review.goto(storyUrl);
     assert.equal(await review.getByLabel('Body (Markdown)').inputValue(), body, 'the story itself is as saved');
     await review.close();
+
+    // A new story is autosaved before its first save: the screen becomes that story's editor,
+    // and its Save edits the same story.
+    const fresh = await context.newPage();
+    await fresh.goto(`${base}/desk/stories/new`);
+    await fresh.getByLabel('Body (Markdown)').fill('Typed on a new story and never saved by hand.');
+    await fresh.locator('#autosave-status', { hasText: 'Autosaved at' }).waitFor({ timeout: 10000 });
+    assert.match(fresh.url(), /\/desk\/stories\/\d+$/, 'the address is the stored draft\'s');
+    const draftUrl = fresh.url();
+    const elsewhere = await context.newPage();
+    await elsewhere.goto(draftUrl);
+    assert.equal(await elsewhere.getByLabel('Body (Markdown)').inputValue(), 'Typed on a new story and never saved by hand.');
+    await elsewhere.close();
+    await fresh.getByLabel('Headline', { exact: true }).fill('Harbour lights switched off');
+    await fresh.getByLabel('Home section').selectOption({ label: 'National › Politics' });
+    await fresh.getByRole('button', { name: 'Save draft' }).click();
+    await fresh.waitForURL(`${draftUrl}?saved=1`);
+    assert.equal(await fresh.getByLabel('Headline', { exact: true }).inputValue(), 'Harbour lights switched off');
+    await fresh.close();
 
     await writing.getByLabel('Deck', { exact: true }).fill('An edit not yet sent');
     const asked = new Promise((resolve) => writing.once('dialog', (dialog) => {
