@@ -93,18 +93,31 @@ pub(crate) async fn form(
     Query(query): Query<NextQuery>,
 ) -> Result<Response, WebError> {
     let secure = state.settings().secure_cookies || is_https(state.settings(), peer, &headers);
-    let key = state.store().server_secret(SIGN_IN_KEY).await?;
-    let csrf = issue_sign_in_token(&key, state.now()).map_err(|e| WebError::Internal(e.to_string()))?;
+    let (csrf, _) = sign_in_form_token(&state, secure).await?;
     page(&state, StatusCode::OK, &csrf, &safe_next(query.next.as_deref()), "", None, secure).await
 }
 
-pub(crate) async fn submit(
-    State(state): State<AppState>,
-    Peer(peer): Peer,
-    headers: HeaderMap,
-    Form(form): Form<SignInForm>,
-) -> Result<Response, WebError> {
-    let secure = state.settings().secure_cookies || is_https(state.settings(), peer, &headers);
+/// What a sign-in with the right token came to.
+pub(crate) enum SignInOutcome {
+    /// A new session: its cookie and the one that clears the sign-in form's, to set.
+    SignedIn { session_token_digest: String, cookies: [String; 2] },
+    /// The e-mail address or the password is wrong (which one is not said).
+    WrongPassword,
+}
+
+/// A sign-in as the paper checks every one, from the sign-in page or in place on a kept
+/// form's page: posted from this site, with a form token this paper issued that matches its
+/// cookie, counted by the throttle before the password is checked. A refusal that is not
+/// about the password is an error (403 or 429).
+pub(crate) async fn sign_in(
+    state: &AppState,
+    peer: Option<std::net::SocketAddr>,
+    headers: &HeaderMap,
+    email: &str,
+    password: &str,
+    form_token: &str,
+) -> Result<SignInOutcome, WebError> {
+    let secure = state.settings().secure_cookies || is_https(state.settings(), peer, headers);
     // A browser says where a form was posted from: a sign-in posted from another site (a
     // page that planted its own form) is refused, whatever its token.
     let cross_site = headers
@@ -122,17 +135,16 @@ pub(crate) async fn submit(
     // The form's token must match its cookie (double submit) and be one this paper issued:
     // a pair an attacker made up themselves would otherwise sign a victim in to the
     // attacker's account.
-    let expected = cookie(&headers, FORM_COOKIE).unwrap_or_default();
+    let expected = cookie(headers, FORM_COOKIE).unwrap_or_default();
     let key = state.store().server_secret(SIGN_IN_KEY).await?;
     if expected.is_empty()
-        || !constant_time_eq(&form.csrf, &expected)
-        || !sign_in_token_is_ours(&key, &form.csrf, state.now())
+        || !constant_time_eq(form_token, &expected)
+        || !sign_in_token_is_ours(&key, form_token, state.now())
     {
         return Err(WebError::Forbidden);
     }
-    let next = safe_next(Some(&form.next));
-    let address = client_address(state.settings(), peer, &headers);
-    let email = normalize_email(&form.email).unwrap_or_else(|_| form.email.trim().to_lowercase());
+    let address = client_address(state.settings(), peer, headers);
+    let email = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
     let clock = std::time::Instant::now();
     // Counted before the password is checked: a burst of guesses gets no free tries.
     if let Err(wait) = state.sign_in_throttle().attempt(&email, address, clock) {
@@ -148,7 +160,7 @@ pub(crate) async fn submit(
         Err(other) => return Err(other.into()),
     };
     // Hashing costs tens of milliseconds: do it off the async threads.
-    let password = form.password.clone();
+    let password = password.to_owned();
     let stored = found.as_ref().and_then(|(_, hash)| hash.clone()).unwrap_or_else(|| decoy_hash().to_owned());
     let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
         .await
@@ -157,24 +169,52 @@ pub(crate) async fn submit(
         (Some((user, Some(_))), true) => user,
         _ => {
             tracing::info!("failed desk sign-in");
-            let message = "The e-mail address or the password is wrong.";
-            return page(&state, StatusCode::UNAUTHORIZED, &form.csrf, &next, &form.email, Some(message), secure).await;
+            return Ok(SignInOutcome::WrongPassword);
         }
     };
     state.sign_in_throttle().succeeded(&email, address);
     let token = random_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let csrf = random_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let now = state.now();
-    state.store().insert_session(&token_digest(&token), user.id, &csrf, now, now + SESSION_LIFETIME).await?;
+    let session_token_digest = token_digest(&token);
+    state.store().insert_session(&session_token_digest, user.id, &csrf, now, now + SESSION_LIFETIME).await?;
     tracing::info!(user.id = %user.id, "desk sign-in");
-    let session_cookie = set_cookie(SESSION_COOKIE, &token, SESSION_LIFETIME.as_secs(), secure);
-    let clear_form_cookie = set_cookie(FORM_COOKIE, "", 0, secure);
-    Ok((
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, next)],
-        AppendHeaders([(header::SET_COOKIE, session_cookie), (header::SET_COOKIE, clear_form_cookie)]),
-    )
-        .into_response())
+    let cookies = [
+        set_cookie(SESSION_COOKIE, &token, SESSION_LIFETIME.as_secs(), secure),
+        set_cookie(FORM_COOKIE, "", 0, secure),
+    ];
+    Ok(SignInOutcome::SignedIn { session_token_digest, cookies })
+}
+
+/// A fresh sign-in form token, and the cookie that goes with it, for a page that offers to
+/// sign in (the sign-in page, a kept form's page).
+pub(crate) async fn sign_in_form_token(state: &AppState, secure: bool) -> Result<(String, String), WebError> {
+    let key = state.store().server_secret(SIGN_IN_KEY).await?;
+    let token = issue_sign_in_token(&key, state.now()).map_err(|e| WebError::Internal(e.to_string()))?;
+    let cookie = set_cookie(FORM_COOKIE, &token, 3600, secure);
+    Ok((token, cookie))
+}
+
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, WebError> {
+    let secure = state.settings().secure_cookies || is_https(state.settings(), peer, &headers);
+    let next = safe_next(Some(&form.next));
+    match sign_in(&state, peer, &headers, &form.email, &form.password, &form.csrf).await? {
+        SignInOutcome::SignedIn { cookies: [session_cookie, clear_form_cookie], .. } => Ok((
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, next)],
+            AppendHeaders([(header::SET_COOKIE, session_cookie), (header::SET_COOKIE, clear_form_cookie)]),
+        )
+            .into_response()),
+        SignInOutcome::WrongPassword => {
+            let message = "The e-mail address or the password is wrong.";
+            page(&state, StatusCode::UNAUTHORIZED, &form.csrf, &next, &form.email, Some(message), secure).await
+        }
+    }
 }
 
 pub(crate) async fn sign_out(

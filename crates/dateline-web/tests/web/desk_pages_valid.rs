@@ -153,7 +153,7 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
         ended.post(&format!("/desk/stories/{id}"), &[("headline", "Kept"), ("body", "Line one.\nLine two.")]).await;
     assert_eq!(kept.status(), 403);
     let kept_html = kept.text().await.expect("kept page");
-    let carried = dateline_testkit::form_fields(&scraper::Html::parse_document(&kept_html), "main form");
+    let carried = dateline_testkit::form_fields(&scraper::Html::parse_document(&kept_html), "form.signed-in-elsewhere");
     let pairs: Vec<(&str, &str)> = carried.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let resumed = desk.post_without_csrf("/desk/resume", &pairs).await.text().await.expect("resume page");
     pages.push(("desk-kept".to_owned(), kept_html));

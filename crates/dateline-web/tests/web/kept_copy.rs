@@ -40,7 +40,7 @@ async fn a_story_sent_after_the_session_ended_is_kept_and_saved_once_signed_in_a
     assert_eq!(refused.status(), 403, "nothing is written without a session");
     let kept = scraper::Html::parse_document(&refused.text().await.expect("page"));
     assert_eq!(store.article_by_id(id).await.expect("story").content.headline, "Council vote");
-    let carried = form_fields(&kept, "form[action='/desk/resume']");
+    let carried = form_fields(&kept, "form.signed-in-elsewhere");
     assert!(carried.contains(&("body".to_owned(), NEW_BODY.to_owned())), "the text is kept: {carried:?}");
     assert!(carried.contains(&("resume_to".to_owned(), format!("/desk/stories/{id}"))));
     assert!(!carried.iter().any(|(name, _)| name == "csrf"), "the old token is not carried");
@@ -220,7 +220,116 @@ async fn a_new_story_is_autosaved_as_a_draft_before_its_first_save_and_the_save_
     assert_eq!(store.count_articles().await.expect("count"), 2);
 }
 
+async fn a_reporter_whose_session_ended_signs_in_again_on_the_same_page_and_sends_the_kept_text(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (reporter, password) = desk_user(&store, Role::Reporter, "Kept Reporter").await;
+    let mut draft = StoryBuilder::new("Tram fares", paper.national.id, now()).status(ArticleStatus::Draft).build();
+    draft.made_by = dateline_newsroom::RevisionAuthor { user_id: Some(reporter.id), name: reporter.name.clone() };
+    let id = store.insert_article(&draft).await.expect("draft");
+    let app = TestApp::start(store.clone(), now()).await;
+    let writing = app.sign_in(&reporter.email, &password).await;
+    let section = paper.national.id.to_string();
+    let story_path = format!("/desk/stories/{id}");
+    let fields = [
+        ("action", "save"),
+        ("version", "1"),
+        ("headline", "Tram fares rise"),
+        ("section", &section),
+        ("body", NEW_BODY),
+    ];
+    assert_eq!(writing.clone().post("/desk/sign-out", &[]).await.status(), 303);
+    let refused = writing.post(&story_path, &fields).await;
+    assert_eq!(refused.status(), 403);
+    let form_cookie = refused
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("dateline_sign_in="))
+        .and_then(|v| v.split(';').next())
+        .expect("the kept page can sign in: it sets the sign-in form's cookie")
+        .to_owned();
+    let kept = scraper::Html::parse_document(&refused.text().await.expect("page"));
+    let carried = form_fields(&kept, "form.sign-in-here");
+    assert!(carried.contains(&("body".to_owned(), NEW_BODY.to_owned())), "the text rides along: {carried:?}");
+
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let sign_in_here = |email: &str, password: &str| {
+        let mut sent: Vec<(String, String)> = carried
+            .iter()
+            .filter(|(name, _)| !name.starts_with("sign_in_email") && name != "sign_in_password")
+            .cloned()
+            .collect();
+        sent.push(("sign_in_email".into(), email.to_owned()));
+        sent.push(("sign_in_password".into(), password.to_owned()));
+        client
+            .post(format!("{}/desk/resume", app.base_url))
+            .header(reqwest::header::COOKIE, &form_cookie)
+            .form(&sent)
+            .send()
+    };
+
+    // A wrong password keeps the text again, says why, and never writes the password back.
+    let wrong = sign_in_here(&reporter.email, "not-the-password").await.expect("answer");
+    assert_eq!(wrong.status(), 401);
+    let again = scraper::Html::parse_document(&wrong.text().await.expect("page"));
+    assert_eq!(texts(&again, "[role=alert]"), ["The e-mail address or the password is wrong."]);
+    let kept_again = form_fields(&again, "form.sign-in-here");
+    assert!(kept_again.contains(&("body".to_owned(), NEW_BODY.to_owned())));
+    assert!(!kept_again.iter().any(|(_, value)| value == "not-the-password"));
+    assert_eq!(store.article_by_id(id).await.expect("story").content.headline, "Tram fares");
+
+    // The right password signs in right there, and the form comes back with the new session's token.
+    let signed_in = sign_in_here(&reporter.email, &password).await.expect("answer");
+    assert_eq!(signed_in.status(), 200);
+    let session_cookie = signed_in
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("dateline_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("a new session")
+        .to_owned();
+    let page = scraper::Html::parse_document(&signed_in.text().await.expect("page"));
+    assert_eq!(attributes(&page, "main form", "action"), [story_path.clone()]);
+    let to_send = form_fields(&page, "main form");
+    assert!(!to_send.iter().any(|(name, _)| name.starts_with("sign_in_")), "nothing of the sign-in is carried on");
+    assert_eq!(store.article_by_id(id).await.expect("story").content.headline, "Tram fares", "nothing written yet");
+    let saved = client
+        .post(format!("{}{story_path}", app.base_url))
+        .header(reqwest::header::COOKIE, &session_cookie)
+        .form(&to_send)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(saved.status(), 303);
+    let story = store.article_by_id(id).await.expect("story");
+    assert_eq!((story.content.headline.as_str(), story.content.body.as_str()), ("Tram fares rise", NEW_BODY));
+
+    // A sign-in token the paper did not issue is refused, and the text is kept all the same.
+    let mut forged = carried.clone();
+    forged.retain(|(name, _)| name != "sign_in_csrf");
+    forged.extend([
+        ("sign_in_csrf".to_owned(), "made-up".to_owned()),
+        ("sign_in_email".to_owned(), reporter.email.clone()),
+        ("sign_in_password".to_owned(), password.clone()),
+    ]);
+    let refused = client
+        .post(format!("{}/desk/resume", app.base_url))
+        .header(reqwest::header::COOKIE, "dateline_sign_in=made-up")
+        .form(&forged)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(refused.status(), 403);
+    let refused_page = scraper::Html::parse_document(&refused.text().await.expect("page"));
+    assert!(form_fields(&refused_page, "form.sign-in-here").contains(&("body".to_owned(), NEW_BODY.to_owned())));
+}
+
 on_both_databases!(
+    a_reporter_whose_session_ended_signs_in_again_on_the_same_page_and_sends_the_kept_text,
     a_new_story_is_autosaved_as_a_draft_before_its_first_save_and_the_save_goes_to_that_story,
     what_is_typed_is_autosaved_beside_a_published_story_and_never_published_by_itself,
     a_story_sent_after_the_session_ended_is_kept_and_saved_once_signed_in_again,

@@ -39,7 +39,7 @@ const signIn = (page) => signInAt(page, base, email, password);
     const again = await context.newPage();
     await signIn(again);
     await again.close();
-    await writing.getByRole('button', { name: /continue/ }).click();
+    await writing.getByRole('button', { name: /in another tab: continue/ }).click();
     await writing.getByRole('heading', { name: /finish what you started/ }).waitFor();
     await writing.getByRole('button', { name: 'Send it now' }).click();
     await writing.waitForURL(/\/desk\/stories\/\d+\?saved=1$/);
