@@ -293,7 +293,7 @@ async fn a_reporter_whose_session_ended_signs_in_again_on_the_same_page_and_send
         .expect("a new session")
         .to_owned();
     let page = scraper::Html::parse_document(&signed_in.text().await.expect("page"));
-    assert_eq!(attributes(&page, "main form", "action"), [story_path.clone()]);
+    assert_eq!(attributes(&page, "main form", "action"), [story_path.as_str()]);
     let to_send = form_fields(&page, "main form");
     assert!(!to_send.iter().any(|(name, _)| name.starts_with("sign_in_")), "nothing of the sign-in is carried on");
     assert_eq!(store.article_by_id(id).await.expect("story").content.headline, "Tram fares", "nothing written yet");
