@@ -32,6 +32,7 @@ pub async fn run(global: &GlobalArgs, args: SeedArgs) -> anyhow::Result<()> {
     let store = server::open_store(&config).await?;
     let started = std::time::Instant::now();
     let report = content::seed::fill(&store, args.stories, args.seed, now).await?;
+    store.refresh_planner_statistics().await?;
     println!(
         "seeded {} stories ({} sections, {} authors) in {:.1} s",
         report.stories,
