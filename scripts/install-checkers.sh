@@ -62,6 +62,11 @@ mkdir -p "$VERIFIERS_HOME"
 # wrk: HTTP load generator; openjdk-17-jre-headless: runs vnu.jar; unzip: corpus;
 # libimage-exiftool-perl: exiftool, which reads back what served photos say about themselves
 DEBS=(libxml2-utils wrk openjdk-17-jre-headless unzip curl libimage-exiftool-perl)
+# postgresql-NN-rum: the RUM index for the machine's PostgreSQL, so search's RUM path is
+# tested (the GIN path is tested beside it on the same server)
+for cluster in /etc/postgresql/*/; do
+  [ -d "$cluster" ] && DEBS+=("postgresql-$(basename "$cluster")-rum")
+done
 if [ "$WITH_BROWSER" = 1 ]; then DEBS+=(chromium chromium-driver); fi
 missing=()
 for p in "${DEBS[@]}"; do has_deb "$p" || missing+=("$p"); done

@@ -58,3 +58,21 @@ pub async fn rename_postgres_database(admin_url: &str, from: &str, to: &str) -> 
 pub async fn drop_postgres_database(admin_url: &str, name: &str) -> Result<(), StoreError> {
     on_server(admin_url, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", checked(name)?)).await
 }
+
+/// Gives the database's search a GIN index in place of RUM, as a server without the RUM
+/// extension has (see migration 0021): for tests of that path, and for a database about to
+/// move to such a server. Stores connected before keep the kind they saw.
+pub async fn use_gin_search_index(database_url: &str) -> Result<(), StoreError> {
+    let mut connection = sqlx::PgConnection::connect(database_url)
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("cannot reach {}: {e}", redact_url(database_url))))?;
+    sqlx::raw_sql(
+        "BEGIN; DROP INDEX IF EXISTS article_search_document; \
+         CREATE INDEX article_search_document ON article_search USING gin (document); COMMIT;",
+    )
+    .execute(&mut connection)
+    .await
+    .map_err(map_error)?;
+    connection.close().await.ok();
+    Ok(())
+}

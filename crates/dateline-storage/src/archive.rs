@@ -528,9 +528,9 @@ const REBUILD_SEARCH_SQLITE: &str = "INSERT INTO article_search (rowid, headline
      COALESCE((SELECT group_concat(au.name, ' ') FROM article_bylines b JOIN authors au ON au.id = b.author_id \
                WHERE b.article_id = a.id), ''), a.body FROM articles a";
 
-const REBUILD_SEARCH_POSTGRES: &str = "UPDATE articles a SET search_vector = \
+const REBUILD_SEARCH_POSTGRES: &str = "UPDATE article_search s SET document = \
      setweight(to_tsvector('english', a.headline), 'A') \
      || setweight(to_tsvector('english', COALESCE(a.deck, '')), 'B') \
      || setweight(to_tsvector('simple', COALESCE((SELECT string_agg(au.name, ' ') FROM article_bylines b \
         JOIN authors au ON au.id = b.author_id WHERE b.article_id = a.id), '')), 'B') \
-     || setweight(to_tsvector('english', a.body), 'D')";
+     || setweight(to_tsvector('english', a.body), 'D') FROM articles a WHERE a.id = s.article_id";

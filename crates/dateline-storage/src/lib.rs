@@ -46,12 +46,19 @@ use jiff::Timestamp;
 pub struct SqlStore {
     db: db::Db,
     changes: changes::ChangeFeed,
+    /// Whether PostgreSQL's search index ranks inside itself (RUM) or only finds (GIN); asked
+    /// of the database once.
+    search_index: std::sync::Arc<tokio::sync::OnceCell<search::SearchIndex>>,
 }
 
 impl SqlStore {
     /// Connects to the database the URL names; it does not change the schema.
     pub async fn connect(options: &ConnectOptions) -> Result<Self, ConnectError> {
-        Ok(SqlStore { db: connect::open(options).await?, changes: changes::ChangeFeed::new() })
+        Ok(SqlStore {
+            db: connect::open(options).await?,
+            changes: changes::ChangeFeed::new(),
+            search_index: std::sync::Arc::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(18, "0018_newsletters"),
     migration!(19, "0019_datelines"),
     migration!(20, "0020_search_vocabulary"),
+    migration!(21, "0021_narrow_search"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

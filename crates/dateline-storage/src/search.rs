@@ -1,5 +1,7 @@
-//! Full-text search in each database's own engine: FTS5 on SQLite, a weighted tsvector with a
-//! GIN index on PostgreSQL (quoted phrases checked against the text as written). The index,
+//! Full-text search in each database's own engine: FTS5 on SQLite; on PostgreSQL a weighted
+//! tsvector in a narrow table of its own, indexed with RUM (which ranks inside the index) when
+//! the server has the extension and GIN otherwise (quoted phrases checked against the text as
+//! written). The index,
 //! and the vocabulary that typo correction draws on, are written in the same transaction as
 //! the story ([`index_story`]); queries are built only from parsed terms, each bound as a
 //! parameter.
@@ -98,10 +100,11 @@ async fn write_entry(
             .await?;
         }
         Tx::Postgres(_) => {
+            // The row itself is the story's (a trigger made it with the story).
             tx.execute(
-                "UPDATE articles SET search_vector = setweight(to_tsvector('english', $2), 'A') \
+                "UPDATE article_search SET document = setweight(to_tsvector('english', $2), 'A') \
                  || setweight(to_tsvector('english', $3), 'B') || setweight(to_tsvector('simple', $4), 'B') \
-                 || setweight(to_tsvector('english', $5), 'D') WHERE id = $1",
+                 || setweight(to_tsvector('english', $5), 'D') WHERE article_id = $1",
                 params![id, headline, deck, bylines, body],
             )
             .await?;
@@ -196,7 +199,7 @@ fn match_condition(backend: Backend, terms: &[Term], binder: &mut Binder) -> Str
     match backend {
         Backend::Sqlite => format!("article_search MATCH {}", binder.bind(fts5_expression(terms))),
         Backend::Postgres => {
-            let mut conditions = vec![format!("a.search_vector @@ {}", tsquery(terms, binder))];
+            let mut conditions = vec![format!("s.document @@ {}", tsquery(terms, binder))];
             for term in terms {
                 if let Term::Phrase(words) = term {
                     conditions.push(format!("{STORY_TEXT} ~* {}", binder.bind(phrase_pattern(words))));
@@ -235,34 +238,59 @@ fn tsquery(terms: &[Term], binder: &mut Binder) -> String {
     format!("({})", parts.join(" && "))
 }
 
-/// What the reader (or the desk) asked to narrow the search to, as conditions on `a`.
-fn filter_conditions(query: &SearchQuery, now: Timestamp, binder: &mut Binder) -> Vec<String> {
+/// What the reader (or the desk) asked to narrow the search to: conditions on the story `a`
+/// on SQLite, on PostgreSQL's narrow search row `s`, which holds what they read.
+fn filter_conditions(backend: Backend, query: &SearchQuery, now: Timestamp, binder: &mut Binder) -> Vec<String> {
+    let (row, id, published) = match backend {
+        Backend::Sqlite => ("a", "a.id", "a.first_published_at"),
+        Backend::Postgres => ("s", "s.article_id", "s.first_published_at"),
+    };
     let mut conditions = Vec::new();
     if !query.include_unpublished {
         let at = binder.bind(now);
-        conditions.push(format!(
-            "a.status = 'published' AND a.first_published_at <= {at} AND (a.embargo_until IS NULL OR a.embargo_until <= {at})"
-        ));
+        conditions.push(match backend {
+            Backend::Sqlite => format!(
+                "a.status = 'published' AND a.first_published_at <= {at} AND (a.embargo_until IS NULL OR a.embargo_until <= {at})"
+            ),
+            Backend::Postgres => format!("s.public_from <= {at}"),
+        });
     }
     if let Some(sections) = &query.sections {
         if sections.is_empty() {
             conditions.push("1 = 0".into());
         } else {
-            conditions.push(format!("a.section_id IN ({})", binder.bind_all(sections.iter().map(|s| s.0))));
+            conditions.push(format!("{row}.section_id IN ({})", binder.bind_all(sections.iter().map(|s| s.0))));
         }
     }
     if let Some(author) = query.author {
         let p = binder.bind(author.0);
         conditions
-            .push(format!("EXISTS (SELECT 1 FROM article_bylines b WHERE b.article_id = a.id AND b.author_id = {p})"));
+            .push(format!("EXISTS (SELECT 1 FROM article_bylines b WHERE b.article_id = {id} AND b.author_id = {p})"));
     }
     if let Some(from_time) = query.published_from {
-        conditions.push(format!("a.first_published_at >= {}", binder.bind(from_time)));
+        conditions.push(format!("{published} >= {}", binder.bind(from_time)));
     }
     if let Some(until) = query.published_until {
-        conditions.push(format!("a.first_published_at < {}", binder.bind(until)));
+        conditions.push(format!("{published} < {}", binder.bind(until)));
     }
     conditions
+}
+
+/// PostgreSQL's rows to search: the narrow search rows, and the stories themselves only when a
+/// phrase must be checked against their text.
+fn postgres_from(terms: &[Term]) -> &'static str {
+    if terms.iter().any(|term| matches!(term, Term::Phrase(_))) {
+        "article_search s JOIN articles a ON a.id = s.article_id"
+    } else {
+        "article_search s"
+    }
+}
+
+/// Which index PostgreSQL's search has: RUM ranks inside the index, GIN only finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SearchIndex {
+    Rum,
+    Gin,
 }
 
 fn joined(conditions: &[String]) -> String {
@@ -279,12 +307,12 @@ impl SqlStore {
         let backend = self.db.backend();
         let mut binder = Binder::default();
         let mut conditions = vec![match_condition(backend, &query.terms, &mut binder)];
-        conditions.extend(filter_conditions(query, now, &mut binder));
+        conditions.extend(filter_conditions(backend, query, now, &mut binder));
         let from = match backend {
             Backend::Sqlite => {
                 "article_search CROSS JOIN articles a INDEXED BY articles_visibility ON a.id = article_search.rowid"
             }
-            Backend::Postgres => "articles a",
+            Backend::Postgres => postgres_from(&query.terms),
         };
         let sql = format!(
             "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {} LIMIT {up_to}) AS counted",
@@ -294,17 +322,78 @@ impl SqlStore {
         Ok(count)
     }
 
+    /// Whether search ranks inside its index (PostgreSQL with RUM) rather than ranking the
+    /// newest matches (PostgreSQL with GIN, and SQLite's FTS5).
+    pub async fn search_ranks_in_index(&self) -> Result<bool, StoreError> {
+        Ok(self.db.backend() == Backend::Postgres && self.search_index().await? == SearchIndex::Rum)
+    }
+
+    /// Which index PostgreSQL's search has, asked of the database once.
+    async fn search_index(&self) -> Result<SearchIndex, StoreError> {
+        let kind = self
+            .search_index
+            .get_or_try_init(|| async {
+                let access_method: Option<(String,)> = self
+                    .db
+                    .fetch_optional(
+                        "SELECT am.amname::text FROM pg_class c JOIN pg_am am ON am.oid = c.relam \
+                         WHERE c.relname = 'article_search_document' AND c.relkind = 'i' \
+                         AND pg_table_is_visible(c.oid)",
+                        Vec::new(),
+                    )
+                    .await?;
+                Ok::<_, StoreError>(match access_method {
+                    Some((name,)) if name == "rum" => SearchIndex::Rum,
+                    _ => SearchIndex::Gin,
+                })
+            })
+            .await?;
+        Ok(*kind)
+    }
+
+    /// With RUM, one page of the best matches of the whole archive straight from the index
+    /// (it keeps the words' positions and weights, so it ranks as `ts_rank` does without
+    /// reading a story), and how many match, counted up to [`RANKED_CANDIDATES`].
+    async fn page_ranked_by_the_index(
+        &self,
+        query: &SearchQuery,
+        now: Timestamp,
+    ) -> Result<(Vec<i64>, i64), StoreError> {
+        let mut binder = Binder::default();
+        let mut conditions = vec![match_condition(Backend::Postgres, &query.terms, &mut binder)];
+        conditions.extend(filter_conditions(Backend::Postgres, query, now, &mut binder));
+        let rank = tsquery(&query.terms, &mut binder);
+        let limit = binder.bind(i64::from(query.limit));
+        let offset = binder.bind(i64::from(query.offset));
+        let sql = format!(
+            "SELECT s.article_id FROM {} WHERE {} \
+             ORDER BY s.document <=> {rank}, s.first_published_at DESC, s.article_id DESC LIMIT {limit} OFFSET {offset}",
+            postgres_from(&query.terms),
+            joined(&conditions),
+        );
+        let rows: Vec<(i64,)> = self.db.fetch_all(&sql, binder.0).await?;
+        let counted = self.count_up_to(query, now, RANKED_CANDIDATES).await?;
+        Ok((rows.into_iter().map(|(id,)| id).collect(), counted))
+    }
+
     /// One page of hits, best first, and how many candidates were ranked (up to
-    /// [`RANKED_CANDIDATES`]). Matches are taken newest first and filtered, and the first
-    /// [`RANKED_CANDIDATES`] that pass are ranked: ranking every match of a common word would
-    /// cost time in proportion to the archive.
+    /// [`RANKED_CANDIDATES`]). Without an index that ranks (SQLite's FTS5, PostgreSQL's GIN),
+    /// matches are taken newest first and filtered, and the first [`RANKED_CANDIDATES`] that
+    /// pass are ranked: ranking every match of a common word would cost time in proportion to
+    /// the archive.
     async fn page_of_matches(&self, query: &SearchQuery, now: Timestamp) -> Result<(Vec<i64>, i64), StoreError> {
         let backend = self.db.backend();
+        if backend == Backend::Postgres
+            && query.order == SearchOrder::Relevance
+            && self.search_index().await? == SearchIndex::Rum
+        {
+            return self.page_ranked_by_the_index(query, now).await;
+        }
         let mut binder = Binder::default();
         let candidates = match backend {
             Backend::Sqlite => {
                 let matches = match_condition(backend, &query.terms, &mut binder);
-                let filter = joined(&filter_conditions(query, now, &mut binder));
+                let filter = joined(&filter_conditions(backend, query, now, &mut binder));
                 // FTS5 streams the matches newest first; bm25 is worked out only for those read.
                 // It is smaller for better matches: headline counts most, then deck and bylines.
                 format!(
@@ -317,10 +406,11 @@ impl SqlStore {
             Backend::Postgres => {
                 let rank = tsquery(&query.terms, &mut binder);
                 let mut conditions = vec![match_condition(backend, &query.terms, &mut binder)];
-                conditions.extend(filter_conditions(query, now, &mut binder));
+                conditions.extend(filter_conditions(backend, query, now, &mut binder));
+                let from = postgres_from(&query.terms);
                 format!(
-                    "SELECT a.id, -ts_rank_cd(a.search_vector, {rank}) AS score, a.first_published_at AS published \
-                     FROM articles a WHERE {} ORDER BY a.id DESC LIMIT {RANKED_CANDIDATES}",
+                    "SELECT s.article_id AS id, -ts_rank_cd(s.document, {rank}) AS score, s.first_published_at AS published \
+                     FROM {from} WHERE {} ORDER BY s.article_id DESC LIMIT {RANKED_CANDIDATES}",
                     joined(&conditions)
                 )
             }

@@ -100,6 +100,14 @@ impl TestDatabase {
         Self::postgres_made(true).await
     }
 
+    /// A fresh PostgreSQL database whose search index is GIN, as on a server without the RUM
+    /// extension, whatever the template was given.
+    pub async fn postgres_with_gin_search() -> Option<Self> {
+        let db = Self::postgres_made(true).await?;
+        dateline_storage::admin::use_gin_search_index(&db.url).await.expect("a GIN search index");
+        Some(db)
+    }
+
     /// A fresh PostgreSQL database with nothing in it, not even the schema: for tests of
     /// `dateline migrate` itself.
     pub async fn postgres_unmigrated() -> Option<Self> {

@@ -61,3 +61,32 @@ macro_rules! on_both_databases {
         )*
     };
 }
+
+/// [`on_both_databases!`] for search: the test runs on SQLite, on PostgreSQL with the index
+/// the migration chose (RUM where the extension is installed, as in CI), and on PostgreSQL
+/// with the GIN index a server without RUM has, so both of its paths meet the same test.
+#[macro_export]
+macro_rules! on_every_search_index {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name($crate::TestDatabase::sqlite().await).await
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    let Some(db) = $crate::TestDatabase::postgres().await else { return };
+                    super::$name(db).await
+                }
+
+                #[tokio::test]
+                async fn postgres_gin() {
+                    let Some(db) = $crate::TestDatabase::postgres_with_gin_search().await else { return };
+                    super::$name(db).await
+                }
+            }
+        )*
+    };
+}

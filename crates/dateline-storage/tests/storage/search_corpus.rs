@@ -12,7 +12,7 @@ use dateline_newsroom::search::{parse_query, SearchQuery};
 use dateline_newsroom::spelling::search_forgiving;
 use dateline_newsroom::{ArticleId, ArticleStatus};
 use dateline_testkit::checkers::news_corpus;
-use dateline_testkit::on_both_databases;
+use dateline_testkit::on_every_search_index;
 use dateline_testkit::paper::{SmallPaper, StoryBuilder};
 use dateline_testkit::TestDatabase;
 use jiff::{SignedDuration, Timestamp};
@@ -209,4 +209,4 @@ fn copied_phrase(body: &str) -> Option<String> {
     })
 }
 
-on_both_databases!(real_articles_are_found_by_their_headline_and_by_their_rarest_words);
+on_every_search_index!(real_articles_are_found_by_their_headline_and_by_their_rarest_words);
