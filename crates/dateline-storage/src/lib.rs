@@ -70,11 +70,16 @@ impl SqlStore {
         migrate::run(&self.db, now).await
     }
 
-    /// Refreshes what the query planner knows of the tables, after a bulk load (`dateline
-    /// seed`, `dateline import`): until the autovacuum gets to them, PostgreSQL plans
-    /// searches on a freshly filled archive without statistics, three times slower.
+    /// Refreshes what PostgreSQL's planner knows of the tables, after a bulk load (`dateline
+    /// seed`, `dateline import`): until the autovacuum gets to them, it plans searches on a
+    /// freshly filled archive without statistics, three times slower. Not on SQLite: its
+    /// queries name the indexes they need, and with `sqlite_stat1` its planner chose plans
+    /// that made search twice as slow (median 8.2 against 16.1 ms at 20,000 stories).
     pub async fn refresh_planner_statistics(&self) -> Result<(), StoreError> {
-        self.db.execute("ANALYZE", Vec::new()).await.map(drop)
+        match self.db.backend() {
+            Backend::Postgres => self.db.execute("ANALYZE", Vec::new()).await.map(drop),
+            Backend::Sqlite => Ok(()),
+        }
     }
 
     /// Connections open in the pool, and how many of them are idle.
