@@ -70,9 +70,10 @@ impl SqlStore {
         migrate::run(&self.db, now).await
     }
 
-    /// Refreshes what PostgreSQL's planner knows of the tables, after a bulk load (`dateline
-    /// seed`, `dateline import`): until the autovacuum gets to them, it plans searches on a
-    /// freshly filled archive without statistics, three times slower. Not on SQLite: its
+    /// Refreshes what PostgreSQL's planner knows of the tables, after `dateline seed`'s bulk
+    /// load: until the autovacuum gets to them, it plans searches on a freshly filled archive
+    /// without statistics, three times slower. (Not after `dateline import`: work after its
+    /// commit would make a kill in that moment look like a failed import to the operator.) Not on SQLite: its
     /// queries name the indexes they need, and with `sqlite_stat1` its planner chose plans
     /// that made search twice as slow (median 8.2 against 16.1 ms at 20,000 stories).
     pub async fn refresh_planner_statistics(&self) -> Result<(), StoreError> {

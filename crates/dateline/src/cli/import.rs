@@ -92,7 +92,6 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> anyhow::Result<()> {
         }
         return Err(error.context(format!("{shown} was not imported; the database is unchanged")));
     }
-    store.refresh_planner_statistics().await.context("the archive was imported; refreshing planner statistics")?;
     println!(
         "imported {rows} rows and {files} media files from {shown} (exported {} from {})",
         header.exported_at, header.from
