@@ -226,16 +226,55 @@ fn phrase_pattern(words: &[String]) -> String {
     format!("(^|[^[:alnum:]]){}([^[:alnum:]]|$)", escaped.join("[^[:alnum:]]+"))
 }
 
-/// The index's half of a query: every word and every phrase's words, stemmed, all required.
+/// The index's half of a query: every word and every phrase's words, stemmed, all required,
+/// and each two neighbouring words of a phrase near each other ([`phrase_neighbours`]).
 fn tsquery(terms: &[Term], binder: &mut Binder) -> String {
     let parts: Vec<String> = terms
         .iter()
         .map(|term| match term {
             Term::Word(word) => format!("plainto_tsquery('english', {})", binder.bind(word.clone())),
-            Term::Phrase(words) => format!("plainto_tsquery('english', {})", binder.bind(words.join(" "))),
+            Term::Phrase(words) => {
+                let all = format!("plainto_tsquery('english', {})", binder.bind(words.join(" ")));
+                match phrase_neighbours(words, binder) {
+                    Some(near) => format!("({all} && {near})"),
+                    None => all,
+                }
+            }
         })
         .collect();
     format!("({})", parts.join(" && "))
+}
+
+/// What the index can check of a phrase before its text is read: each two neighbouring words
+/// (the common ones aside) at their distance in the phrase, or one more, since a hyphenated
+/// word in the text takes a position of its own before its parts ("Kim Hans-Georg" is `kim`,
+/// `hans-georg`, `han`, `georg`). A necessary condition only: the text is still checked as
+/// written. A word PostgreSQL drops (a stop word not listed here) leaves an empty side, which
+/// `tsquery_phrase` and `&&` ignore, so the condition only ever gets looser. Only for words
+/// that are one token each (letters and digits); others keep the words-only condition.
+fn phrase_neighbours(words: &[String], binder: &mut Binder) -> Option<String> {
+    let single_tokens = words.iter().all(|word| !word.is_empty() && word.chars().all(char::is_alphanumeric));
+    if words.len() < 2 || !single_tokens {
+        return None;
+    }
+    let kept: Vec<(usize, &String)> =
+        words.iter().enumerate().filter(|(_, word)| !UNMARKED_WORDS.contains(&word.to_lowercase().as_str())).collect();
+    let pairs: Vec<String> = kept
+        .windows(2)
+        .map(|pair| {
+            let ((first_at, first), (second_at, second)) = (pair[0], pair[1]);
+            let distance = second_at - first_at;
+            let first = binder.bind(first.clone());
+            let second = binder.bind(second.clone());
+            let at = |distance: usize| {
+                format!(
+                    "tsquery_phrase(plainto_tsquery('english', {first}), plainto_tsquery('english', {second}), {distance})"
+                )
+            };
+            format!("({} || {})", at(distance), at(distance + 1))
+        })
+        .collect();
+    (!pairs.is_empty()).then(|| pairs.join(" && "))
 }
 
 /// What the reader (or the desk) asked to narrow the search to: conditions on the story `a`
