@@ -220,6 +220,18 @@ async fn a_new_story_is_autosaved_as_a_draft_before_its_first_save_and_the_save_
     assert_eq!(store.count_articles().await.expect("count"), 2);
 }
 
+/// The `name=value` pair of a cookie the answer sets, to send back as a `Cookie` header.
+fn cookie_set(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
 async fn a_reporter_whose_session_ended_signs_in_again_on_the_same_page_and_sends_the_kept_text(db: TestDatabase) {
     let store = db.store().await;
     let paper = SmallPaper::create(&store).await;
@@ -241,15 +253,8 @@ async fn a_reporter_whose_session_ended_signs_in_again_on_the_same_page_and_send
     assert_eq!(writing.clone().post("/desk/sign-out", &[]).await.status(), 303);
     let refused = writing.post(&story_path, &fields).await;
     assert_eq!(refused.status(), 403);
-    let form_cookie = refused
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("dateline_sign_in="))
-        .and_then(|v| v.split(';').next())
-        .expect("the kept page can sign in: it sets the sign-in form's cookie")
-        .to_owned();
+    let form_cookie =
+        cookie_set(&refused, "dateline_sign_in").expect("the kept page can sign in: it sets the sign-in form's cookie");
     let kept = scraper::Html::parse_document(&refused.text().await.expect("page"));
     let carried = form_fields(&kept, "form.sign-in-here");
     assert!(carried.contains(&("body".to_owned(), NEW_BODY.to_owned())), "the text rides along: {carried:?}");
@@ -283,15 +288,7 @@ async fn a_reporter_whose_session_ended_signs_in_again_on_the_same_page_and_send
     // The right password signs in right there, and the form comes back with the new session's token.
     let signed_in = sign_in_here(&reporter.email, &password).await.expect("answer");
     assert_eq!(signed_in.status(), 200);
-    let session_cookie = signed_in
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("dateline_session="))
-        .and_then(|v| v.split(';').next())
-        .expect("a new session")
-        .to_owned();
+    let session_cookie = cookie_set(&signed_in, "dateline_session").expect("a new session");
     let page = scraper::Html::parse_document(&signed_in.text().await.expect("page"));
     assert_eq!(attributes(&page, "main form", "action"), [story_path.as_str()]);
     let to_send = form_fields(&page, "main form");
