@@ -22,6 +22,7 @@ mod newsletters;
 mod outbox;
 mod pages;
 mod search;
+mod search_snippets;
 mod secrets;
 mod sections;
 mod settings;

@@ -8,6 +8,7 @@
 
 use crate::articles::{stored_status, SummaryRow};
 use crate::db::{params, placeholders, Backend, Param, Tx};
+use crate::search_snippets::{english_stems, stemmed_snippet, UNMARKED_WORDS};
 use crate::SqlStore;
 use dateline_newsroom::search::{SearchHit, SearchOrder, SearchQuery, SearchResults, Term, MATCH_END, MATCH_START};
 use dateline_newsroom::spelling::vocabulary_words;
@@ -315,10 +316,14 @@ fn filter_conditions(backend: Backend, query: &SearchQuery, now: Timestamp, bind
     conditions
 }
 
+fn has_phrase(terms: &[Term]) -> bool {
+    terms.iter().any(|term| matches!(term, Term::Phrase(_)))
+}
+
 /// PostgreSQL's rows to search: the narrow search rows, and the stories themselves only when a
 /// phrase must be checked against their text.
 fn postgres_from(terms: &[Term]) -> &'static str {
-    if terms.iter().any(|term| matches!(term, Term::Phrase(_))) {
+    if has_phrase(terms) {
         "article_search s JOIN articles a ON a.id = s.article_id"
     } else {
         "article_search s"
@@ -428,9 +433,7 @@ impl SqlStore {
         // each candidate's text) or a section or author filter (one in six, one in fifty) would
         // have it read and drop far more than a page, and the count beside it checks them all
         // again; the newest candidates, ranked in one statement, cost less there.
-        let narrowed = query.terms.iter().any(|term| matches!(term, Term::Phrase(_)))
-            || query.sections.is_some()
-            || query.author.is_some();
+        let narrowed = has_phrase(&query.terms) || query.sections.is_some() || query.author.is_some();
         if backend == Backend::Postgres
             && query.order == SearchOrder::Relevance
             && !narrowed
@@ -571,156 +574,5 @@ impl SearchStore for SqlStore {
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(SearchResults { hits, total, more_than_total })
-    }
-}
-
-/// Words too common to mark in a snippet (PostgreSQL's English configuration drops them from
-/// a query, so they never decide a match).
-#[rustfmt::skip]
-const UNMARKED_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "in", "into", "is", "it", "its",
-    "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "will", "with",
-];
-
-/// How many words a snippet shows, and how many of them come before the first match.
-const SNIPPET_WORDS: usize = 30;
-const SNIPPET_LEAD: usize = 8;
-
-/// The query's words as PostgreSQL's English configuration stems them (Snowball's English
-/// stemmer, the one `english_stem` uses), lower-cased, without the words too common to mark.
-fn english_stems(terms: &[Term]) -> BTreeSet<String> {
-    let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
-    let words = terms.iter().flat_map(|term| match term {
-        Term::Word(word) => std::slice::from_ref(word),
-        Term::Phrase(words) => words.as_slice(),
-    });
-    words
-        .flat_map(|word| word_spans(word).map(|(start, end)| word[start..end].to_lowercase()).collect::<Vec<_>>())
-        .filter(|word| !UNMARKED_WORDS.contains(&word.as_str()))
-        .map(|word| stemmer.stem(&word).into_owned())
-        .collect()
-}
-
-/// The byte ranges of the words of a text: runs of letters and digits.
-fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut chars = text.char_indices().peekable();
-    std::iter::from_fn(move || {
-        let (start, _) = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?;
-        let mut end = text.len();
-        while let Some(&(at, c)) = chars.peek() {
-            if !c.is_alphanumeric() {
-                end = at;
-                break;
-            }
-            chars.next();
-        }
-        Some((start, end))
-    })
-}
-
-/// About [`SNIPPET_WORDS`] words around the first word of the first text that matches a
-/// wanted stem, each such word between [`MATCH_START`] and [`MATCH_END`], with "…" where the
-/// text goes on; the start of the first text when none matches (a match on a byline).
-fn stemmed_snippet(texts: &[&str], wanted: &BTreeSet<String>) -> String {
-    let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
-    let matches = |word: &str| {
-        let lower = word.to_lowercase();
-        !UNMARKED_WORDS.contains(&lower.as_str()) && wanted.contains(stemmer.stem(&lower).as_ref())
-    };
-    let found = texts.iter().find_map(|text| {
-        let spans: Vec<(usize, usize)> = word_spans(text).collect();
-        let first = spans.iter().position(|&(start, end)| matches(&text[start..end]))?;
-        Some((*text, spans, first))
-    });
-    let (text, spans, first) = match found {
-        Some(found) => found,
-        None => {
-            let text = texts.first().copied().unwrap_or_default();
-            (text, word_spans(text).collect(), 0)
-        }
-    };
-    if spans.is_empty() {
-        return String::new();
-    }
-    let from = first.saturating_sub(SNIPPET_LEAD);
-    let to = (from + SNIPPET_WORDS).min(spans.len());
-    let mut snippet = String::new();
-    if from > 0 {
-        snippet.push('…');
-    }
-    let mut previous_end = None;
-    for &(start, end) in &spans[from..to] {
-        if let Some(previous) = previous_end {
-            // What stood between two words, with its line breaks and runs of spaces made one space.
-            let between: &str = &text[previous..start];
-            let squeezed = between.split_whitespace().collect::<Vec<_>>().join(" ");
-            let spaced = if between.starts_with(char::is_whitespace) { format!(" {squeezed}") } else { squeezed };
-            let spaced = if between.ends_with(char::is_whitespace) && !spaced.ends_with(' ') {
-                format!("{spaced} ")
-            } else {
-                spaced
-            };
-            snippet.push_str(if spaced.trim().is_empty() && !between.is_empty() { " " } else { &spaced });
-        }
-        let word = &text[start..end];
-        if matches(word) {
-            snippet.push(MATCH_START);
-            snippet.push_str(word);
-            snippet.push(MATCH_END);
-        } else {
-            snippet.push_str(word);
-        }
-        previous_end = Some(end);
-    }
-    if to < spans.len() {
-        snippet.push('…');
-    }
-    snippet
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn marked(snippet: &str) -> Vec<String> {
-        snippet
-            .split(MATCH_START)
-            .skip(1)
-            .map(|rest| rest.split(MATCH_END).next().unwrap_or_default().to_owned())
-            .collect()
-    }
-
-    #[test]
-    fn a_snippet_marks_every_form_of_the_searched_words_as_postgresql_stems_them() {
-        let wanted = english_stems(&[
-            Term::Word("housing".into()),
-            Term::Phrase(vec!["state".into(), "of".into(), "the".into(), "art".into()]),
-        ]);
-        assert_eq!(wanted, ["art", "hous", "state"].into_iter().map(String::from).collect());
-        let body = "The council met.\n\nIts new **housing** plan builds houses near the art school, state-run.";
-        let snippet = stemmed_snippet(&[body, "", "Headline"], &wanted);
-        assert_eq!(marked(&snippet), ["housing", "houses", "art", "state"]);
-        assert!(snippet.starts_with("The council met. Its new **"), "{snippet}");
-        assert!(!snippet.contains('\n'));
-    }
-
-    #[test]
-    fn a_long_text_is_cut_around_the_first_match_and_says_so() {
-        let words: Vec<String> = (0..200).map(|n| format!("w{n}")).collect();
-        let mut text = words.join(" ");
-        text.push_str(" ferry ");
-        text.push_str(&words.join(" "));
-        let snippet = stemmed_snippet(&[&text], &english_stems(&[Term::Word("ferries".into())]));
-        assert!(snippet.starts_with('…') && snippet.ends_with('…'), "{snippet}");
-        assert_eq!(marked(&snippet), ["ferry"]);
-        assert_eq!(snippet.split_whitespace().count(), SNIPPET_WORDS);
-    }
-
-    #[test]
-    fn with_no_match_in_the_text_the_snippet_is_its_start_and_korean_is_matched_whole() {
-        let wanted = english_stems(&[Term::Word("Kim".into())]);
-        assert_eq!(stemmed_snippet(&["A short body."], &wanted), "A short body");
-        let korean = english_stems(&[Term::Word("서울".into())]);
-        assert_eq!(marked(&stemmed_snippet(&["오늘 서울 시장이"], &korean)), ["서울"]);
     }
 }

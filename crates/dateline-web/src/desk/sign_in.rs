@@ -92,9 +92,15 @@ pub(crate) async fn form(
     headers: HeaderMap,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, WebError> {
-    let secure = state.settings().secure_cookies || is_https(state.settings(), peer, &headers);
+    let secure = cookies_secure(&state, peer, &headers);
     let (csrf, _) = sign_in_form_token(&state, secure).await?;
     page(&state, StatusCode::OK, &csrf, &safe_next(query.next.as_deref()), "", None, secure).await
+}
+
+/// Whether cookies set on this answer are marked Secure: by the setting, or because the
+/// request came over HTTPS (directly or through a trusted proxy).
+fn cookies_secure(state: &AppState, peer: Option<std::net::SocketAddr>, headers: &HeaderMap) -> bool {
+    state.settings().secure_cookies || is_https(state.settings(), peer, headers)
 }
 
 /// What a sign-in with the right token came to.
@@ -117,7 +123,7 @@ pub(crate) async fn sign_in(
     password: &str,
     form_token: &str,
 ) -> Result<SignInOutcome, WebError> {
-    let secure = state.settings().secure_cookies || is_https(state.settings(), peer, headers);
+    let secure = cookies_secure(state, peer, headers);
     // A browser says where a form was posted from: a sign-in posted from another site (a
     // page that planted its own form) is refused, whatever its token.
     let cross_site = headers
@@ -201,7 +207,7 @@ pub(crate) async fn submit(
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
-    let secure = state.settings().secure_cookies || is_https(state.settings(), peer, &headers);
+    let secure = cookies_secure(&state, peer, &headers);
     let next = safe_next(Some(&form.next));
     match sign_in(&state, peer, &headers, &form.email, &form.password, &form.csrf).await? {
         SignInOutcome::SignedIn { cookies: [session_cookie, clear_form_cookie], .. } => Ok((

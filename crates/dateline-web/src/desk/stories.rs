@@ -432,18 +432,8 @@ pub(crate) async fn create(
     let kind = story_kind(form.get("kind"))?;
     if errors.is_empty() {
         match editing::create_story(state.store(), &desk.session.user, &draft, state.now()).await {
-            Ok(id) if kind == "live" => {
-                // The story is kept as written whatever happens next; one its writer may not
-                // run live stays an ordinary draft, and the editor says so.
-                return match dateline_newsroom::live::start_coverage(state.store(), &desk.session.user, id, state.now())
-                    .await
-                {
-                    Ok(_) => Ok(see_other(format!("/desk/stories/{id}/live?saved=1"))),
-                    Err(dateline_newsroom::live::LiveError::NotAllowed) => {
-                        Ok(see_other(format!("/desk/stories/{id}?saved=1")))
-                    }
-                    Err(other) => Err(WebError::BadRequest(other.to_string())),
-                };
+            Ok(id) if kind == "live" && start_live_coverage(&state, &desk, id).await? => {
+                return Ok(see_other(format!("/desk/stories/{id}/live?saved=1")));
             }
             Ok(id) => return Ok(see_other(format!("/desk/stories/{id}?saved=1"))),
             Err(EditError::Invalid(found)) => errors = found,
@@ -454,6 +444,24 @@ pub(crate) async fn create(
     page.kind = kind;
     page.errors = errors_view(errors);
     show_editor(&state, &desk, StatusCode::UNPROCESSABLE_ENTITY, page).await
+}
+
+/// A new story asked for as live starts its coverage; whether it did. The story is kept as
+/// written whatever happens: one its writer may not run live stays an ordinary draft, and the
+/// editor says so.
+async fn start_live_coverage(state: &AppState, desk: &Desk, id: ArticleId) -> Result<bool, WebError> {
+    match dateline_newsroom::live::start_coverage(state.store(), &desk.session.user, id, state.now()).await {
+        Ok(_) => Ok(true),
+        Err(dateline_newsroom::live::LiveError::NotAllowed) => Ok(false),
+        Err(other) => Err(WebError::BadRequest(other.to_string())),
+    }
+}
+
+/// An autosave's refusal for what it carried (sizes), as one sentence per field.
+fn autosave_refused(errors: Vec<FieldError>) -> WebError {
+    WebError::BadRequest(
+        errors.into_iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join(" "),
+    )
 }
 
 /// The errors that are not about the form's content.
@@ -529,9 +537,7 @@ pub(crate) async fn autosave(
     let (draft, _) = draft_from(&form, &zone)?;
     match editing::autosave(state.store(), &desk.session.user, article.id, &draft, state.now()).await {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(EditError::Invalid(errors)) => Err(WebError::BadRequest(
-            errors.into_iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join(" "),
-        )),
+        Err(EditError::Invalid(errors)) => Err(autosave_refused(errors)),
         Err(other) => Err(edit_failure(other)),
     }
 }
@@ -563,19 +569,11 @@ pub(crate) async fn autosave_new(
     let id = match editing::create_from_autosave(state.store(), &desk.session.user, &draft, state.now()).await {
         Ok(Some(id)) => id,
         Ok(None) => return Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(EditError::Invalid(errors)) => {
-            return Err(WebError::BadRequest(
-                errors.into_iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join(" "),
-            ))
-        }
+        Err(EditError::Invalid(errors)) => return Err(autosave_refused(errors)),
         Err(other) => return Err(edit_failure(other)),
     };
     if kind == "live" {
-        // As on the first save: one its writer may not run live stays an ordinary draft.
-        match dateline_newsroom::live::start_coverage(state.store(), &desk.session.user, id, state.now()).await {
-            Ok(_) | Err(dateline_newsroom::live::LiveError::NotAllowed) => {}
-            Err(other) => return Err(WebError::BadRequest(other.to_string())),
-        }
+        start_live_coverage(&state, &desk, id).await?;
     }
     let version = state.store().article_by_id(id).await?.version;
     let answer = AutosavedNew {
