@@ -1,8 +1,9 @@
-//! Photos: checking an upload is the image it claims to be, making the smaller sizes a
-//! reader's screen asks for (`srcset`), and keeping the files in blob storage (a local
-//! folder, or an S3-compatible bucket that several instances share). It knows nothing of the
-//! database or HTTP.
+//! Photos and episode audio: checking an upload is the image or sound it claims to be,
+//! making the smaller sizes a reader's screen asks for (`srcset`), and keeping the files in
+//! blob storage (a local folder, or an S3-compatible bucket that several instances share).
+//! It knows nothing of the database or HTTP.
 
+pub mod audio;
 mod blobs;
 pub mod embedded;
 mod inspect;
