@@ -1,10 +1,12 @@
-//! What search engines, aggregators and feed readers read: RSS 2.0 and Atom feeds, sitemaps
+//! What search engines, aggregators, feed readers and podcast apps read: RSS 2.0 and Atom
+//! feeds, podcast feeds, sitemaps
 //! (sitemaps.org and Google News), `robots.txt`, and schema.org JSON-LD. Pure functions from
 //! plain values to text; no I/O, no database, no HTTP. Every string that goes into XML passes
 //! through [`xml::escape`], which also drops the characters XML forbids.
 
 pub mod feed;
 pub mod jsonld;
+pub mod podcast;
 pub mod sitemap;
 pub mod xml;
 

@@ -40,6 +40,10 @@ pub enum Change {
         story: ArticleId,
         post: Option<crate::live::LivePostId>,
     },
+    /// A podcast show's details or one of its episodes' sound, numbers, transcript or
+    /// chapters changed: its page and feed show them (the episode's story changes as a
+    /// `Story`).
+    Podcast(i64),
     /// Anything may have changed: notices from other instances were missed.
     Everything,
 }

@@ -19,6 +19,7 @@ pub mod media;
 pub mod moving_in;
 pub mod newsletters;
 pub mod page;
+pub mod podcasts;
 pub mod search;
 pub mod section;
 pub mod settings;
@@ -57,6 +58,7 @@ pub mod prelude {
     pub use crate::live::LiveStore;
     pub use crate::moving_in::LegacyPathStore;
     pub use crate::newsletters::NewsletterStore;
+    pub use crate::podcasts::PodcastStore;
     pub use crate::store::{
         ApiKeyStore, ArticleStore, AuthorStore, MediaStore, PageStore, SearchStore, SectionStore, SessionStore,
         SettingsStore, Store, TopicStore, UserStore,

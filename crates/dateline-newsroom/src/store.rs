@@ -334,6 +334,7 @@ pub trait Store:
     + crate::moving_in::LegacyPathStore
     + crate::live::LiveStore
     + crate::newsletters::NewsletterStore
+    + crate::podcasts::PodcastStore
     + AuthorStore
     + TopicStore
     + MediaStore

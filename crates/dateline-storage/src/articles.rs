@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use std::collections::HashMap;
 
 /// What "a reader may see it" means in SQL; `$1` is now. Mirrors `Article::is_public`.
-const PUBLIC_AT_1: &str =
+pub(crate) const PUBLIC_AT_1: &str =
     "status = 'published' AND first_published_at <= $1 AND (embargo_until IS NULL OR embargo_until <= $1)";
 
 #[derive(sqlx::FromRow)]

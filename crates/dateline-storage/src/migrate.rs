@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(19, "0019_datelines"),
     migration!(20, "0020_search_vocabulary"),
     migration!(21, "0021_narrow_search"),
+    migration!(22, "0022_podcasts"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -81,6 +81,10 @@ pub(crate) mod tag {
     pub fn media(id: MediaId) -> String {
         format!("media-{}", id.0)
     }
+    /// A podcast show's page and feed (its details, its episodes' sound and transcripts).
+    pub fn podcast(id: i64) -> String {
+        format!("podcast-{id}")
+    }
     /// The list of a section's stories.
     pub fn in_section(id: SectionId) -> String {
         format!("in-section-{}", id.0)
@@ -134,6 +138,7 @@ pub(crate) fn tags_touched(change: &Change) -> Option<Vec<String>> {
         Change::Topic(id) => vec![tag::topic(*id), tag::tagged(*id), tag::TOPICS.to_owned()],
         Change::Media(id) => vec![tag::media(*id)],
         Change::HomeCuration => vec![tag::HOME.to_owned()],
+        Change::Podcast(id) => vec![tag::podcast(*id)],
         // Its page (every page of its stream), the feeds that date its entry by its newest
         // post, and the News sitemap that lists it while it runs.
         Change::Live { story, .. } => vec![tag::story(*story), tag::ARCHIVE.to_owned()],

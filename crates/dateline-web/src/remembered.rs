@@ -132,7 +132,11 @@ impl Remembered {
                     media.remove(id);
                 }
             }
-            Change::Story { .. } | Change::Topic(_) | Change::HomeCuration | Change::Live { .. } => {}
+            Change::Story { .. }
+            | Change::Topic(_)
+            | Change::HomeCuration
+            | Change::Live { .. }
+            | Change::Podcast(_) => {}
             Change::Sections | Change::Pages | Change::Settings | Change::Everything => {
                 self.generation.fetch_add(1, Ordering::SeqCst);
                 if let Ok(mut frame) = self.frame.write() {

@@ -86,6 +86,26 @@ impl RowChecks {
                 }
                 Ok(())
             }
+            "audio_files" => {
+                let key = text(table, cells, "storage_key").unwrap_or_default();
+                if !dateline_media::is_plain_key(key) {
+                    return Err(format!("the audio file name {key:?} leaves the media store"));
+                }
+                if int(table, cells, "byte_size").unwrap_or_default() <= 0 {
+                    return Err("an audio file's size must be more than 0 bytes".into());
+                }
+                Ok(())
+            }
+            "podcast_shows" => slug(table, cells, "slug"),
+            "podcast_episodes" => {
+                one_of(table, cells, "episode_type", dateline_newsroom::podcasts::EpisodeType::parse)?;
+                match text(table, cells, "transcript_format") {
+                    Some(format) if dateline_newsroom::podcasts::TranscriptFormat::parse(format).is_none() => {
+                        Err(format!("the transcript format {format:?} is not vtt or srt"))
+                    }
+                    _ => Ok(()),
+                }
+            }
             "sections" => {
                 slug(table, cells, "slug")?;
                 let path = text(table, cells, "path").unwrap_or_default();

@@ -64,6 +64,7 @@ async fn write_archive(
     let mut writer = ArchiveWriter::start(out, &header)?;
     let mut progress = super::Progress::new("exporting");
     let mut photos: Vec<(String, u32)> = Vec::new();
+    let mut sounds: Vec<String> = Vec::new();
     let mut rows = 0u64;
     store
         .export_rows(|table, mut cells| {
@@ -78,6 +79,11 @@ async fn write_archive(
                     table.column_index("width").map(|i| &cells[i]),
                 ) {
                     photos.push((key.clone(), u32::try_from(*width).unwrap_or(0)));
+                }
+            }
+            if table.name == "audio_files" {
+                if let Some(Cell::Text(Some(key))) = table.column_index("storage_key").map(|i| &cells[i]) {
+                    sounds.push(key.clone());
                 }
             }
             rows += 1;
@@ -100,6 +106,16 @@ async fn write_archive(
                 None if index == 0 => eprintln!("warning: the media file {file_key} is missing; exported without it"),
                 None => {}
             }
+        }
+    }
+    for key in sounds {
+        match blobs.get(&key).await.with_context(|| format!("cannot read the audio file {key}"))? {
+            Some(bytes) => {
+                writer.file(&key, &bytes)?;
+                files += 1;
+                progress.tick(rows + files, "media files");
+            }
+            None => eprintln!("warning: the audio file {key} is missing; exported without it"),
         }
     }
     writer.finish()?;
