@@ -32,6 +32,7 @@ PY_PINS=(
                            # (added by Dateline; not in the shared installer)
   "aiosmtpd==1.4.6"        # an SMTP server on 127.0.0.1 for the mail tests (added by Dateline)
   "dkimpy==1.1.8"          # DKIM verification of what Dateline sends (added by Dateline)
+  "podcastparser==0.6.11"  # gPodder's podcast feed parser, for the podcast feed (added by Dateline)
 )
 # npm: exact versions. lighthouse is pinned to 12.2.3: 13.x needs Node >= 22.19
 # (the machine has Node 20), and a lock made with 12.3-12.8 alone did not pass

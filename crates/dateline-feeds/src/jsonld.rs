@@ -51,6 +51,26 @@ pub struct ArticleData {
     pub breadcrumb: Vec<(String, String)>,
     /// Set for a live story: the document becomes a `LiveBlogPosting`.
     pub live: Option<LiveData>,
+    /// Set for a podcast episode: the page also describes a `PodcastEpisode`.
+    pub episode: Option<EpisodeData>,
+}
+
+/// What a podcast episode's page says of the episode; addresses are absolute.
+#[derive(Debug, Clone)]
+pub struct EpisodeData {
+    pub name: String,
+    pub url: String,
+    /// ISO 8601 (`PT0H12M5S`).
+    pub duration: String,
+    pub audio_url: String,
+    pub audio_type: String,
+    pub audio_bytes: u64,
+    pub episode_number: Option<u32>,
+    pub series_name: String,
+    pub series_url: String,
+    pub series_feed: String,
+    /// The transcript's words, when there is one.
+    pub transcript: Option<String>,
 }
 
 /// What a live story adds: when its coverage began and ended, and its newest posts.
@@ -156,10 +176,35 @@ pub fn article(data: &ArticleData) -> String {
         .enumerate()
         .map(|(i, (name, url))| json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": url }))
         .collect();
-    let document = json!({
-        "@context": "https://schema.org",
-        "@graph": [article, { "@type": "BreadcrumbList", "itemListElement": crumbs }],
-    });
+    let mut graph = vec![article, json!({ "@type": "BreadcrumbList", "itemListElement": crumbs })];
+    if let Some(episode) = &data.episode {
+        let mut audio = json!({
+            "@type": "AudioObject",
+            "contentUrl": episode.audio_url,
+            "encodingFormat": episode.audio_type,
+            "contentSize": episode.audio_bytes.to_string(),
+            "duration": episode.duration,
+        });
+        if let Some(transcript) = &episode.transcript {
+            audio["transcript"] = json!(transcript);
+        }
+        let mut node = json!({
+            "@type": "PodcastEpisode",
+            "name": episode.name,
+            "url": episode.url,
+            "datePublished": data.published,
+            "description": data.description,
+            "timeRequired": episode.duration,
+            "inLanguage": data.language,
+            "associatedMedia": audio,
+            "partOfSeries": { "@type": "PodcastSeries", "name": episode.series_name, "url": episode.series_url, "webFeed": episode.series_feed },
+        });
+        if let Some(number) = episode.episode_number {
+            node["episodeNumber"] = json!(number);
+        }
+        graph.push(node);
+    }
+    let document = json!({ "@context": "https://schema.org", "@graph": graph });
     script_safe(&document.to_string())
 }
 

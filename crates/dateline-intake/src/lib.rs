@@ -1,5 +1,5 @@
 //! Taking things into the paper from outside: photos (the desk's upload, an agency's
-//! pictures, an archive being moved in) and agency copy (deliveries over HTTP, files dropped
+//! pictures, an archive being moved in), episodes' sound files, and agency copy (deliveries over HTTP, files dropped
 //! in a watched folder).
 //!
 //! This is the application layer between the domain and its callers. The rules stay in
@@ -11,6 +11,7 @@
 //! [`Intake`], so a photo or a wire item taken in by any of them is checked and stored the
 //! same way.
 
+pub mod audio;
 pub mod photos;
 pub mod wire;
 
@@ -30,6 +31,8 @@ pub struct IngestSettings {
     pub fetch_hosts: Vec<String>,
     pub fetch_timeout: Duration,
     pub fetch_max_bytes: u64,
+    /// The largest podcast sound file taken, in bytes.
+    pub max_audio_bytes: usize,
 }
 
 impl Default for IngestSettings {
@@ -39,6 +42,7 @@ impl Default for IngestSettings {
             fetch_hosts: Vec::new(),
             fetch_timeout: Duration::from_secs(10),
             fetch_max_bytes: 20 * 1024 * 1024,
+            max_audio_bytes: dateline_media::audio::DEFAULT_MAX_AUDIO_BYTES,
         }
     }
 }

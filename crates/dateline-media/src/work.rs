@@ -1,5 +1,6 @@
 //! Image work (the full decode that proves an upload whole, the smaller sizes for `srcset`)
-//! on blocking threads, a bounded number at once.
+//! and the decode that proves an episode's sound whole, on blocking threads, a bounded number
+//! at once.
 //!
 //! Decoding costs four bytes a pixel and a resize as much again, so memory for images is at
 //! most `concurrent × max_pixels × 8` bytes whatever arrives: with the defaults (two at once,
@@ -44,6 +45,19 @@ impl ImageWork {
         let limits = self.limits;
         let claimed = claimed_mime.to_owned();
         self.run(move || inspect(&bytes, &claimed, limits)).await.map_err(|_| UploadError::Damaged)?
+    }
+
+    /// [`crate::audio::inspect_audio`], bounded with the images: decoding an hour of sound
+    /// takes a core for a while, and uploads must not take every core from readers.
+    pub async fn inspect_audio(
+        &self,
+        bytes: Arc<[u8]>,
+        declared: Option<crate::audio::AudioFormat>,
+        max_bytes: usize,
+    ) -> Result<crate::audio::InspectedAudio, crate::audio::AudioRefusal> {
+        self.run(move || crate::audio::inspect_audio(&bytes, declared, max_bytes))
+            .await
+            .map_err(crate::audio::AudioRefusal::DoesNotDecode)?
     }
 
     /// The smaller sizes of an inspected image.

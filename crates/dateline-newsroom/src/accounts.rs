@@ -76,6 +76,8 @@ pub enum Action {
     ManageSettings,
     /// Set up agency feeds and their tokens.
     ManageWireSources,
+    /// Create and change podcast shows.
+    ManagePodcasts,
 }
 
 impl Role {

@@ -14,9 +14,11 @@
 //! from its feed's address at creation (Podcasting 2.0's UUIDv5 rule), so a show keeps it
 //! when the paper changes its domain.
 
+use crate::accounts::{Action, User};
+use crate::article::{NewArticle, RevisionAuthor};
 use crate::editing::FieldError;
 use crate::ids::{ArticleId, MediaId, SectionId, Slug};
-use crate::store::StoreResult;
+use crate::store::{Store, StoreError, StoreResult};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -101,6 +103,12 @@ pub const APPLE_CATEGORIES: &[(&str, &[&str])] = &[
     ("True Crime", &[]),
     ("TV & Film", &["After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"]),
 ];
+
+/// Whether a photo of this size can be a show's artwork: square, and as large as podcast
+/// apps ask and no larger.
+pub fn artwork_fits(width: u32, height: u32) -> bool {
+    width == height && (ARTWORK_MIN_SIDE..=ARTWORK_MAX_SIDE).contains(&width)
+}
 
 /// A category as the desk names it: `News` or `News › Daily News`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -692,6 +700,141 @@ pub fn counts_as_download(range_start: u64, range_end_inclusive: u64, audio: &Au
     range_start == 0 && range_end_inclusive.saturating_add(1) >= first_minute
 }
 
+/// The digest a listener is counted by: keyed with the paper's secret and the day, so that
+/// it cannot be turned back into an address nor followed from one day to the next.
+pub fn listener_digest(secret: &str, day: &str, address: Option<std::net::IpAddr>, user_agent: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(day.as_bytes());
+    mac.update(b"\n");
+    mac.update(address.map(|a| a.to_string()).unwrap_or_default().as_bytes());
+    mac.update(b"\n");
+    mac.update(user_agent.as_bytes());
+    mac.finalize().into_bytes().iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Why a podcast use case did nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PodcastError {
+    #[error("the podcast has problems: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    #[error("your role does not allow this")]
+    NotAllowed,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<crate::editing::EditError> for PodcastError {
+    fn from(error: crate::editing::EditError) -> Self {
+        match error {
+            crate::editing::EditError::Invalid(errors) => PodcastError::Invalid(errors),
+            crate::editing::EditError::NotAllowed => PodcastError::NotAllowed,
+            crate::editing::EditError::Store(e) => PodcastError::Store(e),
+            other => PodcastError::Invalid(vec![field("story", other.to_string())]),
+        }
+    }
+}
+
+async fn show_context_checked(
+    store: &impl Store,
+    draft: &ShowDraft,
+    editing: Option<i64>,
+) -> Result<(Slug, ShowFields), PodcastError> {
+    let artwork_size = match draft.artwork_id.trim().parse::<i64>() {
+        Ok(id) => match store.media_by_id(MediaId(id)).await {
+            Ok(media) => Some((media.width, media.height)),
+            Err(StoreError::NotFound) => None,
+            Err(other) => return Err(other.into()),
+        },
+        Err(_) => None,
+    };
+    let section_exists = match draft.section_id.trim().parse::<i64>() {
+        Ok(id) => store.sections().await?.iter().any(|s| s.id == SectionId(id)),
+        Err(_) => false,
+    };
+    let slugs_taken: Vec<String> =
+        store.shows().await?.into_iter().filter(|s| Some(s.id) != editing).map(|s| s.slug.to_string()).collect();
+    let context = ShowContext { artwork_size, section_exists, slugs_taken: &slugs_taken };
+    check_show(draft, &context).map_err(PodcastError::Invalid)
+}
+
+/// Creates a show; `feed_url` is the address its feed will have, from which its
+/// `podcast:guid` is made once.
+pub async fn create_show(
+    store: &impl Store,
+    actor: &User,
+    draft: &ShowDraft,
+    feed_url_of: impl Fn(&Slug) -> String,
+    now: Timestamp,
+) -> Result<Show, PodcastError> {
+    if !actor.role.may(Action::ManagePodcasts) {
+        return Err(PodcastError::NotAllowed);
+    }
+    let (slug, fields) = show_context_checked(store, draft, None).await?;
+    let guid = feed_guid(&feed_url_of(&slug));
+    Ok(store.insert_show(&slug, &fields, &guid, now).await?)
+}
+
+/// Changes a show's details; its `podcast:guid` stays what it was.
+pub async fn update_show(store: &impl Store, actor: &User, id: i64, draft: &ShowDraft) -> Result<Show, PodcastError> {
+    if !actor.role.may(Action::ManagePodcasts) {
+        return Err(PodcastError::NotAllowed);
+    }
+    store.show_by_id(id).await?;
+    let (slug, fields) = show_context_checked(store, draft, Some(id)).await?;
+    Ok(store.update_show(id, &slug, &fields).await?)
+}
+
+/// Creates an episode: a draft story in the show's section (unless the draft names another)
+/// with its sound file and details, in one write. The sound file is already in the media
+/// store; the caller removes it again if this fails.
+pub async fn create_episode(
+    store: &impl Store,
+    actor: &User,
+    show_id: i64,
+    story: &crate::editing::StoryDraft,
+    details: EpisodeDetails,
+    audio: NewAudioFile,
+    now: Timestamp,
+) -> Result<ArticleId, PodcastError> {
+    if !actor.role.may(Action::WriteDraft) {
+        return Err(PodcastError::NotAllowed);
+    }
+    let show = store.show_by_id(show_id).await?;
+    let mut story = story.clone();
+    story.section_id = story.section_id.or(Some(show.fields.section_id));
+    let content = crate::editing::check_draft(store, &story).await?;
+    let new = NewArticle {
+        content,
+        status: crate::article::ArticleStatus::Draft,
+        embargo_until: story.embargo_until,
+        publish_at: None,
+        first_published_at: None,
+        last_public_update_at: None,
+        created_at: now,
+        made_by: RevisionAuthor { user_id: Some(actor.id), name: actor.name.clone() },
+    };
+    let episode = NewEpisode { show_id, audio, details, guid: random_guid() };
+    Ok(store.insert_episode_story(&new, &episode, now).await?)
+}
+
+/// Changes an episode's details (and its sound, with `new_audio`): whoever may edit the story.
+pub async fn update_episode(
+    store: &impl Store,
+    actor: &User,
+    id: ArticleId,
+    details: &EpisodeDetails,
+    new_audio: Option<&NewAudioFile>,
+    now: Timestamp,
+) -> Result<Episode, PodcastError> {
+    let article = store.article_by_id(id).await?;
+    if !crate::editing::may_edit(actor, &article) {
+        return Err(PodcastError::NotAllowed);
+    }
+    store.episode(id).await?;
+    Ok(store.update_episode(id, details, new_audio, now).await?)
+}
+
 /// Shows and episodes as stored.
 pub trait PodcastStore {
     fn insert_show(
@@ -724,6 +867,8 @@ pub trait PodcastStore {
     ) -> impl Future<Output = StoreResult<Episode>> + Send;
     /// The episode a story is, or `NotFound` for a story that is not one.
     fn episode(&self, id: ArticleId) -> impl Future<Output = StoreResult<Episode>> + Send;
+    /// A show's episodes in every state (drafts too), newest first, at most `limit`.
+    fn show_episodes(&self, show_id: i64, limit: u32) -> impl Future<Output = StoreResult<Vec<Episode>>> + Send;
     /// The episodes among these stories.
     fn episodes_of(&self, ids: &[ArticleId]) -> impl Future<Output = StoreResult<Vec<Episode>>> + Send;
     /// A show's episodes readers may hear at `now`, newest first, at most `limit`.
@@ -824,6 +969,16 @@ mod tests {
         assert!(!counts_as_download(600_000, 1_199_999, &audio));
         assert!(counts_as_download(0, 1_199_999, &audio));
         assert!(counts_as_download(0, 119_999, &audio), "the first minute");
+    }
+
+    #[test]
+    fn a_listener_digest_changes_with_the_day_and_holds_no_address() {
+        let address = Some("203.0.113.9".parse().unwrap());
+        let monday = listener_digest("secret", "2026-12-07", address, "Overcast/3.0");
+        assert_eq!(monday, listener_digest("secret", "2026-12-07", address, "Overcast/3.0"));
+        assert_ne!(monday, listener_digest("secret", "2026-12-08", address, "Overcast/3.0"));
+        assert!(!monday.contains("203"));
+        assert_eq!(monday.len(), 32);
     }
 
     #[test]

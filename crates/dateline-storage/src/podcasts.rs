@@ -326,6 +326,17 @@ impl PodcastStore for SqlStore {
         Ok(row.into())
     }
 
+    async fn show_episodes(&self, show_id: i64, limit: u32) -> Result<Vec<Episode>, StoreError> {
+        let rows: Vec<EpisodeRow> = self
+            .db
+            .fetch_all(
+                &format!("{EPISODE_SELECT} WHERE e.show_id = $1 ORDER BY e.article_id DESC LIMIT $2"),
+                params![show_id, i64::from(limit)],
+            )
+            .await?;
+        Ok(rows.into_iter().map(Episode::from).collect())
+    }
+
     async fn episodes_of(&self, ids: &[ArticleId]) -> Result<Vec<Episode>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());

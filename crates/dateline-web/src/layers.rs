@@ -91,8 +91,11 @@ async fn draw(
     } else {
         (status, Html(error_page_html(state, status, &page).await)).into_response()
     };
-    // What a handler or a layer set besides the body stays (Allow on a 405, Retry-After).
-    for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+    // What a handler or a layer set besides the body stays (Allow on a 405, Retry-After, the
+    // size a 416 names).
+    for name in
+        [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE, header::CONTENT_RANGE, header::ACCEPT_RANGES]
+    {
         if let Some(value) = original.get(&name) {
             out.headers_mut().insert(name, value.clone());
         }

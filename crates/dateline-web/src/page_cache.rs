@@ -112,6 +112,8 @@ pub(crate) mod tag {
     pub const ARCHIVE: &str = "archive";
     /// The list of topics.
     pub const TOPICS: &str = "topics";
+    /// The list of podcast shows.
+    pub const PODCASTS: &str = "podcasts";
     /// The list of authors (the API's).
     pub const AUTHORS: &str = "authors";
 }
@@ -138,7 +140,7 @@ pub(crate) fn tags_touched(change: &Change) -> Option<Vec<String>> {
         Change::Topic(id) => vec![tag::topic(*id), tag::tagged(*id), tag::TOPICS.to_owned()],
         Change::Media(id) => vec![tag::media(*id)],
         Change::HomeCuration => vec![tag::HOME.to_owned()],
-        Change::Podcast(id) => vec![tag::podcast(*id)],
+        Change::Podcast(id) => vec![tag::podcast(*id), tag::PODCASTS.to_owned()],
         // Its page (every page of its stream), the feeds that date its entry by its newest
         // post, and the News sitemap that lists it while it runs.
         Change::Live { story, .. } => vec![tag::story(*story), tag::ARCHIVE.to_owned()],

@@ -15,6 +15,7 @@ mod newsletters;
 mod pages;
 mod partners;
 pub(crate) mod photos;
+mod podcasts;
 mod revisions;
 mod sections;
 mod session;
@@ -33,11 +34,16 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
-/// The desk's routes; `max_upload_bytes` bounds a photo upload's whole request body.
-pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
+/// The desk's routes; `max_upload_bytes` bounds a photo upload's whole request body, and
+/// `max_audio_bytes` an episode's sound file.
+pub(crate) fn routes(max_upload_bytes: u64, max_audio_bytes: usize) -> Router<AppState> {
     // Room for the form's other fields around the file.
     let upload_limit =
         DefaultBodyLimit::max(usize::try_from(max_upload_bytes).unwrap_or(usize::MAX).saturating_add(64 * 1024));
+    // An episode's sound, its transcript and the form's fields.
+    let audio_limit = DefaultBodyLimit::max(
+        max_audio_bytes.saturating_add(dateline_newsroom::podcasts::MAX_TRANSCRIPT_BYTES).saturating_add(64 * 1024),
+    );
     Router::new()
         .route("/desk/", get(stories::list))
         .route("/desk/stories", post(stories::create))
@@ -82,6 +88,10 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/desk/newsletters/{id}/editions", post(newsletters::new_edition))
         .route("/desk/editions/{id}", get(newsletters::edition).post(newsletters::act))
         .route("/desk/editions/{id}/preview", get(newsletters::preview))
+        .route("/desk/podcasts", get(podcasts::list).post(podcasts::create))
+        .route("/desk/podcasts/{id}", get(podcasts::show).post(podcasts::update))
+        .route("/desk/podcasts/{id}/episodes", post(podcasts::create_episode).layer(audio_limit.clone()))
+        .route("/desk/stories/{id}/episode", get(podcasts::episode).post(podcasts::update_episode).layer(audio_limit))
         .route("/desk/partners", get(partners::show).post(partners::add))
         .route("/desk/partners/end", post(partners::end))
         .route("/desk/wire", get(wire::queue))

@@ -84,6 +84,8 @@ struct EditorPage {
     live_running: Option<bool>,
     /// Whether this user may make the story live or run its coverage.
     may_run_live: bool,
+    /// The show, for a story that is a podcast episode.
+    episode_of_show: Option<String>,
     /// An autosave newer than the saved story: when and by whom, if there is one.
     newer_autosave: Option<String>,
     /// The form shows that autosave's text, not the saved story's.
@@ -215,6 +217,12 @@ async fn editor_page(
             None => None,
         },
         may_run_live: article.is_some_and(|a| dateline_newsroom::live::may_run_coverage(&desk.session.user, a)),
+        episode_of_show: match article {
+            Some(article) => {
+                crate::site::podcasts::episode_of(state, article.id).await?.map(|(_, show)| show.fields.title)
+            }
+            None => None,
+        },
         newer_autosave: None,
         showing_autosave: false,
     })

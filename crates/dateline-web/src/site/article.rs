@@ -26,6 +26,8 @@ struct ArticlePage {
     share: ShareTags,
     /// The stream of a live story.
     live: Option<dateline_render::views::LiveView>,
+    /// The player, transcript and chapters of a podcast episode.
+    episode: Option<super::podcasts::EpisodeView>,
 }
 
 /// Open Graph and Twitter card values.
@@ -115,6 +117,10 @@ pub(crate) async fn render(
         None if page > 1 => return Err(WebError::NotFound),
         None => (None, None),
     };
+    let episode = super::podcasts::episode_of(state, article.id).await?;
+    if let Some((_, show)) = &episode {
+        chrome.shows(tag::podcast(show.id));
+    }
     let description = article
         .content
         .seo_description
@@ -134,7 +140,9 @@ pub(crate) async fn render(
     let published = view.published.as_ref().map(|t| t.datetime.clone());
     let modified = view.updated.as_ref().or(view.published.as_ref()).map(|t| t.datetime.clone());
     let section = view.breadcrumb.last().map(|c| c.name.clone()).unwrap_or_default();
-    let json_ld = structured_data(state, &chrome, article, &view, &lookup, &description, live_data);
+    let episode_data =
+        episode.as_ref().map(|(episode, show)| super::podcasts::episode_structured_data(state, article, show, episode));
+    let json_ld = structured_data(state, &chrome, article, &view, &lookup, &description, live_data, episode_data);
     let share = ShareTags {
         site_name: chrome.site.name.clone(),
         image_alt: lookup.image(shared_image).map(|i| i.alt),
@@ -143,11 +151,14 @@ pub(crate) async fn render(
         modified,
         section,
     };
-    let content = ArticlePage { beacon_url, article: view, description, canonical, json_ld, share, live };
+    let episode = episode.map(|(episode, show)| super::podcasts::episode_view(&show, &episode));
+    let content = ArticlePage { beacon_url, article: view, description, canonical, json_ld, share, live, episode };
     chrome.render(state, "article.html", content).await
 }
 
-/// The NewsArticle (or Opinion/Analysis kind), its publisher and breadcrumb as JSON-LD.
+/// The NewsArticle (or Opinion/Analysis kind), its publisher and breadcrumb as JSON-LD, and
+/// the episode a podcast episode's page plays.
+#[expect(clippy::too_many_arguments, reason = "the parts of one page")]
 fn structured_data(
     state: &AppState,
     chrome: &chrome::Chrome,
@@ -156,6 +167,7 @@ fn structured_data(
     lookup: &Lookup,
     description: &str,
     live: Option<dateline_feeds::jsonld::LiveData>,
+    episode: Option<dateline_feeds::jsonld::EpisodeData>,
 ) -> String {
     let shared_image = article.content.lead_media_id.or(chrome.share_image);
     use dateline_feeds::jsonld::{article as article_ld, ArticleData, Image, Person, Publisher};
@@ -205,6 +217,7 @@ fn structured_data(
         corrections: view.corrections.iter().map(|c| (c.text.clone(), c.published.datetime.clone())).collect(),
         breadcrumb: view.breadcrumb.iter().map(|c| (c.name.clone(), absolute(state, &c.url))).collect(),
         live,
+        episode,
     };
     article_ld(&data)
 }

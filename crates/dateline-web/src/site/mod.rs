@@ -14,6 +14,7 @@ pub(crate) mod live;
 pub(crate) mod newsletters;
 pub(crate) mod page;
 mod paging;
+pub(crate) mod podcasts;
 
 pub(crate) use paging::requested_page;
 pub(crate) mod search;

@@ -17,6 +17,7 @@ mod object_media;
 mod page_cache;
 mod photo_privacy;
 mod photos;
+mod podcasts;
 mod reader_site;
 mod search;
 mod syndication;

@@ -149,7 +149,7 @@ pub fn demo_settings() -> EditorialSettings {
         date_line_format: "%Y-%m-%d".into(),
         timestamp_format: "%b %d, %Y - %H:%M".into(),
         links: OutboundLinks {
-            podcast_url: "/english-eye/podcast/".into(),
+            podcast_url: "/podcasts/english-eye/".into(),
             video_channel_url: "https://video.dateline.example/".into(),
             subscribe_url: "mailto:subscribe@dateline.example".into(),
         },
@@ -370,7 +370,151 @@ pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, no
             .await?;
     }
     load_newsletter(store, now).await?;
+    load_podcast(store, media, &tree, &authors, now).await?;
     Ok(true)
+}
+
+/// The demo's episodes: headline, deck, hours since publication, pitches of their tone,
+/// seconds long, transcript.
+const DEMO_EPISODES: &[(&str, &str, i64, &[f32], f32, &str)] = &[
+    (
+        "English Eye, episode 1: Words from the weather desk",
+        "Why forecasters say a typhoon \"recurves\", and three more words from this week's storm coverage.",
+        50,
+        &[392.0, 440.0, 494.0],
+        12.0,
+        "WEBVTT\n\n00:00.000 --> 00:04.000\n<v Kim Min-ji>Welcome to English Eye, where we read the week's news slowly.\n\n00:04.000 --> 00:12.000\n<v Kim Min-ji>Today: words from the weather desk, starting with recurve.\n",
+    ),
+    (
+        "English Eye, episode 2: How a summit communique is written",
+        "Drafts, brackets and the all-night session: the language of diplomacy, explained for learners.",
+        26,
+        &[330.0, 392.0],
+        10.0,
+        "WEBVTT\n\n00:00.000 --> 00:05.000\n<v Kim Min-ji>A communique is agreed word by word.\n\n00:05.000 --> 00:10.000\n<v Lee Jae-won>And the brackets show what is not agreed yet.\n",
+    ),
+    (
+        "English Eye, episode 3: Market verbs that move",
+        "Stocks \"slump\", the won \"firms\", bonds \"rally\": reading the markets page aloud.",
+        3,
+        &[523.0, 440.0, 349.0, 392.0],
+        14.0,
+        "WEBVTT\n\n00:00.000 --> 00:07.000\n<v Lee Jae-won>Markets pages are full of verbs of motion.\n\n00:07.000 --> 00:14.000\n<v Lee Jae-won>Let us read three of them, slowly.\n",
+    ),
+];
+
+/// "English Eye": a show in English Eye › Podcast with three short episodes whose sound the
+/// demo makes itself (tones, encoded here as MP3), with transcripts and chapters.
+async fn load_podcast(
+    store: &impl Store,
+    media: &dateline_media::Blobs,
+    tree: &dateline_newsroom::SectionTree,
+    authors: &HashMap<String, dateline_newsroom::AuthorId>,
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    use dateline_newsroom::podcasts::{
+        feed_guid, read_chapters, Category, EpisodeDetails, EpisodeType, NewAudioFile, NewEpisode, ShowFields,
+        Transcript,
+    };
+    let section = tree.by_path("english-eye/podcast").context("the demo has English Eye › Podcast")?;
+    let artwork = images::draw_artwork_jpeg()?;
+    let key = "demo/english-eye-artwork.jpg".to_owned();
+    media.put(&key, artwork.clone()).await.with_context(|| format!("cannot write {key}"))?;
+    for (width, smaller) in dateline_media::make_variants(&artwork)? {
+        let variant = dateline_media::variant_key(&key, width);
+        media.put(&variant, smaller).await.with_context(|| format!("cannot write {variant}"))?;
+    }
+    let created = now - SignedDuration::from_hours(72);
+    let art = store
+        .insert_media(
+            &NewMedia {
+                storage_key: key,
+                mime_type: "image/jpeg".into(),
+                width: images::ARTWORK_SIDE,
+                height: images::ARTWORK_SIDE,
+                byte_size: artwork.len() as u64,
+                caption: "English Eye, the podcast".into(),
+                credit: "The Daily Dateline".into(),
+                alt_text: "Rings of sound spreading from a bright dot on a dusk sky".into(),
+                photographer: String::new(),
+                file_facts: Vec::new(),
+            },
+            created,
+        )
+        .await?;
+    let slug = Slug::parse("english-eye")?;
+    let fields = ShowFields {
+        title: "English Eye".into(),
+        description: "The week's news read slowly, with the words that matter explained: a short podcast for \
+                      learners of English from the desk of The Daily Dateline."
+            .into(),
+        artwork_id: art.id,
+        category: Category::parse("Education › Language Learning").context("an Apple category")?,
+        language: "en".into(),
+        explicit: false,
+        owner_name: "The Daily Dateline audio desk".into(),
+        owner_email: "podcasts@dateline.example".into(),
+        author: "The Daily Dateline".into(),
+        section_id: section.id,
+        locked: true,
+    };
+    let guid = feed_guid("http://127.0.0.1/podcasts/english-eye/feed.xml");
+    let show = store.insert_show(&slug, &fields, &guid, created).await?;
+    let host = authors.get("kim-min-ji").or_else(|| authors.values().next()).copied();
+    let loader = RevisionAuthor::system("demo loader");
+    for (number, (headline, deck, hours_ago, pitches, seconds, transcript)) in DEMO_EPISODES.iter().enumerate() {
+        let sound = dateline_media::audio::tone_mp3(*seconds, pitches);
+        let inspected = dateline_media::audio::inspect_audio(&sound, None, sound.len())
+            .map_err(|e| anyhow::anyhow!("the demo's tone does not decode: {e}"))?;
+        let key = format!("demo/english-eye-{}.mp3", number + 1);
+        media.put(&key, sound.clone()).await.with_context(|| format!("cannot write {key}"))?;
+        let published = now - SignedDuration::from_hours(*hours_ago);
+        let halfway = (inspected.duration_ms / 2000).max(1);
+        let details = EpisodeDetails {
+            episode_number: Some(number as u32 + 1),
+            season_number: Some(1),
+            episode_type: EpisodeType::Full,
+            transcript: Some(Transcript::read(transcript.as_bytes()).map_err(|e| anyhow::anyhow!(e))?),
+            chapters: read_chapters(&format!("0:00 Opening\n0:{halfway:02} The words"), inspected.duration_ms)
+                .map_err(|e| anyhow::anyhow!(e))?,
+        };
+        let story = NewArticle {
+            content: ArticleContent {
+                slug: Slug::suggest(headline).context("a slug for the episode")?,
+                headline: (*headline).to_owned(),
+                deck: Some((*deck).to_owned()),
+                section_id: section.id,
+                bylines: host.into_iter().collect(),
+                label: None,
+                topics: Vec::new(),
+                lead_media_id: None,
+                body: format!("{deck}\n\nListen above, or in your podcast app: search for English Eye."),
+                seo_title: None,
+                seo_description: None,
+                dateline: None,
+            },
+            status: ArticleStatus::Published,
+            embargo_until: None,
+            publish_at: None,
+            first_published_at: Some(published),
+            last_public_update_at: None,
+            created_at: published - SignedDuration::from_hours(1),
+            made_by: loader.clone(),
+        };
+        let episode = NewEpisode {
+            show_id: show.id,
+            audio: NewAudioFile {
+                storage_key: key,
+                mime_type: inspected.format.mime_type().to_owned(),
+                byte_size: sound.len() as u64,
+                duration_ms: inspected.duration_ms,
+            },
+            details,
+            guid: dateline_newsroom::podcasts::random_guid(),
+        };
+        store.insert_episode_story(&story, &episode, published).await?;
+    }
+    Ok(())
 }
 
 /// The morning briefing, going out on weekdays from the home page's stories, with

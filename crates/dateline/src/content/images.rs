@@ -59,9 +59,46 @@ pub fn draw_jpeg(palette_name: &str, variant: u32) -> anyhow::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The side of the podcast show's square artwork: the smallest Apple Podcasts takes.
+pub const ARTWORK_SIDE: u32 = 1400;
+
+/// A show's square artwork: rings of sound spreading from a dot on a dusk gradient.
+pub fn draw_artwork_jpeg() -> anyhow::Result<Vec<u8>> {
+    let [sky_top, sky_bottom, sun, ..] = palette("dawn");
+    let side = ARTWORK_SIDE as f32;
+    let centre = side * 0.5;
+    let picture = ImageBuffer::from_fn(ARTWORK_SIDE, ARTWORK_SIDE, |x, y| {
+        let (fx, fy) = (x as f32, y as f32);
+        let distance = ((fx - centre).powi(2) + (fy - centre).powi(2)).sqrt();
+        let background = mix(sky_top, sky_bottom, fy / side);
+        if distance < side * 0.06 {
+            return Rgb(sun);
+        }
+        // Rings every tenth of the side, fading outwards.
+        let ring = (distance / (side * 0.1)).fract();
+        let fade = (1.0 - distance / (side * 0.55)).clamp(0.0, 1.0);
+        if ring < 0.12 {
+            mix(background.0, sun, 0.8 * fade)
+        } else {
+            background
+        }
+    });
+    let mut bytes = Vec::new();
+    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 80);
+    picture.write_with_encoder(encoder)?;
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_show_artwork_is_a_square_podcast_apps_take() {
+        let bytes = draw_artwork_jpeg().expect("draw");
+        let decoded = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).expect("decodes");
+        assert!(dateline_newsroom::podcasts::artwork_fits(decoded.width(), decoded.height()));
+    }
 
     #[test]
     fn a_drawn_picture_is_a_jpeg_of_the_stated_size() {
