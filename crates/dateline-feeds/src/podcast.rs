@@ -237,7 +237,7 @@ mod tests {
     #[test]
     fn chapters_are_json_in_seconds() {
         let json: serde_json::Value =
-            serde_json::from_str(&chapters_json(&[(0, "Open".into()), (90_500, "Markets".into())])).unwrap();
+            serde_json::from_str(&chapters_json(&[(0, "Open".into()), (90_500, "Markets".into())])).expect("JSON");
         assert_eq!(json["chapters"][1]["startTime"], 90.5);
         assert_eq!(json["version"], "1.2.0");
     }

@@ -204,11 +204,8 @@ fn decode_with_symphonia(bytes: &[u8], format: AudioFormat, extension: &str) -> 
     let mut hint = Hint::new();
     hint.with_extension(extension);
     // Tags and cover art are not what is asked of the file here: read none of them.
-    let metadata = MetadataOptions {
-        limit_metadata_bytes: Limit::Maximum(64 * 1024),
-        limit_visual_bytes: Limit::Maximum(0),
-        ..MetadataOptions::default()
-    };
+    let metadata =
+        MetadataOptions { limit_metadata_bytes: Limit::Maximum(64 * 1024), limit_visual_bytes: Limit::Maximum(0) };
     let options = FormatOptions { enable_gapless: true, ..FormatOptions::default() };
     let probed = symphonia::default::get_probe().format(&hint, source, &options, &metadata).map_err(|e| match e {
         Error::Unsupported(_) => AudioRefusal::NotAudio,
@@ -453,7 +450,7 @@ mod tests {
     #[test]
     fn a_file_sent_as_another_format_is_refused_with_both_names() {
         let file = tone_mp3(1.0, &[440.0]);
-        let refusal = inspect_audio(&file, Some(AudioFormat::M4a), LIMIT).unwrap_err();
+        let refusal = inspect_audio(&file, Some(AudioFormat::M4a), LIMIT).expect_err("refused");
         assert_eq!(refusal, AudioRefusal::Mismatch { declared: "AAC (M4A)", found: "MP3" });
     }
 
@@ -469,7 +466,7 @@ mod tests {
     fn an_id3_tag_claiming_more_than_the_file_is_refused_before_decoding() {
         let mut file = b"ID3\x04\x00\x00\x7F\x7F\x7F\x7F".to_vec();
         file.extend(tone_mp3(0.5, &[440.0]));
-        let refusal = inspect_audio(&file, Some(AudioFormat::Mp3), LIMIT).unwrap_err();
+        let refusal = inspect_audio(&file, Some(AudioFormat::Mp3), LIMIT).expect_err("refused");
         assert!(refusal.to_string().contains("ID3 tag claims"), "{refusal}");
     }
 
@@ -555,7 +552,7 @@ mod made_elsewhere {
         let mut damaged = OPUS.to_vec();
         let middle = damaged.len() / 2;
         damaged[middle] ^= 0x55;
-        let refusal = inspect_audio(&damaged, None, DEFAULT_MAX_AUDIO_BYTES).unwrap_err();
+        let refusal = inspect_audio(&damaged, None, DEFAULT_MAX_AUDIO_BYTES).expect_err("refused");
         assert!(refusal.to_string().contains("checksum"), "{refusal}");
     }
 }

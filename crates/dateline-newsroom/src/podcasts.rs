@@ -973,7 +973,7 @@ mod tests {
 
     #[test]
     fn a_listener_digest_changes_with_the_day_and_holds_no_address() {
-        let address = Some("203.0.113.9".parse().unwrap());
+        let address = Some("203.0.113.9".parse().expect("an address"));
         let monday = listener_digest("secret", "2026-12-07", address, "Overcast/3.0");
         assert_eq!(monday, listener_digest("secret", "2026-12-07", address, "Overcast/3.0"));
         assert_ne!(monday, listener_digest("secret", "2026-12-08", address, "Overcast/3.0"));

@@ -90,7 +90,7 @@ pub(crate) fn routes(max_upload_bytes: u64, max_audio_bytes: usize) -> Router<Ap
         .route("/desk/editions/{id}/preview", get(newsletters::preview))
         .route("/desk/podcasts", get(podcasts::list).post(podcasts::create))
         .route("/desk/podcasts/{id}", get(podcasts::show).post(podcasts::update))
-        .route("/desk/podcasts/{id}/episodes", post(podcasts::create_episode).layer(audio_limit.clone()))
+        .route("/desk/podcasts/{id}/episodes", post(podcasts::create_episode).layer(audio_limit))
         .route("/desk/stories/{id}/episode", get(podcasts::episode).post(podcasts::update_episode).layer(audio_limit))
         .route("/desk/partners", get(partners::show).post(partners::add))
         .route("/desk/partners/end", post(partners::end))

@@ -221,7 +221,7 @@ async fn an_editor_makes_a_show_and_an_episode_that_podcast_apps_and_readers_pla
     // The show's page and the episode's page play it with the browser's own player.
     let show_page = app.page("/podcasts/morning-call/").await;
     assert_eq!(texts(&show_page, ".episode-card h3"), ["Morning Call: the typhoon turns north"]);
-    assert_eq!(attributes(&show_page, ".episode-card audio source", "src"), [audio_path.clone()]);
+    assert_eq!(attributes(&show_page, ".episode-card audio source", "src"), [audio_path.as_str()]);
     assert!(
         attributes(&show_page, "script[src]", "src").iter().all(|s| s.starts_with("/static/")),
         "no third-party player"
@@ -230,7 +230,7 @@ async fn an_editor_makes_a_show_and_an_episode_that_podcast_apps_and_readers_pla
     assert_eq!(texts(&list, ".show-card h2"), ["Morning Call"]);
     let url = format!("/article/{story}/{}", stored.content.slug);
     let page = app.page(&url).await;
-    assert_eq!(attributes(&page, ".episode audio source", "src"), [audio_path.clone()]);
+    assert_eq!(attributes(&page, ".episode audio source", "src"), [audio_path.as_str()]);
     assert_eq!(attributes(&page, ".episode audio source", "type"), ["audio/mpeg"]);
     let cues = texts(&page, ".transcript p");
     assert!(cues[0].contains("Kim Min-ji:") && cues[0].contains("Good morning from Seoul."), "{cues:?}");
@@ -272,7 +272,7 @@ async fn an_editor_makes_a_show_and_an_episode_that_podcast_apps_and_readers_pla
             .filter_map(|n| n.text().map(str::to_owned))
             .collect()
     };
-    assert_eq!(texts_of("", "guid"), [guid.clone()], "the GUID never changes");
+    assert_eq!(texts_of("", "guid"), [guid.as_str()], "the GUID never changes");
     assert_eq!(texts_of(ITUNES, "episode"), ["7"]);
     assert_eq!(texts_of(ITUNES, "episodeType"), ["bonus"]);
     assert_eq!(

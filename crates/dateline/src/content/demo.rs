@@ -374,33 +374,42 @@ pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, no
     Ok(true)
 }
 
-/// The demo's episodes: headline, deck, hours since publication, pitches of their tone,
-/// seconds long, transcript.
-const DEMO_EPISODES: &[(&str, &str, i64, &[f32], f32, &str)] = &[
-    (
-        "English Eye, episode 1: Words from the weather desk",
-        "Why forecasters say a typhoon \"recurves\", and three more words from this week's storm coverage.",
-        50,
-        &[392.0, 440.0, 494.0],
-        12.0,
-        "WEBVTT\n\n00:00.000 --> 00:04.000\n<v Kim Min-ji>Welcome to English Eye, where we read the week's news slowly.\n\n00:04.000 --> 00:12.000\n<v Kim Min-ji>Today: words from the weather desk, starting with recurve.\n",
-    ),
-    (
-        "English Eye, episode 2: How a summit communique is written",
-        "Drafts, brackets and the all-night session: the language of diplomacy, explained for learners.",
-        26,
-        &[330.0, 392.0],
-        10.0,
-        "WEBVTT\n\n00:00.000 --> 00:05.000\n<v Kim Min-ji>A communique is agreed word by word.\n\n00:05.000 --> 00:10.000\n<v Lee Jae-won>And the brackets show what is not agreed yet.\n",
-    ),
-    (
-        "English Eye, episode 3: Market verbs that move",
-        "Stocks \"slump\", the won \"firms\", bonds \"rally\": reading the markets page aloud.",
-        3,
-        &[523.0, 440.0, 349.0, 392.0],
-        14.0,
-        "WEBVTT\n\n00:00.000 --> 00:07.000\n<v Lee Jae-won>Markets pages are full of verbs of motion.\n\n00:07.000 --> 00:14.000\n<v Lee Jae-won>Let us read three of them, slowly.\n",
-    ),
+/// One of the demo's episodes.
+struct DemoEpisode {
+    headline: &'static str,
+    deck: &'static str,
+    hours_ago: i64,
+    /// The pitches its tone plays in turn, in hertz.
+    pitches: &'static [f32],
+    seconds: f32,
+    transcript: &'static str,
+}
+
+const DEMO_EPISODES: &[DemoEpisode] = &[
+    DemoEpisode {
+        headline: "English Eye, episode 1: Words from the weather desk",
+        deck: "Why forecasters say a typhoon \"recurves\", and three more words from this week's storm coverage.",
+        hours_ago: 50,
+        pitches: &[392.0, 440.0, 494.0],
+        seconds: 12.0,
+        transcript: "WEBVTT\n\n00:00.000 --> 00:04.000\n<v Kim Min-ji>Welcome to English Eye, where we read the week's news slowly.\n\n00:04.000 --> 00:12.000\n<v Kim Min-ji>Today: words from the weather desk, starting with recurve.\n",
+    },
+    DemoEpisode {
+        headline: "English Eye, episode 2: How a summit communique is written",
+        deck: "Drafts, brackets and the all-night session: the language of diplomacy, explained for learners.",
+        hours_ago: 26,
+        pitches: &[330.0, 392.0],
+        seconds: 10.0,
+        transcript: "WEBVTT\n\n00:00.000 --> 00:05.000\n<v Kim Min-ji>A communique is agreed word by word.\n\n00:05.000 --> 00:10.000\n<v Lee Jae-won>And the brackets show what is not agreed yet.\n",
+    },
+    DemoEpisode {
+        headline: "English Eye, episode 3: Market verbs that move",
+        deck: "Stocks \"slump\", the won \"firms\", bonds \"rally\": reading the markets page aloud.",
+        hours_ago: 3,
+        pitches: &[523.0, 440.0, 349.0, 392.0],
+        seconds: 14.0,
+        transcript: "WEBVTT\n\n00:00.000 --> 00:07.000\n<v Lee Jae-won>Markets pages are full of verbs of motion.\n\n00:07.000 --> 00:14.000\n<v Lee Jae-won>Let us read three of them, slowly.\n",
+    },
 ];
 
 /// "English Eye": a show in English Eye › Podcast with three short episodes whose sound the
@@ -462,7 +471,8 @@ async fn load_podcast(
     let show = store.insert_show(&slug, &fields, &guid, created).await?;
     let host = authors.get("kim-min-ji").or_else(|| authors.values().next()).copied();
     let loader = RevisionAuthor::system("demo loader");
-    for (number, (headline, deck, hours_ago, pitches, seconds, transcript)) in DEMO_EPISODES.iter().enumerate() {
+    for (number, demo) in DEMO_EPISODES.iter().enumerate() {
+        let DemoEpisode { headline, deck, hours_ago, pitches, seconds, transcript } = demo;
         let sound = dateline_media::audio::tone_mp3(*seconds, pitches);
         let inspected = dateline_media::audio::inspect_audio(&sound, None, sound.len())
             .map_err(|e| anyhow::anyhow!("the demo's tone does not decode: {e}"))?;
