@@ -41,6 +41,15 @@ pub struct FeedEntry {
     pub authors: Vec<String>,
     pub category: Option<String>,
     pub image: Option<FeedImage>,
+    /// A podcast episode's sound, as RSS's `enclosure` and Atom's `rel="enclosure"` link.
+    pub enclosure: Option<FeedEnclosure>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FeedEnclosure {
+    pub url: String,
+    pub length: u64,
+    pub mime_type: String,
 }
 
 /// The lead photo as Media RSS, which both RSS and Atom readers understand.
@@ -90,6 +99,15 @@ pub fn rss(feed: &FeedInfo, entries: &[FeedEntry]) -> String {
         if let Some(image) = &entry.image {
             media_content(&mut out, image);
         }
+        if let Some(sound) = &entry.enclosure {
+            let _ = writeln!(
+                out,
+                "<enclosure url=\"{}\" length=\"{}\" type=\"{}\"/>",
+                escape(&sound.url),
+                sound.length,
+                escape(&sound.mime_type)
+            );
+        }
         out.push_str("</item>\n");
     }
     out.push_str("</channel>\n</rss>\n");
@@ -130,6 +148,15 @@ pub fn atom(feed: &FeedInfo, entries: &[FeedEntry]) -> String {
         }
         if let Some(image) = &entry.image {
             media_content(&mut out, image);
+        }
+        if let Some(sound) = &entry.enclosure {
+            let _ = writeln!(
+                out,
+                "<link rel=\"enclosure\" href=\"{}\" length=\"{}\" type=\"{}\"/>",
+                escape(&sound.url),
+                sound.length,
+                escape(&sound.mime_type)
+            );
         }
         out.push_str("</entry>\n");
     }

@@ -10,5 +10,5 @@ pub mod podcast;
 pub mod sitemap;
 pub mod xml;
 
-pub use feed::{atom, rss, FeedEntry, FeedImage, FeedInfo};
+pub use feed::{atom, rss, FeedEnclosure, FeedEntry, FeedImage, FeedInfo};
 pub use sitemap::{news_sitemap, robots_txt, sitemap_index, urlset, NewsEntry, SitemapEntry};

@@ -8,7 +8,7 @@ use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use dateline_feeds::{atom, rss, FeedEntry, FeedImage, FeedInfo};
+use dateline_feeds::{atom, rss, FeedEnclosure, FeedEntry, FeedImage, FeedInfo};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{ArticleSummary, Listing, SectionId, Slug, Window};
 use dateline_render::views::{article_url, author_url, plain_excerpt, section_url, topic_url};
@@ -56,6 +56,9 @@ async fn respond(
     let refs: Vec<&ArticleSummary> = stories.iter().collect();
     chrome.shows_listing(&listing);
     let lookup = chrome::lookup_for(state, chrome, &refs, &[], &[]).await?;
+    // Episodes carry their sound, so a podcast app can follow a section's or a topic's feed.
+    let ids: Vec<dateline_newsroom::ArticleId> = stories.iter().map(|s| s.id).collect();
+    let episodes = store.episodes_of(&ids).await?;
     let entries: Vec<FeedEntry> = stories
         .iter()
         .map(|story| FeedEntry {
@@ -74,6 +77,11 @@ async fn respond(
                 height: m.height,
                 caption: m.caption.clone(),
                 credit: m.credit.clone(),
+            }),
+            enclosure: episodes.iter().find(|e| e.article_id == story.id).map(|e| FeedEnclosure {
+                url: absolute(state, &super::podcasts::audio_path(&e.audio.storage_key)),
+                length: e.audio.byte_size,
+                mime_type: e.audio.mime_type.clone(),
             }),
         })
         .collect();

@@ -201,6 +201,22 @@ async fn an_editor_makes_a_show_and_an_episode_that_podcast_apps_and_readers_pla
             .expect("chapters are JSON");
     assert_eq!(chapters["chapters"][1]["title"], "The markets");
 
+    // The section's feeds carry the episode's sound too, so an app can follow them.
+    let section_rss = app.get("/national/rss.xml").await.text().await.expect("feed");
+    let section_doc = feed_document(&section_rss);
+    let carried: Vec<_> = section_doc
+        .descendants()
+        .filter(|n| n.has_tag_name("enclosure"))
+        .map(|n| (n.attribute("length").unwrap_or(""), n.attribute("type").unwrap_or("")))
+        .collect();
+    assert_eq!(carried, [(sound.len().to_string().as_str(), "audio/mpeg")]);
+    let section_atom = app.get("/national/atom.xml").await.text().await.expect("feed");
+    let atom_doc = feed_document(&section_atom);
+    assert_eq!(
+        atom_doc.descendants().filter(|n| n.has_tag_name("link") && n.attribute("rel") == Some("enclosure")).count(),
+        1
+    );
+
     // Two parsers that podcast apps are built on read it the same way.
     let folder = tempfile::tempdir().expect("folder");
     let file = folder.path().join("feed.xml");
