@@ -98,6 +98,58 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
     let reader_newsletters = app.get("/newsletters/").await.text().await.expect("newsletters page");
     let reader_archive = app.get("/newsletters/the-morning-briefing/").await.text().await.expect("archive page");
 
+    // A podcast show with an episode made from a sound file.
+    let artwork = store
+        .insert_media(
+            &dateline_newsroom::NewMedia {
+                storage_key: "art/square.jpg".into(),
+                mime_type: "image/jpeg".into(),
+                width: 1400,
+                height: 1400,
+                byte_size: 1000,
+                caption: "Show artwork".into(),
+                credit: "Dateline".into(),
+                alt_text: "Rings of sound".into(),
+                photographer: String::new(),
+                file_facts: Vec::new(),
+            },
+            now,
+        )
+        .await
+        .expect("artwork");
+    let artwork_id = artwork.id.to_string();
+    let section_id = paper.national.id.to_string();
+    let show = desk
+        .post(
+            "/desk/podcasts",
+            &[
+                ("title", "Morning Call"),
+                ("description", "The news, read slowly."),
+                ("artwork_id", &artwork_id),
+                ("category", "News"),
+                ("language", "en"),
+                ("owner_name", "Audio desk"),
+                ("owner_email", "audio@dateline.test"),
+                ("author", "The Paper"),
+                ("section_id", &section_id),
+            ],
+        )
+        .await;
+    assert_eq!(show.status(), 303);
+    let show_path = show.headers()["location"].to_str().expect("location").to_owned();
+    let sound = dateline_media::audio::tone_mp3(1.0, &[440.0]);
+    let episode = desk
+        .post_multipart(
+            &format!("{show_path}/episodes"),
+            reqwest::multipart::Form::new().text("headline", "Episode one").text("episode_type", "full").part(
+                "audio",
+                reqwest::multipart::Part::bytes(sound).file_name("one.mp3").mime_str("audio/mpeg").expect("mime"),
+            ),
+        )
+        .await;
+    assert_eq!(episode.status(), 303);
+    let episode_path = episode.headers()["location"].to_str().expect("location").to_owned();
+
     let sign_in = app.get("/desk/sign-in").await.text().await.expect("sign-in");
     let mut pages = vec![
         ("desk-sign-in".to_owned(), sign_in),
@@ -135,6 +187,10 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
         "/desk/newsletters".to_owned(),
         newsletter_path.clone(),
         edition_path.clone(),
+        "/desk/podcasts".to_owned(),
+        show_path.clone(),
+        episode_path.clone(),
+        format!("{episode_path}/episode"),
     ] {
         let response = desk.get(&path).await;
         assert_eq!(response.status(), 200, "{path}");

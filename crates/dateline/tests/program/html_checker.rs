@@ -9,8 +9,14 @@ async fn every_reader_page_type_passes_the_nu_html_checker() {
     let server = Running::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data.path().display().to_string()]);
     let article_with_photo =
         server.find_article(|page| !dateline_testkit::attributes(page, "figure img", "src").is_empty()).await;
+    let show = server.page("/podcasts/english-eye/").await;
+    let episode =
+        dateline_testkit::attributes(&show, ".episode-card h3 a", "href").first().cloned().expect("an episode");
     let mut pages = Vec::new();
     for path in [
+        "/podcasts/",
+        "/podcasts/english-eye/",
+        &episode,
         "/",
         "/national/",
         "/national/politics/",
