@@ -53,6 +53,24 @@ pub struct ArticleData {
     pub live: Option<LiveData>,
     /// Set for a podcast episode: the page also describes a `PodcastEpisode`.
     pub episode: Option<EpisodeData>,
+    /// Set for a story with a video: the page also describes a `VideoObject`.
+    pub video: Option<VideoData>,
+}
+
+/// What a story's video is, for search engines; addresses are absolute.
+#[derive(Debug, Clone)]
+pub struct VideoData {
+    pub name: String,
+    pub description: String,
+    pub thumbnail: Option<String>,
+    /// ISO 8601.
+    pub upload_date: String,
+    /// ISO 8601 (`PT0H2M5S`), when known.
+    pub duration: Option<String>,
+    /// The file itself, for a video the paper keeps.
+    pub content_url: Option<String>,
+    /// The platform's player, for a linked video.
+    pub embed_url: Option<String>,
 }
 
 /// What a podcast episode's page says of the episode; addresses are absolute.
@@ -201,6 +219,26 @@ pub fn article(data: &ArticleData) -> String {
         });
         if let Some(number) = episode.episode_number {
             node["episodeNumber"] = json!(number);
+        }
+        graph.push(node);
+    }
+    if let Some(video) = &data.video {
+        let mut node = json!({
+            "@type": "VideoObject",
+            "name": video.name,
+            "description": video.description,
+            "uploadDate": video.upload_date,
+            "inLanguage": data.language,
+        });
+        if let Some(thumbnail) = &video.thumbnail {
+            node["thumbnailUrl"] = json!([thumbnail]);
+        }
+        for (key, value) in
+            [("duration", &video.duration), ("contentUrl", &video.content_url), ("embedUrl", &video.embed_url)]
+        {
+            if let Some(value) = value {
+                node[key] = json!(value);
+            }
         }
         graph.push(node);
     }

@@ -1,5 +1,6 @@
 //! Taking things into the paper from outside: photos (the desk's upload, an agency's
-//! pictures, an archive being moved in), episodes' sound files, and agency copy (deliveries over HTTP, files dropped
+//! pictures, an archive being moved in), episodes' sound files, stories' video files, and
+//! agency copy (deliveries over HTTP, files dropped
 //! in a watched folder).
 //!
 //! This is the application layer between the domain and its callers. The rules stay in
@@ -13,6 +14,7 @@
 
 pub mod audio;
 pub mod photos;
+pub mod video;
 pub mod wire;
 
 pub use photos::{PhotoError, PhotoTexts};
@@ -33,6 +35,8 @@ pub struct IngestSettings {
     pub fetch_max_bytes: u64,
     /// The largest podcast sound file taken, in bytes.
     pub max_audio_bytes: usize,
+    /// The largest video file taken, in bytes.
+    pub max_video_bytes: usize,
 }
 
 impl Default for IngestSettings {
@@ -43,6 +47,7 @@ impl Default for IngestSettings {
             fetch_timeout: Duration::from_secs(10),
             fetch_max_bytes: 20 * 1024 * 1024,
             max_audio_bytes: dateline_media::audio::DEFAULT_MAX_AUDIO_BYTES,
+            max_video_bytes: dateline_media::video::DEFAULT_MAX_VIDEO_BYTES,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod embedded;
 mod inspect;
 pub mod metadata;
 mod variants;
+pub mod video;
 mod work;
 
 pub use blobs::{is_plain_key, new_key, BlobError, Blobs, LocalBlobs, ObjectBlobs, S3Settings};

@@ -27,6 +27,7 @@ pub mod spelling;
 pub mod store;
 pub mod syndication;
 pub mod topic;
+pub mod video;
 pub mod webhooks;
 pub mod wire;
 
@@ -64,6 +65,7 @@ pub mod prelude {
         SettingsStore, Store, TopicStore, UserStore,
     };
     pub use crate::syndication::PartnerStore;
+    pub use crate::video::VideoStore;
     pub use crate::webhooks::WebhookStore;
     pub use crate::wire::WireStore;
 }

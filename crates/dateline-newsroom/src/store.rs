@@ -335,6 +335,7 @@ pub trait Store:
     + crate::live::LiveStore
     + crate::newsletters::NewsletterStore
     + crate::podcasts::PodcastStore
+    + crate::video::VideoStore
     + AuthorStore
     + TopicStore
     + MediaStore

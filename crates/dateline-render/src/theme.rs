@@ -55,6 +55,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("desk/show_fields.html", include_str!("../../../themes/default/templates/desk/show_fields.html")),
     ("desk/episode_fields.html", include_str!("../../../themes/default/templates/desk/episode_fields.html")),
     ("desk/episode.html", include_str!("../../../themes/default/templates/desk/episode.html")),
+    ("desk/video.html", include_str!("../../../themes/default/templates/desk/video.html")),
     ("desk/newsletter.html", include_str!("../../../themes/default/templates/desk/newsletter.html")),
     ("desk/edition.html", include_str!("../../../themes/default/templates/desk/edition.html")),
     ("desk/newsletter_fields.html", include_str!("../../../themes/default/templates/desk/newsletter_fields.html")),
@@ -72,6 +73,7 @@ const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     ("desk.css", include_bytes!("../../../themes/default/static/desk.css")),
     // The live page's updates and the desk's posting box; both pages work without them.
     ("live.js", include_bytes!("../../../themes/default/static/live.js")),
+    ("video.js", include_bytes!("../../../themes/default/static/video.js")),
     ("desk-live.js", include_bytes!("../../../themes/default/static/desk-live.js")),
     ("desk-editor.js", include_bytes!("../../../themes/default/static/desk-editor.js")),
     // The publisher's logo in structured data; a newsroom replaces it with its own.

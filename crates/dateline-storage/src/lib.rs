@@ -30,6 +30,7 @@ mod settings;
 mod syndication;
 mod topics;
 mod users;
+mod video;
 mod webhooks;
 mod wire;
 

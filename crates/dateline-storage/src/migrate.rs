@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(20, "0020_search_vocabulary"),
     migration!(21, "0021_narrow_search"),
     migration!(22, "0022_podcasts"),
+    migration!(23, "0023_video"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

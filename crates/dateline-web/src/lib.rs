@@ -77,6 +77,8 @@ pub fn app(state: AppState) -> Router {
         .route("/podcasts/{slug}/{file}", get(site::podcasts::feed))
         .route("/podcasts/{slug}/episodes/{id}/{file}", get(site::podcasts::episode_file))
         .route("/audio/{*key}", get(site::podcasts::audio_file))
+        .route("/video/{*key}", get(site::video::video_file))
+        .route("/captions/{file}", get(site::video::captions))
         .route("/search", get(site::search::page))
         .route("/api/v1/search", get(site::search::api))
         .route("/sitemap.xml", get(site::sitemaps::index))
@@ -98,7 +100,11 @@ pub fn app(state: AppState) -> Router {
         .route("/{section}/{subsection}/{file}", get(site::feeds::subsection))
         .route("/{section}/{subsection}", get(site::feeds::top_section_or_slash))
         .merge(api::routes(state.settings().max_image_bytes))
-        .merge(desk::routes(state.settings().max_image_bytes, state.settings().ingest.max_audio_bytes))
+        .merge(desk::routes(
+            state.settings().max_image_bytes,
+            state.settings().ingest.max_audio_bytes,
+            state.settings().ingest.max_video_bytes,
+        ))
         .fallback(site::not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::answer_panic))
         .layer(axum::middleware::from_fn(security::refuse_control_characters))

@@ -1,14 +1,27 @@
 //! Protective headers on every response: a Content-Security-Policy that forbids inline
-//! script and anything from other origins, no framing, no sniffing; and the desk is never
-//! stored by any cache.
+//! script and anything from other origins (but the allowed video players), no framing, no
+//! sniffing; and the desk is never stored by any cache.
 
 use axum::extract::Request;
 use axum::http::header::{self, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-     font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/// Nothing from other origins, except the players of the video platforms the paper embeds
+/// from (`frame-src`, exactly the allow-list of `dateline_newsroom::video`), framed only
+/// after a reader clicks.
+fn content_security_policy() -> &'static HeaderValue {
+    static POLICY: std::sync::OnceLock<HeaderValue> = std::sync::OnceLock::new();
+    POLICY.get_or_init(|| {
+        let policy = format!(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+             connect-src 'self'; media-src 'self'; frame-src {}; object-src 'none'; base-uri 'self'; \
+             form-action 'self'; frame-ancestors 'none'",
+            dateline_newsroom::video::frame_sources()
+        );
+        HeaderValue::from_str(&policy).expect("the policy is plain text")
+    })
+}
 
 /// An address whose path, once percent-decoded, holds a NUL or another control character
 /// names nothing Dateline has (slugs, ids and media names never hold one): it answers 404
@@ -28,7 +41,7 @@ pub(crate) async fn protective_headers(request: Request, next: Next) -> Response
     let is_desk = request.uri().path().starts_with("/desk");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::CONTENT_SECURITY_POLICY, content_security_policy().clone());
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));

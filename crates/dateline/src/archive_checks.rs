@@ -86,16 +86,21 @@ impl RowChecks {
                 }
                 Ok(())
             }
-            "audio_files" => {
+            "audio_files" | "video_files" => {
                 let key = text(table, cells, "storage_key").unwrap_or_default();
                 if !dateline_media::is_plain_key(key) {
-                    return Err(format!("the audio file name {key:?} leaves the media store"));
+                    return Err(format!("the file name {key:?} of {} leaves the media store", table.name));
                 }
                 if int(table, cells, "byte_size").unwrap_or_default() <= 0 {
-                    return Err("an audio file's size must be more than 0 bytes".into());
+                    return Err(format!("a file's size in {} must be more than 0 bytes", table.name));
                 }
                 Ok(())
             }
+            "story_videos" => match text(table, cells, "provider") {
+                Some("file") => Ok(()),
+                Some(other) if dateline_newsroom::video::Provider::parse(other).is_some() => Ok(()),
+                other => Err(format!("the video provider {other:?} is not file, youtube or vimeo")),
+            },
             "podcast_shows" => slug(table, cells, "slug"),
             "podcast_episodes" => {
                 one_of(table, cells, "episode_type", dateline_newsroom::podcasts::EpisodeType::parse)?;

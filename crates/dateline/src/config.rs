@@ -164,6 +164,8 @@ pub struct UploadConfig {
     pub max_wire_item_bytes: u64,
     /// Largest podcast sound file the desk accepts, in bytes.
     pub max_audio_bytes: u64,
+    /// Largest video file the desk accepts, in bytes.
+    pub max_video_bytes: u64,
     /// Most pixels (width × height) an image may have; read from the file's header, so a
     /// small file declaring a huge picture is refused before it costs any memory.
     pub max_image_pixels: u64,
@@ -324,6 +326,7 @@ impl Default for UploadConfig {
             max_image_bytes: 20 * 1024 * 1024,
             max_wire_item_bytes: 5 * 1024 * 1024,
             max_audio_bytes: dateline_media::audio::DEFAULT_MAX_AUDIO_BYTES as u64,
+            max_video_bytes: dateline_media::video::DEFAULT_MAX_VIDEO_BYTES as u64,
             max_image_pixels: dateline_media::UploadLimits::DEFAULT_MAX_PIXELS,
             image_workers: 2,
         }

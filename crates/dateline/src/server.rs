@@ -76,6 +76,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
             fetch_timeout: Duration::from_secs(config.ingest.fetch_timeout_secs.max(1)),
             fetch_max_bytes: config.ingest.fetch_max_bytes,
             max_audio_bytes: usize::try_from(config.uploads.max_audio_bytes).unwrap_or(usize::MAX),
+            max_video_bytes: usize::try_from(config.uploads.max_video_bytes).unwrap_or(usize::MAX),
         },
         connections: config.http.connection_limits(),
         api_requests_per_minute: config.api.requests_per_minute,

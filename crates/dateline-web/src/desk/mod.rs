@@ -23,7 +23,9 @@ mod settings;
 mod sign_in;
 mod stories;
 mod topics;
+mod uploads;
 mod users;
+mod video;
 mod webhooks;
 mod wire;
 
@@ -35,14 +37,18 @@ use axum::routing::{get, post};
 use axum::Router;
 
 /// The desk's routes; `max_upload_bytes` bounds a photo upload's whole request body, and
-/// `max_audio_bytes` an episode's sound file.
-pub(crate) fn routes(max_upload_bytes: u64, max_audio_bytes: usize) -> Router<AppState> {
+/// `max_audio_bytes` an episode's sound file, `max_video_bytes` a story's video.
+pub(crate) fn routes(max_upload_bytes: u64, max_audio_bytes: usize, max_video_bytes: usize) -> Router<AppState> {
     // Room for the form's other fields around the file.
     let upload_limit =
         DefaultBodyLimit::max(usize::try_from(max_upload_bytes).unwrap_or(usize::MAX).saturating_add(64 * 1024));
     // An episode's sound, its transcript and the form's fields.
     let audio_limit = DefaultBodyLimit::max(
         max_audio_bytes.saturating_add(dateline_newsroom::podcasts::MAX_TRANSCRIPT_BYTES).saturating_add(64 * 1024),
+    );
+    // A video, its captions and the form's fields.
+    let video_limit = DefaultBodyLimit::max(
+        max_video_bytes.saturating_add(dateline_newsroom::podcasts::MAX_TRANSCRIPT_BYTES).saturating_add(64 * 1024),
     );
     Router::new()
         .route("/desk/", get(stories::list))
@@ -92,6 +98,7 @@ pub(crate) fn routes(max_upload_bytes: u64, max_audio_bytes: usize) -> Router<Ap
         .route("/desk/podcasts/{id}", get(podcasts::show).post(podcasts::update))
         .route("/desk/podcasts/{id}/episodes", post(podcasts::create_episode).layer(audio_limit))
         .route("/desk/stories/{id}/episode", get(podcasts::episode).post(podcasts::update_episode).layer(audio_limit))
+        .route("/desk/stories/{id}/video", get(video::show).post(video::save).layer(video_limit))
         .route("/desk/partners", get(partners::show).post(partners::add))
         .route("/desk/partners/end", post(partners::end))
         .route("/desk/wire", get(wire::queue))

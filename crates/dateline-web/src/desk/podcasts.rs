@@ -8,6 +8,7 @@
 //! the story or the episode cannot be written, the file is removed again.
 
 use super::session::{Desk, DeskForm};
+use super::uploads::{read_sent_form, SentForm};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
@@ -337,67 +338,6 @@ pub(crate) async fn update(
             Ok(super::unprocessable(show_page(&state, &desk, &show, form, errors, episode, Vec::new()).await?))
         }
     }
-}
-
-/// A file sent with a form: its bytes, declared type and name.
-struct SentFile {
-    bytes: Vec<u8>,
-    content_type: String,
-    name: String,
-}
-
-/// The fields and files of a multipart form, each file at most `limits[name]` bytes; a
-/// field over its limit is reported by name rather than read to the end.
-struct SentForm {
-    fields: HashMap<String, String>,
-    files: HashMap<String, SentFile>,
-    too_large: Option<&'static str>,
-}
-
-impl SentForm {
-    fn get(&self, name: &str) -> &str {
-        self.fields.get(name).map_or("", String::as_str)
-    }
-
-    fn file(&mut self, name: &str) -> Option<SentFile> {
-        self.files.remove(name).filter(|f| !f.bytes.is_empty())
-    }
-}
-
-async fn read_sent_form(mut multipart: Multipart, file_limits: &[(&'static str, usize)]) -> Result<SentForm, WebError> {
-    let mut sent = SentForm { fields: HashMap::new(), files: HashMap::new(), too_large: None };
-    loop {
-        let mut field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(_) => return Err(WebError::BadRequest("The upload was cut short or is larger than allowed.".into())),
-        };
-        let name = field.name().unwrap_or("").to_owned();
-        if let Some((file_field, limit)) = file_limits.iter().find(|(n, _)| *n == name) {
-            let content_type = field.content_type().unwrap_or("").to_owned();
-            let file_name = field.file_name().unwrap_or("").to_owned();
-            let mut bytes = Vec::new();
-            loop {
-                match field.chunk().await {
-                    Ok(Some(chunk)) if bytes.len() + chunk.len() > *limit => {
-                        sent.too_large = Some(file_field);
-                        break;
-                    }
-                    Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
-                    Ok(None) => break,
-                    Err(_) => return Err(WebError::BadRequest("The upload was cut short.".into())),
-                }
-            }
-            if sent.too_large.is_some() {
-                break;
-            }
-            sent.files.insert(name, SentFile { bytes, content_type, name: file_name });
-            continue;
-        }
-        let value = field.text().await.map_err(|_| WebError::BadRequest("A form field could not be read.".into()))?;
-        sent.fields.insert(name, super::without_control_characters(&value));
-    }
-    Ok(sent)
 }
 
 fn episode_draft(sent: &mut SentForm) -> EpisodeDraft {

@@ -86,6 +86,8 @@ struct EditorPage {
     may_run_live: bool,
     /// The show, for a story that is a podcast episode.
     episode_of_show: Option<String>,
+    /// Whether the story leads with a video.
+    has_video: bool,
     /// An autosave newer than the saved story: when and by whom, if there is one.
     newer_autosave: Option<String>,
     /// The form shows that autosave's text, not the saved story's.
@@ -222,6 +224,10 @@ async fn editor_page(
                 crate::site::podcasts::episode_of(state, article.id).await?.map(|(_, show)| show.fields.title)
             }
             None => None,
+        },
+        has_video: match article {
+            Some(article) => crate::site::video::video_of(state, article.id).await?.is_some(),
+            None => false,
         },
         newer_autosave: None,
         showing_autosave: false,

@@ -28,6 +28,8 @@ struct ArticlePage {
     live: Option<dateline_render::views::LiveView>,
     /// The player, transcript and chapters of a podcast episode.
     episode: Option<super::podcasts::EpisodeView>,
+    /// The story's video: a player, or a facade that loads a platform's player on a click.
+    video: Option<super::video::VideoView>,
 }
 
 /// Open Graph and Twitter card values.
@@ -99,7 +101,9 @@ pub(crate) async fn render(
     let chrome = chrome::load(state, state.now()).await?;
     // What the story is shared with: its own photo, else the paper's default share image.
     let shared_image = article.content.lead_media_id.or(chrome.share_image);
-    let lead_media: Vec<_> = article.content.lead_media_id.into_iter().chain(shared_image).collect();
+    let video = super::video::video_of(state, article.id).await?;
+    let poster = video.as_ref().and_then(super::video::poster_of);
+    let lead_media: Vec<_> = article.content.lead_media_id.into_iter().chain(shared_image).chain(poster).collect();
     chrome.shows(tag::story(article.id));
     for topic in &article.content.topics {
         chrome.shows(tag::topic(*topic));
@@ -142,7 +146,12 @@ pub(crate) async fn render(
     let section = view.breadcrumb.last().map(|c| c.name.clone()).unwrap_or_default();
     let episode_data =
         episode.as_ref().map(|(episode, show)| super::podcasts::episode_structured_data(state, article, show, episode));
-    let json_ld = structured_data(state, &chrome, article, &view, &lookup, &description, live_data, episode_data);
+    let video_data = video.as_ref().map(|v| {
+        let fallback = lookup.image(shared_image).map(|i| absolute(state, &i.src));
+        super::video::video_structured_data(state, article, v, &lookup, fallback)
+    });
+    let json_ld =
+        structured_data(state, &chrome, article, &view, &lookup, &description, (live_data, episode_data, video_data));
     let share = ShareTags {
         site_name: chrome.site.name.clone(),
         image_alt: lookup.image(shared_image).map(|i| i.alt),
@@ -152,13 +161,14 @@ pub(crate) async fn render(
         section,
     };
     let episode = episode.map(|(episode, show)| super::podcasts::episode_view(&show, &episode));
-    let content = ArticlePage { beacon_url, article: view, description, canonical, json_ld, share, live, episode };
+    let video = video.map(|v| super::video::video_view(&v, &lookup));
+    let content =
+        ArticlePage { beacon_url, article: view, description, canonical, json_ld, share, live, episode, video };
     chrome.render(state, "article.html", content).await
 }
 
 /// The NewsArticle (or Opinion/Analysis kind), its publisher and breadcrumb as JSON-LD, and
-/// the episode a podcast episode's page plays.
-#[expect(clippy::too_many_arguments, reason = "the parts of one page")]
+/// what the page also holds: a live stream, a podcast episode, a video.
 fn structured_data(
     state: &AppState,
     chrome: &chrome::Chrome,
@@ -166,8 +176,11 @@ fn structured_data(
     view: &ArticleView,
     lookup: &Lookup,
     description: &str,
-    live: Option<dateline_feeds::jsonld::LiveData>,
-    episode: Option<dateline_feeds::jsonld::EpisodeData>,
+    (live, episode, video): (
+        Option<dateline_feeds::jsonld::LiveData>,
+        Option<dateline_feeds::jsonld::EpisodeData>,
+        Option<dateline_feeds::jsonld::VideoData>,
+    ),
 ) -> String {
     let shared_image = article.content.lead_media_id.or(chrome.share_image);
     use dateline_feeds::jsonld::{article as article_ld, ArticleData, Image, Person, Publisher};
@@ -218,6 +231,7 @@ fn structured_data(
         breadcrumb: view.breadcrumb.iter().map(|c| (c.name.clone(), absolute(state, &c.url))).collect(),
         live,
         episode,
+        video,
     };
     article_ld(&data)
 }

@@ -20,7 +20,9 @@ pub(crate) use paging::requested_page;
 pub(crate) mod search;
 pub(crate) mod section;
 pub(crate) mod sitemaps;
+pub(crate) mod streams;
 pub(crate) mod topic;
+pub(crate) mod video;
 
 use crate::error::WebError;
 use axum::http::{header, StatusCode};

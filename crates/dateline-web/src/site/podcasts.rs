@@ -16,10 +16,9 @@ use crate::error::WebError;
 use crate::page_cache::tag;
 use crate::state::AppState;
 use crate::view_counts::is_obvious_bot;
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::response::Response;
 use dateline_newsroom::podcasts::{clock, Episode, Show};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{Article, ArticleId, ArticleSummary};
@@ -28,8 +27,6 @@ use serde::Serialize;
 
 /// The newest episodes a feed and a show page list.
 const EPISODES_LISTED: u32 = 300;
-/// More ranges than this in one request is an attack, not a player.
-const MOST_RANGES: usize = 100;
 /// The name of the secret that keys listener digests.
 const LISTENER_KEY: &str = "podcast-listeners";
 
@@ -367,56 +364,14 @@ pub(crate) async fn episode_file(
     Ok(response)
 }
 
-/// The byte range a request asks for, as `start..end` (end exclusive) within `size`.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum RangeAsked {
-    Whole,
-    Part(u64, u64),
-    Unsatisfiable,
-}
-
-/// Reads a `Range` header (RFC 9110, section 14): one range, or several coalesced into the
-/// one range that covers them all (a player never asks for more than one; the rule keeps a
-/// request for a thousand small ranges from costing more than one). A header that is not a
-/// byte range is ignored, as the RFC says; a range that starts past the end is unsatisfiable.
-pub(crate) fn range_asked(header: Option<&str>, size: u64) -> RangeAsked {
-    let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else { return RangeAsked::Whole };
-    let parts: Vec<&str> = spec.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
-    if parts.is_empty() {
-        return RangeAsked::Whole;
-    }
-    if parts.len() > MOST_RANGES {
-        return RangeAsked::Unsatisfiable;
-    }
-    let mut covered: Option<(u64, u64)> = None;
-    for part in parts {
-        let Some((first, last)) = part.split_once('-') else { return RangeAsked::Whole };
-        let (first, last) = (first.trim(), last.trim());
-        let range = match (first.parse::<u64>(), last.parse::<u64>()) {
-            (Ok(start), Ok(end)) if end >= start => Some((start, end.saturating_add(1).min(size))),
-            (Ok(start), Err(_)) if last.is_empty() => Some((start, size)),
-            (Err(_), Ok(suffix)) if first.is_empty() => (suffix > 0).then(|| (size.saturating_sub(suffix), size)),
-            _ => return RangeAsked::Whole,
-        };
-        let Some((start, end)) = range.filter(|(start, _)| *start < size) else { continue };
-        covered = Some(match covered {
-            Some((s, e)) => (s.min(start), e.max(end)),
-            None => (start, end),
-        });
-    }
-    match covered {
-        Some((start, end)) => RangeAsked::Part(start, end),
-        None => RangeAsked::Unsatisfiable,
-    }
-}
-
 /// The strong validator of a stored sound file: a file's key is never reused, and its bytes
 /// never change once stored.
 fn audio_etag(audio: &dateline_newsroom::podcasts::AudioFile) -> String {
     format!("\"a{}-{}\"", audio.id, audio.byte_size)
 }
 
-/// `/audio/{key}`: an episode's sound, whole or in the range asked for.
+/// `/audio/{key}`: an episode's sound, whole or in the range asked for, counted as a
+/// download when it is one.
 pub(crate) async fn audio_file(
     State(state): State<AppState>,
     Path(key): Path<String>,
@@ -424,7 +379,7 @@ pub(crate) async fn audio_file(
     method: Method,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    if key.len() > 512 || key.chars().any(char::is_control) || !dateline_media::is_plain_key(&key) {
+    if !super::streams::plausible_key(&key) {
         return Err(WebError::NotFound);
     }
     let (episode, audio) = match state.store().episode_by_audio_key(&key).await {
@@ -434,90 +389,23 @@ pub(crate) async fn audio_file(
     };
     // A draft's or an embargoed episode's sound is not out before its story.
     super::article::public_article(&state, episode.article_id).await?;
-    let size = audio.byte_size;
-    let etag = audio_etag(&audio);
-    let header_text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-    if header_text(header::IF_NONE_MATCH).is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag)) {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
-    }
-    // If-Range: the range holds only for the file the client has part of.
-    let range_holds = header_text(header::IF_RANGE).is_none_or(|tag| tag.trim() == etag);
-    let asked = if range_holds { range_asked(header_text(header::RANGE), size) } else { RangeAsked::Whole };
-    let (status, start, end) = match asked {
-        RangeAsked::Whole => (StatusCode::OK, 0, size),
-        RangeAsked::Part(start, end) => (StatusCode::PARTIAL_CONTENT, start, end),
-        RangeAsked::Unsatisfiable => {
-            return Ok((
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                [(header::CONTENT_RANGE, format!("bytes */{size}")), (header::ACCEPT_RANGES, "bytes".to_owned())],
-            )
-                .into_response());
-        }
+    let file = super::streams::StoredFile {
+        key: &key,
+        size: audio.byte_size,
+        mime_type: &audio.mime_type,
+        etag: audio_etag(&audio),
     };
-    let body = if method == Method::HEAD {
-        Body::empty()
-    } else {
-        match state.blobs().get_range(&key, start..end).await {
-            Ok(Some(bytes)) if bytes.len() as u64 == end - start => Body::from(bytes),
-            Ok(Some(_)) | Ok(None) => {
-                tracing::warn!(key = %key, "an episode's sound file is missing or shorter than recorded");
-                return Err(WebError::NotFound);
-            }
-            Err(error) => {
-                tracing::warn!(error = %error, key = %key, "an episode's sound file could not be read");
-                return Err(WebError::Unavailable);
-            }
-        }
-    };
-    let user_agent = header_text(header::USER_AGENT);
-    if method == Method::GET
-        && !is_obvious_bot(user_agent)
-        && dateline_newsroom::podcasts::counts_as_download(start, end.saturating_sub(1), &audio)
-    {
-        let day = state.now().strftime("%Y-%m-%d").to_string();
-        let secret = state.store().server_secret(LISTENER_KEY).await?;
-        let address = client_address(state.settings(), peer, &headers);
-        let listener = dateline_newsroom::podcasts::listener_digest(&secret, &day, address, user_agent.unwrap_or(""));
-        state.store().count_download(episode.article_id, &listener, &day).await?;
-    }
-    let mut response = Response::new(body);
-    *response.status_mut() = status;
-    let out = response.headers_mut();
-    out.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&audio.mime_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    out.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start));
-    out.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
-    out.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if let Ok(tag) = HeaderValue::from_str(&etag) {
-        out.insert(header::ETAG, tag);
-    }
-    if status == StatusCode::PARTIAL_CONTENT {
-        if let Ok(range) = HeaderValue::from_str(&format!("bytes {start}-{}/{size}", end - 1)) {
-            out.insert(header::CONTENT_RANGE, range);
+    let (response, served) = super::streams::respond(&state, &file, &method, &headers).await?;
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+    if let Some((start, end)) = served.filter(|_| method == Method::GET && !is_obvious_bot(user_agent)) {
+        if dateline_newsroom::podcasts::counts_as_download(start, end.saturating_sub(1), &audio) {
+            let day = state.now().strftime("%Y-%m-%d").to_string();
+            let secret = state.store().server_secret(LISTENER_KEY).await?;
+            let address = client_address(state.settings(), peer, &headers);
+            let listener =
+                dateline_newsroom::podcasts::listener_digest(&secret, &day, address, user_agent.unwrap_or(""));
+            state.store().count_download(episode.article_id, &listener, &day).await?;
         }
     }
     Ok(response)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ranges_are_read_as_rfc_9110_says() {
-        assert_eq!(range_asked(None, 100), RangeAsked::Whole);
-        assert_eq!(range_asked(Some("bytes=0-1"), 100), RangeAsked::Part(0, 2));
-        assert_eq!(range_asked(Some("bytes=90-"), 100), RangeAsked::Part(90, 100));
-        assert_eq!(range_asked(Some("bytes=-10"), 100), RangeAsked::Part(90, 100));
-        assert_eq!(range_asked(Some("bytes=50-5000"), 100), RangeAsked::Part(50, 100));
-        assert_eq!(range_asked(Some("bytes=100-"), 100), RangeAsked::Unsatisfiable);
-        assert_eq!(range_asked(Some("bytes=0-1,5-9,3-6"), 100), RangeAsked::Part(0, 10));
-        assert_eq!(range_asked(Some("items=0-1"), 100), RangeAsked::Whole);
-        assert_eq!(range_asked(Some("bytes=5-1"), 100), RangeAsked::Whole);
-        let thousand = (0..1000).map(|i| format!("{i}-{i}")).collect::<Vec<_>>().join(",");
-        assert_eq!(range_asked(Some(&format!("bytes={thousand}")), 5000), RangeAsked::Unsatisfiable);
-    }
 }

@@ -150,10 +150,50 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
     assert_eq!(episode.status(), 303);
     let episode_path = episode.headers()["location"].to_str().expect("location").to_owned();
 
+    // A story with an uploaded video (poster, captions), and one with a platform's video.
+    let clip: &[u8] = include_bytes!("../../../dateline-media/testdata/clip.mp4");
+    let filmed = desk
+        .post_multipart(
+            &format!("/desk/stories/{id}/video"),
+            reqwest::multipart::Form::new()
+                .text("title", "Ships return")
+                .text("poster_id", picture.id.to_string())
+                .text("action", "save")
+                .part(
+                    "video",
+                    reqwest::multipart::Part::bytes(clip.to_vec())
+                        .file_name("c.mp4")
+                        .mime_str("video/mp4")
+                        .expect("mime"),
+                )
+                .part(
+                    "captions",
+                    reqwest::multipart::Part::bytes(b"WEBVTT\n\n00:00.000 --> 00:01.000\nShips.\n".to_vec())
+                        .file_name("c.vtt"),
+                ),
+        )
+        .await;
+    assert_eq!(filmed.status(), 303);
+    let reader_video_page = app.get(&format!("/article/{id}/a-story-to-edit")).await.text().await.expect("video page");
+    let linked = desk
+        .post_multipart(
+            &format!("/desk/stories/{live}/video"),
+            reqwest::multipart::Form::new()
+                .text("title", "The storm from the air")
+                .text("link", "https://vimeo.com/76979871")
+                .text("action", "save"),
+        )
+        .await;
+    assert_eq!(linked.status(), 303);
+    let reader_linked_video_page =
+        app.get(&format!("/article/{live}/storm-night")).await.text().await.expect("video page");
+
     let sign_in = app.get("/desk/sign-in").await.text().await.expect("sign-in");
     let mut pages = vec![
         ("desk-sign-in".to_owned(), sign_in),
         ("reader-live-page".to_owned(), reader_live_page),
+        ("reader-video-page".to_owned(), reader_video_page),
+        ("reader-linked-video-page".to_owned(), reader_linked_video_page),
         ("reader-newsletters".to_owned(), reader_newsletters),
         ("reader-newsletter-archive".to_owned(), reader_archive),
     ];
@@ -191,6 +231,8 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
         show_path.clone(),
         episode_path.clone(),
         format!("{episode_path}/episode"),
+        format!("/desk/stories/{id}/video"),
+        format!("/desk/stories/{live}/video"),
     ] {
         let response = desk.get(&path).await;
         assert_eq!(response.status(), 200, "{path}");

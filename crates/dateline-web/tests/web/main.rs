@@ -21,6 +21,7 @@ mod podcasts;
 mod reader_site;
 mod search;
 mod syndication;
+mod video;
 mod webhooks;
 mod wire_ingest;
 mod write_api;

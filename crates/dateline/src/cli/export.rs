@@ -64,7 +64,7 @@ async fn write_archive(
     let mut writer = ArchiveWriter::start(out, &header)?;
     let mut progress = super::Progress::new("exporting");
     let mut photos: Vec<(String, u32)> = Vec::new();
-    let mut sounds: Vec<String> = Vec::new();
+    let mut audio_and_video: Vec<String> = Vec::new();
     let mut rows = 0u64;
     store
         .export_rows(|table, mut cells| {
@@ -81,9 +81,9 @@ async fn write_archive(
                     photos.push((key.clone(), u32::try_from(*width).unwrap_or(0)));
                 }
             }
-            if table.name == "audio_files" {
+            if table.name == "audio_files" || table.name == "video_files" {
                 if let Some(Cell::Text(Some(key))) = table.column_index("storage_key").map(|i| &cells[i]) {
-                    sounds.push(key.clone());
+                    audio_and_video.push(key.clone());
                 }
             }
             rows += 1;
@@ -108,14 +108,14 @@ async fn write_archive(
             }
         }
     }
-    for key in sounds {
-        match blobs.get(&key).await.with_context(|| format!("cannot read the audio file {key}"))? {
+    for key in audio_and_video {
+        match blobs.get(&key).await.with_context(|| format!("cannot read the sound or video file {key}"))? {
             Some(bytes) => {
                 writer.file(&key, &bytes)?;
                 files += 1;
                 progress.tick(rows + files, "media files");
             }
-            None => eprintln!("warning: the audio file {key} is missing; exported without it"),
+            None => eprintln!("warning: the sound or video file {key} is missing; exported without it"),
         }
     }
     writer.finish()?;
