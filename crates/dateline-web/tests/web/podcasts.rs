@@ -266,6 +266,11 @@ async fn an_editor_makes_a_show_and_an_episode_that_podcast_apps_and_readers_pla
         .expect("a PodcastEpisode")
         .clone();
     assert_eq!(episode_ld["partOfSeries"]["name"], "Morning Call");
+    let page_file = folder.path().join("episode.html");
+    std::fs::write(&page_file, page.html()).expect("write");
+    if let Some(report) = python_checker("jsonld_check.py", &[page_file]) {
+        assert!(report.passed, "the schema.org check: {}", report.output);
+    }
     assert_eq!(episode_ld["associatedMedia"]["contentSize"], sound.len().to_string());
 
     // Editing the episode changes its number, never its GUID.

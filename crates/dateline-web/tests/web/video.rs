@@ -7,6 +7,7 @@
 
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{ArticleStatus, Role};
+use dateline_testkit::checkers::python_checker;
 use dateline_testkit::paper::{desk_user, photo, SmallPaper, StoryBuilder};
 use dateline_testkit::{attributes, files_under, on_both_databases, texts, TestApp, TestDatabase};
 use jiff::Timestamp;
@@ -16,6 +17,16 @@ const CLIP: &[u8] = include_bytes!("../../../dateline-media/testdata/clip.mp4");
 
 fn now() -> Timestamp {
     "2026-11-28T03:00:00Z".parse().expect("instant")
+}
+
+/// The page's JSON-LD passes the schema.org check (every type and property in its vocabulary).
+fn schema_org_accepts(page: &scraper::Html) {
+    let folder = tempfile::tempdir().expect("folder");
+    let file = folder.path().join("page.html");
+    std::fs::write(&file, page.html()).expect("write");
+    if let Some(report) = python_checker("jsonld_check.py", &[file]) {
+        assert!(report.passed, "the schema.org check: {}", report.output);
+    }
 }
 
 fn video_objects(page: &scraper::Html) -> Vec<serde_json::Value> {
@@ -80,6 +91,7 @@ async fn a_platform_video_loads_nothing_until_the_reader_plays_it(db: TestDataba
     assert_eq!(objects[0]["name"], "Waves over the sea wall");
     assert_eq!(objects[0]["embedUrl"], "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ");
     assert!(objects[0]["uploadDate"].as_str().is_some_and(|d| d.starts_with("2026-11-28")));
+    schema_org_accepts(&page);
 
     // Links to other hosts, or lookalikes, are refused; the video stays as it was.
     for link in [
@@ -149,6 +161,7 @@ async fn an_uploaded_video_plays_with_its_poster_and_captions_in_ranges(db: Test
     assert_eq!(objects[0]["duration"], "PT0H0M2S");
     assert!(objects[0]["contentUrl"].as_str().expect("content url").ends_with(&src[0]));
     assert!(objects[0]["thumbnailUrl"][0].as_str().expect("thumbnail").ends_with("/media/posters/harbour.jpg"));
+    schema_org_accepts(&page);
 
     let range = app
         .client
