@@ -168,6 +168,49 @@ pub struct Story {
     pub corrections: Vec<CorrectionNote>,
     /// Bumped by every saved change; webhooks name the version they announce.
     pub version: i64,
+    /// Set when the story is a podcast episode: its sound and where it belongs.
+    pub episode: Option<EpisodeShape>,
+    /// Set when the story leads with a video.
+    pub video: Option<VideoShape>,
+}
+
+/// What makes a story a podcast episode.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EpisodeShape {
+    /// Never changes once the episode exists (the feed's item GUID).
+    pub guid: String,
+    pub show_name: String,
+    pub show_url: String,
+    pub feed_url: String,
+    pub audio_url: String,
+    pub audio_type: String,
+    pub audio_bytes: u64,
+    /// Read from the sound file itself.
+    pub duration_seconds: u64,
+    pub episode_number: Option<u32>,
+    pub season_number: Option<u32>,
+    /// `full`, `trailer` or `bonus`.
+    pub episode_type: String,
+    /// The transcript file (WebVTT or SRT), when there is one.
+    pub transcript_url: Option<String>,
+}
+
+/// A story's video.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VideoShape {
+    pub title: String,
+    pub description: String,
+    /// `file` (the paper's own), `youtube` or `vimeo`.
+    pub source: String,
+    /// The file itself, or the video's page on its platform.
+    pub url: String,
+    /// The platform's player, for a platform's video.
+    pub embed_url: Option<String>,
+    /// The poster picture, for a file.
+    pub poster: Option<Photo>,
+    pub duration_seconds: Option<u64>,
+    /// WebVTT captions, for a file that has them.
+    pub captions_url: Option<String>,
 }
 
 pub fn bylines(state: &AppState, lookup: &Lookup, ids: &[dateline_newsroom::AuthorId]) -> Vec<Byline> {
@@ -242,6 +285,8 @@ pub fn story(state: &AppState, parts: StoryParts<'_>) -> Story {
             .map(|c| CorrectionNote { text: c.text.clone(), published: clock.time(c.published_at).datetime })
             .collect(),
         version: article.version,
+        episode: None,
+        video: None,
     }
 }
 

@@ -262,7 +262,9 @@ pub(crate) async fn whole_story(
     article: &dateline_newsroom::Article,
 ) -> Result<(shapes::Story, bool), WebError> {
     chrome.shows(tag::story(article.id));
-    let lead: Vec<_> = article.content.lead_media_id.into_iter().collect();
+    let video = crate::site::video::video_of(state, article.id).await?;
+    let poster = video.as_ref().and_then(crate::site::video::poster_of);
+    let lead: Vec<_> = article.content.lead_media_id.into_iter().chain(poster).collect();
     let lookup = chrome::lookup_for(state, chrome, &[], &article.content.bylines, &lead).await?;
     let topics: Vec<TopicRef> = if article.content.topics.is_empty() {
         Vec::new()
@@ -283,9 +285,14 @@ pub(crate) async fn whole_story(
     let body_html = state.render_work().body_html(&article.content.body).await;
     let lead_redistributable =
         article.content.lead_media_id.and_then(|id| lookup.media.get(&id)).is_some_and(|m| m.redistributable);
-    let story = shapes::story(
+    let mut story = shapes::story(
         state,
         StoryParts { article, lookup: &lookup, clock: &chrome.clock, topics, corrections: &corrections, body_html },
     );
+    if let Some((episode, show)) = crate::site::podcasts::episode_of(state, article.id).await? {
+        chrome.shows(tag::podcast(show.id));
+        story.episode = Some(crate::site::podcasts::episode_shape(state, &show, &episode));
+    }
+    story.video = video.map(|v| crate::site::video::video_shape(state, &v, &lookup));
     Ok((story, lead_redistributable))
 }

@@ -121,6 +121,24 @@ pub(crate) fn episode_view(show: &Show, episode: &Episode) -> EpisodeView {
     }
 }
 
+/// An episode as the content API gives it.
+pub(crate) fn episode_shape(state: &AppState, show: &Show, episode: &Episode) -> crate::api::shapes::EpisodeShape {
+    crate::api::shapes::EpisodeShape {
+        guid: episode.guid.clone(),
+        show_name: show.fields.title.clone(),
+        show_url: absolute(state, &show_path(show)),
+        feed_url: absolute(state, &feed_path(show.slug.as_str())),
+        audio_url: absolute(state, &audio_path(&episode.audio.storage_key)),
+        audio_type: episode.audio.mime_type.clone(),
+        audio_bytes: episode.audio.byte_size,
+        duration_seconds: (episode.audio.duration_ms + 500) / 1000,
+        episode_number: episode.details.episode_number,
+        season_number: episode.details.season_number,
+        episode_type: episode.details.episode_type.as_str().to_owned(),
+        transcript_url: transcript_file(episode).map(|f| absolute(state, &episode_file_path(show, episode, &f))),
+    }
+}
+
 /// The episode a story is, with its show, if it is one.
 pub(crate) async fn episode_of(state: &AppState, id: ArticleId) -> Result<Option<(Episode, Show)>, WebError> {
     match state.store().episode(id).await {

@@ -273,6 +273,15 @@ async fn an_editor_makes_a_show_and_an_episode_that_podcast_apps_and_readers_pla
     }
     assert_eq!(episode_ld["associatedMedia"]["contentSize"], sound.len().to_string());
 
+    // Apps reading the content API get the episode with the story.
+    let api: serde_json::Value =
+        serde_json::from_str(&app.get(&format!("/api/v1/stories/{story}")).await.text().await.expect("body"))
+            .expect("the story as JSON");
+    assert_eq!(api["episode"]["guid"], episode.guid.as_str());
+    assert_eq!(api["episode"]["audio_bytes"], sound.len() as u64);
+    assert_eq!(api["episode"]["duration_seconds"], 3);
+    assert_eq!(api["episode"]["show_name"], "Morning Call");
+
     // Editing the episode changes its number, never its GUID.
     let renumbered = desk
         .post_multipart(

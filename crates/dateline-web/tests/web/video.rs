@@ -92,6 +92,11 @@ async fn a_platform_video_loads_nothing_until_the_reader_plays_it(db: TestDataba
     assert_eq!(objects[0]["embedUrl"], "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ");
     assert!(objects[0]["uploadDate"].as_str().is_some_and(|d| d.starts_with("2026-11-28")));
     schema_org_accepts(&page);
+    let api: serde_json::Value =
+        serde_json::from_str(&app.get(&format!("/api/v1/stories/{story}")).await.text().await.expect("body"))
+            .expect("the story as JSON");
+    assert_eq!(api["video"]["source"], "youtube");
+    assert_eq!(api["video"]["embed_url"], "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ");
 
     // Links to other hosts, or lookalikes, are refused; the video stays as it was.
     for link in [
