@@ -2,7 +2,10 @@
 //! own derives (so the document cannot drift from what is sent). They are built from the
 //! domain's values and the same lookups the reader pages use; times carry the paper's offset.
 
+use crate::site::{podcasts, video};
 use crate::state::AppState;
+use dateline_newsroom::podcasts::{Episode, Show};
+use dateline_newsroom::video::{StoryVideo, VideoSource};
 use dateline_newsroom::{Article, ArticleSummary, AuthorKind, Correction, Media, Section, StaticPage, Topic};
 use dateline_render::views::{article_url, author_url, media_url, section_url, topic_url, Lookup};
 use dateline_render::PaperClock;
@@ -387,4 +390,51 @@ pub struct CorrectionList {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ShortList {
     pub stories: Vec<StorySummary>,
+}
+
+/// An episode as the content API gives it.
+pub(crate) fn episode_shape(state: &AppState, show: &Show, episode: &Episode) -> EpisodeShape {
+    EpisodeShape {
+        guid: episode.guid.clone(),
+        show_name: show.fields.title.clone(),
+        show_url: absolute(state, &podcasts::show_path(show)),
+        feed_url: absolute(state, &podcasts::feed_path(show.slug.as_str())),
+        audio_url: absolute(state, &podcasts::audio_path(&episode.audio.storage_key)),
+        audio_type: episode.audio.mime_type.clone(),
+        audio_bytes: episode.audio.byte_size,
+        duration_seconds: (episode.audio.duration_ms + 500) / 1000,
+        episode_number: episode.details.episode_number,
+        season_number: episode.details.season_number,
+        episode_type: episode.details.episode_type.as_str().to_owned(),
+        transcript_url: podcasts::transcript_file(episode)
+            .map(|f| absolute(state, &podcasts::episode_file_path(show, episode, &f))),
+    }
+}
+
+/// A story's video as the content API gives it.
+pub(crate) fn video_shape(state: &AppState, video: &StoryVideo, lookup: &Lookup) -> VideoShape {
+    let mut shape = VideoShape {
+        title: video.title.clone(),
+        description: video.description.clone(),
+        source: "file".into(),
+        url: String::new(),
+        embed_url: None,
+        poster: None,
+        duration_seconds: None,
+        captions_url: None,
+    };
+    match &video.source {
+        VideoSource::File { file, poster, captions } => {
+            shape.url = absolute(state, &video::video_path(&file.storage_key));
+            shape.poster = lookup.media.get(poster).map(|m| Photo::new(state, m));
+            shape.duration_seconds = Some((file.duration_ms + 500) / 1000);
+            shape.captions_url = captions.as_ref().map(|_| absolute(state, &video::captions_path(video.article_id)));
+        }
+        VideoSource::Linked { provider, id } => {
+            shape.source = provider.as_str().to_owned();
+            shape.url = provider.watch_url(id);
+            shape.embed_url = Some(provider.player_url(id));
+        }
+    }
+    shape
 }

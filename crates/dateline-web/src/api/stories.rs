@@ -291,8 +291,8 @@ pub(crate) async fn whole_story(
     );
     if let Some((episode, show)) = crate::site::podcasts::episode_of(state, article.id).await? {
         chrome.shows(tag::podcast(show.id));
-        story.episode = Some(crate::site::podcasts::episode_shape(state, &show, &episode));
+        story.episode = Some(shapes::episode_shape(state, &show, &episode));
     }
-    story.video = video.map(|v| crate::site::video::video_shape(state, &v, &lookup));
+    story.video = video.map(|v| shapes::video_shape(state, &v, &lookup));
     Ok((story, lead_redistributable))
 }

@@ -42,11 +42,11 @@ pub(crate) fn audio_path(key: &str) -> String {
     format!("/audio/{key}")
 }
 
-fn episode_file_path(show: &Show, episode: &Episode, file: &str) -> String {
+pub(crate) fn episode_file_path(show: &Show, episode: &Episode, file: &str) -> String {
     format!("/podcasts/{}/episodes/{}/{file}", show.slug, episode.article_id)
 }
 
-fn transcript_file(episode: &Episode) -> Option<String> {
+pub(crate) fn transcript_file(episode: &Episode) -> Option<String> {
     episode.details.transcript.as_ref().map(|t| format!("transcript.{}", t.format.as_str()))
 }
 
@@ -118,24 +118,6 @@ pub(crate) fn episode_view(show: &Show, episode: &Episode) -> EpisodeView {
             .iter()
             .map(|c| ChapterView { time: clock(c.start_ms), seconds: c.start_ms / 1000, title: c.title.clone() })
             .collect(),
-    }
-}
-
-/// An episode as the content API gives it.
-pub(crate) fn episode_shape(state: &AppState, show: &Show, episode: &Episode) -> crate::api::shapes::EpisodeShape {
-    crate::api::shapes::EpisodeShape {
-        guid: episode.guid.clone(),
-        show_name: show.fields.title.clone(),
-        show_url: absolute(state, &show_path(show)),
-        feed_url: absolute(state, &feed_path(show.slug.as_str())),
-        audio_url: absolute(state, &audio_path(&episode.audio.storage_key)),
-        audio_type: episode.audio.mime_type.clone(),
-        audio_bytes: episode.audio.byte_size,
-        duration_seconds: (episode.audio.duration_ms + 500) / 1000,
-        episode_number: episode.details.episode_number,
-        season_number: episode.details.season_number,
-        episode_type: episode.details.episode_type.as_str().to_owned(),
-        transcript_url: transcript_file(episode).map(|f| absolute(state, &episode_file_path(show, episode, &f))),
     }
 }
 

@@ -21,7 +21,7 @@ pub(crate) fn video_path(key: &str) -> String {
     format!("/video/{key}")
 }
 
-fn captions_path(id: ArticleId) -> String {
+pub(crate) fn captions_path(id: ArticleId) -> String {
     format!("/captions/{id}.vtt")
 }
 
@@ -93,34 +93,6 @@ pub(crate) fn video_view(video: &StoryVideo, lookup: &Lookup) -> VideoView {
         }
     }
     view
-}
-
-/// A story's video as the content API gives it.
-pub(crate) fn video_shape(state: &AppState, video: &StoryVideo, lookup: &Lookup) -> crate::api::shapes::VideoShape {
-    let mut shape = crate::api::shapes::VideoShape {
-        title: video.title.clone(),
-        description: video.description.clone(),
-        source: "file".into(),
-        url: String::new(),
-        embed_url: None,
-        poster: None,
-        duration_seconds: None,
-        captions_url: None,
-    };
-    match &video.source {
-        VideoSource::File { file, poster, captions } => {
-            shape.url = absolute(state, &video_path(&file.storage_key));
-            shape.poster = lookup.media.get(poster).map(|m| crate::api::shapes::Photo::new(state, m));
-            shape.duration_seconds = Some((file.duration_ms + 500) / 1000);
-            shape.captions_url = captions.as_ref().map(|_| absolute(state, &captions_path(video.article_id)));
-        }
-        VideoSource::Linked { provider, id } => {
-            shape.source = provider.as_str().to_owned();
-            shape.url = provider.watch_url(id);
-            shape.embed_url = Some(provider.player_url(id));
-        }
-    }
-    shape
 }
 
 /// The page's `VideoObject`.

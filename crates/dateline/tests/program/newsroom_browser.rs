@@ -2,7 +2,8 @@
 //! readers see it; a reporter finds no way to publish (`tests/browser/newsroom.cjs`); a reader
 //! with a live story open gets an editor's post without reloading (`tests/browser/live.cjs`); a
 //! reporter signed out in another tab keeps the text and saves it after signing in
-//! (`tests/browser/kept_copy.cjs`).
+//! (`tests/browser/kept_copy.cjs`); a listener plays an episode, and a platform's video loads
+//! nothing from the platform until the reader presses play (`tests/browser/listen_and_watch.cjs`).
 
 use crate::support::{run_browser_script, Running};
 use dateline_testkit::checkers::playwright_node_path;
@@ -45,4 +46,14 @@ async fn a_reporter_signed_out_in_another_tab_while_writing_keeps_the_text_and_s
     let args = [server.base_url.clone(), "reporter@dateline.example".into(), "demo-reporter-2026".into()];
     let run = run_browser_script(&node_path, "kept_copy.cjs", &args).await;
     assert!(run.succeeded && run.stdout.contains("kept copy e2e OK"), "{}\n{}", run.stdout, run.stderr);
+}
+
+#[tokio::test]
+async fn an_episode_plays_and_a_platforms_video_loads_nothing_before_play_in_a_real_browser() {
+    let Some(node_path) = playwright_node_path() else { return };
+    let data = tempfile::tempdir().expect("data folder");
+    let server = Running::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data.path().display().to_string()]);
+    let args = [server.base_url.clone(), "editor@dateline.example".into(), "demo-editor-2026".into()];
+    let run = run_browser_script(&node_path, "listen_and_watch.cjs", &args).await;
+    assert!(run.succeeded && run.stdout.contains("listen and watch e2e OK"), "{}\n{}", run.stdout, run.stderr);
 }
