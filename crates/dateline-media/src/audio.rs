@@ -479,6 +479,35 @@ mod tests {
         assert!((900..=1150).contains(&inspected.duration_ms), "{}", inspected.duration_ms);
     }
 
+    /// A Xing header frame (MPEG-2 layer III, mono: nine bytes of side information) claiming
+    /// `frames` frames, shaped like the tone's own frames so a decoder takes it as the file's.
+    fn xing_frame(tone: &[u8], frames: u32) -> Vec<u8> {
+        let mut header = tone[..4].to_vec();
+        header[2] &= !0x02; // no padding: 72 × 64,000 / 22,050 = 208 bytes
+        let mut frame = header;
+        frame.extend([0u8; 9]);
+        frame.extend(b"Xing");
+        frame.extend(1u32.to_be_bytes()); // the frame count is given
+        frame.extend(frames.to_be_bytes());
+        frame.resize(208, 0);
+        frame
+    }
+
+    #[test]
+    fn an_mp3_claiming_an_absurd_length_is_refused() {
+        let tone = tone_mp3(2.0, &[440.0]);
+        let mut claiming_a_day = xing_frame(&tone, 24 * 3600 * 22_050 / 576);
+        claiming_a_day.extend(&tone);
+        let refusal = inspect_audio(&claiming_a_day, Some(AudioFormat::Mp3), LIMIT).expect_err("refused");
+        assert!(matches!(refusal, AudioRefusal::LengthDisagrees { .. }), "{refusal}");
+        // The same header telling the truth is an ordinary file.
+        let frames = u32::try_from(tone.len() / 208).expect("a few frames");
+        let mut honest = xing_frame(&tone, frames);
+        honest.extend(&tone);
+        let read = inspect_audio(&honest, Some(AudioFormat::Mp3), LIMIT);
+        assert!(read.is_ok(), "{read:?}");
+    }
+
     #[test]
     fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
         let file = tone_mp3(1.0, &[440.0]);

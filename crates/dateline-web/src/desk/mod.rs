@@ -117,6 +117,12 @@ pub(crate) fn saved(screen: &str) -> axum::response::Response {
 }
 
 /// A desk form redrawn with what was wrong with it.
+/// Where a form sends the browser after it did what was asked (303 See Other).
+pub(crate) fn see_other(to: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (axum::http::StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, to.to_owned())]).into_response()
+}
+
 pub(crate) fn unprocessable(page: axum::response::Html<String>) -> axum::response::Response {
     use axum::response::IntoResponse;
     (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()

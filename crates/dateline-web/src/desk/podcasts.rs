@@ -12,8 +12,7 @@ use super::uploads::{read_sent_form, SentForm};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use dateline_newsroom::accounts::Action;
 use dateline_newsroom::editing::StoryDraft;
 use dateline_newsroom::podcasts::{
@@ -213,16 +212,12 @@ pub(crate) async fn create(
         crate::site::feeds::absolute(&state, &crate::site::podcasts::feed_path(slug.as_str()))
     };
     match domain::create_show(state.store(), &desk.session.user, &form.draft(), feed_url_of, state.now()).await {
-        Ok(show) => Ok(see_other(&format!("/desk/podcasts/{}", show.id))),
+        Ok(show) => Ok(super::see_other(&format!("/desk/podcasts/{}", show.id))),
         Err(error) => {
             let errors = problems(error)?;
             Ok(super::unprocessable(shows_page(&state, &desk, form, errors).await?))
         }
     }
-}
-
-fn see_other(to: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
 }
 
 #[derive(Serialize)]
@@ -330,7 +325,7 @@ pub(crate) async fn update(
     let id = show_id(&id)?;
     let form = ShowForm::from_form(&form);
     match domain::update_show(state.store(), &desk.session.user, id, &form.draft()).await {
-        Ok(show) => Ok(see_other(&format!("/desk/podcasts/{}?saved=1", show.id))),
+        Ok(show) => Ok(super::see_other(&format!("/desk/podcasts/{}?saved=1", show.id))),
         Err(error) => {
             let errors = problems(error)?;
             let show = state.store().show_by_id(id).await?;
@@ -426,7 +421,7 @@ pub(crate) async fn create_episode(
     match domain::create_episode(state.store(), &desk.session.user, show.id, &story, details, kept.clone(), state.now())
         .await
     {
-        Ok(id) => Ok(see_other(&format!("/desk/stories/{id}"))),
+        Ok(id) => Ok(super::see_other(&format!("/desk/stories/{id}"))),
         Err(error) => {
             dateline_intake::audio::discard(state.intake(), &kept).await;
             let errors = problems(error)?;
@@ -496,23 +491,14 @@ async fn episode_page(
     desk.render(state, "desk/episode.html", content).await
 }
 
-fn story_id(text: &str) -> Result<ArticleId, WebError> {
-    text.parse::<i64>().ok().filter(|id| *id > 0).map(ArticleId).ok_or(WebError::NotFound)
-}
-
-#[derive(serde::Deserialize, Default)]
-pub(crate) struct SavedAsked {
-    saved: Option<String>,
-}
-
 /// `/desk/stories/{id}/episode`: the episode's sound, numbers, transcript and chapters.
 pub(crate) async fn episode(
     State(state): State<AppState>,
     desk: Desk,
     Path(id): Path<String>,
-    crate::query::Query(asked): crate::query::Query<SavedAsked>,
+    crate::query::Query(asked): crate::query::Query<crate::query::SavedNotice>,
 ) -> Result<Html<String>, WebError> {
-    episode_page(&state, &desk, story_id(&id)?, None, Vec::new(), asked.saved.is_some()).await
+    episode_page(&state, &desk, super::stories::parse_story_id(&id)?, None, Vec::new(), asked.is_saved()).await
 }
 
 pub(crate) async fn update_episode(
@@ -521,7 +507,7 @@ pub(crate) async fn update_episode(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let id = story_id(&id)?;
+    let id = super::stories::parse_story_id(&id)?;
     let audio_limit = state.settings().ingest.max_audio_bytes;
     let mut sent = read_sent_form(multipart, &[("audio", audio_limit), ("transcript", TRANSCRIPT_FIELD_BYTES)]).await?;
     desk.check_csrf(sent.get("csrf"))?;
@@ -576,7 +562,7 @@ pub(crate) async fn update_episode(
         Err(errors) => Err(Ok(errors.into_iter().map(|e| format!("{}: {}", e.field, e.message)).collect())),
     };
     match outcome {
-        Ok(_) => Ok(see_other(&format!("/desk/stories/{id}/episode?saved=1"))),
+        Ok(_) => Ok(super::see_other(&format!("/desk/stories/{id}/episode?saved=1"))),
         Err(problem) => {
             if let Some(kept) = &kept {
                 dateline_intake::audio::discard(state.intake(), kept).await;

@@ -292,12 +292,8 @@ fn errors_view(errors: Vec<FieldError>) -> Vec<ErrorView> {
     errors.into_iter().map(|e| ErrorView { field: e.field, message: e.message }).collect()
 }
 
-fn parse_story_id(text: &str) -> Result<ArticleId, WebError> {
+pub(super) fn parse_story_id(text: &str) -> Result<ArticleId, WebError> {
     text.parse::<i64>().ok().filter(|id| *id > 0).map(ArticleId).ok_or(WebError::NotFound)
-}
-
-fn see_other(location: String) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
 async fn show_editor(
@@ -447,9 +443,9 @@ pub(crate) async fn create(
     if errors.is_empty() {
         match editing::create_story(state.store(), &desk.session.user, &draft, state.now()).await {
             Ok(id) if kind == "live" && start_live_coverage(&state, &desk, id).await? => {
-                return Ok(see_other(format!("/desk/stories/{id}/live?saved=1")));
+                return Ok(super::see_other(&format!("/desk/stories/{id}/live?saved=1")));
             }
-            Ok(id) => return Ok(see_other(format!("/desk/stories/{id}?saved=1"))),
+            Ok(id) => return Ok(super::see_other(&format!("/desk/stories/{id}?saved=1"))),
             Err(EditError::Invalid(found)) => errors = found,
             Err(other) => return Err(edit_failure(other)),
         }
@@ -647,7 +643,7 @@ pub(crate) async fn act(
     };
 
     match outcome {
-        Ok(saved) => Ok(see_other(format!("/desk/stories/{}?saved=1", saved.id))),
+        Ok(saved) => Ok(super::see_other(&format!("/desk/stories/{}?saved=1", saved.id))),
         Err(EditError::Conflict) => {
             // Keep both texts: the editor's, in the form, and the one saved meanwhile, beside it.
             let current = store.article_by_id(article.id).await?;
@@ -714,7 +710,7 @@ async fn act_from_form(
     let id = parse_story_id(id)?;
     let version = form.id("version")?.unwrap_or(0);
     let errors = match editing::act(state.store(), &desk.session.user, id, version, request, state.now()).await {
-        Ok(changed) => return Ok(see_other(format!("/desk/stories/{}?saved=1", changed.id))),
+        Ok(changed) => return Ok(super::see_other(&format!("/desk/stories/{}?saved=1", changed.id))),
         Err(EditError::ReasonRequired) => {
             vec![ErrorView { field: "reason", message: "Say why the story is removed.".into() }]
         }

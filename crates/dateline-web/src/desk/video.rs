@@ -9,8 +9,7 @@ use super::uploads::read_sent_form;
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::video::{check_video, NewVideoSource, VideoDraft, VideoSource};
 use dateline_newsroom::{ArticleId, MediaId, Window};
@@ -115,26 +114,13 @@ async fn page(
     desk.render(state, "desk/video.html", content).await
 }
 
-fn story_id(text: &str) -> Result<ArticleId, WebError> {
-    text.parse::<i64>().ok().filter(|id| *id > 0).map(ArticleId).ok_or(WebError::NotFound)
-}
-
-#[derive(serde::Deserialize, Default)]
-pub(crate) struct SavedAsked {
-    saved: Option<String>,
-}
-
 pub(crate) async fn show(
     State(state): State<AppState>,
     desk: Desk,
     Path(id): Path<String>,
-    crate::query::Query(asked): crate::query::Query<SavedAsked>,
+    crate::query::Query(asked): crate::query::Query<crate::query::SavedNotice>,
 ) -> Result<Html<String>, WebError> {
-    page(&state, &desk, story_id(&id)?, None, Vec::new(), asked.saved.is_some()).await
-}
-
-fn see_other(to: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+    page(&state, &desk, super::stories::parse_story_id(&id)?, None, Vec::new(), asked.is_saved()).await
 }
 
 pub(crate) async fn save(
@@ -143,7 +129,7 @@ pub(crate) async fn save(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let id = story_id(&id)?;
+    let id = super::stories::parse_story_id(&id)?;
     let video_limit = state.settings().ingest.max_video_bytes;
     let mut sent = read_sent_form(
         multipart,
@@ -158,7 +144,7 @@ pub(crate) async fn save(
     let back = format!("/desk/stories/{id}/video?saved=1");
     if sent.get("action") == "remove" {
         return match state.store().remove_story_video(id, state.now()).await {
-            Ok(()) | Err(dateline_newsroom::StoreError::NotFound) => Ok(see_other(&back)),
+            Ok(()) | Err(dateline_newsroom::StoreError::NotFound) => Ok(super::see_other(&back)),
             Err(other) => Err(other.into()),
         };
     }
@@ -218,7 +204,7 @@ pub(crate) async fn save(
         (None, None) => return Err(WebError::BadRequest("Give a link or a file.".into())),
     };
     match state.store().set_story_video(id, &checked.title, &checked.description, &source, state.now()).await {
-        Ok(_) => Ok(see_other(&back)),
+        Ok(_) => Ok(super::see_other(&back)),
         Err(error) => {
             if let Some(kept) = &kept {
                 dateline_intake::video::discard(state.intake(), kept).await;
