@@ -1,11 +1,30 @@
-//! What a story's Markdown body may hold beyond its length: how deeply quotations and lists
-//! nest.
+//! What a story's Markdown body may hold beyond its length (how deeply quotations and lists
+//! nest), and how long it is to read.
 //!
 //! Markdown parsers spend time that grows with the square of container nesting: one line of
 //! thirty thousand `>` takes seconds of CPU to render. No story quotes a quotation more than
 //! a few levels deep, so a save past [`MAX_BODY_NESTING`] is refused with a message, and the
 //! renderer flattens anything deeper that reached the store another way (an old archive, a
 //! wire item), so a reader's page never pays for it.
+
+/// Words a reader gets through in a minute, for "about N min to read".
+pub const WORDS_PER_MINUTE: usize = 230;
+
+/// The words of a body: what whitespace separates and holds a letter or a digit (Markdown's
+/// marks alone, `**` or `>`, are not words). The desk's script counts the same way as the
+/// writer types.
+pub fn word_count(markdown: &str) -> usize {
+    markdown.split_whitespace().filter(|token| token.chars().any(char::is_alphanumeric)).count()
+}
+
+/// Minutes to read `words`, rounded up; at least one for any text.
+pub fn reading_minutes(words: usize) -> usize {
+    if words == 0 {
+        0
+    } else {
+        words.div_ceil(WORDS_PER_MINUTE)
+    }
+}
 
 /// The deepest nesting of quotations and lists a body may have.
 pub const MAX_BODY_NESTING: usize = 16;
@@ -68,6 +87,16 @@ pub fn flatten_nesting(markdown: &str, max: usize) -> std::borrow::Cow<'_, str> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_what_holds_a_letter_or_a_digit() {
+        assert_eq!(word_count("## The **budget** passes\n\n> 180 to 95 -- a record"), 8);
+        assert_eq!(word_count("서울 시장 선거"), 3);
+        assert_eq!(word_count("  ** > -  "), 0);
+        assert_eq!(reading_minutes(0), 0);
+        assert_eq!(reading_minutes(1), 1);
+        assert_eq!(reading_minutes(231), 2);
+    }
 
     #[test]
     fn quotations_and_lists_are_counted_on_each_line() {

@@ -76,6 +76,7 @@ const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     ("video.js", include_bytes!("../../../themes/default/static/video.js")),
     ("desk-live.js", include_bytes!("../../../themes/default/static/desk-live.js")),
     ("desk-editor.js", include_bytes!("../../../themes/default/static/desk-editor.js")),
+    ("desk-writing.js", include_bytes!("../../../themes/default/static/desk-writing.js")),
     // The publisher's logo in structured data; a newsroom replaces it with its own.
     ("logo.png", include_bytes!("../../../themes/default/static/logo.png")),
     ("favicon.png", include_bytes!("../../../themes/default/static/favicon.png")),

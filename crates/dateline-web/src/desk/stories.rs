@@ -88,6 +88,8 @@ struct EditorPage {
     episode_of_show: Option<String>,
     /// Whether the story leads with a video.
     has_video: bool,
+    /// "412 words, about 2 min to read": the body's length as the form holds it.
+    body_length: String,
     /// An autosave newer than the saved story: when and by whom, if there is one.
     newer_autosave: Option<String>,
     /// The form shows that autosave's text, not the saved story's.
@@ -225,6 +227,7 @@ async fn editor_page(
             }
             None => None,
         },
+        body_length: body_length(&draft.body),
         has_video: match article {
             Some(article) => crate::site::video::video_of(state, article.id).await?.is_some(),
             None => false,
@@ -232,6 +235,16 @@ async fn editor_page(
         newer_autosave: None,
         showing_autosave: false,
     })
+}
+
+/// The body's length as a writer reads it (the desk's script keeps it current while typing).
+fn body_length(body: &str) -> String {
+    let words = dateline_newsroom::body::word_count(body);
+    match words {
+        0 => "No words yet.".to_owned(),
+        1 => "1 word, about 1 min to read.".to_owned(),
+        _ => format!("{words} words, about {} min to read.", dateline_newsroom::body::reading_minutes(words)),
+    }
 }
 
 fn draft_of(article: &Article) -> StoryDraft {

@@ -654,7 +654,28 @@ async fn script_in_a_story_never_reaches_a_reader(db: TestDatabase) {
     assert_eq!(texts(&page, "h1")[0], "Hostile body <script>alert(11)</script>", "the headline is shown as text");
 }
 
+async fn the_editor_says_how_many_words_the_body_has_and_how_long_it_takes_to_read(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (reporter, password) = desk_user(&store, Role::Reporter, "Counting Reporter").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&reporter.email, &password).await;
+    assert_eq!(texts(&desk.page("/desk/stories/new").await, "#body-length"), ["No words yet."]);
+
+    // Eight words a paragraph pair ("The", "ferry", "**resumes**", "service.", "12",
+    // "sailings", "a", "day"; a ">" alone is no word), 46 times.
+    let body = "The ferry **resumes** service.\n\n> 12 sailings a day\n\n".repeat(46);
+    let section = paper.national.id.to_string();
+    let created =
+        desk.post("/desk/stories", &[("headline", "Ferries resume"), ("section", &section), ("body", &body)]).await;
+    let id = story_id(created.headers()["location"].to_str().expect("location"));
+    let page = desk.page(&format!("/desk/stories/{id}")).await;
+    assert_eq!(texts(&page, "#body-length"), ["368 words, about 2 min to read."]);
+    assert_eq!(attributes(&page, "#body", "aria-describedby"), ["body-length"]);
+}
+
 on_both_databases!(
+    the_editor_says_how_many_words_the_body_has_and_how_long_it_takes_to_read,
     an_editor_writes_a_story_publishes_it_and_readers_find_it_on_the_section_front,
     a_reporter_writes_and_submits_but_finds_no_way_to_publish,
     two_people_saving_one_story_see_a_conflict_and_lose_no_text,

@@ -3,7 +3,9 @@
 //! with a live story open gets an editor's post without reloading (`tests/browser/live.cjs`); a
 //! reporter signed out in another tab keeps the text and saves it after signing in
 //! (`tests/browser/kept_copy.cjs`); a listener plays an episode, and a platform's video loads
-//! nothing from the platform until the reader presses play (`tests/browser/listen_and_watch.cjs`).
+//! nothing from the platform until the reader presses play (`tests/browser/listen_and_watch.cjs`);
+//! a reporter formats a body from the toolbar and the keyboard while its length follows
+//! (`tests/browser/writing_tools.cjs`).
 
 use crate::support::{run_browser_script, Running};
 use dateline_testkit::checkers::playwright_node_path;
@@ -56,4 +58,14 @@ async fn an_episode_plays_and_a_platforms_video_loads_nothing_before_play_in_a_r
     let args = [server.base_url.clone(), "editor@dateline.example".into(), "demo-editor-2026".into()];
     let run = run_browser_script(&node_path, "listen_and_watch.cjs", &args).await;
     assert!(run.succeeded && run.stdout.contains("listen and watch e2e OK"), "{}\n{}", run.stdout, run.stderr);
+}
+
+#[tokio::test]
+async fn a_reporter_formats_the_body_from_the_toolbar_and_sees_its_length_in_a_real_browser() {
+    let Some(node_path) = playwright_node_path() else { return };
+    let data = tempfile::tempdir().expect("data folder");
+    let server = Running::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data.path().display().to_string()]);
+    let args = [server.base_url.clone(), "reporter@dateline.example".into(), "demo-reporter-2026".into()];
+    let run = run_browser_script(&node_path, "writing_tools.cjs", &args).await;
+    assert!(run.succeeded && run.stdout.contains("writing tools e2e OK"), "{}\n{}", run.stdout, run.stderr);
 }
