@@ -124,8 +124,16 @@ pub struct StoryActions {
 }
 
 pub fn actions_for(actor: &User, article: Option<&Article>) -> StoryActions {
+    // A new story: the buttons that act on it once it is stored, as far as the role goes.
     let Some(article) = article else {
-        return StoryActions { save: actor.role.may(Action::WriteDraft), ..StoryActions::default() };
+        let writes = actor.role.may(Action::WriteDraft);
+        return StoryActions {
+            save: writes,
+            submit: writes && role_allows(actor, StoryAction::Submit),
+            publish: writes && role_allows(actor, StoryAction::Publish),
+            schedule: writes && role_allows(actor, StoryAction::Schedule),
+            ..StoryActions::default()
+        };
     };
     let may = |action| check(actor, article, action).is_ok();
     StoryActions {

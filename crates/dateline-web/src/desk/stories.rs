@@ -440,7 +440,9 @@ pub(crate) async fn new_story(
 ) -> Result<Response, WebError> {
     desk.require(Action::WriteDraft)?;
     let zone = paper_clock(&state).await?.zone;
-    let mut page = editor_page(&state, &desk, None, &StoryDraft::default(), &zone).await?;
+    // A writer's own byline comes first on a new story; others are added beside it.
+    let draft = StoryDraft { bylines: desk.session.user.author_id.into_iter().collect(), ..StoryDraft::default() };
+    let mut page = editor_page(&state, &desk, None, &draft, &zone).await?;
     page.kind = story_kind(&asked.kind)?;
     show_editor(&state, &desk, StatusCode::OK, page).await
 }
@@ -450,6 +452,16 @@ pub(crate) async fn create(
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
     desk.require(Action::WriteDraft)?;
+    // A button the role never has is refused before anything is stored.
+    let then = match form.get("action") {
+        "publish" => Some(editing::StoryAction::Publish),
+        "schedule" => Some(editing::StoryAction::Schedule),
+        "submit" => Some(editing::StoryAction::Submit),
+        _ => None,
+    };
+    if then.is_some_and(|action| !editing::role_allows(&desk.session.user, action)) {
+        return Err(WebError::Forbidden);
+    }
     let zone = paper_clock(&state).await?.zone;
     let (draft, mut errors) = draft_from(&form, &zone)?;
     let kind = story_kind(form.get("kind"))?;
@@ -457,6 +469,14 @@ pub(crate) async fn create(
         match editing::create_story(state.store(), &desk.session.user, &draft, state.now()).await {
             Ok(id) if kind == "live" && start_live_coverage(&state, &desk, id).await? => {
                 return Ok(super::see_other(&format!("/desk/stories/{id}/live?saved=1")));
+            }
+            // "Publish now", "Schedule" or "Submit" on a new story: it is stored, then the
+            // button acts on it as on any story, so a refusal (an embargo, a time in the
+            // past) leaves the draft saved and says why on its editor.
+            Ok(id) if then.is_some() => {
+                let article = state.store().article_by_id(id).await?;
+                let version = article.version;
+                return act_on(state, desk, article, version, form).await;
             }
             Ok(id) => return Ok(super::see_other(&format!("/desk/stories/{id}?saved=1"))),
             Err(EditError::Invalid(found)) => errors = found,
@@ -616,8 +636,19 @@ pub(crate) async fn act(
 ) -> Result<Response, WebError> {
     desk.require(Action::UseDesk)?;
     let article = load(&state, &desk, &id).await?;
-    let zone = paper_clock(&state).await?.zone;
     let version = form.id("version")?.unwrap_or(0);
+    act_on(state, desk, article, version, form).await
+}
+
+/// The button pressed on `article`'s editor (loaded at `version`), with the form's text.
+async fn act_on(
+    state: AppState,
+    desk: Desk,
+    article: Article,
+    version: i64,
+    form: super::form::FormData,
+) -> Result<Response, WebError> {
+    let zone = paper_clock(&state).await?.zone;
     let (draft, errors) = draft_from(&form, &zone)?;
     let store = state.store();
     // The button pressed, as a request on the story: the text in the form goes with it, so

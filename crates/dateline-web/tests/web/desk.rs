@@ -98,6 +98,15 @@ async fn a_reporter_writes_and_submits_but_finds_no_way_to_publish(db: TestDatab
         ]
     };
 
+    // A new story offers "Submit for review" but not "Publish now", and a forged publish is
+    // refused before anything is stored.
+    let new_story = desk.page("/desk/stories/new").await;
+    let buttons = attributes(&new_story, "button[name=action]", "value");
+    assert!(buttons.contains(&"submit".to_owned()) && !buttons.contains(&"publish".to_owned()), "{buttons:?}");
+    let before = store.count_articles().await.expect("count");
+    assert_eq!(desk.post("/desk/stories", &fields("publish", "0")).await.status(), 403);
+    assert_eq!(store.count_articles().await.expect("count"), before, "nothing stored");
+
     let created = desk.post("/desk/stories", &fields("save", "0")[2..]).await;
     let id = story_id(created.headers()["location"].to_str().expect("location"));
     let editor = desk.page(&format!("/desk/stories/{id}")).await;
@@ -654,6 +663,63 @@ async fn script_in_a_story_never_reaches_a_reader(db: TestDatabase) {
     assert_eq!(texts(&page, "h1")[0], "Hostile body <script>alert(11)</script>", "the headline is shown as text");
 }
 
+async fn an_editor_publishes_a_new_story_in_one_step_with_her_own_byline_first(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (editor, password) = desk_user(&store, Role::Editor, "One Step Editor").await;
+    store.set_user_author(editor.id, Some(paper.colleague.id)).await.expect("her byline");
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&editor.email, &password).await;
+    let new_story = desk.page("/desk/stories/new").await;
+    let colleague = paper.colleague.id.to_string();
+    assert_eq!(
+        attributes(&new_story, "select[name=byline] option[selected]", "value").first(),
+        Some(&colleague),
+        "her own byline comes first"
+    );
+    let section = paper.national.id.to_string();
+    let published = desk
+        .post(
+            "/desk/stories",
+            &[
+                ("action", "publish"),
+                ("headline", "Bridge opens a day early"),
+                ("section", &section),
+                ("byline", &colleague),
+                ("body", "The bridge opened at dawn."),
+            ],
+        )
+        .await;
+    assert_eq!(published.status(), 303, "{}", published.text().await.unwrap_or_default());
+    let id = story_id(published.headers()["location"].to_str().expect("location"));
+    let story = store.article_by_id(id).await.expect("story");
+    assert_eq!(story.status, ArticleStatus::Published);
+    assert_eq!(texts(&app.page("/national/").await, ".card__headline"), ["Bridge opens a day early"]);
+
+    // Scheduling a new story for a time already past keeps the draft and says why.
+    let refused = desk
+        .post(
+            "/desk/stories",
+            &[
+                ("action", "schedule"),
+                ("headline", "Yesterday's news"),
+                ("section", &section),
+                ("body", "Too late."),
+                ("publish_at", "2026-11-27T09:00"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let page = scraper::Html::parse_document(&refused.text().await.expect("page"));
+    assert!(!texts(&page, ".form-error").is_empty());
+    let drafts =
+        store.desk_stories(Some(ArticleStatus::Draft), Window { limit: 50, offset: 0 }).await.expect("stories");
+    assert!(
+        drafts.iter().any(|s| s.headline == "Yesterday's news" && s.status == ArticleStatus::Draft),
+        "the draft is kept"
+    );
+}
+
 async fn the_editor_says_how_many_words_the_body_has_and_how_long_it_takes_to_read(db: TestDatabase) {
     let store = db.store().await;
     let paper = SmallPaper::create(&store).await;
@@ -675,6 +741,7 @@ async fn the_editor_says_how_many_words_the_body_has_and_how_long_it_takes_to_re
 }
 
 on_both_databases!(
+    an_editor_publishes_a_new_story_in_one_step_with_her_own_byline_first,
     the_editor_says_how_many_words_the_body_has_and_how_long_it_takes_to_read,
     an_editor_writes_a_story_publishes_it_and_readers_find_it_on_the_section_front,
     a_reporter_writes_and_submits_but_finds_no_way_to_publish,
