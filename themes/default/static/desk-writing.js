@@ -1,8 +1,10 @@
 // Writing the body: a toolbar of Markdown marks (bold, italic, link, quote, heading, list)
-// above the body, Ctrl+B and Ctrl+I (⌘ on a Mac), and the body's length kept current under
-// it ("412 words, about 2 min to read", counted as the server counts: what whitespace
-// separates and holds a letter or a digit). Without this script the body is the plain
-// Markdown box it always was, and the length is the one the page was drawn with.
+// above the body, Ctrl+B and Ctrl+I (⌘ on a Mac), a preview beside the body (drawn by the
+// server with the reader page's own renderer and sanitizer, /desk/preview-body, a moment
+// after typing stops), and the body's length kept current under it ("412 words, about 2 min
+// to read", counted as the server counts: what whitespace separates and holds a letter or a
+// digit). Without this script the body is the plain Markdown box it always was, the story's
+// preview page remains, and the length is the one the page was drawn with.
 (function () {
   'use strict';
   var body = document.getElementById('body');
@@ -60,6 +62,55 @@
     replace(start, end, lines, start + lines.length, start + lines.length);
   }
 
+  // The preview beside the body, drawn again a moment after typing stops while it is open.
+  var preview = null;
+  var previewTimer = null;
+  var csrf = body.form && body.form.querySelector('input[name=csrf]');
+
+  function drawPreview() {
+    if (!preview || preview.hidden || !csrf) { return; }
+    var data = new URLSearchParams();
+    data.set('csrf', csrf.value);
+    data.set('body', body.value);
+    fetch('/desk/preview-body', { method: 'POST', body: data, credentials: 'same-origin' })
+      .then(function (response) {
+        return response.text().then(function (text) { return { ok: response.ok, status: response.status, text: text }; });
+      })
+      .then(function (answer) {
+        if (answer.ok) {
+          // The server's renderer and sanitizer made it: the same HTML readers get.
+          preview.innerHTML = answer.text;
+          preview.removeAttribute('data-problem');
+        } else {
+          preview.setAttribute('data-problem', 'yes');
+          preview.textContent = answer.status === 403
+            ? 'No preview: your session has ended. Sign in again in another tab; your text stays here.'
+            : 'No preview (the server answered ' + answer.status + ').';
+        }
+      })
+      .catch(function () { preview.textContent = 'No preview: the server cannot be reached.'; });
+  }
+
+  function togglePreview(button) {
+    if (!preview) {
+      var pair = document.createElement('div');
+      pair.className = 'writing-pair';
+      body.parentNode.insertBefore(pair, body);
+      pair.appendChild(body);
+      preview = document.createElement('div');
+      preview.className = 'body-preview story__body';
+      preview.id = 'body-preview';
+      preview.setAttribute('aria-label', 'Preview of the body');
+      preview.setAttribute('role', 'region');
+      preview.hidden = true;
+      pair.appendChild(preview);
+    }
+    preview.hidden = !preview.hidden;
+    button.setAttribute('aria-pressed', preview.hidden ? 'false' : 'true');
+    preview.parentNode.classList.toggle('writing-pair--open', !preview.hidden);
+    drawPreview();
+  }
+
   var tools = [
     ['Bold', function () { wrap('**', '**', 'bold text'); }],
     ['Italic', function () { wrap('_', '_', 'italic text'); }],
@@ -67,6 +118,7 @@
     ['Quote', function () { prefixLines('> '); }],
     ['Heading', function () { prefixLines('## '); }],
     ['List', function () { prefixLines('- '); }],
+    ['Preview', function () { togglePreview(this); }],
   ];
   var bar = document.createElement('div');
   bar.className = 'writing-tools';
@@ -78,6 +130,7 @@
     button.type = 'button';
     button.className = 'secondary';
     button.textContent = tool[0];
+    if (tool[0] === 'Preview') { button.setAttribute('aria-pressed', 'false'); }
     button.addEventListener('click', tool[1]);
     bar.appendChild(button);
   });
@@ -90,5 +143,10 @@
     if (key === 'i') { event.preventDefault(); wrap('_', '_', 'italic text'); }
   });
   body.addEventListener('input', describeLength);
+  body.addEventListener('input', function () {
+    if (!preview || preview.hidden) { return; }
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(drawPreview, 600);
+  });
   describeLength();
 })();

@@ -92,6 +92,28 @@ fn trimmed_or_none(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
+/// What a body may be: at most [`MAX_BODY_CHARS`] characters, quotations and lists nested at
+/// most [`crate::body::MAX_BODY_NESTING`] deep.
+pub fn check_body(body: &str) -> Result<(), FieldError> {
+    if body.chars().count() > MAX_BODY_CHARS {
+        return Err(FieldError {
+            field: "body",
+            message: format!("The body is longer than {MAX_BODY_CHARS} characters."),
+        });
+    }
+    let nesting = crate::body::nesting_depth(body);
+    if nesting > crate::body::MAX_BODY_NESTING {
+        return Err(FieldError {
+            field: "body",
+            message: format!(
+                "The body nests quotations or lists {nesting} levels deep; keep it to {} levels.",
+                crate::body::MAX_BODY_NESTING
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Checks a draft against the rules every stored story keeps, and against the paper's
 /// sections, authors and topics.
 pub async fn check_draft(store: &impl Store, draft: &StoryDraft) -> Result<ArticleContent, EditError> {
@@ -162,21 +184,8 @@ pub async fn check_draft(store: &impl Store, draft: &StoryDraft) -> Result<Artic
             errors.push(FieldError { field: "lead_media", message: "The lead photo does not exist.".into() });
         }
     }
-    if draft.body.chars().count() > MAX_BODY_CHARS {
-        errors.push(FieldError {
-            field: "body",
-            message: format!("The body is longer than {MAX_BODY_CHARS} characters."),
-        });
-    }
-    let nesting = crate::body::nesting_depth(&draft.body);
-    if nesting > crate::body::MAX_BODY_NESTING {
-        errors.push(FieldError {
-            field: "body",
-            message: format!(
-                "The body nests quotations or lists {nesting} levels deep; keep it to {} levels.",
-                crate::body::MAX_BODY_NESTING
-            ),
-        });
+    if let Err(problem) = check_body(&draft.body) {
+        errors.push(problem);
     }
     match (errors.is_empty(), slug, section_id) {
         (true, Some(slug), Some(section_id)) => Ok(ArticleContent {

@@ -56,6 +56,7 @@ pub(crate) fn routes(max_upload_bytes: u64, max_audio_bytes: usize, max_video_by
         .route("/desk/search", get(stories::search))
         .route("/desk/stories/new", get(stories::new_story))
         .route("/desk/stories/new/autosave", post(stories::autosave_new))
+        .route("/desk/preview-body", post(stories::preview_body))
         .route("/desk/stories/{id}", get(stories::edit).post(stories::act))
         .route("/desk/stories/{id}/remove", post(stories::remove))
         .route("/desk/stories/{id}/correct", post(stories::correct))

@@ -569,6 +569,23 @@ pub(crate) async fn edit(
 
 /// `POST /desk/stories/{id}/autosave`: what the editor screen sends by itself while someone
 /// types; kept as the story's autosave, never written to the story.
+/// `POST /desk/preview-body`: the body as readers' pages will show it (the same renderer and
+/// sanitizer), for the editor's side-by-side preview; a body the rules refuse (too long, too
+/// deeply nested) is refused with the reason.
+pub(crate) async fn preview_body(
+    State(state): State<AppState>,
+    DeskForm { desk, form }: DeskForm,
+) -> Result<Response, WebError> {
+    desk.require(Action::WriteDraft)?;
+    let body = form.get("body");
+    if let Err(problem) = editing::check_body(body) {
+        return Err(WebError::BadRequest(format!("{}: {}", problem.field, problem.message)));
+    }
+    let html = state.render_work().body_html(body).await;
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "private, no-store")], html)
+        .into_response())
+}
+
 pub(crate) async fn autosave(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -738,6 +738,19 @@ async fn the_editor_says_how_many_words_the_body_has_and_how_long_it_takes_to_re
     let page = desk.page(&format!("/desk/stories/{id}")).await;
     assert_eq!(texts(&page, "#body-length"), ["368 words, about 2 min to read."]);
     assert_eq!(attributes(&page, "#body", "aria-describedby"), ["body-length"]);
+
+    // The preview beside the body is the reader page's rendering, sanitized the same way.
+    let preview = desk
+        .post("/desk/preview-body", &[("body", "The **ferry** runs.\n\n<script>alert(1)</script>\n\n> Calm seas")])
+        .await;
+    assert_eq!(preview.status(), 200);
+    assert_eq!(preview.headers()["cache-control"], "private, no-store");
+    let fragment = scraper::Html::parse_fragment(&preview.text().await.expect("html"));
+    assert_eq!(texts(&fragment, "strong"), ["ferry"]);
+    assert_eq!(texts(&fragment, "blockquote p"), ["Calm seas"]);
+    assert!(texts(&fragment, "script").is_empty(), "no script survives");
+    let too_deep = desk.post("/desk/preview-body", &[("body", &">".repeat(40))]).await;
+    assert_eq!(too_deep.status(), 400);
 }
 
 on_both_databases!(

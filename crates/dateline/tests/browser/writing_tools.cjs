@@ -1,5 +1,6 @@
 // End-to-end in headless Chromium: a reporter writes a body with the editor's formatting
-// toolbar and keyboard shortcuts, and the body's length under it follows the typing.
+// toolbar and keyboard shortcuts, sees it previewed beside the box as readers will see it,
+// and the body's length under it follows the typing.
 // Usage: node writing_tools.cjs BASE_URL REPORTER_EMAIL REPORTER_PASSWORD
 const assert = require('node:assert/strict');
 const { launch, signIn } = require('./chromium.cjs');
@@ -43,6 +44,18 @@ const [base, email, password] = process.argv.slice(2);
     assert.ok((await body.inputValue()).endsWith('\n> Schools close'), await body.inputValue());
     await page.waitForFunction(() => document.getElementById('body-length').textContent.startsWith('8 words'));
     assert.match(await length.innerText(), /^8 words, about 1 min to read\.$/);
+
+    // The preview beside the body is the reader page's rendering, and follows the typing.
+    await toolbar.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByRole('region', { name: 'Preview of the body' });
+    await preview.locator('strong', { hasText: 'typhoon' }).waitFor();
+    assert.equal(await preview.locator('a').getAttribute('href'), 'https://weather.example/typhoon');
+    assert.equal(await preview.locator('blockquote').innerText(), 'Schools close');
+    await body.press('End');
+    await page.keyboard.type('\n\n<script>window.previewRan = true</script>Buses run');
+    await page.waitForFunction(() => document.getElementById('body-preview').textContent.includes('Buses run'));
+    assert.equal(await preview.locator('script').count(), 0, 'the preview is sanitized as readers\' pages are');
+    assert.equal(await page.evaluate(() => window.previewRan === true), false);
     console.log('writing tools e2e OK');
   } finally {
     await browser.close();
