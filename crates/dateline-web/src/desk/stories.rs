@@ -179,7 +179,8 @@ async fn editor_page(
     let tree = SectionTree::new(store.sections().await?);
     let status = article.map(|a| a.status).unwrap_or(ArticleStatus::Draft);
     let mut bylines: Vec<Option<i64>> = draft.bylines.iter().map(|a| Some(a.0)).collect();
-    bylines.resize(BYLINE_FIELDS.max(bylines.len()), None);
+    // Always one empty slot past the chosen bylines, so any number can be added, a save at a time.
+    bylines.resize(BYLINE_FIELDS.max(bylines.len() + 1), None);
     Ok(EditorPage {
         story_id: article.map(|a| a.id.0),
         version: article.map(|a| a.version).unwrap_or(0),

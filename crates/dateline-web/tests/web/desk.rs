@@ -696,6 +696,34 @@ async fn an_editor_publishes_a_new_story_in_one_step_with_her_own_byline_first(d
     assert_eq!(story.status, ArticleStatus::Published);
     assert_eq!(texts(&app.page("/national/").await, ".card__headline"), ["Bridge opens a day early"]);
 
+    // Any number of bylines: a story with four gets a fifth, empty slot to add one more.
+    let fourth = store
+        .insert_author(&dateline_newsroom::NewAuthor {
+            slug: dateline_testkit::paper::slug("park-so-yeon"),
+            name: "Park So-yeon".into(),
+            kind: dateline_newsroom::AuthorKind::Person,
+            bio: String::new(),
+            photo_id: None,
+        })
+        .await
+        .expect("a fourth author");
+    let four: Vec<String> =
+        [paper.colleague.id, paper.reporter.id, paper.agency.id, fourth.id].iter().map(|a| a.to_string()).collect();
+    let version = story.version.to_string();
+    let mut fields = vec![
+        ("action", "save"),
+        ("version", version.as_str()),
+        ("headline", "Bridge opens a day early"),
+        ("section", section.as_str()),
+        ("body", "The bridge opened at dawn."),
+    ];
+    fields.extend(four.iter().map(|a| ("byline", a.as_str())));
+    let saved = desk.post(&format!("/desk/stories/{id}"), &fields).await;
+    assert_eq!(saved.status(), 303, "{}", saved.text().await.unwrap_or_default());
+    assert_eq!(store.article_by_id(id).await.expect("story").content.bylines.len(), 4);
+    let editor_page = desk.page(&format!("/desk/stories/{id}")).await;
+    assert_eq!(attributes(&editor_page, "select[name=byline]", "id").len(), 5, "four chosen and one empty");
+
     // Scheduling a new story for a time already past keeps the draft and says why.
     let refused = desk
         .post(
