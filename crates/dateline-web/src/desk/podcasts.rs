@@ -383,7 +383,7 @@ pub(crate) async fn create_episode(
     let Some(audio) = sent.file("audio") else {
         return refuse(vec!["audio: Choose the episode's sound file (MP3, M4A or Opus).".into()], form).await;
     };
-    let mut draft = episode_draft(&mut sent);
+    let draft = episode_draft(&mut sent);
     // Numbers and transcript are checked before the sound is decoded and stored.
     if let Err(errors) = domain::check_episode(&draft, u64::MAX, None) {
         return refuse(errors.into_iter().map(|e| format!("{}: {}", e.field, e.message)).collect(), form).await;
@@ -402,7 +402,6 @@ pub(crate) async fn create_episode(
             return refuse(errors.into_iter().map(|e| format!("{}: {}", e.field, e.message)).collect(), form).await;
         }
     };
-    draft.transcript_upload = None;
     let story = StoryDraft {
         headline: form.headline.clone(),
         deck: form.deck.clone(),

@@ -348,8 +348,9 @@ pub(crate) async fn episode_file(
         let chapters: Vec<(u64, String)> =
             episode.details.chapters.iter().map(|c| (c.start_ms, c.title.clone())).collect();
         (dateline_feeds::podcast::chapters_json(&chapters), "application/json+chapters")
-    } else if Some(&file) == transcript_file(&episode).as_ref() {
-        let transcript = episode.details.transcript.as_ref().expect("a transcript file names a transcript");
+    } else if let Some(transcript) =
+        episode.details.transcript.as_ref().filter(|_| Some(&file) == transcript_file(&episode).as_ref())
+    {
         let content_type = match transcript.format {
             dateline_newsroom::podcasts::TranscriptFormat::WebVtt => "text/vtt; charset=utf-8",
             dateline_newsroom::podcasts::TranscriptFormat::Srt => "application/x-subrip; charset=utf-8",
