@@ -5,7 +5,6 @@
 
 use crate::Intake;
 use dateline_media::audio::{AudioFormat, AudioRefusal};
-use dateline_media::new_key;
 use dateline_newsroom::podcasts::NewAudioFile;
 use jiff::Timestamp;
 use std::sync::Arc;
@@ -29,13 +28,13 @@ pub async fn keep(
     let declared = AudioFormat::declared(content_type, file_name);
     let bytes: Arc<[u8]> = Arc::from(bytes);
     let found = intake.images().inspect_audio(bytes.clone(), declared, intake.limits().max_audio_bytes).await?;
-    let key = new_key(&now.strftime("%Y/%m").to_string(), found.format.extension())
-        .map_err(|e| AudioError::Storage(e.to_string()))?;
-    intake.blobs().put(&key, bytes.to_vec()).await.map_err(|e| AudioError::Storage(e.to_string()))?;
+    let byte_size = bytes.len() as u64;
+    let key =
+        intake.write_new_file(bytes.to_vec(), found.format.extension(), now).await.map_err(AudioError::Storage)?;
     Ok(NewAudioFile {
         storage_key: key,
         mime_type: found.format.mime_type().to_owned(),
-        byte_size: bytes.len() as u64,
+        byte_size,
         duration_ms: found.duration_ms,
     })
 }

@@ -84,4 +84,17 @@ impl Intake {
     pub fn limits(&self) -> &IngestSettings {
         &self.limits
     }
+
+    /// Writes a checked upload (a sound or video file) to the media store under a fresh key
+    /// of this month; the key.
+    pub(crate) async fn write_new_file(
+        &self,
+        bytes: Vec<u8>,
+        extension: &str,
+        now: jiff::Timestamp,
+    ) -> Result<String, String> {
+        let key = dateline_media::new_key(&now.strftime("%Y/%m").to_string(), extension).map_err(|e| e.to_string())?;
+        self.blobs.put(&key, bytes).await.map_err(|e| e.to_string())?;
+        Ok(key)
+    }
 }

@@ -4,7 +4,6 @@
 //! the file with [`discard`] if that fails.
 
 use crate::Intake;
-use dateline_media::new_key;
 use dateline_media::video::{inspect_video, VideoFormat, VideoRefusal};
 use dateline_newsroom::video::NewVideoFile;
 use jiff::Timestamp;
@@ -33,10 +32,8 @@ pub async fn keep(
     .await
     .map_err(|e| VideoError::Storage(e.to_string()))?;
     let found = found?;
-    let key = new_key(&now.strftime("%Y/%m").to_string(), found.format.extension())
-        .map_err(|e| VideoError::Storage(e.to_string()))?;
     let byte_size = bytes.len() as u64;
-    intake.blobs().put(&key, bytes).await.map_err(|e| VideoError::Storage(e.to_string()))?;
+    let key = intake.write_new_file(bytes, found.format.extension(), now).await.map_err(VideoError::Storage)?;
     Ok(NewVideoFile {
         storage_key: key,
         mime_type: found.format.mime_type().to_owned(),

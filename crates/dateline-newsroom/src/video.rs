@@ -10,8 +10,8 @@
 
 use crate::editing::FieldError;
 use crate::ids::{ArticleId, MediaId};
-use crate::podcasts::Transcript;
 use crate::store::StoreResult;
+use crate::timed_text::Transcript;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::future::Future;

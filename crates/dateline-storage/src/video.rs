@@ -4,7 +4,7 @@
 
 use crate::db::{params, DbTime};
 use crate::SqlStore;
-use dateline_newsroom::podcasts::{Transcript, TranscriptFormat};
+use dateline_newsroom::timed_text::{Transcript, TranscriptFormat};
 use dateline_newsroom::video::{NewVideoSource, Provider, StoryVideo, VideoFile, VideoSource, VideoStore};
 use dateline_newsroom::{ArticleId, Change, MediaId, StoreError};
 use jiff::Timestamp;

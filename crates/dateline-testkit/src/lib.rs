@@ -45,20 +45,7 @@ pub fn files_under(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[macro_export]
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$name($crate::TestDatabase::sqlite().await).await
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    let Some(db) = $crate::TestDatabase::postgres().await else { return };
-                    super::$name(db).await
-                }
-            }
-        )*
+        $( $crate::__database_cases!($name {}); )*
     };
 }
 
@@ -69,24 +56,35 @@ macro_rules! on_both_databases {
 macro_rules! on_every_search_index {
     ($($name:ident),* $(,)?) => {
         $(
-            mod $name {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$name($crate::TestDatabase::sqlite().await).await
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    let Some(db) = $crate::TestDatabase::postgres().await else { return };
-                    super::$name(db).await
-                }
-
+            $crate::__database_cases!($name {
                 #[tokio::test]
                 async fn postgres_gin() {
                     let Some(db) = $crate::TestDatabase::postgres_with_gin_search().await else { return };
                     super::$name(db).await
                 }
-            }
+            });
         )*
+    };
+}
+
+/// The module of one test's cases: SQLite, PostgreSQL, and any `extra` cases given.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __database_cases {
+    ($name:ident { $($extra:item)* }) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name($crate::TestDatabase::sqlite().await).await
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some(db) = $crate::TestDatabase::postgres().await else { return };
+                super::$name(db).await
+            }
+
+            $($extra)*
+        }
     };
 }

@@ -44,11 +44,11 @@ pub(crate) fn routes(max_upload_bytes: u64, max_audio_bytes: usize, max_video_by
         DefaultBodyLimit::max(usize::try_from(max_upload_bytes).unwrap_or(usize::MAX).saturating_add(64 * 1024));
     // An episode's sound, its transcript and the form's fields.
     let audio_limit = DefaultBodyLimit::max(
-        max_audio_bytes.saturating_add(dateline_newsroom::podcasts::MAX_TRANSCRIPT_BYTES).saturating_add(64 * 1024),
+        max_audio_bytes.saturating_add(dateline_newsroom::timed_text::MAX_TRANSCRIPT_BYTES).saturating_add(64 * 1024),
     );
     // A video, its captions and the form's fields.
     let video_limit = DefaultBodyLimit::max(
-        max_video_bytes.saturating_add(dateline_newsroom::podcasts::MAX_TRANSCRIPT_BYTES).saturating_add(64 * 1024),
+        max_video_bytes.saturating_add(dateline_newsroom::timed_text::MAX_TRANSCRIPT_BYTES).saturating_add(64 * 1024),
     );
     Router::new()
         .route("/desk/", get(stories::list))

@@ -8,7 +8,7 @@
 //! the story or the episode cannot be written, the file is removed again.
 
 use super::session::{Desk, DeskForm};
-use super::uploads::{read_sent_form, SentForm};
+use super::uploads::{read_sent_form, story_form, SentForm};
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
@@ -506,14 +506,10 @@ pub(crate) async fn update_episode(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let id = super::stories::parse_story_id(&id)?;
     let audio_limit = state.settings().ingest.max_audio_bytes;
-    let mut sent = read_sent_form(multipart, &[("audio", audio_limit), ("transcript", TRANSCRIPT_FIELD_BYTES)]).await?;
-    desk.check_csrf(sent.get("csrf"))?;
-    let story = state.store().article_by_id(id).await?;
-    if !dateline_newsroom::editing::may_edit(&desk.session.user, &story) {
-        return Err(WebError::Forbidden);
-    }
+    let limits = [("audio", audio_limit), ("transcript", TRANSCRIPT_FIELD_BYTES)];
+    let (mut sent, story) = story_form(&state, &desk, &id, multipart, &limits).await?;
+    let id = story.id;
     let current = state.store().episode(id).await?;
     let form = EpisodeForm {
         headline: story.content.headline.clone(),

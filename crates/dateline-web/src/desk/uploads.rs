@@ -4,7 +4,9 @@
 //! comes in the form itself.
 
 use crate::error::WebError;
+use crate::state::AppState;
 use axum::extract::Multipart;
+use dateline_newsroom::prelude::*;
 use std::collections::HashMap;
 
 /// A file sent with a form: its bytes, declared type and name.
@@ -70,4 +72,23 @@ pub(super) async fn read_sent_form(
         sent.fields.insert(name, super::without_control_characters(&value));
     }
     Ok(sent)
+}
+
+/// A multipart form posted about story `id` (its episode, its video): read within
+/// `file_limits`, its token checked, and the story loaded for a user who may edit it.
+pub(super) async fn story_form(
+    state: &AppState,
+    desk: &super::session::Desk,
+    id: &str,
+    multipart: Multipart,
+    file_limits: &[(&'static str, usize)],
+) -> Result<(SentForm, dateline_newsroom::Article), WebError> {
+    let id = super::stories::parse_story_id(id)?;
+    let sent = read_sent_form(multipart, file_limits).await?;
+    desk.check_csrf(sent.get("csrf"))?;
+    let story = state.store().article_by_id(id).await?;
+    if !dateline_newsroom::editing::may_edit(&desk.session.user, &story) {
+        return Err(WebError::Forbidden);
+    }
+    Ok((sent, story))
 }

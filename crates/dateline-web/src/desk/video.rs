@@ -5,7 +5,6 @@
 //! written.
 
 use super::session::Desk;
-use super::uploads::read_sent_form;
 use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
@@ -129,18 +128,10 @@ pub(crate) async fn save(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let id = super::stories::parse_story_id(&id)?;
     let video_limit = state.settings().ingest.max_video_bytes;
-    let mut sent = read_sent_form(
-        multipart,
-        &[("video", video_limit), ("captions", dateline_newsroom::podcasts::MAX_TRANSCRIPT_BYTES + 1)],
-    )
-    .await?;
-    desk.check_csrf(sent.get("csrf"))?;
-    let story = state.store().article_by_id(id).await?;
-    if !dateline_newsroom::editing::may_edit(&desk.session.user, &story) {
-        return Err(WebError::Forbidden);
-    }
+    let limits = [("video", video_limit), ("captions", dateline_newsroom::timed_text::MAX_TRANSCRIPT_BYTES + 1)];
+    let (mut sent, story) = super::uploads::story_form(&state, &desk, &id, multipart, &limits).await?;
+    let id = story.id;
     let back = format!("/desk/stories/{id}/video?saved=1");
     if sent.get("action") == "remove" {
         return match state.store().remove_story_video(id, state.now()).await {
