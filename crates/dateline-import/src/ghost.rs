@@ -54,6 +54,18 @@ impl Default for GhostOptions {
     }
 }
 
+/// Every string of the export without control characters: no field means one, and
+/// PostgreSQL refuses NUL in text. serde_json refuses nesting past 128 levels, which bounds
+/// this walk.
+fn without_control_characters(value: &mut Value) {
+    match value {
+        Value::String(text) => dateline_newsroom::text::strip_control_characters(text),
+        Value::Array(items) => items.iter_mut().for_each(without_control_characters),
+        Value::Object(fields) => fields.values_mut().for_each(without_control_characters),
+        _ => {}
+    }
+}
+
 fn text<'a>(value: &'a Value, key: &str) -> &'a str {
     value.get(key).and_then(Value::as_str).unwrap_or_default()
 }
@@ -130,13 +142,15 @@ pub async fn import_ghost(
     let path = file.to_owned();
     let export: Value = tokio::task::spawn_blocking(move || {
         let reader = std::io::BufReader::new(std::fs::File::open(path)?);
-        serde_json::from_reader(reader).map_err(|e| {
+        let mut export: Value = serde_json::from_reader(reader).map_err(|e| {
             ImportError::Malformed(if e.is_eof() {
                 format!("the file ends too soon (line {}); it is cut short", e.line())
             } else {
                 format!("the file is not JSON: {e}")
             })
-        })
+        })?;
+        without_control_characters(&mut export);
+        Ok::<Value, ImportError>(export)
     })
     .await
     .map_err(|e| ImportError::Malformed(format!("the file could not be read ({e})")))??;

@@ -177,7 +177,11 @@ pub fn read<R: BufRead>(
                                 .try_get_attribute(key)
                                 .ok()
                                 .flatten()
-                                .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+                                .and_then(|a| {
+                                    a.unescape_value()
+                                        .ok()
+                                        .map(|v| dateline_newsroom::text::without_control_characters(&v))
+                                })
                                 .unwrap_or_default()
                         };
                         term_attributes = (attribute(b"domain"), attribute(b"nicename"));
@@ -218,7 +222,9 @@ pub fn read<R: BufRead>(
                 if text.len() > MAX_FIELD_BYTES {
                     return Err(broken(&reader, &open, format!("<{name}> holds more than {MAX_FIELD_BYTES} bytes")));
                 }
-                let value = std::mem::take(&mut text);
+                let mut value = std::mem::take(&mut text);
+                // No field means a control character, and PostgreSQL refuses NUL in text.
+                dateline_newsroom::text::strip_control_characters(&mut value);
                 match (&mut open, parent, name.as_str()) {
                     (Open::None, "channel", "title") => site.title = value.trim().to_owned(),
                     (Open::None, "channel", "link") => site.link = value.trim().to_owned(),

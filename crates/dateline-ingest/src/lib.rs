@@ -242,11 +242,7 @@ fn without_repeated_headline(body: &str, headline: &str) -> String {
 /// item carrying one would fail on one database and not the other, and the agency would be
 /// asked to send it again forever.
 fn without_control_characters(mut copy: WireCopy) -> WireCopy {
-    fn clean(text: &mut String) {
-        if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-            text.retain(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'));
-        }
-    }
+    use dateline_newsroom::text::strip_control_characters as clean;
     clean(&mut copy.guid);
     clean(&mut copy.headline);
     clean(&mut copy.body);

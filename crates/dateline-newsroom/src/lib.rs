@@ -26,6 +26,7 @@ pub mod settings;
 pub mod spelling;
 pub mod store;
 pub mod syndication;
+pub mod text;
 pub mod timed_text;
 pub mod topic;
 pub mod video;

@@ -198,6 +198,8 @@ impl Entry {
 #[derive(Default)]
 struct Entries {
     by_key: HashMap<String, Arc<Entry>>,
+    /// How many entries of each path have a query (see [`MOST_VARIANTS_PER_PATH`]).
+    variants: HashMap<String, usize>,
     by_tag: HashMap<String, HashSet<String>>,
     /// Keys in the order they were stored, for eviction.
     order: VecDeque<String>,
@@ -208,6 +210,15 @@ impl Entries {
     fn remove(&mut self, key: &str) {
         if let Some(entry) = self.by_key.remove(key) {
             self.bytes = self.bytes.saturating_sub(entry.size());
+            let path = path_of(key);
+            if path.len() < key.len() {
+                if let Some(count) = self.variants.get_mut(path) {
+                    *count -= 1;
+                    if *count == 0 {
+                        self.variants.remove(path);
+                    }
+                }
+            }
             for tag in &entry.tags {
                 if let Some(keys) = self.by_tag.get_mut(tag) {
                     keys.remove(key);
@@ -333,6 +344,14 @@ impl PageCache {
         }
         let Ok(mut entries) = self.entries.write() else { return };
         entries.remove(&key);
+        let path = path_of(&key);
+        if path.len() < key.len() {
+            let count = entries.variants.entry(path.to_owned()).or_default();
+            if *count >= MOST_VARIANTS_PER_PATH {
+                return;
+            }
+            *count += 1;
+        }
         entries.bytes += entry.size();
         for tag in &entry.tags {
             entries.by_tag.entry(tag.clone()).or_default().insert(key.clone());
@@ -367,10 +386,11 @@ impl PageCache {
 }
 
 /// The key a page is kept under: its path and the query parameters reader pages read (only
-/// `page`), in the order given. Anything else in the query (`?utm_source=…`, a cache-buster)
+/// `page`), in one spelling. Anything else in the query (`?utm_source=…`, a cache-buster)
 /// changes nothing on the page, so it must not make a new entry: otherwise each unique junk
 /// value would be a full render and a new entry, and a flood of them would push the home page
-/// out of memory.
+/// out of memory. For the same reason `?page=02`, `?page=+2` and `?page=2` are one entry, and
+/// `?page=1` is the page without it, as the pages read them (`site::paging`).
 fn cache_key(path: &str, query: Option<&str>) -> String {
     // Read exactly as the pages read it (`query::PageAsked`: percent-decoded pairs), so the key
     // can never name another page than the one rendered: `?%70age=2` is `?page=2` to both.
@@ -379,14 +399,31 @@ fn cache_key(path: &str, query: Option<&str>) -> String {
             form_urlencoded::parse(q.as_bytes()).filter(|(k, _)| k == "page").map(|(_, v)| v.into_owned()).collect()
         })
         .unwrap_or_default();
-    if pages.is_empty() {
-        return path.to_owned();
+    let numbers: Vec<u32> = pages.iter().filter_map(|page| page.parse::<u32>().ok()).collect();
+    match (pages.as_slice(), numbers.as_slice()) {
+        ([], _) => path.to_owned(),
+        ([_], [1]) => path.to_owned(),
+        ([_], [number]) => format!("{path}?page={number}"),
+        // Given twice or not a number: the page answers 400, which is never kept.
+        _ => {
+            let mut query = form_urlencoded::Serializer::new(String::new());
+            for page in &pages {
+                query.append_pair("page", page);
+            }
+            format!("{path}?{}", query.finish())
+        }
     }
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    for page in &pages {
-        query.append_pair("page", page);
-    }
-    format!("{path}?{}", query.finish())
+}
+
+/// How many answers one path may be kept in, told apart by their queries (pages of a front,
+/// an API list's filters and cursors). The API reads every cursor and date it is given, so
+/// without a bound one client could fill the cache with answers nobody else asks for; past it,
+/// answers are served and not kept.
+const MOST_VARIANTS_PER_PATH: usize = 64;
+
+/// The path of a key: what comes before its query or its `#ninjs`.
+fn path_of(key: &str) -> &str {
+    key.split(['?', '#']).next().unwrap_or(key)
 }
 
 /// The key an API answer is kept under: its path, its whole query (the API refuses a
@@ -788,6 +825,27 @@ mod tests {
         assert_eq!(cache_key("/national/", Some("page=1&page=2")), "/national/?page=1&page=2");
         assert_eq!(cache_key("/national/", Some("%70age=2")), "/national/?page=2", "read as the page reads it");
         assert_eq!(cache_key("/national/", Some("page=%32")), cache_key("/national/", Some("page=2")));
+        assert_eq!(cache_key("/national/", Some("page=02")), "/national/?page=2", "one spelling of a number");
+        assert_eq!(cache_key("/national/", Some("page=%2B2")), "/national/?page=2");
+        assert_eq!(cache_key("/national/", Some("page=1")), "/national/", "page 1 is the front");
+        assert_eq!(cache_key("/national/", Some("page=x")), "/national/?page=x", "a 400, never kept");
+    }
+
+    #[test]
+    fn one_path_is_kept_in_a_bounded_number_of_variants_and_its_plain_page_always_fits() {
+        let cache = cache(100_000_000);
+        let started = cache.generation.load(Ordering::SeqCst);
+        for n in 0..(MOST_VARIANTS_PER_PATH + 50) {
+            cache.store(format!("/api/v1/stories?cursor={n}-1"), entry(100, &["latest"]), started);
+        }
+        assert_eq!(cache.usage().0, MOST_VARIANTS_PER_PATH, "variants past the bound are not kept");
+        cache.store("/api/v1/stories".into(), entry(100, &["latest"]), started);
+        assert!(cache.lookup("/api/v1/stories").is_some(), "the path without a query is kept");
+        cache.store("/api/v1/stories/7".into(), entry(100, &["story:7"]), started);
+        assert!(cache.lookup("/api/v1/stories/7").is_some(), "another path is not held back");
+        cache.purge(&["latest".to_owned()]);
+        cache.store("/api/v1/stories?cursor=new-1".into(), entry(100, &["latest"]), started + 1);
+        assert!(cache.lookup("/api/v1/stories?cursor=new-1").is_some(), "purged variants free their places");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use crate::error::WebError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use dateline_newsroom::text::{is_unwanted_control, without_control_characters};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -15,8 +16,21 @@ pub(crate) struct Query<T>(pub T);
 
 impl<T: DeserializeOwned> Query<T> {
     /// Reads a raw query string (without the `?`) as `T`.
+    /// A control character in a parameter is dropped, as from a form: PostgreSQL refuses NUL
+    /// in text, and no search or filter means one.
     pub(crate) fn read(raw: Option<&str>) -> Result<T, WebError> {
-        serde_urlencoded::from_str(raw.unwrap_or(""))
+        let raw = raw.unwrap_or("");
+        let pairs = || form_urlencoded::parse(raw.as_bytes());
+        let cleaned;
+        let raw = if pairs().any(|(k, v)| k.chars().chain(v.chars()).any(is_unwanted_control)) {
+            cleaned = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(pairs().map(|(k, v)| (without_control_characters(&k), without_control_characters(&v))))
+                .finish();
+            cleaned.as_str()
+        } else {
+            raw
+        };
+        serde_urlencoded::from_str(raw)
             .map_err(|e| WebError::BadRequest(format!("The address's parameters cannot be read: {e}.")))
     }
 }

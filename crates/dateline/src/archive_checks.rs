@@ -8,6 +8,7 @@
 
 use crate::archive::ArchiveError;
 use dateline_newsroom::accounts::{normalize_email, Role};
+use dateline_newsroom::editing;
 use dateline_newsroom::{
     ArticleContent, ArticleStatus, AuthorKind, EditorialSettings, HomeCuration, Label, RevisionKind, Slug,
 };
@@ -19,6 +20,9 @@ use std::collections::HashMap;
 pub struct RowChecks {
     /// Every section's parent, and the line it was read on.
     sections: HashMap<i64, (Option<i64>, u64)>,
+    /// How many bylines and topics each story has been given so far.
+    bylines: HashMap<i64, usize>,
+    topics: HashMap<i64, usize>,
 }
 
 fn text<'a>(table: &ArchiveTable, cells: &'a [Cell], column: &str) -> Option<&'a str> {
@@ -56,14 +60,41 @@ impl RowChecks {
     /// Checks one row read on `line`.
     pub fn row(&mut self, line: u64, table: &ArchiveTable, cells: &[Cell]) -> Result<(), ArchiveError> {
         self.check(table, cells).map_err(|reason| ArchiveError { line, reason })?;
-        if table.name == "sections" {
-            let id = int(table, cells, "id").unwrap_or_default();
-            self.sections.insert(id, (int(table, cells, "parent_id"), line));
+        let story = int(table, cells, "article_id").unwrap_or_default();
+        let over = |count: &mut usize, most: usize, what: &str| {
+            *count += 1;
+            (*count > most).then(|| ArchiveError { line, reason: format!("story {story} has more than {most} {what}") })
+        };
+        match table.name {
+            "sections" => {
+                let id = int(table, cells, "id").unwrap_or_default();
+                self.sections.insert(id, (int(table, cells, "parent_id"), line));
+            }
+            "article_bylines" => {
+                if let Some(refused) = over(self.bylines.entry(story).or_default(), editing::MAX_BYLINES, "bylines") {
+                    return Err(refused);
+                }
+            }
+            "article_topics" => {
+                if let Some(refused) = over(self.topics.entry(story).or_default(), editing::MAX_TOPICS, "topics") {
+                    return Err(refused);
+                }
+            }
+            _ => {}
         }
         Ok(())
     }
 
     fn check(&self, table: &ArchiveTable, cells: &[Cell]) -> Result<(), String> {
+        // Dateline strips control characters from every text it takes in, so an archive it
+        // wrote holds none; PostgreSQL would refuse a NUL halfway through the import.
+        for ((column, _), cell) in table.columns.iter().zip(cells) {
+            if let Cell::Text(Some(value)) = cell {
+                if value.chars().any(dateline_newsroom::text::is_unwanted_control) {
+                    return Err(format!("{column} of a row of {} holds a control character", table.name));
+                }
+            }
+        }
         match table.name {
             "users" => {
                 one_of(table, cells, "role", Role::parse)?;
@@ -134,10 +165,23 @@ impl RowChecks {
                 if text(table, cells, "label").is_some() {
                     one_of(table, cells, "label", Label::parse)?;
                 }
-                if text(table, cells, "headline").unwrap_or_default().trim().is_empty() {
+                let headline = text(table, cells, "headline").unwrap_or_default();
+                if headline.trim().is_empty() {
                     return Err("a story has no headline".into());
                 }
-                Ok(())
+                if headline.chars().count() > editing::MAX_HEADLINE_CHARS {
+                    return Err(format!(
+                        "a story's headline is longer than {} characters",
+                        editing::MAX_HEADLINE_CHARS
+                    ));
+                }
+                if text(table, cells, "deck").unwrap_or_default().chars().count() > editing::MAX_DECK_CHARS {
+                    return Err(format!("a story's deck is longer than {} characters", editing::MAX_DECK_CHARS));
+                }
+                // The body's own rules, as on a desk save: its length, and quotations or lists
+                // nested no deeper than a page is drawn.
+                editing::check_body(text(table, cells, "body").unwrap_or_default())
+                    .map_err(|e| format!("a story's body: {}", e.message))
             }
             "article_revisions" => {
                 one_of(table, cells, "kind", RevisionKind::parse)?;
@@ -158,6 +202,24 @@ impl RowChecks {
                         .map_err(|e| format!("the home page's curation is not readable: {e}")),
                     other => Err(format!("there is no setting named {other:?}")),
                 }
+            }
+            "live_posts" => editing::check_body(text(table, cells, "body").unwrap_or_default())
+                .map_err(|e| format!("a live post's text: {}", e.message)),
+            "newsletter_subscribers" => {
+                let email = text(table, cells, "email").unwrap_or_default();
+                dateline_newsroom::newsletters::normalize_email(email)
+                    .map(drop)
+                    .map_err(|e| format!("a reader's e-mail {email:?}: {e}"))
+            }
+            "legacy_paths" => {
+                let path = text(table, cells, "path").unwrap_or_default();
+                if dateline_newsroom::moving_in::normal_path(path).as_deref() != Some(path) {
+                    return Err(format!("the old address {path:?} is not one Dateline keeps"));
+                }
+                let kind = text(table, cells, "kind").unwrap_or_default();
+                dateline_newsroom::moving_in::LegacyTarget::from_parts(kind, int(table, cells, "target_id"))
+                    .map(drop)
+                    .ok_or_else(|| format!("the old address {path:?} leads to {kind:?}, which is nothing Dateline has"))
             }
             "section_redirects" => {
                 let path = text(table, cells, "old_path").unwrap_or_default();

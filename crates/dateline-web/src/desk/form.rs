@@ -8,13 +8,7 @@ use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-/// `text` without NUL and the other control characters, which no field means to hold
-/// (PostgreSQL refuses NUL in text outright), keeping line breaks and tabs. Stripped here, on
-/// the way in, the same on both databases, so a pasted stray byte never costs the editor
-/// their text behind an error page.
-pub(crate) fn without_control_characters(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t')).collect()
-}
+pub(crate) use dateline_newsroom::text::without_control_characters;
 
 /// The largest form the desk accepts; a story body is at most 200,000 characters.
 pub(crate) const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;

@@ -53,6 +53,7 @@ struct LiveDeskPage {
     draft_title: String,
     draft_body: String,
     draft_pinned: bool,
+    draft_photo: Option<i64>,
     errors: Vec<String>,
     notice: Option<&'static str>,
 }
@@ -136,8 +137,14 @@ async fn screen(
         .into_iter()
         .map(|a| Choice { id: a.id.0, name: a.name })
         .collect();
-    let photos = super::stories::photo_choices(store, None).await?;
     let (draft, errors) = typed.map(|(d, e)| (d.clone(), e)).unwrap_or_default();
+    // Every post's own photo is offered, however old, so editing a post keeps it.
+    let shown: Vec<MediaId> = posts.iter().filter_map(|p| p.media_id).chain(draft.media_id).collect();
+    let photos = super::stories::library_photos_keeping(store, 100, &shown)
+        .await?
+        .into_iter()
+        .map(|m| Choice { id: m.id.0, name: if m.caption.is_empty() { m.storage_key } else { m.caption } })
+        .collect();
     Ok(LiveDeskPage {
         story_id: article.id.0,
         headline: article.content.headline.clone(),
@@ -167,6 +174,7 @@ async fn screen(
         draft_title: draft.title,
         draft_body: draft.body,
         draft_pinned: draft.pinned,
+        draft_photo: draft.media_id.map(|m| m.0),
         errors,
         notice,
     })

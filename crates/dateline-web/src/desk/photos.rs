@@ -222,6 +222,7 @@ pub(crate) async fn upload(
             continue;
         }
         let value = field.text().await.map_err(|_| WebError::BadRequest("A form field could not be read.".into()))?;
+        let value = super::without_control_characters(&value);
         match name.as_str() {
             "csrf" => csrf = value,
             "caption" => details.caption = value,

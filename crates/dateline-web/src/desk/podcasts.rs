@@ -20,7 +20,7 @@ use dateline_newsroom::podcasts::{
     ShowDraft,
 };
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{ArticleId, SectionTree, Window};
+use dateline_newsroom::{ArticleId, MediaId, SectionTree};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -127,14 +127,15 @@ struct FormChoices {
     artwork: Vec<Choice>,
 }
 
-async fn form_choices(state: &AppState) -> Result<FormChoices, WebError> {
+async fn form_choices(state: &AppState, form: &ShowForm) -> Result<FormChoices, WebError> {
     let tree = SectionTree::new(state.store().sections().await?);
     let sections = super::stories::section_choices(&tree)
         .into_iter()
         .map(|c| Choice { value: c.id.to_string(), name: c.name })
         .collect();
     // Artwork is a square photo of the size podcast apps ask for: only those are offered.
-    let photos = state.store().media_list(Window { limit: 1000, offset: 0 }).await?;
+    let chosen: Vec<MediaId> = form.artwork_id.parse().ok().map(MediaId).into_iter().collect();
+    let photos = super::stories::library_photos_keeping(state.store(), 1000, &chosen).await?;
     let artwork = photos
         .iter()
         .filter(|m| artwork_fits(m.width, m.height))
@@ -181,11 +182,12 @@ async fn shows_page(
             feed_url: crate::site::podcasts::feed_path(s.slug.as_str()),
         })
         .collect();
+    let choices = form_choices(state, &form).await?;
     let content = ShowsPage {
+        choices,
         shows,
         form,
         id: None,
-        choices: form_choices(state).await?,
         errors,
         may_manage: desk.session.user.role.may(Action::ManagePodcasts),
     };
@@ -283,14 +285,15 @@ async fn show_page(
             downloads: counts.get(&episode.article_id).copied().unwrap_or(0),
         });
     }
+    let choices = form_choices(state, &form).await?;
     let content = ShowPage {
+        choices,
         show_id: show.id,
         title: show.fields.title.clone(),
         url: crate::site::podcasts::show_path(show),
         feed_url: crate::site::podcasts::feed_path(show.slug.as_str()),
         form,
         id: Some(show.id),
-        choices: form_choices(state).await?,
         errors,
         episode_errors,
         episode,

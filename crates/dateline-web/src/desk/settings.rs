@@ -83,7 +83,8 @@ pub(crate) async fn save(
     match outcome {
         Ok(()) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/settings?saved=1")]).into_response()),
         Err(problem) => {
-            let photos = super::stories::photo_choices(state.store(), None).await?;
+            let typed = settings.share_image_media_id.or(current.share_image_media_id);
+            let photos = super::stories::photo_choices(state.store(), typed.map(dateline_newsroom::MediaId)).await?;
             let page = SettingsPage { settings, photos, error: Some(format!("Not saved: {problem}.")), notice: None };
             let html = desk.render(&state, "desk/settings.html", page).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())

@@ -150,7 +150,10 @@ pub(crate) async fn sign_in(
         return Err(WebError::Forbidden);
     }
     let address = client_address(state.settings(), peer, headers);
-    let email = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
+    // An address no account can have is still looked up (and counted), never sent to the
+    // database with a NUL that PostgreSQL would refuse.
+    let email = normalize_email(email)
+        .unwrap_or_else(|_| dateline_newsroom::text::without_control_characters(email.trim()).to_lowercase());
     let clock = std::time::Instant::now();
     // Counted before the password is checked: a burst of guesses gets no free tries.
     if let Err(wait) = state.sign_in_throttle().attempt(&email, address, clock) {

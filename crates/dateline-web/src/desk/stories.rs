@@ -836,14 +836,29 @@ pub(crate) async fn history(
 /// drops a photo the editor did not touch.
 pub(crate) async fn photo_choices(store: &impl Store, current: Option<MediaId>) -> Result<Vec<Choice>, WebError> {
     let choice = |m: Media| Choice { id: m.id.0, name: if m.caption.is_empty() { m.storage_key } else { m.caption } };
-    let mut choices: Vec<Choice> =
-        store.media_list(Window { limit: 100, offset: 0 }).await?.into_iter().map(choice).collect();
-    if let Some(current) = current.filter(|id| !choices.iter().any(|c| c.id == id.0)) {
-        match store.media_by_id(current).await {
-            Ok(media) => choices.insert(0, choice(media)),
+    Ok(library_photos_keeping(store, 100, current.as_slice()).await?.into_iter().map(choice).collect())
+}
+
+/// The newest `limit` library photos, and before them any of `keep` that are older: a form
+/// offers the photo it already carries whatever the list shows, so saving a form nobody
+/// touched never clears a photo chosen long ago.
+pub(crate) async fn library_photos_keeping(
+    store: &impl Store,
+    limit: u32,
+    keep: &[MediaId],
+) -> Result<Vec<Media>, WebError> {
+    let mut photos = store.media_list(Window { limit, offset: 0 }).await?;
+    let mut older = Vec::new();
+    for id in keep {
+        if photos.iter().chain(&older).any(|m: &Media| m.id == *id) {
+            continue;
+        }
+        match store.media_by_id(*id).await {
+            Ok(media) => older.push(media),
             Err(StoreError::NotFound) => {}
             Err(other) => return Err(other.into()),
         }
     }
-    Ok(choices)
+    older.append(&mut photos);
+    Ok(older)
 }

@@ -11,7 +11,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::response::{Html, Response};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::video::{check_video, NewVideoSource, VideoDraft, VideoSource};
-use dateline_newsroom::{ArticleId, MediaId, Window};
+use dateline_newsroom::{ArticleId, MediaId};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -82,9 +82,8 @@ async fn page(
         },
         None => Entered::default(),
     });
-    let posters = state
-        .store()
-        .media_list(Window { limit: 500, offset: 0 })
+    let chosen_poster: Vec<MediaId> = entered.poster_id.parse().ok().map(MediaId).into_iter().collect();
+    let posters = super::stories::library_photos_keeping(state.store(), 500, &chosen_poster)
         .await?
         .into_iter()
         .map(|m| PosterChoice {

@@ -1242,15 +1242,30 @@ async fn a_nul_pasted_into_a_desk_form_is_dropped_and_the_story_saves_the_same_o
     let story = store.article_by_id(id).await.expect("stored");
     assert_eq!(story.content.headline, "Ferriessail again");
     assert_eq!(story.content.body, "First line.\n\nSecond line.\tTabbed.");
+
+    // Addresses and the sign-in form lose them too: nothing reaches the database with a NUL.
+    assert_eq!(app.get("/search?q=Ferries%00").await.status(), 200);
+    let bad_address = format!("{}\u{0}", editor.email);
+    assert_eq!(
+        sign_in_from(&app, "203.0.113.30", &bad_address, &password).await,
+        303,
+        "the stray byte is dropped, as from any form"
+    );
 }
 
 on_both_databases!(
+    a_sign_in_whose_next_page_holds_a_line_break_or_a_nul_lands_on_the_desk_and_sets_nothing_else,
     a_form_posted_without_its_csrf_token_changes_nothing_on_any_desk_route,
     a_nul_pasted_into_a_desk_form_is_dropped_and_the_story_saves_the_same_on_both_databases
 );
 
 /// Posts the sign-in form as a browser behind the trusted proxy at `from` would.
 async fn sign_in_from(app: &TestApp, from: &str, email: &str, password: &str) -> u16 {
+    sign_in_going_to(app, from, email, password, "/desk/\r\nSet-Cookie: x=1").await.status().as_u16()
+}
+
+/// Posts the sign-in form with `next`, the page to land on.
+async fn sign_in_going_to(app: &TestApp, from: &str, email: &str, password: &str, next: &str) -> reqwest::Response {
     let form = app.client.get(format!("{}/desk/sign-in", app.base_url)).send().await.expect("form");
     let cookie = form
         .headers()
@@ -1267,17 +1282,28 @@ async fn sign_in_from(app: &TestApp, from: &str, email: &str, password: &str) ->
         .post(format!("{}/desk/sign-in", app.base_url))
         .header("cookie", cookie)
         .header("x-forwarded-for", from)
-        .form(&[
-            ("email", email),
-            ("password", password),
-            ("csrf", csrf.as_str()),
-            ("next", "/desk/\r\nSet-Cookie: x=1"),
-        ])
+        .form(&[("email", email), ("password", password), ("csrf", csrf.as_str()), ("next", next)])
         .send()
         .await
         .expect("sign in")
-        .status()
-        .as_u16()
+}
+
+async fn a_sign_in_whose_next_page_holds_a_line_break_or_a_nul_lands_on_the_desk_and_sets_nothing_else(
+    db: TestDatabase,
+) {
+    let store = db.store().await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Baek Min-ho").await;
+    let app = TestApp::start(store, now()).await;
+    for next in ["/desk/\r\nSet-Cookie: x=1", "/desk/stories\u{0}", "/desk/%0d%0aLocation:%20https://evil.example/"] {
+        let answer = sign_in_going_to(&app, "203.0.113.40", &editor.email, &password, next).await;
+        assert_eq!(answer.status(), 303, "{next:?}");
+        let location = answer.headers()["location"].to_str().expect("location");
+        assert!(location == "/desk/" || location.starts_with("/desk/%"), "{next:?} led to {location:?}");
+        assert!(!location.contains(['\r', '\n', '\0']));
+        let cookies: Vec<&str> =
+            answer.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).collect();
+        assert!(cookies.iter().all(|c| !c.starts_with("x=")), "{cookies:?}");
+    }
 }
 
 async fn a_burst_of_guesses_gets_no_free_tries_and_a_flood_from_elsewhere_never_locks_the_editor_out(db: TestDatabase) {

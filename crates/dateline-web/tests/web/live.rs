@@ -464,7 +464,49 @@ async fn a_story_taken_down_while_readers_follow_it_reaches_them_no_more(db: Tes
     assert_eq!(app.get(&format!("/_live/{story}")).await.status(), 410);
 }
 
+async fn an_editor_edits_a_post_whose_photo_is_the_oldest_of_two_hundred_and_the_photo_stays(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Baek Min-ho").await;
+    let oldest = dateline_testkit::paper::photo(
+        &store,
+        "2016/harbour.jpg",
+        "The old harbour",
+        "Archive",
+        now() - SignedDuration::from_hours(24 * 3650),
+    )
+    .await;
+    for n in 0..199 {
+        dateline_testkit::paper::photo(&store, &format!("2026/p{n}.jpg"), &format!("Photo {n}"), "Desk", now()).await;
+    }
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&editor.email, &password).await;
+    let (story, _) = published_live_story(&desk, &paper.national.id.to_string(), "Harbour storm, live").await;
+    let photo = oldest.id.0.to_string();
+    assert_eq!(post(&desk, story, &[("body", "The pier is under water."), ("photo", &photo)]).await.status(), 303);
+    let (post_id, _) = newest_post(&store, story).await;
+
+    // The editor opens the live desk and saves the post's form with only its text changed.
+    let screen = desk.page(&format!("/desk/stories/{story}/live")).await;
+    let mut fields =
+        dateline_testkit::form_fields(&screen, &format!("details form[action='/desk/live-posts/{post_id}']"));
+    fields.retain(|(name, _)| name != "csrf");
+    for (name, value) in &mut fields {
+        if name == "body" {
+            *value = "The pier is under water; the ferries are held.".to_owned();
+        }
+    }
+    fields.push(("action".into(), "edit".into()));
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    assert_eq!(desk.post(&format!("/desk/live-posts/{post_id}"), &fields).await.status(), 303, "the edit saves");
+    let posts = store.live_posts(dateline_newsroom::ArticleId(story), 1, 0).await.expect("posts");
+    let edited = posts.first().expect("the post");
+    assert_eq!(edited.body, "The pier is under water; the ferries are held.");
+    assert_eq!(edited.media_id, Some(oldest.id), "the post keeps the photo nobody touched");
+}
+
 on_both_databases!(
+    an_editor_edits_a_post_whose_photo_is_the_oldest_of_two_hundred_and_the_photo_stays,
     a_story_taken_down_while_readers_follow_it_reaches_them_no_more,
     an_editor_posts_pins_edits_and_deletes_and_readers_see_the_stream_newest_first,
     reporters_post_to_live_stories_they_are_bylined_on_and_contributors_not_at_all,

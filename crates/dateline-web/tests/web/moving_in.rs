@@ -444,7 +444,65 @@ async fn a_ghost_paper_moves_in_with_its_tags_authors_photos_and_old_addresses(d
     assert!(error.to_string().contains("not a Ghost export"), "{error}");
 }
 
+async fn exports_carrying_nul_characters_or_nesting_thousands_deep_import_cleanly_or_are_refused_in_a_sentence(
+    db: TestDatabase,
+) {
+    let store = db.store().await;
+    SmallPaper::create(&store).await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let uploads = uploads();
+    // A stray NUL in a WordPress title, and a post body nested 10,000 elements deep.
+    let good = std::fs::read_to_string(fixture()).expect("fixture");
+    let deep = format!("{}<p>Deep down.</p>{}", "<div>".repeat(10_000), "</div>".repeat(10_000));
+    let hostile = good
+        .replace(
+            "<![CDATA[Council votes to rebuild the old bridge]]>",
+            "<![CDATA[Council votes\u{0} to rebuild the old bridge]]>",
+        )
+        .replacen(
+            "<content:encoded><![CDATA[<!-- wp:paragraph -->",
+            &format!("<content:encoded><![CDATA[{deep}<!-- wp:paragraph -->"),
+            1,
+        );
+    let file = tempfile::NamedTempFile::new().expect("file");
+    std::fs::write(file.path(), hostile).expect("written");
+    let report = import(&app, file.path(), uploads.path(), false).await.expect("imported");
+    assert_eq!(imported(&report, "story"), 5, "{report}");
+    let location = moved_to(&app, "/2019/05/01/council-votes-to-rebuild-the-old-bridge/").await;
+    let story = store.article_by_id(ArticleId(story_id(&location))).await.expect("story");
+    assert_eq!(story.content.headline, "Council votes to rebuild the old bridge");
+    assert!(story.content.body.contains("Deep down."), "the words of the deep body are kept");
+    assert_eq!(app.get(&location).await.status(), 200);
+
+    // A NUL in a Ghost title and a tag's name; an export nested past what JSON readers take.
+    let ghost = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../dateline-import/tests/fixtures/quay-courier.ghost.json"),
+    )
+    .expect("fixture");
+    let hostile = ghost
+        .replace("\"Night market returns to the old quay\"", "\"Night market\\u0000 returns to the old quay\"")
+        .replace("\"Markets\"", "\"Mar\\u0000kets\"");
+    let file = tempfile::NamedTempFile::new().expect("file");
+    std::fs::write(file.path(), hostile).expect("written");
+    let report = import_ghost(app.state.intake(), file.path(), &GhostOptions::default(), now(), |_, _| {})
+        .await
+        .expect("imported");
+    assert_eq!(imported(&report, "story"), 3, "{report}");
+    let location = moved_to(&app, "/night-market-returns/").await;
+    let story = json(&app, &format!("/api/v1/stories/{}", story_id(&location))).await;
+    assert_eq!(story["headline"], "Night market returns to the old quay");
+    assert_eq!(story["topics"][0]["name"], "Markets");
+    let nested = tempfile::NamedTempFile::new().expect("file");
+    std::fs::write(nested.path(), format!("{{\"db\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000)))
+        .expect("written");
+    let error = import_ghost(app.state.intake(), nested.path(), &GhostOptions::default(), now(), |_, _| {})
+        .await
+        .expect_err("refused");
+    assert!(error.to_string().contains("not JSON"), "{error}");
+}
+
 on_both_databases!(
+    exports_carrying_nul_characters_or_nesting_thousands_deep_import_cleanly_or_are_refused_in_a_sentence,
     without_an_uploads_folder_photos_are_fetched_only_from_the_hosts_named,
     a_ghost_paper_moves_in_with_its_tags_authors_photos_and_old_addresses,
     a_wordpress_paper_moves_in_with_every_old_address_kept,

@@ -197,7 +197,34 @@ async fn the_photo_desk_finds_photos_by_keyword_and_place_by_day_and_those_nothi
     assert_eq!(desk.get("/desk/photos?from=yesterday").await.status(), 400);
 }
 
+async fn a_nul_in_a_photos_caption_or_in_a_library_search_is_dropped_and_the_upload_keeps(db: TestDatabase) {
+    let store = db.store().await;
+    let (photo_editor, password) = desk_user(&store, Role::PhotoEditor, "Cha Eun-seo").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&photo_editor.email, &password).await;
+    let form = Form::new()
+        .part(
+            "file",
+            Part::bytes(picture(image::ImageFormat::Png)).file_name("a.png").mime_str("image/png").expect("mime"),
+        )
+        .text("caption", "Ferries\u{0} wait\u{1b} in Mokpo.")
+        .text("credit", "AFP\u{0}-Yonhap")
+        .text("alt_text", "Ferries at a quay")
+        .text("photographer", "Lee Su-bin");
+    let uploaded = desk.post_multipart("/desk/photos", form).await;
+    assert_eq!(uploaded.status(), 303, "{}", uploaded.text().await.unwrap_or_default());
+    let photos = store.media_list(Window { limit: 5, offset: 0 }).await.expect("library");
+    assert_eq!(photos.len(), 1);
+    assert_eq!(photos[0].caption, "Ferries wait in Mokpo.");
+    assert_eq!(photos[0].credit, "AFP-Yonhap");
+    let found = desk.get("/desk/photos?q=Mokpo%00").await;
+    assert_eq!(found.status(), 200, "a NUL in the search is dropped, not sent to the database");
+    let page = scraper::Html::parse_document(&found.text().await.expect("page"));
+    assert!(texts(&page, "main").concat().contains("Ferries wait in Mokpo."));
+}
+
 on_both_databases!(
+    a_nul_in_a_photos_caption_or_in_a_library_search_is_dropped_and_the_upload_keeps,
     the_photo_desk_finds_photos_by_keyword_and_place_by_day_and_those_nothing_uses,
     a_photo_editor_uploads_a_photo_and_makes_it_a_storys_lead_photo,
     anything_but_a_whole_allowed_image_is_refused_and_nothing_is_stored

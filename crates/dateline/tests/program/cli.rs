@@ -495,6 +495,16 @@ async fn an_archive_whose_rows_break_the_newsrooms_rules_is_refused_by_line_and_
         ),
         ("a god among users", with_row_changed(&lines, "users", set("role", Value::from("god"))), "role"),
         (
+            "a body of quotations nested thousands deep",
+            with_row_changed(&lines, "articles", set("body", Value::from(format!("{} deep", ">".repeat(5_000))))),
+            "levels deep",
+        ),
+        (
+            "a NUL in a headline",
+            with_row_changed(&lines, "articles", set("headline", Value::from("Rain\u{0}fall"))),
+            "control character",
+        ),
+        (
             "a revision that is not a story",
             with_row_changed(&lines, "article_revisions", set("content", Value::from("{"))),
             "revision",
