@@ -185,6 +185,10 @@ impl PersonRole {
     }
 }
 
+/// The most photos one agency item may carry: each is fetched, checked and resized, so an
+/// item listing thousands would hold the image workers for minutes.
+pub const MAX_PHOTOS_PER_ITEM: usize = 50;
+
 /// What every story or photo needs, whichever standard it came in: a headline (a photo
 /// without one takes its caption's first words) and, for a story, a body. A kill needs
 /// neither: it only names the item to take down.
@@ -201,6 +205,12 @@ pub(crate) fn complete(mut copy: WireCopy) -> Result<WireCopy, Rejection> {
         return Err(Rejection::declined(format!(
             "the item has {} subjects and keywords; a story takes at most {MAX_TOPICS}",
             copy.subjects.len()
+        )));
+    }
+    if copy.photos.len() > MAX_PHOTOS_PER_ITEM {
+        return Err(Rejection::declined(format!(
+            "the item carries {} photos; an item takes at most {MAX_PHOTOS_PER_ITEM}",
+            copy.photos.len()
         )));
     }
     if copy.headline.is_empty() && copy.kind == WireKind::Picture {

@@ -52,7 +52,7 @@ impl LocalBlobs {
         let path = self.root.join(checked(key)?);
         let failed = |e: std::io::Error| BlobError::Write { key: key.to_owned(), reason: e.to_string() };
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(failed)?;
+            create_folders_durably(parent).map_err(failed)?;
         }
         let partial = path.with_extension("partial");
         let mut file = std::fs::File::create(&partial).map_err(failed)?;
@@ -76,6 +76,27 @@ impl LocalBlobs {
 
     pub fn path_of(&self, key: &str) -> Result<PathBuf, BlobError> {
         Ok(self.root.join(checked(key)?))
+    }
+}
+
+/// Makes `folder` and any missing folders above it, each one's entry flushed in its parent,
+/// so a new month's folder (and the file about to go in it) survives a power cut.
+fn create_folders_durably(folder: &Path) -> std::io::Result<()> {
+    if folder.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = folder.parent() {
+        create_folders_durably(parent)?;
+    }
+    match std::fs::create_dir(folder) {
+        Ok(()) => {}
+        // Another upload made it meanwhile; it flushes it too.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        Err(e) => return Err(e),
+    }
+    match folder.parent() {
+        Some(parent) => std::fs::File::open(parent)?.sync_all(),
+        None => Ok(()),
     }
 }
 

@@ -158,6 +158,23 @@ fn a_byline_of_ten_thousand_names_is_refused_and_control_characters_are_dropped(
 }
 
 #[test]
+fn an_item_carrying_more_photos_than_a_story_can_use_is_declined() {
+    let pictures: serde_json::Map<String, serde_json::Value> = (0..51)
+        .map(|n| {
+            let picture = serde_json::json!({"uri": format!("urn:x:p{n}"), "type": "picture", "headline": "Quay",
+                "renditions": {"original": {"href": format!("p{n}.jpg"), "mimetype": "image/jpeg"}}});
+            (format!("photo{n}"), picture)
+        })
+        .collect();
+    let item = serde_json::json!({"uri": "urn:x:3", "type": "text", "headline": "Ferry resumes",
+        "body_html": "<p>It sails.</p>", "associations": pictures})
+    .to_string();
+    let error = read_item(WireFormat::NinJs(Version::V1_4), item.as_bytes(), LIMIT).expect_err("too many photos");
+    assert_eq!(error.kind, RejectionKind::Declined);
+    assert!(error.reason.contains("51 photos"), "{error}");
+}
+
+#[test]
 fn a_sports_table_whose_fields_begin_with_on_is_taken_and_its_text_kept_with_a_note() {
     let sports = r#"<p>Seoul beat Incheon 5-3.</p><sports-content xmlns="http://iptc.org/std/SportsML/2008-04-01/"><team-stats onbase-percentage=".412" on-target="7"><player-name>Kang Min-jae</player-name></team-stats></sports-content>"#;
     for (format, document) in

@@ -440,6 +440,37 @@ async fn a_client_that_sends_nothing_or_trickles_its_headers_is_cut_off_and_a_co
     let cut_off = writer.await.expect("writer");
     assert!(cut_off, "a client trickling its headers for 6 s was never cut off");
 
+    // A body sent a byte at a time outlives the request's time and is answered 408.
+    let slow_body = tokio::net::TcpStream::connect(&address).await.expect("connect");
+    let (mut reading, mut writing) = slow_body.into_split();
+    let writer = tokio::spawn(async move {
+        let head = "POST /newsletters/subscribe HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\n";
+        let _ = writing.write_all(head.as_bytes()).await;
+        for _ in 0..40 {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            if writing.write_all(b"e").await.is_err() {
+                break;
+            }
+        }
+    });
+    let started = std::time::Instant::now();
+    let mut said = Vec::new();
+    let mut buffer = [0u8; 1024];
+    use tokio::io::AsyncReadExt;
+    while let Ok(Ok(n)) = tokio::time::timeout(std::time::Duration::from_secs(10), reading.read(&mut buffer)).await {
+        if n == 0 {
+            break;
+        }
+        said.extend_from_slice(&buffer[..n]);
+        if said.windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    let said = String::from_utf8_lossy(&said);
+    assert!(said.starts_with("HTTP/1.1 408"), "a trickled body: {said}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(8), "answered after {:?}", started.elapsed());
+    writer.abort();
+
     // Four connections held (the cap), then a fifth: told to come back, at once.
     let mut held = Vec::new();
     for _ in 0..4 {
