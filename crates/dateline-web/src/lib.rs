@@ -39,8 +39,14 @@ pub use state::{AppState, Clock, WebSettings};
 use axum::routing::{get, post};
 use axum::Router;
 
-/// Every route of the program, in one table.
+/// Every route of the program, in one table, inside the layers every request passes through.
 pub fn app(state: AppState) -> Router {
+    let routes = routes(&state);
+    layered(routes, state)
+}
+
+/// Every route of the program, in one table.
+pub fn routes(state: &AppState) -> Router<AppState> {
     // A document and its photos.
     let settings = state.settings();
     let ingest_limit = axum::extract::DefaultBodyLimit::max(
@@ -106,6 +112,13 @@ pub fn app(state: AppState) -> Router {
             state.settings().ingest.max_video_bytes,
         ))
         .fallback(site::not_found)
+}
+
+/// `routes` inside the layers every request passes through: a panic answered 500, control
+/// characters in the address refused, error pages drawn, kept pages served, old addresses
+/// redirected, requests measured, protective headers, compression.
+pub fn layered(routes: Router<AppState>, state: AppState) -> Router {
+    routes
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::answer_panic))
         .layer(axum::middleware::from_fn(security::refuse_control_characters))
         .layer(axum::middleware::from_fn_with_state(state.clone(), layers::render_error_pages))

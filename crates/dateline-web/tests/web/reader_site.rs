@@ -366,7 +366,33 @@ async fn a_story_keeps_its_address_whatever_section_it_sits_in(db: TestDatabase)
     assert!(store.article_by_id(id).await.is_ok());
 }
 
+async fn a_request_that_panics_gets_the_papers_500_page_and_the_server_goes_on_serving(db: TestDatabase) {
+    let store = db.store().await;
+    SmallPaper::create(&store).await;
+    let app = TestApp::start(store, now()).await;
+    async fn boom() -> &'static str {
+        panic!("the printer ran out of ink")
+    }
+    // The program's own routes and layers, with one route that panics.
+    let routes = dateline_web::routes(&app.state).route("/boom", axum::routing::get(boom));
+    let router = dateline_web::layered(routes, app.state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listen");
+    let address = listener.local_addr().expect("address");
+    let limits = app.state.settings().connections;
+    let server = tokio::spawn(dateline_web::serve::serve(listener, router, limits, std::future::pending()));
+    let broken = app.client.get(format!("http://{address}/boom")).send().await.expect("an answer");
+    assert_eq!(broken.status(), 500);
+    let page = scraper::Html::parse_document(&broken.text().await.expect("page"));
+    assert_eq!(texts(&page, "section.error-page").len(), 1, "the paper's own error page");
+    assert!(!texts(&page, "body").concat().contains("printer"), "the panic's words stay in the log");
+    for _ in 0..3 {
+        assert_eq!(app.client.get(format!("http://{address}/")).send().await.expect("home").status(), 200);
+    }
+    server.abort();
+}
+
 on_both_databases!(
+    a_request_that_panics_gets_the_papers_500_page_and_the_server_goes_on_serving,
     the_home_page_lists_published_stories_newest_first_and_nothing_else,
     an_article_page_shows_byline_times_and_photo_as_the_reference_page_does,
     a_story_never_updated_shows_no_updated_time,
