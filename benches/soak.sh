@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Soak: a long run of mixed reader load (home, fronts, articles, feeds, search) with a story
 # published every 10 s and an agency item delivered every 5 s, against one `dateline serve`
-# on SQLite. Fails on any error answer; prints the server's memory at the start, its peak and
-# at the end, and its open file descriptors at the start and the end, so a leak shows.
+# on SQLite. Fails on any error answer or socket error; prints the server's memory at the
+# start, once warm (a third of the way in: the page cache filled), its peak and at the end,
+# and its open file descriptors; fails when memory grows past half again its warm figure
+# (plus 64 MB) or descriptors grow by more than 20, so a leak fails the run.
 #
 #   bash benches/soak.sh              # 30 minutes, release build
 #   bash benches/soak.sh --smoke      # 1 minute, debug build
@@ -80,6 +82,8 @@ start_memory="$(memory)"; start_fds="$(descriptors)"
 writes &
 writer=$!
 pids+=("$writer")
+(sleep $((DURATION / 3)); memory >"$work/warm.memory") &
+pids+=("$!")
 out="$(wrk -t2 -c32 -d"${DURATION}s" --latency -s "$work/readers.lua" "$base")"
 wait "$writer"
 read -r rounds write_failures <"$work/writes.result"
@@ -87,7 +91,17 @@ end_memory="$(memory)"; end_fds="$(descriptors)"
 rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
 requests="$(awk '/requests in/ {print $1}' <<<"$out")"
 errors="$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$out")"
+socket_errors="$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' <<<"$out")"
+warm_memory="$(cat "$work/warm.memory" 2>/dev/null || echo "$start_memory")"
 echo "soak, ${DURATION} s: $requests reader requests ($rps req/s, 32 connections), $((rounds / 2)) stories published and $rounds agency items delivered"
-echo "memory: start ${start_memory} MB, peak $(peak) MB, end ${end_memory} MB; open file descriptors: start $start_fds, end $end_fds"
-echo "error answers to readers: ${errors:-0}; writes not taken: $write_failures"
-if [ -n "$errors" ] || [ "$write_failures" != 0 ]; then exit 1; fi
+echo "memory: start ${start_memory} MB, warm ${warm_memory} MB, peak $(peak) MB, end ${end_memory} MB; open file descriptors: start $start_fds, end $end_fds"
+echo "error answers to readers: ${errors:-0}; socket errors: ${socket_errors:-0}; writes not taken: $write_failures"
+failed=0
+if [ -n "$errors" ] || [ "${socket_errors:-0}" != 0 ] || [ "$write_failures" != 0 ]; then failed=1; fi
+if [ "$end_memory" -gt $((warm_memory * 3 / 2 + 64)) ]; then
+  echo "memory grew from ${warm_memory} MB once warm to ${end_memory} MB" >&2; failed=1
+fi
+if [ "$end_fds" -gt $((start_fds + 20)) ]; then
+  echo "open file descriptors grew from $start_fds to $end_fds" >&2; failed=1
+fi
+exit "$failed"

@@ -270,7 +270,12 @@ async fn while_postgresql_restarts_under_load_the_server_answers_503_recovers_an
 
 /// An import killed at any moment leaves the database as it was (the paper is imported all
 /// or nothing), and the same archive then imports whole.
-async fn a_killed_import_leaves_nothing_half_imported(database: TestDatabase) {
+/// Kills `dateline import` at pseudo-random moments, cycle after cycle: each kill leaves none
+/// of the archive or all of it, never part. A cycle whose import got to the end (before or
+/// after the kill) moves on to a fresh database from `fresh`, so every cycle tests a kill.
+async fn a_killed_import_leaves_nothing_half_imported<F: std::future::Future<Output = TestDatabase>>(
+    fresh: impl Fn() -> F,
+) {
     let work = tempfile::tempdir().expect("work folder");
     let path = |name: &str| work.path().join(name).display().to_string();
     let (ok, _, err) = crate::support::run(&["demo", "--load-only", "--data-dir", &path("old")]);
@@ -281,9 +286,19 @@ async fn a_killed_import_leaves_nothing_half_imported(database: TestDatabase) {
     let whole_paper = archive.lines().filter(|line| line.contains("\"table\":\"articles\"")).count() as u64;
     assert!(whole_paper > 0, "the archive holds the demo's stories");
     let media = path("media");
-    let import = ["import", &path("paper.jsonl"), "--database-url", &database.url, "--data-dir", &media];
+    // How long a whole import takes here, so the kills fall across all of it.
+    let timing = fresh().await;
+    let started = std::time::Instant::now();
+    let (ok, _, err) =
+        crate::support::run(&["import", &path("paper.jsonl"), "--database-url", &timing.url, "--data-dir", &media]);
+    assert!(ok, "{err}");
+    let whole_import_ms = (started.elapsed().as_millis() as u64).max(10);
+    drop(timing);
+    let mut database = fresh().await;
     let mut moment = 104_729u64;
+    let (mut left_nothing, mut left_whole) = (0, 0);
     for cycle in 0..cycles() {
+        let import = ["import", &path("paper.jsonl"), "--database-url", &database.url, "--data-dir", &media];
         let mut child = crate::support::dateline()
             .args(import)
             .stdout(std::process::Stdio::null())
@@ -291,26 +306,31 @@ async fn a_killed_import_leaves_nothing_half_imported(database: TestDatabase) {
             .spawn()
             .expect("import");
         moment = (moment * 48_271) % 2_147_483_647;
-        tokio::time::sleep(Duration::from_millis(20 + moment % 600)).await;
+        tokio::time::sleep(Duration::from_millis(moment % whole_import_ms)).await;
         let _ = child.kill();
         let finished = child.wait().expect("wait").success();
         let store = database.store().await;
         let stories = store.count_articles().await.expect("count");
         store.close().await;
-        if finished {
-            assert_eq!(stories, whole_paper, "cycle {cycle}: a finished import holds the whole paper");
-            return;
-        }
         // A kill after the commit, while the program prints its report and exits, leaves the
         // whole paper: that is still all or nothing. Anything between is half an import.
         assert!(
             stories == 0 || stories == whole_paper,
             "cycle {cycle}: a killed import left {stories} of {whole_paper} stories behind"
         );
-        if stories == whole_paper {
-            return;
+        assert!(!finished || stories == whole_paper, "cycle {cycle}: a finished import holds the whole paper");
+        if stories == 0 {
+            left_nothing += 1;
+        } else {
+            left_whole += 1;
+            database = fresh().await;
         }
     }
+    println!(
+        "import kills across a {whole_import_ms} ms import: {left_nothing} left nothing, \
+         {left_whole} came after the commit and left the whole paper"
+    );
+    let import = ["import", &path("paper.jsonl"), "--database-url", &database.url, "--data-dir", &media];
     let (ok, out, err) = crate::support::run(&import);
     assert!(ok, "after the kills the same archive imports whole: {err}");
     assert!(out.contains("imported"), "{out}");
@@ -318,11 +338,16 @@ async fn a_killed_import_leaves_nothing_half_imported(database: TestDatabase) {
 
 #[tokio::test]
 async fn an_import_killed_at_any_moment_leaves_nothing_half_imported_on_sqlite() {
-    a_killed_import_leaves_nothing_half_imported(TestDatabase::sqlite().await).await;
+    a_killed_import_leaves_nothing_half_imported(TestDatabase::sqlite).await;
 }
 
 #[tokio::test]
 async fn an_import_killed_at_any_moment_leaves_nothing_half_imported_on_postgresql() {
-    let Some(database) = TestDatabase::postgres().await else { return };
-    a_killed_import_leaves_nothing_half_imported(database).await;
+    if TestDatabase::postgres().await.is_none() {
+        return;
+    }
+    a_killed_import_leaves_nothing_half_imported(|| async {
+        TestDatabase::postgres().await.expect("PostgreSQL answered a moment ago")
+    })
+    .await;
 }
