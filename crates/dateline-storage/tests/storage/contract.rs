@@ -639,7 +639,7 @@ async fn every_change_readers_see_goes_into_the_outbox_with_its_write_and_a_refu
 
 async fn two_editors_moving_two_sections_under_each_other_at_once_never_make_a_cycle(db: TestDatabase) {
     let store = db.store().await;
-    for round in 0..20 {
+    for round in 0..200 {
         let a = store
             .insert_section(
                 &NewSection {

@@ -317,6 +317,10 @@ async fn most_popular_follows_what_readers_read_and_ignores_bots(db: TestDatabas
         .store(&store)
         .await;
     let crawled = StoryBuilder::new("Crawled story", paper.business.id, now()).store(&store).await;
+    let draft = StoryBuilder::new("A draft nobody may read", paper.business.id, now())
+        .status(dateline_newsroom::ArticleStatus::Draft)
+        .store(&store)
+        .await;
     let app = TestApp::start(store, now()).await;
 
     let article = app.page(&format!("/article/{popular}/popular-story")).await;
@@ -346,6 +350,10 @@ async fn most_popular_follows_what_readers_read_and_ignores_bots(db: TestDatabas
         app.state.views().record(dateline_newsroom::ArticleId(made_up), now());
     }
     assert_eq!(app.read_beacon("/_v/123456789").await.status(), 200);
+    // A draft's id is not a public story's: its beacons count nowhere either.
+    for _ in 0..5 {
+        assert_eq!(app.read_beacon(&format!("/_v/{draft}")).await.status(), 200);
+    }
     app.state.flush_views().await.expect("flush");
     let counted =
         store_of(&app).most_viewed(now(), now() - SignedDuration::from_hours(24), 100).await.expect("most viewed");
