@@ -13,6 +13,7 @@
 //! same way.
 
 pub mod audio;
+pub mod photo_variants;
 pub mod photos;
 pub mod video;
 pub mod wire;
@@ -37,6 +38,8 @@ pub struct IngestSettings {
     pub max_audio_bytes: usize,
     /// The largest video file taken, in bytes.
     pub max_video_bytes: usize,
+    /// The formats photos' smaller copies are made in (JPEG always among them).
+    pub photo_formats: Vec<dateline_media::VariantFormat>,
 }
 
 impl Default for IngestSettings {
@@ -48,6 +51,7 @@ impl Default for IngestSettings {
             fetch_max_bytes: 20 * 1024 * 1024,
             max_audio_bytes: dateline_media::audio::DEFAULT_MAX_AUDIO_BYTES,
             max_video_bytes: dateline_media::video::DEFAULT_MAX_VIDEO_BYTES,
+            photo_formats: dateline_media::VariantFormat::ALL.to_vec(),
         }
     }
 }

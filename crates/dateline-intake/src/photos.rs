@@ -1,11 +1,12 @@
 //! Taking a photo into the library: the one path for the desk's upload and the wire's
 //! pictures. The file is checked (its kind against the claimed type, its size, its pixels
 //! from the header, then a whole decode) through `ImageWork`, a bounded number at once; the
-//! original and its smaller sizes are written durably; then the row. If the row cannot be
-//! written, the files are removed again, so a refused or failed intake leaves nothing behind.
+//! original is written durably; then the row. If the row cannot be written, the file is
+//! removed again, so a refused or failed intake leaves nothing behind. The smaller sizes are
+//! made afterwards, in the background ([`crate::photo_variants`]).
 
 use crate::Intake;
-use dateline_media::{new_key, variant_key, InspectedImage, UploadError};
+use dateline_media::{new_key, InspectedImage, UploadError};
 use dateline_newsroom::accounts::{Action, User};
 use dateline_newsroom::{Media, MediaStore, NewMedia, StoreError};
 use jiff::Timestamp;
@@ -118,7 +119,7 @@ pub async fn store(
     }
 }
 
-/// Writes a checked photo's files (the original and its smaller sizes) and returns the row to
+/// Writes a checked photo's file (the original, its smaller sizes following in the background) and returns the row to
 /// store for it, with the files written: for a caller that stores the row in a transaction of
 /// its own (an archive moving in) and removes the files if that transaction fails.
 pub async fn write_files(
@@ -142,7 +143,8 @@ pub async fn write_files(
     let (width, height) = if sideways { (found.height, found.width) } else { (found.width, found.height) };
     let month = now.strftime("%Y/%m").to_string();
     let key = new_key(&month, found.format.extension()).map_err(|e| PhotoError::Storage(e.to_string()))?;
-    let files = write_with_variants(intake, &key, bytes.clone()).await?;
+    intake.blobs().put(&key, bytes.to_vec()).await.map_err(|e| PhotoError::Storage(e.to_string()))?;
+    let files = vec![key.clone()];
     let new = NewMedia {
         storage_key: key,
         mime_type: found.format.mime_type().into(),
@@ -163,26 +165,4 @@ pub async fn write_files(
 pub async fn fetch(intake: &Intake, address: &str, hosts: &[String]) -> Result<(Vec<u8>, String), String> {
     let limits = crate::IngestSettings { fetch_hosts: hosts.to_vec(), ..intake.limits().clone() };
     crate::wire::fetch_remote(&limits, address).await
-}
-
-/// Writes the original and its smaller sizes; on failure, removes whatever was written.
-async fn write_with_variants(intake: &Intake, key: &str, bytes: Arc<[u8]>) -> Result<Vec<String>, PhotoError> {
-    let blobs = intake.blobs();
-    // Resizing is work for a blocking thread, a bounded number at once, never for the threads
-    // that answer readers.
-    let variants =
-        intake.images().variants(bytes.clone()).await.map_err(|reason| PhotoError::Storage(reason.to_string()))?;
-    let files = std::iter::once((key.to_owned(), bytes.to_vec()))
-        .chain(variants.into_iter().map(|(width, smaller)| (variant_key(key, width), smaller)));
-    let mut written: Vec<String> = Vec::new();
-    for (file, content) in files {
-        if let Err(error) = blobs.put(&file, content).await {
-            for done in &written {
-                blobs.delete(done).await;
-            }
-            return Err(PhotoError::Storage(error.to_string()));
-        }
-        written.push(file);
-    }
-    Ok(written)
 }

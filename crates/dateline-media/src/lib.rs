@@ -14,5 +14,7 @@ mod work;
 
 pub use blobs::{is_plain_key, new_key, BlobError, Blobs, LocalBlobs, ObjectBlobs, S3Settings};
 pub use inspect::{inspect, ImageFormat, InspectedImage, UploadError, UploadLimits, MAX_SIDE};
-pub use variants::{make_variants, variant_key, variant_widths, VARIANT_WIDTHS};
+pub use variants::{
+    copies, make_variants, recorded_formats, variant_key, variant_widths, Variant, VariantFormat, VARIANT_WIDTHS,
+};
 pub use work::ImageWork;

@@ -6,7 +6,7 @@
 //! original is stored without them ([`strip_private`]); what travels with the picture's rights
 //! is kept (the IPTC block's creator, credit and copyright notice, EXIF's artist and copyright)
 //! with the orientation, so the photo still stands the right way up. The smaller sizes are
-//! made upright from the orientation ([`orientation`]) and carry no metadata at all.
+//! made upright from the orientation and carry the rights alone ([`Rights`]).
 //!
 //! JPEG, PNG and WebP are handled (what the paper takes); a GIF has no such blocks.
 
@@ -180,6 +180,87 @@ fn segment(marker: u8, payload: &[u8]) -> Option<Vec<u8>> {
     out.extend(length.to_be_bytes());
     out.extend(payload);
     Some(out)
+}
+
+/// What of an original's metadata its smaller copies carry: the rights (EXIF artist and
+/// copyright; for a JPEG original, its IPTC record with the creator, credit and copyright
+/// notice) and nothing else. The copies are drawn upright from decoded pixels, so they need no
+/// orientation, and nothing private can ride along.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rights {
+    /// EXIF as a TIFF structure (without JPEG's `Exif\0\0` header).
+    pub exif_tiff: Option<Vec<u8>>,
+    /// A Photoshop APP13 payload holding only the IPTC record.
+    pub iptc_app13: Option<Vec<u8>>,
+}
+
+impl Rights {
+    /// The rights of a stored original (already stripped of anything private).
+    pub fn of(original: &[u8], format: ImageFormat) -> Rights {
+        let facts = KeptFacts { orientation: None, ..kept_facts(original, format) };
+        let exif_tiff = minimal_exif(&facts).map(|block| block[6..].to_vec());
+        let iptc_app13 = match format {
+            ImageFormat::Jpeg => jpeg_segments(original).ok().and_then(|(segments, _)| {
+                segments.into_iter().find(|(marker, _)| *marker == 0xED).and_then(|(_, payload)| iptc_only(payload))
+            }),
+            _ => None,
+        };
+        Rights { exif_tiff, iptc_app13 }
+    }
+
+    /// A JPEG encoded from pixels, with the rights written in after its start.
+    pub fn into_jpeg(&self, encoded: Vec<u8>) -> Vec<u8> {
+        let mut blocks = Vec::new();
+        if let Some(tiff) = &self.exif_tiff {
+            let mut payload = b"Exif\0\0".to_vec();
+            payload.extend(tiff);
+            blocks.extend(segment(0xE1, &payload).unwrap_or_default());
+        }
+        if let Some(iptc) = &self.iptc_app13 {
+            blocks.extend(segment(0xED, iptc).unwrap_or_default());
+        }
+        if blocks.is_empty() || encoded.get(..2) != Some(&[0xFF, 0xD8]) {
+            return encoded;
+        }
+        let mut out = Vec::with_capacity(encoded.len() + blocks.len());
+        out.extend(&encoded[..2]);
+        out.extend(blocks);
+        out.extend(&encoded[2..]);
+        out
+    }
+
+    /// A simple (VP8) WebP file, rewritten in the extended form with the EXIF rights beside
+    /// the picture (WebP has no place for an IPTC record).
+    pub fn into_webp(&self, encoded: Vec<u8>, width: u32, height: u32) -> Vec<u8> {
+        let Some(tiff) = &self.exif_tiff else { return encoded };
+        if encoded.get(..4) != Some(b"RIFF") || encoded.get(8..12) != Some(b"WEBP") || width == 0 || height == 0 {
+            return encoded;
+        }
+        let picture = &encoded[12..];
+        if picture.get(..4) != Some(b"VP8 ") && picture.get(..4) != Some(b"VP8L") {
+            return encoded;
+        }
+        let chunk = |kind: &[u8; 4], data: &[u8]| {
+            let mut out = kind.to_vec();
+            out.extend((data.len() as u32).to_le_bytes());
+            out.extend(data);
+            if data.len() % 2 == 1 {
+                out.push(0);
+            }
+            out
+        };
+        let mut header = vec![0x08, 0, 0, 0];
+        header.extend(&(width - 1).to_le_bytes()[..3]);
+        header.extend(&(height - 1).to_le_bytes()[..3]);
+        let mut body = b"WEBP".to_vec();
+        body.extend(chunk(b"VP8X", &header));
+        body.extend(picture);
+        body.extend(chunk(b"EXIF", tiff));
+        let mut out = b"RIFF".to_vec();
+        out.extend((body.len() as u32).to_le_bytes());
+        out.extend(body);
+        out
+    }
 }
 
 /// The kept facts of a file (its EXIF's orientation, artist and copyright).

@@ -7,7 +7,7 @@
 //! 50 megapixels) about 800 MB, and 16 MB for an ordinary 2-megapixel news photo. Uploads
 //! beyond that wait their turn instead of adding up, and readers' threads never decode.
 
-use crate::{inspect, make_variants, InspectedImage, UploadError, UploadLimits};
+use crate::{inspect, make_variants, InspectedImage, UploadError, UploadLimits, Variant, VariantFormat};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -60,9 +60,9 @@ impl ImageWork {
             .map_err(crate::audio::AudioRefusal::DoesNotDecode)?
     }
 
-    /// The smaller sizes of an inspected image.
-    pub async fn variants(&self, bytes: Arc<[u8]>) -> Result<Vec<(u32, Vec<u8>)>, String> {
-        self.run(move || make_variants(&bytes).map_err(|e| e.to_string())).await?
+    /// The smaller sizes of a stored original, in `formats`.
+    pub async fn variants(&self, bytes: Arc<[u8]>, formats: Vec<VariantFormat>) -> Result<Vec<Variant>, String> {
+        self.run(move || make_variants(&bytes, &formats).map_err(|e| e.to_string())).await?
     }
 }
 

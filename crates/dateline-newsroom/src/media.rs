@@ -23,9 +23,21 @@ pub struct Media {
     /// allow it): only such photos travel to syndication partners.
     pub redistributable: bool,
     pub created_at: Timestamp,
+    /// The formats its smaller copies exist in (`avif`, `webp`, `jpeg`): none until they are
+    /// made, in the background after the upload; pages offer the original alone until then.
+    pub variant_formats: Vec<String>,
 }
 
+/// What a photo's row records when its smaller copies cannot be made (its stored original no
+/// longer decodes): it is shown at its original size and not tried again.
+pub const VARIANTS_UNMAKEABLE: &str = "unmakeable";
+
 impl Media {
+    /// Whether its smaller copies exist in `format` (`avif`, `webp`, `jpeg`).
+    pub fn has_variants_in(&self, format: &str) -> bool {
+        self.variant_formats.iter().any(|f| f == format)
+    }
+
     /// The caption as readers see it: the caption text ending with `(credit)`, added only when
     /// the caption does not already end with it.
     pub fn caption_with_credit(&self) -> String {
@@ -111,6 +123,7 @@ mod tests {
             photographer: String::new(),
             redistributable: false,
             created_at: Timestamp::UNIX_EPOCH,
+            variant_formats: Vec::new(),
         }
     }
 

@@ -154,6 +154,18 @@ pub trait MediaStore {
     /// Removes a photo nothing uses yet (one stored for a delivery that was then not taken);
     /// `StoreError::Conflict` when a story or an author shows it.
     fn delete_unused_media(&self, id: MediaId) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Photos whose smaller copies are not yet made in every one of `formats` (space-separated,
+    /// in the order they are recorded), newest first: the background work's queue. A photo
+    /// whose copies could not be made is not offered again.
+    fn media_waiting_for_variants(
+        &self,
+        formats: &str,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<Media>>> + Send;
+    /// Records the formats a photo's smaller copies now exist in (`formats` space-separated;
+    /// [`crate::media::VARIANTS_UNMAKEABLE`] when they cannot be made), and drops the pages that
+    /// show it so they offer them.
+    fn set_media_variants(&self, id: MediaId, formats: &str) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 pub trait ArticleStore {

@@ -114,7 +114,11 @@ impl SiteView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageView {
     pub src: String,
+    /// The JPEG copies and the original, for the `<img>` every browser reads.
     pub srcset: String,
+    /// What a `<picture>` offers before its `<img>`, most compact first (AVIF, then WebP):
+    /// only the formats the photo's copies exist in (none until they are made).
+    pub sources: Vec<ImageSource>,
     pub width: u32,
     pub height: u32,
     pub alt: String,
@@ -123,16 +127,34 @@ pub struct ImageView {
     pub credit: String,
 }
 
+/// One `<source>` of a `<picture>`: its type and the copies of that type.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageSource {
+    pub mime_type: &'static str,
+    pub srcset: String,
+}
+
 impl ImageView {
     pub fn new(media: &Media) -> Self {
+        use dateline_media::{copies, VariantFormat};
         let src = media_url(&media.storage_key);
-        let mut srcset: Vec<String> = dateline_media::variant_widths(media.width)
-            .into_iter()
-            .map(|w| format!("{} {w}w", media_url(&dateline_media::variant_key(&media.storage_key, w))))
-            .collect();
+        let candidates = |format| {
+            copies(&media.storage_key, media.width, &media.variant_formats, format)
+                .into_iter()
+                .map(|(width, key)| format!("{} {width}w", media_url(&key)))
+                .collect::<Vec<_>>()
+        };
+        let mut srcset = candidates(VariantFormat::Jpeg);
         srcset.push(format!("{src} {}w", media.width));
+        let sources = [VariantFormat::Avif, VariantFormat::Webp]
+            .into_iter()
+            .map(|format| (format, candidates(format)))
+            .filter(|(_, candidates)| !candidates.is_empty())
+            .map(|(format, candidates)| ImageSource { mime_type: format.mime_type(), srcset: candidates.join(", ") })
+            .collect();
         ImageView {
             srcset: srcset.join(", "),
+            sources,
             src,
             width: media.width,
             height: media.height,

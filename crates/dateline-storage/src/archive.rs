@@ -106,6 +106,8 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
             ("photographer", Text),
             ("created_at", Time),
             ("redistributable", Flag),
+            // An archive from before copies were made in the background: they are made again.
+            ("variant_formats", AddedText(Some(""))),
         ],
         order_by: "id",
         numbered: true,

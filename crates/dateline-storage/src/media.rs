@@ -20,6 +20,7 @@ struct MediaRow {
     photographer: String,
     redistributable: i64,
     created_at: DbTime,
+    variant_formats: String,
 }
 
 impl MediaRow {
@@ -39,19 +40,20 @@ impl MediaRow {
             photographer: self.photographer,
             redistributable: self.redistributable != 0,
             created_at: self.created_at.0,
+            variant_formats: self.variant_formats.split_whitespace().map(str::to_owned).collect(),
         })
     }
 }
 
-const COLUMNS: &str =
-    "id, storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, redistributable, created_at";
+const COLUMNS: &str = "id, storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, \
+     redistributable, created_at, variant_formats";
 
 /// The one INSERT of a photo's row (the desk's, the wire's and an import's alike).
 fn insert_statement(new: &NewMedia, now: Timestamp) -> (String, Vec<crate::db::Param>) {
     (
         format!(
-            "INSERT INTO media (storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {COLUMNS}"
+            "INSERT INTO media (storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, created_at, variant_formats)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '') RETURNING {COLUMNS}"
         ),
         params![
             &new.storage_key,
@@ -189,6 +191,29 @@ impl MediaStore for SqlStore {
     async fn delete_unused_media(&self, id: MediaId) -> Result<(), StoreError> {
         // A photo shown anywhere stays: the foreign keys refuse, and that is a conflict.
         self.db.execute("DELETE FROM media WHERE id = $1", params![id.0]).await.map(drop)
+    }
+
+    async fn media_waiting_for_variants(&self, formats: &str, limit: u32) -> Result<Vec<Media>, StoreError> {
+        let rows: Vec<MediaRow> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT {COLUMNS} FROM media WHERE variant_formats <> $1 AND variant_formats <> $2 \
+                     ORDER BY id DESC LIMIT $3"
+                ),
+                params![formats, dateline_newsroom::media::VARIANTS_UNMAKEABLE, i64::from(limit)],
+            )
+            .await?;
+        rows.into_iter().map(MediaRow::into_media).collect()
+    }
+
+    async fn set_media_variants(&self, id: MediaId, formats: &str) -> Result<(), StoreError> {
+        let mut tx = self.db.begin().await?;
+        let changed = tx.execute("UPDATE media SET variant_formats = $2 WHERE id = $1", params![id.0, formats]).await?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.commit_with_change(tx, Some(Change::Media(id))).await
     }
 
     async fn media_by_storage_key(&self, key: &str) -> Result<Media, StoreError> {

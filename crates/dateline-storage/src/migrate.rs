@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(21, "0021_narrow_search"),
     migration!(22, "0022_podcasts"),
     migration!(23, "0023_video"),
+    migration!(24, "0024_photo_variants"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -67,6 +67,12 @@ impl TestApp {
             // long shows up as a failing test anywhere.
             page_cache_bytes: 64 * 1024 * 1024,
             metrics_allow: vec![("127.0.0.1".parse().expect("loopback"), 32)],
+            // AVIF takes seconds a photo in a debug build: tests make WebP and JPEG copies,
+            // and the tests of AVIF ask for it.
+            ingest: dateline_intake::IngestSettings {
+                photo_formats: vec![dateline_media::VariantFormat::Webp, dateline_media::VariantFormat::Jpeg],
+                ..dateline_intake::IngestSettings::default()
+            },
             ..WebSettings::default()
         };
         let mut settings = settings;
@@ -103,6 +109,17 @@ impl TestApp {
     /// Moves the paper's clock, as time passing would.
     pub fn set_now(&self, now: Timestamp) {
         *self.clock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = now;
+    }
+
+    /// Makes the smaller copies of every photo waiting for them, as the server's background
+    /// work does every few seconds; returns how many photos got theirs.
+    pub async fn make_photo_copies(&self) -> usize {
+        let clock = self.clock.clone();
+        let now = move || *clock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        dateline_intake::photo_variants::make_waiting(self.state.intake(), "test", now)
+            .await
+            .expect("the photos' copies are made")
+            .photos
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

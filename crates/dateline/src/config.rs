@@ -172,6 +172,9 @@ pub struct UploadConfig {
     /// Images decoded or resized at once; image memory stays under about
     /// `image_workers × max_image_pixels × 8` bytes however many arrive together.
     pub image_workers: usize,
+    /// The formats photos' smaller copies are made in, in the background after an upload:
+    /// `avif`, `webp` and `jpeg` (which must be among them: every browser and e-mail reads it).
+    pub photo_formats: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -329,6 +332,7 @@ impl Default for UploadConfig {
             max_video_bytes: dateline_media::video::DEFAULT_MAX_VIDEO_BYTES as u64,
             max_image_pixels: dateline_media::UploadLimits::DEFAULT_MAX_PIXELS,
             image_workers: 2,
+            photo_formats: vec!["avif".into(), "webp".into(), "jpeg".into()],
         }
     }
 }

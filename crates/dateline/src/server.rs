@@ -77,6 +77,8 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
             fetch_max_bytes: config.ingest.fetch_max_bytes,
             max_audio_bytes: usize::try_from(config.uploads.max_audio_bytes).unwrap_or(usize::MAX),
             max_video_bytes: usize::try_from(config.uploads.max_video_bytes).unwrap_or(usize::MAX),
+            photo_formats: dateline_intake::photo_variants::parse_formats(&config.uploads.photo_formats)
+                .map_err(|e| anyhow::anyhow!("uploads.photo_formats: {e}"))?,
         },
         connections: config.http.connection_limits(),
         api_requests_per_minute: config.api.requests_per_minute,
@@ -99,6 +101,11 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     let scheduler = tokio::spawn(publish_scheduled_stories(state.clone()));
     let newsletters =
         tokio::spawn(dateline_web::newsletter_sending::run(state.clone(), instance_name(), NEWSLETTER_INTERVAL));
+    let photo_copies = tokio::spawn(dateline_intake::photo_variants::run(
+        state.intake().clone(),
+        instance_name(),
+        PHOTO_COPIES_INTERVAL,
+    ));
     let folders = config.ingest.root.clone().map(|root| {
         let interval = Duration::from_secs(config.ingest.scan_interval_secs.max(1));
         tokio::spawn(crate::watched_folders::watch(state.intake().clone(), root, interval, instance_name()))
@@ -116,6 +123,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
     live_readers.abort();
     outbox.abort();
     newsletters.abort();
+    photo_copies.abort();
     if let Some(folders) = folders {
         folders.abort();
     }
@@ -175,6 +183,8 @@ const OUTBOX_INTERVAL: Duration = Duration::from_millis(500);
 
 /// How often the newsletter sender looks for editions due and messages waiting.
 const NEWSLETTER_INTERVAL: Duration = Duration::from_secs(2);
+/// How often photos waiting for their smaller copies are looked for.
+const PHOTO_COPIES_INTERVAL: Duration = Duration::from_secs(2);
 
 /// The `[mail]` settings as the web layer takes them: the relay, and the DKIM key read and
 /// checked now, so a wrong key file stops the start with a clear message rather than the

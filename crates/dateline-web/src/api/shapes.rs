@@ -66,7 +66,8 @@ pub struct Photo {
     pub credit: String,
     pub alt: String,
     pub photographer: String,
-    /// Every smaller size kept, narrowest first.
+    /// Every smaller size kept (as JPEG), narrowest first; none until they are made, shortly
+    /// after the photo came in.
     pub sizes: Vec<PhotoSize>,
 }
 
@@ -81,13 +82,15 @@ impl Photo {
             credit: media.credit.clone(),
             alt: media.alt_text.clone(),
             photographer: media.photographer.clone(),
-            sizes: dateline_media::variant_widths(media.width)
-                .into_iter()
-                .map(|width| PhotoSize {
-                    width,
-                    url: absolute(state, &media_url(&dateline_media::variant_key(&media.storage_key, width))),
-                })
-                .collect(),
+            sizes: dateline_media::copies(
+                &media.storage_key,
+                media.width,
+                &media.variant_formats,
+                dateline_media::VariantFormat::Jpeg,
+            )
+            .into_iter()
+            .map(|(width, key)| PhotoSize { width, url: absolute(state, &media_url(&key)) })
+            .collect(),
         }
     }
 }

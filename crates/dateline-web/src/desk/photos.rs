@@ -9,7 +9,7 @@ use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use dateline_media::variant_key;
+use dateline_media::VariantFormat;
 use dateline_newsroom::accounts::Action;
 use dateline_newsroom::editing;
 use dateline_newsroom::media::MediaQuery;
@@ -102,8 +102,9 @@ struct StoryChoice {
 }
 
 fn row(media: &Media) -> PhotoRow {
-    let thumbnail = match dateline_media::variant_widths(media.width).first() {
-        Some(width) => media_url(&variant_key(&media.storage_key, *width)),
+    let copies = dateline_media::copies(&media.storage_key, media.width, &media.variant_formats, VariantFormat::Jpeg);
+    let thumbnail = match copies.first() {
+        Some((_, key)) => media_url(key),
         None => media_url(&media.storage_key),
     };
     PhotoRow {

@@ -73,11 +73,17 @@ pub(crate) fn edition_path(newsletter: &Newsletter, edition_id: i64) -> String {
 
 /// The photo size closest above the e-mail's width (or the original), with its height.
 fn email_image(state: &AppState, media: &dateline_newsroom::Media) -> EmailImage {
-    let (key, file_width) = dateline_media::variant_widths(media.width)
+    let copies = dateline_media::copies(
+        &media.storage_key,
+        media.width,
+        &media.variant_formats,
+        dateline_media::VariantFormat::Jpeg,
+    );
+    let (key, file_width) = copies
         .into_iter()
-        .filter(|w| *w >= EMAIL_WIDTH)
-        .min()
-        .map_or((media.storage_key.clone(), media.width), |w| (dateline_media::variant_key(&media.storage_key, w), w));
+        .filter(|(w, _)| *w >= EMAIL_WIDTH)
+        .min_by_key(|(w, _)| *w)
+        .map_or((media.storage_key.clone(), media.width), |(w, key)| (key, w));
     let shown_width = file_width.min(EMAIL_WIDTH);
     let shown_height = (u64::from(media.height) * u64::from(shown_width) / u64::from(media.width.max(1))) as u32;
     EmailImage {

@@ -105,8 +105,11 @@ async fn a_photo_uploaded_on_one_instance_is_kept_in_the_bucket_and_served_by_an
     );
     assert_eq!(std::fs::read_dir(serving.media_dir.path()).expect("folder").count(), 0, "nothing was written locally");
     let blobs = Blobs::Object(bucket.clone());
-    let variant = dateline_media::variant_key(&key, 640);
-    assert!(blobs.get(&variant).await.expect("read the bucket").is_some(), "the smaller sizes are in the bucket too");
+    assert_eq!(uploading.make_photo_copies().await, 1, "the background work makes the smaller sizes");
+    for format in [dateline_media::VariantFormat::Webp, dateline_media::VariantFormat::Jpeg] {
+        let variant = dateline_media::variant_key(&key, 640, format);
+        assert!(blobs.get(&variant).await.expect("read the bucket").is_some(), "{variant} is in the bucket too");
+    }
     assert_eq!(serving.get("/media/uploads/2026/11/not-there.jpg").await.status(), 404);
 }
 

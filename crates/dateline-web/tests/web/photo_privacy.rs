@@ -1,7 +1,7 @@
 //! What a photo says about itself, as readers could read it: a phone photo uploaded with its
 //! GPS position, camera and lens serial numbers, an XMP block and a thumbnail keeps none of
 //! them in any file the paper serves, keeps its rights (creator and copyright) in the
-//! original, and stands upright in every size. Read back with exiftool, an independent
+//! original and in every smaller copy (JPEG, WebP and AVIF), and stands upright in every size. Read back with exiftool, an independent
 //! reader. And what a file says of itself (its IPTC record and XMP) fills what the photo desk
 //! left empty. On both databases.
 
@@ -31,7 +31,11 @@ async fn a_phone_photo_keeps_its_rights_and_loses_its_private_facts_in_every_ser
     SmallPaper::create(&store).await;
     let fields = ApiKeyFields { name: "Photo desk".into(), role: "editor".into(), expires: String::new() };
     let token = add_api_key(&store, None, &fields, now()).await.expect("a key").1;
-    let app = TestApp::start(store.clone(), now()).await;
+    // Every format the paper can make, AVIF included.
+    let app = TestApp::start_with(store.clone(), now(), |settings| {
+        settings.ingest.photo_formats = dateline_media::VariantFormat::ALL.to_vec()
+    })
+    .await;
 
     // A landscape frame from a phone held upright (orientation 6), with what phones write.
     let dir = tempfile::tempdir().expect("folder");
@@ -99,32 +103,59 @@ async fn a_phone_photo_keeps_its_rights_and_loses_its_private_facts_in_every_ser
         "upright: {uploaded}"
     );
 
-    let mut served = vec![uploaded["url"].as_str().expect("url").to_owned()];
-    served.extend(
-        uploaded["sizes"].as_array().expect("sizes").iter().filter_map(|s| s["url"].as_str().map(str::to_owned)),
-    );
-    assert!(served.len() > 1, "smaller sizes were made");
-    for (n, address) in served.iter().enumerate() {
-        let path = &address[address.find("/media/").expect("a media address")..];
-        let bytes = app.get(path).await.bytes().await.expect("the file");
-        let file = dir.path().join(format!("served-{n}.jpg"));
+    let original = uploaded["url"].as_str().expect("url").to_owned();
+    let original = original[original.find("/media/").expect("a media address")..].to_owned();
+    assert!(uploaded["sizes"].as_array().expect("sizes").is_empty(), "the copies are made after the upload answers");
+    assert_eq!(app.make_photo_copies().await, 1);
+    let key = original.trim_start_matches("/media/");
+    let mut served = vec![(original.clone(), None)];
+    for format in dateline_media::VariantFormat::ALL {
+        for width in dateline_media::variant_widths(900) {
+            served.push((format!("/media/{}", dateline_media::variant_key(key, width, format)), Some(format)));
+        }
+    }
+    assert_eq!(served.len(), 1 + 3 * 2, "the original, and two widths in three formats");
+    for (n, (path, format)) in served.iter().enumerate() {
+        let answer = app.get(path).await;
+        assert_eq!(answer.status(), 200, "{path}");
+        let bytes = answer.bytes().await.expect("the file");
+        let file = dir.path().join(format!("served-{n}"));
         std::fs::write(&file, &bytes).expect("written");
         let tags = read_back(&exiftool, &file);
         for private in ["GPS", "SerialNumber", "ThumbnailImage", "MakerNote", "XMP", "Make"] {
             assert!(!tags.keys().any(|k| k.contains(private)), "{path} still says {private}: {tags:?}");
         }
-        let decoded = image::load_from_memory(&bytes).expect("an image");
-        if n == 0 {
-            assert_eq!(tags.get("IFD0:Artist").and_then(Value::as_str), Some("Kim Min-ji"), "{tags:?}");
-            assert_eq!(tags.get("IFD0:Copyright").and_then(Value::as_str), Some("(c) The Test Dateline"));
-            assert_eq!(tags.get("IPTC:CopyrightNotice").and_then(Value::as_str), Some("(c) The Test Dateline"));
+        // The rights travel with every file.
+        assert_eq!(tags.get("IFD0:Artist").and_then(Value::as_str), Some("Kim Min-ji"), "{path}: {tags:?}");
+        assert_eq!(tags.get("IFD0:Copyright").and_then(Value::as_str), Some("(c) The Test Dateline"), "{path}");
+        if matches!(format, None | Some(dateline_media::VariantFormat::Jpeg)) {
             assert_eq!(
+                tags.get("IPTC:CopyrightNotice").and_then(Value::as_str),
+                Some("(c) The Test Dateline"),
+                "{path}: {tags:?}"
+            );
+        }
+        match format {
+            None => assert_eq!(
                 tags.get("IFD0:Orientation").and_then(Value::as_u64),
                 Some(6),
                 "the original turns by its orientation"
-            );
-        } else {
-            assert!(decoded.height() > decoded.width(), "{path} is upright: {}×{}", decoded.width(), decoded.height());
+            ),
+            Some(dateline_media::VariantFormat::Avif) => {
+                let (width, height) = (tags.get("File:ImageWidth"), tags.get("File:ImageHeight"));
+                let sides = [width, height].map(|v| v.and_then(Value::as_u64).unwrap_or_default());
+                assert!(sides[1] > sides[0], "{path} is upright: {tags:?}");
+            }
+            Some(_) => {
+                let decoded = image::load_from_memory(&bytes).expect("an image");
+                assert!(
+                    decoded.height() > decoded.width(),
+                    "{path} is upright: {}×{}",
+                    decoded.width(),
+                    decoded.height()
+                );
+                assert!(!tags.contains_key("IFD0:Orientation"), "{path} needs no turning");
+            }
         }
     }
 }

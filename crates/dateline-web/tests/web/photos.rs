@@ -69,17 +69,40 @@ async fn a_photo_editor_uploads_a_photo_and_makes_it_a_storys_lead_photo(db: Tes
 
     let set = desk.post(&format!("/desk/photos/{}/lead", photo.id), &[("story", &id.to_string())]).await;
     assert_eq!(set.status(), 303);
-    let page = app.page(&format!("/article/{id}/storm-closes-ports")).await;
+    // Usable at once: before its copies are made the page shows the original alone, at its
+    // size (no layout shift either way).
+    let article = format!("/article/{id}/storm-closes-ports");
+    let page = app.page(&article).await;
     assert_eq!(texts(&page, "figcaption"), ["Ferries wait out the storm in Mokpo. (AFP-Yonhap)"]);
-    let srcset = attributes(&page, "figure img", "srcset").pop().expect("srcset");
-    for width in ["320w", "640w", "960w", "1100w"] {
-        assert!(srcset.contains(width), "{srcset}");
+    assert_eq!(attributes(&page, "figure picture img", "srcset"), [format!("/media/{} 1100w", photo.storage_key)]);
+    assert!(attributes(&page, "figure picture source", "type").is_empty());
+    assert_eq!(attributes(&page, "figure img", "width"), ["1100"]);
+    assert_eq!(attributes(&page, "figure img", "height"), ["700"]);
+
+    // The background work makes the copies; the kept page is dropped and offers them.
+    assert_eq!(app.make_photo_copies().await, 4, "every photo uploaded gets its copies");
+    assert_eq!(app.make_photo_copies().await, 0, "and only once");
+    let page = app.page(&article).await;
+    assert_eq!(
+        attributes(&page, "figure picture source", "type"),
+        ["image/webp"],
+        "the test paper makes WebP and JPEG"
+    );
+    let webp = attributes(&page, "figure picture source", "srcset").pop().expect("srcset");
+    let srcset = attributes(&page, "figure picture img", "srcset").pop().expect("srcset");
+    for width in ["320w", "640w", "960w"] {
+        assert!(srcset.contains(width) && webp.contains(width), "{srcset} / {webp}");
     }
-    let smallest = srcset.split(", ").next().and_then(|s| s.split(' ').next()).expect("a url").to_owned();
-    let served = app.get(&smallest).await;
-    assert_eq!(served.status(), 200, "{smallest}");
-    let bytes = served.bytes().await.expect("bytes");
-    assert_eq!(image::load_from_memory(&bytes).expect("a picture").width(), 320);
+    assert!(srcset.contains("1100w"), "the original is the largest candidate: {srcset}");
+    assert_eq!(attributes(&page, "figure picture source", "sizes"), attributes(&page, "figure picture img", "sizes"));
+    for (candidates, format) in [(srcset, image::ImageFormat::Jpeg), (webp, image::ImageFormat::WebP)] {
+        let smallest = candidates.split(", ").next().and_then(|s| s.split(' ').next()).expect("a url").to_owned();
+        let served = app.get(&smallest).await;
+        assert_eq!(served.status(), 200, "{smallest}");
+        let bytes = served.bytes().await.expect("bytes");
+        assert_eq!(image::guess_format(&bytes).expect("known"), format, "{smallest}");
+        assert_eq!(image::load_from_memory(&bytes).expect("a picture").width(), 320);
+    }
 }
 
 async fn anything_but_a_whole_allowed_image_is_refused_and_nothing_is_stored(db: TestDatabase) {

@@ -331,10 +331,12 @@ async fn a_key_uploads_a_photo_with_the_desks_checks_and_a_contributors_key_may_
     let (status, photo) = upload(&app, &editor, whole()).await;
     assert_eq!(status, 201, "{photo}");
     assert_eq!((photo["width"].as_u64(), photo["credit"].as_str()), (Some(900), Some("Kim Min-ji")));
-    assert!(!photo["sizes"].as_array().expect("sizes").is_empty(), "smaller sizes were made");
+    assert!(photo["sizes"].as_array().expect("sizes").is_empty(), "smaller sizes follow in the background");
+    assert_eq!(app.make_photo_copies().await, 1);
     let stored =
         store.media_by_id(dateline_newsroom::MediaId(photo["id"].as_i64().expect("id"))).await.expect("stored");
     assert_eq!(stored.alt_text, "Three cranes over a quiet harbour");
+    assert_eq!(stored.variant_formats, ["webp", "jpeg"], "the copies are recorded once made");
 
     let (status, body) = upload(&app, &contributor, whole()).await;
     assert_eq!(status, 403, "{body}");

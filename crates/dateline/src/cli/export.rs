@@ -63,7 +63,8 @@ async fn write_archive(
     };
     let mut writer = ArchiveWriter::start(out, &header)?;
     let mut progress = super::Progress::new("exporting");
-    let mut photos: Vec<(String, u32)> = Vec::new();
+    // Each photo's original, width and the formats its copies exist in.
+    let mut photos: Vec<(String, u32, Vec<String>)> = Vec::new();
     let mut audio_and_video: Vec<String> = Vec::new();
     let mut rows = 0u64;
     store
@@ -78,7 +79,11 @@ async fn write_archive(
                     table.column_index("storage_key").map(|i| &cells[i]),
                     table.column_index("width").map(|i| &cells[i]),
                 ) {
-                    photos.push((key.clone(), u32::try_from(*width).unwrap_or(0)));
+                    let formats = match table.column_index("variant_formats").map(|i| &cells[i]) {
+                        Some(Cell::Text(Some(formats))) => formats.split_whitespace().map(str::to_owned).collect(),
+                        _ => Vec::new(),
+                    };
+                    photos.push((key.clone(), u32::try_from(*width).unwrap_or(0), formats));
                 }
             }
             if table.name == "audio_files" || table.name == "video_files" {
@@ -92,8 +97,11 @@ async fn write_archive(
         })
         .await?;
     let mut files = 0u64;
-    for (key, width) in photos {
-        let variants = dateline_media::variant_widths(width).into_iter().map(|w| dateline_media::variant_key(&key, w));
+    for (key, width, formats) in photos {
+        let variants = dateline_media::VariantFormat::ALL
+            .into_iter()
+            .flat_map(|format| dateline_media::copies(&key, width, &formats, format))
+            .map(|(_, copy)| copy);
         for (index, file_key) in std::iter::once(key.clone()).chain(variants).enumerate() {
             match blobs.get(&file_key).await.with_context(|| format!("cannot read the media file {file_key}"))? {
                 Some(bytes) => {

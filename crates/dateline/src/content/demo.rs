@@ -194,10 +194,6 @@ pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, no
         let bytes = images::draw_jpeg("harbour", 99)?;
         let key = "demo/share-image.jpg".to_owned();
         media.put(&key, bytes.clone()).await.with_context(|| format!("cannot write {key}"))?;
-        for (width, smaller) in dateline_media::make_variants(&bytes)? {
-            let variant = dateline_media::variant_key(&key, width);
-            media.put(&variant, smaller).await.with_context(|| format!("cannot write {variant}"))?;
-        }
         let new = NewMedia {
             storage_key: key,
             mime_type: "image/jpeg".into(),
@@ -262,10 +258,6 @@ pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, no
                 let bytes = images::draw_jpeg(&photo.palette, index as u32)?;
                 let key = format!("demo/story-{:02}-{}.jpg", index + 1, photo.palette);
                 media.put(&key, bytes.clone()).await.with_context(|| format!("cannot write {key}"))?;
-                for (width, smaller) in dateline_media::make_variants(&bytes)? {
-                    let variant = dateline_media::variant_key(&key, width);
-                    media.put(&variant, smaller).await.with_context(|| format!("cannot write {variant}"))?;
-                }
                 let media = store
                     .insert_media(
                         &NewMedia {
@@ -429,10 +421,6 @@ async fn load_podcast(
     let artwork = images::draw_artwork_jpeg()?;
     let key = "demo/english-eye-artwork.jpg".to_owned();
     media.put(&key, artwork.clone()).await.with_context(|| format!("cannot write {key}"))?;
-    for (width, smaller) in dateline_media::make_variants(&artwork)? {
-        let variant = dateline_media::variant_key(&key, width);
-        media.put(&variant, smaller).await.with_context(|| format!("cannot write {variant}"))?;
-    }
     let created = now - SignedDuration::from_hours(72);
     let art = store
         .insert_media(
