@@ -39,9 +39,13 @@ use axum::Router;
 /// The desk's routes; `max_upload_bytes` bounds a photo upload's whole request body, and
 /// `max_audio_bytes` an episode's sound file, `max_video_bytes` a story's video.
 pub(crate) fn routes(max_upload_bytes: u64, max_audio_bytes: usize, max_video_bytes: usize) -> Router<AppState> {
-    // Room for the form's other fields around the file.
-    let upload_limit =
-        DefaultBodyLimit::max(usize::try_from(max_upload_bytes).unwrap_or(usize::MAX).saturating_add(64 * 1024));
+    // Room for as many photos as one upload takes (read one at a time) and the form's fields.
+    let upload_limit = DefaultBodyLimit::max(
+        usize::try_from(max_upload_bytes)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(photos::MOST_PHOTOS_PER_UPLOAD)
+            .saturating_add(64 * 1024),
+    );
     // An episode's sound, its transcript and the form's fields.
     let audio_limit = DefaultBodyLimit::max(
         max_audio_bytes.saturating_add(dateline_newsroom::timed_text::MAX_TRANSCRIPT_BYTES).saturating_add(64 * 1024),

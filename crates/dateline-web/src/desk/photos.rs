@@ -37,8 +37,11 @@ struct PhotosPage {
     until: String,
     errors: Vec<ErrorRow>,
     details: DetailsForm,
+    /// What became of each file of an upload of several.
+    results: Vec<UploadResult>,
     may_upload: bool,
     max_bytes: u64,
+    most_files: usize,
 }
 
 #[derive(Serialize, Default)]
@@ -123,6 +126,7 @@ async fn photos_page(
     asked: &LibraryAsked,
     details: DetailsForm,
     errors: Vec<ErrorRow>,
+    results: Vec<UploadResult>,
 ) -> Result<Html<String>, WebError> {
     let zone = super::stories::paper_clock(state).await?.zone;
     let found = state.store().find_media(&asked.query(&zone)?).await?;
@@ -134,8 +138,10 @@ async fn photos_page(
         until: asked.until.clone(),
         errors,
         details,
+        results,
         may_upload: desk.session.user.role.may(Action::UploadPhoto),
         max_bytes: state.settings().max_image_bytes,
+        most_files: MOST_PHOTOS_PER_UPLOAD,
     };
     desk.render(state, "desk/photos.html", page).await
 }
@@ -182,50 +188,75 @@ pub(crate) async fn list(
     Query(asked): Query<LibraryAsked>,
 ) -> Result<Html<String>, WebError> {
     desk.require(Action::UseDesk)?;
-    photos_page(&state, &desk, &asked, DetailsForm::default(), Vec::new()).await
+    photos_page(&state, &desk, &asked, DetailsForm::default(), Vec::new(), Vec::new()).await
 }
 
-/// `POST /desk/photos` (multipart): the file and its details, stored together or not at all.
+/// The most photos one upload takes; each is read, checked and stored before the next is
+/// read, so memory holds one file at a time however many are sent.
+pub(crate) const MOST_PHOTOS_PER_UPLOAD: usize = 20;
+
+/// What became of one file of an upload.
+#[derive(Debug, Serialize)]
+struct UploadResult {
+    name: String,
+    stored: Option<i64>,
+    problem: Option<String>,
+}
+
+/// `POST /desk/photos` (multipart): one photo or several, with details given once for all
+/// (what a file says of itself fills what is left empty, per file). Each file is stored with
+/// its row or not at all, and the answer says what became of each. The desk's form sends its
+/// token and the details before the files, so each file is checked and stored before the
+/// next is read; a file sent before the token waits for it (within the body's limit), and
+/// nothing is stored without it.
 pub(crate) async fn upload(
     State(state): State<AppState>,
     desk: Desk,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
     let limit = state.settings().max_image_bytes;
-    let mut file: Option<(std::sync::Arc<[u8]>, String)> = None;
     let mut details = DetailsForm::default();
-    let mut csrf = String::new();
-    let mut too_large = false;
+    let mut token_checked = false;
+    let mut waiting_for_token: Vec<SentPhoto> = Vec::new();
+    let mut taken = Taken::default();
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(_) => {
-                return Err(WebError::BadRequest(format!("The upload was cut short or is larger than {limit} bytes.")))
+                return Err(WebError::BadRequest(format!(
+                    "The upload was cut short or is larger than {limit} bytes a file."
+                )))
             }
         };
         let name = field.name().unwrap_or("").to_owned();
-        let content_type = field.content_type().unwrap_or("").to_owned();
         if name == "file" {
-            let mut bytes = Vec::new();
-            let mut field = field;
-            while let Ok(Some(chunk)) = field.chunk().await {
-                if (bytes.len() + chunk.len()) as u64 > limit {
-                    too_large = true;
-                    break;
-                }
-                bytes.extend_from_slice(&chunk);
+            let file_name = super::without_control_characters(field.file_name().unwrap_or(""));
+            let content_type = field.content_type().unwrap_or("").to_owned();
+            let (bytes, too_large) = read_file(field, limit).await?;
+            // A file input left empty still sends a part, without a name or bytes.
+            if file_name.is_empty() && bytes.is_empty() {
+                continue;
             }
-            file = Some((std::sync::Arc::<[u8]>::from(bytes), content_type));
-            if too_large {
-                break;
+            let sent = SentPhoto { file_name, content_type, bytes, too_large };
+            if token_checked {
+                taken.take(&state, &desk, sent, &details).await?;
+            } else {
+                waiting_for_token.push(sent);
             }
             continue;
         }
         let value = field.text().await.map_err(|_| WebError::BadRequest("A form field could not be read.".into()))?;
         let value = super::without_control_characters(&value);
         match name.as_str() {
-            "csrf" => csrf = value,
+            "csrf" if !token_checked => {
+                desk.check_csrf(&value)?;
+                desk.require(Action::UploadPhoto)?;
+                token_checked = true;
+                for sent in std::mem::take(&mut waiting_for_token) {
+                    taken.take(&state, &desk, sent, &details).await?;
+                }
+            }
             "caption" => details.caption = value,
             "credit" => details.credit = value,
             "alt_text" => details.alt_text = value,
@@ -233,29 +264,121 @@ pub(crate) async fn upload(
             _ => {}
         }
     }
-    desk.check_csrf(&csrf)?;
+    if !token_checked {
+        desk.check_csrf("")?;
+    }
     desk.require(Action::UploadPhoto)?;
+    match taken.results.as_slice() {
+        [] => {
+            let errors = vec![ErrorRow { field: "file", message: "Choose a photo to upload.".into() }];
+            let html = photos_page(&state, &desk, &LibraryAsked::default(), details, errors, Vec::new()).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        // One photo, as the form has always sent: its page, or the form again with the reasons.
+        [UploadResult { stored: Some(id), .. }] => {
+            Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/photos/{id}?saved=1"))]).into_response())
+        }
+        [UploadResult { stored: None, .. }] => {
+            let html =
+                photos_page(&state, &desk, &LibraryAsked::default(), details, taken.last_problems, Vec::new()).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        _ => {
+            let status = if taken.results.iter().any(|r| r.stored.is_some()) {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let html = photos_page(&state, &desk, &LibraryAsked::default(), details, Vec::new(), taken.results).await?;
+            Ok((status, html).into_response())
+        }
+    }
+}
 
-    let mut errors = Vec::new();
-    let checked = match &file {
-        _ if too_large => {
-            errors.push(ErrorRow {
+/// One file of an upload, as sent.
+struct SentPhoto {
+    file_name: String,
+    content_type: String,
+    bytes: Vec<u8>,
+    too_large: bool,
+}
+
+/// What an upload has done so far.
+#[derive(Default)]
+struct Taken {
+    results: Vec<UploadResult>,
+    /// Why the last refused file was refused, field by field (for the one-photo form).
+    last_problems: Vec<ErrorRow>,
+}
+
+impl Taken {
+    async fn take(
+        &mut self,
+        state: &AppState,
+        desk: &Desk,
+        sent: SentPhoto,
+        details: &DetailsForm,
+    ) -> Result<(), WebError> {
+        let limit = state.settings().max_image_bytes;
+        let name = if sent.file_name.is_empty() { format!("file {}", self.results.len() + 1) } else { sent.file_name };
+        let outcome = if self.results.len() >= MOST_PHOTOS_PER_UPLOAD {
+            Err(vec![ErrorRow {
+                field: "file",
+                message: format!("One upload takes at most {MOST_PHOTOS_PER_UPLOAD} photos; send this one again."),
+            }])
+        } else if sent.too_large {
+            Err(vec![ErrorRow {
                 field: "file",
                 message: format!("The file is larger than the limit of {limit} bytes."),
-            });
-            None
-        }
-        None => {
-            errors.push(ErrorRow { field: "file", message: "Choose a photo to upload.".into() });
-            None
-        }
-        Some((bytes, claimed)) => match dateline_intake::photos::check(state.intake(), bytes.clone(), claimed).await {
-            Ok(found) => Some(found),
-            Err(problem) => {
-                errors.push(ErrorRow { field: "file", message: format!("This photo cannot be used: {problem}.") });
-                None
+            }])
+        } else {
+            take_one(state, desk, sent.bytes, &sent.content_type, details).await?
+        };
+        match outcome {
+            Ok(id) => self.results.push(UploadResult { name, stored: Some(id.0), problem: None }),
+            Err(problems) => {
+                let text = problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join(" ");
+                self.results.push(UploadResult { name, stored: None, problem: Some(text) });
+                self.last_problems = problems;
             }
-        },
+        }
+        Ok(())
+    }
+}
+
+/// A file's bytes, read up to `limit`; past it the rest is left unread and it is too large.
+async fn read_file(mut field: axum::extract::multipart::Field<'_>, limit: u64) -> Result<(Vec<u8>, bool), WebError> {
+    let mut bytes = Vec::new();
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                if (bytes.len() + chunk.len()) as u64 > limit {
+                    return Ok((Vec::new(), true));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok((bytes, false)),
+            Err(_) => return Err(WebError::BadRequest("The upload was cut short.".into())),
+        }
+    }
+}
+
+/// Checks and stores one file of an upload with the details given; the photo's id, or what
+/// is wrong with it.
+async fn take_one(
+    state: &AppState,
+    desk: &Desk,
+    bytes: Vec<u8>,
+    claimed: &str,
+    details: &DetailsForm,
+) -> Result<Result<MediaId, Vec<ErrorRow>>, WebError> {
+    let bytes = std::sync::Arc::<[u8]>::from(bytes);
+    let found = match dateline_intake::photos::check(state.intake(), bytes.clone(), claimed).await {
+        Ok(found) => found,
+        Err(problem) => {
+            let message = format!("This photo cannot be used: {problem}.");
+            return Ok(Err(vec![ErrorRow { field: "file", message }]));
+        }
     };
     let mut media_details = MediaDetails {
         caption: details.caption.clone(),
@@ -265,21 +388,15 @@ pub(crate) async fn upload(
         redistributable: false,
     };
     // What the desk left empty, the file may say (its IPTC and XMP).
-    if let (Some(found), Some((bytes, _))) = (&checked, &file) {
-        dateline_intake::photos::fill_from_file(&mut media_details, bytes, found);
-        details.caption.clone_from(&media_details.caption);
-        details.credit.clone_from(&media_details.credit);
-        details.alt_text.clone_from(&media_details.alt_text);
-        details.photographer.clone_from(&media_details.photographer);
+    dateline_intake::photos::fill_from_file(&mut media_details, &bytes, &found);
+    let problems: Vec<ErrorRow> = media_details
+        .problems()
+        .into_iter()
+        .map(|(field, message)| ErrorRow { field, message: message.into() })
+        .collect();
+    if !problems.is_empty() {
+        return Ok(Err(problems));
     }
-    errors.extend(
-        media_details.problems().into_iter().map(|(field, message)| ErrorRow { field, message: message.into() }),
-    );
-    let (Some(found), Some((bytes, _)), true) = (checked, file, errors.is_empty()) else {
-        let html = photos_page(&state, &desk, &LibraryAsked::default(), details, errors).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
-    };
-
     let texts = dateline_intake::PhotoTexts {
         caption: media_details.caption,
         credit: media_details.credit,
@@ -289,7 +406,7 @@ pub(crate) async fn upload(
     let stored =
         dateline_intake::photos::add_to_library(state.intake(), &desk.session.user, bytes, &found, texts, state.now())
             .await?;
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/photos/{}?saved=1", stored.id))]).into_response())
+    Ok(Ok(stored.id))
 }
 
 fn parse_media_id(text: &str) -> Result<MediaId, WebError> {

@@ -246,7 +246,60 @@ async fn a_nul_in_a_photos_caption_or_in_a_library_search_is_dropped_and_the_upl
     assert!(texts(&page, "main").concat().contains("Ferries wait in Mokpo."));
 }
 
+async fn a_photo_editor_uploads_several_photos_at_once_and_is_told_what_became_of_each(db: TestDatabase) {
+    let store = db.store().await;
+    let (photo_editor, password) = desk_user(&store, Role::PhotoEditor, "Cha Eun-seo").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&photo_editor.email, &password).await;
+    let small = |shade: u8, format: image::ImageFormat| {
+        let pixels = image::RgbImage::from_pixel(60, 40, image::Rgb([shade, 90, 120]));
+        let mut bytes = Vec::new();
+        image::DynamicImage::ImageRgb8(pixels).write_to(&mut Cursor::new(&mut bytes), format).expect("encode");
+        bytes
+    };
+    let part = |bytes: Vec<u8>, name: &str, mime: &str| {
+        Part::bytes(bytes).file_name(name.to_owned()).mime_str(mime).expect("mime")
+    };
+    // The details go with every file.
+    let form = Form::new()
+        .text("caption", "Harbour market, Saturday")
+        .text("credit", "Dateline")
+        .text("alt_text", "Stalls along the harbour")
+        .part("file", part(small(10, image::ImageFormat::Jpeg), "stalls.jpg", "image/jpeg"))
+        .part("file", part(b"<html>not a photo</html>".to_vec(), "notes.png", "image/png"))
+        .part("file", part(small(200, image::ImageFormat::Png), "crowd.png", "image/png"));
+    let answer = desk.post_multipart("/desk/photos", form).await;
+    assert_eq!(answer.status(), 200, "some were stored");
+    let page = scraper::Html::parse_document(&answer.text().await.expect("page"));
+    assert_eq!(texts(&page, ".upload-results h2"), ["Uploaded: 2 of 3"]);
+    let lines = texts(&page, ".upload-results li");
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[0].starts_with("stalls.jpg") && lines[0].ends_with("stored"), "{lines:?}");
+    assert!(lines[1].starts_with("notes.png: not stored.") && lines[1].contains("cannot be used"), "{lines:?}");
+    assert!(lines[2].starts_with("crowd.png") && lines[2].ends_with("stored"), "{lines:?}");
+    let library = store.media_list(Window { limit: 10, offset: 0 }).await.expect("library");
+    assert_eq!(library.len(), 2, "the refused file left nothing behind");
+    assert!(library.iter().all(|m| m.caption == "Harbour market, Saturday" && m.credit == "Dateline"));
+    for link in attributes(&page, ".upload-results a", "href") {
+        assert_eq!(desk.get(&link).await.status(), 200, "{link}");
+    }
+
+    // One upload takes at most 20: the rest are named, not lost in silence.
+    let mut form = Form::new().text("credit", "Dateline").text("alt_text", "A harbour stall");
+    for n in 0..21u8 {
+        form = form.part("file", part(small(n, image::ImageFormat::Png), &format!("stall-{n}.png"), "image/png"));
+    }
+    let answer = desk.post_multipart("/desk/photos", form).await;
+    assert_eq!(answer.status(), 200);
+    let page = scraper::Html::parse_document(&answer.text().await.expect("page"));
+    assert_eq!(texts(&page, ".upload-results h2"), ["Uploaded: 20 of 21"]);
+    let last = texts(&page, ".upload-results li").pop().expect("the last file");
+    assert!(last.starts_with("stall-20.png: not stored.") && last.contains("at most 20"), "{last}");
+    assert_eq!(store.media_list(Window { limit: 100, offset: 0 }).await.expect("library").len(), 22);
+}
+
 on_both_databases!(
+    a_photo_editor_uploads_several_photos_at_once_and_is_told_what_became_of_each,
     a_nul_in_a_photos_caption_or_in_a_library_search_is_dropped_and_the_upload_keeps,
     the_photo_desk_finds_photos_by_keyword_and_place_by_day_and_those_nothing_uses,
     a_photo_editor_uploads_a_photo_and_makes_it_a_storys_lead_photo,
