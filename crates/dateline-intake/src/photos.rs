@@ -65,15 +65,22 @@ pub fn fill_from_file(
 }
 
 /// Everything the file says of itself, with where each value was read, to keep beside its row.
+/// What could not be read is kept too, as notes the photo screen shows.
 pub fn file_facts(bytes: &[u8], found: &InspectedImage) -> Vec<dateline_newsroom::media::FileFact> {
-    dateline_media::embedded::read(bytes, found.format)
-        .facts
+    let read = dateline_media::embedded::read(bytes, found.format);
+    let notes = read.notes.into_iter().map(|note| dateline_newsroom::media::FileFact {
+        field: "Note".to_owned(),
+        value: note,
+        source: "Dateline, reading the file".to_owned(),
+    });
+    read.facts
         .into_iter()
         .map(|fact| dateline_newsroom::media::FileFact {
             field: fact.field.title().to_owned(),
             value: fact.value,
             source: fact.source.to_owned(),
         })
+        .chain(notes)
         .collect()
 }
 

@@ -75,6 +75,9 @@ pub struct Fact {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Embedded {
     pub facts: Vec<Fact>,
+    /// What could not be read, in a sentence each (a record that breaks off, an XMP block
+    /// that is not XML): the photo is taken, and the desk is told what was skipped.
+    pub notes: Vec<String>,
 }
 
 impl Embedded {
@@ -100,14 +103,14 @@ pub fn read(bytes: &[u8], format: ImageFormat) -> Embedded {
     for (marker, payload) in &segments {
         if *marker == 0xED {
             if let Some(record) = iptc_only(payload) {
-                iptc_facts(&record, &mut embedded.facts);
+                embedded.notes.extend(iptc_facts(&record, &mut embedded.facts));
             }
         }
     }
     for (marker, payload) in &segments {
         if *marker == 0xE1 {
             if let Some(packet) = payload.strip_prefix(b"http://ns.adobe.com/xap/1.0/\0") {
-                xmp_facts(packet, &mut embedded.facts);
+                embedded.notes.extend(xmp_facts(packet, &mut embedded.facts).map(str::to_owned));
             }
         }
     }
@@ -174,13 +177,17 @@ fn iim_date(date: &str, time: Option<&str>) -> Option<String> {
     Some(text)
 }
 
-/// IIM datasets of an APP13 record kept by [`iptc_only`] (its 8BIM 0x0404 resource).
-fn iptc_facts(record: &[u8], facts: &mut Vec<Fact>) {
+/// IIM datasets of an APP13 record kept by [`iptc_only`] (its 8BIM 0x0404 resource); a note
+/// when the record could not be read whole.
+fn iptc_facts(record: &[u8], facts: &mut Vec<Fact>) -> Option<String> {
+    const UNREADABLE: &str = "The IPTC record's size does not match its block; it was skipped.";
     // Past "Photoshop 3.0\0", "8BIM", the id and the (padded) name: the size, then the data.
-    let Some(&name_length) = record.get(14 + 6) else { return };
+    let Some(&name_length) = record.get(14 + 6) else { return Some(UNREADABLE.into()) };
     let size_at = 14 + 6 + ((1 + usize::from(name_length) + 1) & !1);
-    let Some(size) = u32_at(record, size_at, true) else { return };
-    let Some(data) = record.get(size_at + 4..(size_at + 4).saturating_add(size as usize)) else { return };
+    let Some(size) = u32_at(record, size_at, true) else { return Some(UNREADABLE.into()) };
+    let Some(data) = record.get(size_at + 4..(size_at + 4).saturating_add(size as usize)) else {
+        return Some(UNREADABLE.into());
+    };
     let mut charset = Charset::Unsaid;
     let mut keywords = Vec::new();
     let (mut date, mut time) = (None, None);
@@ -234,22 +241,31 @@ fn iptc_facts(record: &[u8], facts: &mut Vec<Fact>) {
     if let Some(value) = date.as_deref().and_then(|d| iim_date(d, time.as_deref())) {
         facts.push(Fact { field: Field::DateCreated, value, source: "IPTC IIM 2:55 Date Created" });
     }
+    (at < data.len()).then(|| {
+        format!("The IPTC record breaks off after {at} of its {} bytes; what came before was read.", data.len())
+    })
 }
 
 /// The XMP packet's fields.
-fn xmp_facts(packet: &[u8], facts: &mut Vec<Fact>) {
+fn xmp_facts(packet: &[u8], facts: &mut Vec<Fact>) -> Option<&'static str> {
     if packet.len() > 1 << 20 {
-        return;
+        return Some("The XMP block is larger than 1 MB; it was skipped.");
     }
-    let Ok(text) = std::str::from_utf8(packet) else { return };
+    let Ok(text) = std::str::from_utf8(packet) else {
+        return Some("The XMP block is not UTF-8 text; it was skipped.");
+    };
     let start = text.find("<x:xmpmeta").or_else(|| text.find("<rdf:RDF")).unwrap_or(0);
     let end = text
         .rfind("</x:xmpmeta>")
         .map(|e| e + "</x:xmpmeta>".len())
         .or_else(|| text.rfind("</rdf:RDF>").map(|e| e + 10));
-    let Some(end) = end.filter(|e| *e > start) else { return };
+    let Some(end) = end.filter(|e| *e > start) else {
+        return Some("The XMP block is not whole; it was skipped.");
+    };
     let options = roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: 20_000 };
-    let Ok(document) = roxmltree::Document::parse_with_options(&text[start..end], options) else { return };
+    let Ok(document) = roxmltree::Document::parse_with_options(&text[start..end], options) else {
+        return Some("The XMP block is not well-formed XML, or declares entities; it was skipped.");
+    };
     let value_of = |local: &str, namespace_hint: &str| -> Option<String> {
         for node in document.descendants().filter(|n| n.is_element()) {
             for attribute in node.attributes() {
@@ -291,6 +307,7 @@ fn xmp_facts(packet: &[u8], facts: &mut Vec<Fact>) {
             facts.push(Fact { field, value, source });
         }
     }
+    None
 }
 
 #[cfg(test)]

@@ -298,7 +298,100 @@ async fn a_photo_editor_uploads_several_photos_at_once_and_is_told_what_became_o
     assert_eq!(store.media_list(Window { limit: 100, offset: 0 }).await.expect("library").len(), 22);
 }
 
+/// A JPEG with these segments (marker, payload) put in after its start.
+fn jpeg_with_segments(segments: &[(u8, Vec<u8>)]) -> Vec<u8> {
+    let plain = picture(image::ImageFormat::Jpeg);
+    let mut out = plain[..2].to_vec();
+    for (marker, payload) in segments {
+        out.extend([0xFF, *marker]);
+        out.extend(u16::try_from(payload.len() + 2).expect("a segment's size").to_be_bytes());
+        out.extend(payload);
+    }
+    out.extend(&plain[2..]);
+    out
+}
+
+async fn hostile_photo_files_get_a_clear_answer_quickly_and_leave_nothing_half_stored(db: TestDatabase) {
+    let store = db.store().await;
+    let (photo_editor, password) = desk_user(&store, Role::PhotoEditor, "Cha Eun-seo").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&photo_editor.email, &password).await;
+    // An IPTC record (Photoshop resource 0x0404) whose dataset claims more bytes than it has.
+    let mut lying_iptc = b"Photoshop 3.0\08BIM\x04\x04\0\0\0\0\0\x10".to_vec();
+    lying_iptc.extend(b"\x1c\x02\x78\x7f\xffCaption that ends early");
+    // XMP that declares entities to expand (billion laughs), and XMP that is not XML at all.
+    let mut laughs = b"http://ns.adobe.com/xap/1.0/\0".to_vec();
+    laughs.extend(
+        br#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:description>&c;&c;&c;</dc:description></rdf:Description></rdf:RDF></x:xmpmeta>"#,
+    );
+    let mut not_xml = b"http://ns.adobe.com/xap/1.0/\0".to_vec();
+    not_xml.extend(b"<x:xmpmeta <<< \xff\xfe not xml");
+    // A Content Credentials (C2PA) box in APP11 whose JUMBF lengths are nonsense.
+    let mut crafted_c2pa = b"JP\0\0\0\0\0\x01".to_vec();
+    crafted_c2pa.extend(b"\xff\xff\xff\xffjumbjumdc2pa");
+    crafted_c2pa.extend(vec![0xAB; 500]);
+    // Many segments as large as a segment can be.
+    let oversized: Vec<(u8, Vec<u8>)> = (0..40).map(|_| (0xE5, vec![0x42; 65_533])).collect();
+    let webp = picture(image::ImageFormat::WebP);
+    let png = picture(image::ImageFormat::Png);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("an IPTC record that claims too much", jpeg_with_segments(&[(0xED, lying_iptc)]), "image/jpeg"),
+        ("XMP declaring entities", jpeg_with_segments(&[(0xE1, laughs)]), "image/jpeg"),
+        ("XMP that is not XML", jpeg_with_segments(&[(0xE1, not_xml)]), "image/jpeg"),
+        ("a crafted C2PA box", jpeg_with_segments(&[(0xEB, crafted_c2pa)]), "image/jpeg"),
+        ("forty oversized segments", jpeg_with_segments(&oversized), "image/jpeg"),
+        ("a WebP cut in half", webp[..webp.len() / 2].to_vec(), "image/webp"),
+        (
+            "a WebP whose header claims a gigabyte",
+            {
+                let mut lying = webp.clone();
+                lying[4..8].copy_from_slice(&0x4000_0000u32.to_le_bytes());
+                lying
+            },
+            "image/webp",
+        ),
+        ("a PNG cut in half", png[..png.len() / 2].to_vec(), "image/png"),
+        ("an AVIF cut short", b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf\0\0\0\x08meta".to_vec(), "image/avif"),
+    ];
+    let mut stored = 0;
+    for (what, bytes, mime) in cases {
+        let started = std::time::Instant::now();
+        let answer = desk.post_multipart("/desk/photos", upload(bytes, "hostile.bin", mime, "A hostile file")).await;
+        let status = answer.status().as_u16();
+        let took = started.elapsed();
+        assert!(took < std::time::Duration::from_secs(10), "{what}: answered after {took:?}");
+        match status {
+            303 => {
+                stored += 1;
+                let location = answer.headers()["location"].to_str().expect("location").to_owned();
+                let page = desk.page(&location).await;
+                let src = attributes(&page, "img[src^='/media/']", "src").into_iter().next().expect("shown");
+                let file = app.get(&src).await.bytes().await.expect("the file");
+                assert!(image::load_from_memory(&file).is_ok(), "{what}: what was stored is a whole picture");
+                if what.contains("XMP") || what.contains("IPTC") {
+                    let said = texts(&page, "main").concat();
+                    assert!(
+                        said.contains("skipped") || said.contains("breaks off"),
+                        "{what}: the desk is told: {said}"
+                    );
+                }
+            }
+            422 => {
+                let page = scraper::Html::parse_document(&answer.text().await.expect("page"));
+                let reasons = texts(&page, ".form-error li").concat();
+                assert!(reasons.contains("cannot be used"), "{what}: a refusal in a sentence: {reasons}");
+            }
+            other => panic!("{what}: answered {other}"),
+        }
+        let library = store.media_list(Window { limit: 100, offset: 0 }).await.expect("library");
+        assert_eq!(library.len(), stored, "{what}: a refusal stores nothing");
+    }
+    assert!(stored >= 4, "files whose metadata is broken are taken with the metadata skipped: {stored}");
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
 on_both_databases!(
+    hostile_photo_files_get_a_clear_answer_quickly_and_leave_nothing_half_stored,
     a_photo_editor_uploads_several_photos_at_once_and_is_told_what_became_of_each,
     a_nul_in_a_photos_caption_or_in_a_library_search_is_dropped_and_the_upload_keeps,
     the_photo_desk_finds_photos_by_keyword_and_place_by_day_and_those_nothing_uses,
