@@ -85,6 +85,8 @@ pub struct MediaQuery {
     /// Exclusive.
     pub added_until: Option<Timestamp>,
     pub limit: u32,
+    /// Photos to pass over first (the pages before this one).
+    pub offset: u32,
 }
 
 impl MediaQuery {

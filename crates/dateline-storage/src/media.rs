@@ -178,10 +178,12 @@ impl MediaStore for SqlStore {
             conditions.push(format!("m.created_at < ${}", bound.len()));
         }
         bound.push(i64::from(query.limit.clamp(1, 500)).into());
+        bound.push(i64::from(query.offset).into());
         let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
         let columns = COLUMNS.split(", ").map(|c| format!("m.{}", c.trim())).collect::<Vec<_>>().join(", ");
         let sql = format!(
-            "SELECT {columns} FROM media m {filter} ORDER BY m.created_at DESC, m.id DESC LIMIT ${}",
+            "SELECT {columns} FROM media m {filter} ORDER BY m.created_at DESC, m.id DESC LIMIT ${} OFFSET ${}",
+            bound.len() - 1,
             bound.len()
         );
         let rows: Vec<MediaRow> = self.db.fetch_all(&sql, bound).await?;

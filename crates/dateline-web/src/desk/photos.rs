@@ -31,6 +31,10 @@ struct PhotoRow {
 #[derive(Serialize)]
 struct PhotosPage {
     photos: Vec<PhotoRow>,
+    page_number: u32,
+    /// The library's pages before and after this one, with the same search.
+    newer: Option<String>,
+    older: Option<String>,
     query: String,
     unused: bool,
     from: String,
@@ -129,8 +133,14 @@ async fn photos_page(
     results: Vec<UploadResult>,
 ) -> Result<Html<String>, WebError> {
     let zone = super::stories::paper_clock(state).await?.zone;
-    let found = state.store().find_media(&asked.query(&zone)?).await?;
+    let mut found = state.store().find_media(&asked.query(&zone)?).await?;
+    let page_number = asked.page_number()?;
+    let more = found.len() > PHOTOS_PER_PAGE as usize;
+    found.truncate(PHOTOS_PER_PAGE as usize);
     let page = PhotosPage {
+        newer: (page_number > 1).then(|| asked.link_to(page_number - 1)),
+        older: more.then(|| asked.link_to(page_number + 1)),
+        page_number,
         photos: found.iter().map(row).collect(),
         query: asked.q.clone(),
         unused: asked.unused == "1",
@@ -155,7 +165,12 @@ pub(crate) struct LibraryAsked {
     unused: String,
     from: String,
     until: String,
+    /// Which page of the library, from 1 (the newest photos).
+    page: Option<String>,
 }
+
+/// Photos a page of the library shows.
+const PHOTOS_PER_PAGE: u32 = 60;
 
 impl LibraryAsked {
     fn query(&self, zone: &jiff::tz::TimeZone) -> Result<MediaQuery, WebError> {
@@ -177,8 +192,33 @@ impl LibraryAsked {
             unused_only: self.unused == "1",
             added_from: day(&self.from, "from")?,
             added_until: until,
-            limit: 100,
+            // One more than a page, to know whether another follows.
+            limit: PHOTOS_PER_PAGE + 1,
+            offset: (self.page_number()? - 1) * PHOTOS_PER_PAGE,
         })
+    }
+
+    fn page_number(&self) -> Result<u32, WebError> {
+        crate::site::paging::requested_page(&crate::query::PageAsked { page: self.page.clone() })
+    }
+
+    /// This search's address at `page`.
+    fn link_to(&self, page: u32) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [("q", &self.q), ("unused", &self.unused), ("from", &self.from), ("until", &self.until)] {
+            if !value.is_empty() {
+                query.append_pair(name, value);
+            }
+        }
+        if page > 1 {
+            query.append_pair("page", &page.to_string());
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            "/desk/photos".to_owned()
+        } else {
+            format!("/desk/photos?{query}")
+        }
     }
 }
 

@@ -13,7 +13,7 @@ pub(crate) mod letters;
 pub(crate) mod live;
 pub(crate) mod newsletters;
 pub(crate) mod page;
-mod paging;
+pub(crate) mod paging;
 pub(crate) mod podcasts;
 
 pub(crate) use paging::requested_page;

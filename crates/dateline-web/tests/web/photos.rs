@@ -390,7 +390,41 @@ async fn hostile_photo_files_get_a_clear_answer_quickly_and_leave_nothing_half_s
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
 
+async fn the_photo_library_pages_through_every_photo_however_many_there_are(db: TestDatabase) {
+    let store = db.store().await;
+    let (photo_editor, password) = desk_user(&store, Role::PhotoEditor, "Cha Eun-seo").await;
+    for n in 0..130 {
+        let at = now() - jiff::SignedDuration::from_mins(n);
+        let caption = if n % 2 == 0 { format!("Harbour {n}") } else { format!("Market {n}") };
+        dateline_testkit::paper::photo(&store, &format!("2026/p{n}.jpg"), &caption, "Desk", at).await;
+    }
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&photo_editor.email, &password).await;
+    let mut seen = Vec::new();
+    let mut next = Some("/desk/photos".to_owned());
+    while let Some(address) = next {
+        let page = desk.page(&address).await;
+        seen.extend(attributes(&page, ".photo-grid a", "href"));
+        next = attributes(&page, ".pager a[rel=next]", "href").pop();
+        assert!(seen.len() <= 130, "the pages end");
+    }
+    assert_eq!(seen.len(), 130, "every photo is on one page or another");
+    let distinct: std::collections::HashSet<&String> = seen.iter().collect();
+    assert_eq!(distinct.len(), 130, "and none twice");
+    // A search pages too, keeping its words.
+    let first = desk.page("/desk/photos?q=harbour").await;
+    assert_eq!(attributes(&first, ".photo-grid a", "href").len(), 60);
+    let older = attributes(&first, ".pager a[rel=next]", "href").pop().expect("a next page");
+    assert!(older.contains("q=harbour") && older.contains("page=2"), "{older}");
+    let second = desk.page(&older).await;
+    assert_eq!(attributes(&second, ".photo-grid a", "href").len(), 5);
+    assert!(texts(&second, ".photo-grid p").iter().all(|caption| caption.starts_with("Harbour")));
+    assert_eq!(attributes(&second, ".pager a[rel=prev]", "href"), ["/desk/photos?q=harbour"]);
+    assert_eq!(desk.get("/desk/photos?page=0").await.status(), 400);
+}
+
 on_both_databases!(
+    the_photo_library_pages_through_every_photo_however_many_there_are,
     hostile_photo_files_get_a_clear_answer_quickly_and_leave_nothing_half_stored,
     a_photo_editor_uploads_several_photos_at_once_and_is_told_what_became_of_each,
     a_nul_in_a_photos_caption_or_in_a_library_search_is_dropped_and_the_upload_keeps,
