@@ -13,6 +13,7 @@
 #
 #   bash benches/photos.sh              # release build, 20 photos
 #   bash benches/photos.sh --smoke      # debug build, 3 photos of 6 megapixels
+#   IMAGE_WORKERS=1 bash benches/photos.sh   # uploads.image_workers (2 by default)
 #
 # It sends traffic only to 127.0.0.1, stops every process it started, and removes its files.
 set -euo pipefail
@@ -37,7 +38,7 @@ data="$work/data"
 db="$data/dateline.db"
 port="$(free_port)"
 base="http://127.0.0.1:$port"
-DATELINE_LOG__LEVEL=warn "$BIN" demo --listen "127.0.0.1:$port" --data-dir "$data" >"$work/server.out" 2>"$work/server.log" &
+DATELINE_UPLOADS__IMAGE_WORKERS="${IMAGE_WORKERS:-2}" DATELINE_LOG__LEVEL=warn "$BIN" demo --listen "127.0.0.1:$port" --data-dir "$data" >"$work/server.out" 2>"$work/server.log" &
 server=$!
 pids+=("$server")
 for _ in $(seq 1 600); do curl -fs -o /dev/null "$base/healthz" && break; sleep 0.1; done
@@ -115,5 +116,5 @@ still_waiting="$(waiting)"
 until_copied 1800
 all_copied=$((SECONDS - burst_started))
 peak="$(awk '/^VmHWM:/ {printf "%.0f", $2/1024}' "/proc/$server/status")"
-echo "burst of $BURST photos: uploads answered within ${uploads_took} s, every copy made within ${all_copied} s; server memory ${before} MB before, peak ${peak} MB (target under 400 MB)"
+echo "burst of $BURST photos (image_workers = ${IMAGE_WORKERS:-2}): uploads answered within ${uploads_took} s, every copy made within ${all_copied} s; server memory ${before} MB before, peak ${peak} MB (target under 400 MB)"
 echo "article page, 16 connections: ${idle} req/s idle, ${busy} req/s while copies were made (${still_waiting} photos still waiting at the end of it): $(python3 -c "print(f'{$busy / $idle:.2f}')")× idle (target at least 0.80)"

@@ -18,7 +18,6 @@ use dateline_newsroom::media::VARIANTS_UNMAKEABLE;
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{Media, StoreError};
 use jiff::{SignedDuration, Timestamp};
-use std::sync::Arc;
 
 const LEASE_JOB: &str = "photo-variants";
 const LEASE: SignedDuration = SignedDuration::from_secs(120);
@@ -83,7 +82,7 @@ async fn make_copies(intake: &Intake, media: &Media, formats: &[VariantFormat]) 
         Ok(None) => return Err(Unmade::Unmakeable("the original is missing from the media store".into())),
         Err(error) => return Err(Unmade::Storage(error.to_string())),
     };
-    let copies = intake.images().variants(Arc::from(original), formats.to_vec()).await.map_err(Unmade::Unmakeable)?;
+    let copies = intake.images().variants(original, formats.to_vec()).await.map_err(Unmade::Unmakeable)?;
     for copy in copies {
         let key = variant_key(&media.storage_key, copy.width, copy.format);
         blobs.put(&key, copy.bytes).await.map_err(|e| Unmade::Storage(e.to_string()))?;

@@ -140,24 +140,25 @@ pub async fn write_files(
     let facts = file_facts(&bytes, found);
     // What readers may have of the file: no GPS position, serial numbers, maker notes or
     // thumbnails; the rights and the orientation stay (`dateline_media::metadata`).
-    let bytes: Arc<[u8]> = Arc::from(
-        dateline_media::metadata::strip_private(&bytes, found.format)
-            .map_err(|e| PhotoError::Unusable(UploadError::Metadata(e.to_string())))?,
-    );
+    // The stripped file is the one copy kept from here on: the upload's bytes go with `bytes`.
+    let stripped = dateline_media::metadata::strip_private(&bytes, found.format)
+        .map_err(|e| PhotoError::Unusable(UploadError::Metadata(e.to_string())))?;
+    drop(bytes);
     let sideways = dateline_media::metadata::turns_sideways(
-        dateline_media::metadata::kept_facts(&bytes, found.format).orientation,
+        dateline_media::metadata::kept_facts(&stripped, found.format).orientation,
     );
     let (width, height) = if sideways { (found.height, found.width) } else { (found.width, found.height) };
     let month = now.strftime("%Y/%m").to_string();
     let key = new_key(&month, found.format.extension()).map_err(|e| PhotoError::Storage(e.to_string()))?;
-    intake.blobs().put(&key, bytes.to_vec()).await.map_err(|e| PhotoError::Storage(e.to_string()))?;
+    let byte_size = stripped.len() as u64;
+    intake.blobs().put(&key, stripped).await.map_err(|e| PhotoError::Storage(e.to_string()))?;
     let files = vec![key.clone()];
     let new = NewMedia {
         storage_key: key,
         mime_type: found.format.mime_type().into(),
         width,
         height,
-        byte_size: bytes.len() as u64,
+        byte_size,
         caption: texts.caption.trim().into(),
         credit: texts.credit.trim().into(),
         alt_text: texts.alt_text.trim().into(),

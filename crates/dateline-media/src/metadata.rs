@@ -240,27 +240,29 @@ impl Rights {
         if picture.get(..4) != Some(b"VP8 ") && picture.get(..4) != Some(b"VP8L") {
             return encoded;
         }
-        let chunk = |kind: &[u8; 4], data: &[u8]| {
-            let mut out = kind.to_vec();
-            out.extend((data.len() as u32).to_le_bytes());
-            out.extend(data);
-            if data.len() % 2 == 1 {
-                out.push(0);
-            }
-            out
-        };
         let mut header = vec![0x08, 0, 0, 0];
         header.extend(&(width - 1).to_le_bytes()[..3]);
         header.extend(&(height - 1).to_le_bytes()[..3]);
         let mut body = b"WEBP".to_vec();
-        body.extend(chunk(b"VP8X", &header));
+        body.extend(riff_chunk(b"VP8X", &header));
         body.extend(picture);
-        body.extend(chunk(b"EXIF", tiff));
+        body.extend(riff_chunk(b"EXIF", tiff));
         let mut out = b"RIFF".to_vec();
         out.extend((body.len() as u32).to_le_bytes());
         out.extend(body);
         out
     }
+}
+
+/// A RIFF chunk (as WebP is made of): its kind, its size, its data, padded to an even length.
+pub(crate) fn riff_chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut out = kind.to_vec();
+    out.extend((data.len() as u32).to_le_bytes());
+    out.extend(data);
+    if data.len() % 2 == 1 {
+        out.push(0);
+    }
+    out
 }
 
 /// The kept facts of a file (its EXIF's orientation, artist and copyright).
@@ -542,23 +544,14 @@ mod tests {
         let mut plain = Vec::new();
         picture.write_to(&mut std::io::Cursor::new(&mut plain), image::ImageFormat::WebP).expect("webp");
         // The same picture as an extended WebP (VP8X) that declares and carries EXIF and XMP.
-        let chunk = |kind: &[u8], data: &[u8]| {
-            let mut out = kind.to_vec();
-            out.extend((data.len() as u32).to_le_bytes());
-            out.extend(data);
-            if data.len() % 2 == 1 {
-                out.push(0);
-            }
-            out
-        };
         let mut vp8x = vec![0x08 | 0x04, 0, 0, 0];
         vp8x.extend(&29u32.to_le_bytes()[..3]);
         vp8x.extend(&19u32.to_le_bytes()[..3]);
         let mut body = b"WEBP".to_vec();
-        body.extend(chunk(b"VP8X", &vp8x));
+        body.extend(riff_chunk(b"VP8X", &vp8x));
         body.extend(&plain[12..]);
-        body.extend(chunk(b"EXIF", &exif(1, true)));
-        body.extend(chunk(b"XMP ", b"<x:xmpmeta>GPS home</x:xmpmeta>"));
+        body.extend(riff_chunk(b"EXIF", &exif(1, true)));
+        body.extend(riff_chunk(b"XMP ", b"<x:xmpmeta>GPS home</x:xmpmeta>"));
         let mut webp = b"RIFF".to_vec();
         webp.extend((body.len() as u32).to_le_bytes());
         webp.extend(body);

@@ -120,11 +120,25 @@ pub fn make_variants(bytes: &[u8], formats: &[VariantFormat]) -> Result<Vec<Vari
         None => (None, Rights::default()),
     };
     let picture = crate::metadata::upright(reader.decode()?, orientation);
+    let (full_width, full_height) = (picture.width(), picture.height());
+    let widths = variant_widths(full_width);
+    let height_at = |width: u32| (u64::from(full_height) * u64::from(width) / u64::from(full_width)).max(1) as u32;
+    // The widest copy is drawn from the original, and the narrower ones from it: a camera
+    // frame is resized once, and its decoded pixels freed before the rest are made.
+    // Flatten any transparency: JPEG has none, and news photos need none.
+    let widest = match widths.last() {
+        Some(&width) => picture.resize_exact(width, height_at(width), FilterType::Triangle).to_rgb8(),
+        None => return Ok(Vec::new()),
+    };
+    drop(picture);
     let mut out = Vec::new();
-    for width in variant_widths(picture.width()) {
-        let height = (u64::from(picture.height()) * u64::from(width) / u64::from(picture.width())).max(1) as u32;
-        // Flatten any transparency: JPEG has none, and news photos need none.
-        let smaller = picture.resize_exact(width, height, FilterType::Triangle).to_rgb8();
+    for width in widths {
+        let height = height_at(width);
+        let smaller = if width == widest.width() {
+            widest.clone()
+        } else {
+            image::imageops::resize(&widest, width, height, FilterType::Triangle)
+        };
         for format in formats {
             let encoded = encode(&smaller, *format, &rights)?;
             out.push(Variant { width, format: *format, bytes: encoded });

@@ -15,12 +15,29 @@ use tokio::sync::Semaphore;
 pub struct ImageWork {
     limits: UploadLimits,
     permits: Arc<Semaphore>,
+    /// Uploads whose files are read into memory at once: twice the workers, so the next ones
+    /// are ready when a worker frees, and the rest wait unread (their bytes stay with the
+    /// client and the network) instead of adding up in memory.
+    arrivals: Arc<Semaphore>,
 }
+
+/// Leave for one upload to read its files into memory; held until its answer.
+pub type Admitted = tokio::sync::OwnedSemaphorePermit;
 
 impl ImageWork {
     /// `concurrent` images are worked on at once (at least one).
     pub fn new(limits: UploadLimits, concurrent: usize) -> Self {
-        ImageWork { limits, permits: Arc::new(Semaphore::new(concurrent.max(1))) }
+        let concurrent = concurrent.max(1);
+        ImageWork {
+            limits,
+            permits: Arc::new(Semaphore::new(concurrent)),
+            arrivals: Arc::new(Semaphore::new(concurrent * 2)),
+        }
+    }
+
+    /// Waits until an upload may read its files into memory.
+    pub async fn admit(&self) -> Result<Admitted, String> {
+        self.arrivals.clone().acquire_owned().await.map_err(|e| e.to_string())
     }
 
     pub fn limits(&self) -> UploadLimits {
@@ -61,7 +78,7 @@ impl ImageWork {
     }
 
     /// The smaller sizes of a stored original, in `formats`.
-    pub async fn variants(&self, bytes: Arc<[u8]>, formats: Vec<VariantFormat>) -> Result<Vec<Variant>, String> {
+    pub async fn variants(&self, bytes: Vec<u8>, formats: Vec<VariantFormat>) -> Result<Vec<Variant>, String> {
         self.run(move || make_variants(&bytes, &formats).map_err(|e| e.to_string())).await?
     }
 }

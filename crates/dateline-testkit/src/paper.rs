@@ -60,6 +60,23 @@ impl SmallPaper {
     }
 }
 
+/// A library of `count` photos whose oldest, taken ten years before `now`, is returned: for
+/// tests that a form keeps a photo older than any list it offers.
+pub async fn library_with_an_old_photo(store: &impl Store, count: usize, now: Timestamp) -> Media {
+    let oldest = photo(
+        store,
+        "2016/harbour.jpg",
+        "The old harbour",
+        "Archive",
+        now - jiff::SignedDuration::from_hours(24 * 3650),
+    )
+    .await;
+    for n in 1..count {
+        photo(store, &format!("2026/p{n}.jpg"), &format!("Photo {n}"), "Desk", now).await;
+    }
+    oldest
+}
+
 pub async fn photo(store: &impl Store, key: &str, caption: &str, credit: &str, now: Timestamp) -> Media {
     store
         .insert_media(

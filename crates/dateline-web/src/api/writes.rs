@@ -433,6 +433,8 @@ pub(crate) async fn upload_photo(
         let code = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE { "unsupported_media_type" } else { "bad_request" };
         WebError::refused(status, code, rejection.body_text())
     })?;
+    // Read only when admitted: a burst of uploads waits unread rather than filling memory.
+    let _admitted = state.intake().images().admit().await.map_err(WebError::Internal)?;
     let limit = state.settings().max_image_bytes;
     let mut file: Option<(std::sync::Arc<[u8]>, String)> = None;
     let mut details = dateline_newsroom::MediaDetails::default();

@@ -254,6 +254,8 @@ pub(crate) async fn upload(
     desk: Desk,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
+    // Read only when admitted: a burst of uploads waits unread rather than filling memory.
+    let _admitted = state.intake().images().admit().await.map_err(WebError::Internal)?;
     let limit = state.settings().max_image_bytes;
     let mut details = DetailsForm::default();
     let mut token_checked = false;

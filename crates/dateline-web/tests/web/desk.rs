@@ -1102,17 +1102,7 @@ async fn an_editor_saves_an_old_story_untouched_and_it_keeps_its_lead_photo_the_
     let store = db.store().await;
     let paper = SmallPaper::create(&store).await;
     let (editor, password) = desk_user(&store, Role::Editor, "Baek Min-ho").await;
-    let oldest = dateline_testkit::paper::photo(
-        &store,
-        "2016/harbour.jpg",
-        "The old harbour",
-        "Archive",
-        now() - SignedDuration::from_hours(24 * 3650),
-    )
-    .await;
-    for n in 0..199 {
-        dateline_testkit::paper::photo(&store, &format!("2026/p{n}.jpg"), &format!("Photo {n}"), "Desk", now()).await;
-    }
+    let oldest = dateline_testkit::paper::library_with_an_old_photo(&store, 200, now()).await;
     let id = StoryBuilder::new("Harbour reopens after ten years", paper.national.id, now())
         .lead_photo(oldest.id)
         .store(&store)

@@ -468,17 +468,7 @@ async fn an_editor_edits_a_post_whose_photo_is_the_oldest_of_two_hundred_and_the
     let store = db.store().await;
     let paper = SmallPaper::create(&store).await;
     let (editor, password) = desk_user(&store, Role::Editor, "Baek Min-ho").await;
-    let oldest = dateline_testkit::paper::photo(
-        &store,
-        "2016/harbour.jpg",
-        "The old harbour",
-        "Archive",
-        now() - SignedDuration::from_hours(24 * 3650),
-    )
-    .await;
-    for n in 0..199 {
-        dateline_testkit::paper::photo(&store, &format!("2026/p{n}.jpg"), &format!("Photo {n}"), "Desk", now()).await;
-    }
+    let oldest = dateline_testkit::paper::library_with_an_old_photo(&store, 200, now()).await;
     let app = TestApp::start(store.clone(), now()).await;
     let desk = app.sign_in(&editor.email, &password).await;
     let (story, _) = published_live_story(&desk, &paper.national.id.to_string(), "Harbour storm, live").await;
