@@ -140,11 +140,7 @@ async fn screen(
     let (draft, errors) = typed.map(|(d, e)| (d.clone(), e)).unwrap_or_default();
     // Every post's own photo is offered, however old, so editing a post keeps it.
     let shown: Vec<MediaId> = posts.iter().filter_map(|p| p.media_id).chain(draft.media_id).collect();
-    let photos = super::stories::library_photos_keeping(store, 100, &shown)
-        .await?
-        .into_iter()
-        .map(|m| Choice { id: m.id.0, name: if m.caption.is_empty() { m.storage_key } else { m.caption } })
-        .collect();
+    let photos = super::stories::photo_choices(store, &shown).await?;
     Ok(LiveDeskPage {
         story_id: article.id.0,
         headline: article.content.headline.clone(),

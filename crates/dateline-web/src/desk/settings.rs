@@ -33,7 +33,7 @@ pub(crate) async fn show(
     let settings = state.store().settings().await?;
     let notice = notice.is_saved().then_some("Saved.");
     let current = settings.share_image_media_id.map(dateline_newsroom::MediaId);
-    let photos = super::stories::photo_choices(state.store(), current).await?;
+    let photos = super::stories::photo_choices(state.store(), current.as_slice()).await?;
     desk.render(&state, "desk/settings.html", SettingsPage { settings, photos, error: None, notice }).await
 }
 
@@ -84,7 +84,8 @@ pub(crate) async fn save(
         Ok(()) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/desk/settings?saved=1")]).into_response()),
         Err(problem) => {
             let typed = settings.share_image_media_id.or(current.share_image_media_id);
-            let photos = super::stories::photo_choices(state.store(), typed.map(dateline_newsroom::MediaId)).await?;
+            let typed: Vec<_> = typed.map(dateline_newsroom::MediaId).into_iter().collect();
+            let photos = super::stories::photo_choices(state.store(), &typed).await?;
             let page = SettingsPage { settings, photos, error: Some(format!("Not saved: {problem}.")), notice: None };
             let html = desk.render(&state, "desk/settings.html", page).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())

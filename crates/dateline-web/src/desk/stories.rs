@@ -206,7 +206,7 @@ async fn editor_page(
         authors: store.authors().await?.into_iter().map(|a| Choice { id: a.id.0, name: a.name }).collect(),
         all_topics: store.topics().await?.into_iter().map(|t| Choice { id: t.id.0, name: t.name }).collect(),
         labels: Label::ALL.iter().map(|l| l.as_str()).collect(),
-        media: photo_choices(store, draft.lead_media_id).await?,
+        media: photo_choices(store, draft.lead_media_id.as_slice()).await?,
         errors: Vec::new(),
         notice: None,
         conflict: None,
@@ -832,11 +832,11 @@ pub(crate) async fn history(
 }
 
 /// The photos a picker offers (a lead photo, a live post's photo, the share image): the
-/// newest hundred, and always the one chosen now however old, so that saving the form never
+/// newest hundred, and always those in `keep` (chosen now) however old, so that saving a form never
 /// drops a photo the editor did not touch.
-pub(crate) async fn photo_choices(store: &impl Store, current: Option<MediaId>) -> Result<Vec<Choice>, WebError> {
+pub(crate) async fn photo_choices(store: &impl Store, keep: &[MediaId]) -> Result<Vec<Choice>, WebError> {
     let choice = |m: Media| Choice { id: m.id.0, name: if m.caption.is_empty() { m.storage_key } else { m.caption } };
-    Ok(library_photos_keeping(store, 100, current.as_slice()).await?.into_iter().map(choice).collect())
+    Ok(library_photos_keeping(store, 100, keep).await?.into_iter().map(choice).collect())
 }
 
 /// The newest `limit` library photos, and before them any of `keep` that are older: a form
