@@ -68,7 +68,8 @@ DEBS=(libxml2-utils wrk openjdk-17-jre-headless unzip curl libimage-exiftool-per
 for cluster in /etc/postgresql/*/; do
   [ -d "$cluster" ] && DEBS+=("postgresql-$(basename "$cluster")-rum")
 done
-if [ "$WITH_BROWSER" = 1 ]; then DEBS+=(chromium chromium-driver); fi
+# fonts-noto-cjk: Korean faces, so the browser test can show Hangul is drawn with a real font
+if [ "$WITH_BROWSER" = 1 ]; then DEBS+=(chromium chromium-driver fonts-noto-cjk); fi
 missing=()
 for p in "${DEBS[@]}"; do has_deb "$p" || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

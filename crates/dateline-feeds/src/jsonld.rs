@@ -37,7 +37,9 @@ pub struct ArticleData {
     pub headline: String,
     pub description: String,
     pub url: String,
-    pub image: Option<Image>,
+    /// The story's pictures (its crops at 16:9, 4:3 and 1:1 where they exist); none for a
+    /// story without a photo on a paper without a default share image.
+    pub images: Vec<Image>,
     /// ISO 8601 with the zone offset.
     pub published: String,
     pub modified: String,
@@ -152,8 +154,8 @@ pub fn article(data: &ArticleData) -> String {
         "articleSection": data.section,
         "inLanguage": data.language,
     });
-    if let Some(picture) = &data.image {
-        article["image"] = json!([image(picture)]);
+    if !data.images.is_empty() {
+        article["image"] = data.images.iter().map(image).collect::<Value>();
     }
     if !data.corrections.is_empty() {
         let corrections: Vec<Value> = data

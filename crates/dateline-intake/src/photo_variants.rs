@@ -1,4 +1,4 @@
-//! Making photos' smaller copies in the background, after the upload has answered.
+//! Making photos' smaller copies and crops in the background, after the upload has answered.
 //!
 //! An upload (the desk's, the wire's, an import's) stores the original and its row and
 //! answers: the photo is usable at once, shown at its original size. This work then goes
@@ -6,14 +6,16 @@
 //! (`uploads.photo_formats`: AVIF, WebP and JPEG by default), newest first, makes them on the
 //! same bounded image workers as uploads (so a burst of photos waits its turn rather than
 //! taking every core from readers), writes the files durably, and records the formats; the
-//! pages showing the photo are dropped from the cache then, and offer the copies.
+//! pages showing the photo are dropped from the cache then, and offer the copies. The crops
+//! around its focal point (`dateline_media::crops`) are made in the same round; when an
+//! editor moves the point, only the crops are made again.
 //!
 //! Of several instances sharing a database, the one holding the `photo-variants` lease does
 //! the work. A photo whose stored original no longer decodes is recorded as unmakeable and
 //! shown at its original size, never tried again.
 
 use crate::Intake;
-use dateline_media::{recorded_formats, variant_key, VariantFormat};
+use dateline_media::{recorded_formats, CopyPlan, Focus, VariantFormat};
 use dateline_newsroom::media::VARIANTS_UNMAKEABLE;
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{Media, StoreError};
@@ -52,12 +54,12 @@ pub async fn make_waiting(intake: &Intake, holder: &str, now: impl Fn() -> Times
         for media in waiting {
             match make_copies(intake, &media, &formats).await {
                 Ok(()) => {
-                    store.set_media_variants(media.id, &recorded).await?;
+                    store.set_media_variants(media.id, media.focal_point, &recorded).await?;
                     made.photos += 1;
                 }
                 Err(Unmade::Unmakeable(reason)) => {
                     tracing::warn!(media = media.id.0, key = %media.storage_key, %reason, "a photo's copies cannot be made");
-                    store.set_media_variants(media.id, VARIANTS_UNMAKEABLE).await?;
+                    store.set_media_variants(media.id, media.focal_point, VARIANTS_UNMAKEABLE).await?;
                     made.unmakeable += 1;
                 }
                 // The store could not be written or read now: the photo stays in the queue.
@@ -82,9 +84,14 @@ async fn make_copies(intake: &Intake, media: &Media, formats: &[VariantFormat]) 
         Ok(None) => return Err(Unmade::Unmakeable("the original is missing from the media store".into())),
         Err(error) => return Err(Unmade::Storage(error.to_string())),
     };
-    let copies = intake.images().variants(original, formats.to_vec()).await.map_err(Unmade::Unmakeable)?;
+    // Only the crops are missing when an editor moved the focal point of a photo whose copies
+    // were all made: the copies of the whole picture stay as they are.
+    let whole = !formats.iter().all(|format| media.has_variants_in(format.name()));
+    let focus = Focus { x: media.focal_point.x, y: media.focal_point.y };
+    let plan = CopyPlan { whole, crops: Some(focus) };
+    let copies = intake.images().variants(original, formats.to_vec(), plan).await.map_err(Unmade::Unmakeable)?;
     for copy in copies {
-        let key = variant_key(&media.storage_key, copy.width, copy.format);
+        let key = copy.key(&media.storage_key, focus);
         blobs.put(&key, copy.bytes).await.map_err(|e| Unmade::Storage(e.to_string()))?;
     }
     Ok(())

@@ -5,6 +5,7 @@
 
 pub mod audio;
 mod blobs;
+pub mod crops;
 pub mod embedded;
 mod inspect;
 pub mod metadata;
@@ -13,8 +14,10 @@ pub mod video;
 mod work;
 
 pub use blobs::{is_plain_key, new_key, BlobError, Blobs, LocalBlobs, ObjectBlobs, S3Settings};
+pub use crops::{Crop, Focus};
 pub use inspect::{inspect, ImageFormat, InspectedImage, UploadError, UploadLimits, MAX_SIDE};
 pub use variants::{
-    copies, make_variants, recorded_formats, variant_key, variant_widths, Variant, VariantFormat, VARIANT_WIDTHS,
+    copies, copy_keys, make_variants, recorded_formats, variant_key, variant_widths, CopyPlan, Variant, VariantFormat,
+    VARIANT_WIDTHS,
 };
 pub use work::ImageWork;

@@ -9,6 +9,7 @@
 //! Every copy carries the rights and nothing else ([`crate::metadata::Rights`]): it is drawn
 //! from decoded pixels, so no GPS position, serial number or thumbnail can ride along.
 
+use crate::crops::{crop_box, crop_key, crop_sizes, Crop, Focus, CROPS_RECORDED};
 use crate::metadata::Rights;
 use image::imageops::FilterType;
 use image::ImageReader;
@@ -62,8 +63,21 @@ impl VariantFormat {
 #[derive(Debug, Clone)]
 pub struct Variant {
     pub width: u32,
+    pub height: u32,
     pub format: VariantFormat,
+    /// The crop it is, or `None` for a copy of the whole picture.
+    pub crop: Option<Crop>,
     pub bytes: Vec<u8>,
+}
+
+impl Variant {
+    /// Where it is kept, beside the original stored under `key` whose crops centre on `focus`.
+    pub fn key(&self, key: &str, focus: Focus) -> String {
+        match self.crop {
+            None => variant_key(key, self.width, self.format),
+            Some(crop) => crop_key(key, crop, focus, self.width, self.format),
+        }
+    }
 }
 
 /// The variant widths that exist for a photo `width` pixels wide.
@@ -87,14 +101,26 @@ pub fn copies(key: &str, width: u32, recorded: &[String], format: VariantFormat)
     variant_widths(width).into_iter().map(|w| (w, variant_key(key, w, format))).collect()
 }
 
-/// Every format in `formats`, space-separated in the one order a row records them.
+/// Every file made from the original stored under `key` (a photo `width` × `height` whose crops
+/// centre on `focus`) that `recorded` (what its row records) says exists: the smaller copies
+/// in every format, then the crops.
+pub fn copy_keys(key: &str, (width, height): (u32, u32), focus: Focus, recorded: &[String]) -> Vec<String> {
+    let whole = VariantFormat::ALL.into_iter().flat_map(|format| copies(key, width, recorded, format));
+    let cropped = Crop::ALL.into_iter().flat_map(|crop| {
+        VariantFormat::ALL
+            .into_iter()
+            .flat_map(move |format| crate::crops::crop_copies(key, (width, height), focus, recorded, crop, format))
+    });
+    whole.map(|(_, key)| key).chain(cropped.map(|(_, _, key)| key)).collect()
+}
+
+/// What a photo's row records once every copy exists: each format in `formats`,
+/// space-separated in one order, and its crops.
 pub fn recorded_formats(formats: &[VariantFormat]) -> String {
-    VariantFormat::ALL
-        .into_iter()
-        .filter(|f| formats.contains(f))
-        .map(VariantFormat::name)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut recorded: Vec<&str> =
+        VariantFormat::ALL.into_iter().filter(|f| formats.contains(f)).map(VariantFormat::name).collect();
+    recorded.push(CROPS_RECORDED);
+    recorded.join(" ")
 }
 
 /// Quality for each format, chosen so the three look alike on a news photo at its width:
@@ -106,8 +132,24 @@ const AVIF_QUALITY: u8 = 58;
 /// worker and even at this speed an AVIF copy is a fraction of the JPEG's size.
 const AVIF_SPEED: u8 = 10;
 
-/// Makes the smaller copies of an original in `formats`, from one decode.
-pub fn make_variants(bytes: &[u8], formats: &[VariantFormat]) -> Result<Vec<Variant>, image::ImageError> {
+/// Which copies one round of work makes of a photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CopyPlan {
+    /// The smaller copies of the whole picture (already made when only its focal point moved).
+    pub whole: bool,
+    /// The crops around this focal point, if they are to be made.
+    pub crops: Option<Focus>,
+}
+
+/// The widest a working copy of the picture needs to be: the widest copy or crop made.
+const WORKING_WIDTH: u32 = 1280;
+
+/// Makes the smaller copies of an original in `formats`, and its crops, from one decode.
+pub fn make_variants(
+    bytes: &[u8],
+    formats: &[VariantFormat],
+    plan: CopyPlan,
+) -> Result<Vec<Variant>, image::ImageError> {
     let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
     let original_format = match reader.format() {
         Some(image::ImageFormat::Jpeg) => Some(crate::ImageFormat::Jpeg),
@@ -121,27 +163,54 @@ pub fn make_variants(bytes: &[u8], formats: &[VariantFormat]) -> Result<Vec<Vari
     };
     let picture = crate::metadata::upright(reader.decode()?, orientation);
     let (full_width, full_height) = (picture.width(), picture.height());
-    let widths = variant_widths(full_width);
     let height_at = |width: u32| (u64::from(full_height) * u64::from(width) / u64::from(full_width)).max(1) as u32;
-    // The widest copy is drawn from the original, and the narrower ones from it: a camera
+    // Everything is drawn from one working copy no wider than the widest file made: a camera
     // frame is resized once, and its decoded pixels freed before the rest are made.
     // Flatten any transparency: JPEG has none, and news photos need none.
-    let widest = match widths.last() {
-        Some(&width) => picture.resize_exact(width, height_at(width), FilterType::Triangle).to_rgb8(),
-        None => return Ok(Vec::new()),
+    let working = if full_width > WORKING_WIDTH {
+        picture.resize_exact(WORKING_WIDTH, height_at(WORKING_WIDTH), FilterType::Triangle).to_rgb8()
+    } else {
+        picture.to_rgb8()
     };
     drop(picture);
     let mut out = Vec::new();
-    for width in widths {
-        let height = height_at(width);
-        let smaller = if width == widest.width() {
-            widest.clone()
-        } else {
-            image::imageops::resize(&widest, width, height, FilterType::Triangle)
-        };
-        for format in formats {
-            let encoded = encode(&smaller, *format, &rights)?;
-            out.push(Variant { width, format: *format, bytes: encoded });
+    if plan.whole {
+        for width in variant_widths(full_width) {
+            let height = height_at(width);
+            let smaller = if width == working.width() {
+                working.clone()
+            } else {
+                image::imageops::resize(&working, width, height, FilterType::Triangle)
+            };
+            for format in formats {
+                let encoded = encode(&smaller, *format, &rights)?;
+                out.push(Variant { width, height, format: *format, crop: None, bytes: encoded });
+            }
+        }
+    }
+    if let Some(focus) = plan.crops {
+        // The box is worked out on the original's size (as pages name the files) and taken
+        // from the working copy at its scale.
+        let scale = |value: u32, of: u32, to: u32| (u64::from(value) * u64::from(to) / u64::from(of.max(1))) as u32;
+        for crop in Crop::ALL {
+            let (left, top, width, height) = crop_box(full_width, full_height, crop, focus);
+            let (left, top) = (scale(left, full_width, working.width()), scale(top, full_height, working.height()));
+            let width = scale(width, full_width, working.width()).clamp(1, working.width() - left);
+            let height = scale(height, full_height, working.height()).clamp(1, working.height() - top);
+            let region = image::imageops::crop_imm(&working, left, top, width, height).to_image();
+            for (copy_width, copy_height) in crop_sizes(full_width, full_height, crop) {
+                let sized = image::imageops::resize(&region, copy_width, copy_height, FilterType::Triangle);
+                for format in formats.iter().copied().filter(|f| crop.made_in(*f)) {
+                    let encoded = encode(&sized, format, &rights)?;
+                    out.push(Variant {
+                        width: copy_width,
+                        height: copy_height,
+                        format,
+                        crop: Some(crop),
+                        bytes: encoded,
+                    });
+                }
+            }
         }
     }
     Ok(out)
@@ -195,7 +264,8 @@ mod tests {
         image::DynamicImage::ImageRgb8(picture)
             .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
             .expect("encode");
-        let variants = make_variants(&png, &VariantFormat::ALL).expect("variants");
+        let whole_only = CopyPlan { whole: true, crops: None };
+        let variants = make_variants(&png, &VariantFormat::ALL, whole_only).expect("variants");
         let made: Vec<(u32, VariantFormat)> = variants.iter().map(|v| (v.width, v.format)).collect();
         assert_eq!(made.len(), 6, "two widths in three formats");
         assert!(made.contains(&(320, VariantFormat::Avif)) && made.contains(&(640, VariantFormat::Webp)));
@@ -211,6 +281,35 @@ mod tests {
                 assert_eq!((decoded.width(), decoded.height()), (variant.width, variant.width / 2));
             }
         }
+    }
+
+    #[test]
+    fn a_square_crop_around_a_focus_at_the_right_shows_the_right_of_the_picture() {
+        // Red on the left two thirds, blue on the right third.
+        let picture = image::RgbImage::from_fn(1500, 1000, |x, _| {
+            if x < 1000 {
+                image::Rgb([200, 0, 0])
+            } else {
+                image::Rgb([0, 0, 200])
+            }
+        });
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgb8(picture)
+            .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .expect("encode");
+        let plan = CopyPlan { whole: false, crops: Some(Focus { x: 100, y: 50 }) };
+        let crops = make_variants(&png, &[VariantFormat::Jpeg], plan).expect("crops");
+        assert!(crops.iter().all(|c| c.crop.is_some()), "only crops were asked for");
+        let square = crops.iter().find(|c| c.crop == Some(Crop::Square) && c.width == 320).expect("a 320 square");
+        let decoded = image::load_from_memory(&square.bytes).expect("decodes").to_rgb8();
+        assert_eq!(decoded.dimensions(), (320, 320));
+        // The box is the right 1000 pixels: half red, half blue.
+        let blue = decoded.pixels().filter(|p| p[2] > 150 && p[0] < 60).count();
+        assert!((45_000..=57_000).contains(&blue), "about half of 102,400 pixels are blue, not {blue}");
+        assert!(decoded.get_pixel(319, 160)[2] > 150 && decoded.get_pixel(0, 160)[0] > 150);
+        let share = crops.iter().find(|c| c.crop == Some(Crop::Share)).expect("a share image");
+        assert_eq!((share.width, share.height, share.format), (1200, 630, VariantFormat::Jpeg));
+        assert_eq!(share.key("2026/12/a.png", Focus { x: 100, y: 50 }), "2026/12/a-cshare-f100x50-w1200.jpg");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! 50 megapixels) about 800 MB, and 16 MB for an ordinary 2-megapixel news photo. Uploads
 //! beyond that wait their turn instead of adding up, and readers' threads never decode.
 
-use crate::{inspect, make_variants, InspectedImage, UploadError, UploadLimits, Variant, VariantFormat};
+use crate::{inspect, make_variants, CopyPlan, InspectedImage, UploadError, UploadLimits, Variant, VariantFormat};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -77,9 +77,14 @@ impl ImageWork {
             .map_err(crate::audio::AudioRefusal::DoesNotDecode)?
     }
 
-    /// The smaller sizes of a stored original, in `formats`.
-    pub async fn variants(&self, bytes: Vec<u8>, formats: Vec<VariantFormat>) -> Result<Vec<Variant>, String> {
-        self.run(move || make_variants(&bytes, &formats).map_err(|e| e.to_string())).await?
+    /// The smaller sizes and crops of a stored original, in `formats`.
+    pub async fn variants(
+        &self,
+        bytes: Vec<u8>,
+        formats: Vec<VariantFormat>,
+        plan: CopyPlan,
+    ) -> Result<Vec<Variant>, String> {
+        self.run(move || make_variants(&bytes, &formats, plan).map_err(|e| e.to_string())).await?
     }
 }
 

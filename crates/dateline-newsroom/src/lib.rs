@@ -41,7 +41,7 @@ pub use article::{
 pub use author::{Author, AuthorKind, NewAuthor};
 pub use changes::{Change, Placement};
 pub use ids::{ArticleId, AuthorId, MediaId, PageId, SectionId, Slug, SlugError, TopicId, UserId, WireSourceId};
-pub use media::{Media, MediaDetails, NewMedia};
+pub use media::{FocalPoint, Media, MediaDetails, NewMedia};
 pub use page::{NewPage, StaticPage};
 pub use section::{
     change_section, create_section, CreateSectionError, NewSection, Section, SectionChange, SectionError, SectionTree,

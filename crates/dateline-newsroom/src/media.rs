@@ -23,9 +23,81 @@ pub struct Media {
     /// allow it): only such photos travel to syndication partners.
     pub redistributable: bool,
     pub created_at: Timestamp,
-    /// The formats its smaller copies exist in (`avif`, `webp`, `jpeg`): none until they are
-    /// made, in the background after the upload; pages offer the original alone until then.
+    /// The formats its smaller copies exist in (`avif`, `webp`, `jpeg`), and `crops` once its
+    /// crops around the focal point exist: none until they are made, in the background after
+    /// the upload; pages offer the original alone until then.
     pub variant_formats: Vec<String>,
+    /// Where crops of it centre (a face, the ball): the centre until an editor chooses.
+    pub focal_point: FocalPoint,
+}
+
+/// A point of the upright photo, in whole percent of its width from the left (`x`) and of its
+/// height from the top (`y`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FocalPoint {
+    pub x: u8,
+    pub y: u8,
+}
+
+impl Default for FocalPoint {
+    fn default() -> Self {
+        FocalPoint { x: 50, y: 50 }
+    }
+}
+
+impl FocalPoint {
+    /// A point from what an editor typed or clicked: two whole or decimal percentages, each
+    /// from 0 to 100 (decimals are rounded).
+    pub fn parse(x: &str, y: &str) -> Result<FocalPoint, &'static str> {
+        let percent = |text: &str, missing: &'static str| -> Result<u8, &'static str> {
+            let text = text.trim().trim_end_matches('%').trim();
+            if text.is_empty() {
+                return Err(missing);
+            }
+            match text.parse::<f64>() {
+                Ok(value) if (0.0..=100.0).contains(&value) => Ok(value.round() as u8),
+                _ => Err("A focal point is given in percent, from 0 to 100."),
+            }
+        };
+        Ok(FocalPoint {
+            x: percent(x, "Give how far across the photo the focal point is, in percent.")?,
+            y: percent(y, "Give how far down the photo the focal point is, in percent.")?,
+        })
+    }
+
+    /// Whether a stored or archived value is a point inside the photo.
+    pub fn from_stored(x: i64, y: i64) -> Option<FocalPoint> {
+        let percent = |v: i64| u8::try_from(v).ok().filter(|v| *v <= 100);
+        Some(FocalPoint { x: percent(x)?, y: percent(y)? })
+    }
+}
+
+/// Moves where a photo's crops centre. The copies of the whole picture stay; its crops are
+/// made again around the new point in the background, and pages show the uncropped copies
+/// until they exist.
+pub async fn move_focal_point(
+    store: &impl crate::store::MediaStore,
+    actor: &crate::accounts::User,
+    id: MediaId,
+    point: FocalPoint,
+) -> Result<Media, crate::editing::EditError> {
+    if !actor.role.may(crate::accounts::Action::EditPhotoDetails) {
+        return Err(crate::editing::EditError::NotAllowed);
+    }
+    let media = store.media_by_id(id).await?;
+    if media.focal_point == point {
+        return Ok(media);
+    }
+    Ok(store.set_media_focal_point(id, point, &formats_without_crops(&media.variant_formats)).await?)
+}
+
+/// What a photo's row records once its copies exist in `formats` but not its crops: what a
+/// row keeps when its focal point moves (the copies of the whole picture stay good).
+pub fn formats_without_crops(recorded: &[String]) -> String {
+    if recorded.iter().any(|f| f == VARIANTS_UNMAKEABLE) {
+        return VARIANTS_UNMAKEABLE.to_owned();
+    }
+    recorded.iter().filter(|f| f.as_str() != "crops").cloned().collect::<Vec<_>>().join(" ")
 }
 
 /// What a photo's row records when its smaller copies cannot be made (its stored original no
@@ -126,7 +198,23 @@ mod tests {
             redistributable: false,
             created_at: Timestamp::UNIX_EPOCH,
             variant_formats: Vec::new(),
+            focal_point: FocalPoint::default(),
         }
+    }
+
+    #[test]
+    fn a_focal_point_is_two_percentages_inside_the_photo() {
+        assert_eq!(FocalPoint::parse("72.6", " 30% "), Ok(FocalPoint { x: 73, y: 30 }));
+        assert_eq!(FocalPoint::parse("0", "100"), Ok(FocalPoint { x: 0, y: 100 }));
+        assert!(FocalPoint::parse("101", "5").is_err());
+        assert!(FocalPoint::parse("-1", "5").is_err());
+        assert!(FocalPoint::parse("NaN", "5").is_err());
+        assert!(FocalPoint::parse("", "5").is_err());
+        assert_eq!(FocalPoint::from_stored(100, 0), Some(FocalPoint { x: 100, y: 0 }));
+        assert_eq!(FocalPoint::from_stored(101, 0), None);
+        let recorded = |text: &str| text.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(formats_without_crops(&recorded("avif webp jpeg crops")), "avif webp jpeg");
+        assert_eq!(formats_without_crops(&recorded("unmakeable")), "unmakeable");
     }
 
     #[test]

@@ -164,8 +164,22 @@ pub trait MediaStore {
     ) -> impl Future<Output = StoreResult<Vec<Media>>> + Send;
     /// Records the formats a photo's smaller copies now exist in (`formats` space-separated;
     /// [`crate::media::VARIANTS_UNMAKEABLE`] when they cannot be made), and drops the pages that
-    /// show it so they offer them.
-    fn set_media_variants(&self, id: MediaId, formats: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// show it so they offer them. Nothing is recorded when the photo's focal point is no
+    /// longer `made_for` (an editor moved it while the crops were made): it stays in the queue.
+    fn set_media_variants(
+        &self,
+        id: MediaId,
+        made_for: crate::media::FocalPoint,
+        formats: &str,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Moves a photo's focal point and records `formats` (what its copies still hold: no crops
+    /// for the new point), so the background work makes its crops again.
+    fn set_media_focal_point(
+        &self,
+        id: MediaId,
+        point: crate::media::FocalPoint,
+        formats: &str,
+    ) -> impl Future<Output = StoreResult<Media>> + Send;
 }
 
 pub trait ArticleStore {

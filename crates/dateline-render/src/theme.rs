@@ -75,6 +75,7 @@ const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     ("live.js", include_bytes!("../../../themes/default/static/live.js")),
     ("video.js", include_bytes!("../../../themes/default/static/video.js")),
     ("desk-live.js", include_bytes!("../../../themes/default/static/desk-live.js")),
+    ("desk-photo.js", include_bytes!("../../../themes/default/static/desk-photo.js")),
     ("desk-editor.js", include_bytes!("../../../themes/default/static/desk-editor.js")),
     ("desk-writing.js", include_bytes!("../../../themes/default/static/desk-writing.js")),
     // The publisher's logo in structured data; a newsroom replaces it with its own.

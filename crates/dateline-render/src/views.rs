@@ -125,6 +125,13 @@ pub struct ImageView {
     /// The caption ending with the credit in parentheses.
     pub caption: String,
     pub credit: String,
+    /// The photo cut to the shapes a theme lays it out in, around its focal point: 16:9
+    /// (`wide`), 4:3 (`standard`) and 1:1 (`square`). Until the crops are made each is the
+    /// whole picture, which the theme's CSS covers the slot with. Set on the photo's own view
+    /// only (a crop has no crops).
+    pub wide: Option<Box<ImageView>>,
+    pub standard: Option<Box<ImageView>>,
+    pub square: Option<Box<ImageView>>,
 }
 
 /// One `<source>` of a `<picture>`: its type and the copies of that type.
@@ -134,8 +141,48 @@ pub struct ImageSource {
     pub srcset: String,
 }
 
+/// An image file as structured data and share tags name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageFile {
+    /// The address on this site (not yet absolute).
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The files of one crop of a photo in `format`, as `(width, height, key)` narrowest first;
+/// none until they are made for its focal point.
+pub fn crop_files(
+    media: &Media,
+    crop: dateline_media::Crop,
+    format: dateline_media::VariantFormat,
+) -> Vec<(u32, u32, String)> {
+    let focus = dateline_media::Focus { x: media.focal_point.x, y: media.focal_point.y };
+    dateline_media::crops::crop_copies(
+        &media.storage_key,
+        (media.width, media.height),
+        focus,
+        &media.variant_formats,
+        crop,
+        format,
+    )
+}
+
 impl ImageView {
     pub fn new(media: &Media) -> Self {
+        use dateline_media::Crop;
+        let whole = Self::whole(media);
+        let crop = |crop| Some(Box::new(Self::cropped(media, crop).unwrap_or_else(|| whole.clone())));
+        ImageView {
+            wide: crop(Crop::Wide),
+            standard: crop(Crop::Standard),
+            square: crop(Crop::Square),
+            ..whole.clone()
+        }
+    }
+
+    /// The whole picture: its smaller copies and the original.
+    fn whole(media: &Media) -> Self {
         use dateline_media::{copies, VariantFormat};
         let src = media_url(&media.storage_key);
         let candidates = |format| {
@@ -161,6 +208,66 @@ impl ImageView {
             alt: media.alt_text.clone(),
             caption: media.caption_with_credit(),
             credit: media.credit.clone(),
+            wide: None,
+            standard: None,
+            square: None,
+        }
+    }
+
+    /// One crop of the picture, once its files exist.
+    fn cropped(media: &Media, crop: dateline_media::Crop) -> Option<Self> {
+        use dateline_media::VariantFormat;
+        let files = |format| crop_files(media, crop, format);
+        let srcset = |files: &[(u32, u32, String)]| {
+            files.iter().map(|(width, _, key)| format!("{} {width}w", media_url(key))).collect::<Vec<_>>().join(", ")
+        };
+        let jpeg = files(VariantFormat::Jpeg);
+        let (width, height, widest) = jpeg.last()?.clone();
+        let sources = [VariantFormat::Avif, VariantFormat::Webp]
+            .into_iter()
+            .map(|format| (format, files(format)))
+            .filter(|(_, files)| !files.is_empty())
+            .map(|(format, files)| ImageSource { mime_type: format.mime_type(), srcset: srcset(&files) })
+            .collect();
+        Some(ImageView {
+            src: media_url(&widest),
+            srcset: srcset(&jpeg),
+            sources,
+            width,
+            height,
+            alt: media.alt_text.clone(),
+            caption: media.caption_with_credit(),
+            credit: media.credit.clone(),
+            wide: None,
+            standard: None,
+            square: None,
+        })
+    }
+
+    /// What a shared link shows: the 1200 × 630 crop around the focal point once it is made,
+    /// the original until then.
+    pub fn share_file(media: &Media) -> ImageFile {
+        use dateline_media::{Crop, VariantFormat};
+        match crop_files(media, Crop::Share, VariantFormat::Jpeg).into_iter().last() {
+            Some((width, height, key)) => ImageFile { url: media_url(&key), width, height },
+            None => ImageFile { url: media_url(&media.storage_key), width: media.width, height: media.height },
+        }
+    }
+
+    /// What structured data names for search engines, which ask for 16:9, 4:3 and 1:1
+    /// pictures of the story: the widest file of each crop once they are made, the original
+    /// until then.
+    pub fn structured_data_files(media: &Media) -> Vec<ImageFile> {
+        use dateline_media::Crop;
+        let crops: Vec<ImageFile> = [Crop::Wide, Crop::Standard, Crop::Square]
+            .into_iter()
+            .filter_map(|crop| Self::cropped(media, crop))
+            .map(|view| ImageFile { url: view.src, width: view.width, height: view.height })
+            .collect();
+        if crops.is_empty() {
+            vec![ImageFile { url: media_url(&media.storage_key), width: media.width, height: media.height }]
+        } else {
+            crops
         }
     }
 }

@@ -37,6 +37,9 @@ pub enum ColumnKind {
     /// Text added after the archive format was first written: an older archive that lacks it
     /// reads as the value given (the column's default; `None` for null).
     AddedText(Option<&'static str>),
+    /// A whole number added after the archive format was first written: an older archive
+    /// that lacks it reads as the value given (the column's default).
+    AddedInt(i64),
 }
 
 /// One value of a row, of its column's kind.
@@ -74,7 +77,7 @@ impl ArchiveTable {
     }
 }
 
-use ColumnKind::{AddedText, Flag, Int, Text, Time};
+use ColumnKind::{AddedInt, AddedText, Flag, Int, Text, Time};
 
 /// Every table of the paper, in an order where each row comes after the rows it refers to.
 pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
@@ -108,6 +111,8 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
             ("redistributable", Flag),
             // An archive from before copies were made in the background: they are made again.
             ("variant_formats", AddedText(Some(""))),
+            ("focal_x", AddedInt(50)),
+            ("focal_y", AddedInt(50)),
         ],
         order_by: "id",
         numbered: true,
@@ -501,7 +506,7 @@ where
         .enumerate()
         .map(|(i, (_, kind))| {
             Ok(match kind {
-                ColumnKind::Int | ColumnKind::Flag => Cell::Int(row.try_get(i)?),
+                ColumnKind::Int | ColumnKind::Flag | ColumnKind::AddedInt(_) => Cell::Int(row.try_get(i)?),
                 ColumnKind::Text | ColumnKind::AddedText(_) => Cell::Text(row.try_get(i)?),
                 ColumnKind::Time => Cell::Time(row.try_get::<Option<DbTime>, _>(i)?.map(|t| t.0)),
             })

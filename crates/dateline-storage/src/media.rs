@@ -3,7 +3,7 @@
 use crate::db::{params, DbTime};
 use crate::SqlStore;
 use dateline_newsroom::Change;
-use dateline_newsroom::{Media, MediaDetails, MediaId, MediaStore, NewMedia, StoreError, Window};
+use dateline_newsroom::{FocalPoint, Media, MediaDetails, MediaId, MediaStore, NewMedia, StoreError, Window};
 use jiff::Timestamp;
 
 #[derive(sqlx::FromRow)]
@@ -21,6 +21,8 @@ struct MediaRow {
     redistributable: i64,
     created_at: DbTime,
     variant_formats: String,
+    focal_x: i64,
+    focal_y: i64,
 }
 
 impl MediaRow {
@@ -41,12 +43,13 @@ impl MediaRow {
             redistributable: self.redistributable != 0,
             created_at: self.created_at.0,
             variant_formats: self.variant_formats.split_whitespace().map(str::to_owned).collect(),
+            focal_point: FocalPoint::from_stored(self.focal_x, self.focal_y).unwrap_or_default(),
         })
     }
 }
 
 const COLUMNS: &str = "id, storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, \
-     redistributable, created_at, variant_formats";
+     redistributable, created_at, variant_formats, focal_x, focal_y";
 
 /// The one INSERT of a photo's row (the desk's, the wire's and an import's alike).
 fn insert_statement(new: &NewMedia, now: Timestamp) -> (String, Vec<crate::db::Param>) {
@@ -209,13 +212,34 @@ impl MediaStore for SqlStore {
         rows.into_iter().map(MediaRow::into_media).collect()
     }
 
-    async fn set_media_variants(&self, id: MediaId, formats: &str) -> Result<(), StoreError> {
+    async fn set_media_variants(&self, id: MediaId, made_for: FocalPoint, formats: &str) -> Result<(), StoreError> {
         let mut tx = self.db.begin().await?;
-        let changed = tx.execute("UPDATE media SET variant_formats = $2 WHERE id = $1", params![id.0, formats]).await?;
+        let changed = tx
+            .execute(
+                "UPDATE media SET variant_formats = $2 WHERE id = $1 AND focal_x = $3 AND focal_y = $4",
+                params![id.0, formats, i64::from(made_for.x), i64::from(made_for.y)],
+            )
+            .await?;
         if changed == 0 {
-            return Err(StoreError::NotFound);
+            // Gone, or its focal point moved meanwhile (then it stays in the queue).
+            return Ok(());
         }
         self.commit_with_change(tx, Some(Change::Media(id))).await
+    }
+
+    async fn set_media_focal_point(&self, id: MediaId, point: FocalPoint, formats: &str) -> Result<Media, StoreError> {
+        let mut tx = self.db.begin().await?;
+        let row: MediaRow = tx
+            .fetch_one(
+                &format!(
+                    "UPDATE media SET focal_x = $2, focal_y = $3, variant_formats = $4 WHERE id = $1 RETURNING {COLUMNS}"
+                ),
+                params![id.0, i64::from(point.x), i64::from(point.y), formats],
+            )
+            .await?;
+        let media = row.into_media()?;
+        self.commit_with_change(tx, Some(Change::Media(id))).await?;
+        Ok(media)
     }
 
     async fn media_by_storage_key(&self, key: &str) -> Result<Media, StoreError> {

@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(22, "0022_podcasts"),
     migration!(23, "0023_video"),
     migration!(24, "0024_photo_variants"),
+    migration!(25, "0025_focal_point"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -202,12 +202,13 @@ fn parse_record(value: Value) -> Result<Record, String> {
         let value = match (row.remove(*column), kind) {
             (Some(value), _) => value,
             (None, ColumnKind::Flag) => Value::from(0),
+            (None, ColumnKind::AddedInt(default)) => Value::from(*default),
             (None, ColumnKind::AddedText(default)) => default.map_or(Value::Null, Value::from),
             (None, _) => return Err(format!("the {name} row has no value for {column:?}")),
         };
         let wrong = |wanted: &str| format!("{name}.{column} must be {wanted} or null, not {value}");
         cells.push(match kind {
-            ColumnKind::Int | ColumnKind::Flag => Cell::Int(match &value {
+            ColumnKind::Int | ColumnKind::Flag | ColumnKind::AddedInt(_) => Cell::Int(match &value {
                 Value::Null => None,
                 other => Some(other.as_i64().ok_or_else(|| wrong("a whole number"))?),
             }),

@@ -115,6 +115,10 @@ impl RowChecks {
                         ));
                     }
                 }
+                let (x, y) = (int(table, cells, "focal_x").unwrap_or(50), int(table, cells, "focal_y").unwrap_or(50));
+                if dateline_newsroom::FocalPoint::from_stored(x, y).is_none() {
+                    return Err(format!("a photo's focal point is at {x}%, {y}%; each must be 0 to 100"));
+                }
                 Ok(())
             }
             "audio_files" | "video_files" => {

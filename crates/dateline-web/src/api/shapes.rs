@@ -54,6 +54,16 @@ pub struct PhotoSize {
     pub url: String,
 }
 
+/// A crop of a photo around its focal point, as JPEG.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhotoCrop {
+    /// `16:9`, `4:3`, `1:1`, or `share` (1200 × 630, for shared links).
+    pub shape: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub url: String,
+}
+
 /// A photo with everything the article page shows of it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Photo {
@@ -69,6 +79,19 @@ pub struct Photo {
     /// Every smaller size kept (as JPEG), narrowest first; none until they are made, shortly
     /// after the photo came in.
     pub sizes: Vec<PhotoSize>,
+    /// Where its crops centre, in percent of the width from the left and of the height from
+    /// the top.
+    pub focal_point: FocalPointShape,
+    /// Its crops in every size kept (as JPEG), narrowest first within each shape; none until
+    /// they are made, shortly after the photo came in or its focal point moved.
+    pub crops: Vec<PhotoCrop>,
+}
+
+/// A point of a photo, in percent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FocalPointShape {
+    pub x: u8,
+    pub y: u8,
 }
 
 impl Photo {
@@ -91,6 +114,24 @@ impl Photo {
             .into_iter()
             .map(|(width, key)| PhotoSize { width, url: absolute(state, &media_url(&key)) })
             .collect(),
+            focal_point: FocalPointShape { x: media.focal_point.x, y: media.focal_point.y },
+            crops: {
+                use dateline_media::{Crop, VariantFormat};
+                [(Crop::Wide, "16:9"), (Crop::Standard, "4:3"), (Crop::Square, "1:1"), (Crop::Share, "share")]
+                    .into_iter()
+                    .flat_map(|(crop, shape)| {
+                        dateline_render::views::crop_files(media, crop, VariantFormat::Jpeg)
+                            .into_iter()
+                            .map(move |(width, height, key)| (shape, width, height, key))
+                    })
+                    .map(|(shape, width, height, key)| PhotoCrop {
+                        shape,
+                        width,
+                        height,
+                        url: absolute(state, &media_url(&key)),
+                    })
+                    .collect()
+            },
         }
     }
 }

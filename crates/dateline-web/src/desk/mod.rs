@@ -77,6 +77,7 @@ pub(crate) fn routes(max_upload_bytes: u64, max_audio_bytes: usize, max_video_by
         .route("/desk/photos", get(photos::list).post(photos::upload).layer(upload_limit))
         .route("/desk/photos/{id}", get(photos::show).post(photos::update))
         .route("/desk/photos/{id}/lead", post(photos::choose_as_lead))
+        .route("/desk/photos/{id}/focus", post(photos::move_focal_point))
         .route("/desk/home-page", get(front_page::show).post(front_page::save))
         .route("/desk/sections", get(sections::list).post(sections::create))
         .route("/desk/sections/{id}", post(sections::update))

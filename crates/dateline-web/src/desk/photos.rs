@@ -14,7 +14,7 @@ use dateline_newsroom::accounts::Action;
 use dateline_newsroom::editing;
 use dateline_newsroom::media::MediaQuery;
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{ArticleId, Media, MediaDetails, MediaId, Window};
+use dateline_newsroom::{ArticleId, FocalPoint, Media, MediaDetails, MediaId, Window};
 use dateline_render::views::media_url;
 use serde::Serialize;
 
@@ -77,6 +77,40 @@ struct PhotoPage {
     notice: Option<String>,
     /// What the file said of itself when it came in, and where.
     file_facts: Vec<FactRow>,
+    /// Where its crops centre, in percent across and down.
+    focal_x: u8,
+    focal_y: u8,
+    /// The crops as readers get them (16:9, 4:3, 1:1, the shared-link image), or the reason
+    /// they are not shown yet.
+    crops: Vec<CropPreview>,
+    crops_waiting: bool,
+}
+
+#[derive(Serialize)]
+struct CropPreview {
+    name: &'static str,
+    src: String,
+    width: u32,
+    height: u32,
+}
+
+/// The crops of a photo as the desk previews them: each shape's narrowest file (the shared
+/// link's only one), once they are made for its focal point.
+fn crop_previews(media: &Media) -> Vec<CropPreview> {
+    use dateline_media::Crop;
+    [
+        (Crop::Wide, "16:9, for a front's lead"),
+        (Crop::Standard, "4:3, for a front's grid"),
+        (Crop::Square, "1:1, for thumbnails"),
+        (Crop::Share, "1200 × 630, for shared links"),
+    ]
+    .into_iter()
+    .filter_map(|(crop, name)| {
+        let (width, height, key) =
+            dateline_render::views::crop_files(media, crop, VariantFormat::Jpeg).into_iter().next()?;
+        Some(CropPreview { name, src: media_url(&key), width, height })
+    })
+    .collect()
 }
 
 #[derive(Serialize)]
@@ -503,6 +537,11 @@ async fn photo_page(
                 source: fact.source,
             })
             .collect(),
+        focal_x: media.focal_point.x,
+        focal_y: media.focal_point.y,
+        crops: crop_previews(media),
+        crops_waiting: !media.has_variants_in(dateline_media::crops::CROPS_RECORDED)
+            && !media.has_variants_in(dateline_newsroom::media::VARIANTS_UNMAKEABLE),
     };
     desk.render(state, "desk/photo.html", page).await
 }
@@ -541,6 +580,32 @@ pub(crate) async fn update(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
     }
     state.store().update_media_details(media.id, &details).await?;
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/photos/{}?saved=1", media.id))]).into_response())
+}
+
+/// `POST /desk/photos/{id}/focus`: move where the photo's crops centre.
+pub(crate) async fn move_focal_point(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    DeskForm { desk, form }: DeskForm,
+) -> Result<Response, WebError> {
+    desk.require(Action::EditPhotoDetails)?;
+    let media = state.store().media_by_id(parse_media_id(&id)?).await?;
+    let point = match FocalPoint::parse(form.get("focal_x"), form.get("focal_y")) {
+        Ok(point) => point,
+        Err(message) => {
+            let errors = vec![ErrorRow { field: "focal_x", message: message.into() }];
+            let html = photo_page(&state, &desk, &media, errors, None).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+        }
+    };
+    dateline_newsroom::media::move_focal_point(state.store(), &desk.session.user, media.id, point).await.map_err(
+        |e| match e {
+            editing::EditError::NotAllowed => WebError::Forbidden,
+            editing::EditError::Store(s) => s.into(),
+            other => WebError::BadRequest(other.to_string()),
+        },
+    )?;
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/photos/{}?saved=1", media.id))]).into_response())
 }
 

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use dateline_newsroom::{Article, ArticleId, ArticleStatus, ArticleStore, AuthorKind, Label};
-use dateline_render::views::{article_url, author_url, plain_excerpt, ArticleView, Lookup};
+use dateline_render::views::{article_url, author_url, plain_excerpt, ArticleView, ImageView, Lookup};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -37,6 +37,8 @@ struct ArticlePage {
 struct ShareTags {
     site_name: String,
     image: Option<String>,
+    image_width: Option<u32>,
+    image_height: Option<u32>,
     image_alt: Option<String>,
     published: Option<String>,
     modified: Option<String>,
@@ -140,7 +142,8 @@ pub(crate) async fn render(
         Audience::Preview => String::new(),
     };
     let canonical = absolute(state, &if page > 1 { format!("{}?page={page}", view.url) } else { view.url.clone() });
-    let image = lookup.image(shared_image).map(|i| absolute(state, &i.src));
+    let shared_media = shared_image.and_then(|id| lookup.media.get(&id));
+    let share_file = shared_media.map(ImageView::share_file);
     let published = view.published.as_ref().map(|t| t.datetime.clone());
     let modified = view.updated.as_ref().or(view.published.as_ref()).map(|t| t.datetime.clone());
     let section = view.breadcrumb.last().map(|c| c.name.clone()).unwrap_or_default();
@@ -154,8 +157,10 @@ pub(crate) async fn render(
         structured_data(state, &chrome, article, &view, &lookup, &description, (live_data, episode_data, video_data));
     let share = ShareTags {
         site_name: chrome.site.name.clone(),
-        image_alt: lookup.image(shared_image).map(|i| i.alt),
-        image,
+        image_alt: shared_media.map(|m| m.alt_text.clone()),
+        image: share_file.as_ref().map(|f| absolute(state, &f.url)),
+        image_width: share_file.as_ref().map(|f| f.width),
+        image_height: share_file.as_ref().map(|f| f.height),
         published,
         modified,
         section,
@@ -199,11 +204,13 @@ fn structured_data(
         headline: view.headline.clone(),
         description: description.to_owned(),
         url: absolute(state, &view.url),
-        image: lookup.image(shared_image).map(|i| Image {
-            url: absolute(state, &i.src),
-            width: i.width,
-            height: i.height,
-        }),
+        images: shared_image
+            .and_then(|id| lookup.media.get(&id))
+            .map(ImageView::structured_data_files)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|file| Image { url: absolute(state, &file.url), width: file.width, height: file.height })
+            .collect(),
         modified: view.updated.as_ref().map(|t| t.datetime.clone()).unwrap_or_else(|| published.clone()),
         published,
         authors: article

@@ -1,5 +1,6 @@
 //! The home page: the lead story, the top stories, a block for every top-level section, and
-//! the lists.
+//! the lists. No story shows twice: a section's block leaves out the stories already at the
+//! top, and each block shows one photo (its newest story that has one).
 
 use super::chrome;
 use crate::error::WebError;
@@ -48,12 +49,16 @@ pub(crate) async fn show(State(state): State<AppState>) -> Result<Response, WebE
     chrome.shows(tag::POPULAR.to_owned());
     let front = front_page_stories(&state, chrome.now).await?;
 
+    let at_the_top: std::collections::HashSet<_> = front.iter().map(|s| s.id).collect();
     let mut blocks: Vec<(Link, Vec<ArticleSummary>)> = Vec::new();
     for top in chrome.tree.top_level() {
         let ids: Vec<SectionId> = std::iter::once(top.id).chain(chrome.tree.children(top.id).map(|c| c.id)).collect();
-        let window = Window { limit: STORIES_PER_SECTION_BLOCK, offset: 0 };
+        // Enough to fill the block after leaving out every story shown at the top.
+        let window = Window { limit: STORIES_PER_SECTION_BLOCK + at_the_top.len() as u32, offset: 0 };
         chrome.shows_listing(&Listing::Sections(&ids));
-        let stories = store.latest_public(chrome.now, Listing::Sections(&ids), window).await?;
+        let mut stories = store.latest_public(chrome.now, Listing::Sections(&ids), window).await?;
+        stories.retain(|s| !at_the_top.contains(&s.id));
+        stories.truncate(STORIES_PER_SECTION_BLOCK as usize);
         if !stories.is_empty() {
             blocks.push((Link { name: top.name.clone(), url: section_url(&top.path) }, stories));
         }
@@ -68,9 +73,22 @@ pub(crate) async fn show(State(state): State<AppState>) -> Result<Response, WebE
             .into_iter()
             .map(|(section, stories)| SectionBlock {
                 section,
-                stories: stories.iter().map(|s| lookup.card(s, &chrome.clock)).collect(),
+                stories: one_photo(stories.iter().map(|s| lookup.card(s, &chrome.clock)).collect()),
             })
             .collect(),
     };
     chrome.render(&state, "home.html", page).await
+}
+
+/// A section's block shows one picture: its newest story with a photo leads the block with
+/// it, and the rest follow as headlines, newest first.
+fn one_photo(mut cards: Vec<StoryCard>) -> Vec<StoryCard> {
+    if let Some(pictured) = cards.iter().position(|card| card.image.is_some()) {
+        let lead = cards.remove(pictured);
+        cards.insert(0, lead);
+    }
+    for card in cards.iter_mut().skip(1) {
+        card.image = None;
+    }
+    cards
 }

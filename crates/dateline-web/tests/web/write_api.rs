@@ -336,7 +336,7 @@ async fn a_key_uploads_a_photo_with_the_desks_checks_and_a_contributors_key_may_
     let stored =
         store.media_by_id(dateline_newsroom::MediaId(photo["id"].as_i64().expect("id"))).await.expect("stored");
     assert_eq!(stored.alt_text, "Three cranes over a quiet harbour");
-    assert_eq!(stored.variant_formats, ["webp", "jpeg"], "the copies are recorded once made");
+    assert_eq!(stored.variant_formats, ["webp", "jpeg", "crops"], "the copies and crops are recorded once made");
 
     let (status, body) = upload(&app, &contributor, whole()).await;
     assert_eq!(status, 403, "{body}");

@@ -63,8 +63,8 @@ async fn write_archive(
     };
     let mut writer = ArchiveWriter::start(out, &header)?;
     let mut progress = super::Progress::new("exporting");
-    // Each photo's original, width and the formats its copies exist in.
-    let mut photos: Vec<(String, u32, Vec<String>)> = Vec::new();
+    // Each photo's original and the files made from it.
+    let mut photos: Vec<(String, Vec<String>)> = Vec::new();
     let mut audio_and_video: Vec<String> = Vec::new();
     let mut rows = 0u64;
     store
@@ -75,15 +75,8 @@ async fn write_archive(
                 }
             }
             if table.name == "media" {
-                if let (Some(Cell::Text(Some(key))), Some(Cell::Int(Some(width)))) = (
-                    table.column_index("storage_key").map(|i| &cells[i]),
-                    table.column_index("width").map(|i| &cells[i]),
-                ) {
-                    let formats = match table.column_index("variant_formats").map(|i| &cells[i]) {
-                        Some(Cell::Text(Some(formats))) => formats.split_whitespace().map(str::to_owned).collect(),
-                        _ => Vec::new(),
-                    };
-                    photos.push((key.clone(), u32::try_from(*width).unwrap_or(0), formats));
+                if let Some(photo) = photo_files(table, &cells) {
+                    photos.push(photo);
                 }
             }
             if table.name == "audio_files" || table.name == "video_files" {
@@ -97,12 +90,8 @@ async fn write_archive(
         })
         .await?;
     let mut files = 0u64;
-    for (key, width, formats) in photos {
-        let variants = dateline_media::VariantFormat::ALL
-            .into_iter()
-            .flat_map(|format| dateline_media::copies(&key, width, &formats, format))
-            .map(|(_, copy)| copy);
-        for (index, file_key) in std::iter::once(key.clone()).chain(variants).enumerate() {
+    for (key, copies) in photos {
+        for (index, file_key) in std::iter::once(key).chain(copies).enumerate() {
             match blobs.get(&file_key).await.with_context(|| format!("cannot read the media file {file_key}"))? {
                 Some(bytes) => {
                     writer.file(&file_key, &bytes)?;
@@ -129,4 +118,24 @@ async fn write_archive(
     writer.finish()?;
     progress.done();
     Ok((rows, files))
+}
+
+/// A photo's original and the files made from it, from its archive row.
+fn photo_files(table: &dateline_storage::ArchiveTable, cells: &[Cell]) -> Option<(String, Vec<String>)> {
+    let text = |column: &str| match table.column_index(column).map(|i| &cells[i]) {
+        Some(Cell::Text(Some(text))) => Some(text.as_str()),
+        _ => None,
+    };
+    let int = |column: &str| match table.column_index(column).map(|i| &cells[i]) {
+        Some(Cell::Int(Some(value))) => Some(*value),
+        _ => None,
+    };
+    let key = text("storage_key")?;
+    let side = |column: &str| int(column).and_then(|v| u32::try_from(v).ok()).unwrap_or(0);
+    let recorded: Vec<String> =
+        text("variant_formats").unwrap_or_default().split_whitespace().map(str::to_owned).collect();
+    let point = dateline_newsroom::FocalPoint::from_stored(int("focal_x").unwrap_or(50), int("focal_y").unwrap_or(50))
+        .unwrap_or_default();
+    let focus = dateline_media::Focus { x: point.x, y: point.y };
+    Some((key.to_owned(), dateline_media::copy_keys(key, (side("width"), side("height")), focus, &recorded)))
 }

@@ -1,10 +1,12 @@
-// Opens each URL in headless Chromium at a phone's width (375 px) and checks that nothing
-// scrolls sideways and that every link and button in the page chrome is large enough to tap.
+// Opens each URL in headless Chromium at a phone's width (375 px) and checks that the header
+// takes at most 120 px before the first headline, that nothing scrolls sideways and that
+// every link and button in the page chrome is large enough to tap.
 // Usage: node narrow_screen.cjs URL...   (playwright-core must resolve, e.g. through NODE_PATH)
 // Prints one JSON line per page; exits 1 when any page fails.
 const { launch } = require('./chromium.cjs');
 
 const MIN_TAP = 24; // WCAG 2.2 target size (minimum), in CSS pixels
+const MOST_HEADER = 120; // CSS pixels of header before the page's own content
 
 (async () => {
   const browser = await launch();
@@ -13,6 +15,7 @@ const MIN_TAP = 24; // WCAG 2.2 target size (minimum), in CSS pixels
     const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
     for (const url of process.argv.slice(2)) {
       await page.goto(url, { waitUntil: 'load' });
+      const header = await page.evaluate(() => Math.round(document.querySelector('.site-header').getBoundingClientRect().bottom));
       // Open the full menu too: its links must be tappable when shown.
       await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
       const result = await page.evaluate((minTap) => {
@@ -25,9 +28,9 @@ const MIN_TAP = 24; // WCAG 2.2 target size (minimum), in CSS pixels
         }
         return { overflow, small };
       }, MIN_TAP);
-      const ok = result.overflow <= 0 && result.small.length === 0;
+      const ok = result.overflow <= 0 && result.small.length === 0 && header <= MOST_HEADER;
       if (!ok) failed = true;
-      console.log(JSON.stringify({ url, ok, ...result }));
+      console.log(JSON.stringify({ url, ok, header, ...result }));
     }
   } finally {
     await browser.close();

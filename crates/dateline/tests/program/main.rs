@@ -5,6 +5,7 @@
 mod cli;
 mod demo_paper;
 mod durability;
+mod hangul_font;
 mod html_checker;
 mod image_memory;
 mod live_streams;

@@ -1,5 +1,6 @@
-//! On a phone 375 px wide, reader pages do not scroll sideways and the menu's links are
-//! large enough to tap: checked in headless Chromium.
+//! On a phone 375 px wide, the header takes at most 120 px before the first headline (the
+//! full menu behind a button that needs no script), reader pages do not scroll sideways and
+//! the menu's links are large enough to tap: checked in headless Chromium.
 
 use crate::support::{run_browser_script, Running};
 use dateline_testkit::checkers::playwright_node_path;

@@ -7,6 +7,10 @@ use std::process::{Child, Command, Stdio};
 pub fn dateline() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_dateline"));
     command.env("DATELINE_LOG__LEVEL", "warn");
+    // Photos' copies in WebP and JPEG only: an unoptimised build takes seconds for each AVIF
+    // copy, and every demo these tests start would spend minutes of a core making them. AVIF
+    // is tested where it is made (`dateline-media`, the photo privacy test).
+    command.env("DATELINE_UPLOADS__PHOTO_FORMATS", "[\"webp\", \"jpeg\"]");
     command
 }
 
@@ -63,6 +67,21 @@ impl Running {
             &["serve", "--listen", "127.0.0.1:0", "--database-url", database_url, "--data-dir", data_dir],
             env,
         )
+    }
+
+    /// Waits (up to two minutes) until every photo on the page at `path` is offered in its
+    /// smaller copies and crops, made in the background after the demo starts: what readers
+    /// get a few seconds after a photo comes in.
+    pub async fn wait_for_photo_copies(&self, path: &str) {
+        for _ in 0..240 {
+            let page = self.page(path).await;
+            let srcsets = dateline_testkit::attributes(&page, "main img", "srcset");
+            if !srcsets.is_empty() && srcsets.iter().all(|s| s.contains("-w320.") || s.contains("-w160.")) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+        panic!("the photos on {path} still have no copies after two minutes");
     }
 
     /// The server's process id, for reading its memory in /proc.

@@ -1,0 +1,4 @@
+-- Crops centre on a photo's focal point (issue 18): whole percent of the upright picture's
+-- width from the left and height from the top; the centre until an editor chooses.
+ALTER TABLE media ADD COLUMN focal_x BIGINT NOT NULL DEFAULT 50;
+ALTER TABLE media ADD COLUMN focal_y BIGINT NOT NULL DEFAULT 50;
