@@ -41,8 +41,39 @@ pub fn file_name_of(reference: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// Takes one delivered document for `source`.
+/// Takes one delivered document for `source`; `delivery` says how it came (`a delivery over
+/// HTTP`, or the file's name), for the record the desk sees of a refused one.
 pub async fn take_delivery(
+    intake: &Intake,
+    source: &WireSource,
+    delivery: &str,
+    document: &[u8],
+    attachments: &HashMap<String, Attachment>,
+    now: Timestamp,
+) -> Result<Receipt, DeliveryError> {
+    let taken = take_document(intake, source, document, attachments, now).await;
+    if let Err(refusal @ (DeliveryError::Refused(_) | DeliveryError::UnknownFormat(_))) = &taken {
+        record_refusal(intake, source, delivery, &refusal.to_string(), now).await;
+    }
+    taken
+}
+
+/// Keeps a refused delivery for the wire desk. A failure to keep it is logged, not passed on:
+/// the agency's answer (or the rejected folder) says why already.
+pub async fn record_refusal(intake: &Intake, source: &WireSource, delivery: &str, reason: &str, now: Timestamp) {
+    let refusal = dateline_newsroom::wire::WireRefusal {
+        source_id: source.id,
+        source_name: source.name.clone(),
+        refused_at: now,
+        delivery: dateline_newsroom::text::without_control_characters(delivery).chars().take(200).collect(),
+        reason: reason.chars().take(1_000).collect(),
+    };
+    if let Err(error) = intake.store().record_wire_refusal(&refusal).await {
+        tracing::warn!(source = %source.slug, %error, "a refused delivery could not be recorded");
+    }
+}
+
+async fn take_document(
     intake: &Intake,
     source: &WireSource,
     document: &[u8],

@@ -6,7 +6,8 @@ use crate::db::{params, DbTime};
 use crate::sections::stored_slug;
 use crate::SqlStore;
 use dateline_newsroom::wire::{
-    NewWireSource, StoryWrite, WireArrival, WireCopy, WireItem, WireQueueEntry, WireSource, WireStatus, WireStore,
+    NewWireSource, StoryWrite, WireArrival, WireCopy, WireItem, WireQueueEntry, WireRefusal, WireSource, WireStatus,
+    WireStore, REFUSALS_KEPT_DAYS,
 };
 use dateline_newsroom::{
     ArticleId, ArticleStatus, AuthorId, Change, MediaId, SectionId, StoreError, Window, WireSourceId,
@@ -246,6 +247,59 @@ impl WireStore for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn record_wire_refusal(&self, refusal: &WireRefusal) -> Result<(), StoreError> {
+        let mut tx = self.db.begin().await?;
+        tx.execute(
+            "INSERT INTO wire_refusals (source_id, refused_at, delivery, reason) VALUES ($1, $2, $3, $4)",
+            params![refusal.source_id.0, refusal.refused_at, &refusal.delivery, &refusal.reason],
+        )
+        .await?;
+        let forgotten = refusal.refused_at - jiff::SignedDuration::from_hours(24 * REFUSALS_KEPT_DAYS);
+        tx.execute(
+            "DELETE FROM wire_refusals WHERE source_id = $1 AND refused_at < $2",
+            params![refusal.source_id.0, forgotten],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn wire_refusals(&self, source: Option<WireSourceId>, limit: u32) -> Result<Vec<WireRefusal>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct RefusalRow {
+            source_id: i64,
+            source_name: String,
+            refused_at: DbTime,
+            delivery: String,
+            reason: String,
+        }
+        let filter = if source.is_some() { "WHERE r.source_id = $2" } else { "" };
+        let mut bound = params![i64::from(limit)];
+        if let Some(source) = source {
+            bound.push(source.0.into());
+        }
+        let rows: Vec<RefusalRow> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT r.source_id, s.name AS source_name, r.refused_at, r.delivery, r.reason \
+                     FROM wire_refusals r JOIN wire_sources s ON s.id = r.source_id {filter} \
+                     ORDER BY r.refused_at DESC, r.id DESC LIMIT $1"
+                ),
+                bound,
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| WireRefusal {
+                source_id: WireSourceId(row.source_id),
+                source_name: row.source_name,
+                refused_at: row.refused_at.0,
+                delivery: row.delivery,
+                reason: row.reason,
+            })
+            .collect())
     }
 
     async fn record_wire_arrival(&self, arrival: &WireArrival) -> Result<Option<ArticleId>, StoreError> {

@@ -14,7 +14,10 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use dateline_ingest::RejectionKind;
-use dateline_intake::wire::take_delivery;
+use dateline_intake::wire::{record_refusal, take_delivery};
+
+/// How a delivery through this endpoint is named in the desk's list of refused ones.
+const OVER_HTTP: &str = "a delivery over HTTP";
 use dateline_intake::{Attachment, DeliveryError};
 use dateline_newsroom::accounts::{constant_time_eq, token_digest};
 use dateline_newsroom::prelude::*;
@@ -74,37 +77,14 @@ pub(crate) async fn deliver(State(state): State<AppState>, Path(slug): Path<Stri
         return unauthorized();
     }
 
-    let content_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let wants_json = source.format.starts_with("ninjs");
-    let (document, attachments) = if content_type.starts_with("multipart/form-data") {
-        match read_parts(&state, request).await {
-            Ok(parts) => parts,
-            Err(response) => return response,
-        }
-    } else {
-        let plausible = content_type.is_empty()
-            || content_type.starts_with("application/octet-stream")
-            || (wants_json && content_type.contains("json"))
-            || (!wants_json && content_type.contains("xml"));
-        if !plausible {
-            let expected = if wants_json { "NinJS (application/json)" } else { "NewsML-G2 (application/xml)" };
-            return refuse(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unknown_format",
-                format!("the source {slug} takes {expected}, not {content_type}"),
-            );
-        }
-        match axum::body::Bytes::from_request(request, &state).await {
-            Ok(bytes) => (bytes.to_vec(), HashMap::new()),
-            Err(rejection) => return too_large_or_bad(rejection.status(), rejection.body_text()),
+    let (document, attachments) = match read_delivery(&state, &source, request).await {
+        Ok(read) => read,
+        Err(Refused(status, code, reason)) => {
+            record_refusal(state.intake(), &source, OVER_HTTP, &reason, state.now()).await;
+            return refuse(status, code, reason);
         }
     };
-    match take_delivery(state.intake(), &source, &document, &attachments, state.now()).await {
+    match take_delivery(state.intake(), &source, OVER_HTTP, &document, &attachments, state.now()).await {
         Ok(receipt) => receipt_answer(&receipt),
         Err(DeliveryError::Refused(rejection)) => {
             let (status, kind) = match rejection.kind {
@@ -125,11 +105,46 @@ pub(crate) async fn deliver(State(state): State<AppState>, Path(slug): Path<Stri
     }
 }
 
-fn too_large_or_bad(status: StatusCode, text: String) -> Response {
+/// A delivery refused before its document is read: the answer's status, code and reason.
+struct Refused(StatusCode, &'static str, String);
+
+fn too_large_or_bad(status: StatusCode, text: String) -> Refused {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        refuse(status, "too_large", "the delivery is larger than this paper takes")
+        Refused(status, "too_large", "the delivery is larger than this paper takes".into())
     } else {
-        refuse(StatusCode::BAD_REQUEST, "malformed", text)
+        Refused(StatusCode::BAD_REQUEST, "malformed", text)
+    }
+}
+
+/// The document and the photos of a delivery: the body itself, or the parts of a multipart
+/// one; a body of a type the source does not take is refused.
+async fn read_delivery(
+    state: &AppState,
+    source: &dateline_newsroom::wire::WireSource,
+    request: Request,
+) -> Result<(Vec<u8>, HashMap<String, Attachment>), Refused> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if content_type.starts_with("multipart/form-data") {
+        return read_parts(state, request).await;
+    }
+    let wants_json = source.format.starts_with("ninjs");
+    let plausible = content_type.is_empty()
+        || content_type.starts_with("application/octet-stream")
+        || (wants_json && content_type.contains("json"))
+        || (!wants_json && content_type.contains("xml"));
+    if !plausible {
+        let expected = if wants_json { "NinJS (application/json)" } else { "NewsML-G2 (application/xml)" };
+        let reason = format!("the source {} takes {expected}, not {content_type}", source.slug);
+        return Err(Refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unknown_format", reason));
+    }
+    match axum::body::Bytes::from_request(request, state).await {
+        Ok(bytes) => Ok((bytes.to_vec(), HashMap::new())),
+        Err(rejection) => Err(too_large_or_bad(rejection.status(), rejection.body_text())),
     }
 }
 
@@ -149,10 +164,10 @@ fn store_failure(error: &StoreError) -> Response {
 }
 
 /// The document and the photos of a multipart delivery.
-async fn read_parts(state: &AppState, request: Request) -> Result<(Vec<u8>, HashMap<String, Attachment>), Response> {
+async fn read_parts(state: &AppState, request: Request) -> Result<(Vec<u8>, HashMap<String, Attachment>), Refused> {
     let mut multipart = Multipart::from_request(request, state)
         .await
-        .map_err(|rejection| refuse(StatusCode::BAD_REQUEST, "malformed", rejection.body_text()))?;
+        .map_err(|rejection| Refused(StatusCode::BAD_REQUEST, "malformed", rejection.body_text()))?;
     let (mut document, mut attachments) = (None, HashMap::new());
     loop {
         let field = match multipart.next_field().await {
@@ -175,7 +190,7 @@ async fn read_parts(state: &AppState, request: Request) -> Result<(Vec<u8>, Hash
         }
     }
     let document = document.ok_or_else(|| {
-        refuse(StatusCode::BAD_REQUEST, "malformed", "the multipart delivery has no part named \"item\"")
+        Refused(StatusCode::BAD_REQUEST, "malformed", "the multipart delivery has no part named \"item\"".into())
     })?;
     Ok((document, attachments))
 }

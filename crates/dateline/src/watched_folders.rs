@@ -10,7 +10,7 @@
 //! `wire-folders` lease watches.
 
 use dateline_ingest::{read_item, WireFormat};
-use dateline_intake::wire::take_delivery;
+use dateline_intake::wire::{record_refusal, take_delivery};
 use dateline_intake::{file_name_of, Attachment, DeliveryError, Intake};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::wire::{Receipt, WireSource};
@@ -101,8 +101,10 @@ async fn take_file(
 ) -> std::io::Result<()> {
     let limit = intake.limits().max_document_bytes;
     let size = tokio::fs::metadata(item).await?.len();
+    let file_name = item.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
     if size > limit as u64 {
         let reason = format!("the file is {size} bytes; this source takes at most {limit}");
+        record_refusal(intake, source, &file_name, &reason, jiff::Timestamp::now()).await;
         return file_away(folder, item, &[], "rejected", Some(&reason)).await;
     }
     let document = tokio::fs::read(item).await?;
@@ -120,7 +122,7 @@ async fn take_file(
             }
         }
     }
-    match take_delivery(intake, source, &document, &attachments, jiff::Timestamp::now()).await {
+    match take_delivery(intake, source, &file_name, &document, &attachments, jiff::Timestamp::now()).await {
         Ok(receipt) => {
             let what = match &receipt {
                 Receipt::Created { article, .. } => format!("story {article} created"),

@@ -18,7 +18,7 @@ pub use arrival::{
     agency_hold, already_has, content_digest, decide_pending, receive, story_content, AgencyHold, PendingDecision,
     Receipt,
 };
-pub use records::{StoryWrite, WireArrival, WireItem, WireQueueEntry, WireStore};
+pub use records::{StoryWrite, WireArrival, WireItem, WireQueueEntry, WireRefusal, WireStore, REFUSALS_KEPT_DAYS};
 pub use sources::{check_folder_name, set_up_source, NewWireSource, SourceSetUp, WireSource};
 
 use jiff::Timestamp;

@@ -54,6 +54,21 @@ pub enum StoryWrite {
     Update(Box<ArticleUpdate>),
 }
 
+/// A delivery an agency made that the paper could not take (not a document of the source's
+/// format, a broken one, too large…): kept so the desk sees when a feed is failing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireRefusal {
+    pub source_id: WireSourceId,
+    pub source_name: String,
+    pub refused_at: Timestamp,
+    /// How it came: `a delivery over HTTP`, or the file's name in a watched folder.
+    pub delivery: String,
+    pub reason: String,
+}
+
+/// How long refused deliveries are kept: a month tells whether a feed is failing.
+pub const REFUSALS_KEPT_DAYS: i64 = 30;
+
 /// Everything one arrival writes: the item's record and the story, together or not at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WireArrival {
@@ -75,6 +90,15 @@ pub trait WireStore {
         source: Option<WireSourceId>,
         window: Window,
     ) -> impl Future<Output = StoreResult<Vec<WireQueueEntry>>> + Send;
+    /// Keeps a refused delivery (`source_name` is not read), and forgets those of the source
+    /// older than [`REFUSALS_KEPT_DAYS`].
+    fn record_wire_refusal(&self, refusal: &WireRefusal) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Refused deliveries, newest first; one source or all.
+    fn wire_refusals(
+        &self,
+        source: Option<WireSourceId>,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<WireRefusal>>> + Send;
     /// Writes the story change and the item's record in one transaction; the story's id
     /// (new or kept). A story update refused by its version check writes nothing.
     fn record_wire_arrival(&self, arrival: &WireArrival)

@@ -19,6 +19,7 @@ use dateline_newsroom::accounts::{random_token, token_digest, Action};
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::wire::{
     check_folder_name, decide_pending, set_up_source, story_content, PendingDecision, SourceSetUp, WireSource,
+    WireStatus,
 };
 use dateline_newsroom::{Article, ArticleId, SectionId, SectionTree, Slug, Window, WireSourceId};
 use serde::Serialize;
@@ -34,7 +35,26 @@ struct QueueRow {
     embargo: Option<String>,
     note: Option<String>,
     update_waiting: bool,
-    killed: bool,
+    /// `killed` or `withheld` when the agency took it back (each must come down; a withheld
+    /// item may come back).
+    standing: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct RefusalRow {
+    refused: String,
+    source: String,
+    delivery: String,
+    reason: String,
+}
+
+/// A source whose latest delivery was refused: the feed may be failing.
+#[derive(Serialize)]
+struct FailingFeed {
+    source: String,
+    refused_in_a_row: usize,
+    last: String,
+    reason: String,
 }
 
 #[derive(Serialize)]
@@ -49,7 +69,12 @@ struct QueuePage {
     rows: Vec<QueueRow>,
     sources: Vec<SourceChoice>,
     filtered: bool,
+    refusals: Vec<RefusalRow>,
+    failing: Vec<FailingFeed>,
 }
+
+/// Refused deliveries the queue lists.
+const REFUSALS_SHOWN: u32 = 50;
 
 /// `?source=slug` on the wire queue.
 #[derive(serde::Deserialize, Default)]
@@ -73,9 +98,27 @@ pub(crate) async fn queue(
     }
     let clock = super::stories::paper_clock(&state).await?;
     let now = state.now();
-    let rows = store
-        .wire_queue(chosen.map(|s| s.id), Window { limit: 200, offset: 0 })
-        .await?
+    let entries = store.wire_queue(chosen.map(|s| s.id), Window { limit: 200, offset: 0 }).await?;
+    let refused = store.wire_refusals(chosen.map(|s| s.id), REFUSALS_SHOWN).await?;
+    let failing = failing_feeds(&entries, &refused)
+        .into_iter()
+        .map(|(refusal, in_a_row)| FailingFeed {
+            source: refusal.source_name.clone(),
+            refused_in_a_row: in_a_row,
+            last: clock.time(refusal.refused_at).text,
+            reason: refusal.reason.clone(),
+        })
+        .collect();
+    let refusals = refused
+        .iter()
+        .map(|refusal| RefusalRow {
+            refused: clock.time(refusal.refused_at).text,
+            source: refusal.source_name.clone(),
+            delivery: refusal.delivery.clone(),
+            reason: refusal.reason.clone(),
+        })
+        .collect();
+    let rows = entries
         .into_iter()
         .map(|entry| {
             let item = &entry.item;
@@ -97,7 +140,11 @@ pub(crate) async fn queue(
                 embargo: item.embargo_until.filter(|until| *until > now).map(|until| clock.time(until).text),
                 note: item.note.clone(),
                 update_waiting: item.pending.is_some(),
-                killed: item.status.is_kill(),
+                standing: match item.status {
+                    WireStatus::Canceled => Some("killed"),
+                    WireStatus::Withheld => Some("withheld"),
+                    WireStatus::Usable => None,
+                },
             }
         })
         .collect();
@@ -109,7 +156,29 @@ pub(crate) async fn queue(
             selected: chosen.is_some_and(|c| c.id == s.id),
         })
         .collect();
-    desk.render(&state, "desk/wire.html", QueuePage { rows, sources, filtered: chosen.is_some() }).await
+    let page = QueuePage { rows, sources, filtered: chosen.is_some(), refusals, failing };
+    desk.render(&state, "desk/wire.html", page).await
+}
+
+/// The sources whose latest delivery was refused (none taken since), each with its latest
+/// refusal and how many came in a row: what the desk must hear first.
+fn failing_feeds<'a>(
+    taken: &[dateline_newsroom::wire::WireQueueEntry],
+    refused: &'a [dateline_newsroom::wire::WireRefusal],
+) -> Vec<(&'a dateline_newsroom::wire::WireRefusal, usize)> {
+    let mut failing: Vec<(&dateline_newsroom::wire::WireRefusal, usize)> = Vec::new();
+    for refusal in refused {
+        let last_taken =
+            taken.iter().filter(|e| e.item.source_id == refusal.source_id).map(|e| e.item.received_at).max();
+        if last_taken.is_some_and(|at| at >= refusal.refused_at) {
+            continue;
+        }
+        match failing.iter_mut().find(|(first, _)| first.source_id == refusal.source_id) {
+            Some((_, in_a_row)) => *in_a_row += 1,
+            None => failing.push((refusal, 1)),
+        }
+    }
+    failing
 }
 
 #[derive(Serialize)]

@@ -742,3 +742,76 @@ async fn one_item_delivered_several_times_at_once_makes_one_story(db: TestDataba
 }
 
 on_both_databases!(one_item_delivered_several_times_at_once_makes_one_story);
+
+async fn the_wire_queue_tells_kills_from_withholds_and_lists_refused_deliveries_so_a_failing_feed_shows(
+    db: TestDatabase,
+) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (_, token) = wire_source(&store, "Hanbit News", "newsml-g2", paper.politics.id, false).await;
+    let (_, east_token) = wire_source(&store, "Eastern Wire", "ninjs-2.1", paper.business.id, false).await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Wire Editor").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&editor.email, &password).await;
+    let rows_of = |queue: &scraper::Html| {
+        let row = scraper::Selector::parse(".desk-table tbody tr").expect("selector");
+        queue
+            .select(&row)
+            .map(|tr| (tr.value().attr("class").unwrap_or_default().to_owned(), tr.text().collect::<String>()))
+            .collect::<Vec<_>>()
+    };
+
+    // One item killed, another withheld (the same story's words under another id).
+    let (status, _) = deliver(&app, "hanbit-news", &token, g2("text.xml"), "application/xml").await;
+    assert_eq!(status, 201);
+    let (status, _) = deliver(&app, "hanbit-news", &token, g2("killed.xml"), "application/xml").await;
+    assert_eq!(status, 200);
+    let withheld = g2("text.xml")
+        .replace("20261128:budget-vote", "20261128:port-strike")
+        .replace("<pubStatus qcode=\"stat:usable\"/>", "<pubStatus qcode=\"stat:withheld\"/>");
+    assert!(withheld.contains("stat:withheld"), "the fixture states its status");
+    let (status, answer) = deliver(&app, "hanbit-news", &token, withheld, "application/xml").await;
+    assert_eq!(status, 200, "{answer}");
+    let queue = desk.page("/desk/wire").await;
+    let rows = rows_of(&queue);
+    let classes: Vec<&str> = rows.iter().map(|(class, _)| class.as_str()).collect();
+    assert!(classes.contains(&"wire-killed") && classes.contains(&"wire-withheld"), "{rows:?}");
+    assert_eq!(texts(&queue, ".wire-killed .wire-standing"), ["Killed by the agency"]);
+    assert_eq!(texts(&queue, ".wire-withheld .wire-standing"), ["Withheld by the agency"]);
+    assert!(texts(&queue, "[role=alert]").is_empty(), "no feed is failing yet");
+    assert_eq!(texts(&queue, "#refused + p"), ["No delivery has been refused in the last 30 days."]);
+
+    // Then Hanbit's feed breaks: two deliveries refused in a row, one cut short, one of the
+    // wrong type; Eastern's one broken delivery is followed by a good one.
+    app.set_now(now() + SignedDuration::from_mins(1));
+    let text = g2("text.xml");
+    let (status, _) = deliver(&app, "hanbit-news", &token, text[..text.len() / 2].to_owned(), "application/xml").await;
+    assert_eq!(status, 400);
+    let (status, _) = deliver(&app, "hanbit-news", &token, "a,b,c".to_owned(), "text/csv").await;
+    assert_eq!(status, 415);
+    let (status, _) = deliver(&app, "eastern-wire", &east_token, "{\"uri\":".to_owned(), "application/json").await;
+    assert_eq!(status, 400);
+    app.set_now(now() + SignedDuration::from_mins(5));
+    let good = serde_json::json!({"uri": "urn:x:ok", "type": "text", "headlines": [{"value": "Markets calm"}], "bodies": [{"role": "main", "contenttype": "text/html", "value": "<p>Trading was quiet.</p>"}]}).to_string();
+    let (status, answer) = deliver(&app, "eastern-wire", &east_token, good, "application/json").await;
+    assert_eq!(status, 201, "{answer}");
+
+    let queue = desk.page("/desk/wire").await;
+    let alerts = texts(&queue, "[role=alert]");
+    assert_eq!(alerts.len(), 1, "only Hanbit's feed is failing: {alerts:?}");
+    assert!(
+        alerts[0].starts_with("Hanbit News's feed may be failing: its latest 2 deliveries were refused"),
+        "{alerts:?}"
+    );
+    let refused_rows = scraper::Selector::parse("#refused ~ table tbody tr").expect("selector");
+    let refused: Vec<String> = queue.select(&refused_rows).map(|tr| tr.text().collect::<String>()).collect();
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    assert!(refused[0].contains("Eastern Wire") && refused[0].contains("a delivery over HTTP"), "{refused:?}");
+    assert!(refused.iter().any(|row| row.contains("Hanbit News") && row.contains("text/csv")), "{refused:?}");
+    // One source's queue shows its own refusals only.
+    let eastern = desk.page("/desk/wire?source=eastern-wire").await;
+    assert_eq!(eastern.select(&refused_rows).count(), 1);
+    assert!(texts(&eastern, "[role=alert]").is_empty());
+}
+
+on_both_databases!(the_wire_queue_tells_kills_from_withholds_and_lists_refused_deliveries_so_a_failing_feed_shows);
