@@ -272,6 +272,19 @@ impl ImageView {
     }
 }
 
+/// A story's state in the newsroom's words, as the desk and the preview banner say it.
+pub fn status_title(status: dateline_newsroom::ArticleStatus) -> &'static str {
+    use dateline_newsroom::ArticleStatus;
+    match status {
+        ArticleStatus::Draft => "Draft",
+        ArticleStatus::InReview => "In review",
+        ArticleStatus::Scheduled => "Scheduled",
+        ArticleStatus::Published => "Published",
+        ArticleStatus::Unpublished => "Unpublished",
+        ArticleStatus::Removed => "Removed",
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct BylineView {
     pub name: String,

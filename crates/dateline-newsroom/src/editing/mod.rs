@@ -263,6 +263,8 @@ pub enum StoryRequest {
         draft: Option<StoryDraft>,
         at: Timestamp,
     },
+    /// Take a scheduled story back to a draft.
+    Unschedule,
     Unpublish,
     Remove {
         reason: String,
@@ -286,6 +288,7 @@ impl StoryRequest {
             StoryRequest::Submit { .. } => StoryAction::Submit,
             StoryRequest::Publish { .. } => StoryAction::Publish,
             StoryRequest::Schedule { .. } => StoryAction::Schedule,
+            StoryRequest::Unschedule => StoryAction::Unschedule,
             StoryRequest::Unpublish => StoryAction::Unpublish,
             StoryRequest::Remove { .. } => StoryAction::Remove,
             StoryRequest::Correct { .. } => StoryAction::Correct,
@@ -333,6 +336,7 @@ pub async fn act(
         StoryRequest::Schedule { draft, at } => {
             PreparedRequest::Schedule { text: checked_text(store, draft).await?, at }
         }
+        StoryRequest::Unschedule => PreparedRequest::Unschedule,
         StoryRequest::Unpublish => PreparedRequest::Unpublish,
         StoryRequest::Remove { reason } => PreparedRequest::Remove { reason },
         StoryRequest::Correct { text } => PreparedRequest::Correct { text },

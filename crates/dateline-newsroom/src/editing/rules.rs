@@ -22,6 +22,8 @@ pub enum StoryAction {
     Submit,
     Publish,
     Schedule,
+    /// Take a scheduled story back to a draft, so it will not go out by itself.
+    Unschedule,
     Unpublish,
     Remove,
     Correct,
@@ -30,12 +32,13 @@ pub enum StoryAction {
 }
 
 impl StoryAction {
-    pub const ALL: [StoryAction; 10] = [
+    pub const ALL: [StoryAction; 11] = [
         StoryAction::Save,
         StoryAction::PublicUpdate,
         StoryAction::Submit,
         StoryAction::Publish,
         StoryAction::Schedule,
+        StoryAction::Unschedule,
         StoryAction::Unpublish,
         StoryAction::Remove,
         StoryAction::Correct,
@@ -65,7 +68,7 @@ pub fn role_allows(actor: &User, action: StoryAction) -> bool {
         StoryAction::Save | StoryAction::Restore => role.may(Action::EditOwnStory) || role.may(Action::EditAnyStory),
         StoryAction::PublicUpdate | StoryAction::Publish => role.may(Action::Publish),
         StoryAction::Submit => role.may(Action::SubmitForReview),
-        StoryAction::Schedule => role.may(Action::Schedule),
+        StoryAction::Schedule | StoryAction::Unschedule => role.may(Action::Schedule),
         StoryAction::Unpublish => role.may(Action::Unpublish),
         StoryAction::Remove => role.may(Action::Remove),
         StoryAction::Correct => role.may(Action::Correct),
@@ -94,6 +97,7 @@ pub fn check(actor: &User, article: &Article, action: StoryAction) -> Result<(),
         ),
         StoryAction::Publish => (role.may(Action::Publish), !matches!(status, Published | Removed)),
         StoryAction::Schedule => (role.may(Action::Schedule), !matches!(status, Published | Removed)),
+        StoryAction::Unschedule => (role.may(Action::Schedule), status == Scheduled),
         StoryAction::Unpublish => (role.may(Action::Unpublish), matches!(status, Published | Scheduled)),
         StoryAction::Remove => (role.may(Action::Remove), status != Removed),
         StoryAction::Correct => (role.may(Action::Correct), status == Published),
@@ -116,6 +120,7 @@ pub struct StoryActions {
     pub submit: bool,
     pub publish: bool,
     pub schedule: bool,
+    pub unschedule: bool,
     pub unpublish: bool,
     pub remove: bool,
     pub correct: bool,
@@ -142,6 +147,7 @@ pub fn actions_for(actor: &User, article: Option<&Article>) -> StoryActions {
         submit: may(StoryAction::Submit),
         publish: may(StoryAction::Publish),
         schedule: may(StoryAction::Schedule),
+        unschedule: may(StoryAction::Unschedule),
         unpublish: may(StoryAction::Unpublish),
         remove: may(StoryAction::Remove),
         correct: may(StoryAction::Correct),
@@ -175,6 +181,7 @@ pub enum PreparedRequest {
         text: Option<CheckedText>,
         at: Timestamp,
     },
+    Unschedule,
     Unpublish,
     Remove {
         reason: String,
@@ -199,6 +206,7 @@ impl PreparedRequest {
             PreparedRequest::Submit { .. } => StoryAction::Submit,
             PreparedRequest::Publish { .. } => StoryAction::Publish,
             PreparedRequest::Schedule { .. } => StoryAction::Schedule,
+            PreparedRequest::Unschedule => StoryAction::Unschedule,
             PreparedRequest::Unpublish => StoryAction::Unpublish,
             PreparedRequest::Remove { .. } => StoryAction::Remove,
             PreparedRequest::Correct { .. } => StoryAction::Correct,
@@ -251,9 +259,10 @@ pub fn decide(
     let kind = match &request {
         PreparedRequest::Save { kind: SaveKind::PublicUpdate, .. } => RevisionKind::PublicUpdate,
         PreparedRequest::Save { .. } if published => RevisionKind::MinorFix,
-        PreparedRequest::Save { .. } | PreparedRequest::Submit { .. } | PreparedRequest::Schedule { .. } => {
-            RevisionKind::Saved
-        }
+        PreparedRequest::Save { .. }
+        | PreparedRequest::Submit { .. }
+        | PreparedRequest::Schedule { .. }
+        | PreparedRequest::Unschedule => RevisionKind::Saved,
         PreparedRequest::Publish { .. } => RevisionKind::Published,
         PreparedRequest::Unpublish => RevisionKind::Unpublished,
         PreparedRequest::Remove { .. } => RevisionKind::Removed,
@@ -296,6 +305,11 @@ pub fn decide(
         PreparedRequest::Schedule { at, .. } => {
             update.status = ArticleStatus::Scheduled;
             update.publish_at = Some(at);
+        }
+        PreparedRequest::Unschedule => {
+            update.status = ArticleStatus::Draft;
+            update.publish_at = None;
+            update.note = Some("Unscheduled: a draft again, not to be published by itself.".into());
         }
         PreparedRequest::Unpublish => {
             update.status = ArticleStatus::Unpublished;
@@ -421,12 +435,14 @@ mod tests {
                         offered.submit,
                         offered.publish,
                         offered.schedule,
+                        offered.unschedule,
                         offered.unpublish,
                         offered.remove,
                         offered.correct,
                         offered.choose_lead_photo,
                         offered.restore,
                     ];
+                    assert_eq!(flags.len(), StoryAction::ALL.len(), "a flag for every action");
                     for (action, offered) in StoryAction::ALL.into_iter().zip(flags) {
                         assert_eq!(check(&actor, &article, action).is_ok(), offered, "{role:?} {status:?} {action:?}");
                         if !role_allows(&actor, action) {

@@ -72,6 +72,8 @@ struct EditorPage {
     media: Vec<Choice>,
     errors: Vec<ErrorView>,
     notice: Option<String>,
+    /// Beside a notice: the reader page as it is now, past any browser or CDN copy.
+    notice_link: Option<String>,
     conflict: Option<ConflictView>,
     /// What the rules allow this user on this story: the buttons the screen offers.
     may: editing::StoryActions,
@@ -136,16 +138,7 @@ struct HistoryPage {
     may_restore: bool,
 }
 
-pub(crate) fn status_title(status: ArticleStatus) -> &'static str {
-    match status {
-        ArticleStatus::Draft => "Draft",
-        ArticleStatus::InReview => "In review",
-        ArticleStatus::Scheduled => "Scheduled",
-        ArticleStatus::Published => "Published",
-        ArticleStatus::Unpublished => "Unpublished",
-        ArticleStatus::Removed => "Removed",
-    }
-}
+pub(crate) use dateline_render::views::status_title;
 
 pub(crate) async fn paper_clock(state: &AppState) -> Result<PaperClock, WebError> {
     let settings = state.store().settings().await?;
@@ -209,6 +202,7 @@ async fn editor_page(
         media: photo_choices(store, draft.lead_media_id.as_slice()).await?,
         errors: Vec::new(),
         notice: None,
+        notice_link: None,
         conflict: None,
         may: editing::actions_for(&desk.session.user, article),
         time_zone: zone.iana_name().unwrap_or("UTC").to_owned(),
@@ -535,6 +529,8 @@ async fn load(state: &AppState, desk: &Desk, id: &str) -> Result<Article, WebErr
 pub(crate) struct EditorAsked {
     saved: Option<String>,
     autosaved: Option<String>,
+    /// What was just done (`published`, `scheduled`…), for the notice that says so.
+    done: Option<String>,
 }
 
 pub(crate) async fn edit(
@@ -565,7 +561,51 @@ pub(crate) async fn edit(
     if asked.saved.as_deref() == Some("1") {
         page.notice = Some("Saved.".into());
     }
+    if let Some(done) = asked.done.as_deref() {
+        let tree = SectionTree::new(state.store().sections().await?);
+        page.notice = Some(what_happened(done, &article, &tree, &clock));
+        page.notice_link = live_link(&article, state.now());
+    }
     show_editor(&state, &desk, StatusCode::OK, page).await
+}
+
+/// What the desk says after an action on a story, in the newsroom's words: where readers see
+/// it now, when it goes out, or what they get instead.
+fn what_happened(done: &str, article: &Article, tree: &SectionTree, clock: &PaperClock) -> String {
+    let section =
+        tree.trail(article.content.section_id).iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(" › ");
+    match done {
+        "published" => format!("Published. Readers see it now on the home page's latest news and the {section} front."),
+        "updated" => "Saved as a public update: readers see the new text, marked with the time it was updated.".into(),
+        "scheduled" => match article.publish_at {
+            Some(at) => format!("Scheduled for {} {} time.", clock.time(at).text, zone_city(&clock.zone)),
+            None => "Scheduled.".into(),
+        },
+        "unscheduled" => "Unscheduled: it is a draft again and will not be published by itself.".into(),
+        "submitted" => "Submitted for review: an editor will publish it or send it back with a note.".into(),
+        "unpublished" => {
+            "Unpublished. Readers who follow its address now get \u{201c}page not found\u{201d}; it stays here on the desk."
+                .into()
+        }
+        "removed" => "Removed for legal reasons. Readers who follow its address are told it was removed, and no front, feed, search or sitemap lists it.".into(),
+        "corrected" => "Correction published. Readers see it at the end of the story and on the corrections page.".into(),
+        _ => "Saved.".into(),
+    }
+}
+
+/// The city of a time zone's name, as a newsroom says it: `Asia/Seoul` is Seoul time.
+fn zone_city(zone: &TimeZone) -> String {
+    let name = zone.iana_name().unwrap_or("UTC");
+    name.rsplit('/').next().unwrap_or(name).replace('_', " ")
+}
+
+/// The story's reader page for an editor who just changed it, when readers may see it: the
+/// story's version in the address makes it one no browser or CDN has kept, so the page shows
+/// the change (readers' own addresses stay cacheable; the origin drops its copy on change).
+fn live_link(article: &Article, now: Timestamp) -> Option<String> {
+    article.is_public(now).then(|| {
+        format!("{}?v={}", dateline_render::views::article_url(article.id, &article.content.slug), article.version)
+    })
 }
 
 /// `POST /desk/stories/{id}/autosave`: what the editor screen sends by itself while someone
@@ -677,6 +717,7 @@ async fn act_on(
         "submit" => StoryRequest::Submit { draft: Some(draft.clone()) },
         "publish" => StoryRequest::Publish { draft: Some(draft.clone()) },
         "schedule" => StoryRequest::Schedule { draft: Some(draft.clone()), at: Timestamp::MAX },
+        "unschedule" => StoryRequest::Unschedule,
         "unpublish" => StoryRequest::Unpublish,
         other => return Err(WebError::BadRequest(format!("{other:?} is not an action on a story."))),
     };
@@ -685,7 +726,15 @@ async fn act_on(
     if let Err(EditError::NotAllowed) = editing::check(&desk.session.user, &article, request.action()) {
         return Err(WebError::Forbidden);
     }
-    let outcome: Result<Article, EditError> = if !errors.is_empty() {
+    // Taking a story down asks first, and says what readers will see.
+    if matches!(request, StoryRequest::Unpublish) && form.get("confirmed") != "yes" {
+        return confirm(&state, &desk, &article, Confirming::Unpublish).await;
+    }
+    let done = done_word(&request);
+    // Unscheduling and unpublishing take nothing from the form's text (their confirmation
+    // carries none), so only a request that saves the text is refused for its problems.
+    let carries_text = !matches!(request, StoryRequest::Unschedule | StoryRequest::Unpublish);
+    let outcome: Result<Article, EditError> = if carries_text && !errors.is_empty() {
         Err(EditError::Invalid(errors))
     } else {
         match request {
@@ -705,7 +754,7 @@ async fn act_on(
     };
 
     match outcome {
-        Ok(saved) => Ok(super::see_other(&format!("/desk/stories/{}?saved=1", saved.id))),
+        Ok(saved) => Ok(super::see_other(&format!("/desk/stories/{}?done={done}", saved.id))),
         Err(EditError::Conflict) => {
             // Keep both texts: the editor's, in the form, and the one saved meanwhile, beside it.
             let current = store.article_by_id(article.id).await?;
@@ -740,13 +789,96 @@ pub(crate) fn capitalize(text: &str) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-/// `POST /desk/stories/{id}/remove`: legal removal, with a reason.
+/// The word for what a request did, as the editor's notice reads it (`?done=`).
+fn done_word(request: &StoryRequest) -> &'static str {
+    match request {
+        StoryRequest::Save { kind: SaveKind::PublicUpdate, .. } => "updated",
+        StoryRequest::Save { .. } | StoryRequest::ChooseLeadPhoto { .. } | StoryRequest::Restore { .. } => "saved",
+        StoryRequest::Submit { .. } => "submitted",
+        StoryRequest::Publish { .. } => "published",
+        StoryRequest::Schedule { .. } => "scheduled",
+        StoryRequest::Unschedule => "unscheduled",
+        StoryRequest::Unpublish => "unpublished",
+        StoryRequest::Remove { .. } => "removed",
+        StoryRequest::Correct { .. } => "corrected",
+    }
+}
+
+/// What a confirmation screen asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Confirming {
+    Unpublish,
+    Remove,
+}
+
+#[derive(Serialize)]
+struct ConfirmPage {
+    story_id: i64,
+    version: i64,
+    headline: String,
+    /// `unpublish` or `remove`: what the confirming form posts.
+    action: &'static str,
+    question: String,
+    readers_will_see: &'static str,
+    button: &'static str,
+    reason: String,
+}
+
+/// Asks before a story comes down, saying what readers will see; the form posts the same
+/// action again with `confirmed=yes`.
+async fn confirm(state: &AppState, desk: &Desk, article: &Article, what: Confirming) -> Result<Response, WebError> {
+    confirm_with_reason(state, desk, article, what, String::new()).await
+}
+
+async fn confirm_with_reason(
+    state: &AppState,
+    desk: &Desk,
+    article: &Article,
+    what: Confirming,
+    reason: String,
+) -> Result<Response, WebError> {
+    let headline = article.content.headline.clone();
+    let page = match what {
+        Confirming::Unpublish => ConfirmPage {
+            action: "unpublish",
+            question: format!("Unpublish \u{201c}{headline}\u{201d}?"),
+            readers_will_see: "Readers who follow its address will get \u{201c}page not found\u{201d}, and it leaves the fronts, feeds, search and sitemaps. It stays on the desk, and an editor can publish it again.",
+            button: "Unpublish",
+            reason,
+            story_id: article.id.0,
+            version: article.version,
+            headline,
+        },
+        Confirming::Remove => ConfirmPage {
+            action: "remove",
+            question: format!("Remove \u{201c}{headline}\u{201d} for legal reasons?"),
+            readers_will_see: "Readers who follow its address will be told the story was removed (410 Gone), and it leaves the fronts, feeds, search and sitemaps for good. The reason stays in its history.",
+            button: "Remove the story",
+            reason,
+            story_id: article.id.0,
+            version: article.version,
+            headline,
+        },
+    };
+    let html = desk.render(state, "desk/confirm.html", page).await?;
+    Ok((StatusCode::OK, html).into_response())
+}
+
+/// `POST /desk/stories/{id}/remove`: legal removal, with a reason, once confirmed.
 pub(crate) async fn remove(
     State(state): State<AppState>,
     Path(id): Path<String>,
     DeskForm { desk, form }: DeskForm,
 ) -> Result<Response, WebError> {
-    let request = StoryRequest::Remove { reason: form.get("reason").to_owned() };
+    let reason = form.get("reason").to_owned();
+    if form.get("confirmed") != "yes" && !reason.trim().is_empty() {
+        let article = load(&state, &desk, &id).await?;
+        if let Err(EditError::NotAllowed) = editing::check(&desk.session.user, &article, editing::StoryAction::Remove) {
+            return Err(WebError::Forbidden);
+        }
+        return confirm_with_reason(&state, &desk, &article, Confirming::Remove, reason).await;
+    }
+    let request = StoryRequest::Remove { reason };
     act_from_form(&state, &desk, &id, &form, request).await
 }
 
@@ -771,8 +903,9 @@ async fn act_from_form(
 ) -> Result<Response, WebError> {
     let id = parse_story_id(id)?;
     let version = form.id("version")?.unwrap_or(0);
+    let done = done_word(&request);
     let errors = match editing::act(state.store(), &desk.session.user, id, version, request, state.now()).await {
-        Ok(changed) => return Ok(super::see_other(&format!("/desk/stories/{}?saved=1", changed.id))),
+        Ok(changed) => return Ok(super::see_other(&format!("/desk/stories/{}?done={done}", changed.id))),
         Err(EditError::ReasonRequired) => {
             vec![ErrorView { field: "reason", message: "Say why the story is removed.".into() }]
         }

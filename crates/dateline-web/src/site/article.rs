@@ -30,6 +30,17 @@ struct ArticlePage {
     episode: Option<super::podcasts::EpisodeView>,
     /// The story's video: a player, or a facade that loads a platform's player on a click.
     video: Option<super::video::VideoView>,
+    /// On the desk's preview only: the banner saying readers do not see this page.
+    preview: Option<PreviewBanner>,
+}
+
+/// What the desk's preview says above the story.
+#[derive(Serialize)]
+struct PreviewBanner {
+    /// The story's state in the desk's words (`Draft`, `Scheduled`…).
+    status: &'static str,
+    /// Back to the story's editor.
+    desk_url: String,
 }
 
 /// Open Graph and Twitter card values.
@@ -167,8 +178,22 @@ pub(crate) async fn render(
     };
     let episode = episode.map(|(episode, show)| super::podcasts::episode_view(&show, &episode));
     let video = video.map(|v| super::video::video_view(&v, &lookup));
-    let content =
-        ArticlePage { beacon_url, article: view, description, canonical, json_ld, share, live, episode, video };
+    let preview = (audience == Audience::Preview).then(|| PreviewBanner {
+        status: dateline_render::views::status_title(article.status),
+        desk_url: format!("/desk/stories/{}", article.id),
+    });
+    let content = ArticlePage {
+        beacon_url,
+        article: view,
+        description,
+        canonical,
+        json_ld,
+        share,
+        live,
+        episode,
+        video,
+        preview,
+    };
     chrome.render(state, "article.html", content).await
 }
 

@@ -257,8 +257,21 @@ async fn a_removed_story_answers_410_and_leaves_every_list_but_the_desk_keeps_wh
     let no_reason = desk.post(&format!("/desk/stories/{id}/remove"), &[("version", "1"), ("reason", "  ")]).await;
     assert_eq!(no_reason.status(), 422);
     assert_eq!(store.article_by_id(id).await.expect("story").status, ArticleStatus::Published);
-    let removed = desk
+    // The desk asks first, saying what readers will get; nothing changes until it is confirmed.
+    let asked = desk
         .post(&format!("/desk/stories/{id}/remove"), &[("version", "1"), ("reason", "Court order of 27 November")])
+        .await;
+    assert_eq!(asked.status(), 200);
+    let asked = scraper::Html::parse_document(&asked.text().await.expect("page"));
+    assert_eq!(texts(&asked, "h1"), ["Remove \u{201c}Disputed story\u{201d} for legal reasons?"]);
+    assert!(texts(&asked, "[role=alert]")[0].contains("410 Gone"));
+    assert_eq!(attributes(&asked, "input[name=reason]", "value"), ["Court order of 27 November"]);
+    assert_eq!(store.article_by_id(id).await.expect("story").status, ArticleStatus::Published);
+    let removed = desk
+        .post(
+            &format!("/desk/stories/{id}/remove"),
+            &[("version", "1"), ("reason", "Court order of 27 November"), ("confirmed", "yes")],
+        )
         .await;
     assert_eq!(removed.status(), 303);
     assert_eq!(app.get(&format!("/article/{id}/disputed-story")).await.status(), 410);
@@ -895,6 +908,7 @@ async fn every_desk_route_answers_each_role_as_its_powers_allow_and_changes_noth
                 &format!("/desk/stories/{published}"),
                 &[
                     ("action", "unpublish"),
+                    ("confirmed", "yes"),
                     ("version", &before.1.to_string()),
                     ("headline", "Published story"),
                     ("section", &section),
@@ -905,7 +919,7 @@ async fn every_desk_route_answers_each_role_as_its_powers_allow_and_changes_noth
         let remove = desk
             .post(
                 &format!("/desk/stories/{published}/remove"),
-                &[("version", &before.1.to_string()), ("reason", "test")],
+                &[("version", &before.1.to_string()), ("reason", "test"), ("confirmed", "yes")],
             )
             .await;
         if editor_role {

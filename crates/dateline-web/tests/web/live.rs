@@ -452,7 +452,7 @@ async fn a_story_taken_down_while_readers_follow_it_reaches_them_no_more(db: Tes
     let removed = desk
         .post(
             &format!("/desk/stories/{story}/remove"),
-            &[("version", &version.to_string()), ("reason", "A court order.")],
+            &[("version", &version.to_string()), ("reason", "A court order."), ("confirmed", "yes")],
         )
         .await;
     assert_eq!(removed.status(), 303);

@@ -4,6 +4,7 @@
 
 mod content_api;
 mod desk;
+mod desk_answers;
 mod desk_pages_valid;
 mod discovery;
 mod fronts;

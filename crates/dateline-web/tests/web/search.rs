@@ -139,7 +139,9 @@ async fn readers_find_published_stories_at_once_and_never_drafts(db: TestDatabas
         ["Lighthouse keepers retire"],
         "found the moment it is published"
     );
-    let unpublished = desk.post(&format!("/desk/stories/{id}"), &[("action", "unpublish"), ("version", "2")]).await;
+    let unpublished = desk
+        .post(&format!("/desk/stories/{id}"), &[("action", "unpublish"), ("confirmed", "yes"), ("version", "2")])
+        .await;
     assert_eq!(unpublished.status(), 303);
     assert!(headlines(&app, "lighthouse keepers").await.is_empty(), "gone the moment it is unpublished");
     let desk_search = desk.page("/desk/search?q=lighthouses").await;
