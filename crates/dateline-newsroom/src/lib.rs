@@ -49,9 +49,9 @@ pub use section::{
 };
 pub use settings::{EditorialSettings, HomeCuration, Masthead, OutboundLinks, SettingsError};
 pub use store::{
-    ApiKeyStore, ArticleStore, AuthorStore, HourlyViews, Listing, MediaStore, PageStore, PublishedMonth, SearchStore,
-    SectionStore, SessionStore, SettingsStore, Store, StoreError, StoreResult, StoryCursor, StoryFilter, TopicStore,
-    UserStore, Window,
+    ApiKeyStore, ArticleStore, AuthorStore, DeskCounts, HourlyViews, Listing, MediaStore, PageStore, PublishedMonth,
+    SearchStore, SectionStore, SessionStore, SettingsStore, Store, StoreError, StoreResult, StoryCursor, StoryFilter,
+    TopicStore, UserStore, Window,
 };
 pub use topic::{NewTopic, Topic};
 

@@ -182,6 +182,14 @@ pub trait MediaStore {
     ) -> impl Future<Output = StoreResult<Media>> + Send;
 }
 
+/// The desk's standing counts (see [`ArticleStore::desk_counts`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DeskCounts {
+    pub in_review: u64,
+    pub scheduled_today: u64,
+    pub agency_updates: u64,
+}
+
 pub trait ArticleStore {
     /// Stores a new story with its first revision, in one transaction.
     fn insert_article(&self, new: &NewArticle) -> impl Future<Output = StoreResult<ArticleId>> + Send;
@@ -252,6 +260,10 @@ pub trait ArticleStore {
     /// Every revision of a story, oldest first.
     fn revisions(&self, id: ArticleId) -> impl Future<Output = StoreResult<Vec<Revision>>> + Send;
     fn count_articles(&self) -> impl Future<Output = StoreResult<u64>> + Send;
+    /// What the desk counts on every page: stories waiting for review, stories scheduled to go
+    /// out from `day.0` (inclusive) to `day.1` (the paper's today), and agency updates waiting
+    /// for an editor's decision.
+    fn desk_counts(&self, day: (Timestamp, Timestamp)) -> impl Future<Output = StoreResult<DeskCounts>> + Send;
 }
 
 pub trait PageStore {

@@ -9,7 +9,7 @@ use dateline_newsroom::{
     DeskStory, HourlyViews, Label, Listing, MediaId, NewArticle, Revision, RevisionAuthor, RevisionKind, SectionId,
     StoreError, StoryFilter, TopicId, UserId, Window,
 };
-use dateline_newsroom::{Change, Correction, PublishedMonth};
+use dateline_newsroom::{Change, Correction, DeskCounts, PublishedMonth};
 use jiff::Timestamp;
 use std::collections::HashMap;
 
@@ -776,5 +776,23 @@ impl ArticleStore for SqlStore {
     async fn count_articles(&self) -> Result<u64, StoreError> {
         let (count,): (i64,) = self.db.fetch_one("SELECT COUNT(*) FROM articles", vec![]).await?;
         Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    async fn desk_counts(&self, (from, until): (Timestamp, Timestamp)) -> Result<DeskCounts, StoreError> {
+        let (in_review, scheduled_today, agency_updates): (i64, i64, i64) = self
+            .db
+            .fetch_one(
+                "SELECT (SELECT COUNT(*) FROM articles WHERE status = 'in_review'), \
+                        (SELECT COUNT(*) FROM articles WHERE status = 'scheduled' AND publish_at >= $1 AND publish_at < $2), \
+                        (SELECT COUNT(*) FROM wire_items WHERE pending_copy IS NOT NULL)",
+                params![from, until],
+            )
+            .await?;
+        let count = |n: i64| u64::try_from(n).unwrap_or_default();
+        Ok(DeskCounts {
+            in_review: count(in_review),
+            scheduled_today: count(scheduled_today),
+            agency_updates: count(agency_updates),
+        })
     }
 }

@@ -251,9 +251,17 @@ pub enum StoryRequest {
         draft: StoryDraft,
         kind: SaveKind,
     },
-    /// Submit for review; with a draft, its text is saved in the same change.
+    /// Submit for review, with a note for the editors; with a draft, its text is saved in the
+    /// same change.
     Submit {
         draft: Option<StoryDraft>,
+        note: Option<String>,
+    },
+    /// The writer takes the story back from review.
+    Withdraw,
+    /// An editor returns the story in review to its writer, saying why.
+    SendBack {
+        note: String,
     },
     /// Publish now; with a draft, its text is saved in the same change and revision.
     Publish {
@@ -286,6 +294,8 @@ impl StoryRequest {
             StoryRequest::Save { kind: SaveKind::PublicUpdate, .. } => StoryAction::PublicUpdate,
             StoryRequest::Save { .. } => StoryAction::Save,
             StoryRequest::Submit { .. } => StoryAction::Submit,
+            StoryRequest::Withdraw => StoryAction::Withdraw,
+            StoryRequest::SendBack { .. } => StoryAction::SendBack,
             StoryRequest::Publish { .. } => StoryAction::Publish,
             StoryRequest::Schedule { .. } => StoryAction::Schedule,
             StoryRequest::Unschedule => StoryAction::Unschedule,
@@ -331,7 +341,11 @@ pub async fn act(
     rules::check(actor, &article, request.action())?;
     let prepared = match request {
         StoryRequest::Save { draft, kind } => PreparedRequest::Save { text: check_text(store, draft).await?, kind },
-        StoryRequest::Submit { draft } => PreparedRequest::Submit { text: checked_text(store, draft).await? },
+        StoryRequest::Submit { draft, note } => {
+            PreparedRequest::Submit { text: checked_text(store, draft).await?, note }
+        }
+        StoryRequest::Withdraw => PreparedRequest::Withdraw,
+        StoryRequest::SendBack { note } => PreparedRequest::SendBack { note },
         StoryRequest::Publish { draft } => PreparedRequest::Publish { text: checked_text(store, draft).await? },
         StoryRequest::Schedule { draft, at } => {
             PreparedRequest::Schedule { text: checked_text(store, draft).await?, at }
@@ -382,7 +396,7 @@ pub async fn submit_for_review(
     version: i64,
     now: Timestamp,
 ) -> Result<Article, EditError> {
-    act(store, actor, id, version, StoryRequest::Submit { draft: None }, now).await
+    act(store, actor, id, version, StoryRequest::Submit { draft: None, note: None }, now).await
 }
 
 pub async fn publish(

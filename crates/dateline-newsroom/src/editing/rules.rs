@@ -20,6 +20,10 @@ pub enum StoryAction {
     /// Save a published story's text as an update readers are told of.
     PublicUpdate,
     Submit,
+    /// The writer takes a story back from review, to work on it again.
+    Withdraw,
+    /// An editor returns a story in review to its writer, with a note saying why.
+    SendBack,
     Publish,
     Schedule,
     /// Take a scheduled story back to a draft, so it will not go out by itself.
@@ -32,10 +36,12 @@ pub enum StoryAction {
 }
 
 impl StoryAction {
-    pub const ALL: [StoryAction; 11] = [
+    pub const ALL: [StoryAction; 13] = [
         StoryAction::Save,
         StoryAction::PublicUpdate,
         StoryAction::Submit,
+        StoryAction::Withdraw,
+        StoryAction::SendBack,
         StoryAction::Publish,
         StoryAction::Schedule,
         StoryAction::Unschedule,
@@ -67,7 +73,8 @@ pub fn role_allows(actor: &User, action: StoryAction) -> bool {
     match action {
         StoryAction::Save | StoryAction::Restore => role.may(Action::EditOwnStory) || role.may(Action::EditAnyStory),
         StoryAction::PublicUpdate | StoryAction::Publish => role.may(Action::Publish),
-        StoryAction::Submit => role.may(Action::SubmitForReview),
+        StoryAction::Submit | StoryAction::Withdraw => role.may(Action::SubmitForReview),
+        StoryAction::SendBack => role.may(Action::Publish),
         StoryAction::Schedule | StoryAction::Unschedule => role.may(Action::Schedule),
         StoryAction::Unpublish => role.may(Action::Unpublish),
         StoryAction::Remove => role.may(Action::Remove),
@@ -95,6 +102,12 @@ pub fn check(actor: &User, article: &Article, action: StoryAction) -> Result<(),
                 && (article.created_by == Some(actor.id) || role.may(Action::EditAnyStory)),
             status == Draft,
         ),
+        StoryAction::Withdraw => (
+            role.may(Action::SubmitForReview)
+                && (article.created_by == Some(actor.id) || role.may(Action::EditAnyStory)),
+            status == InReview,
+        ),
+        StoryAction::SendBack => (role.may(Action::Publish), status == InReview),
         StoryAction::Publish => (role.may(Action::Publish), !matches!(status, Published | Removed)),
         StoryAction::Schedule => (role.may(Action::Schedule), !matches!(status, Published | Removed)),
         StoryAction::Unschedule => (role.may(Action::Schedule), status == Scheduled),
@@ -118,6 +131,8 @@ pub struct StoryActions {
     pub save: bool,
     pub public_update: bool,
     pub submit: bool,
+    pub withdraw: bool,
+    pub send_back: bool,
     pub publish: bool,
     pub schedule: bool,
     pub unschedule: bool,
@@ -145,6 +160,8 @@ pub fn actions_for(actor: &User, article: Option<&Article>) -> StoryActions {
         save: may(StoryAction::Save),
         public_update: may(StoryAction::PublicUpdate),
         submit: may(StoryAction::Submit),
+        withdraw: may(StoryAction::Withdraw),
+        send_back: may(StoryAction::SendBack),
         publish: may(StoryAction::Publish),
         schedule: may(StoryAction::Schedule),
         unschedule: may(StoryAction::Unschedule),
@@ -170,9 +187,15 @@ pub enum PreparedRequest {
         text: CheckedText,
         kind: SaveKind,
     },
-    /// Submit for review, with the text as it stands in the form when there is one.
+    /// Submit for review, with the text as it stands in the form when there is one, and a
+    /// note for the editors.
     Submit {
         text: Option<CheckedText>,
+        note: Option<String>,
+    },
+    Withdraw,
+    SendBack {
+        note: String,
     },
     Publish {
         text: Option<CheckedText>,
@@ -204,6 +227,8 @@ impl PreparedRequest {
             PreparedRequest::Save { kind: SaveKind::PublicUpdate, .. } => StoryAction::PublicUpdate,
             PreparedRequest::Save { .. } => StoryAction::Save,
             PreparedRequest::Submit { .. } => StoryAction::Submit,
+            PreparedRequest::Withdraw => StoryAction::Withdraw,
+            PreparedRequest::SendBack { .. } => StoryAction::SendBack,
             PreparedRequest::Publish { .. } => StoryAction::Publish,
             PreparedRequest::Schedule { .. } => StoryAction::Schedule,
             PreparedRequest::Unschedule => StoryAction::Unschedule,
@@ -218,7 +243,7 @@ impl PreparedRequest {
     fn text(&self) -> Option<&CheckedText> {
         match self {
             PreparedRequest::Save { text, .. } => Some(text),
-            PreparedRequest::Submit { text }
+            PreparedRequest::Submit { text, .. }
             | PreparedRequest::Publish { text }
             | PreparedRequest::Schedule { text, .. } => text.as_ref(),
             _ => None,
@@ -228,6 +253,21 @@ impl PreparedRequest {
 
 pub(super) fn by(actor: &User) -> RevisionAuthor {
     RevisionAuthor { user_id: Some(actor.id), name: actor.name.clone() }
+}
+
+/// The longest note a review carries.
+pub const MAX_REVIEW_NOTE_CHARS: usize = 2_000;
+
+/// A review note as typed: trimmed, `None` when empty, refused when too long.
+fn review_note(text: &str) -> Result<Option<String>, EditError> {
+    let text = text.trim();
+    if text.chars().count() > MAX_REVIEW_NOTE_CHARS {
+        return Err(EditError::Invalid(vec![FieldError {
+            field: "review_note",
+            message: format!("Keep the note under {MAX_REVIEW_NOTE_CHARS} characters."),
+        }]));
+    }
+    Ok((!text.is_empty()).then(|| text.to_owned()))
 }
 
 /// The one update `request` makes to `article` (loaded at `expected_version`), recorded as
@@ -262,7 +302,9 @@ pub fn decide(
         PreparedRequest::Save { .. }
         | PreparedRequest::Submit { .. }
         | PreparedRequest::Schedule { .. }
-        | PreparedRequest::Unschedule => RevisionKind::Saved,
+        | PreparedRequest::Unschedule
+        | PreparedRequest::Withdraw
+        | PreparedRequest::SendBack { .. } => RevisionKind::Saved,
         PreparedRequest::Publish { .. } => RevisionKind::Published,
         PreparedRequest::Unpublish => RevisionKind::Unpublished,
         PreparedRequest::Remove { .. } => RevisionKind::Removed,
@@ -296,7 +338,25 @@ pub fn decide(
     match request {
         PreparedRequest::Save { kind: SaveKind::PublicUpdate, .. } => update.last_public_update_at = Some(now),
         PreparedRequest::Save { .. } => {}
-        PreparedRequest::Submit { .. } => update.status = ArticleStatus::InReview,
+        PreparedRequest::Submit { note, .. } => {
+            update.status = ArticleStatus::InReview;
+            update.note =
+                review_note(note.as_deref().unwrap_or_default())?.map(|note| format!("Submitted for review: {note}"));
+        }
+        PreparedRequest::Withdraw => {
+            update.status = ArticleStatus::Draft;
+            update.note = Some("Withdrawn from review by its writer.".into());
+        }
+        PreparedRequest::SendBack { note } => {
+            let Some(note) = review_note(&note)? else {
+                return Err(EditError::Invalid(vec![FieldError {
+                    field: "review_note",
+                    message: "Say what the writer should change.".into(),
+                }]));
+            };
+            update.status = ArticleStatus::Draft;
+            update.note = Some(format!("Sent back: {note}"));
+        }
         PreparedRequest::Publish { .. } => {
             update.status = ArticleStatus::Published;
             update.publish_at = None;
@@ -433,6 +493,8 @@ mod tests {
                         offered.save,
                         offered.public_update,
                         offered.submit,
+                        offered.withdraw,
+                        offered.send_back,
                         offered.publish,
                         offered.schedule,
                         offered.unschedule,

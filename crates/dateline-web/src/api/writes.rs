@@ -311,7 +311,7 @@ pub(crate) async fn act(
             draft: draft.ok_or_else(|| invalid("story", "a save needs the story's text"))?,
             kind: if change.public_update { SaveKind::PublicUpdate } else { SaveKind::Quiet },
         },
-        StoryAction::Submit => StoryRequest::Submit { draft },
+        StoryAction::Submit => StoryRequest::Submit { draft, note: None },
         StoryAction::Publish => StoryRequest::Publish { draft },
         StoryAction::Schedule => StoryRequest::Schedule {
             draft,

@@ -96,6 +96,16 @@ struct EditorPage {
     newer_autosave: Option<String>,
     /// The form shows that autosave's text, not the saved story's.
     showing_autosave: bool,
+    /// The last note of the review loop (a submission's or a sending back), while the story
+    /// is a draft or in review: who wrote it, when, and what it says.
+    review_note: Option<ReviewNote>,
+}
+
+#[derive(Serialize)]
+struct ReviewNote {
+    by: String,
+    at: String,
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -229,6 +239,7 @@ async fn editor_page(
         },
         newer_autosave: None,
         showing_autosave: false,
+        review_note: None,
     })
 }
 
@@ -542,8 +553,18 @@ pub(crate) async fn edit(
     desk.require(Action::UseDesk)?;
     let article = load(&state, &desk, &id).await?;
     let clock = paper_clock(&state).await?;
+    let mut revisions = state.store().revisions(article.id).await?;
+    let review_note = if matches!(article.status, ArticleStatus::Draft | ArticleStatus::InReview) {
+        revisions.iter().rev().filter(|r| r.kind != dateline_newsroom::RevisionKind::Autosave).find_map(|r| {
+            let note = r.note.as_deref()?;
+            let text = note.strip_prefix("Sent back: ").or_else(|| note.strip_prefix("Submitted for review: "))?;
+            Some(ReviewNote { by: r.made_by.name.clone(), at: clock.time(r.made_at).text, text: text.to_owned() })
+        })
+    } else {
+        None
+    };
     // The newest revision, when it is an autosave, holds text newer than the story's.
-    let newest = state.store().revisions(article.id).await?.pop();
+    let newest = revisions.pop();
     let autosave = newest.filter(|r| r.kind == dateline_newsroom::RevisionKind::Autosave);
     let showing_autosave = asked.autosaved.as_deref() == Some("1") && autosave.is_some();
     let mut draft = draft_of(&article);
@@ -557,6 +578,7 @@ pub(crate) async fn edit(
     }
     let mut page = editor_page(&state, &desk, Some(&article), &draft, &clock.zone).await?;
     page.showing_autosave = showing_autosave;
+    page.review_note = review_note;
     page.newer_autosave = autosave.map(|r| format!("{} by {}", clock.time(r.made_at).text, r.made_by.name));
     if asked.saved.as_deref() == Some("1") {
         page.notice = Some("Saved.".into());
@@ -583,6 +605,8 @@ fn what_happened(done: &str, article: &Article, tree: &SectionTree, clock: &Pape
         },
         "unscheduled" => "Unscheduled: it is a draft again and will not be published by itself.".into(),
         "submitted" => "Submitted for review: an editor will publish it or send it back with a note.".into(),
+        "withdrawn" => "Withdrawn from review: it is a draft again, and editors no longer see it waiting.".into(),
+        "sent_back" => "Sent back to its writer with your note: it is a draft again.".into(),
         "unpublished" => {
             "Unpublished. Readers who follow its address now get \u{201c}page not found\u{201d}; it stays here on the desk."
                 .into()
@@ -714,7 +738,9 @@ async fn act_on(
     let request = match form.get("action") {
         "save" => StoryRequest::Save { draft: draft.clone(), kind: SaveKind::Quiet },
         "update_public" => StoryRequest::Save { draft: draft.clone(), kind: SaveKind::PublicUpdate },
-        "submit" => StoryRequest::Submit { draft: Some(draft.clone()) },
+        "submit" => StoryRequest::Submit { draft: Some(draft.clone()), note: Some(form.get("review_note").to_owned()) },
+        "withdraw" => StoryRequest::Withdraw,
+        "send_back" => StoryRequest::SendBack { note: form.get("review_note").to_owned() },
         "publish" => StoryRequest::Publish { draft: Some(draft.clone()) },
         "schedule" => StoryRequest::Schedule { draft: Some(draft.clone()), at: Timestamp::MAX },
         "unschedule" => StoryRequest::Unschedule,
@@ -733,7 +759,10 @@ async fn act_on(
     let done = done_word(&request);
     // Unscheduling and unpublishing take nothing from the form's text (their confirmation
     // carries none), so only a request that saves the text is refused for its problems.
-    let carries_text = !matches!(request, StoryRequest::Unschedule | StoryRequest::Unpublish);
+    let carries_text = !matches!(
+        request,
+        StoryRequest::Unschedule | StoryRequest::Unpublish | StoryRequest::Withdraw | StoryRequest::SendBack { .. }
+    );
     let outcome: Result<Article, EditError> = if carries_text && !errors.is_empty() {
         Err(EditError::Invalid(errors))
     } else {
@@ -754,7 +783,7 @@ async fn act_on(
     };
 
     match outcome {
-        Ok(saved) => Ok(super::see_other(&format!("/desk/stories/{}?done={done}", saved.id))),
+        Ok(saved) => Ok(super::see_other(&after_action(saved.id, done))),
         Err(EditError::Conflict) => {
             // Keep both texts: the editor's, in the form, and the one saved meanwhile, beside it.
             let current = store.article_by_id(article.id).await?;
@@ -789,12 +818,23 @@ pub(crate) fn capitalize(text: &str) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
+/// Where the editor goes after an action: back to the story, saying what was done (a plain
+/// save keeps its short `?saved=1`).
+fn after_action(id: ArticleId, done: &str) -> String {
+    match done {
+        "saved" => format!("/desk/stories/{id}?saved=1"),
+        done => format!("/desk/stories/{id}?done={done}"),
+    }
+}
+
 /// The word for what a request did, as the editor's notice reads it (`?done=`).
 fn done_word(request: &StoryRequest) -> &'static str {
     match request {
         StoryRequest::Save { kind: SaveKind::PublicUpdate, .. } => "updated",
         StoryRequest::Save { .. } | StoryRequest::ChooseLeadPhoto { .. } | StoryRequest::Restore { .. } => "saved",
         StoryRequest::Submit { .. } => "submitted",
+        StoryRequest::Withdraw => "withdrawn",
+        StoryRequest::SendBack { .. } => "sent_back",
         StoryRequest::Publish { .. } => "published",
         StoryRequest::Schedule { .. } => "scheduled",
         StoryRequest::Unschedule => "unscheduled",
@@ -905,7 +945,7 @@ async fn act_from_form(
     let version = form.id("version")?.unwrap_or(0);
     let done = done_word(&request);
     let errors = match editing::act(state.store(), &desk.session.user, id, version, request, state.now()).await {
-        Ok(changed) => return Ok(super::see_other(&format!("/desk/stories/{}?done={done}", changed.id))),
+        Ok(changed) => return Ok(super::see_other(&after_action(changed.id, done))),
         Err(EditError::ReasonRequired) => {
             vec![ErrorView { field: "reason", message: "Say why the story is removed.".into() }]
         }

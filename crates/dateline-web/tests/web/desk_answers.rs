@@ -5,26 +5,26 @@
 use dateline_newsroom::prelude::*;
 use dateline_newsroom::{ArticleId, ArticleStatus, Role};
 use dateline_testkit::paper::{desk_user, SmallPaper, StoryBuilder};
-use dateline_testkit::{attributes, on_both_databases, texts, DeskSession, TestApp, TestDatabase};
+use dateline_testkit::{attributes, form_fields, on_both_databases, texts, DeskSession, TestApp, TestDatabase};
 use jiff::Timestamp;
 
 fn now() -> Timestamp {
     "2026-11-28T03:00:00Z".parse().expect("instant")
 }
 
-/// Presses a button of the editor for story `id` at `version`, with its text, and follows the
-/// answer back to the editor: its notice and the link beside it.
+/// Presses a button of the editor for story `id` at `version`, with the text the editor shows
+/// and `more`, and follows the answer back to the editor: its notice and the link beside it.
 async fn press(desk: &DeskSession, id: ArticleId, version: i64, action: &str, more: &[(&str, &str)]) -> scraper::Html {
     let editor = desk.page(&format!("/desk/stories/{id}")).await;
-    let section = attributes(&editor, "select[name=section] option[selected]", "value").pop().expect("its section");
+    let shown = form_fields(&editor, "form.editor");
     let version = version.to_string();
-    let mut fields: Vec<(&str, &str)> = vec![
-        ("action", action),
-        ("version", &version),
-        ("headline", "Port strike ends"),
-        ("body", "Cranes move again."),
-        ("section", &section),
-    ];
+    let mut fields: Vec<(&str, &str)> = vec![("action", action), ("version", &version)];
+    for (name, value) in &shown {
+        let replaced = more.iter().any(|(n, _)| n == name);
+        if !replaced && !matches!(name.as_str(), "csrf" | "version" | "action") {
+            fields.push((name, value));
+        }
+    }
     fields.extend_from_slice(more);
     let answer = desk.post(&format!("/desk/stories/{id}"), &fields).await;
     assert_eq!(answer.status(), 303, "{action}");
@@ -119,3 +119,79 @@ async fn an_editor_is_told_what_each_action_did_and_where_readers_see_it(db: Tes
 }
 
 on_both_databases!(an_editor_is_told_what_each_action_did_and_where_readers_see_it);
+
+async fn a_reporter_submits_with_a_note_withdraws_and_an_editor_sends_it_back_and_the_desk_counts(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (reporter, reporter_password) = desk_user(&store, Role::Reporter, "Park Ji-hoon").await;
+    let (editor, editor_password) = desk_user(&store, Role::Editor, "Night Editor").await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let writer = app.sign_in(&reporter.email, &reporter_password).await;
+    let editors = app.sign_in(&editor.email, &editor_password).await;
+    let section = paper.politics.id.to_string();
+    let created = writer
+        .post(
+            "/desk/stories",
+            &[
+                ("action", "save"),
+                ("headline", "Budget talks stall"),
+                ("section", &section),
+                ("body", "Talks stalled."),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let id = store.desk_stories(None, dateline_newsroom::Window { limit: 1, offset: 0 }).await.expect("stories")[0].id;
+    let counts = |page: &scraper::Html| texts(page, ".desk-counts a");
+    // Another story, scheduled for this evening in Seoul ("now" is noon there), and one for
+    // tomorrow: only the first is today's.
+    for (headline, at) in [("Evening briefing", "2026-11-28T18:00"), ("Morning briefing", "2026-11-29T07:00")] {
+        let draft =
+            StoryBuilder::new(headline, paper.national.id, now()).status(ArticleStatus::Draft).store(&store).await;
+        press(&editors, draft, 1, "schedule", &[("publish_at", at)]).await;
+    }
+    assert_eq!(counts(&writer.page("/desk/").await)[1], "Scheduled today: 1");
+
+    let page = press(&writer, id, 1, "submit", &[("review_note", "Figures checked with the ministry.")]).await;
+    assert!(texts(&page, ".notice[role=status]")[0].starts_with("Submitted for review"));
+    assert_eq!(store.article_by_id(id).await.expect("story").status, ArticleStatus::InReview);
+    let home = editors.page("/desk/").await;
+    assert_eq!(counts(&home)[0], "Waiting for review: 1", "every desk page counts what waits");
+    let editor_screen = editors.page(&format!("/desk/stories/{id}")).await;
+    assert_eq!(texts(&editor_screen, ".review-note strong"), ["Review note from Park Ji-hoon"]);
+    assert!(texts(&editor_screen, ".review-note")[0].ends_with("Figures checked with the ministry."));
+
+    // The writer takes it back, then submits again.
+    let page = press(&writer, id, 2, "withdraw", &[]).await;
+    assert!(texts(&page, ".notice[role=status]")[0].starts_with("Withdrawn from review"));
+    assert_eq!(store.article_by_id(id).await.expect("story").status, ArticleStatus::Draft);
+    assert_eq!(counts(&editors.page("/desk/").await)[0], "Waiting for review: 0");
+    press(&writer, id, 3, "submit", &[]).await;
+
+    // The editor sends it back: a note is required, and the writer sees it.
+    let version = store.article_by_id(id).await.expect("story").version.to_string();
+    let refused = editors.post(&format!("/desk/stories/{id}"), &[("action", "send_back"), ("version", &version)]).await;
+    assert_eq!(refused.status(), 422);
+    let refused = scraper::Html::parse_document(&refused.text().await.expect("page"));
+    assert_eq!(texts(&refused, ".form-error li"), ["Say what the writer should change."]);
+    let sent = editors
+        .post(
+            &format!("/desk/stories/{id}"),
+            &[("action", "send_back"), ("version", &version), ("review_note", "Add the opposition's answer.")],
+        )
+        .await;
+    assert_eq!(sent.status(), 303);
+    assert_eq!(store.article_by_id(id).await.expect("story").status, ArticleStatus::Draft);
+    let back = writer.page(&format!("/desk/stories/{id}")).await;
+    assert_eq!(texts(&back, ".review-note strong"), ["Review note from Night Editor"]);
+    assert!(texts(&back, ".review-note")[0].ends_with("Add the opposition's answer."));
+    // A reporter may not send anything back, nor withdraw what is not in review.
+    let version = store.article_by_id(id).await.expect("story").version.to_string();
+    let not_theirs = writer
+        .post(&format!("/desk/stories/{id}"), &[("action", "send_back"), ("version", &version), ("review_note", "x")])
+        .await;
+    assert_eq!(not_theirs.status(), 403);
+    assert!(counts(&back).iter().all(|c| !c.starts_with("Agency")), "the wire count is for those who work the wire");
+}
+
+on_both_databases!(a_reporter_submits_with_a_note_withdraws_and_an_editor_sends_it_back_and_the_desk_counts);

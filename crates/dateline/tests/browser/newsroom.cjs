@@ -43,7 +43,8 @@ const signIn = (page, email, password) => signInAt(page, base, email, password);
     await editor.goto(storyUrl);
 
     await editor.getByRole('button', { name: 'Publish now' }).click();
-    await editor.waitForURL(/\?saved=1$/);
+    await editor.waitForURL(/\?done=published$/);
+    assert.match(await editor.locator('.notice[role=status]').innerText(), /^Published\. Readers see it now/);
     assert.match(await editor.locator('h1 .status').innerText(), /published/i);
 
     // The reader site.
