@@ -294,6 +294,10 @@ pub struct DeskStory {
     pub modified_at: Timestamp,
     pub created_by: Option<UserId>,
     pub version: i64,
+    /// Its bylines, in order.
+    pub bylines: Vec<AuthorId>,
+    /// Who made its last change (an autosave is not one).
+    pub last_changed_by: String,
 }
 
 /// One save of a story: who, when, what kind of change, and the full content as it then was.

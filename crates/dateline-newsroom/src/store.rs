@@ -233,6 +233,8 @@ pub trait ArticleStore {
     fn update_article(&self, update: &ArticleUpdate) -> impl Future<Output = StoreResult<Article>> + Send;
     /// Scheduled stories whose time has come, oldest first.
     fn scheduled_due(&self, now: Timestamp) -> impl Future<Output = StoreResult<Vec<Article>>> + Send;
+    /// How many stories are in each status (statuses with none are left out).
+    fn count_by_status(&self) -> impl Future<Output = StoreResult<Vec<(ArticleStatus, u64)>>> + Send;
     /// Stories for the desk, most recently changed first, of any status or of one.
     fn desk_stories(
         &self,

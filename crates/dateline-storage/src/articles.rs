@@ -88,6 +88,7 @@ struct DeskRow {
     modified_at: DbTime,
     created_by_user_id: Option<i64>,
     version: i64,
+    last_changed_by: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -463,6 +464,16 @@ impl ArticleStore for SqlStore {
         self.full_articles(rows).await
     }
 
+    async fn count_by_status(&self) -> Result<Vec<(ArticleStatus, u64)>, StoreError> {
+        let rows: Vec<(String, i64)> =
+            self.db.fetch_all("SELECT status, COUNT(*) FROM articles GROUP BY status", vec![]).await?;
+        rows.into_iter()
+            .map(|(status, count)| {
+                Ok((ArticleStatus::parse(&status).ok_or_else(|| corrupt("status"))?, u64::try_from(count).unwrap_or(0)))
+            })
+            .collect()
+    }
+
     async fn desk_stories(&self, status: Option<ArticleStatus>, window: Window) -> Result<Vec<DeskStory>, StoreError> {
         let filter = if status.is_some() { "WHERE status = $3" } else { "" };
         let mut all_params = params![i64::from(window.limit), i64::from(window.offset)];
@@ -473,15 +484,20 @@ impl ArticleStore for SqlStore {
             .db
             .fetch_all(
                 &format!(
-                    "SELECT id, headline, status, section_id, publish_at, first_published_at, modified_at, created_by_user_id, version
+                    "SELECT id, headline, status, section_id, publish_at, first_published_at, modified_at, created_by_user_id, version,
+                            (SELECT r.made_by_name FROM article_revisions r WHERE r.article_id = articles.id AND r.kind <> 'autosave'
+                             ORDER BY r.number DESC LIMIT 1) AS last_changed_by
                      FROM articles {filter} ORDER BY modified_at DESC, id DESC LIMIT $1 OFFSET $2"
                 ),
                 all_params,
             )
             .await?;
+        let mut bylines = self.bylines_of(&rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
         rows.into_iter()
             .map(|row| {
                 Ok(DeskStory {
+                    bylines: bylines.remove(&row.id).unwrap_or_default(),
+                    last_changed_by: row.last_changed_by.unwrap_or_default(),
                     id: ArticleId(row.id),
                     headline: row.headline,
                     status: ArticleStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,

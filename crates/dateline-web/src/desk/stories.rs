@@ -117,6 +117,9 @@ struct ListRow {
     modified: String,
     scheduled: Option<String>,
     editable: bool,
+    /// The bylines' names, and who made the last change (empty where the list does not know).
+    bylines: String,
+    changed_by: String,
 }
 
 #[derive(Serialize)]
@@ -125,8 +128,17 @@ struct ListPage {
     /// What the desk search asked for, when this is a search.
     query: String,
     status: String,
-    statuses: Vec<(&'static str, &'static str)>,
+    /// `(value, title, how many)` for each filter.
+    statuses: Vec<(&'static str, &'static str, u64)>,
+    all_count: u64,
+    /// The list's pages before and after this one, with the same filter.
+    newer: Option<String>,
+    older: Option<String>,
+    page_number: u32,
 }
+
+/// Stories a page of the desk's list shows.
+const STORIES_PER_LIST_PAGE: u32 = 50;
 
 #[derive(Serialize)]
 struct HistoryRow {
@@ -324,11 +336,12 @@ async fn show_editor(
     Ok((status, desk.render(state, "desk/editor.html", page).await?).into_response())
 }
 
-/// `?status=draft` (or any status) on the story list.
+/// `?status=draft` (or any status) and `?page=2` on the story list.
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct StatusAsked {
     status: String,
+    page: String,
 }
 
 pub(crate) async fn list(
@@ -345,11 +358,25 @@ pub(crate) async fn list(
                 .ok_or_else(|| WebError::BadRequest(format!("{text:?} is not a story status.")))?,
         ),
     };
+    let page_number = match asked.page.trim() {
+        "" => 1,
+        text => text
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=100_000).contains(n))
+            .ok_or_else(|| WebError::BadRequest(format!("{text:?} is not a page of the story list.")))?,
+    };
     let store = state.store();
     let clock = paper_clock(&state).await?;
     let tree = SectionTree::new(store.sections().await?);
+    let names: std::collections::HashMap<AuthorId, String> =
+        store.authors().await?.into_iter().map(|a| (a.id, a.name)).collect();
     let user = &desk.session.user;
-    let stories = store.desk_stories(status, Window { limit: 200, offset: 0 }).await?;
+    // One more than a page, to know whether an older page exists.
+    let window = Window { limit: STORIES_PER_LIST_PAGE + 1, offset: (page_number - 1) * STORIES_PER_LIST_PAGE };
+    let mut stories = store.desk_stories(status, window).await?;
+    let has_older = stories.len() > STORIES_PER_LIST_PAGE as usize;
+    stories.truncate(STORIES_PER_LIST_PAGE as usize);
     let rows = stories
         .into_iter()
         .map(|s| ListRow {
@@ -362,15 +389,45 @@ pub(crate) async fn list(
             section: tree.get(s.section_id).map(|x| x.name.clone()).unwrap_or_default(),
             modified: clock.time(s.modified_at).text,
             scheduled: s.publish_at.map(|t| clock.time(t).text),
+            bylines: s.bylines.iter().filter_map(|id| names.get(id).cloned()).collect::<Vec<_>>().join(", "),
+            changed_by: s.last_changed_by,
         })
         .collect();
-    let statuses = ArticleStatus::ALL.iter().map(|s| (s.as_str(), status_title(*s))).collect();
-    desk.render(
-        &state,
-        "desk/home.html",
-        ListPage { stories: rows, status: wanted.to_owned(), statuses, query: String::new() },
-    )
-    .await
+    let (statuses, all_count) = status_filters(store).await?;
+    let link_to = |page: u32| {
+        let mut query = Vec::new();
+        if !wanted.is_empty() {
+            query.push(format!("status={wanted}"));
+        }
+        if page > 1 {
+            query.push(format!("page={page}"));
+        }
+        if query.is_empty() {
+            "/desk/".to_owned()
+        } else {
+            format!("/desk/?{}", query.join("&"))
+        }
+    };
+    let page = ListPage {
+        stories: rows,
+        status: wanted.to_owned(),
+        statuses,
+        all_count,
+        query: String::new(),
+        newer: (page_number > 1).then(|| link_to(page_number - 1)),
+        older: has_older.then(|| link_to(page_number + 1)),
+        page_number,
+    };
+    desk.render(&state, "desk/home.html", page).await
+}
+
+/// The list's filters: each status with its title and how many stories it holds, and the
+/// count of all stories.
+async fn status_filters(store: &impl Store) -> Result<(Vec<(&'static str, &'static str, u64)>, u64), WebError> {
+    let counts = store.count_by_status().await?;
+    let count_of = |status: ArticleStatus| counts.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n);
+    let statuses = ArticleStatus::ALL.iter().map(|s| (s.as_str(), status_title(*s), count_of(*s))).collect();
+    Ok((statuses, counts.iter().map(|(_, n)| n).sum()))
 }
 
 /// `GET /desk/search?q=…`: every story the desk may see, drafts and removed ones too, by
@@ -399,6 +456,8 @@ pub(crate) async fn search(
                 section: tree.get(article.content.section_id).map(|x| x.name.clone()).unwrap_or_default(),
                 modified: clock.time(article.modified_at).text,
                 scheduled: article.publish_at.map(|t| clock.time(t).text),
+                bylines: String::new(),
+                changed_by: String::new(),
             });
         }
     }
@@ -417,11 +476,22 @@ pub(crate) async fn search(
             section: tree.get(hit.story.section_id).map(|x| x.name.clone()).unwrap_or_default(),
             modified: clock.time(hit.story.first_published_at).text,
             scheduled: None,
+            bylines: String::new(),
+            changed_by: String::new(),
         });
     }
-    let statuses = ArticleStatus::ALL.iter().map(|s| (s.as_str(), status_title(*s))).collect();
-    desk.render(&state, "desk/home.html", ListPage { stories: rows, status: String::new(), statuses, query: text })
-        .await
+    let (statuses, all_count) = status_filters(store).await?;
+    let page = ListPage {
+        stories: rows,
+        status: String::new(),
+        statuses,
+        all_count,
+        query: text,
+        newer: None,
+        older: None,
+        page_number: 1,
+    };
+    desk.render(&state, "desk/home.html", page).await
 }
 
 /// `?kind=live` on the new-story screen.

@@ -195,3 +195,50 @@ async fn a_reporter_submits_with_a_note_withdraws_and_an_editor_sends_it_back_an
 }
 
 on_both_databases!(a_reporter_submits_with_a_note_withdraws_and_an_editor_sends_it_back_and_the_desk_counts);
+
+async fn the_story_list_shows_bylines_and_who_changed_each_counts_each_status_and_pages_through_all(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let (editor, password) = desk_user(&store, Role::Editor, "Night Editor").await;
+    for n in 0..57 {
+        StoryBuilder::new(&format!("Published story {n}"), paper.politics.id, now())
+            .by(&[paper.reporter.id, paper.agency.id])
+            .store(&store)
+            .await;
+    }
+    for n in 0..3 {
+        StoryBuilder::new(&format!("Draft story {n}"), paper.business.id, now())
+            .status(ArticleStatus::Draft)
+            .store(&store)
+            .await;
+    }
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&editor.email, &password).await;
+    let newest = store.desk_stories(None, dateline_newsroom::Window { limit: 1, offset: 0 }).await.expect("s")[0].id;
+    press(&desk, newest, 1, "save", &[("deck", "A deck added on the desk")]).await;
+
+    let list = desk.page("/desk/").await;
+    let filters = texts(&list, ".filters a");
+    assert_eq!(filters[0], "All (60)");
+    assert!(filters.contains(&"Published (57)".to_owned()) && filters.contains(&"Draft (3)".to_owned()), "{filters:?}");
+    assert!(filters.contains(&"In review (0)".to_owned()), "{filters:?}");
+    assert_eq!(texts(&list, ".story-list tbody tr").len(), 50, "fifty a page");
+    assert_eq!(texts(&list, ".story-list thead th"), ["Headline", "Bylines", "Status", "Section", "Last change"]);
+    let first_changed = texts(&list, ".story-list tbody tr:first-child .story-list__changed").pop().expect("a cell");
+    assert!(first_changed.ends_with("by Night Editor"), "the last change names who made it: {first_changed}");
+    let bylines = texts(&list, ".story-list__bylines");
+    assert_eq!(bylines.iter().filter(|b| *b == "Kim Min-ji, Yonhap").count(), 47, "each published story's bylines");
+    assert_eq!(attributes(&list, ".pager a[rel=next]", "href"), ["/desk/?page=2"]);
+
+    let second = desk.page("/desk/?page=2").await;
+    assert_eq!(texts(&second, ".story-list tbody tr").len(), 10, "every story is reachable");
+    assert_eq!(attributes(&second, ".pager a[rel=prev]", "href"), ["/desk/"]);
+    assert!(attributes(&second, ".pager a[rel=next]", "href").is_empty());
+    let drafts = desk.page("/desk/?status=draft").await;
+    assert_eq!(texts(&drafts, ".story-list tbody tr").len(), 3);
+    assert!(attributes(&drafts, ".pager a", "href").is_empty());
+    assert_eq!(desk.get("/desk/?page=0").await.status(), 400);
+    assert_eq!(desk.get("/desk/?page=two").await.status(), 400);
+}
+
+on_both_databases!(the_story_list_shows_bylines_and_who_changed_each_counts_each_status_and_pages_through_all);
