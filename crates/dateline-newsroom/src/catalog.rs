@@ -269,11 +269,27 @@ pub async fn change_settings(
 
 /// Sets the home page's lead story and the picks after it. Each story appears once (the lead
 /// is not repeated among the picks), and only stories readers can see now may be chosen.
-pub async fn curate_home<S: SettingsStore + ArticleStore>(
+pub async fn curate_home<S: SettingsStore + ArticleStore + crate::store::MediaStore>(
     store: &S,
     actor: &User,
     lead: Option<ArticleId>,
     picks: &[ArticleId],
+    photos: &[crate::settings::SlotPhoto],
+    now: Timestamp,
+) -> Result<HomeCuration, CatalogError> {
+    let curation = check_home_curation(store, actor, lead, picks, photos, now).await?;
+    store.save_home_curation(&curation).await?;
+    Ok(curation)
+}
+
+/// The curation an editor's form asks for, checked as [`curate_home`] checks it but not
+/// saved: what the desk's preview of the home page shows.
+pub async fn check_home_curation<S: SettingsStore + ArticleStore + crate::store::MediaStore>(
+    store: &S,
+    actor: &User,
+    lead: Option<ArticleId>,
+    picks: &[ArticleId],
+    photos: &[crate::settings::SlotPhoto],
     now: Timestamp,
 ) -> Result<HomeCuration, CatalogError> {
     allow(actor, Action::CurateHome)?;
@@ -287,9 +303,19 @@ pub async fn curate_home<S: SettingsStore + ArticleStore>(
     if store.public_by_ids(now, &chosen).await?.len() != chosen.len() {
         return Err(invalid("top", "only stories readers can see may go on the home page"));
     }
-    let curation = HomeCuration { lead, top };
-    store.save_home_curation(&curation).await?;
-    Ok(curation)
+    // A photo is kept only for a story that has a place, and must be in the library.
+    let mut kept: Vec<crate::settings::SlotPhoto> = Vec::new();
+    for choice in photos.iter().filter(|p| chosen.contains(&p.story)) {
+        match store.media_by_id(choice.photo).await {
+            Ok(_) => {}
+            Err(crate::StoreError::NotFound) => return Err(invalid("photo", "a chosen photo is not in the library")),
+            Err(other) => return Err(other.into()),
+        }
+        if !kept.iter().any(|p| p.story == choice.story) {
+            kept.push(*choice);
+        }
+    }
+    Ok(HomeCuration { lead, top, photos: kept })
 }
 
 /// A desk account as typed by the admin who makes it.

@@ -47,7 +47,7 @@ pub use section::{
     change_section, create_section, CreateSectionError, NewSection, Section, SectionChange, SectionError, SectionTree,
     RESERVED_SECTION_SLUGS,
 };
-pub use settings::{EditorialSettings, HomeCuration, Masthead, OutboundLinks, SettingsError};
+pub use settings::{EditorialSettings, HomeCuration, Masthead, OutboundLinks, SettingsError, SlotPhoto};
 pub use store::{
     ApiKeyStore, ArticleStore, AuthorStore, DeskCounts, HourlyViews, Listing, MediaStore, PageStore, PublishedMonth,
     SearchStore, SectionStore, SessionStore, SettingsStore, Store, StoreError, StoreResult, StoryCursor, StoryFilter,

@@ -130,9 +130,24 @@ pub struct Masthead {
 pub struct HomeCuration {
     pub lead: Option<crate::ids::ArticleId>,
     pub top: Vec<crate::ids::ArticleId>,
+    /// The photo an editor chose to show for a story in its place, instead of the story's
+    /// own lead photo.
+    pub photos: Vec<SlotPhoto>,
+}
+
+/// A photo shown for a story on the home page in place of its lead photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotPhoto {
+    pub story: crate::ids::ArticleId,
+    pub photo: crate::ids::MediaId,
 }
 
 impl HomeCuration {
+    /// The photo chosen for `story`'s place, if one was.
+    pub fn photo_for(&self, story: crate::ids::ArticleId) -> Option<crate::ids::MediaId> {
+        self.photos.iter().find(|p| p.story == story).map(|p| p.photo)
+    }
+
     /// The stories this curation asks for, lead first.
     pub fn chosen(&self) -> Vec<crate::ids::ArticleId> {
         self.lead.into_iter().chain(self.top.iter().copied()).collect()
@@ -235,7 +250,10 @@ mod tests {
         let curation = HomeCuration {
             lead: Some(crate::ids::ArticleId(7)),
             top: vec![crate::ids::ArticleId(3), crate::ids::ArticleId(5)],
+            photos: vec![SlotPhoto { story: crate::ids::ArticleId(3), photo: crate::ids::MediaId(40) }],
         };
+        assert_eq!(curation.photo_for(crate::ids::ArticleId(3)), Some(crate::ids::MediaId(40)));
+        assert_eq!(curation.photo_for(crate::ids::ArticleId(5)), None, "the story's own photo");
         let newest = || vec![summary(9), summary(7), summary(8), summary(3)];
         assert_eq!(ids(curation.front_page(vec![summary(5), summary(3), summary(7)], newest(), 5)), [7, 3, 5, 9, 8]);
         // A chosen story that is not public (withdrawn, embargoed) gives its place to the newest.

@@ -79,6 +79,7 @@ pub(crate) fn routes(max_upload_bytes: u64, max_audio_bytes: usize, max_video_by
         .route("/desk/photos/{id}/lead", post(photos::choose_as_lead))
         .route("/desk/photos/{id}/focus", post(photos::move_focal_point))
         .route("/desk/home-page", get(front_page::show).post(front_page::save))
+        .route("/desk/home-page/preview", post(front_page::preview))
         .route("/desk/sections", get(sections::list).post(sections::create))
         .route("/desk/sections/{id}", post(sections::update))
         .route("/desk/authors", get(authors::list).post(authors::create))

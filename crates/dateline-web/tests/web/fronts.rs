@@ -96,3 +96,57 @@ on_both_databases!(
     the_home_page_shows_a_lead_with_a_large_photo_a_grid_and_section_blocks_and_no_story_twice,
     a_section_front_leads_with_its_newest_story_large_then_a_grid_then_rows_with_thumbnails
 );
+
+async fn an_editor_chooses_the_photo_for_a_place_and_previews_the_home_page_before_saving(db: TestDatabase) {
+    let store = db.store().await;
+    a_days_paper(&store).await;
+    let harbour = photo(&store, "test/harbour-at-dusk.jpg", "The harbour at dusk.", "Yonhap", now()).await;
+    let (editor, password) =
+        dateline_testkit::paper::desk_user(&store, dateline_newsroom::Role::Editor, "Front Editor").await;
+    let stories = store.desk_stories(None, dateline_newsroom::Window { limit: 50, offset: 0 }).await.expect("stories");
+    let story = |n: usize| {
+        stories.iter().find(|s| s.headline == format!("Story number {n}")).expect("the story").id.to_string()
+    };
+    let (four, one) = (story(4), story(1));
+    let app = TestApp::start(store.clone(), now()).await;
+    let desk = app.sign_in(&editor.email, &password).await;
+    let harbour_id = harbour.id.to_string();
+    let form = [
+        ("lead", four.as_str()),
+        ("lead_photo", harbour_id.as_str()),
+        ("top", one.as_str()),
+        ("top_photo", harbour_id.as_str()),
+        ("top", ""),
+        ("top_photo", ""),
+    ];
+
+    // The preview shows the front as the form would make it; readers' front is unchanged.
+    let preview = desk.post("/desk/home-page/preview", &form).await;
+    assert_eq!(preview.status(), 200);
+    assert_eq!(preview.headers()["cache-control"], "private, no-store", "a preview is never kept");
+    let preview = scraper::Html::parse_document(&preview.text().await.expect("page"));
+    assert_eq!(texts(&preview, ".preview-banner a"), ["Back to the home page desk"]);
+    assert_eq!(texts(&preview, ".home-lead .card__headline"), ["Story number 4"]);
+    assert_eq!(attributes(&preview, ".home-lead img", "src"), ["/media/test/harbour-at-dusk.jpg"]);
+    assert_eq!(texts(&app.page("/").await, ".home-lead .card__headline"), ["Story number 0"], "nothing saved yet");
+
+    // Saved: readers see the lead with the chosen photo, and the first top story with it too.
+    assert_eq!(desk.post("/desk/home-page", &form).await.status(), 303);
+    let home = app.page("/").await;
+    assert!(texts(&home, ".preview-banner").is_empty());
+    assert_eq!(texts(&home, ".home-lead .card__headline"), ["Story number 4"]);
+    assert_eq!(attributes(&home, ".home-lead img", "src"), ["/media/test/harbour-at-dusk.jpg"]);
+    assert_eq!(texts(&home, ".home-top .card__headline").first().map(String::as_str), Some("Story number 1"));
+    assert_eq!(attributes(&home, ".home-top .card:first-child img", "src"), ["/media/test/harbour-at-dusk.jpg"]);
+    let screen = desk.page("/desk/home-page").await;
+    assert_eq!(attributes(&screen, "#lead-photo option[selected]", "value"), std::slice::from_ref(&harbour_id));
+    assert_eq!(attributes(&screen, "#top-photo-1 option[selected]", "value"), std::slice::from_ref(&harbour_id));
+
+    // A photo that is not in the library is refused, and the saved front stays.
+    let wrong = [("lead", four.as_str()), ("lead_photo", "999999")];
+    assert_eq!(desk.post("/desk/home-page", &wrong).await.status(), 400);
+    assert_eq!(desk.post("/desk/home-page/preview", &wrong).await.status(), 400);
+    assert_eq!(attributes(&app.page("/").await, ".home-lead img", "src"), ["/media/test/harbour-at-dusk.jpg"]);
+}
+
+on_both_databases!(an_editor_chooses_the_photo_for_a_place_and_previews_the_home_page_before_saving);
