@@ -199,12 +199,17 @@ impl ImageView {
             .filter(|(_, candidates)| !candidates.is_empty())
             .map(|(format, candidates)| ImageSource { mime_type: format.mime_type(), srcset: candidates.join(", ") })
             .collect();
+        Self::of_file(media, src, srcset.join(", "), sources, (media.width, media.height))
+    }
+
+    /// A file of `media` (the whole picture or a crop) with the photo's words and no crops.
+    fn of_file(media: &Media, src: String, srcset: String, sources: Vec<ImageSource>, size: (u32, u32)) -> Self {
         ImageView {
-            srcset: srcset.join(", "),
-            sources,
             src,
-            width: media.width,
-            height: media.height,
+            srcset,
+            sources,
+            width: size.0,
+            height: size.1,
             alt: media.alt_text.clone(),
             caption: media.caption_with_credit(),
             credit: media.credit.clone(),
@@ -229,19 +234,7 @@ impl ImageView {
             .filter(|(_, files)| !files.is_empty())
             .map(|(format, files)| ImageSource { mime_type: format.mime_type(), srcset: srcset(&files) })
             .collect();
-        Some(ImageView {
-            src: media_url(&widest),
-            srcset: srcset(&jpeg),
-            sources,
-            width,
-            height,
-            alt: media.alt_text.clone(),
-            caption: media.caption_with_credit(),
-            credit: media.credit.clone(),
-            wide: None,
-            standard: None,
-            square: None,
-        })
+        Some(Self::of_file(media, media_url(&widest), srcset(&jpeg), sources, (width, height)))
     }
 
     /// What a shared link shows: the 1200 × 630 crop around the focal point once it is made,

@@ -599,13 +599,9 @@ pub(crate) async fn move_focal_point(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
         }
     };
-    dateline_newsroom::media::move_focal_point(state.store(), &desk.session.user, media.id, point).await.map_err(
-        |e| match e {
-            editing::EditError::NotAllowed => WebError::Forbidden,
-            editing::EditError::Store(s) => s.into(),
-            other => WebError::BadRequest(other.to_string()),
-        },
-    )?;
+    dateline_newsroom::media::move_focal_point(state.store(), &desk.session.user, media.id, point)
+        .await
+        .map_err(super::stories::edit_failure)?;
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/photos/{}?saved=1", media.id))]).into_response())
 }
 
@@ -618,12 +614,8 @@ pub(crate) async fn choose_as_lead(
     desk.require(Action::ChooseLeadPhoto)?;
     let media = state.store().media_by_id(parse_media_id(&id)?).await?;
     let story = ArticleId(form.id("story")?.ok_or_else(|| WebError::BadRequest("Choose a story.".into()))?);
-    editing::choose_lead_photo(state.store(), &desk.session.user, story, Some(media.id), state.now()).await.map_err(
-        |e| match e {
-            editing::EditError::NotAllowed => WebError::Forbidden,
-            editing::EditError::Store(s) => s.into(),
-            other => WebError::BadRequest(other.to_string()),
-        },
-    )?;
+    editing::choose_lead_photo(state.store(), &desk.session.user, story, Some(media.id), state.now())
+        .await
+        .map_err(super::stories::edit_failure)?;
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/photos/{}?saved=1", media.id))]).into_response())
 }

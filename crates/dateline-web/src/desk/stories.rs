@@ -584,7 +584,7 @@ fn autosave_refused(errors: Vec<FieldError>) -> WebError {
 }
 
 /// The errors that are not about the form's content.
-fn edit_failure(error: EditError) -> WebError {
+pub(crate) fn edit_failure(error: EditError) -> WebError {
     match error {
         EditError::NotAllowed => WebError::Forbidden,
         EditError::Conflict => {
@@ -948,27 +948,29 @@ async fn confirm_with_reason(
     reason: String,
 ) -> Result<Response, WebError> {
     let headline = article.content.headline.clone();
-    let page = match what {
-        Confirming::Unpublish => ConfirmPage {
-            action: "unpublish",
-            question: format!("Unpublish \u{201c}{headline}\u{201d}?"),
-            readers_will_see: "Readers who follow its address will get \u{201c}page not found\u{201d}, and it leaves the fronts, feeds, search and sitemaps. It stays on the desk, and an editor can publish it again.",
-            button: "Unpublish",
-            reason,
-            story_id: article.id.0,
-            version: article.version,
-            headline,
-        },
-        Confirming::Remove => ConfirmPage {
-            action: "remove",
-            question: format!("Remove \u{201c}{headline}\u{201d} for legal reasons?"),
-            readers_will_see: "Readers who follow its address will be told the story was removed (410 Gone), and it leaves the fronts, feeds, search and sitemaps for good. The reason stays in its history.",
-            button: "Remove the story",
-            reason,
-            story_id: article.id.0,
-            version: article.version,
-            headline,
-        },
+    let (action, question, readers_will_see, button) = match what {
+        Confirming::Unpublish => (
+            "unpublish",
+            format!("Unpublish \u{201c}{headline}\u{201d}?"),
+            "Readers who follow its address will get \u{201c}page not found\u{201d}, and it leaves the fronts, feeds, search and sitemaps. It stays on the desk, and an editor can publish it again.",
+            "Unpublish",
+        ),
+        Confirming::Remove => (
+            "remove",
+            format!("Remove \u{201c}{headline}\u{201d} for legal reasons?"),
+            "Readers who follow its address will be told the story was removed (410 Gone), and it leaves the fronts, feeds, search and sitemaps for good. The reason stays in its history.",
+            "Remove the story",
+        ),
+    };
+    let page = ConfirmPage {
+        story_id: article.id.0,
+        version: article.version,
+        headline,
+        action,
+        question,
+        readers_will_see,
+        button,
+        reason,
     };
     let html = desk.render(state, "desk/confirm.html", page).await?;
     Ok((StatusCode::OK, html).into_response())
