@@ -265,6 +265,12 @@ impl WireStore for SqlStore {
         tx.commit().await
     }
 
+    async fn latest_wire_arrivals(&self) -> Result<Vec<(WireSourceId, jiff::Timestamp)>, StoreError> {
+        let rows: Vec<(i64, DbTime)> =
+            self.db.fetch_all("SELECT source_id, MAX(received_at) FROM wire_items GROUP BY source_id", vec![]).await?;
+        Ok(rows.into_iter().map(|(source, at)| (WireSourceId(source), at.0)).collect())
+    }
+
     async fn wire_refusals(&self, source: Option<WireSourceId>, limit: u32) -> Result<Vec<WireRefusal>, StoreError> {
         #[derive(sqlx::FromRow)]
         struct RefusalRow {

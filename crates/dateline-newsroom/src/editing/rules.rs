@@ -340,8 +340,11 @@ pub fn decide(
         PreparedRequest::Save { .. } => {}
         PreparedRequest::Submit { note, .. } => {
             update.status = ArticleStatus::InReview;
-            update.note =
-                review_note(note.as_deref().unwrap_or_default())?.map(|note| format!("Submitted for review: {note}"));
+            // Always a note, so the desk can tell the latest step of the review loop.
+            update.note = Some(match review_note(note.as_deref().unwrap_or_default())? {
+                Some(note) => format!("Submitted for review: {note}"),
+                None => "Submitted for review.".to_owned(),
+            });
         }
         PreparedRequest::Withdraw => {
             update.status = ArticleStatus::Draft;

@@ -93,6 +93,8 @@ pub trait WireStore {
     /// Keeps a refused delivery (`source_name` is not read), and forgets those of the source
     /// older than [`REFUSALS_KEPT_DAYS`].
     fn record_wire_refusal(&self, refusal: &WireRefusal) -> impl Future<Output = StoreResult<()>> + Send;
+    /// When each source's latest delivery was taken (sources that never delivered are left out).
+    fn latest_wire_arrivals(&self) -> impl Future<Output = StoreResult<Vec<(WireSourceId, Timestamp)>>> + Send;
     /// Refused deliveries, newest first; one source or all.
     fn wire_refusals(
         &self,

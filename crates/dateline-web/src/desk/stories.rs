@@ -625,11 +625,17 @@ pub(crate) async fn edit(
     let clock = paper_clock(&state).await?;
     let mut revisions = state.store().revisions(article.id).await?;
     let review_note = if matches!(article.status, ArticleStatus::Draft | ArticleStatus::InReview) {
-        revisions.iter().rev().filter(|r| r.kind != dateline_newsroom::RevisionKind::Autosave).find_map(|r| {
-            let note = r.note.as_deref()?;
-            let text = note.strip_prefix("Sent back: ").or_else(|| note.strip_prefix("Submitted for review: "))?;
-            Some(ReviewNote { by: r.made_by.name.clone(), at: clock.time(r.made_at).text, text: text.to_owned() })
-        })
+        // The review loop's latest step decides: a submission's or a sending back's words are
+        // shown; a withdrawal, or a submission without a note, shows none.
+        revisions
+            .iter()
+            .rev()
+            .filter(|r| r.kind != dateline_newsroom::RevisionKind::Autosave)
+            .find_map(|r| r.note.as_deref().filter(|note| is_review_step(note)).map(|note| (r, note)))
+            .and_then(|(r, note)| {
+                let text = note.strip_prefix("Sent back: ").or_else(|| note.strip_prefix("Submitted for review: "))?;
+                Some(ReviewNote { by: r.made_by.name.clone(), at: clock.time(r.made_at).text, text: text.to_owned() })
+            })
     } else {
         None
     };
@@ -659,6 +665,12 @@ pub(crate) async fn edit(
         page.notice_link = live_link(&article, state.now());
     }
     show_editor(&state, &desk, StatusCode::OK, page).await
+}
+
+/// Whether a revision's note records a step of the review loop (a submission, a withdrawal,
+/// a sending back), as the newsroom's rules write them.
+fn is_review_step(note: &str) -> bool {
+    ["Submitted for review", "Sent back: ", "Withdrawn from review"].iter().any(|step| note.starts_with(step))
 }
 
 /// What the desk says after an action on a story, in the newsroom's words: where readers see

@@ -100,7 +100,8 @@ pub(crate) async fn queue(
     let now = state.now();
     let entries = store.wire_queue(chosen.map(|s| s.id), Window { limit: 200, offset: 0 }).await?;
     let refused = store.wire_refusals(chosen.map(|s| s.id), REFUSALS_SHOWN).await?;
-    let failing = failing_feeds(&entries, &refused)
+    let latest = store.latest_wire_arrivals().await?;
+    let failing = failing_feeds(&latest, &refused)
         .into_iter()
         .map(|(refusal, in_a_row)| FailingFeed {
             source: refusal.source_name.clone(),
@@ -163,13 +164,12 @@ pub(crate) async fn queue(
 /// The sources whose latest delivery was refused (none taken since), each with its latest
 /// refusal and how many came in a row: what the desk must hear first.
 fn failing_feeds<'a>(
-    taken: &[dateline_newsroom::wire::WireQueueEntry],
+    latest_taken: &[(WireSourceId, jiff::Timestamp)],
     refused: &'a [dateline_newsroom::wire::WireRefusal],
 ) -> Vec<(&'a dateline_newsroom::wire::WireRefusal, usize)> {
     let mut failing: Vec<(&dateline_newsroom::wire::WireRefusal, usize)> = Vec::new();
     for refusal in refused {
-        let last_taken =
-            taken.iter().filter(|e| e.item.source_id == refusal.source_id).map(|e| e.item.received_at).max();
+        let last_taken = latest_taken.iter().find(|(source, _)| *source == refusal.source_id).map(|(_, at)| *at);
         if last_taken.is_some_and(|at| at >= refusal.refused_at) {
             continue;
         }

@@ -164,6 +164,7 @@ async fn a_reporter_submits_with_a_note_withdraws_and_an_editor_sends_it_back_an
     // The writer takes it back, then submits again.
     let page = press(&writer, id, 2, "withdraw", &[]).await;
     assert!(texts(&page, ".notice[role=status]")[0].starts_with("Withdrawn from review"));
+    assert!(texts(&page, ".review-note").is_empty(), "a withdrawal leaves no stale note on the story");
     assert_eq!(store.article_by_id(id).await.expect("story").status, ArticleStatus::Draft);
     assert_eq!(counts(&editors.page("/desk/").await)[0], "Waiting for review: 0");
     press(&writer, id, 3, "submit", &[]).await;

@@ -808,6 +808,12 @@ async fn the_wire_queue_tells_kills_from_withholds_and_lists_refused_deliveries_
     assert_eq!(refused.len(), 3, "{refused:?}");
     assert!(refused[0].contains("Eastern Wire") && refused[0].contains("a delivery over HTTP"), "{refused:?}");
     assert!(refused.iter().any(|row| row.contains("Hanbit News") && row.contains("text/csv")), "{refused:?}");
+    // A good delivery ends Hanbit's warning, however many items came from others meanwhile.
+    app.set_now(now() + SignedDuration::from_mins(10));
+    let next = g2("text.xml").replace("20261128:budget-vote", "20261128:ferry-timetable");
+    let (status, answer) = deliver(&app, "hanbit-news", &token, next, "application/xml").await;
+    assert_eq!(status, 201, "{answer}");
+    assert!(texts(&desk.page("/desk/wire").await, "[role=alert]").is_empty(), "the feed works again");
     // One source's queue shows its own refusals only.
     let eastern = desk.page("/desk/wire?source=eastern-wire").await;
     assert_eq!(eastern.select(&refused_rows).count(), 1);
