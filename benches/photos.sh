@@ -2,7 +2,7 @@
 # Photos: what making the smaller copies in the background costs and saves, on the demo paper
 # (SQLite), all figures from one run:
 #   - upload to usable: a 24-megapixel JPEG (6000 × 4000) posted to /api/v1/photos, until 201;
-#   - time to all copies: from that answer until its row records every format;
+#   - time to all copies: from that answer until its row records every format and its crops;
 #   - peak memory of the server while 20 such photos are uploaded at once and their copies
 #     made (the target is under 400 MB);
 #   - reader pages a second on an article page, idle and while those copies are being made
@@ -44,7 +44,7 @@ pids+=("$server")
 for _ in $(seq 1 600); do curl -fs -o /dev/null "$base/healthz" && break; sleep 0.1; done
 curl -fs -o /dev/null "$base/healthz" || { echo "the demo did not start" >&2; cat "$work/server.log" >&2; exit 1; }
 
-waiting() { python3 -c "import sqlite3,sys; c=sqlite3.connect('file:$db?mode=ro', uri=True); print(c.execute(\"SELECT count(*) FROM media WHERE variant_formats <> 'avif webp jpeg'\").fetchone()[0])"; }
+waiting() { python3 -c "import sqlite3,sys; c=sqlite3.connect('file:$db?mode=ro', uri=True); print(c.execute(\"SELECT count(*) FROM media WHERE variant_formats <> 'avif webp jpeg crops'\").fetchone()[0])"; }
 until_copied() { # seconds to wait at most
   local limit=$((SECONDS + $1))
   while [ "$(waiting)" != 0 ]; do
