@@ -36,6 +36,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("desk/sign_in.html", include_str!("../../../themes/default/templates/desk/sign_in.html")),
     ("desk/kept.html", include_str!("../../../themes/default/templates/desk/kept.html")),
     ("desk/confirm.html", include_str!("../../../themes/default/templates/desk/confirm.html")),
+    ("desk/bulk.html", include_str!("../../../themes/default/templates/desk/bulk.html")),
     ("desk/resume.html", include_str!("../../../themes/default/templates/desk/resume.html")),
     ("desk/home.html", include_str!("../../../themes/default/templates/desk/home.html")),
     ("desk/editor.html", include_str!("../../../themes/default/templates/desk/editor.html")),

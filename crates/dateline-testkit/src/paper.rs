@@ -178,6 +178,11 @@ impl StoryBuilder {
         self
     }
 
+    pub fn topics(mut self, topics: &[dateline_newsroom::TopicId]) -> Self {
+        self.new.content.topics = topics.to_vec();
+        self
+    }
+
     pub fn lead_photo(mut self, media: MediaId) -> Self {
         self.new.content.lead_media_id = Some(media);
         self

@@ -6,6 +6,7 @@
 //! hands it to the store's one write, which refuses it if someone saved in between (the
 //! version check).
 
+pub mod bulk;
 mod rules;
 
 pub use rules::{
@@ -48,6 +49,28 @@ pub struct StoryDraft {
     /// "SEOUL, Nov. 29 (Hanbit News) --"; empty for none.
     pub dateline: String,
     pub embargo_until: Option<Timestamp>,
+}
+
+impl StoryDraft {
+    /// The story's text as it stands, ready to be changed and saved again.
+    pub fn of(article: &Article) -> StoryDraft {
+        let c = &article.content;
+        StoryDraft {
+            headline: c.headline.clone(),
+            deck: c.deck.clone().unwrap_or_default(),
+            slug: c.slug.to_string(),
+            section_id: Some(c.section_id),
+            bylines: c.bylines.clone(),
+            label: c.label,
+            topics: c.topics.clone(),
+            lead_media_id: c.lead_media_id,
+            body: c.body.clone(),
+            seo_title: c.seo_title.clone().unwrap_or_default(),
+            seo_description: c.seo_description.clone().unwrap_or_default(),
+            dateline: c.dateline.clone().unwrap_or_default(),
+            embargo_until: article.embargo_until,
+        }
+    }
 }
 
 /// A problem with one field of the editor form.

@@ -22,6 +22,7 @@ mod session;
 mod settings;
 mod sign_in;
 mod stories;
+mod story_list;
 mod topics;
 mod uploads;
 mod users;
@@ -55,9 +56,10 @@ pub(crate) fn routes(max_upload_bytes: u64, max_audio_bytes: usize, max_video_by
         max_video_bytes.saturating_add(dateline_newsroom::timed_text::MAX_TRANSCRIPT_BYTES).saturating_add(64 * 1024),
     );
     Router::new()
-        .route("/desk/", get(stories::list))
+        .route("/desk/", get(story_list::list))
         .route("/desk/stories", post(stories::create))
-        .route("/desk/search", get(stories::search))
+        .route("/desk/stories/bulk", post(story_list::change_many))
+        .route("/desk/search", get(story_list::search))
         .route("/desk/stories/new", get(stories::new_story))
         .route("/desk/stories/new/autosave", post(stories::autosave_new))
         .route("/desk/preview-body", post(stories::preview_body))

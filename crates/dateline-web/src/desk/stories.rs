@@ -5,7 +5,7 @@
 use super::form::{local_input, local_time, FormData};
 use super::session::{Desk, DeskForm};
 use crate::error::WebError;
-use crate::query::{Query, TextAsked};
+use crate::query::Query;
 use crate::site::article::{render as render_article, Audience};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -107,38 +107,6 @@ struct ReviewNote {
     at: String,
     text: String,
 }
-
-#[derive(Serialize)]
-struct ListRow {
-    id: i64,
-    headline: String,
-    status: &'static str,
-    section: String,
-    modified: String,
-    scheduled: Option<String>,
-    editable: bool,
-    /// The bylines' names, and who made the last change (empty where the list does not know).
-    bylines: String,
-    changed_by: String,
-}
-
-#[derive(Serialize)]
-struct ListPage {
-    stories: Vec<ListRow>,
-    /// What the desk search asked for, when this is a search.
-    query: String,
-    status: String,
-    /// `(value, title, how many)` for each filter.
-    statuses: Vec<(&'static str, &'static str, u64)>,
-    all_count: u64,
-    /// The list's pages before and after this one, with the same filter.
-    newer: Option<String>,
-    older: Option<String>,
-    page_number: u32,
-}
-
-/// Stories a page of the desk's list shows.
-const STORIES_PER_LIST_PAGE: u32 = 50;
 
 #[derive(Serialize)]
 struct HistoryRow {
@@ -265,25 +233,6 @@ fn body_length(body: &str) -> String {
     }
 }
 
-fn draft_of(article: &Article) -> StoryDraft {
-    let c = &article.content;
-    StoryDraft {
-        headline: c.headline.clone(),
-        deck: c.deck.clone().unwrap_or_default(),
-        slug: c.slug.to_string(),
-        section_id: Some(c.section_id),
-        bylines: c.bylines.clone(),
-        label: c.label,
-        topics: c.topics.clone(),
-        lead_media_id: c.lead_media_id,
-        body: c.body.clone(),
-        seo_title: c.seo_title.clone().unwrap_or_default(),
-        seo_description: c.seo_description.clone().unwrap_or_default(),
-        dateline: c.dateline.clone().unwrap_or_default(),
-        embargo_until: article.embargo_until,
-    }
-}
-
 /// The editor form as a draft; fields that cannot be read become field errors.
 fn draft_from(form: &FormData, zone: &TimeZone) -> Result<(StoryDraft, Vec<FieldError>), WebError> {
     let mut errors = Vec::new();
@@ -337,163 +286,6 @@ async fn show_editor(
 }
 
 /// `?status=draft` (or any status) and `?page=2` on the story list.
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct StatusAsked {
-    status: String,
-    page: String,
-}
-
-pub(crate) async fn list(
-    State(state): State<AppState>,
-    desk: Desk,
-    Query(asked): Query<StatusAsked>,
-) -> Result<Html<String>, WebError> {
-    desk.require(Action::UseDesk)?;
-    let wanted = asked.status.as_str();
-    let status = match wanted {
-        "" => None,
-        text => Some(
-            ArticleStatus::parse(text)
-                .ok_or_else(|| WebError::BadRequest(format!("{text:?} is not a story status.")))?,
-        ),
-    };
-    let page_number = match asked.page.trim() {
-        "" => 1,
-        text => text
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=100_000).contains(n))
-            .ok_or_else(|| WebError::BadRequest(format!("{text:?} is not a page of the story list.")))?,
-    };
-    let store = state.store();
-    let clock = paper_clock(&state).await?;
-    let tree = SectionTree::new(store.sections().await?);
-    let names: std::collections::HashMap<AuthorId, String> =
-        store.authors().await?.into_iter().map(|a| (a.id, a.name)).collect();
-    let user = &desk.session.user;
-    // One more than a page, to know whether an older page exists.
-    let window = Window { limit: STORIES_PER_LIST_PAGE + 1, offset: (page_number - 1) * STORIES_PER_LIST_PAGE };
-    let mut stories = store.desk_stories(status, window).await?;
-    let has_older = stories.len() > STORIES_PER_LIST_PAGE as usize;
-    stories.truncate(STORIES_PER_LIST_PAGE as usize);
-    let rows = stories
-        .into_iter()
-        .map(|s| ListRow {
-            id: s.id.0,
-            editable: user.role.may(Action::EditAnyStory)
-                || (s.created_by == Some(user.id)
-                    && matches!(s.status, ArticleStatus::Draft | ArticleStatus::InReview)),
-            headline: s.headline,
-            status: status_title(s.status),
-            section: tree.get(s.section_id).map(|x| x.name.clone()).unwrap_or_default(),
-            modified: clock.time(s.modified_at).text,
-            scheduled: s.publish_at.map(|t| clock.time(t).text),
-            bylines: s.bylines.iter().filter_map(|id| names.get(id).cloned()).collect::<Vec<_>>().join(", "),
-            changed_by: s.last_changed_by,
-        })
-        .collect();
-    let (statuses, all_count) = status_filters(store).await?;
-    let link_to = |page: u32| {
-        let mut query = Vec::new();
-        if !wanted.is_empty() {
-            query.push(format!("status={wanted}"));
-        }
-        if page > 1 {
-            query.push(format!("page={page}"));
-        }
-        if query.is_empty() {
-            "/desk/".to_owned()
-        } else {
-            format!("/desk/?{}", query.join("&"))
-        }
-    };
-    let page = ListPage {
-        stories: rows,
-        status: wanted.to_owned(),
-        statuses,
-        all_count,
-        query: String::new(),
-        newer: (page_number > 1).then(|| link_to(page_number - 1)),
-        older: has_older.then(|| link_to(page_number + 1)),
-        page_number,
-    };
-    desk.render(&state, "desk/home.html", page).await
-}
-
-/// The list's filters: each status with its title and how many stories it holds, and the
-/// count of all stories.
-async fn status_filters(store: &impl Store) -> Result<(Vec<(&'static str, &'static str, u64)>, u64), WebError> {
-    let counts = store.count_by_status().await?;
-    let count_of = |status: ArticleStatus| counts.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n);
-    let statuses = ArticleStatus::ALL.iter().map(|s| (s.as_str(), status_title(*s), count_of(*s))).collect();
-    Ok((statuses, counts.iter().map(|(_, n)| n).sum()))
-}
-
-/// `GET /desk/search?q=…`: every story the desk may see, drafts and removed ones too, by
-/// headline, body, byline or slug words, or by its id.
-pub(crate) async fn search(
-    State(state): State<AppState>,
-    desk: Desk,
-    Query(TextAsked { q: text }): Query<TextAsked>,
-) -> Result<Html<String>, WebError> {
-    use dateline_newsroom::search::{parse_query, SearchQuery};
-    desk.require(Action::UseDesk)?;
-    let store = state.store();
-    let clock = paper_clock(&state).await?;
-    let tree = SectionTree::new(store.sections().await?);
-    let user = &desk.session.user;
-    let mut rows = Vec::new();
-    let mut seen = Vec::new();
-    if let Ok(id) = text.trim().parse::<i64>() {
-        if let Ok(article) = store.article_by_id(ArticleId(id)).await {
-            seen.push(article.id);
-            rows.push(ListRow {
-                id: article.id.0,
-                editable: editing::may_edit(user, &article),
-                headline: article.content.headline.clone(),
-                status: status_title(article.status),
-                section: tree.get(article.content.section_id).map(|x| x.name.clone()).unwrap_or_default(),
-                modified: clock.time(article.modified_at).text,
-                scheduled: article.publish_at.map(|t| clock.time(t).text),
-                bylines: String::new(),
-                changed_by: String::new(),
-            });
-        }
-    }
-    let mut search = SearchQuery::new(parse_query(&text.replace('-', " ")));
-    search.include_unpublished = true;
-    search.limit = 100;
-    for hit in store.search(&search, state.now()).await?.hits {
-        if seen.contains(&hit.story.id) {
-            continue;
-        }
-        rows.push(ListRow {
-            id: hit.story.id.0,
-            editable: user.role.may(Action::EditAnyStory),
-            headline: hit.story.headline,
-            status: status_title(hit.status),
-            section: tree.get(hit.story.section_id).map(|x| x.name.clone()).unwrap_or_default(),
-            modified: clock.time(hit.story.first_published_at).text,
-            scheduled: None,
-            bylines: String::new(),
-            changed_by: String::new(),
-        });
-    }
-    let (statuses, all_count) = status_filters(store).await?;
-    let page = ListPage {
-        stories: rows,
-        status: String::new(),
-        statuses,
-        all_count,
-        query: text,
-        newer: None,
-        older: None,
-        page_number: 1,
-    };
-    desk.render(&state, "desk/home.html", page).await
-}
-
 /// `?kind=live` on the new-story screen.
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
@@ -643,7 +435,7 @@ pub(crate) async fn edit(
     let newest = revisions.pop();
     let autosave = newest.filter(|r| r.kind == dateline_newsroom::RevisionKind::Autosave);
     let showing_autosave = asked.autosaved.as_deref() == Some("1") && autosave.is_some();
-    let mut draft = draft_of(&article);
+    let mut draft = StoryDraft::of(&article);
     if let (true, Some(saved)) = (showing_autosave, &autosave) {
         let typed = &saved.content;
         draft.headline.clone_from(&typed.headline);
@@ -1038,7 +830,7 @@ async fn act_from_form(
     };
     let article = load(state, desk, &id.to_string()).await?;
     let zone = paper_clock(state).await?.zone;
-    let mut page = editor_page(state, desk, Some(&article), &draft_of(&article), &zone).await?;
+    let mut page = editor_page(state, desk, Some(&article), &StoryDraft::of(&article), &zone).await?;
     page.errors = errors;
     show_editor(state, desk, StatusCode::UNPROCESSABLE_ENTITY, page).await
 }

@@ -224,7 +224,10 @@ async fn the_story_list_shows_bylines_and_who_changed_each_counts_each_status_an
     assert!(filters.contains(&"Published (57)".to_owned()) && filters.contains(&"Draft (3)".to_owned()), "{filters:?}");
     assert!(filters.contains(&"In review (0)".to_owned()), "{filters:?}");
     assert_eq!(texts(&list, ".story-list tbody tr").len(), 50, "fifty a page");
-    assert_eq!(texts(&list, ".story-list thead th"), ["Headline", "Bylines", "Status", "Section", "Last change"]);
+    assert_eq!(
+        texts(&list, ".story-list thead th"),
+        ["Choose", "Headline", "Bylines", "Status", "Section", "Last change"]
+    );
     let first_changed = texts(&list, ".story-list tbody tr:first-child .story-list__changed").pop().expect("a cell");
     assert!(first_changed.ends_with("by Night Editor"), "the last change names who made it: {first_changed}");
     let bylines = texts(&list, ".story-list__bylines");

@@ -23,6 +23,7 @@ mod photos;
 mod podcasts;
 mod reader_site;
 mod search;
+mod story_list_bulk;
 mod syndication;
 mod video;
 mod webhooks;
