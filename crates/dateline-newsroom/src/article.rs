@@ -114,6 +114,17 @@ pub struct Article {
     pub version: i64,
     /// The desk user who created the story; reporters and contributors may edit their own.
     pub created_by: Option<UserId>,
+    /// Whom the story budget assigns it to: they may edit it as its writer may
+    /// ([`crate::planning`]).
+    pub assignee: Option<UserId>,
+}
+
+impl Article {
+    /// Whether `user` wrote the story or has been assigned it: either may work on it as its
+    /// writer.
+    pub fn is_written_by(&self, user: UserId) -> bool {
+        self.created_by == Some(user) || self.assignee == Some(user)
+    }
 }
 
 impl Article {
@@ -293,6 +304,8 @@ pub struct DeskStory {
     pub first_published_at: Option<Timestamp>,
     pub modified_at: Timestamp,
     pub created_by: Option<UserId>,
+    /// Whom the story budget assigns it to.
+    pub assignee: Option<UserId>,
     pub version: i64,
     /// Its bylines, in order.
     pub bylines: Vec<AuthorId>,
@@ -342,6 +355,7 @@ mod tests {
             modified_at: Timestamp::UNIX_EPOCH,
             version: 1,
             created_by: None,
+            assignee: None,
         }
     }
 

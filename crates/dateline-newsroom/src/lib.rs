@@ -19,6 +19,7 @@ pub mod media;
 pub mod moving_in;
 pub mod newsletters;
 pub mod page;
+pub mod planning;
 pub mod podcasts;
 pub mod search;
 pub mod section;
@@ -61,6 +62,7 @@ pub mod prelude {
     pub use crate::live::LiveStore;
     pub use crate::moving_in::LegacyPathStore;
     pub use crate::newsletters::NewsletterStore;
+    pub use crate::planning::PlanStore;
     pub use crate::podcasts::PodcastStore;
     pub use crate::store::{
         ApiKeyStore, ArticleStore, AuthorStore, MediaStore, PageStore, SearchStore, SectionStore, SessionStore,

@@ -266,7 +266,7 @@ pub fn may_post(actor: &User, article: &Article) -> bool {
         return true;
     }
     let bylined = actor.author_id.is_some_and(|author| article.content.bylines.contains(&author));
-    let own = article.created_by == Some(actor.id);
+    let own = article.is_written_by(actor.id);
     actor.role.may(Action::SubmitForReview) && (bylined || own)
 }
 
@@ -534,6 +534,7 @@ mod tests {
             modified_at: Timestamp::UNIX_EPOCH,
             version: 1,
             created_by: Some(UserId(created_by)),
+            assignee: None,
         }
     }
 

@@ -386,6 +386,7 @@ pub trait Store:
     + SessionStore
     + SearchStore
     + crate::wire::WireStore
+    + crate::planning::PlanStore
     + Clone
     + Send
     + Sync

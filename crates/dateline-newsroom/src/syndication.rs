@@ -370,6 +370,7 @@ mod tests {
             modified_at: at(0),
             version: 2,
             created_by: None,
+            assignee: None,
         }
     }
 

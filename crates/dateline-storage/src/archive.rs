@@ -176,6 +176,12 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
         numbered: false,
     },
     ArchiveTable {
+        name: "story_plans",
+        columns: &[("article_id", Int), ("summary", Text), ("assignee_user_id", Int), ("planned_for", Time)],
+        order_by: "article_id",
+        numbered: false,
+    },
+    ArchiveTable {
         name: "article_revisions",
         columns: &[
             ("article_id", Int),

@@ -39,12 +39,14 @@ struct ArticleRow {
     version: i64,
     created_by_user_id: Option<i64>,
     dateline: Option<String>,
+    assignee_user_id: Option<i64>,
 }
 
 const ARTICLE_COLUMNS: &str =
     "id, slug, headline, deck, section_id, label, lead_media_id, body, seo_title, seo_description, \
      status, embargo_until, publish_at, first_published_at, last_public_update_at, created_at, modified_at, version, \
-     created_by_user_id, dateline";
+     created_by_user_id, dateline, \
+     (SELECT p.assignee_user_id FROM story_plans p WHERE p.article_id = articles.id) AS assignee_user_id";
 
 impl ArticleRow {
     fn into_article(self, bylines: Vec<AuthorId>, topics: Vec<TopicId>) -> Result<Article, StoreError> {
@@ -73,6 +75,7 @@ impl ArticleRow {
             modified_at: self.modified_at.0,
             version: self.version,
             created_by: self.created_by_user_id.map(UserId),
+            assignee: self.assignee_user_id.map(UserId),
         })
     }
 }
@@ -87,6 +90,7 @@ struct DeskRow {
     first_published_at: Option<DbTime>,
     modified_at: DbTime,
     created_by_user_id: Option<i64>,
+    assignee_user_id: Option<i64>,
     version: i64,
     last_changed_by: Option<String>,
 }
@@ -485,6 +489,7 @@ impl ArticleStore for SqlStore {
             .fetch_all(
                 &format!(
                     "SELECT id, headline, status, section_id, publish_at, first_published_at, modified_at, created_by_user_id, version,
+                            (SELECT p.assignee_user_id FROM story_plans p WHERE p.article_id = articles.id) AS assignee_user_id,
                             (SELECT r.made_by_name FROM article_revisions r WHERE r.article_id = articles.id AND r.kind <> 'autosave'
                              ORDER BY r.number DESC LIMIT 1) AS last_changed_by
                      FROM articles {filter} ORDER BY modified_at DESC, id DESC LIMIT $1 OFFSET $2"
@@ -506,6 +511,7 @@ impl ArticleStore for SqlStore {
                     first_published_at: row.first_published_at.map(|t| t.0),
                     modified_at: row.modified_at.0,
                     created_by: row.created_by_user_id.map(UserId),
+                    assignee: row.assignee_user_id.map(UserId),
                     version: row.version,
                 })
             })

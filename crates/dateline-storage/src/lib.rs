@@ -21,6 +21,7 @@ mod moving_in;
 mod newsletters;
 mod outbox;
 mod pages;
+mod planning;
 mod podcasts;
 mod search;
 mod search_snippets;

@@ -53,6 +53,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(24, "0024_photo_variants"),
     migration!(25, "0025_focal_point"),
     migration!(26, "0026_wire_refusals"),
+    migration!(27, "0027_story_plans"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -56,14 +56,14 @@ impl StoryAction {
 /// Whether `actor` may change this story's text at all: anyone who may edit any story, or
 /// its writer while it is a draft or in review.
 pub fn may_edit(actor: &User, article: &Article) -> bool {
-    let own = article.created_by == Some(actor.id);
+    let own = article.is_written_by(actor.id);
     let open = matches!(article.status, ArticleStatus::Draft | ArticleStatus::InReview);
     actor.role.may(Action::EditAnyStory) || (own && open && actor.role.may(Action::EditOwnStory))
 }
 
 /// Whether `actor` may open the story on the desk at all.
 pub fn may_see(actor: &User, article: &Article) -> bool {
-    may_edit(actor, article) || actor.role.may(Action::EditAnyStory) || article.created_by == Some(actor.id)
+    may_edit(actor, article) || actor.role.may(Action::EditAnyStory) || article.is_written_by(actor.id)
 }
 
 /// Whether `actor`'s role could do `action` to some story at all: checked before the story is
@@ -98,13 +98,11 @@ pub fn check(actor: &User, article: &Article, action: StoryAction) -> Result<(),
         StoryAction::Save => (may_edit(actor, article) && edits_published, true),
         StoryAction::PublicUpdate => (may_edit(actor, article) && role.may(Action::Publish), status == Published),
         StoryAction::Submit => (
-            role.may(Action::SubmitForReview)
-                && (article.created_by == Some(actor.id) || role.may(Action::EditAnyStory)),
+            role.may(Action::SubmitForReview) && (article.is_written_by(actor.id) || role.may(Action::EditAnyStory)),
             status == Draft,
         ),
         StoryAction::Withdraw => (
-            role.may(Action::SubmitForReview)
-                && (article.created_by == Some(actor.id) || role.may(Action::EditAnyStory)),
+            role.may(Action::SubmitForReview) && (article.is_written_by(actor.id) || role.may(Action::EditAnyStory)),
             status == InReview,
         ),
         StoryAction::SendBack => (role.may(Action::Publish), status == InReview),
@@ -477,6 +475,7 @@ mod tests {
             modified_at: now() - SignedDuration::from_hours(5),
             version: 3,
             created_by: Some(UserId(1)),
+            assignee: None,
         }
     }
 

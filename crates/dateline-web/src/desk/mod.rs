@@ -6,6 +6,7 @@
 
 mod api_keys;
 mod authors;
+mod budget;
 mod form;
 mod frame;
 mod front_page;
@@ -59,6 +60,8 @@ pub(crate) fn routes(max_upload_bytes: u64, max_audio_bytes: usize, max_video_by
         .route("/desk/", get(story_list::list))
         .route("/desk/stories", post(stories::create))
         .route("/desk/stories/bulk", post(story_list::change_many))
+        .route("/desk/budget", get(budget::show).post(budget::plan))
+        .route("/desk/stories/{id}/plan", get(budget::edit_plan).post(budget::save_plan))
         .route("/desk/search", get(story_list::search))
         .route("/desk/stories/new", get(stories::new_story))
         .route("/desk/stories/new/autosave", post(stories::autosave_new))

@@ -33,9 +33,9 @@ pub(crate) struct Choice {
 }
 
 #[derive(Serialize)]
-struct ErrorView {
-    field: &'static str,
-    message: String,
+pub(crate) struct ErrorView {
+    pub(crate) field: &'static str,
+    pub(crate) message: String,
 }
 
 #[derive(Serialize)]
@@ -99,6 +99,8 @@ struct EditorPage {
     /// The last note of the review loop (a submission's or a sending back), while the story
     /// is a draft or in review: who wrote it, when, and what it says.
     review_note: Option<ReviewNote>,
+    /// The budget's plan for the story, in a line: what it is, who is on it, when it is due.
+    plan: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -148,6 +150,18 @@ pub(crate) fn section_choices(tree: &SectionTree) -> Vec<Choice> {
         }
     }
     choices
+}
+
+/// "Due 14:00, Nov 28 · Cub Reporter · Figures from the commission…", for a planned story.
+async fn plan_line(state: &AppState, article: &Article, zone: &TimeZone) -> Result<Option<String>, WebError> {
+    use dateline_newsroom::planning::PlanStore;
+    let Some(plan) = state.store().plan_of(article.id).await? else { return Ok(None) };
+    let due = plan.planned_for.to_zoned(zone.clone()).strftime("%H:%M, %b %-d");
+    let person = match plan.assignee {
+        Some(user) => state.store().user_by_id(user).await.map(|u| u.name).unwrap_or_default(),
+        None => "nobody assigned yet".to_owned(),
+    };
+    Ok(Some(format!("Due {due} \u{b7} {person} \u{b7} {}", plan.summary)))
 }
 
 /// What the editor shows for a story (or a new one), before errors and notices.
@@ -220,6 +234,10 @@ async fn editor_page(
         newer_autosave: None,
         showing_autosave: false,
         review_note: None,
+        plan: match article {
+            Some(article) => plan_line(state, article, zone).await?,
+            None => None,
+        },
     })
 }
 
@@ -268,7 +286,7 @@ fn draft_from(form: &FormData, zone: &TimeZone) -> Result<(StoryDraft, Vec<Field
     Ok((draft, errors))
 }
 
-fn errors_view(errors: Vec<FieldError>) -> Vec<ErrorView> {
+pub(crate) fn errors_view(errors: Vec<FieldError>) -> Vec<ErrorView> {
     errors.into_iter().map(|e| ErrorView { field: e.field, message: e.message }).collect()
 }
 

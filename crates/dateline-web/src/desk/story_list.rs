@@ -65,7 +65,7 @@ async fn bulk_choices(store: &impl Store, desk: &Desk, tree: &SectionTree) -> Re
         return Ok(None);
     }
     let mut topics: Vec<(i64, String)> = store.topics().await?.into_iter().map(|t| (t.id.0, t.name)).collect();
-    topics.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    topics.sort_by_key(|t| t.1.to_lowercase());
     Ok(Some(BulkChoices { topics, sections: super::stories::section_choices(tree) }))
 }
 
@@ -117,7 +117,7 @@ pub(crate) async fn list(
         .map(|s| ListRow {
             id: s.id.0,
             editable: user.role.may(Action::EditAnyStory)
-                || (s.created_by == Some(user.id)
+                || ((s.created_by == Some(user.id) || s.assignee == Some(user.id))
                     && matches!(s.status, ArticleStatus::Draft | ArticleStatus::InReview)),
             headline: s.headline,
             status: status_title(s.status),

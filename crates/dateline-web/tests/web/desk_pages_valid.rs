@@ -233,6 +233,8 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
         format!("{episode_path}/episode"),
         format!("/desk/stories/{id}/video"),
         format!("/desk/stories/{live}/video"),
+        "/desk/budget".to_owned(),
+        format!("/desk/stories/{id}/plan"),
     ] {
         let response = desk.get(&path).await;
         assert_eq!(response.status(), 200, "{path}");
@@ -255,6 +257,9 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
     let pairs: Vec<(&str, &str)> = carried.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let resumed = desk.post_without_csrf("/desk/resume", &pairs).await.text().await.expect("resume page");
     pages.push(("desk-kept".to_owned(), kept_html));
+    let story = id.to_string();
+    let bulk_question = desk.post("/desk/stories/bulk", &[("story", &story), ("change", "unpublish")]).await;
+    pages.push(("desk-bulk-question".to_owned(), bulk_question.text().await.expect("bulk page")));
     pages.push(("desk-resume".to_owned(), resumed));
     let Some(errors) = html_errors(&pages) else { return };
     assert!(errors.is_empty(), "the Nu HTML Checker found errors on the desk:\n{}", errors.join("\n"));

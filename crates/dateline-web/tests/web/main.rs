@@ -2,6 +2,7 @@
 //!
 //! One binary per crate keeps build and link time down (docs/TESTING.md).
 
+mod budget;
 mod content_api;
 mod desk;
 mod desk_answers;

@@ -25,6 +25,9 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
         tracing::info!(folder = %config.data_dir.display(), "demo content loaded");
     }
     let accounts = content::demo::ensure_demo_users(&store, jiff::Timestamp::now()).await?;
+    if loaded {
+        content::demo::plan_todays_budget(&store, jiff::Timestamp::now()).await?;
+    }
     if args.load_only {
         println!("the demo paper is in {}", dateline_storage::redact_url(&config.database_url()));
         return Ok(());

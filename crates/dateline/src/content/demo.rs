@@ -179,6 +179,53 @@ fn topic_name(slug: &str) -> String {
 }
 
 /// Loads the demo paper into an empty database; returns false when it already holds stories.
+/// The morning meeting's plans the demo starts with: `(section, working headline, summary,
+/// assignee's e-mail, due hour in the paper's zone)`.
+const DEMO_PLANS: &[(&str, &str, &str, &str, i8)] = &[
+    (
+        "national/politics",
+        "Assembly votes on the housing bill",
+        "Result expected after the afternoon session; reaction from both benches",
+        "reporter@dateline.example",
+        16,
+    ),
+    (
+        "business/economy",
+        "Exporters brace for the December figures",
+        "Chip and car makers on what the first-week trade data will show",
+        "contributor@dateline.example",
+        18,
+    ),
+    ("sports/baseball", "Free agents to watch this winter", "Five names the clubs are calling about", "", 20),
+];
+
+/// Plans the demo's budget for the paper's today, as the demo editor (once, with new demo
+/// content): the desk's Budget page then has a morning meeting's worth of stories.
+pub async fn plan_todays_budget(store: &impl Store, now: Timestamp) -> anyhow::Result<()> {
+    let editor = store.user_with_password_hash("editor@dateline.example").await?.0;
+    let zone = demo_settings().zone()?;
+    let today = now.to_zoned(zone.clone()).date();
+    let tree = dateline_newsroom::SectionTree::new(store.sections().await?);
+    for (path, headline, summary, assignee, hour) in DEMO_PLANS {
+        let section = tree.by_path(path).with_context(|| format!("the demo has the section {path}"))?;
+        let assignee = match *assignee {
+            "" => None,
+            email => Some(store.user_with_password_hash(email).await?.0.id),
+        };
+        let draft = dateline_newsroom::planning::PlanDraft {
+            headline: (*headline).into(),
+            section_id: Some(section.id),
+            summary: (*summary).into(),
+            assignee,
+            planned_for: Some(today.at(*hour, 0, 0, 0).to_zoned(zone.clone())?.timestamp()),
+        };
+        dateline_newsroom::planning::plan_story(store, &editor, &draft, now)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot plan the demo story {headline:?}: {e}"))?;
+    }
+    Ok(())
+}
+
 pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, now: Timestamp) -> anyhow::Result<bool> {
     if store.count_articles().await? > 0 {
         return Ok(false);
