@@ -13,6 +13,27 @@ pub const WORDS_PER_MINUTE: usize = 230;
 /// The words of a body: what whitespace separates and holds a letter or a digit (Markdown's
 /// marks alone, `**` or `>`, are not words). The desk's script counts the same way as the
 /// writer types.
+/// How a body places a library photo: `![what it shows](photo:123)`, a paragraph of its own.
+pub const PHOTO_SCHEME: &str = "photo:";
+
+/// The library photos a body places, in order, each once: what a page loads to draw them.
+pub fn photo_references(markdown: &str) -> Vec<crate::ids::MediaId> {
+    let mut found = Vec::new();
+    let marker = format!("]({PHOTO_SCHEME}");
+    let mut rest = markdown;
+    while let Some(at) = rest.find(&marker) {
+        rest = &rest[at + marker.len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(id) = digits.parse::<i64>() {
+            let id = crate::ids::MediaId(id);
+            if !found.contains(&id) {
+                found.push(id);
+            }
+        }
+    }
+    found
+}
+
 pub fn word_count(markdown: &str) -> usize {
     markdown.split_whitespace().filter(|token| token.chars().any(char::is_alphanumeric)).count()
 }

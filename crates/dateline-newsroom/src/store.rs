@@ -151,6 +151,12 @@ pub trait MediaStore {
     fn find_media(&self, query: &crate::media::MediaQuery) -> impl Future<Output = StoreResult<Vec<Media>>> + Send;
     /// Uploaded media, newest first: what the photo picker offers.
     fn media_list(&self, window: Window) -> impl Future<Output = StoreResult<Vec<Media>>> + Send;
+    /// The stories (not removed) that lead with each of `ids`, most recently changed first:
+    /// `(photo, story, headline)`.
+    fn stories_leading_with(
+        &self,
+        ids: &[MediaId],
+    ) -> impl Future<Output = StoreResult<Vec<(MediaId, crate::ids::ArticleId, String)>>> + Send;
     /// Removes a photo nothing uses yet (one stored for a delivery that was then not taken);
     /// `StoreError::Conflict` when a story or an author shows it.
     fn delete_unused_media(&self, id: MediaId) -> impl Future<Output = StoreResult<()>> + Send;

@@ -10,6 +10,6 @@ pub mod theme;
 pub mod time;
 pub mod views;
 
-pub use markdown::render_markdown;
+pub use markdown::{place_body_photos, render_markdown};
 pub use theme::{Theme, ThemeError};
 pub use time::PaperClock;

@@ -37,6 +37,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("desk/kept.html", include_str!("../../../themes/default/templates/desk/kept.html")),
     ("desk/confirm.html", include_str!("../../../themes/default/templates/desk/confirm.html")),
     ("desk/bulk.html", include_str!("../../../themes/default/templates/desk/bulk.html")),
+    ("desk/photo_picker.html", include_str!("../../../themes/default/templates/desk/photo_picker.html")),
     ("desk/budget.html", include_str!("../../../themes/default/templates/desk/budget.html")),
     ("desk/plan.html", include_str!("../../../themes/default/templates/desk/plan.html")),
     ("desk/plan_fields.html", include_str!("../../../themes/default/templates/desk/plan_fields.html")),
@@ -81,6 +82,7 @@ const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     ("video.js", include_bytes!("../../../themes/default/static/video.js")),
     ("desk-live.js", include_bytes!("../../../themes/default/static/desk-live.js")),
     ("desk-photo.js", include_bytes!("../../../themes/default/static/desk-photo.js")),
+    ("desk-photo-picker.js", include_bytes!("../../../themes/default/static/desk-photo-picker.js")),
     ("desk-editor.js", include_bytes!("../../../themes/default/static/desk-editor.js")),
     ("desk-writing.js", include_bytes!("../../../themes/default/static/desk-writing.js")),
     // The publisher's logo in structured data; a newsroom replaces it with its own.

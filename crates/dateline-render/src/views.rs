@@ -415,7 +415,10 @@ impl ArticleView {
             published: article.first_published_at.map(|t| clock.time(t)),
             updated: article.last_public_update_at.map(|t| clock.time(t)),
             lead_image: lookup.image(c.lead_media_id),
-            body_html: with_dateline(body_html, c.dateline.as_deref()),
+            body_html: with_dateline(
+                crate::markdown::place_body_photos(&body_html, |id| lookup.image(Some(id))),
+                c.dateline.as_deref(),
+            ),
             corrections: corrections.iter().map(|k| CorrectionView::new(k, clock)).collect(),
         }
     }

@@ -1,8 +1,8 @@
 //! SQL for media records (the files themselves live in blob storage).
 
-use crate::db::{params, DbTime};
+use crate::db::{params, placeholders, DbTime, Param};
 use crate::SqlStore;
-use dateline_newsroom::Change;
+use dateline_newsroom::{ArticleId, Change};
 use dateline_newsroom::{FocalPoint, Media, MediaDetails, MediaId, MediaStore, NewMedia, StoreError, Window};
 use jiff::Timestamp;
 
@@ -95,6 +95,20 @@ async fn insert_file_facts(tx: &mut crate::db::Tx, id: i64, new: &NewMedia) -> R
 }
 
 impl MediaStore for SqlStore {
+    async fn stories_leading_with(&self, ids: &[MediaId]) -> Result<Vec<(MediaId, ArticleId, String)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT lead_media_id, id, headline FROM articles WHERE lead_media_id IN ({}) AND status <> 'removed' \
+             ORDER BY modified_at DESC, id DESC",
+            placeholders(1, ids.len())
+        );
+        let rows: Vec<(i64, i64, String)> =
+            self.db.fetch_all(&sql, ids.iter().map(|id| Param::from(id.0)).collect()).await?;
+        Ok(rows.into_iter().map(|(media, story, headline)| (MediaId(media), ArticleId(story), headline)).collect())
+    }
+
     async fn insert_media(&self, new: &NewMedia, now: Timestamp) -> Result<Media, StoreError> {
         let mut tx = self.db.begin().await?;
         let id = insert_media_in(&mut tx, new, now).await?;

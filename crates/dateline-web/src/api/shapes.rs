@@ -16,6 +16,25 @@ fn absolute(state: &AppState, path: &str) -> String {
     crate::site::feeds::absolute(state, path)
 }
 
+/// A photo's view with every address made absolute, for HTML that leaves the site.
+fn absolute_image(state: &AppState, mut image: dateline_render::views::ImageView) -> dateline_render::views::ImageView {
+    let srcset = |set: &str| {
+        set.split(", ")
+            .map(|entry| match entry.split_once(' ') {
+                Some((url, width)) => format!("{} {width}", absolute(state, url)),
+                None => absolute(state, entry),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    image.src = absolute(state, &image.src);
+    image.srcset = srcset(&image.srcset);
+    for source in &mut image.sources {
+        source.srcset = srcset(&source.srcset);
+    }
+    image
+}
+
 /// A section as a story or a list names it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SectionRef {
@@ -325,7 +344,9 @@ pub fn story(state: &AppState, parts: StoryParts<'_>) -> Story {
         updated: article.last_public_update_at.map(|t| clock.time(t).datetime),
         lead_photo: content.lead_media_id.and_then(|id| lookup.media.get(&id)).map(|m| Photo::new(state, m)),
         dateline: content.dateline.clone(),
-        body_html,
+        body_html: dateline_render::place_body_photos(&body_html, |id| {
+            lookup.image(Some(id)).map(|image| absolute_image(state, image))
+        }),
         body_markdown: content.body.clone(),
         corrections: corrections
             .iter()

@@ -264,7 +264,8 @@ pub(crate) async fn whole_story(
     chrome.shows(tag::story(article.id));
     let video = crate::site::video::video_of(state, article.id).await?;
     let poster = video.as_ref().and_then(crate::site::video::poster_of);
-    let lead: Vec<_> = article.content.lead_media_id.into_iter().chain(poster).collect();
+    let body_photos = dateline_newsroom::body::photo_references(&article.content.body);
+    let lead: Vec<_> = article.content.lead_media_id.into_iter().chain(poster).chain(body_photos).collect();
     let lookup = chrome::lookup_for(state, chrome, &[], &article.content.bylines, &lead).await?;
     let topics: Vec<TopicRef> = if article.content.topics.is_empty() {
         Vec::new()

@@ -15,6 +15,7 @@ mod live;
 mod newsletters;
 mod pages;
 mod partners;
+mod photo_picker;
 pub(crate) mod photos;
 mod podcasts;
 mod revisions;
@@ -79,6 +80,7 @@ pub(crate) fn routes(max_upload_bytes: u64, max_audio_bytes: usize, max_video_by
         .route("/desk/live-posts/{post}", post(live::change_post))
         .route("/desk/live-posts/{post}/history", get(live::history))
         .route("/desk", get(|| async { axum::response::Redirect::permanent("/desk/") }))
+        .route("/desk/photos/pick", get(photo_picker::show))
         .route("/desk/photos", get(photos::list).post(photos::upload).layer(upload_limit))
         .route("/desk/photos/{id}", get(photos::show).post(photos::update))
         .route("/desk/photos/{id}/lead", post(photos::choose_as_lead))

@@ -142,15 +142,18 @@ struct StoryChoice {
     headline: String,
 }
 
-fn row(media: &Media) -> PhotoRow {
+pub(super) fn thumbnail(media: &Media) -> String {
     let copies = dateline_media::copies(&media.storage_key, media.width, &media.variant_formats, VariantFormat::Jpeg);
-    let thumbnail = match copies.first() {
+    match copies.first() {
         Some((_, key)) => media_url(key),
         None => media_url(&media.storage_key),
-    };
+    }
+}
+
+fn row(media: &Media) -> PhotoRow {
     PhotoRow {
         id: media.id.0,
-        thumbnail,
+        thumbnail: thumbnail(media),
         caption: media.caption.clone(),
         credit: media.credit.clone(),
         alt: media.alt_text.clone(),
@@ -195,19 +198,19 @@ async fn photos_page(
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub(crate) struct LibraryAsked {
-    q: String,
-    unused: String,
-    from: String,
-    until: String,
+    pub(super) q: String,
+    pub(super) unused: String,
+    pub(super) from: String,
+    pub(super) until: String,
     /// Which page of the library, from 1 (the newest photos).
-    page: Option<String>,
+    pub(super) page: Option<String>,
 }
 
 /// Photos a page of the library shows.
-const PHOTOS_PER_PAGE: u32 = 60;
+pub(super) const PHOTOS_PER_PAGE: u32 = 60;
 
 impl LibraryAsked {
-    fn query(&self, zone: &jiff::tz::TimeZone) -> Result<MediaQuery, WebError> {
+    pub(super) fn query(&self, zone: &jiff::tz::TimeZone) -> Result<MediaQuery, WebError> {
         let day = |text: &str, field: &str| -> Result<Option<jiff::Timestamp>, WebError> {
             if text.trim().is_empty() {
                 return Ok(None);
@@ -232,7 +235,7 @@ impl LibraryAsked {
         })
     }
 
-    fn page_number(&self) -> Result<u32, WebError> {
+    pub(super) fn page_number(&self) -> Result<u32, WebError> {
         crate::site::paging::requested_page(&crate::query::PageAsked { page: self.page.clone() })
     }
 
@@ -295,6 +298,8 @@ pub(crate) async fn upload(
     let mut token_checked = false;
     let mut waiting_for_token: Vec<SentPhoto> = Vec::new();
     let mut taken = Taken::default();
+    // From the editor's photo picker: back to it, with the new photo first.
+    let mut pick_for: Option<i64> = None;
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
@@ -337,6 +342,7 @@ pub(crate) async fn upload(
             "credit" => details.credit = value,
             "alt_text" => details.alt_text = value,
             "photographer" => details.photographer = value,
+            "pick_for" => pick_for = value.trim().parse::<i64>().ok().filter(|id| *id > 0),
             _ => {}
         }
     }
@@ -344,6 +350,11 @@ pub(crate) async fn upload(
         desk.check_csrf("")?;
     }
     desk.require(Action::UploadPhoto)?;
+    let last_stored = taken.results.iter().rev().find_map(|r| r.stored);
+    if let (Some(story), Some(photo), [_]) = (pick_for, last_stored, taken.results.as_slice()) {
+        let back = format!("/desk/photos/pick?story={story}&uploaded={photo}");
+        return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response());
+    }
     match taken.results.as_slice() {
         [] => {
             let errors = vec![ErrorRow { field: "file", message: "Choose a photo to upload.".into() }];
@@ -617,5 +628,10 @@ pub(crate) async fn choose_as_lead(
     editing::choose_lead_photo(state.store(), &desk.session.user, story, Some(media.id), state.now())
         .await
         .map_err(super::stories::edit_failure)?;
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/desk/photos/{}?saved=1", media.id))]).into_response())
+    // From the editor's photo picker, back to the story; from the photo's page, back to it.
+    let back = match form.get("back") {
+        "editor" => format!("/desk/stories/{story}?saved=1"),
+        _ => format!("/desk/photos/{}?saved=1", media.id),
+    };
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response())
 }

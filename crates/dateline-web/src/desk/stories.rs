@@ -539,6 +539,17 @@ pub(crate) async fn preview_body(
         return Err(WebError::BadRequest(format!("{}: {}", problem.field, problem.message)));
     }
     let html = state.render_work().body_html(body).await;
+    let mut photos = std::collections::HashMap::new();
+    for id in dateline_newsroom::body::photo_references(body) {
+        match state.store().media_by_id(id).await {
+            Ok(media) => {
+                photos.insert(id, dateline_render::views::ImageView::new(&media));
+            }
+            Err(StoreError::NotFound) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let html = dateline_render::place_body_photos(&html, |id| photos.get(&id).cloned());
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "private, no-store")], html)
         .into_response())
 }

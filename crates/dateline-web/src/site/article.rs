@@ -116,7 +116,9 @@ pub(crate) async fn render(
     let shared_image = article.content.lead_media_id.or(chrome.share_image);
     let video = super::video::video_of(state, article.id).await?;
     let poster = video.as_ref().and_then(super::video::poster_of);
-    let lead_media: Vec<_> = article.content.lead_media_id.into_iter().chain(shared_image).chain(poster).collect();
+    let body_photos = dateline_newsroom::body::photo_references(&article.content.body);
+    let lead_media: Vec<_> =
+        article.content.lead_media_id.into_iter().chain(shared_image).chain(poster).chain(body_photos).collect();
     chrome.shows(tag::story(article.id));
     for topic in &article.content.topics {
         chrome.shows(tag::topic(*topic));

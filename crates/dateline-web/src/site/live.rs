@@ -74,6 +74,8 @@ pub(crate) async fn stream(
 /// One post as readers see it.
 pub(crate) async fn post_view(state: &AppState, post: &LivePost, lookup: &Lookup, chrome: &Chrome) -> LivePostView {
     let body_html = state.render_work().body_html(&post.body).await;
+    // A post carries its photo in its own field; one placed in its text is drawn if known.
+    let body_html = dateline_render::place_body_photos(&body_html, |id| lookup.image(Some(id)));
     LivePostView::new(post, body_html, lookup, &chrome.clock, chrome.now)
 }
 

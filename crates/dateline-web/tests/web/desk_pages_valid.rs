@@ -234,6 +234,7 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
         format!("/desk/stories/{id}/video"),
         format!("/desk/stories/{live}/video"),
         "/desk/budget".to_owned(),
+        format!("/desk/photos/pick?story={id}"),
         format!("/desk/stories/{id}/plan"),
     ] {
         let response = desk.get(&path).await;

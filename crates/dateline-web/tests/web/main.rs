@@ -19,6 +19,7 @@ mod newsletters;
 mod object_media;
 mod page_cache;
 mod photo_crops;
+mod photo_picker;
 mod photo_privacy;
 mod photos;
 mod podcasts;
