@@ -90,7 +90,8 @@ async fn axe_and_lighthouse_accept_the_reader_pages() {
                     .collect()
             })
             .unwrap_or_default();
-        println!("lighthouse {path}: performance {:.2}", score("performance"));
+        let weight = report["audits"]["total-byte-weight"]["numericValue"].as_f64().unwrap_or(f64::MAX);
+        println!("lighthouse {path}: performance {:.2}, {:.1} KB in all", score("performance"), weight / 1024.0);
         for category in ["accessibility", "best-practices", "seo"] {
             assert_eq!(score(category), 1.0, "{path}: {category} is {}; failing audits: {failing:?}", score(category));
         }
