@@ -56,7 +56,8 @@ pub fn draw_jpeg(palette_name: &str, variant: u32) -> anyhow::Result<Vec<u8>> {
             let fx = x as f32 / w;
             let trees = 0.006 * (fx * 610.0 + shift * 9.0).sin().abs() + 0.004 * grain(x, 0, variant);
             let far_ridge = h * (0.58 + 0.06 * (fx * 6.3 + shift * 4.0).sin() + 0.015 * (fx * 37.0).sin() - trees);
-            let near_ridge = h * (0.72 + 0.05 * (fx * 9.1 + 1.7 + shift * 2.0).cos() + 0.01 * (fx * 53.0).cos() - trees);
+            let near_ridge =
+                h * (0.72 + 0.05 * (fx * 9.1 + 1.7 + shift * 2.0).cos() + 0.01 * (fx * 53.0).cos() - trees);
             (far_ridge, near_ridge)
         })
         .collect();

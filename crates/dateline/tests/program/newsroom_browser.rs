@@ -5,7 +5,8 @@
 //! (`tests/browser/kept_copy.cjs`); a listener plays an episode, and a platform's video loads
 //! nothing from the platform until the reader presses play (`tests/browser/listen_and_watch.cjs`);
 //! a reporter formats a body from the toolbar and the keyboard while its length follows
-//! (`tests/browser/writing_tools.cjs`).
+//! (`tests/browser/writing_tools.cjs`); an editor picks a lead photo and places another in the
+//! body from the library opened over the editor (`tests/browser/photo_picker.cjs`).
 
 use crate::support::{run_browser_script, Running};
 use dateline_testkit::checkers::playwright_node_path;
@@ -68,4 +69,14 @@ async fn a_reporter_formats_the_body_from_the_toolbar_and_sees_its_length_in_a_r
     let args = [server.base_url.clone(), "reporter@dateline.example".into(), "demo-reporter-2026".into()];
     let run = run_browser_script(&node_path, "writing_tools.cjs", &args).await;
     assert!(run.succeeded && run.stdout.contains("writing tools e2e OK"), "{}\n{}", run.stdout, run.stderr);
+}
+
+#[tokio::test]
+async fn an_editor_picks_and_places_photos_from_the_library_over_the_editor_in_a_real_browser() {
+    let Some(node_path) = playwright_node_path() else { return };
+    let data = tempfile::tempdir().expect("data folder");
+    let server = Running::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", &data.path().display().to_string()]);
+    let args = [server.base_url.clone(), "editor@dateline.example".into(), "demo-editor-2026".into()];
+    let run = run_browser_script(&node_path, "photo_picker.cjs", &args).await;
+    assert!(run.succeeded && run.stdout.contains("photo picker e2e OK"), "{}\n{}", run.stdout, run.stderr);
 }
