@@ -59,7 +59,8 @@ pub trait PlanStore {
     fn save_plan(&self, plan: &StoryPlan) -> impl Future<Output = StoreResult<()>> + Send;
     fn plan_of(&self, id: ArticleId) -> impl Future<Output = StoreResult<Option<StoryPlan>>> + Send;
     /// The budget between `from` and `to`: stories planned for then, scheduled for then, and
-    /// unplanned drafts or stories in review changed then, earliest planned time first.
+    /// unplanned drafts or stories in review a desk user started and changed then (not an
+    /// agency's copy waiting on the wire), earliest planned time first.
     fn budget(&self, from: Timestamp, to: Timestamp) -> impl Future<Output = StoreResult<Vec<BudgetStory>>> + Send;
 }
 

@@ -83,6 +83,7 @@ impl PlanStore for SqlStore {
                  WHERE (p.planned_for >= $1 AND p.planned_for < $2) \
                     OR (p.article_id IS NULL AND a.status = 'scheduled' AND a.publish_at >= $1 AND a.publish_at < $2) \
                     OR (p.article_id IS NULL AND a.status IN ('draft', 'in_review') \
+                        AND a.created_by_user_id IS NOT NULL \
                         AND a.modified_at >= $1 AND a.modified_at < $2) \
                  ORDER BY COALESCE(p.planned_for, a.publish_at, a.modified_at), a.id",
                 params![from, to],

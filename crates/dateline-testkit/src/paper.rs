@@ -178,6 +178,12 @@ impl StoryBuilder {
         self
     }
 
+    /// Started on the desk by `user` (else by the system, as an import is).
+    pub fn started_by(mut self, user: &dateline_newsroom::User) -> Self {
+        self.new.made_by = RevisionAuthor { user_id: Some(user.id), name: user.name.clone() };
+        self
+    }
+
     pub fn topics(mut self, topics: &[dateline_newsroom::TopicId]) -> Self {
         self.new.content.topics = topics.to_vec();
         self

@@ -63,7 +63,7 @@
       return;
     }
     dialog.appendChild(document.importNode(picker, true));
-    dialog.querySelectorAll('.place-in-body').forEach(function (button) { button.hidden = false; });
+    dialog.querySelectorAll('.place-in-body, .pick-lead-in-form').forEach(function (button) { button.hidden = false; });
   }
 
   function load(url, options) {
@@ -80,6 +80,12 @@
 
   dialog.addEventListener('click', function (event) {
     var target = event.target;
+    var lead = target.closest && target.closest('.pick-lead-in-form');
+    if (lead) {
+      chooseLead(lead.getAttribute('data-photo'), lead.getAttribute('data-caption'));
+      dialog.close();
+      return;
+    }
     var place = target.closest && target.closest('.place-in-body');
     if (place) {
       placeInBody(place.getAttribute('data-markdown'));

@@ -60,6 +60,8 @@ struct PickerPage {
     newer: Option<String>,
     older: Option<String>,
     page_number: u32,
+    /// Whether the role may make a photo a story's lead photo from here (editors and photo
+    /// editors); a writer chooses it in the editor's own field instead, which the dialog fills.
     may_choose_lead: bool,
     may_upload: bool,
     max_bytes: u64,
@@ -139,7 +141,7 @@ pub(crate) async fn show(
         newer: (page_number > 1).then(|| link_to(article.id.0, &asked, page_number - 1)),
         older: more.then(|| link_to(article.id.0, &asked, page_number + 1)),
         page_number,
-        may_choose_lead: role.may(Action::ChooseLeadPhoto) || editing::may_edit(&desk.session.user, &article),
+        may_choose_lead: role.may(Action::ChooseLeadPhoto),
         may_upload: role.may(Action::UploadPhoto),
         max_bytes: state.settings().max_image_bytes,
     };

@@ -20,11 +20,19 @@ async fn an_editor_plans_the_day_and_the_budget_follows_the_reporter_writing_it(
     let (editor, password) = desk_user(&store, Role::Editor, "Morning Editor").await;
     let (reporter, reporter_password) = desk_user(&store, Role::Reporter, "Cub Reporter").await;
     desk_user(&store, Role::Contributor, "Guest Writer").await;
-    // A draft someone is writing today without a plan, and a story scheduled for today.
-    StoryBuilder::new("Rail fares to rise", paper.business.id, now()).status(ArticleStatus::Draft).store(&store).await;
-    let scheduled =
+    // A draft the reporter is writing today without a plan, an agency's draft (not the
+    // meeting's business), and a story scheduled for today.
+    StoryBuilder::new("Rail fares to rise", paper.business.id, now())
+        .status(ArticleStatus::Draft)
+        .started_by(&reporter)
+        .store(&store)
+        .await;
+    StoryBuilder::new("Agency copy waiting on the wire", paper.business.id, now())
+        .status(ArticleStatus::Draft)
+        .store(&store)
+        .await;
+    let mut scheduled =
         StoryBuilder::new("Budget vote at five", paper.politics.id, now()).status(ArticleStatus::Scheduled).build();
-    let mut scheduled = scheduled;
     scheduled.publish_at = Some("2026-11-28T08:00:00Z".parse().expect("instant"));
     store.insert_article(&scheduled).await.expect("scheduled story");
     let app = TestApp::start(store.clone(), now()).await;
@@ -70,7 +78,9 @@ async fn an_editor_plans_the_day_and_the_budget_follows_the_reporter_writing_it(
     assert_eq!(texts(&budget, ".budget-section:first-of-type .budget__status"), ["Planned", "Scheduled"]);
     assert_eq!(texts(&budget, ".budget-section:first-of-type .budget__person")[0], "Cub Reporter");
     assert_eq!(texts(&budget, ".budget__summary"), ["Figures from the commission by mid-afternoon, with reaction"]);
+    assert_eq!(texts(&budget, ".budget-section:last-of-type .budget__headline"), ["Rail fares to rise"]);
     assert_eq!(texts(&budget, ".budget-section:last-of-type .budget__status"), ["Being written"]);
+    assert_eq!(texts(&budget, ".budget-section:last-of-type .budget__person"), ["Cub Reporter"], "its writer");
     let planned = store.desk_stories(Some(ArticleStatus::Draft), dateline_newsroom::Window { limit: 10, offset: 0 });
     let planned = planned.await.expect("drafts").into_iter().find(|s| s.headline == "Turnout in the by-election");
     let planned = planned.expect("the plan made a draft");
@@ -84,7 +94,11 @@ async fn an_editor_plans_the_day_and_the_budget_follows_the_reporter_writing_it(
     // The reporter sees the budget, their story marked, and writes it as their own.
     let reporter_desk = app.sign_in(&reporter.email, &reporter_password).await;
     let budget = reporter_desk.page("/desk/budget").await;
-    assert_eq!(texts(&budget, ".budget__yours .budget__headline"), ["Turnout in the by-election"]);
+    assert_eq!(
+        texts(&budget, ".budget__yours .budget__headline"),
+        ["Turnout in the by-election", "Rail fares to rise"],
+        "the story assigned to them and the one they started"
+    );
     assert!(texts(&budget, "form.plan-form").is_empty(), "reporters do not plan");
     let editor_page = reporter_desk.page(&format!("/desk/stories/{}", planned.id)).await;
     assert_eq!(

@@ -206,21 +206,10 @@ async fn a_wordpress_paper_moves_in_with_every_old_address_kept(db: TestDatabase
     // A later export: one story changed there and edited on the desk since, another only changed there.
     let editor = desk_user(&store, Role::Editor, "Desk Editor").await.0;
     let article = store.article_by_id(ArticleId(bridge)).await.expect("story");
-    let c = &article.content;
     let draft = editing::StoryDraft {
         headline: "Council backs a new bridge".into(),
-        deck: c.deck.clone().unwrap_or_default(),
-        slug: c.slug.to_string(),
-        section_id: Some(c.section_id),
-        bylines: c.bylines.clone(),
-        label: c.label,
-        topics: c.topics.clone(),
-        lead_media_id: c.lead_media_id,
-        body: c.body.clone(),
-        seo_title: c.seo_title.clone().unwrap_or_default(),
-        seo_description: c.seo_description.clone().unwrap_or_default(),
-        dateline: c.dateline.clone().unwrap_or_default(),
         embargo_until: None,
+        ..editing::StoryDraft::of(&article)
     };
     editing::save_story(&store, &editor, article.id, article.version, &draft, editing::SaveKind::Quiet, now())
         .await

@@ -121,9 +121,19 @@ async fn a_writer_picks_places_and_uploads_photos_from_the_editor(db: TestDataba
     assert!(paragraphs.iter().any(|p| p == "Inside a sentence a small mark reads as words."), "{paragraphs:?}");
     assert!(!texts(&reader, "main").concat().contains("photo:"), "no reference reaches readers");
 
-    // A reporter who neither wrote nor was given the story cannot open its picker.
+    // A reporter who neither wrote nor was given the story cannot open its picker; on their
+    // own story the lead photo is chosen in the editor's field (the dialog fills it), as
+    // their role may not set it from the library by itself.
     let other = app.sign_in(&stranger.email, &stranger_password).await;
     assert_eq!(other.get(&format!("/desk/photos/pick?story={id}")).await.status(), 403);
+    let own = StoryBuilder::new("A reporter's own draft", paper.national.id, now())
+        .status(dateline_newsroom::ArticleStatus::Draft)
+        .started_by(&stranger)
+        .store(&store)
+        .await;
+    let picker = other.page(&format!("/desk/photos/pick?story={own}")).await;
+    assert!(attributes(&picker, "form.pick-lead", "action").is_empty());
+    assert_eq!(attributes(&picker, "button.pick-lead-in-form[hidden]", "data-photo").len(), 60);
     assert_eq!(desk.get("/desk/photos/pick?story=999999").await.status(), 404);
 }
 
