@@ -71,7 +71,7 @@ fn tiff_facts(tiff: &[u8]) -> KeptFacts {
 }
 
 /// A minimal EXIF block (`Exif\0\0` and a big-endian TIFF structure) holding only the kept facts.
-fn minimal_exif(facts: &KeptFacts) -> Option<Vec<u8>> {
+pub(crate) fn minimal_exif(facts: &KeptFacts) -> Option<Vec<u8>> {
     let mut entries: Vec<(u16, u16, Vec<u8>)> = Vec::new();
     if let Some(orientation) = facts.orientation {
         entries.push((0x0112, 3, orientation.to_be_bytes().to_vec()));
@@ -174,7 +174,7 @@ pub(crate) fn iptc_only(payload: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
-fn segment(marker: u8, payload: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn segment(marker: u8, payload: &[u8]) -> Option<Vec<u8>> {
     let length = u16::try_from(payload.len() + 2).ok()?;
     let mut out = vec![0xFF, marker];
     out.extend(length.to_be_bytes());

@@ -144,6 +144,50 @@ pub struct CopyPlan {
 /// The widest a working copy of the picture needs to be: the widest copy or crop made.
 const WORKING_WIDTH: u32 = 1280;
 
+/// A camera JPEG decoded straight at a fraction of its size (the codec's own scaling of its
+/// blocks: a half, a quarter or an eighth), the smallest that still leaves the upright picture
+/// at least [`WORKING_WIDTH`] wide, with the original's upright size. A 24-megapixel frame
+/// then never exists in memory whole: a quarter of it is 4.5 MB of pixels, not 72 MB, which
+/// is what bounds memory when a burst of uploads is being copied. `None` when the picture is
+/// not that large, not a JPEG this decoder reads, or not in plain RGB or grey (CMYK and the
+/// rest go the whole way through `image`).
+fn scaled_jpeg(bytes: &[u8], orientation: Option<u16>) -> Option<(image::DynamicImage, (u32, u32))> {
+    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    decoder.read_info().ok()?;
+    let info = decoder.info()?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    // Orientations 5 to 8 turn the picture a quarter: its upright width is the stored height.
+    let turned = crate::metadata::turns_sideways(orientation);
+    let (upright_width, upright_height) = if turned { (height, width) } else { (width, height) };
+    if upright_width < 2 * WORKING_WIDTH || width == 0 || height == 0 {
+        return None;
+    }
+    // Ask for the working width across the upright picture, and the height in proportion, so
+    // that the scale chosen satisfies both.
+    let across =
+        |wanted: u32, of: u32, other: u32| (u64::from(wanted) * u64::from(other)).div_ceil(u64::from(of)) as u32;
+    let (want_width, want_height) = if turned {
+        (across(WORKING_WIDTH, height, width), WORKING_WIDTH)
+    } else {
+        (WORKING_WIDTH, across(WORKING_WIDTH, width, height))
+    };
+    decoder.scale(u16::try_from(want_width).ok()?, u16::try_from(want_height).ok()?).ok()?;
+    let pixels = decoder.decode().ok()?;
+    let info = decoder.info()?;
+    let (scaled_width, scaled_height) = (u32::from(info.width), u32::from(info.height));
+    let picture = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => {
+            image::DynamicImage::ImageRgb8(image::RgbImage::from_raw(scaled_width, scaled_height, pixels)?)
+        }
+        jpeg_decoder::PixelFormat::L8 => {
+            image::DynamicImage::ImageLuma8(image::GrayImage::from_raw(scaled_width, scaled_height, pixels)?)
+        }
+        _ => return None,
+    };
+    let picture = crate::metadata::upright(picture, orientation);
+    (picture.width() >= WORKING_WIDTH).then_some((picture, (upright_width, upright_height)))
+}
+
 /// Makes the smaller copies of an original in `formats`, and its crops, from one decode.
 pub fn make_variants(
     bytes: &[u8],
@@ -161,8 +205,14 @@ pub fn make_variants(
         Some(format) => (crate::metadata::kept_facts(bytes, format).orientation, Rights::of(bytes, format)),
         None => (None, Rights::default()),
     };
-    let picture = crate::metadata::upright(reader.decode()?, orientation);
-    let (full_width, full_height) = (picture.width(), picture.height());
+    let (picture, (full_width, full_height)) = match scaled_jpeg(bytes, orientation) {
+        Some(scaled) => scaled,
+        None => {
+            let picture = crate::metadata::upright(reader.decode()?, orientation);
+            let size = (picture.width(), picture.height());
+            (picture, size)
+        }
+    };
     let height_at = |width: u32| (u64::from(full_height) * u64::from(width) / u64::from(full_width)).max(1) as u32;
     // Everything is drawn from one working copy no wider than the widest file made: a camera
     // frame is resized once, and its decoded pixels freed before the rest are made.
@@ -310,6 +360,62 @@ mod tests {
         let share = crops.iter().find(|c| c.crop == Some(Crop::Share)).expect("a share image");
         assert_eq!((share.width, share.height, share.format), (1200, 630, VariantFormat::Jpeg));
         assert_eq!(share.key("2026/12/a.png", Focus { x: 100, y: 50 }), "2026/12/a-cshare-f100x50-w1200.jpg");
+    }
+
+    /// A camera-sized JPEG, red on its left half and blue on its right, stored turned by
+    /// `orientation` (none: as it stands).
+    fn camera_jpeg(orientation: Option<u16>) -> Vec<u8> {
+        let picture = image::RgbImage::from_fn(3000, 1600, |x, _| {
+            if x < 1500 {
+                image::Rgb([200, 0, 0])
+            } else {
+                image::Rgb([0, 0, 200])
+            }
+        });
+        // Stored so that turning it by `orientation` stands it up as drawn: 6 turns a quarter
+        // clockwise, so the file holds it a quarter anticlockwise.
+        let stored = match orientation {
+            Some(6) => image::DynamicImage::ImageRgb8(picture).rotate270(),
+            _ => image::DynamicImage::ImageRgb8(picture),
+        };
+        let mut plain = Vec::new();
+        stored.write_to(&mut Cursor::new(&mut plain), image::ImageFormat::Jpeg).expect("encode");
+        let Some(orientation) = orientation else { return plain };
+        let facts = crate::metadata::KeptFacts { orientation: Some(orientation), artist: None, copyright: None };
+        let exif = crate::metadata::minimal_exif(&facts).expect("exif");
+        let mut out = vec![0xFF, 0xD8];
+        out.extend(crate::metadata::segment(0xE1, &exif).expect("segment"));
+        out.extend(&plain[2..]);
+        out
+    }
+
+    #[test]
+    fn a_camera_jpeg_is_decoded_at_a_fraction_of_its_size_and_its_copies_are_the_same() {
+        for orientation in [None, Some(6)] {
+            let bytes = camera_jpeg(orientation);
+            let (picture, size) = scaled_jpeg(&bytes, orientation).expect("decoded scaled");
+            assert_eq!(size, (3000, 1600), "the original's upright size, whichever way it is stored");
+            assert_eq!((picture.width(), picture.height()), (1500, 800), "a half is the least that leaves 1280");
+            let copies =
+                make_variants(&bytes, &[VariantFormat::Jpeg], CopyPlan { whole: true, crops: None }).expect("copies");
+            let widths: Vec<u32> = copies.iter().map(|c| c.width).collect();
+            assert_eq!(widths, [320, 640, 960, 1280]);
+            let widest = image::load_from_memory(&copies[3].bytes).expect("decodes").to_rgb8();
+            assert_eq!(widest.dimensions(), (1280, 682));
+            assert!(widest.get_pixel(100, 300)[0] > 150 && widest.get_pixel(1180, 300)[2] > 150, "{orientation:?}");
+        }
+        // A picture narrower than twice the working width is decoded whole, as before.
+        assert!(scaled_jpeg(
+            &{
+                let mut small = Vec::new();
+                image::DynamicImage::ImageRgb8(image::RgbImage::new(2000, 1000))
+                    .write_to(&mut Cursor::new(&mut small), image::ImageFormat::Jpeg)
+                    .expect("encode");
+                small
+            },
+            None
+        )
+        .is_none());
     }
 
     #[test]
