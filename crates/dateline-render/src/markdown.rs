@@ -79,10 +79,6 @@ pub fn render_markdown(source: &str) -> String {
 /// The sizes a body photo is drawn at: the text column's width.
 const BODY_PHOTO_SIZES: &str = "(min-width: 60em) 42rem, 100vw";
 
-fn attribute(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
 /// A placed photo as a figure: a `<picture>` with the photo's copies, its size (so nothing
 /// moves as it loads), the writer's description as its alt text (the library's when the
 /// writer gave none), and the library's caption with the credit.
@@ -96,19 +92,19 @@ fn body_figure(image: &ImageView, escaped_alt: &str) -> String {
         html.push_str(&format!(
             "<source type=\"{}\" srcset=\"{}\" sizes=\"{BODY_PHOTO_SIZES}\">",
             source.mime_type,
-            attribute(&source.srcset)
+            crate::theme::escape_html(&source.srcset)
         ));
     }
     html.push_str(&format!(
         "<img src=\"{}\" srcset=\"{}\" sizes=\"{BODY_PHOTO_SIZES}\" width=\"{}\" height=\"{}\" alt=\"{}\" loading=\"lazy\"></picture>",
-        attribute(&image.src),
-        attribute(&image.srcset),
+        crate::theme::escape_html(&image.src),
+        crate::theme::escape_html(&image.srcset),
         image.width,
         image.height,
-        attribute(&alt)
+        crate::theme::escape_html(&alt)
     ));
     if !image.caption.is_empty() {
-        html.push_str(&format!("<figcaption>{}</figcaption>", attribute(&image.caption)));
+        html.push_str(&format!("<figcaption>{}</figcaption>", crate::theme::escape_html(&image.caption)));
     }
     html.push_str("</figure>");
     html

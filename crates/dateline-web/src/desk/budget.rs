@@ -140,18 +140,14 @@ async fn budget_page(
             yours,
         }
     };
-    // Sections in the paper's order, each with its stories; a section with none is left out.
+    // Sections in the paper's order (as the section menus list them), each with its stories;
+    // a section with none is left out.
+    let choices = section_choices(&tree);
     let mut sections = Vec::new();
-    let mut order: Vec<SectionId> = Vec::new();
-    for top in tree.top_level() {
-        order.push(top.id);
-        order.extend(tree.children(top.id).map(|c| c.id));
-    }
-    for id in order {
-        let here: Vec<BudgetLine> = stories.iter().filter(|s| s.section_id == id).map(line).collect();
+    for section in &choices {
+        let here: Vec<BudgetLine> = stories.iter().filter(|s| s.section_id.0 == section.id).map(line).collect();
         if !here.is_empty() {
-            let name = section_choices(&tree).into_iter().find(|c| c.id == id.0).map(|c| c.name).unwrap_or_default();
-            sections.push(BudgetSection { name, stories: here });
+            sections.push(BudgetSection { name: section.name.clone(), stories: here });
         }
     }
     let mut form = form;
@@ -171,7 +167,7 @@ async fn budget_page(
         may_plan: user.role.may(Action::EditAnyStory),
         form,
         errors,
-        section_choices: section_choices(&tree),
+        section_choices: choices,
         writers: writers(state).await?,
         notice,
     })

@@ -1,5 +1,6 @@
-//! The desk's story screens: the list, the editor (one screen for everything an editor
-//! edits), the actions on a story, the private preview and the history. Every change goes
+//! The desk's story screens: the editor (one screen for everything an editor edits), the
+//! actions on a story, the private preview and the history (the list and its bulk changes
+//! are `story_list`'s, the budget `budget`'s). Every change goes
 //! through `dateline_newsroom::editing`, which checks the role and the version.
 
 use super::form::{local_input, local_time, FormData};
