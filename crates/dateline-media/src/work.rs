@@ -6,6 +6,14 @@
 //! most `concurrent × max_pixels × 8` bytes whatever arrives: with the defaults (two at once,
 //! 50 megapixels) about 800 MB, and 16 MB for an ordinary 2-megapixel news photo. Uploads
 //! beyond that wait their turn instead of adding up, and readers' threads never decode.
+//!
+//! The copies of a photo are made after its upload has been answered, so nobody waits on them
+//! but the pages that will show them. They are made on threads of their own at a lower CPU
+//! priority (nice [`BACKGROUND_NICENESS`]) than the threads that answer readers: the bound on
+//! concurrent work keeps memory in hand, and the priority keeps a burst of uploads from
+//! taking the cores from readers (on two cores, two copies at normal priority cost the article
+//! page a third to a half of its rate). The check of an upload, which the desk waits on,
+//! keeps normal priority.
 
 use crate::{inspect, make_variants, CopyPlan, InspectedImage, UploadError, UploadLimits, Variant, VariantFormat};
 use std::sync::Arc;
@@ -20,6 +28,11 @@ pub struct ImageWork {
     /// client and the network) instead of adding up in memory.
     arrivals: Arc<Semaphore>,
 }
+
+/// The niceness of the threads that make copies in the background: the scheduler gives such a
+/// thread about a tenth of the share of a reader's thread when both want a core, and all of it
+/// when readers leave it idle, so copies still finish during a busy evening.
+pub const BACKGROUND_NICENESS: i32 = 10;
 
 /// Leave for one upload to read its files into memory; held until its answer.
 pub type Admitted = tokio::sync::OwnedSemaphorePermit;
@@ -57,6 +70,27 @@ impl ImageWork {
         .map_err(|e| format!("image work stopped: {e}"))
     }
 
+    /// Runs `work` on a thread of its own at background priority once a permit is free.
+    async fn run_in_background<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, String> {
+        let permit = self.permits.clone().acquire_owned().await.map_err(|e| e.to_string())?;
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        // A thread for each job rather than a pool: a job takes seconds and starting a thread
+        // microseconds, and a thread whose priority was lowered cannot raise it again without
+        // privileges, so tokio's shared blocking threads must never be lowered.
+        std::thread::Builder::new()
+            .name("image-copies".into())
+            .spawn(move || {
+                let _permit = permit;
+                lower_this_threads_priority();
+                let _ = answer.send(work());
+            })
+            .map_err(|e| format!("image work could not start: {e}"))?;
+        answered.await.map_err(|_| "image work stopped before it finished".to_owned())
+    }
+
     /// [`inspect`] within the limits, its decode bounded with every other image's.
     pub async fn inspect(&self, bytes: Arc<[u8]>, claimed_mime: &str) -> Result<InspectedImage, UploadError> {
         let limits = self.limits;
@@ -84,8 +118,17 @@ impl ImageWork {
         formats: Vec<VariantFormat>,
         plan: CopyPlan,
     ) -> Result<Vec<Variant>, String> {
-        self.run(move || make_variants(&bytes, &formats, plan).map_err(|e| e.to_string())).await?
+        self.run_in_background(move || make_variants(&bytes, &formats, plan).map_err(|e| e.to_string())).await?
     }
+}
+
+/// Gives the calling thread [`BACKGROUND_NICENESS`]. Where the system refuses (or has no
+/// niceness), the work still runs, at normal priority: copies late are worse than copies slow.
+fn lower_this_threads_priority() {
+    use thread_priority::{ThreadPriority, ThreadPriorityValue};
+    // The crate maps 0..=99 onto niceness 19..=-20; 22 is niceness 10 on Linux.
+    let Ok(value) = ThreadPriorityValue::try_from(22u8) else { return };
+    let _ = thread_priority::set_current_thread_priority(ThreadPriority::Crossplatform(value));
 }
 
 #[cfg(test)]
@@ -115,5 +158,26 @@ mod tests {
             task.await.expect("task").expect("work");
         }
         assert_eq!(most.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
+    /// The niceness the kernel reports for the calling thread (field 19 of its `stat`).
+    #[cfg(target_os = "linux")]
+    fn this_threads_niceness() -> i32 {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").expect("the thread's stat");
+        // The command name may hold spaces; the fields after it are plain numbers.
+        let after_name = &stat[stat.rfind(')').expect("a name in parentheses") + 2..];
+        after_name.split(' ').nth(16).expect("the nice field").parse().expect("a number")
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn copies_are_made_below_the_priority_of_readers_and_the_upload_check_is_not() {
+        let work = ImageWork::new(UploadLimits { max_bytes: 1, max_pixels: 1 }, 1);
+        let readers = this_threads_niceness();
+        let copies = work.run_in_background(this_threads_niceness).await.expect("copies");
+        assert_eq!(copies, BACKGROUND_NICENESS.max(readers), "copies at background priority");
+        let check = work.run(this_threads_niceness).await.expect("check");
+        assert_eq!(check, readers, "the desk's upload check keeps the readers' priority");
+        assert_eq!(this_threads_niceness(), readers, "the caller's own thread is untouched");
     }
 }
