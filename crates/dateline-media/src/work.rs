@@ -9,7 +9,7 @@
 //!
 //! The copies of a photo are made after its upload has been answered, so nobody waits on them
 //! but the pages that will show them. They are made on threads of their own at a lower CPU
-//! priority (nice [`BACKGROUND_NICENESS`]) than the threads that answer readers: the bound on
+//! priority (niceness 10) than the threads that answer readers: the bound on
 //! concurrent work keeps memory in hand, and the priority keeps a burst of uploads from
 //! taking the cores from readers (on two cores, two copies at normal priority cost the article
 //! page a third to a half of its rate). The check of an upload, which the desk waits on,
@@ -28,11 +28,6 @@ pub struct ImageWork {
     /// client and the network) instead of adding up in memory.
     arrivals: Arc<Semaphore>,
 }
-
-/// The niceness of the threads that make copies in the background: the scheduler gives such a
-/// thread about a tenth of the share of a reader's thread when both want a core, and all of it
-/// when readers leave it idle, so copies still finish during a busy evening.
-pub const BACKGROUND_NICENESS: i32 = 10;
 
 /// Leave for one upload to read its files into memory; held until its answer.
 pub type Admitted = tokio::sync::OwnedSemaphorePermit;
@@ -122,12 +117,17 @@ impl ImageWork {
     }
 }
 
-/// Gives the calling thread [`BACKGROUND_NICENESS`]. Where the system refuses (or has no
+/// The priority of the threads that make copies in the background, on the crate's scale of 0
+/// to 99 (niceness 19 to -20): 22 is niceness 10, where the scheduler gives such a thread about
+/// a tenth of a reader's thread's share when both want a core, and all of it when readers
+/// leave the core idle, so copies still finish during a busy evening.
+const BACKGROUND_PRIORITY: u8 = 22;
+
+/// Gives the calling thread [`BACKGROUND_PRIORITY`]. Where the system refuses (or has no
 /// niceness), the work still runs, at normal priority: copies late are worse than copies slow.
 fn lower_this_threads_priority() {
     use thread_priority::{ThreadPriority, ThreadPriorityValue};
-    // The crate maps 0..=99 onto niceness 19..=-20; 22 is niceness 10 on Linux.
-    let Ok(value) = ThreadPriorityValue::try_from(22u8) else { return };
+    let Ok(value) = ThreadPriorityValue::try_from(BACKGROUND_PRIORITY) else { return };
     let _ = thread_priority::set_current_thread_priority(ThreadPriority::Crossplatform(value));
 }
 
@@ -175,7 +175,7 @@ mod tests {
         let work = ImageWork::new(UploadLimits { max_bytes: 1, max_pixels: 1 }, 1);
         let readers = this_threads_niceness();
         let copies = work.run_in_background(this_threads_niceness).await.expect("copies");
-        assert_eq!(copies, BACKGROUND_NICENESS.max(readers), "copies at background priority");
+        assert_eq!(copies, 10.max(readers), "copies at niceness 10");
         let check = work.run(this_threads_niceness).await.expect("check");
         assert_eq!(check, readers, "the desk's upload check keeps the readers' priority");
         assert_eq!(this_threads_niceness(), readers, "the caller's own thread is untouched");
