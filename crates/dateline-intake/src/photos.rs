@@ -84,6 +84,37 @@ pub fn file_facts(bytes: &[u8], found: &InspectedImage) -> Vec<dateline_newsroom
         .collect()
 }
 
+/// What the row keeps of the Content Credentials read when the file was checked.
+pub fn content_credentials(
+    read: &dateline_media::credentials::Credentials,
+) -> Option<dateline_newsroom::media::ContentCredentials> {
+    use dateline_media::credentials::{Credentials, Verdict};
+    use dateline_newsroom::media::{ContentCredentials, CredentialsVerdict};
+    match read {
+        Credentials::Absent => None,
+        Credentials::Unreadable(why) => Some(ContentCredentials {
+            signer: String::new(),
+            organisation: String::new(),
+            signed_at: None,
+            made_with: String::new(),
+            verdict: CredentialsVerdict::Unreadable,
+            problems: vec![why.clone()],
+        }),
+        Credentials::Read(reading) => Some(ContentCredentials {
+            signer: reading.signer.clone(),
+            organisation: reading.organisation.clone(),
+            signed_at: reading.signed_at.clone(),
+            made_with: reading.made_with.clone(),
+            verdict: match reading.verdict {
+                Verdict::Trusted => CredentialsVerdict::Trusted,
+                Verdict::UnknownSigner => CredentialsVerdict::UnknownSigner,
+                Verdict::DoesNotMatch => CredentialsVerdict::DoesNotMatch,
+            },
+            problems: reading.problems.clone(),
+        }),
+    }
+}
+
 /// Checks a file as a photo the paper can use.
 pub async fn check(intake: &Intake, bytes: Arc<[u8]>, claimed_mime: &str) -> Result<InspectedImage, UploadError> {
     intake.images().inspect(bytes, claimed_mime).await
@@ -164,6 +195,7 @@ pub async fn write_files(
         alt_text: texts.alt_text.trim().into(),
         photographer: texts.photographer.trim().into(),
         file_facts: facts,
+        content_credentials: content_credentials(&found.credentials),
     };
     Ok((new, files))
 }

@@ -96,6 +96,9 @@ pub struct InspectedImage {
     pub format: ImageFormat,
     pub width: u32,
     pub height: u32,
+    /// Its Content Credentials, as read by [`crate::ImageWork::inspect`] (absent from
+    /// [`inspect`] alone).
+    pub credentials: crate::credentials::Credentials,
 }
 
 /// Checks an upload. `claimed_mime` is the type the browser sent; an empty one is not held
@@ -135,7 +138,7 @@ pub fn inspect(bytes: &[u8], claimed_mime: &str, limits: UploadLimits) -> Result
     // still decoded, so damage is still found, without a 24-megapixel frame in memory for
     // each upload of a burst. What that decoder cannot read goes through `image` below.
     if format == ImageFormat::Jpeg && reads_through_at_an_eighth(bytes) {
-        return Ok(InspectedImage { format, width, height });
+        return Ok(InspectedImage { format, width, height, credentials: crate::credentials::Credentials::Absent });
     }
     let mut decode_limits = image::Limits::default();
     // Four bytes a pixel for the picture, and as much again for a decoder's working frame.
@@ -146,7 +149,7 @@ pub fn inspect(bytes: &[u8], claimed_mime: &str, limits: UploadLimits) -> Result
     );
     reader.limits(decode_limits);
     reader.decode().map_err(|_| UploadError::Damaged)?;
-    Ok(InspectedImage { format, width, height })
+    Ok(InspectedImage { format, width, height, credentials: crate::credentials::Credentials::Absent })
 }
 
 /// Whether a JPEG decodes through every block at an eighth of its size.

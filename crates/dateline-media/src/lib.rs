@@ -5,6 +5,7 @@
 
 pub mod audio;
 mod blobs;
+pub mod credentials;
 pub mod crops;
 pub mod embedded;
 mod inspect;

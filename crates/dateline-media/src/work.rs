@@ -15,6 +15,7 @@
 //! page a third to a half of its rate). The check of an upload, which the desk waits on,
 //! keeps normal priority.
 
+use crate::credentials::{read_credentials, TrustAnchors};
 use crate::{inspect, make_variants, CopyPlan, InspectedImage, UploadError, UploadLimits, Variant, VariantFormat};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -27,6 +28,8 @@ pub struct ImageWork {
     /// are ready when a worker frees, and the rest wait unread (their bytes stay with the
     /// client and the network) instead of adding up in memory.
     arrivals: Arc<Semaphore>,
+    /// The roots whose Content Credentials signers the paper believes.
+    trust: Arc<TrustAnchors>,
 }
 
 /// Leave for one upload to read its files into memory; held until its answer.
@@ -40,7 +43,13 @@ impl ImageWork {
             limits,
             permits: Arc::new(Semaphore::new(concurrent)),
             arrivals: Arc::new(Semaphore::new(concurrent * 2)),
+            trust: Arc::default(),
         }
+    }
+
+    /// The same, believing Content Credentials signed under `trust`.
+    pub fn with_trust_anchors(self, trust: TrustAnchors) -> Self {
+        ImageWork { trust: Arc::new(trust), ..self }
     }
 
     /// Waits until an upload may read its files into memory.
@@ -86,11 +95,19 @@ impl ImageWork {
         answered.await.map_err(|_| "image work stopped before it finished".to_owned())
     }
 
-    /// [`inspect`] within the limits, its decode bounded with every other image's.
+    /// [`inspect`] within the limits, its decode bounded with every other image's, and its
+    /// Content Credentials read and checked on the same thread.
     pub async fn inspect(&self, bytes: Arc<[u8]>, claimed_mime: &str) -> Result<InspectedImage, UploadError> {
         let limits = self.limits;
         let claimed = claimed_mime.to_owned();
-        self.run(move || inspect(&bytes, &claimed, limits)).await.map_err(|_| UploadError::Damaged)?
+        let trust = self.trust.clone();
+        self.run(move || {
+            let mut found = inspect(&bytes, &claimed, limits)?;
+            found.credentials = read_credentials(&bytes, found.format.mime_type(), &trust);
+            Ok(found)
+        })
+        .await
+        .map_err(|_| UploadError::Damaged)?
     }
 
     /// [`crate::audio::inspect_audio`], bounded with the images: decoding an hour of sound

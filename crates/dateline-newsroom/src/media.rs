@@ -29,6 +29,80 @@ pub struct Media {
     pub variant_formats: Vec<String>,
     /// Where crops of it centre (a face, the ball): the centre until an editor chooses.
     pub focal_point: FocalPoint,
+    /// The Content Credentials (C2PA) the uploaded file carried, as checked when it came in;
+    /// none for most photos.
+    pub content_credentials: Option<ContentCredentials>,
+}
+
+/// What a photo's Content Credentials said when the file came in: who signed it, and whether
+/// the file still agreed with the signature. The stored and served files no longer carry the
+/// manifest (private metadata is stripped, and every copy is resized), so this record is what
+/// remains of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentCredentials {
+    /// Who signed: the signing certificate's name.
+    pub signer: String,
+    /// The organisation the signing certificate names.
+    pub organisation: String,
+    /// When it was signed, as the signature says (RFC 3339).
+    pub signed_at: Option<String>,
+    /// What made the signed file: a camera, an agency's system, an editing program.
+    pub made_with: String,
+    pub verdict: CredentialsVerdict,
+    /// Each check that failed, in the standard's words.
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialsVerdict {
+    /// Signed by a signer the paper trusts, and the file was as signed.
+    Trusted,
+    /// The file was as signed, but the signer is not one the paper trusts.
+    UnknownSigner,
+    /// The file was changed after signing, or the signature does not check out.
+    DoesNotMatch,
+    /// The file carried something that claimed to be Content Credentials and could not be read.
+    Unreadable,
+}
+
+impl ContentCredentials {
+    /// What the photo desk is told, in a sentence.
+    pub fn verdict_for_the_desk(&self) -> String {
+        match self.verdict {
+            CredentialsVerdict::Trusted => {
+                format!("Signed by {}, a signer this paper trusts; the file was as signed when it arrived.", self.signer)
+            }
+            CredentialsVerdict::UnknownSigner => format!(
+                "Signed by {}, which is not among this paper's trusted signers; the file was as signed when it arrived. Readers are not shown these credentials.",
+                self.signer
+            ),
+            CredentialsVerdict::DoesNotMatch => format!(
+                "Signed by {}, but the file does not match its signature: it was changed after signing, or the signature is broken. Readers are not shown these credentials.",
+                self.signer
+            ),
+            CredentialsVerdict::Unreadable => {
+                "The file carried Content Credentials that could not be read. Readers are not shown them.".to_owned()
+            }
+        }
+    }
+}
+
+impl Media {
+    /// The note readers see under the photo: only for credentials a trusted signer signed and
+    /// the file matched, and saying honestly that what is shown is a resized copy.
+    pub fn credentials_note_for_readers(&self) -> Option<String> {
+        let credentials = self.content_credentials.as_ref()?;
+        if credentials.verdict != CredentialsVerdict::Trusted {
+            return None;
+        }
+        let day = credentials.signed_at.as_deref().and_then(|at| at.get(..10)).filter(|d| d.len() == 10);
+        let when = day.map(|d| format!(" on {d}")).unwrap_or_default();
+        Some(format!(
+            "Content Credentials: the original was signed by {}{when}; this is a resized copy of it.",
+            credentials.signer
+        ))
+    }
 }
 
 /// A point of the upright photo, in whole percent of its width from the left (`x`) and of its
@@ -143,6 +217,7 @@ pub struct NewMedia {
     /// What the file said of itself when it came in (its IPTC record and XMP), kept because
     /// the stored file no longer carries all of it.
     pub file_facts: Vec<FileFact>,
+    pub content_credentials: Option<ContentCredentials>,
 }
 
 /// What the photo desk looks for in the library: every word must be found in the caption,
@@ -199,6 +274,7 @@ mod tests {
             created_at: Timestamp::UNIX_EPOCH,
             variant_formats: Vec::new(),
             focal_point: FocalPoint::default(),
+            content_credentials: None,
         }
     }
 

@@ -103,8 +103,15 @@ fn body_figure(image: &ImageView, escaped_alt: &str) -> String {
         image.height,
         crate::theme::escape_html(&alt)
     ));
-    if !image.caption.is_empty() {
-        html.push_str(&format!("<figcaption>{}</figcaption>", crate::theme::escape_html(&image.caption)));
+    if !image.caption.is_empty() || image.credentials_note.is_some() {
+        html.push_str(&format!("<figcaption>{}", crate::theme::escape_html(&image.caption)));
+        if let Some(note) = &image.credentials_note {
+            html.push_str(&format!(
+                " <small class=\"content-credentials\">{}</small>",
+                crate::theme::escape_html(note)
+            ));
+        }
+        html.push_str("</figcaption>");
     }
     html.push_str("</figure>");
     html
@@ -160,6 +167,7 @@ mod tests {
             created_at: jiff::Timestamp::UNIX_EPOCH,
             variant_formats: Vec::new(),
             focal_point: Default::default(),
+            content_credentials: None,
         };
         ImageView::new(&media)
     }

@@ -125,6 +125,9 @@ pub struct ImageView {
     /// The caption ending with the credit in parentheses.
     pub caption: String,
     pub credit: String,
+    /// The Content Credentials note readers see under it: only when a trusted signer signed
+    /// the original and the file matched (see `Media::credentials_note_for_readers`).
+    pub credentials_note: Option<String>,
     /// The photo cut to the shapes a theme lays it out in, around its focal point: 16:9
     /// (`wide`), 4:3 (`standard`) and 1:1 (`square`). Until the crops are made each is the
     /// whole picture, which the theme's CSS covers the slot with. Set on the photo's own view
@@ -213,6 +216,7 @@ impl ImageView {
             alt: media.alt_text.clone(),
             caption: media.caption_with_credit(),
             credit: media.credit.clone(),
+            credentials_note: media.credentials_note_for_readers(),
             wide: None,
             standard: None,
             square: None,

@@ -113,6 +113,7 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
             ("variant_formats", AddedText(Some(""))),
             ("focal_x", AddedInt(50)),
             ("focal_y", AddedInt(50)),
+            ("content_credentials", AddedText(Some(""))),
         ],
         order_by: "id",
         numbered: true,

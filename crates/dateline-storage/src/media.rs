@@ -23,6 +23,7 @@ struct MediaRow {
     variant_formats: String,
     focal_x: i64,
     focal_y: i64,
+    content_credentials: String,
 }
 
 impl MediaRow {
@@ -44,19 +45,33 @@ impl MediaRow {
             created_at: self.created_at.0,
             variant_formats: self.variant_formats.split_whitespace().map(str::to_owned).collect(),
             focal_point: FocalPoint::from_stored(self.focal_x, self.focal_y).unwrap_or_default(),
+            content_credentials: credentials_from_stored(&self.content_credentials),
         })
     }
 }
 
 const COLUMNS: &str = "id, storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, \
-     redistributable, created_at, variant_formats, focal_x, focal_y";
+     redistributable, created_at, variant_formats, focal_x, focal_y, content_credentials";
+
+/// The credentials kept in a row: none when empty, and none (rather than an unreadable photo)
+/// when a hand-edited row holds something else.
+fn credentials_from_stored(stored: &str) -> Option<dateline_newsroom::media::ContentCredentials> {
+    if stored.is_empty() {
+        return None;
+    }
+    serde_json::from_str(stored).ok()
+}
+
+fn credentials_to_store(new: &NewMedia) -> String {
+    new.content_credentials.as_ref().and_then(|c| serde_json::to_string(c).ok()).unwrap_or_default()
+}
 
 /// The one INSERT of a photo's row (the desk's, the wire's and an import's alike).
 fn insert_statement(new: &NewMedia, now: Timestamp) -> (String, Vec<crate::db::Param>) {
     (
         format!(
-            "INSERT INTO media (storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, created_at, variant_formats)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '') RETURNING {COLUMNS}"
+            "INSERT INTO media (storage_key, mime_type, width, height, byte_size, caption, credit, alt_text, photographer, created_at, variant_formats, content_credentials)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11) RETURNING {COLUMNS}"
         ),
         params![
             &new.storage_key,
@@ -69,6 +84,7 @@ fn insert_statement(new: &NewMedia, now: Timestamp) -> (String, Vec<crate::db::P
             &new.alt_text,
             &new.photographer,
             now,
+            credentials_to_store(new),
         ],
     )
 }

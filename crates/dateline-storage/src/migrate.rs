@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(25, "0025_focal_point"),
     migration!(26, "0026_wire_refusals"),
     migration!(27, "0027_story_plans"),
+    migration!(28, "0028_content_credentials"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

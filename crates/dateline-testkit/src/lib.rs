@@ -5,6 +5,7 @@
 
 mod app;
 pub mod checkers;
+pub mod content_credentials;
 mod database;
 mod desk;
 pub mod mail;

@@ -91,6 +91,7 @@ pub async fn photo(store: &impl Store, key: &str, caption: &str, credit: &str, n
                 alt_text: "A test picture".into(),
                 photographer: "Test Photographer".into(),
                 file_facts: Vec::new(),
+                content_credentials: None,
             },
             now,
         )

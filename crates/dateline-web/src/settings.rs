@@ -27,6 +27,8 @@ pub struct WebSettings {
     pub max_image_pixels: u64,
     /// Images decoded or resized at once (the memory bound of image work; see `ImageWork`).
     pub image_workers: usize,
+    /// The roots whose Content Credentials signers readers are shown (none: no signer is).
+    pub content_credentials_trust: dateline_media::credentials::TrustAnchors,
     /// Upper bound of the rendered-page cache, in bytes; 0 switches it off.
     pub page_cache_bytes: usize,
     /// How long a kept page may show the side lists as they were after they changed (see

@@ -49,7 +49,8 @@ impl AppState {
         let image_work = dateline_media::ImageWork::new(
             dateline_media::UploadLimits { max_bytes: settings.max_image_bytes, max_pixels: settings.max_image_pixels },
             settings.image_workers,
-        );
+        )
+        .with_trust_anchors(settings.content_credentials_trust.clone());
         let blobs = match &settings.object_media {
             Some(bucket) => dateline_media::Blobs::Object(bucket.clone()),
             None => dateline_media::Blobs::Local(dateline_media::LocalBlobs::new(&settings.media_root)),

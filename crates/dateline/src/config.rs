@@ -175,6 +175,11 @@ pub struct UploadConfig {
     /// The formats photos' smaller copies are made in, in the background after an upload:
     /// `avif`, `webp` and `jpeg` (which must be among them: every browser and e-mail reads it).
     pub photo_formats: Vec<String>,
+    /// A PEM file of the root certificates whose Content Credentials (C2PA) signers the paper
+    /// trusts, for instance the agencies' and camera makers' roots; empty for none. Photos
+    /// signed under them show readers a note naming the signer; others are reported to the
+    /// desk only.
+    pub content_credentials_trust: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -333,6 +338,7 @@ impl Default for UploadConfig {
             max_image_pixels: dateline_media::UploadLimits::DEFAULT_MAX_PIXELS,
             image_workers: 2,
             photo_formats: vec!["avif".into(), "webp".into(), "jpeg".into()],
+            content_credentials_trust: String::new(),
         }
     }
 }
@@ -504,6 +510,19 @@ impl Config {
         } else {
             self.database_url.clone()
         }
+    }
+
+    /// The roots of trusted Content Credentials signers, read from `uploads.content_credentials_trust`.
+    pub fn content_credentials_trust(&self) -> Result<dateline_media::credentials::TrustAnchors, ConfigError> {
+        let path = self.uploads.content_credentials_trust.trim();
+        if path.is_empty() {
+            return Ok(Default::default());
+        }
+        let pem = std::fs::read_to_string(path).map_err(|error| {
+            ConfigError::Value(format!("uploads.content_credentials_trust = {path:?} cannot be read: {error}"))
+        })?;
+        dateline_media::credentials::TrustAnchors::from_pem(&pem)
+            .map_err(|why| ConfigError::Value(format!("uploads.content_credentials_trust = {path:?}: {why}")))
     }
 
     pub fn media_dir(&self) -> PathBuf {
@@ -694,6 +713,32 @@ mod tests {
                 Config::load(&Overrides::default(), &env(&[(key, value)]), Path::new("d")).expect_err(key).to_string();
             assert!(error.contains(expected), "{key}: {error}");
         }
+    }
+
+    #[test]
+    fn the_trusted_signers_file_must_exist_and_hold_certificates() {
+        let folder = tempfile::tempdir().expect("a folder");
+        let not_pem = folder.path().join("roots.txt");
+        std::fs::write(&not_pem, "agency roots go here").expect("write");
+        let load = |path: &Path| {
+            let path = path.display().to_string();
+            let config = Config::load(
+                &Overrides::default(),
+                &env(&[("DATELINE_UPLOADS__CONTENT_CREDENTIALS_TRUST", &path)]),
+                Path::new("d"),
+            )
+            .expect("a config");
+            config.content_credentials_trust().map(|anchors| anchors.is_empty()).map_err(|e| e.to_string())
+        };
+        let missing = load(&folder.path().join("missing.pem")).expect_err("a missing file");
+        assert!(
+            missing.contains("uploads.content_credentials_trust") && missing.contains("cannot be read"),
+            "{missing}"
+        );
+        let refused = load(&not_pem).expect_err("a file without certificates");
+        assert!(refused.contains("no PEM certificate"), "{refused}");
+        let none = Config::load(&Overrides::default(), &env(&[]), Path::new("d")).expect("a config");
+        assert!(none.content_credentials_trust().expect("no file, no anchors").is_empty());
     }
 
     #[test]

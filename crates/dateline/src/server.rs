@@ -65,6 +65,7 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
         max_image_bytes: config.uploads.max_image_bytes,
         max_image_pixels: config.uploads.max_image_pixels,
         image_workers: config.uploads.image_workers,
+        content_credentials_trust: config.content_credentials_trust()?,
         page_cache_bytes: usize::try_from(config.cache.page_cache_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX),
         side_lists_lag: std::time::Duration::from_secs(config.cache.side_lists_lag_secs),
         purge_url: config.cache.purge_url.clone(),

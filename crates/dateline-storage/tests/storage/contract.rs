@@ -441,11 +441,20 @@ async fn media_keep_caption_credit_and_alt_text(db: TestDatabase) {
             value: "Boats in port.".into(),
             source: "IPTC IIM 2:120 Caption/Abstract".into(),
         }],
+        content_credentials: Some(dateline_newsroom::media::ContentCredentials {
+            signer: "Agency Photo Desk".into(),
+            organisation: "Agency".into(),
+            signed_at: None,
+            made_with: "Camera 2.1".into(),
+            verdict: dateline_newsroom::media::CredentialsVerdict::Trusted,
+            problems: Vec::new(),
+        }),
     };
     let media = store.insert_media(&new, now).await.expect("insert");
     let read = store.media_by_id(media.id).await.expect("by id");
     assert_eq!(read, media);
     assert_eq!(store.file_facts(media.id).await.expect("facts"), new.file_facts, "what the file said is kept");
+    assert_eq!(read.content_credentials, new.content_credentials, "what its Content Credentials said is kept");
     assert_eq!((read.width, read.height, read.credit.as_str()), (1200, 800, "AFP-Yonhap"));
     assert_eq!(store.media_by_storage_key("2026/11/harbour.png").await.expect("by key").id, media.id);
     assert_eq!(read.created_at, now);

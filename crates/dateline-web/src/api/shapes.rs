@@ -104,6 +104,10 @@ pub struct Photo {
     /// Its crops in every size kept (as JPEG), narrowest first within each shape; none until
     /// they are made, shortly after the photo came in or its focal point moved.
     pub crops: Vec<PhotoCrop>,
+    /// The Content Credentials note readers are shown under it ("the original was signed by
+    /// …; this is a resized copy of it"): only when the file it came in as was signed by a
+    /// signer the paper trusts and matched its signature; null otherwise.
+    pub credentials_note: Option<String>,
 }
 
 /// A point of a photo, in percent.
@@ -151,6 +155,7 @@ impl Photo {
                     })
                     .collect()
             },
+            credentials_note: media.credentials_note_for_readers(),
         }
     }
 }

@@ -77,6 +77,8 @@ struct PhotoPage {
     notice: Option<String>,
     /// What the file said of itself when it came in, and where.
     file_facts: Vec<FactRow>,
+    /// What its Content Credentials said when it came in.
+    credentials: Option<CredentialsPanel>,
     /// Where its crops centre, in percent across and down.
     focal_x: u8,
     focal_y: u8,
@@ -84,6 +86,46 @@ struct PhotoPage {
     /// they are not shown yet.
     crops: Vec<CropPreview>,
     crops_waiting: bool,
+}
+
+#[derive(Serialize)]
+struct CredentialsPanel {
+    /// One word for the desk's eye: "Verified", "Unknown signer", "Does not match", "Unreadable".
+    verdict: &'static str,
+    /// Whether the verdict is good news.
+    good: bool,
+    summary: String,
+    signer: String,
+    organisation: String,
+    signed_at: String,
+    made_with: String,
+    problems: Vec<String>,
+    /// What readers see under the photo, if anything.
+    reader_note: Option<String>,
+}
+
+impl CredentialsPanel {
+    fn of(media: &Media) -> Option<CredentialsPanel> {
+        use dateline_newsroom::media::CredentialsVerdict;
+        let credentials = media.content_credentials.as_ref()?;
+        let verdict = match credentials.verdict {
+            CredentialsVerdict::Trusted => "Verified",
+            CredentialsVerdict::UnknownSigner => "Unknown signer",
+            CredentialsVerdict::DoesNotMatch => "Does not match",
+            CredentialsVerdict::Unreadable => "Unreadable",
+        };
+        Some(CredentialsPanel {
+            verdict,
+            good: credentials.verdict == CredentialsVerdict::Trusted,
+            summary: credentials.verdict_for_the_desk(),
+            signer: credentials.signer.clone(),
+            organisation: credentials.organisation.clone(),
+            signed_at: credentials.signed_at.clone().unwrap_or_default(),
+            made_with: credentials.made_with.clone(),
+            problems: credentials.problems.clone(),
+            reader_note: media.credentials_note_for_readers(),
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -548,6 +590,7 @@ async fn photo_page(
                 source: fact.source,
             })
             .collect(),
+        credentials: CredentialsPanel::of(media),
         focal_x: media.focal_point.x,
         focal_y: media.focal_point.y,
         crops: crop_previews(media),

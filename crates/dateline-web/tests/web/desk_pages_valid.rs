@@ -112,12 +112,40 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
                 alt_text: "Rings of sound".into(),
                 photographer: String::new(),
                 file_facts: Vec::new(),
+                content_credentials: None,
             },
             now,
         )
         .await
         .expect("artwork");
     let artwork_id = artwork.id.to_string();
+    // A photo whose Content Credentials did not match its file, as the desk is shown it.
+    let retouched = store
+        .insert_media(
+            &dateline_newsroom::NewMedia {
+                storage_key: "test/retouched.jpg".into(),
+                mime_type: "image/jpeg".into(),
+                width: 800,
+                height: 600,
+                byte_size: 1000,
+                caption: "A harbour.".into(),
+                credit: "Test Agency".into(),
+                alt_text: "Boats in a harbour".into(),
+                photographer: String::new(),
+                file_facts: Vec::new(),
+                content_credentials: Some(dateline_newsroom::media::ContentCredentials {
+                    signer: "Test Agency Photo Desk".into(),
+                    organisation: "Test Agency".into(),
+                    signed_at: Some("2026-11-27T22:00:00Z".into()),
+                    made_with: "Test Camera 1.0".into(),
+                    verdict: dateline_newsroom::media::CredentialsVerdict::DoesNotMatch,
+                    problems: vec!["assertion.dataHash.mismatch: the hash of the picture does not match".into()],
+                }),
+            },
+            now,
+        )
+        .await
+        .expect("a retouched photo");
     let section_id = paper.national.id.to_string();
     let show = desk
         .post(
@@ -206,6 +234,7 @@ async fn every_desk_screen_is_valid_html_with_labelled_fields() {
         format!("/desk/stories/{id}/diff"),
         "/desk/photos".to_owned(),
         format!("/desk/photos/{}", picture.id),
+        format!("/desk/photos/{}", retouched.id),
         "/desk/home-page".to_owned(),
         "/desk/sections".to_owned(),
         "/desk/authors".to_owned(),

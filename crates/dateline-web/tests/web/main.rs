@@ -4,6 +4,7 @@
 
 mod budget;
 mod content_api;
+mod content_credentials;
 mod desk;
 mod desk_answers;
 mod desk_pages_valid;

@@ -187,6 +187,7 @@ async fn the_photo_desk_finds_photos_by_keyword_and_place_by_day_and_those_nothi
                     alt_text: "A picture".into(),
                     photographer: String::new(),
                     file_facts: facts,
+                    content_credentials: None,
                 };
                 store.insert_media(&new, at).await.expect("photo").id
             }
@@ -368,6 +369,13 @@ async fn hostile_photo_files_get_a_clear_answer_quickly_and_leave_nothing_half_s
                 let src = attributes(&page, "img[src^='/media/']", "src").into_iter().next().expect("shown");
                 let file = app.get(&src).await.bytes().await.expect("the file");
                 assert!(image::load_from_memory(&file).is_ok(), "{what}: what was stored is a whole picture");
+                if what.contains("C2PA") {
+                    let verdict = texts(&page, ".credentials-verdict").concat();
+                    assert!(
+                        verdict.starts_with("Unreadable.") && verdict.contains("could not be read"),
+                        "{what}: the desk is told the credentials could not be read: {verdict}"
+                    );
+                }
                 if what.contains("XMP") || what.contains("IPTC") {
                     let said = texts(&page, "main").concat();
                     assert!(

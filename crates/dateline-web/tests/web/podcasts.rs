@@ -38,6 +38,7 @@ async fn artwork(store: &dateline_storage::SqlStore, side: u32) -> Media {
                 alt_text: "Rings of sound".into(),
                 photographer: String::new(),
                 file_facts: Vec::new(),
+                content_credentials: None,
             },
             now(),
         )

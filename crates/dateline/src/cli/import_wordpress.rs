@@ -46,7 +46,8 @@ pub(super) fn intake_for(
                 max_pixels: config.uploads.max_image_pixels,
             },
             config.uploads.image_workers,
-        ),
+        )
+        .with_trust_anchors(config.content_credentials_trust()?),
         dateline_intake::IngestSettings::default(),
     ))
 }

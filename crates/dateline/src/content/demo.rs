@@ -252,6 +252,7 @@ pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, no
             alt_text: "The Daily Dateline's harbour at dawn, the paper's emblem".into(),
             photographer: String::new(),
             file_facts: Vec::new(),
+            content_credentials: None,
         };
         store.insert_media(&new, now).await?
     };
@@ -318,6 +319,7 @@ pub async fn load_if_empty(store: &impl Store, media: &dateline_media::Blobs, no
                             alt_text: photo.alt.clone(),
                             photographer: photo.photographer.clone(),
                             file_facts: Vec::new(),
+                            content_credentials: None,
                         },
                         now,
                     )
@@ -482,6 +484,7 @@ async fn load_podcast(
                 alt_text: "Rings of sound spreading from a bright dot on a dusk sky".into(),
                 photographer: String::new(),
                 file_facts: Vec::new(),
+                content_credentials: None,
             },
             created,
         )
