@@ -100,7 +100,11 @@ impl TestApp {
         ];
         let server = tokio::spawn(async move {
             let limits = serving.settings().connections;
-            dateline_web::serve::serve(listener, app(serving), limits, std::future::pending()).await.expect("serve");
+            // As `dateline serve` does: kept pages are answered before the router.
+            let front = dateline_web::kept_pages_front(serving.clone());
+            dateline_web::serve::serve_with_front(listener, Some(front), app(serving), limits, std::future::pending())
+                .await
+                .expect("serve");
         });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         TestApp { base_url: format!("http://{address}"), clock, state, client, media_dir, server, companions }

@@ -17,11 +17,43 @@ pub(crate) async fn serve_kept_pages(State(state): State<AppState>, request: Req
     crate::page_cache::serve_through(state.page_cache(), || state.catch_up(), request, next).await
 }
 
+/// The route pattern a request matched, as `/metrics` counts it.
+pub(crate) fn route_label(request: &Request) -> String {
+    request.extensions().get::<MatchedPath>().map_or("(no route)", |m| m.as_str()).to_owned()
+}
+
+/// Answers a request for a kept page before the router sees it, with everything the layers
+/// would add to it: the protective headers, the count and time in `/metrics`, the access-log
+/// line. `None` leaves the request to the router (see `page_cache::answer_before_routing`).
+pub fn answer_kept_page(
+    state: &AppState,
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+) -> Option<Response> {
+    let started = Instant::now();
+    let cache = state.page_cache()?;
+    let (mut response, route) =
+        crate::page_cache::answer_before_routing(cache, || state.catch_up(), method, uri, headers)?;
+    crate::security::add_protective_headers(response.headers_mut(), false);
+    account(state, method, &route, response.status().as_u16(), started);
+    Some(response)
+}
+
+/// Counts an answer in `/metrics` and writes its access-log line.
+fn account(state: &AppState, method: &axum::http::Method, route: &str, status: u16, started: Instant) {
+    let seconds = started.elapsed().as_secs_f64();
+    state.metrics().record(route, status, seconds);
+    if state.settings().access_log {
+        tracing::info!(target: "dateline::access", %method, route, status, ms = seconds * 1e3);
+    }
+}
+
 /// Counts and times every request, and writes its access-log line.
 pub(crate) async fn measure(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let route = request.extensions().get::<MatchedPath>().map_or("(no route)", |m| m.as_str()).to_owned();
+    let route = route_label(&request);
     // Every line logged while the request is handled (a failure's cause, logged once where it
     // is handled) carries the route, and the user and story once they are known.
     let span = tracing::info_span!(
@@ -32,12 +64,7 @@ pub(crate) async fn measure(State(state): State<AppState>, request: Request, nex
         article.id = tracing::field::Empty,
     );
     let response = tracing::Instrument::instrument(next.run(request), span).await;
-    let seconds = started.elapsed().as_secs_f64();
-    let status = response.status().as_u16();
-    state.metrics().record(&route, status, seconds);
-    if state.settings().access_log {
-        tracing::info!(target: "dateline::access", %method, route, status, ms = seconds * 1e3);
-    }
+    account(&state, &method, &route, response.status().as_u16(), started);
     response
 }
 

@@ -114,6 +114,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .fallback(site::not_found)
 }
 
+/// Answers requests for kept reader pages before the router (see `serve::Front`).
+pub fn kept_pages_front(state: AppState) -> serve::Front {
+    std::sync::Arc::new(move |method, uri, headers| layers::answer_kept_page(&state, method, uri, headers))
+}
+
 /// `routes` inside the layers every request passes through: a panic answered 500, control
 /// characters in the address refused, error pages drawn, kept pages served, old addresses
 /// redirected, requests measured, protective headers, compression.

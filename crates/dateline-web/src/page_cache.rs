@@ -183,6 +183,8 @@ struct Entry {
     stale_from: OnceLock<Instant>,
     /// `Vary`: the API's answers differ by `Accept` too (JSON or NinJS).
     vary: HeaderValue,
+    /// The route pattern that rendered it, which `/metrics` counts its answers under.
+    route: String,
 }
 
 impl Entry {
@@ -631,6 +633,49 @@ fn answer(kept: KeptAt<'_>, request: &HeaderMap, entry: &Arc<Entry>) -> Response
     response
 }
 
+/// The key a request's page is kept under.
+fn key_of(uri: &axum::http::Uri, headers: &HeaderMap) -> String {
+    let path = uri.path();
+    if path.starts_with("/api/") {
+        api_cache_key(path, uri.query(), headers)
+    } else {
+        cache_key(path, uri.query())
+    }
+}
+
+/// A kept page answered before the router sees the request: what [`serve_through`] answers
+/// for a kept page, without the work of routing and the middleware around it (the cached
+/// article page is asked for tens of thousands of times a second, and that work was most of
+/// its cost). The caller adds what the layers outside the cache add (the protective headers,
+/// the count in `/metrics`, the access log); the route it was kept under comes with it.
+///
+/// `None` leaves the request to the full stack: not a reader page, not kept, an address
+/// another layer answers first (an escaped control character, a WordPress query on the home
+/// page), or a page too small to be kept compressed (the compression layer would compress it).
+pub(crate) fn answer_before_routing(
+    cache: &PageCache,
+    catch_up: impl Fn(),
+    method: &Method,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+) -> Option<(Response, String)> {
+    let path = uri.path();
+    if !matches!(*method, Method::GET | Method::HEAD) || !cacheable_path(path) || !cache.enabled() {
+        return None;
+    }
+    if crate::security::has_escaped_control_character(path) || (path == "/" && uri.query().is_some()) {
+        return None;
+    }
+    let key = key_of(uri, headers);
+    catch_up();
+    let entry = cache.lookup(&key)?;
+    if entry.plain.len() < SMALLEST_COMPRESSED {
+        return None;
+    }
+    cache.counters.hits.fetch_add(1, Ordering::Relaxed);
+    Some((answer(Some((cache, &key)), headers, &entry), entry.route.clone()))
+}
+
 /// The middleware's work: answers reader pages from memory, keeps what handlers render, and
 /// gives every reader page its caching headers. `catch_up` applies the changes announced so
 /// far, before the lookup and again before a rendered page is stored.
@@ -645,11 +690,7 @@ pub(crate) async fn serve_through(
         return next.run(request).await;
     }
     let is_api = path.starts_with("/api/");
-    let key = if is_api {
-        api_cache_key(path, request.uri().query(), request.headers())
-    } else {
-        cache_key(path, request.uri().query())
-    };
+    let key = key_of(request.uri(), request.headers());
     let cache = cache.filter(|c| c.enabled());
     let mut generation = 0;
     catch_up();
@@ -661,6 +702,7 @@ pub(crate) async fn serve_through(
         cache.counters.misses.fetch_add(1, Ordering::Relaxed);
         generation = cache.generation.load(Ordering::SeqCst);
     }
+    let route = crate::layers::route_label(&request);
     // The handler renders the whole page; validation happens here, against the bytes.
     let conditions = request.headers().clone();
     request.headers_mut().remove(header::IF_NONE_MATCH);
@@ -702,6 +744,7 @@ pub(crate) async fn serve_through(
         recently_used: AtomicBool::new(false),
         stale_from: OnceLock::new(),
         vary: HeaderValue::from_static(if is_api { "accept, accept-encoding" } else { "accept-encoding" }),
+        route,
     });
     // Not kept yet: the copy made now is counted when the entry is stored.
     let mut answered = answer(None, &conditions, &entry);
@@ -739,6 +782,7 @@ mod tests {
             recently_used: AtomicBool::new(false),
             stale_from: OnceLock::new(),
             vary: HeaderValue::from_static("accept-encoding"),
+            route: "/article/{id}/{slug}".into(),
         })
     }
 

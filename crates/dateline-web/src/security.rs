@@ -28,19 +28,27 @@ fn content_security_policy() -> &'static HeaderValue {
 /// before any handler, so no such text reaches a query (PostgreSQL refuses NUL outright, and
 /// the two databases must answer alike) or a log line.
 pub(crate) async fn refuse_control_characters(request: Request, next: Next) -> Response {
-    let escaped_control = request.uri().path().split('%').skip(1).any(|rest| {
-        rest.get(..2).and_then(|hex| u8::from_str_radix(hex, 16).ok()).is_some_and(|b| b < 0x20 || b == 0x7f)
-    });
-    if escaped_control {
+    if has_escaped_control_character(request.uri().path()) {
         return axum::response::IntoResponse::into_response(crate::error::WebError::NotFound);
     }
     next.run(request).await
 }
 
+pub(crate) fn has_escaped_control_character(path: &str) -> bool {
+    path.split('%').skip(1).any(|rest| {
+        rest.get(..2).and_then(|hex| u8::from_str_radix(hex, 16).ok()).is_some_and(|b| b < 0x20 || b == 0x7f)
+    })
+}
+
 pub(crate) async fn protective_headers(request: Request, next: Next) -> Response {
     let is_desk = request.uri().path().starts_with("/desk");
     let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+    add_protective_headers(response.headers_mut(), is_desk);
+    response
+}
+
+/// The headers [`protective_headers`] adds, for an answer made before the layers.
+pub(crate) fn add_protective_headers(headers: &mut axum::http::HeaderMap, is_desk: bool) {
     headers.insert(header::CONTENT_SECURITY_POLICY, content_security_policy().clone());
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -53,5 +61,4 @@ pub(crate) async fn protective_headers(request: Request, next: Next) -> Response
     if is_desk {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
-    response
 }

@@ -12,6 +12,11 @@
 //!   and closed at once, so the process never runs out of descriptors;
 //! - on shutdown the listener closes, open connections finish their current request, and
 //!   after `shutdown_grace` the rest are dropped.
+//!
+//! A [`Front`] may answer a request before the router sees it: the reader pages kept in
+//! memory are answered there ([`crate::kept_pages_front`]), with the headers, counting and
+//! logging the layers would have given them, since routing and the layers cost a kept page
+//! more than the page itself.
 
 use axum::extract::ConnectInfo;
 use axum::Router;
@@ -44,12 +49,30 @@ impl Default for ConnectionLimits {
     }
 }
 
+/// Answers what it can before routing; `None` hands the request to the router.
+pub type Front = Arc<
+    dyn Fn(&axum::http::Method, &axum::http::Uri, &axum::http::HeaderMap) -> Option<axum::response::Response>
+        + Send
+        + Sync,
+>;
+
 /// The answer to a connection over the cap, written straight to the socket.
 const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 47\r\nConnection: close\r\n\r\nToo many connections; please try again shortly.";
 
 /// Serves `router` on `listener` under `limits` until `shutdown` completes.
 pub async fn serve(
     listener: TcpListener,
+    router: Router,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    serve_with_front(listener, None, router, limits, shutdown).await
+}
+
+/// [`serve`], with `front` answering first what it can.
+pub async fn serve_with_front(
+    listener: TcpListener,
+    front: Option<Front>,
     router: Router,
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()>,
@@ -87,12 +110,19 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let router = router.clone();
+        let front = front.clone();
         let mut stopping = stopping.clone();
         connections.spawn(async move {
             let _permit = permit;
             let service = hyper::service::service_fn(move |mut request: axum::http::Request<hyper::body::Incoming>| {
-                request.extensions_mut().insert(ConnectInfo(peer));
-                router.clone().oneshot(request.map(axum::body::Body::new))
+                use futures_util::future::{ready, Either};
+                match front.as_ref().and_then(|front| front(request.method(), request.uri(), request.headers())) {
+                    Some(answered) => Either::Left(ready(Ok(answered))),
+                    None => {
+                        request.extensions_mut().insert(ConnectInfo(peer));
+                        Either::Right(router.clone().oneshot(request.map(axum::body::Body::new)))
+                    }
+                }
             });
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout).keep_alive(true);

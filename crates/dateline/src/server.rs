@@ -118,7 +118,14 @@ pub async fn serve(config: &Config, store: SqlStore, banner: &[String]) -> anyho
             state.end_live_streams();
         }
     };
-    dateline_web::serve::serve(listener, app(state.clone()), state.settings().connections, stopping).await?;
+    dateline_web::serve::serve_with_front(
+        listener,
+        Some(dateline_web::kept_pages_front(state.clone())),
+        app(state.clone()),
+        state.settings().connections,
+        stopping,
+    )
+    .await?;
     flusher.abort();
     follower.abort();
     live_readers.abort();

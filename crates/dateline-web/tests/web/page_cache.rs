@@ -537,3 +537,47 @@ async fn a_flood_of_unique_junk_in_the_query_is_answered_from_the_one_kept_front
 }
 
 on_both_databases!(a_flood_of_unique_junk_in_the_query_is_answered_from_the_one_kept_front_and_adds_nothing);
+
+/// Every header of an answer but its date, sorted.
+fn headers_but_date(response: &reqwest::Response) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .filter(|(name, _)| *name != "date")
+        .map(|(name, value)| (name.to_string(), value.to_str().unwrap_or_default().to_owned()))
+        .collect();
+    headers.sort();
+    headers
+}
+
+async fn a_kept_page_answered_before_routing_is_the_same_answer_the_full_stack_gave(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let id = StoryBuilder::new("Tram fares frozen", paper.national.id, now()).store(&store).await;
+    let app = TestApp::start(store.clone(), now()).await;
+    let path = format!("/article/{id}/tram-fares-frozen");
+    for coding in ["identity", "gzip", "br"] {
+        let asked = [("accept-encoding", coding)];
+        let before = hits(&app);
+        // The first answer for each coding is made by the layers (the page rendered, or its
+        // compressed copy made); the second comes from the front, before any routing.
+        let first = get_with(&app, &path, &asked).await;
+        let second = get_with(&app, &path, &asked).await;
+        assert_eq!((first.status().as_u16(), second.status().as_u16()), (200, 200), "{coding}");
+        assert!(hits(&app) > before, "{coding}: the second was kept");
+        assert_eq!(headers_but_date(&first), headers_but_date(&second), "{coding}: the same headers");
+        assert!(!header(&second, "content-security-policy").is_empty(), "{coding}: the protective headers");
+        let etag = header(&second, "etag");
+        assert_eq!(first.bytes().await.expect("body"), second.bytes().await.expect("body"), "{coding}");
+        let unchanged = get_with(&app, &path, &[("accept-encoding", coding), ("if-none-match", &etag)]).await;
+        assert_eq!(unchanged.status(), 304, "{coding}: a validator answered in front");
+        assert_eq!(header(&unchanged, "x-frame-options"), "DENY");
+    }
+    // What the layers answer first still comes from them: an escaped control character, and
+    // a WordPress address on the home page.
+    assert_eq!(app.get(&format!("{path}%00")).await.status(), 404);
+    assert_eq!(app.get("/").await.status(), 200);
+    assert_eq!(app.get("/?p=12345").await.status(), 200, "an old address nobody moved is the home page");
+}
+
+on_both_databases!(a_kept_page_answered_before_routing_is_the_same_answer_the_full_stack_gave);
