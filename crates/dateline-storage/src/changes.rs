@@ -32,6 +32,8 @@ const BACKLOG: usize = 1024;
 #[derive(Debug, Clone)]
 pub(crate) struct ChangeFeed {
     sender: broadcast::Sender<Change>,
+    /// How many changes were told to subscribers, counted after each is sent.
+    announced: ChangesAnnounced,
     /// This process's number among the instances, chosen at random at start.
     instance: u64,
 }
@@ -42,7 +44,32 @@ impl ChangeFeed {
         // A clash of two random 64-bit numbers would only make an instance skip a notice that
         // carried its own number; getrandom failing leaves 0, which is as good for one instance.
         let _ = getrandom::getrandom(&mut bytes);
-        ChangeFeed { sender: broadcast::channel(BACKLOG).0, instance: u64::from_le_bytes(bytes) }
+        ChangeFeed {
+            sender: broadcast::channel(BACKLOG).0,
+            announced: ChangesAnnounced::default(),
+            instance: u64::from_le_bytes(bytes),
+        }
+    }
+
+    /// Tells this instance's subscribers; no receiver left is not an error (the cache may be
+    /// switched off).
+    fn announce(&self, change: Change) {
+        let _ = self.sender.send(change);
+        self.announced.0.fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
+}
+
+/// How many changes this instance has told its subscribers so far. A subscriber that
+/// remembers the count it last caught up to can tell with one atomic read that nothing new
+/// was said, without touching the channel (whose receiving end takes a lock each time): the
+/// question every kept page's request asks.
+#[derive(Debug, Clone, Default)]
+pub struct ChangesAnnounced(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl ChangesAnnounced {
+    /// The count so far; every change it counts can already be received.
+    pub fn count(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
     }
 }
 
@@ -59,6 +86,11 @@ impl SqlStore {
         self.changes.sender.subscribe()
     }
 
+    /// The count of changes told to subscribers so far (see [`ChangesAnnounced`]).
+    pub fn changes_announced(&self) -> ChangesAnnounced {
+        self.changes.announced.clone()
+    }
+
     /// Ends a write made in `tx`: records `change` (if the write changed anything readers
     /// see) in the outbox and, on PostgreSQL, the notice to the other instances, all in `tx`;
     /// commits; then tells this instance's subscribers.
@@ -68,8 +100,7 @@ impl SqlStore {
         }
         tx.commit().await?;
         if let Some(change) = change {
-            // No receiver left is not an error: the cache may be switched off.
-            let _ = self.changes.sender.send(change);
+            self.changes.announce(change);
         }
         Ok(())
     }
@@ -118,7 +149,7 @@ impl SqlStore {
                         Ok(Some(notification)) => match serde_json::from_str::<Notice>(notification.payload()) {
                             Ok(notice) if notice.from == feed.instance => {}
                             Ok(notice) => {
-                                let _ = feed.sender.send(notice.change);
+                                feed.announce(notice.change);
                             }
                             Err(error) => tracing::warn!(%error, "a change notice could not be read"),
                         },
@@ -136,7 +167,7 @@ impl SqlStore {
                     _ = ticker.tick(), if lost => {
                         if sqlx::query("SELECT 1").execute(&pool).await.is_ok() {
                             lost = false;
-                            let _ = feed.sender.send(Change::Everything);
+                            feed.announce(Change::Everything);
                         }
                     }
                 }

@@ -12,6 +12,7 @@ mod articles;
 mod authors;
 mod backup;
 mod changes;
+pub use changes::ChangesAnnounced;
 mod connect;
 mod db;
 mod live;

@@ -589,6 +589,10 @@ fn not_modified_since(request: &HeaderMap, last_modified: Option<&HeaderValue>) 
 }
 
 /// The response for `entry`, in the best coding the request accepts, or a 304.
+// Named once: a name given as text is parsed and hashed again on every answer.
+const SURROGATE_KEY: header::HeaderName = header::HeaderName::from_static("surrogate-key");
+const CACHE_TAG: header::HeaderName = header::HeaderName::from_static("cache-tag");
+
 fn answer(kept: KeptAt<'_>, request: &HeaderMap, entry: &Arc<Entry>) -> Response {
     let (bytes, coding) = copy_in(kept, entry, Coding::negotiate(request));
     let etag = match coding {
@@ -625,10 +629,10 @@ fn answer(kept: KeptAt<'_>, request: &HeaderMap, entry: &Arc<Entry>) -> Response
         headers.insert(header::LAST_MODIFIED, value.clone());
     }
     if let Some(value) = &entry.surrogate_keys {
-        headers.insert("surrogate-key", value.clone());
+        headers.insert(SURROGATE_KEY, value.clone());
     }
     if let Some(value) = &entry.cache_tags {
-        headers.insert("cache-tag", value.clone());
+        headers.insert(CACHE_TAG, value.clone());
     }
     response
 }

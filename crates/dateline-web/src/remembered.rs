@@ -44,6 +44,10 @@ const MOST_REMEMBERED: usize = 10_000;
 
 pub(crate) struct Remembered {
     changes: Mutex<broadcast::Receiver<Change>>,
+    /// How many changes the store has told so far, and how many had been told when this last
+    /// caught up: equal, and there is nothing to drain (checked without any lock).
+    announced: dateline_storage::ChangesAnnounced,
+    caught_up_to: AtomicU64,
     frame: RwLock<Option<Arc<FrameParts>>>,
     lists: RwLock<Option<Arc<Lists>>>,
     authors: RwLock<HashMap<AuthorId, Author>>,
@@ -56,9 +60,11 @@ pub(crate) struct Remembered {
 }
 
 impl Remembered {
-    pub fn new(changes: broadcast::Receiver<Change>) -> Self {
+    pub fn new(changes: broadcast::Receiver<Change>, announced: dateline_storage::ChangesAnnounced) -> Self {
         Remembered {
             changes: Mutex::new(changes),
+            announced,
+            caught_up_to: AtomicU64::new(0),
             frame: RwLock::default(),
             lists: RwLock::default(),
             authors: RwLock::default(),
@@ -98,6 +104,12 @@ impl Remembered {
 
     /// Applies every change announced since the last call, here and in the page cache.
     pub fn catch_up(&self, cache: Option<&PageCache>) {
+        // Read before draining: every change this counts is in the channel by now, and one
+        // told meanwhile is drained too or counted for the next call.
+        let announced = self.announced.count();
+        if announced == self.caught_up_to.load(Ordering::Acquire) {
+            return;
+        }
         let mut pending = Vec::new();
         if let Ok(mut changes) = self.changes.lock() {
             loop {
@@ -115,6 +127,7 @@ impl Remembered {
                 cache.apply(&change);
             }
         }
+        self.caught_up_to.fetch_max(announced, Ordering::AcqRel);
     }
 
     fn forget(&self, change: &Change) {

@@ -47,6 +47,10 @@ pub(crate) async fn protective_headers(request: Request, next: Next) -> Response
     response
 }
 
+// Named once: a name given as text is parsed and hashed again on every answer.
+const PERMISSIONS_POLICY: header::HeaderName = header::HeaderName::from_static("permissions-policy");
+const CROSS_ORIGIN_OPENER_POLICY: header::HeaderName = header::HeaderName::from_static("cross-origin-opener-policy");
+
 /// The headers [`protective_headers`] adds, for an answer made before the layers.
 pub(crate) fn add_protective_headers(headers: &mut axum::http::HeaderMap, is_desk: bool) {
     headers.insert(header::CONTENT_SECURITY_POLICY, content_security_policy().clone());
@@ -54,10 +58,10 @@ pub(crate) fn add_protective_headers(headers: &mut axum::http::HeaderMap, is_des
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     headers.insert(
-        "permissions-policy",
+        PERMISSIONS_POLICY,
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     );
-    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(CROSS_ORIGIN_OPENER_POLICY, HeaderValue::from_static("same-origin"));
     if is_desk {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }

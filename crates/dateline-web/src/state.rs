@@ -45,7 +45,7 @@ impl AppState {
         let page_cache =
             (settings.page_cache_bytes > 0).then(|| PageCache::new(settings.page_cache_bytes, settings.side_lists_lag));
         let purge_hook = settings.purge_url.clone().map(crate::purge::PurgeHook::new);
-        let remembered = Remembered::new(store.subscribe_changes());
+        let remembered = Remembered::new(store.subscribe_changes(), store.changes_announced());
         let image_work = dateline_media::ImageWork::new(
             dateline_media::UploadLimits { max_bytes: settings.max_image_bytes, max_pixels: settings.max_image_pixels },
             settings.image_workers,
