@@ -5,7 +5,7 @@
 use crate::error::{is_bare, marker_for_bare, ApiError, ApiErrors, AsIs, ErrorPage};
 use crate::site::chrome;
 use crate::state::AppState;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
@@ -15,11 +15,6 @@ use std::time::Instant;
 /// Answers reader pages from memory and keeps what handlers render (see `page_cache.rs`).
 pub(crate) async fn serve_kept_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     crate::page_cache::serve_through(state.page_cache(), || state.catch_up(), request, next).await
-}
-
-/// The route pattern a request matched, as `/metrics` counts it.
-pub(crate) fn route_label(request: &Request) -> String {
-    request.extensions().get::<MatchedPath>().map_or("(no route)", |m| m.as_str()).to_owned()
 }
 
 /// Answers a request for a kept page before the router sees it, with everything the layers
@@ -53,7 +48,7 @@ fn account(state: &AppState, method: &axum::http::Method, route: &str, status: u
 pub(crate) async fn measure(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let route = route_label(&request);
+    let route = crate::page_cache::route_label(&request);
     // Every line logged while the request is handled (a failure's cause, logged once where it
     // is handled) carries the route, and the user and story once they are known.
     let span = tracing::info_span!(

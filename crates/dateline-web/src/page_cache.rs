@@ -588,11 +588,11 @@ fn not_modified_since(request: &HeaderMap, last_modified: Option<&HeaderValue>) 
     }
 }
 
-/// The response for `entry`, in the best coding the request accepts, or a 304.
 // Named once: a name given as text is parsed and hashed again on every answer.
 const SURROGATE_KEY: header::HeaderName = header::HeaderName::from_static("surrogate-key");
 const CACHE_TAG: header::HeaderName = header::HeaderName::from_static("cache-tag");
 
+/// The response for `entry`, in the best coding the request accepts, or a 304.
 fn answer(kept: KeptAt<'_>, request: &HeaderMap, entry: &Arc<Entry>) -> Response {
     let (bytes, coding) = copy_in(kept, entry, Coding::negotiate(request));
     let etag = match coding {
@@ -635,6 +635,12 @@ fn answer(kept: KeptAt<'_>, request: &HeaderMap, entry: &Arc<Entry>) -> Response
         headers.insert(CACHE_TAG, value.clone());
     }
     response
+}
+
+/// The route pattern a request matched, as `/metrics` counts it (and a kept page keeps it, so
+/// that its answers from the front are counted under the same name).
+pub(crate) fn route_label(request: &Request) -> String {
+    request.extensions().get::<axum::extract::MatchedPath>().map_or("(no route)", |m| m.as_str()).to_owned()
 }
 
 /// The key a request's page is kept under.
@@ -706,7 +712,7 @@ pub(crate) async fn serve_through(
         cache.counters.misses.fetch_add(1, Ordering::Relaxed);
         generation = cache.generation.load(Ordering::SeqCst);
     }
-    let route = crate::layers::route_label(&request);
+    let route = route_label(&request);
     // The handler renders the whole page; validation happens here, against the bytes.
     let conditions = request.headers().clone();
     request.headers_mut().remove(header::IF_NONE_MATCH);
