@@ -6,7 +6,8 @@
 #     headers, compression negotiation, metrics, logging at info to a file) and measures, with wrk on 127.0.0.1, requests per
 #     second and p50/p99 latency for an article page, the home page, a section front, a feed,
 #     a search, and the content API's story list and one story as JSON, at 8 and 64 connections;
-#   - serves the same bytes as the article page and the two JSON answers from files with nginx
+#   - serves the same bytes as each cached page measured (article, home, section, feed and the
+#     two JSON answers) from files with nginx
 #     (Debian's package, started in the foreground with a temporary config on 127.0.0.1 only)
 #     and prints Dateline ÷ nginx for each;
 #   - calibrates: a bare axum handler (crates/dateline/examples/bare_handler.rs) serves the
@@ -100,8 +101,8 @@ story_id="$(sed 's|/article/\([0-9]*\)/.*|\1|' <<<"$article")"
 declare -A paths=([article]="$article" [home]="/" [section]="/national/" [feed]="/rss.xml" [search]="/search?q=housing+budget"
   [api_list]="/api/v1/stories" [api_story]="/api/v1/stories/$story_id")
 order=(article home section feed search api_list api_story)
-# Pages measured against nginx serving the same bytes from a file.
-compared=(article api_list api_story)
+# Pages measured against nginx serving the same bytes from a file (each page its own bytes).
+compared=(article home section feed api_list api_story)
 for page in "${order[@]}"; do curl -fs -o /dev/null "$cached_url${paths[$page]}"; done
 
 # nginx serves the same bytes as Dateline's article page, from a file.
