@@ -88,23 +88,6 @@ impl ContentCredentials {
     }
 }
 
-impl Media {
-    /// The note readers see under the photo: only for credentials a trusted signer signed and
-    /// the file matched, and saying honestly that what is shown is a resized copy.
-    pub fn credentials_note_for_readers(&self) -> Option<String> {
-        let credentials = self.content_credentials.as_ref()?;
-        if credentials.verdict != CredentialsVerdict::Trusted {
-            return None;
-        }
-        let day = credentials.signed_at.as_deref().and_then(|at| at.get(..10)).filter(|d| d.len() == 10);
-        let when = day.map(|d| format!(" on {d}")).unwrap_or_default();
-        Some(format!(
-            "Content Credentials: the original was signed by {}{when}; this is a resized copy of it.",
-            credentials.signer
-        ))
-    }
-}
-
 /// A point of the upright photo, in whole percent of its width from the left (`x`) and of its
 /// height from the top (`y`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,6 +162,21 @@ pub fn formats_without_crops(recorded: &[String]) -> String {
 pub const VARIANTS_UNMAKEABLE: &str = "unmakeable";
 
 impl Media {
+    /// The note readers see under the photo: only for credentials a trusted signer signed and
+    /// the file matched, and saying honestly that what is shown is a resized copy.
+    pub fn credentials_note_for_readers(&self) -> Option<String> {
+        let credentials = self.content_credentials.as_ref()?;
+        if credentials.verdict != CredentialsVerdict::Trusted {
+            return None;
+        }
+        let day = credentials.signed_at.as_deref().and_then(|at| at.get(..10)).filter(|d| d.len() == 10);
+        let when = day.map(|d| format!(" on {d}")).unwrap_or_default();
+        Some(format!(
+            "Content Credentials: the original was signed by {}{when}; this is a resized copy of it.",
+            credentials.signer
+        ))
+    }
+
     /// Whether its smaller copies exist in `format` (`avif`, `webp`, `jpeg`).
     pub fn has_variants_in(&self, format: &str) -> bool {
         self.variant_formats.iter().any(|f| f == format)
