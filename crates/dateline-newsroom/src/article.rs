@@ -293,6 +293,32 @@ pub struct Correction {
     pub published_at: Timestamp,
 }
 
+/// A story as its reader page reads it: the story, and which of the parts kept beside it the
+/// story has. The store finds both in one round trip, so an ordinary story's page asks the
+/// database once and a part a story lacks costs nothing (issue 20: six queries a page, each a
+/// hand-off to the database's thread and back, were most of an uncached page's time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryForReaders {
+    pub article: Article,
+    pub has: StoryHas,
+}
+
+/// Which of the parts kept beside a story it has. A caller that has not asked the store says
+/// [`StoryHas::UNKNOWN`], and each part is then looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoryHas {
+    pub corrections: bool,
+    pub video: bool,
+    pub live_coverage: bool,
+    pub podcast_episode: bool,
+}
+
+impl StoryHas {
+    /// Not known: every part may be there, so each is looked for.
+    pub const UNKNOWN: StoryHas =
+        StoryHas { corrections: true, video: true, live_coverage: true, podcast_episode: true };
+}
+
 /// A story as the desk lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeskStory {

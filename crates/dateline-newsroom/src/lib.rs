@@ -37,7 +37,7 @@ pub mod wire;
 pub use accounts::{Action, ApiKey, NewUser, Role, Session, User};
 pub use article::{
     Article, ArticleContent, ArticleStatus, ArticleSummary, ArticleUpdate, Correction, DeskStory, Label, NewArticle,
-    Revision, RevisionAuthor, RevisionKind,
+    Revision, RevisionAuthor, RevisionKind, StoryForReaders, StoryHas,
 };
 pub use author::{Author, AuthorKind, NewAuthor};
 pub use changes::{Change, Placement};

@@ -3,7 +3,9 @@
 
 use crate::accounts::{NewUser, Session, User};
 use crate::article::Correction;
-use crate::article::{Article, ArticleStatus, ArticleSummary, ArticleUpdate, DeskStory, NewArticle, Revision};
+use crate::article::{
+    Article, ArticleStatus, ArticleSummary, ArticleUpdate, DeskStory, NewArticle, Revision, StoryForReaders,
+};
 use crate::author::{Author, NewAuthor};
 use crate::ids::{ArticleId, AuthorId, MediaId, PageId, SectionId, Slug, TopicId, UserId};
 use crate::media::{Media, MediaDetails, NewMedia};
@@ -200,6 +202,9 @@ pub trait ArticleStore {
     /// Stores a new story with its first revision, in one transaction.
     fn insert_article(&self, new: &NewArticle) -> impl Future<Output = StoreResult<ArticleId>> + Send;
     fn article_by_id(&self, id: ArticleId) -> impl Future<Output = StoreResult<Article>> + Send;
+    /// A story with which of the parts kept beside it (corrections, a video, live coverage, a
+    /// podcast episode) it has, in one round trip: what its reader page reads first.
+    fn story_for_readers(&self, id: ArticleId) -> impl Future<Output = StoreResult<StoryForReaders>> + Send;
     /// Stories readers may see at `now`, newest first.
     fn latest_public(
         &self,

@@ -7,11 +7,12 @@ use crate::SqlStore;
 use dateline_newsroom::{
     Article, ArticleContent, ArticleId, ArticleStatus, ArticleStore, ArticleSummary, ArticleUpdate, AuthorId,
     DeskStory, HourlyViews, Label, Listing, MediaId, NewArticle, Revision, RevisionAuthor, RevisionKind, SectionId,
-    StoreError, StoryFilter, TopicId, UserId, Window,
+    StoreError, StoryFilter, StoryForReaders, StoryHas, TopicId, UserId, Window,
 };
 use dateline_newsroom::{Change, Correction, DeskCounts, PublishedMonth};
 use jiff::Timestamp;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// What "a reader may see it" means in SQL; `$1` is now. Mirrors `Article::is_public`.
 pub(crate) const PUBLIC_AT_1: &str =
@@ -47,6 +48,59 @@ const ARTICLE_COLUMNS: &str =
      status, embargo_until, publish_at, first_published_at, last_public_update_at, created_at, modified_at, version, \
      created_by_user_id, dateline, \
      (SELECT p.assignee_user_id FROM story_plans p WHERE p.article_id = articles.id) AS assignee_user_id";
+
+/// A story's row with its bylines and topics as comma-separated ids in their order, and how
+/// many of each part kept beside it it has (at most one of each but corrections).
+#[derive(sqlx::FromRow)]
+struct StoryForReadersRow {
+    #[sqlx(flatten)]
+    article: ArticleRow,
+    byline_ids: Option<String>,
+    topic_ids: Option<String>,
+    corrections: i64,
+    videos: i64,
+    live_coverage: i64,
+    podcast_episodes: i64,
+}
+
+/// One statement for everything a story's reader page needs to know first; only the list of
+/// ids differs between the dialects (SQLite's `group_concat`, PostgreSQL's `string_agg`).
+fn story_for_readers_sql(list_ids: fn(&str, &str) -> String) -> String {
+    format!(
+        "SELECT {ARTICLE_COLUMNS}, \
+         {} AS byline_ids, \
+         {} AS topic_ids, \
+         (SELECT COUNT(*) FROM corrections c WHERE c.article_id = articles.id) AS corrections, \
+         (SELECT COUNT(*) FROM story_videos v WHERE v.article_id = articles.id) AS videos, \
+         (SELECT COUNT(*) FROM live_coverage l WHERE l.article_id = articles.id) AS live_coverage, \
+         (SELECT COUNT(*) FROM podcast_episodes e WHERE e.article_id = articles.id) AS podcast_episodes \
+         FROM articles WHERE id = $1",
+        list_ids("article_bylines", "author_id"),
+        list_ids("article_topics", "topic_id"),
+    )
+}
+
+static STORY_FOR_READERS_SQLITE: LazyLock<String> = LazyLock::new(|| {
+    story_for_readers_sql(|table, column| {
+        format!("(SELECT group_concat({column}, ',' ORDER BY position) FROM {table} WHERE article_id = articles.id)")
+    })
+});
+
+static STORY_FOR_READERS_POSTGRES: LazyLock<String> = LazyLock::new(|| {
+    story_for_readers_sql(|table, column| {
+        format!(
+            "(SELECT string_agg({column}::text, ',' ORDER BY position) FROM {table} WHERE article_id = articles.id)"
+        )
+    })
+});
+
+/// `"3,7"` as `[3, 7]`; nothing listed is none.
+fn listed_ids(listed: Option<&str>) -> Result<Vec<i64>, StoreError> {
+    listed
+        .filter(|text| !text.is_empty())
+        .map(|text| text.split(',').map(|id| id.parse::<i64>().map_err(|_| corrupt("listed id"))).collect())
+        .unwrap_or_else(|| Ok(Vec::new()))
+}
 
 impl ArticleRow {
     fn into_article(self, bylines: Vec<AuthorId>, topics: Vec<TopicId>) -> Result<Article, StoreError> {
@@ -439,6 +493,23 @@ impl ArticleStore for SqlStore {
         let row: ArticleRow =
             self.db.fetch_one(&format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1"), params![id.0]).await?;
         self.full_articles(vec![row]).await?.pop().ok_or(StoreError::NotFound)
+    }
+
+    async fn story_for_readers(&self, id: ArticleId) -> Result<StoryForReaders, StoreError> {
+        let sql = match self.db.backend() {
+            Backend::Sqlite => &*STORY_FOR_READERS_SQLITE,
+            Backend::Postgres => &*STORY_FOR_READERS_POSTGRES,
+        };
+        let row: StoryForReadersRow = self.db.fetch_one(sql, params![id.0]).await?;
+        let has = StoryHas {
+            corrections: row.corrections > 0,
+            video: row.videos > 0,
+            live_coverage: row.live_coverage > 0,
+            podcast_episode: row.podcast_episodes > 0,
+        };
+        let bylines = listed_ids(row.byline_ids.as_deref())?.into_iter().map(AuthorId).collect();
+        let topics = listed_ids(row.topic_ids.as_deref())?.into_iter().map(TopicId).collect();
+        Ok(StoryForReaders { article: row.article.into_article(bylines, topics)?, has })
     }
 
     async fn update_article(&self, update: &ArticleUpdate) -> Result<Article, StoreError> {

@@ -64,7 +64,11 @@ pub(crate) async fn open(options: &ConnectOptions) -> Result<Db, ConnectError> {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(options.lock_timeout);
+        // A connection to a file on this machine does not go stale the way a network one
+        // does, and sqlx's check before each acquire is a round trip to the connection's own
+        // thread: as costly as the query it guards (issue 20's profile of an uncached page).
         let pool = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(options.acquire_timeout)
             .connect_with(connect)

@@ -14,6 +14,12 @@ mod watched_folders;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc rather than glibc's allocator: an uncached page allocates and frees thousands of
+/// small strings and values, and glibc's `malloc`, `free` and their consolidation were a fifth
+/// of its time (issue 20's profile); mimalloc's thread-local free lists make them cheap.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

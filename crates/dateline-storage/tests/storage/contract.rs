@@ -405,6 +405,48 @@ async fn a_missing_story_is_not_found(db: TestDatabase) {
     assert_eq!(store.article_by_id(ArticleId(4242)).await, Err(StoreError::NotFound));
 }
 
+async fn a_story_read_for_its_page_brings_its_bylines_and_topics_in_order_and_says_which_parts_it_has(
+    db: TestDatabase,
+) {
+    use dateline_newsroom::live::LiveStore;
+    use dateline_newsroom::video::{NewVideoSource, Provider, VideoStore};
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let now = Timestamp::from_second(1_700_000_000).expect("now");
+    let topic = |name: &str| NewTopic { slug: slug(name), name: name.into(), description: String::new() };
+    let housing = store.insert_topic(&topic("housing")).await.expect("topic");
+    let budget = store.insert_topic(&topic("budget")).await.expect("topic");
+    let id = StoryBuilder::new("Assembly passes housing bill", paper.politics.id, now)
+        .by(&[paper.reporter.id, paper.agency.id])
+        .topics(&[budget.id, housing.id])
+        .status(ArticleStatus::Published)
+        .published_at(at(2, now))
+        .store(&store)
+        .await;
+
+    let plain = store.story_for_readers(id).await.expect("the story");
+    assert_eq!(plain.article, store.article_by_id(id).await.expect("the story"), "the same story either way");
+    assert_eq!(plain.article.content.bylines, [paper.reporter.id, paper.agency.id]);
+    assert_eq!(plain.article.content.topics, [budget.id, housing.id]);
+    assert_eq!(
+        plain.has,
+        StoryHas { corrections: false, video: false, live_coverage: false, podcast_episode: false },
+        "an ordinary story has none of the parts kept beside a story"
+    );
+
+    store.start_coverage(id, now).await.expect("live coverage");
+    let linked = NewVideoSource::Linked { provider: Provider::YouTube, id: "dQw4w9WgXcQ".into() };
+    store.set_story_video(id, "The vote", "", &linked, now).await.expect("video");
+    let with_parts = store.story_for_readers(id).await.expect("the story");
+    assert!(with_parts.has.live_coverage && with_parts.has.video, "{:?}", with_parts.has);
+    assert!(!with_parts.has.corrections && !with_parts.has.podcast_episode, "{:?}", with_parts.has);
+
+    let unsigned = StoryBuilder::new("A brief with no byline", paper.business.id, now).store(&store).await;
+    let brief = store.story_for_readers(unsigned).await.expect("the brief");
+    assert!(brief.article.content.bylines.is_empty() && brief.article.content.topics.is_empty());
+    assert_eq!(store.story_for_readers(ArticleId(4242)).await, Err(StoreError::NotFound));
+}
+
 async fn authors_are_found_by_slug_and_listed_in_byline_order(db: TestDatabase) {
     let store = db.store().await;
     let paper = SmallPaper::create(&store).await;
@@ -545,6 +587,7 @@ on_both_databases!(
     scheduled_stories_come_due_and_the_desk_lists_every_status,
     users_sign_in_with_sessions_that_expire_and_end_with_a_new_password,
     a_missing_story_is_not_found,
+    a_story_read_for_its_page_brings_its_bylines_and_topics_in_order_and_says_which_parts_it_has,
     authors_are_found_by_slug_and_listed_in_byline_order,
     media_keep_caption_credit_and_alt_text,
     static_pages_and_topics_are_stored,

@@ -12,7 +12,9 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{ArticleId, ArticleStatus, Label, Listing, SectionId, Slug, StoryCursor, StoryFilter};
+use dateline_newsroom::{
+    ArticleId, ArticleStatus, Label, Listing, SectionId, Slug, StoryCursor, StoryFilter, StoryForReaders, StoryHas,
+};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -231,7 +233,7 @@ pub(crate) async fn one(
 ) -> Result<Response, WebError> {
     let id = id.parse::<i64>().ok().filter(|id| *id > 0).map(ArticleId).ok_or(WebError::NotFound)?;
     let as_ninjs = wants_ninjs(asked.format, &headers)?;
-    let article = state.store().article_by_id(id).await?;
+    let StoryForReaders { article, has } = state.store().story_for_readers(id).await?;
     if article.status == ArticleStatus::Removed {
         return Err(WebError::Gone);
     }
@@ -240,7 +242,7 @@ pub(crate) async fn one(
         return Err(WebError::NotFound);
     }
     tracing::Span::current().record("article.id", article.id.0);
-    let (story, _) = whole_story(&state, &chrome, &article).await?;
+    let (story, _) = whole_story(&state, &chrome, &article, has).await?;
     if as_ninjs {
         let site = &chrome.site;
         let item = ninjs::item(&story, &site.name, &site.language);
@@ -255,14 +257,16 @@ pub(crate) async fn one(
 }
 
 /// A story with everything its article page shows (noting what it shows in `chrome`, for the
-/// page cache), and whether its lead photo may travel to partners.
+/// page cache), and whether its lead photo may travel to partners. Only the parts the story
+/// `has` are looked for.
 pub(crate) async fn whole_story(
     state: &AppState,
     chrome: &chrome::Chrome,
     article: &dateline_newsroom::Article,
+    has: StoryHas,
 ) -> Result<(shapes::Story, bool), WebError> {
     chrome.shows(tag::story(article.id));
-    let video = crate::site::video::video_of(state, article.id).await?;
+    let video = if has.video { crate::site::video::video_of(state, article.id).await? } else { None };
     let poster = video.as_ref().and_then(crate::site::video::poster_of);
     let body_photos = dateline_newsroom::body::photo_references(&article.content.body);
     let lead: Vec<_> = article.content.lead_media_id.into_iter().chain(poster).chain(body_photos).collect();
@@ -282,7 +286,7 @@ pub(crate) async fn whole_story(
             })
             .collect()
     };
-    let corrections = state.store().corrections_of(article.id).await?;
+    let corrections = if has.corrections { state.store().corrections_of(article.id).await? } else { Vec::new() };
     let body_html = state.render_work().body_html(&article.content.body).await;
     let lead_redistributable =
         article.content.lead_media_id.and_then(|id| lookup.media.get(&id)).is_some_and(|m| m.redistributable);
@@ -290,7 +294,8 @@ pub(crate) async fn whole_story(
         state,
         StoryParts { article, lookup: &lookup, clock: &chrome.clock, topics, corrections: &corrections, body_html },
     );
-    if let Some((episode, show)) = crate::site::podcasts::episode_of(state, article.id).await? {
+    let episode = if has.podcast_episode { crate::site::podcasts::episode_of(state, article.id).await? } else { None };
+    if let Some((episode, show)) = episode {
         chrome.shows(tag::podcast(show.id));
         story.episode = Some(shapes::episode_shape(state, &show, &episode));
     }

@@ -102,7 +102,7 @@ pub(crate) async fn syndicated(
         }
         Offer::Copy { embargoed_until } => embargoed_until,
     };
-    let (story, photo_travels) = whole_story(state, chrome, article).await?;
+    let (story, photo_travels) = whole_story(state, chrome, article, dateline_newsroom::StoryHas::UNKNOWN).await?;
     let modified = rfc3339(article.modified_at);
     let first = if story.published.is_empty() { modified.clone() } else { story.published.clone() };
     let version_created = story.updated.clone().unwrap_or_else(|| first.clone());

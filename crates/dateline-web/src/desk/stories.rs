@@ -873,7 +873,7 @@ pub(crate) async fn preview(
 ) -> Result<Response, WebError> {
     desk.require(Action::UseDesk)?;
     let article = load(&state, &desk, &id).await?;
-    let mut page = render_article(&state, &article, Audience::Preview, 1).await?;
+    let mut page = render_article(&state, &article, dateline_newsroom::StoryHas::UNKNOWN, Audience::Preview, 1).await?;
     // A preview is never kept, whatever it shows.
     page.extensions_mut().remove::<crate::page_cache::Shows>();
     Ok(page)

@@ -10,7 +10,9 @@ use crate::query::{PageAsked, Query};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use dateline_newsroom::{Article, ArticleId, ArticleStatus, ArticleStore, AuthorKind, Label};
+use dateline_newsroom::{
+    Article, ArticleId, ArticleStatus, ArticleStore, AuthorKind, Label, StoryForReaders, StoryHas,
+};
 use dateline_render::views::{article_url, author_url, plain_excerpt, ArticleView, ImageView, Lookup};
 use serde::Serialize;
 
@@ -64,13 +66,25 @@ pub(crate) fn parse_id(text: &str) -> Result<ArticleId, WebError> {
 /// other unpublished state is simply not there (404), whatever id is guessed.
 pub(crate) async fn public_article(state: &AppState, id: ArticleId) -> Result<Article, WebError> {
     let article = state.store().article_by_id(id).await?;
+    readers_may_see(state, &article)?;
+    Ok(article)
+}
+
+/// [`public_article`] with which parts the story has, as its page reads it.
+async fn public_story(state: &AppState, id: ArticleId) -> Result<StoryForReaders, WebError> {
+    let story = state.store().story_for_readers(id).await?;
+    readers_may_see(state, &story.article)?;
+    Ok(story)
+}
+
+fn readers_may_see(state: &AppState, article: &Article) -> Result<(), WebError> {
     if article.status == ArticleStatus::Removed {
         return Err(WebError::Gone);
     }
     if !article.is_public(state.now()) {
         return Err(WebError::NotFound);
     }
-    Ok(article)
+    Ok(())
 }
 
 pub(crate) async fn redirect_to_canonical(
@@ -87,12 +101,12 @@ pub(crate) async fn show(
     Query(asked): Query<PageAsked>,
 ) -> Result<Response, WebError> {
     let page = super::requested_page(&asked)?;
-    let article = public_article(&state, parse_id(&id)?).await?;
+    let StoryForReaders { article, has } = public_story(&state, parse_id(&id)?).await?;
     if article.content.slug.as_str() != slug {
         let url = article_url(article.id, &article.content.slug);
         return Ok(moved_permanently(&if page > 1 { format!("{url}?page={page}") } else { url }));
     }
-    render(&state, &article, Audience::Reader, page).await
+    render(&state, &article, has, Audience::Reader, page).await
 }
 
 /// Who the article page is drawn for: readers count as views, the desk's preview does not.
@@ -103,10 +117,11 @@ pub(crate) enum Audience {
 }
 
 /// The article page exactly as readers get it; the desk's preview uses it too, so what an
-/// editor previews is what readers will see.
+/// editor previews is what readers will see. Only the parts the story `has` are looked for.
 pub(crate) async fn render(
     state: &AppState,
     article: &Article,
+    has: StoryHas,
     audience: Audience,
     page: u32,
 ) -> Result<Response, WebError> {
@@ -114,7 +129,7 @@ pub(crate) async fn render(
     let chrome = chrome::load(state, state.now()).await?;
     // What the story is shared with: its own photo, else the paper's default share image.
     let shared_image = article.content.lead_media_id.or(chrome.share_image);
-    let video = super::video::video_of(state, article.id).await?;
+    let video = if has.video { super::video::video_of(state, article.id).await? } else { None };
     let poster = video.as_ref().and_then(super::video::poster_of);
     let body_photos = dateline_newsroom::body::photo_references(&article.content.body);
     let lead_media: Vec<_> =
@@ -124,10 +139,11 @@ pub(crate) async fn render(
         chrome.shows(tag::topic(*topic));
     }
     let lookup = chrome::lookup_for(state, &chrome, &[], &article.content.bylines, &lead_media).await?;
-    let corrections = state.store().corrections_of(article.id).await?;
+    let corrections = if has.corrections { state.store().corrections_of(article.id).await? } else { Vec::new() };
     let body_html = state.render_work().body_html(&article.content.body).await;
     let view = ArticleView::with_body_html(article, &corrections, &lookup, &chrome.clock, body_html);
-    let (live, live_data) = match super::live::coverage_of(state, article.id).await? {
+    let coverage = if has.live_coverage { super::live::coverage_of(state, article.id).await? } else { None };
+    let (live, live_data) = match coverage {
         Some(coverage) => {
             let (stream, posts) = super::live::stream(state, &chrome, article, &coverage, page).await?;
             (Some(stream), Some(super::live::live_structured_data(state, article, &coverage, &posts)))
@@ -136,7 +152,7 @@ pub(crate) async fn render(
         None if page > 1 => return Err(WebError::NotFound),
         None => (None, None),
     };
-    let episode = super::podcasts::episode_of(state, article.id).await?;
+    let episode = if has.podcast_episode { super::podcasts::episode_of(state, article.id).await? } else { None };
     if let Some((_, show)) = &episode {
         chrome.shows(tag::podcast(show.id));
     }
