@@ -14,7 +14,8 @@
 #     article's bytes from memory, and the run prints bare ÷ nginx (what this machine and the
 #     stack allow) and Dateline ÷ bare (what Dateline's own layers cost);
 #   - starts a second server with the cache switched off (DATELINE_CACHE__PAGE_CACHE_MB=0) and
-#     measures the uncached article render at 8 connections;
+#     measures the uncached article render at 8 connections; with BENCH_POSTGRES_URL set, the
+#     same on a PostgreSQL paper seeded alike (a scratch database, dropped at the end);
 #   - prints the cold-start time (process start to the first home page) and the server's
 #     peak memory (VmHWM).
 #
@@ -22,6 +23,7 @@
 #   bash benches/pages.sh --big      # also 100,000 stories: cold start, home page, memory
 #   bash benches/pages.sh --smoke    # 300 stories, 1 s, 8 connections, debug build (what CI runs)
 #   STORIES=20000 DURATION=20 bash benches/pages.sh
+#   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres bash benches/pages.sh  # also PostgreSQL
 #
 # It installs nginx from Debian's packages when it is missing, without letting it start its
 # default site. It sends traffic only to 127.0.0.1, stops every process it started, and
@@ -48,7 +50,7 @@ ensure_nginx
 build_dateline "$PROFILE"
 build_bare_handler "$PROFILE"
 
-open_work_area
+open_work_area "${BENCH_POSTGRES_URL:-}"
 
 now_ms() { date +%s%3N; }
 
@@ -173,6 +175,21 @@ kill "$SERVER_PID"
 start_server uncached "sqlite:$db" DATELINE_CACHE__PAGE_CACHE_MB=0
 read -r rps p50 p99 < <(measure "$SERVER_URL$article" 8)
 echo "uncached article render, 8 connections: $rps req/s, p50 $p50, p99 $p99 (÷ 10,000, issue 20's goal = $(awk -v a="$rps" 'BEGIN {printf "%.2f", a / 10000}'))"
+kill "$SERVER_PID"
+
+# The same on PostgreSQL (issue 20's goal there is 5,000 a second), when a server is given.
+if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
+  pg_database="dateline_pages_bench_$$"
+  psql "$BENCH_POSTGRES_URL" -qc "CREATE DATABASE $pg_database"
+  pg_url="${BENCH_POSTGRES_URL%/*}/$pg_database"
+  started=$SECONDS
+  DATELINE_LOG__LEVEL=warn "$BIN" seed --stories "$STORIES" --seed 11 --database-url "$pg_url" >/dev/null
+  echo "seeded $STORIES stories on PostgreSQL in $((SECONDS - started)) s"
+  start_server uncached-postgres "$pg_url" DATELINE_CACHE__PAGE_CACHE_MB=0
+  pg_article="$(curl -fs "$SERVER_URL/rss.xml" | grep -o '/article/[0-9]*/[a-z0-9-]*' | head -1)"
+  read -r rps p50 p99 < <(measure "$SERVER_URL$pg_article" 8)
+  echo "uncached article render on PostgreSQL, 8 connections: $rps req/s, p50 $p50, p99 $p99 (÷ 5,000, issue 20's goal = $(awk -v a="$rps" 'BEGIN {printf "%.2f", a / 5000}'))"
+fi
 
 if [ "$BIG" = 1 ]; then
   big="$work/big.db"

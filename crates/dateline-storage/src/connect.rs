@@ -6,6 +6,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use std::str::FromStr;
 use std::time::Duration;
 
+/// A PostgreSQL connection idle for longer than this is checked before it is used again.
+const IDLE_BEFORE_CHECKING: Duration = Duration::from_secs(5);
+
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {
     pub url: String,
@@ -84,7 +87,20 @@ pub(crate) async fn open(options: &ConnectOptions) -> Result<Db, ConnectError> {
         let connect = PgConnectOptions::from_str(url)
             .map_err(|e| ConnectError::BadUrl { url: shown.clone(), reason: e.to_string() })?
             .options(settings);
+        // sqlx checks a connection with a round trip before each use and again when it is
+        // given back: three round trips for one query. The check on giving back stays (it
+        // closes a connection the server dropped); the one before use is kept only for a
+        // connection that sat idle long enough for the server to have gone away meanwhile.
         let pool = PgPoolOptions::new()
+            .test_before_acquire(false)
+            .before_acquire(|connection, held| {
+                Box::pin(async move {
+                    if held.idle_for > IDLE_BEFORE_CHECKING {
+                        sqlx::Connection::ping(connection).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(options.acquire_timeout)
             .connect_with(connect)
