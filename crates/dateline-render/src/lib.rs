@@ -11,5 +11,5 @@ pub mod time;
 pub mod views;
 
 pub use markdown::{place_body_photos, render_markdown};
-pub use theme::{Theme, ThemeError};
+pub use theme::{Prepared, Theme, ThemeError};
 pub use time::PaperClock;

@@ -290,6 +290,14 @@ impl Theme {
         template.render(context).map_err(|e| ThemeError::Render { name: name.into(), reason: format!("{e:#}") })
     }
 
+    /// Renders `name` with `content`'s fields and, for any name `content` does not have,
+    /// `frame`'s: the values every page shares, converted once (see [`Prepared`]).
+    pub fn render_in(&self, name: &str, frame: &Prepared, content: impl Serialize) -> Result<String, ThemeError> {
+        // The last of the merged maps wins a name they share.
+        let context = minijinja::value::merge_maps([frame.0.clone(), minijinja::Value::from_serialize(content)]);
+        self.render(name, context)
+    }
+
     /// The address of an asset by its plain name (`style.css` → `/static/style.1a2b3c4d5e6f.css`).
     pub fn asset_url(&self, name: &str) -> Option<String> {
         self.assets.iter().find(|a| a.name == name).map(|a| format!("/static/{}", a.hashed_name))
@@ -298,6 +306,18 @@ impl Theme {
     /// The asset served under a content-hashed name.
     pub fn asset(&self, hashed_name: &str) -> Option<&Asset> {
         self.assets.iter().find(|a| a.hashed_name == hashed_name)
+    }
+}
+
+/// Values made ready for templates once and drawn into many pages. Every reader page draws
+/// the same frame (the menu, the footer, the side lists); converting it from its Rust form
+/// on each page was a good part of an uncached page's time (issue 20).
+#[derive(Debug, Clone)]
+pub struct Prepared(minijinja::Value);
+
+impl Prepared {
+    pub fn new(value: impl Serialize) -> Self {
+        Prepared(minijinja::Value::from_serialize(value))
     }
 }
 
@@ -333,6 +353,18 @@ mod tests {
         for text in texts {
             assert_eq!(escape_html(text), one_at_a_time(text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_page_drawn_in_a_prepared_frame_reads_its_own_fields_first() {
+        let dir = std::env::temp_dir().join(format!("dateline-theme-frame-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("templates")).expect("folder");
+        std::fs::write(dir.join("templates/error.html"), "{{ site }}/{{ status }}/{{ latest }}").expect("write");
+        let theme = Theme::load(Some(&dir)).expect("theme with override");
+        let frame = Prepared::new(minijinja::context! { site => "The Daily", latest => "frame's" });
+        let html = theme.render_in("error.html", &frame, minijinja::context! { status => 404, latest => "page's" });
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(html.expect("render"), "The Daily/404/page&#39;s");
     }
 
     #[test]

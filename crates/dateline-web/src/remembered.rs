@@ -39,6 +39,16 @@ pub(crate) struct Lists {
     pub popular: Vec<ArticleSummary>,
 }
 
+/// The frame's template values as last drawn, and what they were drawn from: drawn again
+/// when the frame or the lists are read afresh, or the date line moves on.
+pub(crate) struct DrawnFrame {
+    pub frame: Arc<FrameParts>,
+    pub lists: Arc<Lists>,
+    pub date_line: String,
+    pub date_line_iso: String,
+    pub drawn: dateline_render::Prepared,
+}
+
 /// Authors or photos remembered at most; past it the memory starts again from empty.
 const MOST_REMEMBERED: usize = 10_000;
 
@@ -50,6 +60,7 @@ pub(crate) struct Remembered {
     caught_up_to: AtomicU64,
     frame: RwLock<Option<Arc<FrameParts>>>,
     lists: RwLock<Option<Arc<Lists>>>,
+    drawn_frame: RwLock<Option<DrawnFrame>>,
     authors: RwLock<HashMap<AuthorId, Author>>,
     media: RwLock<HashMap<MediaId, Media>>,
     /// The stories "Most Popular" showed when last looked at, in order.
@@ -67,6 +78,7 @@ impl Remembered {
             caught_up_to: AtomicU64::new(0),
             frame: RwLock::default(),
             lists: RwLock::default(),
+            drawn_frame: RwLock::default(),
             authors: RwLock::default(),
             media: RwLock::default(),
             popular: Mutex::default(),
@@ -187,6 +199,28 @@ impl Remembered {
             if self.generation() == read_in {
                 *slot = Some(frame);
             }
+        }
+    }
+
+    /// The frame's template values, when drawn from exactly this frame and these lists with
+    /// this date line.
+    pub fn drawn_frame(
+        &self,
+        frame: &Arc<FrameParts>,
+        lists: &Arc<Lists>,
+        date_line: (&str, &str),
+    ) -> Option<dateline_render::Prepared> {
+        let drawn = self.drawn_frame.read().ok()?;
+        drawn
+            .as_ref()
+            .filter(|d| Arc::ptr_eq(&d.frame, frame) && Arc::ptr_eq(&d.lists, lists))
+            .filter(|d| (d.date_line.as_str(), d.date_line_iso.as_str()) == date_line)
+            .map(|d| d.drawn.clone())
+    }
+
+    pub fn remember_drawn_frame(&self, drawn: DrawnFrame) {
+        if let Ok(mut slot) = self.drawn_frame.write() {
+            *slot = Some(drawn);
         }
     }
 

@@ -12,7 +12,7 @@ use dateline_newsroom::{
     SectionTree, SettingsStore, StoreError, Window,
 };
 use dateline_render::views::{Lookup, SiteView, StoryCard};
-use dateline_render::PaperClock;
+use dateline_render::{PaperClock, Prepared};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -29,16 +29,16 @@ pub(crate) struct Chrome {
     pub share_image: Option<dateline_newsroom::MediaId>,
     /// What the page drawn with this chrome shows, for the page cache.
     shows: Mutex<Shows>,
+    /// The stored frame the site view was made from: the drawn frame's key.
+    frame: Arc<remembered::FrameParts>,
 }
 
 /// The parts of a page that the theme's `base.html` draws.
 #[derive(Serialize)]
-struct BaseContext<'a, T: Serialize> {
+struct FrameContext<'a> {
     site: &'a SiteView,
     latest: Vec<StoryCard>,
     popular: Vec<StoryCard>,
-    #[serde(flatten)]
-    content: T,
 }
 
 pub(crate) async fn load(state: &AppState, now: Timestamp) -> Result<Chrome, WebError> {
@@ -67,7 +67,7 @@ pub(crate) async fn load(state: &AppState, now: Timestamp) -> Result<Chrome, Web
     };
     let site = SiteView::new(settings, &clock, &tree, pages, now);
     let share_image = settings.share_image_media_id.map(dateline_newsroom::MediaId);
-    Ok(Chrome { site, clock, tree, now, share_image, shows: Mutex::default() })
+    Ok(Chrome { site, clock, tree, now, share_image, shows: Mutex::default(), frame })
 }
 
 impl Chrome {
@@ -93,7 +93,8 @@ impl Chrome {
         self.shows.lock().map(|mut shows| std::mem::take(&mut *shows)).unwrap_or_default()
     }
 
-    async fn lists(&self, state: &AppState) -> Result<(Vec<StoryCard>, Vec<StoryCard>), WebError> {
+    /// "Latest News" and "Most Popular", noted as shown on the page.
+    async fn lists(&self, state: &AppState) -> Result<Arc<Lists>, WebError> {
         let remembered = state.remembered();
         let lists = match remembered.lists() {
             Some(lists) => lists,
@@ -109,14 +110,38 @@ impl Chrome {
                 lists
             }
         };
-        let (latest, popular) = (&lists.latest, &lists.popular);
         self.shows(tag::SIDE_LISTS.to_owned());
-        for story in latest.iter().chain(popular) {
+        for story in lists.latest.iter().chain(&lists.popular) {
             self.shows(tag::story(story.id));
+        }
+        Ok(lists)
+    }
+
+    /// The frame's template values (the site, "Latest News", "Most Popular"), drawn once for
+    /// each state of the frame, the lists and the date line, and shared by every page until
+    /// one of them changes.
+    async fn drawn_frame(&self, state: &AppState) -> Result<Prepared, WebError> {
+        let lists = self.lists(state).await?;
+        let remembered = state.remembered();
+        let date_line = (self.site.date_line.as_str(), self.site.date_line_iso.as_str());
+        if let Some(drawn) = remembered.drawn_frame(&self.frame, &lists, date_line) {
+            return Ok(drawn);
         }
         let lookup = Lookup { sections: self.tree.clone(), ..Lookup::default() };
         let cards = |list: &[ArticleSummary]| list.iter().map(|s| lookup.card(s, &self.clock)).collect();
-        Ok((cards(latest), cards(popular)))
+        let drawn = Prepared::new(FrameContext {
+            site: &self.site,
+            latest: cards(&lists.latest),
+            popular: cards(&lists.popular),
+        });
+        remembered.remember_drawn_frame(remembered::DrawnFrame {
+            frame: self.frame.clone(),
+            lists,
+            date_line: self.site.date_line.clone(),
+            date_line_iso: self.site.date_line_iso.clone(),
+            drawn: drawn.clone(),
+        });
+        Ok(drawn)
     }
 
     /// Renders `template` with this chrome around `content`, as a response that carries what
@@ -127,9 +152,8 @@ impl Chrome {
         template: &str,
         content: impl Serialize,
     ) -> Result<Response, WebError> {
-        let (latest, popular) = self.lists(state).await?;
-        let frame = BaseContext { site: &self.site, latest, popular, content };
-        let html = state.theme().render(template, frame)?;
+        let frame = self.drawn_frame(state).await?;
+        let html = state.theme().render_in(template, &frame, content)?;
         Ok(shown(Html(html).into_response(), self.take_shows()))
     }
 }
