@@ -355,12 +355,18 @@ mod tests {
         }
     }
 
+    /// The default theme with its error page replaced by `template`, in a folder of its own
+    /// (named after `test`) that the caller removes.
+    fn theme_with_error_page(test: &str, template: &str) -> (Theme, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("dateline-theme-{test}-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("templates")).expect("folder");
+        std::fs::write(dir.join("templates/error.html"), template).expect("write");
+        (Theme::load(Some(&dir)).expect("theme with override"), dir)
+    }
+
     #[test]
     fn a_page_drawn_in_a_prepared_frame_reads_its_own_fields_first() {
-        let dir = std::env::temp_dir().join(format!("dateline-theme-frame-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("templates")).expect("folder");
-        std::fs::write(dir.join("templates/error.html"), "{{ site }}/{{ status }}/{{ latest }}").expect("write");
-        let theme = Theme::load(Some(&dir)).expect("theme with override");
+        let (theme, dir) = theme_with_error_page("frame", "{{ site }}/{{ status }}/{{ latest }}");
         let frame = Prepared::new(minijinja::context! { site => "The Daily", latest => "frame's" });
         let html = theme.render_in("error.html", &frame, minijinja::context! { status => 404, latest => "page's" });
         std::fs::remove_dir_all(&dir).ok();
@@ -375,10 +381,7 @@ mod tests {
 
     #[test]
     fn a_template_in_the_override_folder_replaces_the_default_one() {
-        let dir = std::env::temp_dir().join(format!("dateline-theme-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("templates")).expect("folder");
-        std::fs::write(dir.join("templates/error.html"), "custom {{ status }}").expect("write");
-        let theme = Theme::load(Some(&dir)).expect("theme with override");
+        let (theme, dir) = theme_with_error_page("override", "custom {{ status }}");
         let html = theme.render("error.html", minijinja::context! { status => 404 }).expect("render");
         std::fs::remove_dir_all(&dir).ok();
         assert_eq!(html, "custom 404");
@@ -386,10 +389,7 @@ mod tests {
 
     #[test]
     fn text_is_escaped_for_html_but_urls_keep_their_slashes() {
-        let dir = std::env::temp_dir().join(format!("dateline-theme-escape-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("templates")).expect("folder");
-        std::fs::write(dir.join("templates/error.html"), "<a href=\"{{ url }}\">{{ text }}</a>").expect("write");
-        let theme = Theme::load(Some(&dir)).expect("theme");
+        let (theme, dir) = theme_with_error_page("escape", "<a href=\"{{ url }}\">{{ text }}</a>");
         let html = theme
             .render("error.html", minijinja::context! { url => "/article/1/a", text => "Q&A <b>\"x\"</b> 's\u{1}" })
             .expect("render");
