@@ -1,5 +1,7 @@
 //! Article bodies: Markdown in, safe HTML out. Whatever the source holds (script tags, event
-//! handlers, `javascript:` links), only the allow-listed tags and attributes survive.
+//! handlers, `javascript:` links), only the allow-listed tags and attributes survive. A body
+//! of plain prose and ordinary links skips the sanitizer, because what the Markdown writer
+//! makes of it is already all allowed ([`writes_only_safe_html`]).
 //!
 //! A library photo placed in a body (`![what it shows](photo:123)`, a paragraph of its own)
 //! leaves the sanitizer as a mark, and [`place_body_photos`] turns each mark into a figure
@@ -177,8 +179,8 @@ const BODY_PHOTO_SIZES: &str = "(min-width: 60em) 42rem, 100vw";
 /// moves as it loads), the writer's description as its alt text (the library's when the
 /// writer gave none), and the library's caption with the credit.
 fn body_figure(image: &ImageView, escaped_alt: &str) -> String {
-    // The mark's alt text left the writer (or the sanitizer) escaped for text; unescape it once so the
-    // attribute is escaped exactly once.
+    // The mark's alt text left the writer (or the sanitizer) escaped for text; unescape it
+    // once so the attribute is escaped exactly once.
     let alt = escaped_alt
         .replace("&lt;", "<")
         .replace("&gt;", ">")

@@ -5,7 +5,8 @@
 //! remembered until a change says otherwise. The store's changes (this instance's and, on
 //! PostgreSQL, the other instances') are drained before each use ([`Remembered::catch_up`]),
 //! so an editor's change shows on the very next request; the same drain passes each change
-//! to the page cache. Authors and photos met on pages are remembered too, each until a change
+//! to the page cache. The frame's template values are kept too ([`DrawnFrame`]), drawn anew
+//! whenever the frame or the lists are read afresh or the date line moves on. Authors and photos met on pages are remembered too, each until a change
 //! to it, up to [`MOST_REMEMBERED`] of each.
 
 use crate::page_cache::PageCache;

@@ -12,9 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use dateline_newsroom::prelude::*;
-use dateline_newsroom::{
-    ArticleId, ArticleStatus, Label, Listing, SectionId, Slug, StoryCursor, StoryFilter, StoryForReaders, StoryHas,
-};
+use dateline_newsroom::{Label, Listing, SectionId, Slug, StoryCursor, StoryFilter, StoryForReaders, StoryHas};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -231,16 +229,10 @@ pub(crate) async fn one(
     Query(asked): Query<StoryAsked>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let id = id.parse::<i64>().ok().filter(|id| *id > 0).map(ArticleId).ok_or(WebError::NotFound)?;
+    let id = crate::site::article::parse_id(&id)?;
     let as_ninjs = wants_ninjs(asked.format, &headers)?;
-    let StoryForReaders { article, has } = state.store().story_for_readers(id).await?;
-    if article.status == ArticleStatus::Removed {
-        return Err(WebError::Gone);
-    }
+    let StoryForReaders { article, has } = crate::site::article::public_story(&state, id).await?;
     let chrome = chrome::load(&state, state.now()).await?;
-    if !article.is_public(chrome.now) {
-        return Err(WebError::NotFound);
-    }
     tracing::Span::current().record("article.id", article.id.0);
     let (story, _) = whole_story(&state, &chrome, &article, has).await?;
     if as_ninjs {

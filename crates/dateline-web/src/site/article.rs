@@ -70,8 +70,9 @@ pub(crate) async fn public_article(state: &AppState, id: ArticleId) -> Result<Ar
     Ok(article)
 }
 
-/// [`public_article`] with which parts the story has, as its page reads it.
-async fn public_story(state: &AppState, id: ArticleId) -> Result<StoryForReaders, WebError> {
+/// [`public_article`] with which parts the story has, as its page (and the API's one story)
+/// reads it.
+pub(crate) async fn public_story(state: &AppState, id: ArticleId) -> Result<StoryForReaders, WebError> {
     let story = state.store().story_for_readers(id).await?;
     readers_may_see(state, &story.article)?;
     Ok(story)
