@@ -614,6 +614,7 @@ impl ArchiveImport {
             }
             Tx::Postgres(_) => {
                 self.tx.execute(REBUILD_SEARCH_POSTGRES, vec![]).await?;
+                crate::search::fill_search_words(&mut self.tx).await?;
                 for table in ARCHIVE_TABLES.iter().filter(|table| table.numbered) {
                     let sql = format!(
                         "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {0}",

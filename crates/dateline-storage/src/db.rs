@@ -224,8 +224,29 @@ enum Target<'a> {
 }
 
 async fn fetch_all<T: AnyRow>(target: Target<'_>, sql: &str, params: Vec<Param>) -> Result<Vec<T>, StoreError> {
+    fetch_all_planned(target, sql, params, Planning::Kept).await
+}
+
+/// How PostgreSQL plans a statement. A statement kept prepared on the connection is planned
+/// for its values only for its first five runs; after that PostgreSQL may keep one generic
+/// plan for any values, which is right for a lookup by key and badly wrong where the best
+/// plan depends on the values (how many stories a word matches decides whether to read its
+/// index or walk the newest stories). SQLite has no generic plans, and keeps every statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Planning {
+    Kept,
+    ForTheseValues,
+}
+
+async fn fetch_all_planned<T: AnyRow>(
+    target: Target<'_>,
+    sql: &str,
+    params: Vec<Param>,
+    planning: Planning,
+) -> Result<Vec<T>, StoreError> {
+    let keep = planning == Planning::Kept || matches!(target, Target::Sqlite(_));
     on_backend!(target, |conn, DB| {
-        let mut query = sqlx::query_as::<DB, T>(sql);
+        let mut query = sqlx::query_as::<DB, T>(sql).persistent(keep);
         for p in params {
             query = query.bind(p);
         }
@@ -289,6 +310,16 @@ impl Db {
 
     pub(crate) async fn fetch_all<T: AnyRow>(&self, sql: &str, params: Vec<Param>) -> Result<Vec<T>, StoreError> {
         fetch_all(self.target().await?.as_target(), sql, params).await
+    }
+
+    /// [`Db::fetch_all`], planned as [`Planning`] says.
+    pub(crate) async fn fetch_all_planned<T: AnyRow>(
+        &self,
+        sql: &str,
+        params: Vec<Param>,
+        planning: Planning,
+    ) -> Result<Vec<T>, StoreError> {
+        fetch_all_planned(self.target().await?.as_target(), sql, params, planning).await
     }
 
     pub(crate) async fn fetch_optional<T: AnyRow>(

@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(26, "0026_wire_refusals"),
     migration!(27, "0027_story_plans"),
     migration!(28, "0028_content_credentials"),
+    migration!(29, "0029_search_words"),
 ];
 
 const CREATE_LEDGER_SQLITE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -89,9 +90,13 @@ pub(crate) async fn run(db: &Db, now: Timestamp) -> Result<Vec<i64>, StoreError>
             continue;
         }
         tx.execute_script(script).await?;
-        // The vocabulary is made of words as Rust splits them, which no SQL can do.
+        // The vocabulary, and PostgreSQL's words as written, are made of words as Rust splits
+        // them, which no SQL can do.
         if migration.name == "0020_search_vocabulary" {
             crate::search::fill_vocabulary(&mut tx).await?;
+        }
+        if migration.name == "0029_search_words" && tx.is_postgres() {
+            crate::search::fill_search_words(&mut tx).await?;
         }
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",

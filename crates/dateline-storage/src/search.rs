@@ -1,14 +1,14 @@
 //! Full-text search in each database's own engine: FTS5 on SQLite; on PostgreSQL a weighted
 //! tsvector in a narrow table of its own, indexed with RUM (which ranks inside the index) when
-//! the server has the extension and GIN otherwise (quoted phrases checked against the text as
-//! written). The index,
-//! and the vocabulary that typo correction draws on, are written in the same transaction as
-//! the story ([`index_story`]); queries are built only from parsed terms, each bound as a
-//! parameter.
+//! the server has the extension and GIN otherwise, beside the story's words as written, which
+//! quoted phrases are checked against. Both engines rank the newest thousand matches (RUM the
+//! whole archive's, for one word that is not common). The index, and the vocabulary that typo
+//! correction draws on, are written in the same transaction as the story ([`index_story`]);
+//! queries are built only from parsed terms, each bound as a parameter.
 
 use crate::articles::{stored_status, SummaryRow};
-use crate::db::{params, placeholders, Backend, Param, Tx};
-use crate::search_snippets::{english_stems, stemmed_snippet, UNMARKED_WORDS};
+use crate::db::{params, placeholders, Backend, Param, Planning, Tx};
+use crate::search_snippets::{english_stems, stemmed_snippet, words_as_written};
 use crate::SqlStore;
 use dateline_newsroom::search::{SearchHit, SearchOrder, SearchQuery, SearchResults, Term, MATCH_END, MATCH_START};
 use dateline_newsroom::spelling::vocabulary_words;
@@ -36,6 +36,15 @@ const COUNT_LIMIT: i64 = 1_000;
 /// or a phrase narrows the matches below the limit, where every match is ranked. One more
 /// than [`COUNT_LIMIT`], so the ranking also tells whether more than that many match.
 const RANKED_CANDIDATES: i64 = COUNT_LIMIT + 1;
+/// PostgreSQL reads the newest matches in windows of story ids: the first this wide, the next
+/// this many times wider when a window found none ([`SqlStore::page_of_newest_postgres_matches`]).
+const FIRST_WINDOW: i64 = 2_000;
+const WINDOW_GROWTH: i64 = 8;
+/// With RUM, search ranks the whole archive's matches inside the index when the newest
+/// stories say a query matches no more than this many; the index ranks all of them, about
+/// half a microsecond each (a word in most of 100,000 stories took 60 ms), so beyond it the
+/// newest matches are ranked instead, as without RUM.
+const RUM_RANKS_UP_TO: i64 = 10_000;
 
 /// Writes a story's entry in the search index; call it inside the story's own transaction.
 pub(crate) async fn index_story(tx: &mut Tx, id: i64, content: &ArticleContent) -> Result<(), StoreError> {
@@ -105,8 +114,8 @@ async fn write_entry(
             tx.execute(
                 "UPDATE article_search SET document = setweight(to_tsvector('english', $2), 'A') \
                  || setweight(to_tsvector('english', $3), 'B') || setweight(to_tsvector('simple', $4), 'B') \
-                 || setweight(to_tsvector('english', $5), 'D') WHERE article_id = $1",
-                params![id, headline, deck, bylines, body],
+                 || setweight(to_tsvector('english', $5), 'D'), words = to_tsvector('simple', $6) WHERE article_id = $1",
+                params![id, headline, deck, bylines, body, words_as_written(&[headline, deck, body, bylines])],
             )
             .await?;
         }
@@ -159,6 +168,57 @@ pub(crate) async fn fill_vocabulary(tx: &mut Tx) -> Result<(), StoreError> {
     }
 }
 
+/// Fills PostgreSQL's words as written ([`words_as_written`]) for every story stored: once, by
+/// the migration that adds them, and after an import; a thousand stories at a time.
+pub(crate) async fn fill_search_words(tx: &mut Tx) -> Result<(), StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct Story {
+        id: i64,
+        headline: String,
+        deck: Option<String>,
+        body: String,
+        bylines: Option<String>,
+    }
+    #[derive(serde::Serialize)]
+    struct Words {
+        id: i64,
+        words: String,
+    }
+    let mut after = 0_i64;
+    loop {
+        let stories: Vec<Story> = tx
+            .fetch_all(
+                "SELECT a.id, a.headline, a.deck, a.body, \
+                 (SELECT string_agg(au.name, ' ' ORDER BY b.position) FROM article_bylines b \
+                  JOIN authors au ON au.id = b.author_id WHERE b.article_id = a.id) AS bylines \
+                 FROM articles a WHERE a.id > $1 ORDER BY a.id LIMIT 1000",
+                params![after],
+            )
+            .await?;
+        let Some(last) = stories.last() else { return Ok(()) };
+        after = last.id;
+        let words: Vec<Words> = stories
+            .iter()
+            .map(|story| Words {
+                id: story.id,
+                words: words_as_written(&[
+                    &story.headline,
+                    story.deck.as_deref().unwrap_or(""),
+                    &story.body,
+                    story.bylines.as_deref().unwrap_or(""),
+                ]),
+            })
+            .collect();
+        let list = serde_json::to_string(&words).map_err(|e| StoreError::Other(e.to_string()))?;
+        tx.execute(
+            "UPDATE article_search s SET words = to_tsvector('simple', w.words) \
+             FROM jsonb_to_recordset($1::jsonb) AS w(id BIGINT, words TEXT) WHERE s.article_id = w.id",
+            params![list],
+        )
+        .await?;
+    }
+}
+
 /// An FTS5 expression of quoted strings only: each word or phrase is literal text to FTS5.
 fn fts5_expression(terms: &[Term]) -> String {
     terms
@@ -190,12 +250,12 @@ impl Binder {
 
 /// The match, in the engine's own terms, bound as parameters.
 ///
-/// On PostgreSQL a quoted phrase is two conditions: its words, stemmed, through the index,
-/// and then the words as written, in order, in the story's text. `phraseto_tsquery` alone
-/// cannot say that: the English configuration drops stop words ("state of the art" would
-/// match "state of an art"), and a hyphenated name takes extra positions in the vector
-/// ("Hans-Georg" is `hans-georg`, `hans` and `georg`), so a phrase ending on "Hans" would
-/// never be found. The second condition runs only on stories the index already matched.
+/// On PostgreSQL a quoted phrase is two conditions: its words, stemmed, in the weighted
+/// vector the index finds stories by, and its words as written, side by side, in the story's
+/// `words` ([`words_as_written`]). The English vector alone cannot say the second: it drops
+/// stop words ("state of the art" would match "state of an art") and keeps a hyphenated name
+/// whole as well as in parts, one position more ("Kim Hans-Georg"). The second condition is
+/// read only on stories the first already found, and never reads a story's text.
 fn match_condition(backend: Backend, terms: &[Term], binder: &mut Binder) -> String {
     match backend {
         Backend::Sqlite => format!("article_search MATCH {}", binder.bind(fts5_expression(terms))),
@@ -203,7 +263,8 @@ fn match_condition(backend: Backend, terms: &[Term], binder: &mut Binder) -> Str
             let mut conditions = vec![format!("s.document @@ {}", tsquery(terms, binder))];
             for term in terms {
                 if let Term::Phrase(words) = term {
-                    conditions.push(format!("{STORY_TEXT} ~* {}", binder.bind(phrase_pattern(words))));
+                    let as_written = words_as_written(&words.iter().map(String::as_str).collect::<Vec<_>>());
+                    conditions.push(format!("s.words @@ phraseto_tsquery('simple', {})", binder.bind(as_written)));
                 }
             }
             conditions.join(" AND ")
@@ -211,71 +272,19 @@ fn match_condition(backend: Backend, terms: &[Term], binder: &mut Binder) -> Str
     }
 }
 
-/// A story's searchable text on PostgreSQL, as one string: headline, deck, body and bylines.
-const STORY_TEXT: &str = "concat_ws(' ', a.headline, a.deck, a.body, \
-     (SELECT string_agg(au.name, ' ') FROM article_bylines b JOIN authors au ON au.id = b.author_id WHERE b.article_id = a.id))";
-
-/// A PostgreSQL regular expression for words standing together as written: each word whole,
-/// only spaces or punctuation between them ("Hans" in "Hans-Georg", "Kim's office").
-fn phrase_pattern(words: &[String]) -> String {
-    let escaped: Vec<String> = words
-        .iter()
-        .map(|word| {
-            word.chars().map(|c| if c.is_alphanumeric() { c.to_string() } else { format!("\\{c}") }).collect::<String>()
-        })
-        .collect();
-    format!("(^|[^[:alnum:]]){}([^[:alnum:]]|$)", escaped.join("[^[:alnum:]]+"))
-}
-
-/// The index's half of a query: every word and every phrase's words, stemmed, all required,
-/// and each two neighbouring words of a phrase near each other ([`phrase_neighbours`]).
+/// The index's half of a query: every word and every phrase's words, stemmed, all required.
 fn tsquery(terms: &[Term], binder: &mut Binder) -> String {
     let parts: Vec<String> = terms
         .iter()
-        .map(|term| match term {
-            Term::Word(word) => format!("plainto_tsquery('english', {})", binder.bind(word.clone())),
-            Term::Phrase(words) => {
-                let all = format!("plainto_tsquery('english', {})", binder.bind(words.join(" ")));
-                match phrase_neighbours(words, binder) {
-                    Some(near) => format!("({all} && {near})"),
-                    None => all,
-                }
-            }
+        .map(|term| {
+            let words = match term {
+                Term::Word(word) => word.clone(),
+                Term::Phrase(words) => words.join(" "),
+            };
+            format!("plainto_tsquery('english', {})", binder.bind(words))
         })
         .collect();
     format!("({})", parts.join(" && "))
-}
-
-/// What the index can check of a phrase before its text is read: each two neighbouring words
-/// (the common ones aside) at their distance in the phrase, or one more, since a hyphenated
-/// word in the text takes a position of its own before its parts ("Kim Hans-Georg" is `kim`,
-/// `hans-georg`, `han`, `georg`). A necessary condition only: the text is still checked as
-/// written. A word PostgreSQL drops (a stop word not listed here) leaves an empty side, which
-/// `tsquery_phrase` and `&&` ignore, so the condition only ever gets looser. Only for words
-/// that are one token each (letters and digits); others keep the words-only condition.
-fn phrase_neighbours(words: &[String], binder: &mut Binder) -> Option<String> {
-    let single_tokens = words.iter().all(|word| !word.is_empty() && word.chars().all(char::is_alphanumeric));
-    if words.len() < 2 || !single_tokens {
-        return None;
-    }
-    let kept: Vec<(usize, &String)> =
-        words.iter().enumerate().filter(|(_, word)| !UNMARKED_WORDS.contains(&word.to_lowercase().as_str())).collect();
-    let pairs: Vec<String> = kept
-        .windows(2)
-        .map(|pair| {
-            let ((first_at, first), (second_at, second)) = (pair[0], pair[1]);
-            let distance = second_at - first_at;
-            let first = binder.bind(first.clone());
-            let second = binder.bind(second.clone());
-            let at = |distance: usize| {
-                format!(
-                    "tsquery_phrase(plainto_tsquery('english', {first}), plainto_tsquery('english', {second}), {distance})"
-                )
-            };
-            format!("({} || {})", at(distance), at(distance + 1))
-        })
-        .collect();
-    (!pairs.is_empty()).then(|| pairs.join(" && "))
 }
 
 /// What the reader (or the desk) asked to narrow the search to: conditions on the story `a`
@@ -320,16 +329,6 @@ fn has_phrase(terms: &[Term]) -> bool {
     terms.iter().any(|term| matches!(term, Term::Phrase(_)))
 }
 
-/// PostgreSQL's rows to search: the narrow search rows, and the stories themselves only when a
-/// phrase must be checked against their text.
-fn postgres_from(terms: &[Term]) -> &'static str {
-    if has_phrase(terms) {
-        "article_search s JOIN articles a ON a.id = s.article_id"
-    } else {
-        "article_search s"
-    }
-}
-
 /// Which index PostgreSQL's search has: RUM ranks inside the index, GIN only finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SearchIndex {
@@ -356,14 +355,14 @@ impl SqlStore {
             Backend::Sqlite => {
                 "article_search CROSS JOIN articles a INDEXED BY articles_visibility ON a.id = article_search.rowid"
             }
-            Backend::Postgres => postgres_from(&query.terms),
+            Backend::Postgres => "article_search s",
         };
         let sql = format!(
             "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {} LIMIT {up_to}) AS counted",
             joined(&conditions),
         );
-        let (count,): (i64,) = self.db.fetch_one(&sql, binder.0).await?;
-        Ok(count)
+        let counted: Vec<(i64,)> = self.db.fetch_all_planned(&sql, binder.0, Planning::ForTheseValues).await?;
+        Ok(counted.first().map(|(count,)| *count).unwrap_or_default())
     }
 
     /// Whether search ranks inside its index (PostgreSQL with RUM) rather than ranking the
@@ -412,12 +411,11 @@ impl SqlStore {
         let limit = binder.bind(i64::from(query.limit));
         let offset = binder.bind(i64::from(query.offset));
         let sql = format!(
-            "SELECT s.article_id FROM {} WHERE {} \
+            "SELECT s.article_id FROM article_search s WHERE {} \
              ORDER BY s.document <=> {rank} LIMIT {limit} OFFSET {offset}",
-            postgres_from(&query.terms),
             joined(&conditions),
         );
-        let rows: Vec<(i64,)> = self.db.fetch_all(&sql, binder.0).await?;
+        let rows: Vec<(i64,)> = self.db.fetch_all_planned(&sql, binder.0, Planning::ForTheseValues).await?;
         let counted = self.count_up_to(query, now, RANKED_CANDIDATES).await?;
         Ok((rows.into_iter().map(|(id,)| id).collect(), counted))
     }
@@ -428,45 +426,20 @@ impl SqlStore {
     /// pass are ranked: ranking every match of a common word would cost time in proportion to
     /// the archive.
     async fn page_of_matches(&self, query: &SearchQuery, now: Timestamp) -> Result<(Vec<i64>, i64), StoreError> {
-        let backend = self.db.backend();
-        // The index's order pays when most of what it yields passes: a phrase (checked against
-        // each candidate's text) or a section or author filter (one in six, one in fifty) would
-        // have it read and drop far more than a page, and the count beside it checks them all
-        // again; the newest candidates, ranked in one statement, cost less there.
-        let narrowed = has_phrase(&query.terms) || query.sections.is_some() || query.author.is_some();
-        if backend == Backend::Postgres
-            && query.order == SearchOrder::Relevance
-            && !narrowed
-            && self.search_index().await? == SearchIndex::Rum
-        {
-            return self.page_ranked_by_the_index(query, now).await;
+        if self.db.backend() == Backend::Postgres {
+            return self.page_of_postgres_matches(query, now).await;
         }
         let mut binder = Binder::default();
-        let candidates = match backend {
-            Backend::Sqlite => {
-                let matches = match_condition(backend, &query.terms, &mut binder);
-                let filter = joined(&filter_conditions(backend, query, now, &mut binder));
-                // FTS5 streams the matches newest first; bm25 is worked out only for those read.
-                // It is smaller for better matches: headline counts most, then deck and bylines.
-                format!(
-                    "SELECT m.id, m.score, a.first_published_at AS published FROM \
-                     (SELECT rowid AS id, bm25(article_search, 10.0, 4.0, 3.0, 1.0) AS score \
-                      FROM article_search WHERE {matches} ORDER BY rowid DESC) AS m \
-                     CROSS JOIN articles a INDEXED BY articles_visibility ON a.id = m.id WHERE {filter} LIMIT {RANKED_CANDIDATES}"
-                )
-            }
-            Backend::Postgres => {
-                let rank = tsquery(&query.terms, &mut binder);
-                let mut conditions = vec![match_condition(backend, &query.terms, &mut binder)];
-                conditions.extend(filter_conditions(backend, query, now, &mut binder));
-                let from = postgres_from(&query.terms);
-                format!(
-                    "SELECT s.article_id AS id, -ts_rank_cd(s.document, {rank}) AS score, s.first_published_at AS published \
-                     FROM {from} WHERE {} ORDER BY s.article_id DESC LIMIT {RANKED_CANDIDATES}",
-                    joined(&conditions)
-                )
-            }
-        };
+        let matches = match_condition(Backend::Sqlite, &query.terms, &mut binder);
+        let filter = joined(&filter_conditions(Backend::Sqlite, query, now, &mut binder));
+        // FTS5 streams the matches newest first; bm25 is worked out only for those read. It is
+        // smaller for better matches: headline counts most, then deck and bylines.
+        let candidates = format!(
+            "SELECT m.id, m.score, a.first_published_at AS published FROM \
+             (SELECT rowid AS id, bm25(article_search, 10.0, 4.0, 3.0, 1.0) AS score \
+              FROM article_search WHERE {matches} ORDER BY rowid DESC) AS m \
+             CROSS JOIN articles a INDEXED BY articles_visibility ON a.id = m.id WHERE {filter} LIMIT {RANKED_CANDIDATES}"
+        );
         let order = match query.order {
             SearchOrder::Relevance => "c.score, c.published DESC, c.id DESC",
             SearchOrder::Newest => "c.published DESC, c.id DESC",
@@ -480,6 +453,93 @@ impl SqlStore {
         let rows: Vec<(i64, i64)> = self.db.fetch_all(&sql, binder.0).await?;
         let ranked = rows.first().map(|(_, n)| *n).unwrap_or_default();
         Ok((rows.into_iter().map(|(id, _)| id).collect(), ranked))
+    }
+
+    /// PostgreSQL's newest [`RANKED_CANDIDATES`] matches, ranked, and one page of them; or,
+    /// with RUM, the best of the whole archive when the newest stories show the query matches
+    /// few enough for the index to rank them all ([`RUM_RANKS_UP_TO`]).
+    ///
+    /// Read in windows of story ids, newest first, each as wide as the share of matches in the
+    /// last says is needed, until enough have passed the filters. In one statement PostgreSQL
+    /// must guess how many stories a word matches before it reads any: walking the newest
+    /// stories and checking each is right for a word in most stories and ruinous for a rare one
+    /// (or a rare section), and gathering every match from the index first is the reverse. In
+    /// a window either way costs at most the window, and the planner picks within it from the
+    /// word's statistics. Every statement is planned for its own values ([`Planning`]).
+    async fn page_of_postgres_matches(
+        &self,
+        query: &SearchQuery,
+        now: Timestamp,
+    ) -> Result<(Vec<i64>, i64), StoreError> {
+        // The index's order pays when most of what it yields passes: a phrase or a section or
+        // author filter (one in six, one in fifty) would have it read and drop far more than a
+        // page, and the count beside it checks them all again.
+        let narrowed = has_phrase(&query.terms) || query.sections.is_some() || query.author.is_some();
+        // With more than one word, RUM reads every word's whole list to rank what they share,
+        // in time in proportion to the commonest word: the newest matches cost less.
+        let index_may_rank = query.order == SearchOrder::Relevance
+            && query.terms.len() == 1
+            && !narrowed
+            && self.search_index().await? == SearchIndex::Rum;
+        let (newest,): (Option<i64>,) =
+            self.db.fetch_one("SELECT MAX(article_id) FROM article_search", Vec::new()).await?;
+        let mut candidates: Vec<(i64, f64, f64)> = Vec::new();
+        let mut below = newest.unwrap_or_default() + 1;
+        let mut window = FIRST_WINDOW;
+        while below > 0 && (candidates.len() as i64) < RANKED_CANDIDATES {
+            let from = below.saturating_sub(window).max(0);
+            let mut binder = Binder::default();
+            let score = match query.order {
+                SearchOrder::Relevance => {
+                    format!("ts_rank_cd(s.document, {})::float8", tsquery(&query.terms, &mut binder))
+                }
+                SearchOrder::Newest => "0::float8".to_owned(),
+            };
+            // The window and the filters first: PostgreSQL checks conditions of equal cost in
+            // the order written, and the match reads the story's vector, the rest its row.
+            let mut conditions = vec![
+                format!("s.article_id >= {}", binder.bind(from)),
+                format!("s.article_id < {}", binder.bind(below)),
+            ];
+            conditions.extend(filter_conditions(Backend::Postgres, query, now, &mut binder));
+            conditions.push(match_condition(Backend::Postgres, &query.terms, &mut binder));
+            let wanted = RANKED_CANDIDATES - candidates.len() as i64;
+            let limit = binder.bind(wanted);
+            // A draft has no publication time: the desk sees it first, as the newest.
+            let sql = format!(
+                "SELECT s.article_id, {score}, COALESCE(EXTRACT(EPOCH FROM s.first_published_at), 'Infinity')::float8 \
+                 FROM article_search s WHERE {} ORDER BY s.article_id DESC LIMIT {limit}",
+                joined(&conditions)
+            );
+            let found: Vec<(i64, f64, f64)> =
+                self.db.fetch_all_planned(&sql, binder.0, Planning::ForTheseValues).await?;
+            if index_may_rank && candidates.is_empty() && below > from {
+                // RUM ranks every match, in time in proportion to how many there are.
+                let share = found.len() as f64 / (below - from) as f64;
+                if share * (below as f64) <= RUM_RANKS_UP_TO as f64 {
+                    return self.page_ranked_by_the_index(query, now).await;
+                }
+            }
+            // The next window is as wide as this one's share of matches says the rest needs
+            // (a quarter more), at least twice this one.
+            let still_wanted = wanted - found.len() as i64;
+            window = if found.is_empty() {
+                window.saturating_mul(WINDOW_GROWTH)
+            } else {
+                let needed = (below - from).saturating_mul(still_wanted) / found.len() as i64;
+                needed.saturating_add(needed / 4).max(window.saturating_mul(2))
+            };
+            candidates.extend(found);
+            below = from;
+        }
+        let newest_first = |a: &(i64, f64, f64), b: &(i64, f64, f64)| b.2.total_cmp(&a.2).then(b.0.cmp(&a.0));
+        match query.order {
+            SearchOrder::Relevance => candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| newest_first(a, b))),
+            SearchOrder::Newest => candidates.sort_by(newest_first),
+        }
+        let ranked = candidates.len() as i64;
+        let page = candidates.into_iter().skip(query.offset as usize).take(query.limit as usize);
+        Ok((page.map(|(id, _, _)| id).collect(), ranked))
     }
 
     /// The text around the matched words of each of these stories.

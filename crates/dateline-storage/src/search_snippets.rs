@@ -33,6 +33,25 @@ pub(crate) fn english_stems(terms: &[Term]) -> BTreeSet<String> {
         .collect()
 }
 
+/// The words of these texts as written, lower case, one space between each: what PostgreSQL
+/// reads a quoted phrase against. Everything that is not a letter or a digit (a hyphen, an
+/// apostrophe, punctuation) only parts words, as it does in the phrase typed: "Kim's office"
+/// is `kim s office`, and "Hans-Georg" is `hans georg`, so "met Hans" is found in "met
+/// Hans-Georg Brandt". Made here, not by PostgreSQL's parser, so the text and the phrase are
+/// parted by one rule.
+pub(crate) fn words_as_written(texts: &[&str]) -> String {
+    let mut words = String::new();
+    for text in texts {
+        for (start, end) in word_spans(text) {
+            if !words.is_empty() {
+                words.push(' ');
+            }
+            words.extend(text[start..end].chars().flat_map(char::to_lowercase));
+        }
+    }
+    words
+}
+
 /// The byte ranges of the words of a text: runs of letters and digits.
 fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut chars = text.char_indices().peekable();
@@ -118,6 +137,20 @@ mod tests {
             .skip(1)
             .map(|rest| rest.split(MATCH_END).next().unwrap_or_default().to_owned())
             .collect()
+    }
+
+    #[test]
+    fn words_as_written_are_parted_where_a_letter_or_digit_stops_in_a_text_and_in_a_phrase_alike() {
+        assert_eq!(
+            words_as_written(&["The envoy met Hans-Georg Brandt.", "", "Kim's office, 2026"]),
+            "the envoy met hans georg brandt kim s office 2026"
+        );
+        assert_eq!(words_as_written(&["광화문 광장에서!"]), "광화문 광장에서");
+        assert_eq!(words_as_written(&["ÉCOLE  Über"]), "école über", "lower case beyond ASCII");
+        assert_eq!(words_as_written(&["— … —", ""]), "", "nothing but punctuation is no words");
+        let text = words_as_written(&["A state of the art laboratory"]);
+        assert!(text.contains(&words_as_written(&["state of the art"])));
+        assert!(!text.contains(&words_as_written(&["state of an art"])));
     }
 
     #[test]
