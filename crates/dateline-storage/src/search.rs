@@ -37,7 +37,7 @@ const COUNT_LIMIT: i64 = 1_000;
 /// than [`COUNT_LIMIT`], so the ranking also tells whether more than that many match.
 const RANKED_CANDIDATES: i64 = COUNT_LIMIT + 1;
 /// PostgreSQL reads the newest matches in windows of story ids: the first this wide, the next
-/// this many times wider when a window found none ([`SqlStore::page_of_newest_postgres_matches`]).
+/// this many times wider when a window found none ([`SqlStore::page_of_postgres_matches`]).
 const FIRST_WINDOW: i64 = 2_000;
 const WINDOW_GROWTH: i64 = 8;
 /// With RUM, search ranks the whole archive's matches inside the index when the newest
