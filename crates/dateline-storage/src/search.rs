@@ -329,6 +329,15 @@ fn has_phrase(terms: &[Term]) -> bool {
     terms.iter().any(|term| matches!(term, Term::Phrase(_)))
 }
 
+/// A story PostgreSQL's search may rank: its rank for the query (0 when the newest come
+/// first), and its publication time in seconds.
+#[derive(sqlx::FromRow)]
+struct Candidate {
+    id: i64,
+    score: f64,
+    published: f64,
+}
+
 /// Which index PostgreSQL's search has: RUM ranks inside the index, GIN only finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SearchIndex {
@@ -483,36 +492,13 @@ impl SqlStore {
             && self.search_index().await? == SearchIndex::Rum;
         let (newest,): (Option<i64>,) =
             self.db.fetch_one("SELECT MAX(article_id) FROM article_search", Vec::new()).await?;
-        let mut candidates: Vec<(i64, f64, f64)> = Vec::new();
+        let mut candidates: Vec<Candidate> = Vec::new();
         let mut below = newest.unwrap_or_default() + 1;
         let mut window = FIRST_WINDOW;
         while below > 0 && (candidates.len() as i64) < RANKED_CANDIDATES {
             let from = below.saturating_sub(window).max(0);
-            let mut binder = Binder::default();
-            let score = match query.order {
-                SearchOrder::Relevance => {
-                    format!("ts_rank_cd(s.document, {})::float8", tsquery(&query.terms, &mut binder))
-                }
-                SearchOrder::Newest => "0::float8".to_owned(),
-            };
-            // The window and the filters first: PostgreSQL checks conditions of equal cost in
-            // the order written, and the match reads the story's vector, the rest its row.
-            let mut conditions = vec![
-                format!("s.article_id >= {}", binder.bind(from)),
-                format!("s.article_id < {}", binder.bind(below)),
-            ];
-            conditions.extend(filter_conditions(Backend::Postgres, query, now, &mut binder));
-            conditions.push(match_condition(Backend::Postgres, &query.terms, &mut binder));
             let wanted = RANKED_CANDIDATES - candidates.len() as i64;
-            let limit = binder.bind(wanted);
-            // A draft has no publication time: the desk sees it first, as the newest.
-            let sql = format!(
-                "SELECT s.article_id, {score}, COALESCE(EXTRACT(EPOCH FROM s.first_published_at), 'Infinity')::float8 \
-                 FROM article_search s WHERE {} ORDER BY s.article_id DESC LIMIT {limit}",
-                joined(&conditions)
-            );
-            let found: Vec<(i64, f64, f64)> =
-                self.db.fetch_all_planned(&sql, binder.0, Planning::ForTheseValues).await?;
+            let found = self.newest_matches_between(query, now, from, below, wanted).await?;
             if index_may_rank && candidates.is_empty() && below > from {
                 // RUM ranks every match, in time in proportion to how many there are.
                 let share = found.len() as f64 / (below - from) as f64;
@@ -532,14 +518,48 @@ impl SqlStore {
             candidates.extend(found);
             below = from;
         }
-        let newest_first = |a: &(i64, f64, f64), b: &(i64, f64, f64)| b.2.total_cmp(&a.2).then(b.0.cmp(&a.0));
+        let newest_first = |a: &Candidate, b: &Candidate| b.published.total_cmp(&a.published).then(b.id.cmp(&a.id));
         match query.order {
-            SearchOrder::Relevance => candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| newest_first(a, b))),
+            SearchOrder::Relevance => {
+                candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| newest_first(a, b)))
+            }
             SearchOrder::Newest => candidates.sort_by(newest_first),
         }
         let ranked = candidates.len() as i64;
         let page = candidates.into_iter().skip(query.offset as usize).take(query.limit as usize);
-        Ok((page.map(|(id, _, _)| id).collect(), ranked))
+        Ok((page.map(|candidate| candidate.id).collect(), ranked))
+    }
+
+    /// Up to `wanted` of the newest matches among the stories with ids from `from` to before
+    /// `below`, ranked when the query asks for relevance.
+    async fn newest_matches_between(
+        &self,
+        query: &SearchQuery,
+        now: Timestamp,
+        from: i64,
+        below: i64,
+        wanted: i64,
+    ) -> Result<Vec<Candidate>, StoreError> {
+        let mut binder = Binder::default();
+        let score = match query.order {
+            SearchOrder::Relevance => format!("ts_rank_cd(s.document, {})::float8", tsquery(&query.terms, &mut binder)),
+            SearchOrder::Newest => "0::float8".to_owned(),
+        };
+        // The window and the filters first: PostgreSQL checks conditions of equal cost in the
+        // order written, and the match reads the story's vector, the rest its row.
+        let mut conditions =
+            vec![format!("s.article_id >= {}", binder.bind(from)), format!("s.article_id < {}", binder.bind(below))];
+        conditions.extend(filter_conditions(Backend::Postgres, query, now, &mut binder));
+        conditions.push(match_condition(Backend::Postgres, &query.terms, &mut binder));
+        let limit = binder.bind(wanted);
+        // A draft has no publication time: the desk sees it first, as the newest.
+        let sql = format!(
+            "SELECT s.article_id AS id, {score} AS score, \
+             COALESCE(EXTRACT(EPOCH FROM s.first_published_at), 'Infinity')::float8 AS published \
+             FROM article_search s WHERE {} ORDER BY s.article_id DESC LIMIT {limit}",
+            joined(&conditions)
+        );
+        self.db.fetch_all_planned(&sql, binder.0, Planning::ForTheseValues).await
     }
 
     /// The text around the matched words of each of these stories.
