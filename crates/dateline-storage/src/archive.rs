@@ -613,8 +613,10 @@ impl ArchiveImport {
                 self.tx.execute(REBUILD_SEARCH_SQLITE, vec![]).await?;
             }
             Tx::Postgres(_) => {
+                crate::search::set_full_text_index_aside(&mut self.tx).await?;
                 self.tx.execute(REBUILD_SEARCH_POSTGRES, vec![]).await?;
                 crate::search::fill_search_words(&mut self.tx).await?;
+                crate::search::make_full_text_index(&mut self.tx).await?;
                 for table in ARCHIVE_TABLES.iter().filter(|table| table.numbered) {
                     let sql = format!(
                         "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {0}",

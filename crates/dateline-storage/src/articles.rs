@@ -338,7 +338,7 @@ impl SqlStore {
 
 /// When a syndication partner without embargoed copy may first take a story's current
 /// version: the later of its change and its release (the `offered_at` column).
-fn offered_at(
+pub(crate) fn offered_at(
     changed: Timestamp,
     embargo_until: Option<Timestamp>,
     first_published_at: Option<Timestamp>,

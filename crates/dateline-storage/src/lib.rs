@@ -9,6 +9,7 @@
 pub mod admin;
 mod archive;
 mod articles;
+mod articles_in_bulk;
 mod authors;
 mod backup;
 mod changes;

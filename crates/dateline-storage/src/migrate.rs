@@ -107,5 +107,13 @@ pub(crate) async fn run(db: &Db, now: Timestamp) -> Result<Vec<i64>, StoreError>
         tracing::info!(migration.version, migration.name, "applied migration");
         applied_now.push(migration.version);
     }
+    // A bulk load sets the full-text index aside until it ends; one that was stopped left
+    // the archive without it.
+    if let Db::Postgres(_) = db {
+        let mut tx = db.begin().await?;
+        tx.execute(LOCK_POSTGRES, vec![]).await?;
+        crate::search::make_full_text_index(&mut tx).await?;
+        tx.commit().await?;
+    }
     Ok(applied_now)
 }

@@ -76,6 +76,98 @@ async fn a_story_keeps_its_bylines_in_order_and_its_first_revision(db: TestDatab
     assert_eq!(revisions[0].content, new.content);
 }
 
+async fn stories_written_in_bulk_read_back_as_if_each_were_written_alone(db: TestDatabase) {
+    let store = db.store().await;
+    let paper = SmallPaper::create(&store).await;
+    let now = Timestamp::from_second(1_700_000_000).expect("now");
+    let before = store
+        .insert_article(&story(
+            "Ferry timetable changes",
+            paper.national.id,
+            vec![],
+            ArticleStatus::Published,
+            at(9, now),
+            now,
+        ))
+        .await
+        .expect("one story alone");
+    let mut batch: Vec<NewArticle> = (0..1_203)
+        .map(|n| {
+            let mut new = story(
+                &format!("Harbour report number {n}"),
+                paper.business.id,
+                vec![paper.reporter.id],
+                ArticleStatus::Published,
+                at(8, now),
+                now,
+            );
+            new.content.body = format!("Tide tables for pier {n}.");
+            new
+        })
+        .collect();
+    batch[0] = story(
+        "Assembly passes housing bill",
+        paper.politics.id,
+        vec![paper.agency.id, paper.colleague.id],
+        ArticleStatus::Published,
+        at(2, now),
+        now,
+    );
+    batch[0].content.deck = Some("Opposition walks out".into());
+    batch[0].content.label = Some(Label::Analysis);
+    batch[0].content.body = "The bill passed after a zeppelin of amendments.".into();
+    batch[0].last_public_update_at = Some(at(1, now));
+    let ids = store.reserve_story_ids(batch.len()).await.expect("ids");
+    assert_eq!(ids.len(), batch.len());
+    assert!(ids.windows(2).all(|pair| pair[0].0 < pair[1].0), "ids in the batch's order");
+    let numbered: Vec<(ArticleId, NewArticle)> = ids.iter().copied().zip(batch.iter().cloned()).collect();
+    store.insert_stories_in_bulk(&numbered).await.expect("written in bulk");
+    assert!(ids[0].0 > before.0, "ids follow the stories already stored");
+
+    let first = store.article_by_id(ids[0]).await.expect("read back");
+    assert_eq!(first.content, batch[0].content, "bylines in order, deck, label and body as written");
+    assert_eq!(first.status, ArticleStatus::Published);
+    assert_eq!(first.first_published_at, Some(at(2, now)));
+    assert_eq!(first.last_public_update_at, Some(at(1, now)));
+    assert_eq!(first.version, 1);
+    let revisions = store.revisions(ids[0]).await.expect("revisions");
+    assert_eq!(revisions.len(), 1);
+    assert_eq!(revisions[0].kind, RevisionKind::Created);
+    assert_eq!(revisions[0].content, batch[0].content);
+    let last = store.article_by_id(*ids.last().expect("ids")).await.expect("the last of the batch");
+    assert_eq!(last.content.headline, "Harbour report number 1202");
+    assert_eq!(last.content.bylines, [paper.reporter.id]);
+
+    let search = |text: &str| SearchQuery::new(dateline_newsroom::search::parse_query(text));
+    let found = store.search(&search("zeppelin"), now).await.expect("searched");
+    assert_eq!(found.hits.iter().map(|hit| hit.story.id).collect::<Vec<_>>(), [ids[0]], "found by its body");
+    let by_name = store.search(&search(&paper.colleague.name), now).await.expect("searched");
+    assert!(by_name.hits.iter().any(|hit| hit.story.id == ids[0]), "found by a byline's name");
+    let pier = store.search(&search("\"pier 1202\""), now).await.expect("searched");
+    assert_eq!(pier.hits.iter().map(|hit| hit.story.id).collect::<Vec<_>>(), [*ids.last().expect("ids")]);
+    assert_eq!(
+        store.known_words(&["zeppelin".into(), "amendments".into()]).await.expect("vocabulary"),
+        ["amendments", "zeppelin"],
+        "the batch's words join the vocabulary typo correction draws on"
+    );
+
+    let after = store
+        .insert_article(&story("Ferry timetable again", paper.national.id, vec![], ArticleStatus::Published, now, now))
+        .await
+        .expect("one story alone after the batch");
+    assert!(after.0 > ids.last().expect("ids").0, "a story written later takes an id past the batch");
+
+    let stored = store.count_articles().await.expect("count");
+    let fresh = store.reserve_story_ids(2).await.expect("ids");
+    let mut broken: Vec<(ArticleId, NewArticle)> = fresh.into_iter().zip(batch[..2].iter().cloned()).collect();
+    broken[1].1.content.section_id = SectionId(999_999);
+    assert!(store.insert_stories_in_bulk(&broken).await.is_err(), "a batch naming no such section is refused");
+    assert_eq!(store.count_articles().await.expect("count"), stored, "and none of it is written");
+    let taken = vec![(ids[0], batch[1].clone())];
+    assert!(store.insert_stories_in_bulk(&taken).await.is_err(), "a batch under an id already taken is refused");
+    assert_eq!(store.count_articles().await.expect("count"), stored);
+}
+
 async fn instants_survive_the_round_trip_to_the_microsecond(db: TestDatabase) {
     let store = db.store().await;
     let paper = SmallPaper::create(&store).await;
@@ -578,6 +670,7 @@ on_both_databases!(
     sections_keep_their_tree_and_order,
     two_sections_cannot_share_an_address,
     a_story_keeps_its_bylines_in_order_and_its_first_revision,
+    stories_written_in_bulk_read_back_as_if_each_were_written_alone,
     instants_survive_the_round_trip_to_the_microsecond,
     readers_see_only_published_stories_past_their_embargo_newest_first,
     author_and_topic_listings_hold_only_their_stories,

@@ -4,6 +4,7 @@ use super::GlobalArgs;
 use crate::{content, server};
 use anyhow::Context;
 use clap::Args;
+use std::io::IsTerminal;
 use std::path::Path;
 
 #[derive(Debug, Args)]
@@ -31,7 +32,22 @@ pub async fn run(global: &GlobalArgs, args: SeedArgs) -> anyhow::Result<()> {
     };
     let store = server::open_store(&config).await?;
     let started = std::time::Instant::now();
-    let report = content::seed::fill(&store, args.stories, args.seed, now).await?;
+    // On a terminal, a line that counts up; in a log, nothing until the end.
+    let on_terminal = std::io::stderr().is_terminal();
+    let progress = |written: u32| {
+        if on_terminal {
+            let seconds = started.elapsed().as_secs_f64();
+            eprint!(
+                "\r{written} of {} stories, {:.0} a second   ",
+                args.stories,
+                f64::from(written) / seconds.max(0.001)
+            );
+            if written == args.stories {
+                eprintln!();
+            }
+        }
+    };
+    let report = content::seed::fill(&store, args.stories, args.seed, now, progress).await?;
     store.refresh_planner_statistics().await?;
     println!(
         "seeded {} stories ({} sections, {} authors) in {:.1} s",

@@ -5,9 +5,10 @@
 
 use super::sections::ensure_reference_tree;
 use dateline_newsroom::{
-    ArticleContent, ArticleStatus, AuthorId, AuthorKind, Label, NewArticle, NewAuthor, NewTopic, RevisionAuthor,
-    SectionId, Slug, Store, TopicId,
+    ArticleContent, ArticleId, ArticleStatus, ArticleStore, AuthorId, AuthorKind, Label, NewArticle, NewAuthor,
+    NewTopic, RevisionAuthor, SectionId, SettingsStore, Slug, Store, TopicId,
 };
+use dateline_storage::{Backend, SqlStore};
 use jiff::{SignedDuration, Timestamp};
 
 pub struct SeedReport {
@@ -440,11 +441,22 @@ async fn ensure_topics(store: &impl Store) -> anyhow::Result<Vec<TopicId>> {
     Ok(ids)
 }
 
+/// Stories written in one transaction: large enough that the round trips vanish, small
+/// enough that a run can be stopped and what was written so far stays.
+const STORIES_PER_BATCH: usize = 2_000;
+
 /// Adds `count` generated stories (and the sections, authors and topics they need, when the
-/// database has none).
-pub async fn fill(store: &impl Store, count: u32, seed: u64, now: Timestamp) -> anyhow::Result<SeedReport> {
+/// database has none), `STORIES_PER_BATCH` to a transaction, telling `progress` after each.
+pub async fn fill(
+    store: &SqlStore,
+    count: u32,
+    seed: u64,
+    now: Timestamp,
+    mut progress: impl FnMut(u32),
+) -> anyhow::Result<SeedReport> {
     let mut dice = Dice(seed);
-    if store.count_articles().await? == 0 {
+    let stored = store.count_articles().await?;
+    if stored == 0 {
         let mut settings = store.settings().await?;
         if settings == dateline_newsroom::EditorialSettings::default() {
             settings = super::demo::demo_settings();
@@ -452,66 +464,138 @@ pub async fn fill(store: &impl Store, count: u32, seed: u64, now: Timestamp) -> 
         }
     }
     let tree = ensure_reference_tree(store).await?;
-    let sections: Vec<SectionId> = tree.iter().map(|s| s.id).collect();
-    let (people, agencies) = ensure_authors(store, &mut dice).await?;
-    let topics = ensure_topics(store).await?;
-    let made_by = RevisionAuthor::system("seed generator");
+    let cast = Cast {
+        sections: tree.iter().map(|s| s.id).collect(),
+        authors: ensure_authors(store, &mut dice).await?,
+        topics: ensure_topics(store).await?,
+        made_by: RevisionAuthor::system("seed generator"),
+        now,
+    };
+    // A seed larger than the archive builds the full-text index once at the end, instead of
+    // adding each story to it; a seed that fails builds it before saying so.
+    let index_at_end = u64::from(count) >= SET_INDEX_ASIDE_FROM && u64::from(count) >= stored;
+    if index_at_end {
+        store.set_search_index_aside().await?;
+    }
+    let written = write_stories(store, &cast, count, &mut dice, &mut progress).await;
+    if index_at_end {
+        store.make_search_index().await?;
+    }
+    written?;
+    let (people, agencies) = &cast.authors;
+    Ok(SeedReport { stories: count, sections: cast.sections.len(), authors: people.len() + agencies.len() })
+}
 
+/// From this many stories on, a seed that at least doubles the archive sets the full-text
+/// index aside while it writes.
+const SET_INDEX_ASIDE_FROM: u64 = 10_000;
+
+/// Writes the stories a batch at a time. On PostgreSQL two batches are written at once (each
+/// transaction's vectors keep one of the server's processes busy, and ids come from a
+/// sequence); on SQLite one, since it has one writer. Ids are reserved in the stories' order
+/// before each batch starts, so the same seed gives the same ids.
+async fn write_stories(
+    store: &SqlStore,
+    cast: &Cast,
+    count: u32,
+    dice: &mut Dice,
+    progress: &mut impl FnMut(u32),
+) -> anyhow::Result<()> {
+    let writers = match store.backend() {
+        Backend::Postgres => 2,
+        Backend::Sqlite => 1,
+    };
+    let mut writing = tokio::task::JoinSet::new();
+    let mut written = 0_u32;
+    let mut batch = Vec::with_capacity(STORIES_PER_BATCH);
     for n in 0..count {
+        batch.push(cast.story(n, dice)?);
+        if batch.len() < STORIES_PER_BATCH && n + 1 < count {
+            continue;
+        }
+        while writing.len() >= writers {
+            written += writing.join_next().await.expect("a batch is being written")??;
+            progress(written);
+        }
+        let ids = store.reserve_story_ids(batch.len()).await?;
+        let stories: Vec<(ArticleId, NewArticle)> = ids.into_iter().zip(batch.drain(..)).collect();
+        let store = store.clone();
+        writing.spawn(async move {
+            store.insert_stories_in_bulk(&stories).await?;
+            anyhow::Ok(stories.len() as u32)
+        });
+    }
+    while let Some(done) = writing.join_next().await {
+        written += done??;
+        progress(written);
+    }
+    Ok(())
+}
+
+/// Who and what the generated stories are about and by.
+struct Cast {
+    sections: Vec<SectionId>,
+    authors: (Vec<AuthorId>, Vec<(AuthorId, String)>),
+    topics: Vec<TopicId>,
+    made_by: RevisionAuthor,
+    now: Timestamp,
+}
+
+impl Cast {
+    /// The `n`th story back from `now`.
+    fn story(&self, n: u32, dice: &mut Dice) -> anyhow::Result<NewArticle> {
+        let (people, agencies) = &self.authors;
         let headline =
             format!("{} {} {} {}", dice.pick(SUBJECTS), dice.pick(VERBS), dice.pick(OBJECTS), dice.pick(TAILS));
-        let agency = if dice.chance(15) { Some(dice.pick(&agencies).clone()) } else { None };
+        let agency = if dice.chance(15) { Some(dice.pick(agencies).clone()) } else { None };
         let mut bylines: Vec<AuthorId> = Vec::new();
         if let Some((id, _)) = &agency {
             bylines.push(*id);
         }
         if agency.is_none() || dice.chance(20) {
             for _ in 0..(1 + usize::from(dice.chance(20)) + usize::from(dice.chance(5))) {
-                let person = *dice.pick(&people);
+                let person = *dice.pick(people);
                 if !bylines.contains(&person) {
                     bylines.push(person);
                 }
             }
         }
-        let story_topics: Vec<TopicId> = if dice.chance(40) { vec![*dice.pick(&topics)] } else { vec![] };
+        let story_topics: Vec<TopicId> = if dice.chance(40) { vec![*dice.pick(&self.topics)] } else { vec![] };
         // About seventy stories a day, newest first, with a little jitter.
         let minutes_back = i64::from(n) * 20 + dice.below(15) as i64 + 5;
-        let published = now - SignedDuration::from_mins(minutes_back);
+        let published = self.now - SignedDuration::from_mins(minutes_back);
         let updated = dice
             .chance(10)
             .then(|| published + SignedDuration::from_mins(30 + dice.below(300) as i64))
-            .filter(|u| *u < now);
+            .filter(|u| *u < self.now);
         let label =
             if dice.chance(5) { Some(*dice.pick(&[Label::Analysis, Label::Opinion, Label::Editorial])) } else { None };
         let slug = Slug::suggest(&headline).ok_or_else(|| anyhow::anyhow!("no slug for {headline}"))?;
-        let deck = dice.chance(60).then(|| sentence(&mut dice));
-        store
-            .insert_article(&NewArticle {
-                content: ArticleContent {
-                    slug,
-                    headline,
-                    deck,
-                    section_id: *dice.pick(&sections),
-                    bylines,
-                    label,
-                    topics: story_topics,
-                    lead_media_id: None,
-                    body: body(&mut dice, agency.as_ref().map(|(_, name)| name.as_str())),
-                    seo_title: None,
-                    seo_description: None,
-                    dateline: None,
-                },
-                status: ArticleStatus::Published,
-                embargo_until: None,
-                publish_at: None,
-                first_published_at: Some(published),
-                last_public_update_at: updated,
-                created_at: published,
-                made_by: made_by.clone(),
-            })
-            .await?;
+        let deck = dice.chance(60).then(|| sentence(dice));
+        Ok(NewArticle {
+            content: ArticleContent {
+                slug,
+                headline,
+                deck,
+                section_id: *dice.pick(&self.sections),
+                bylines,
+                label,
+                topics: story_topics,
+                lead_media_id: None,
+                body: body(dice, agency.as_ref().map(|(_, name)| name.as_str())),
+                seo_title: None,
+                seo_description: None,
+                dateline: None,
+            },
+            status: ArticleStatus::Published,
+            embargo_until: None,
+            publish_at: None,
+            first_published_at: Some(published),
+            last_public_update_at: updated,
+            created_at: published,
+            made_by: self.made_by.clone(),
+        })
     }
-    Ok(SeedReport { stories: count, sections: sections.len(), authors: people.len() + agencies.len() })
 }
 
 #[cfg(test)]
