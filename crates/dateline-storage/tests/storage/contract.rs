@@ -138,7 +138,7 @@ async fn stories_written_in_bulk_read_back_as_if_each_were_written_alone(db: Tes
     assert_eq!(last.content.headline, "Harbour report number 1202");
     assert_eq!(last.content.bylines, [paper.reporter.id]);
 
-    let search = |text: &str| SearchQuery::new(dateline_newsroom::search::parse_query(text));
+    let search = |text: &str| search::SearchQuery::new(search::parse_query(text));
     let found = store.search(&search("zeppelin"), now).await.expect("searched");
     assert_eq!(found.hits.iter().map(|hit| hit.story.id).collect::<Vec<_>>(), [ids[0]], "found by its body");
     let by_name = store.search(&search(&paper.colleague.name), now).await.expect("searched");
